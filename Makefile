@@ -1,0 +1,29 @@
+# Two commands on a fresh machine: `make run` and `make test`. Each sets itself up.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.terpasang
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test install clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/dinsos db upgrade
+	$(BIN)/dinsos tenants load tenants
+	$(BIN)/dinsos demo accounts $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD))
+	$(BIN)/dinsos serve --host $(HOST) --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,62 @@
+"""Alembic environment for Flask-Migrate.
+
+Migrations run as the table owner (``DINSOS_MIGRATION_DATABASE_URL``, else
+``DATABASE_URL``); afterwards the non-owner app role gets its grants, so
+row-level security applies to the app. Works on SQLite and PostgreSQL
+(``render_as_batch`` lets SQLite alter tables).
+"""
+import logging
+from logging.config import fileConfig
+
+from alembic import context
+from flask import current_app
+from sqlalchemy import create_engine
+
+from dinsos.core.rls import beri_hak_peran_aplikasi
+
+config = context.config
+if config.config_file_name and not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+logger = logging.getLogger("alembic.env")
+
+target_db = current_app.extensions["migrate"].db
+
+
+def _url() -> str:
+    return current_app.config.get("MIGRATION_DATABASE_URL") or current_app.config["SQLALCHEMY_DATABASE_URI"]
+
+
+def run_migrations_offline():
+    context.configure(url=_url(), target_metadata=target_db.metadata, literal_binds=True, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online():
+    def process_revision_directives(context, revision, directives):
+        if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+            directives[:] = []
+            logger.info("No changes in schema detected.")
+
+    conf_args = dict(current_app.extensions["migrate"].configure_args)
+    conf_args.setdefault("process_revision_directives", process_revision_directives)
+    conf_args.setdefault("render_as_batch", True)
+    conf_args.setdefault("compare_type", True)
+
+    engine = create_engine(_url())
+    try:
+        with engine.connect() as connection:
+            context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+                if beri_hak_peran_aplikasi(connection, current_app.config["DB_APP_ROLE"]):
+                    logger.info("granted app role %s", current_app.config["DB_APP_ROLE"])
+            connection.commit()
+    finally:
+        engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

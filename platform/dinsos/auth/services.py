@@ -1,0 +1,125 @@
+"""Accounts: creating them, checking passwords with lockout, changing passwords, API tokens.
+
+Plain functions over the bound tenant; no request needed.
+"""
+import hashlib
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from dinsos.core.db import db, sekarang
+
+from .izin import PERAN
+from .models import AdminPlatform, Pengguna, TokenApi
+
+_hasher = PasswordHasher()
+# A real hash, so checking an unknown e-mail costs the same as a wrong password.
+_HASH_PENGECOH = _hasher.hash("bukan-kata-sandi-siapa-pun")
+PANJANG_MINIMAL = 10
+
+
+class KesalahanAkun(ValueError):
+    """A refused account operation; the message is for the user (Indonesian)."""
+
+
+def hash_kata_sandi(kata_sandi: str) -> str:
+    if len(kata_sandi or "") < PANJANG_MINIMAL:
+        raise KesalahanAkun(f"Kata sandi minimal {PANJANG_MINIMAL} karakter.")
+    return _hasher.hash(kata_sandi)
+
+
+def _cocok(hash_tersimpan: str, kata_sandi: str) -> bool:
+    try:
+        return _hasher.verify(hash_tersimpan, kata_sandi)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def buat_pengguna(email: str, nama: str, peran: list[str], kata_sandi: str, nip: str | None = None) -> Pengguna:
+    """Create a staff account in the bound tenant."""
+    email = (email or "").strip().lower()
+    if "@" not in email:
+        raise KesalahanAkun("Alamat email tidak valid.")
+    tidak_dikenal = [p for p in peran if p not in PERAN]
+    if not peran or tidak_dikenal:
+        raise KesalahanAkun(f"Peran tidak dikenal: {', '.join(tidak_dikenal) or '(kosong)'}.")
+    if db.session.scalar(select(Pengguna.id).where(Pengguna.email == email)):
+        raise KesalahanAkun(f"Email {email} sudah terdaftar di kantor ini.")
+    pengguna = Pengguna(email=email, nama=nama, peran=list(peran), nip=nip, hash_kata_sandi=hash_kata_sandi(kata_sandi))
+    db.session.add(pengguna)
+    db.session.flush()
+    return pengguna
+
+
+def buat_admin_platform(email: str, nama: str, kata_sandi: str) -> AdminPlatform:
+    email = (email or "").strip().lower()
+    if db.session.scalar(select(AdminPlatform.id).where(AdminPlatform.email == email)):
+        raise KesalahanAkun(f"Email {email} sudah terdaftar.")
+    admin = AdminPlatform(email=email, nama=nama, hash_kata_sandi=hash_kata_sandi(kata_sandi))
+    db.session.add(admin)
+    db.session.flush()
+    return admin
+
+
+def autentikasi(akun, kata_sandi: str, *, maks_gagal: int, menit_kunci: int):
+    """Check a password against an account (or None) with lockout.
+
+    Returns the account on success, else None. The caller shows one message
+    for every failure, so nobody learns whether an account exists or is locked.
+    """
+    if akun is None:
+        _cocok(_HASH_PENGECOH, kata_sandi)
+        return None
+    now = sekarang()
+    if akun.terkunci_sampai and akun.terkunci_sampai > now:
+        _cocok(_HASH_PENGECOH, kata_sandi)
+        return None
+    if not akun.aktif or not _cocok(akun.hash_kata_sandi, kata_sandi):
+        akun.gagal_masuk += 1
+        if akun.gagal_masuk >= maks_gagal:
+            akun.terkunci_sampai = now + timedelta(minutes=menit_kunci)
+            akun.gagal_masuk = 0
+        return None
+    akun.gagal_masuk = 0
+    akun.terkunci_sampai = None
+    akun.terakhir_masuk = now
+    if _hasher.check_needs_rehash(akun.hash_kata_sandi):
+        akun.hash_kata_sandi = _hasher.hash(kata_sandi)
+    return akun
+
+
+def ganti_kata_sandi(akun, lama: str, baru: str) -> None:
+    """Change a password; bumping the session version ends every other session."""
+    if not _cocok(akun.hash_kata_sandi, lama):
+        raise KesalahanAkun("Kata sandi lama salah.")
+    akun.hash_kata_sandi = hash_kata_sandi(baru)
+    akun.sesi_versi += 1
+
+
+def _sidik(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def buat_token(pengguna: Pengguna, nama: str) -> str:
+    """Issue an API token for a user; returns the token, which is never stored."""
+    token = "dns_" + secrets.token_urlsafe(32)
+    db.session.add(TokenApi(tenant_id=pengguna.tenant_id, pengguna_id=pengguna.id, nama=nama, sidik=_sidik(token)))
+    db.session.flush()
+    return token
+
+
+def pengguna_dari_token(token: str) -> Pengguna | None:
+    """The active user owning an unrevoked token in the bound tenant, or None."""
+    if not token:
+        return None
+    baris = db.session.scalar(select(TokenApi).where(TokenApi.sidik == _sidik(token), TokenApi.dicabut_pada.is_(None)))
+    if baris is None:
+        return None
+    pengguna = db.session.scalar(select(Pengguna).where(Pengguna.id == baris.pengguna_id))
+    if pengguna is None or not pengguna.aktif:
+        return None
+    baris.terakhir_dipakai = sekarang()
+    return pengguna

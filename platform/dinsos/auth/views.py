@@ -1,0 +1,127 @@
+"""Login per office, logout, password change; platform admin login."""
+from urllib.parse import urlparse
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import func, select
+
+from dinsos.audit.services import catat_peristiwa
+from dinsos.core.db import db
+from dinsos.core.extensions import limiter
+
+from .forms import FormGantiKataSandi, FormMasuk
+from .models import AdminPlatform, Pengguna
+from .services import KesalahanAkun, autentikasi, ganti_kata_sandi
+
+bp = Blueprint("auth", __name__, url_prefix="/t/<slug>")
+bp_admin = Blueprint("admin_auth", __name__, url_prefix="/admin")
+
+PESAN_GAGAL = "Email atau kata sandi salah, atau akun sedang dikunci sementara."
+
+
+def _batas_masuk():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _tujuan_aman(bawaan: str) -> str:
+    """Only follow ``next`` to a path on this site."""
+    tujuan = request.args.get("next") or ""
+    bagian = urlparse(tujuan)
+    if tujuan.startswith("/") and not tujuan.startswith("//") and not bagian.netloc and not bagian.scheme:
+        return tujuan
+    return bawaan
+
+
+def _proses_masuk(form, cari_akun, bawaan_sukses: str, template: str, **konteks):
+    if request.method == "POST" and not form.validate():
+        return render_template(template, form=form, **konteks), 400
+    if request.method == "POST":
+        email = form.email.data.strip().lower()
+        akun = cari_akun(email)
+        cfg = current_app.config
+        hasil = autentikasi(akun, form.kata_sandi.data, maks_gagal=cfg["LOGIN_MAX_FAILURES"], menit_kunci=cfg["LOGIN_LOCK_MINUTES"])
+        if hasil is None:
+            catat_peristiwa("masuk_gagal", aktor="anonim", email=email, objek_jenis="akun", objek_id=akun and akun.id)
+            db.session.commit()
+            flash(_(PESAN_GAGAL), "galat")
+            return render_template(template, form=form, **konteks), 401
+        login_user(hasil)
+        catat_peristiwa("masuk", aktor=hasil.label_audit, objek_jenis="akun", objek_id=hasil.id)
+        db.session.commit()
+        return redirect(_tujuan_aman(bawaan_sukses))
+    return render_template(template, form=form, **konteks)
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+@limiter.limit(_batas_masuk, methods=["POST"], key_func=lambda: f"{request.remote_addr}:{request.view_args.get('slug')}")
+def masuk(slug):
+    if current_user.is_authenticated:
+        return redirect(url_for("web.dasbor"))
+    return _proses_masuk(
+        FormMasuk(),
+        lambda email: db.session.scalar(select(Pengguna).where(func.lower(Pengguna.email) == email)),
+        url_for("web.dasbor"),
+        "auth/masuk.html",
+    )
+
+
+@bp.post("/keluar")
+@login_required
+def keluar(slug):
+    catat_peristiwa("keluar", objek_jenis="akun", objek_id=current_user.id)
+    db.session.commit()
+    logout_user()
+    flash(_("Anda telah keluar."), "info")
+    return redirect(url_for("auth.masuk"))
+
+
+@bp.route("/akun/kata-sandi", methods=["GET", "POST"])
+@login_required
+def kata_sandi(slug):
+    form = FormGantiKataSandi()
+    if request.method == "POST":
+        if not form.validate():
+            return render_template("auth/kata_sandi.html", form=form), 400
+        try:
+            ganti_kata_sandi(current_user, form.lama.data, form.baru.data)
+        except KesalahanAkun as e:
+            form.lama.errors.append(str(e))
+            return render_template("auth/kata_sandi.html", form=form), 400
+        catat_peristiwa("ganti_kata_sandi", objek_jenis="akun", objek_id=current_user.id)
+        db.session.commit()
+        login_user(current_user._get_current_object())  # re-issue this session with the new version
+        flash(_("Kata sandi diganti. Sesi lain pada akun ini telah diakhiri."), "info")
+        return redirect(url_for("web.dasbor"))
+    return render_template("auth/kata_sandi.html", form=form)
+
+
+@bp_admin.route("/masuk", methods=["GET", "POST"], endpoint="masuk")
+@limiter.limit(_batas_masuk, methods=["POST"])
+def masuk_admin():
+    if current_user.is_authenticated and current_user.is_admin_platform:
+        return redirect(url_for("admin_auth.beranda"))
+    return _proses_masuk(
+        FormMasuk(),
+        lambda email: db.session.scalar(select(AdminPlatform).where(func.lower(AdminPlatform.email) == email)),
+        url_for("admin_auth.beranda"),
+        "auth/masuk.html",
+        admin=True,
+    )
+
+
+@bp_admin.post("/keluar")
+@login_required
+def keluar_admin():
+    logout_user()
+    return redirect(url_for("admin_auth.masuk"))
+
+
+@bp_admin.get("/")
+@login_required
+def beranda():
+    if not current_user.is_admin_platform:
+        return redirect(url_for("admin_auth.masuk"))
+    from dinsos.tenancy.services import daftar_tenant
+
+    return render_template("admin/beranda.html", daftar=daftar_tenant())

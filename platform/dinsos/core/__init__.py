@@ -1,0 +1,1 @@
+"""Shared plumbing: configuration, database, tenant scoping, extensions, CLI."""

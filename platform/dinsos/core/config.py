@@ -1,0 +1,81 @@
+"""Configuration from the environment.
+
+Every ``DINSOS_<KEY>`` variable becomes ``app.config[KEY]``; ``DATABASE_URL``
+and ``REDIS_URL`` are read as they are, since operators and platforms set them
+under those names. With neither set the platform runs embedded: SQLite in the
+instance folder and no Redis.
+"""
+import os
+from pathlib import Path
+
+PREFIX = "DINSOS_"
+
+DEFAULTS = {
+    "SECRET_KEY": None,
+    "DATABASE_URL": None,
+    "MIGRATION_DATABASE_URL": None,
+    "DB_APP_ROLE": "dinsos_app",
+    "REDIS_URL": None,
+    "BASE_URL": "http://127.0.0.1:5000",
+    "ENCRYPTION_KEYS": None,
+    "SMTP_HOST": None,
+    "SMTP_PORT": 25,
+    "SMTP_USER": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_STARTTLS": False,
+    "MAIL_FROM": "noreply@dinsos.local",
+    "UPLOAD_DIR": None,
+    "MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
+    "LOGIN_RATE_LIMIT": "10 per minute",
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_LOCK_MINUTES": 15,
+    "LOG_FORMAT": "text",
+    "EMBEDDED_SCHEDULER": True,
+}
+
+_BOOL = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+
+
+def _coerce(default, raw: str):
+    """Read an environment string as the type of its default."""
+    if isinstance(default, bool):
+        return _BOOL.get(raw.strip().lower(), default)
+    if isinstance(default, int):
+        return int(raw)
+    return raw
+
+
+def from_environment(environ=None) -> dict:
+    """Return the settings found in the environment, typed like DEFAULTS."""
+    environ = os.environ if environ is None else environ
+    found = {}
+    for key, default in DEFAULTS.items():
+        for name in (PREFIX + key, key) if key in ("DATABASE_URL", "REDIS_URL") else (PREFIX + key,):
+            if environ.get(name):
+                found[key] = _coerce(default, environ[name])
+                break
+    return found
+
+
+def build(instance_path: str, overrides: dict | None = None) -> dict:
+    """The final configuration: defaults, then environment, then overrides."""
+    cfg = dict(DEFAULTS)
+    cfg.update(from_environment())
+    cfg.update(overrides or {})
+    if not cfg["DATABASE_URL"]:
+        cfg["DATABASE_URL"] = "sqlite:///" + str(Path(instance_path) / "dinsos.sqlite")
+    if not cfg["UPLOAD_DIR"]:
+        cfg["UPLOAD_DIR"] = str(Path(instance_path) / "uploads")
+    if cfg["DATABASE_URL"].startswith("postgres://"):
+        cfg["DATABASE_URL"] = "postgresql://" + cfg["DATABASE_URL"][len("postgres://"):]
+    for key in ("DATABASE_URL", "MIGRATION_DATABASE_URL"):
+        if cfg[key] and cfg[key].startswith("postgresql://"):
+            cfg[key] = "postgresql+psycopg://" + cfg[key][len("postgresql://"):]
+    cfg["SQLALCHEMY_DATABASE_URI"] = cfg["DATABASE_URL"]
+    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+    return cfg
+
+
+def is_embedded(cfg) -> bool:
+    """Embedded mode: no Redis configured, so background work runs in-process."""
+    return not cfg.get("REDIS_URL")

@@ -1,0 +1,77 @@
+"""Error pages and API errors: a clear Indonesian message, the right status, never a stack trace."""
+import logging
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
+
+from .db import db
+from .extensions import api
+
+log = logging.getLogger(__name__)
+
+
+def pesan_status(kode: int) -> str:
+    return {
+        400: _("Permintaan tidak valid."),
+        401: _("Silakan masuk terlebih dahulu."),
+        403: _("Anda tidak memiliki izin untuk tindakan ini."),
+        404: _("Halaman atau data tidak ditemukan."),
+        405: _("Metode tidak diizinkan untuk alamat ini."),
+        409: _("Data telah diubah oleh orang lain. Muat ulang halaman lalu coba lagi."),
+        413: _("Berkas terlalu besar."),
+        422: _("Isian tidak valid."),
+        429: _("Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi."),
+        500: _("Terjadi kesalahan pada sistem. Tim kami telah dicatat; silakan coba lagi."),
+        503: _("Layanan sedang tidak tersedia. Silakan coba lagi sebentar lagi."),
+    }.get(kode, _("Terjadi kesalahan."))
+
+
+def _ingin_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def tanggapan_kesalahan(kode: int, pesan: str | None = None, rincian=None):
+    pesan = pesan or pesan_status(kode)
+    if _ingin_json():
+        isi = {"code": kode, "status": pesan, "message": pesan}
+        if rincian:
+            isi["errors"] = rincian
+        return jsonify(isi), kode
+    return render_template("kesalahan.html", kode=kode, pesan=pesan, rincian=rincian), kode
+
+
+def pasang(app):
+    smorest_handler = api.handle_http_exception
+
+    @app.errorhandler(CSRFError)
+    def _csrf(e):
+        return tanggapan_kesalahan(400, _("Formulir kedaluwarsa atau token keamanan (CSRF) tidak ada. Muat ulang halaman lalu kirim lagi."))
+
+    @app.errorhandler(HTTPException)
+    def _http(e):
+        if _ingin_json() and getattr(e, "data", None):
+            return smorest_handler(e)  # marshmallow validation errors with field paths
+        pesan = getattr(e, "description", None) if getattr(e, "dinsos_pesan", False) else None
+        return tanggapan_kesalahan(e.code or 500, pesan)
+
+    @app.errorhandler(Exception)
+    def _tak_terduga(e):
+        if isinstance(e, HTTPException):
+            return _http(e)
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        return tanggapan_kesalahan(500)
+
+    @app.errorhandler(InternalServerError)
+    def _500(e):
+        db.session.rollback()
+        return tanggapan_kesalahan(500)
+
+
+def tolak(kode: int, pesan: str):
+    """Abort with a user-facing message (Indonesian), shown as it is."""
+    e = default_exceptions[kode](description=pesan)
+    e.dinsos_pesan = True
+    raise e

@@ -1,0 +1,37 @@
+"""Demo accounts for a local run: one per role in every office."""
+from sqlalchemy import select
+
+from dinsos.auth.izin import PERAN
+from dinsos.auth.models import Pengguna
+from dinsos.auth.services import buat_pengguna, hash_kata_sandi
+from dinsos.core.db import db
+from dinsos.core.tenant import dalam_tenant
+
+from .services import daftar_tenant
+
+NAMA_DEMO = {
+    "petugas_pelayanan": "Sri Wahyuni",
+    "pekerja_sosial": "Hendra Saputra",
+    "fungsional_peksos": "Budi Santoso",
+    "kepala_bidang": "Ratna Dewi",
+    "kepala_dinas": "Agus Salim",
+    "admin_tenant": "Admin Kantor",
+}
+
+
+def buat_akun_demo(kata_sandi: str) -> list[str]:
+    """Create (or reset the password of) the demo accounts; returns lines to print."""
+    baris = [f"Kata sandi semua akun demo: {kata_sandi}"]
+    for tenant in daftar_tenant():
+        with dalam_tenant(tenant.id):
+            for peran in PERAN:
+                email = f"{peran.replace('_', '.')}@{tenant.slug}.demo"
+                akun = db.session.scalar(select(Pengguna).where(Pengguna.email == email))
+                if akun is None:
+                    buat_pengguna(email, NAMA_DEMO[peran], [peran], kata_sandi)
+                else:
+                    akun.hash_kata_sandi = hash_kata_sandi(kata_sandi)
+                    akun.sesi_versi += 1
+            db.session.commit()
+        baris.append(f"  /t/{tenant.slug}/masuk  ->  <peran>@{tenant.slug}.demo  (mis. petugas.pelayanan@{tenant.slug}.demo)")
+    return baris

@@ -1,0 +1,63 @@
+"""Looking up offices and writing their profile from ``tenant.yaml`` data."""
+from flask import abort
+from sqlalchemy import select
+
+from dinsos.core.db import db
+
+from .models import TINGKAT, Tenant
+
+KOLOM_PROFIL = (
+    "nama", "tingkat", "kode_wilayah", "zona_waktu", "alamat", "kanal_kontak", "kepala_dinas",
+    "kop_surat", "format_nomor", "jam_kerja", "hari_libur_daerah", "hari_kerja_tambahan", "maklumat",
+)
+
+
+def tenant_dari_slug(slug: str) -> Tenant:
+    """The active office with this slug, or a 404."""
+    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug, Tenant.aktif.is_(True)))
+    if tenant is None:
+        abort(404)
+    return tenant
+
+
+def daftar_tenant() -> list[Tenant]:
+    """Active offices, provinces first, then by name: the public directory."""
+    urutan = {t: i for i, t in enumerate(TINGKAT)}
+    semua = db.session.scalars(select(Tenant).where(Tenant.aktif.is_(True))).all()
+    return sorted(semua, key=lambda t: (urutan.get(t.tingkat, 9), t.nama))
+
+
+def kabupaten_kota_di_bawah(provinsi: Tenant) -> list[Tenant]:
+    """The kabupaten/kota offices overseen by a province office."""
+    return db.session.scalars(select(Tenant).where(Tenant.provinsi_induk_id == provinsi.id)).all()
+
+
+def simpan_profil(data: dict) -> tuple[Tenant, bool]:
+    """Create or update an office from validated ``tenant.yaml`` data. Returns (tenant, changed)."""
+    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == data["slug"]))
+    baru = tenant is None
+    if baru:
+        tenant = Tenant(slug=data["slug"])
+        db.session.add(tenant)
+    berubah = baru
+    for kolom in KOLOM_PROFIL:
+        nilai = data.get(kolom)
+        if nilai is None and kolom in ("kanal_kontak", "hari_libur_daerah", "hari_kerja_tambahan"):
+            nilai = []
+        if nilai is None and kolom in ("kepala_dinas", "kop_surat", "format_nomor", "jam_kerja"):
+            nilai = {}
+        if getattr(tenant, kolom) != nilai:
+            setattr(tenant, kolom, nilai)
+            berubah = True
+    induk_slug = data.get("provinsi_induk")
+    induk_id = None
+    if induk_slug:
+        induk = db.session.scalar(select(Tenant).where(Tenant.slug == induk_slug))
+        if induk is None:
+            raise ValueError(f"provinsi_induk {induk_slug!r} belum terdaftar")
+        induk_id = induk.id
+    if tenant.provinsi_induk_id != induk_id:
+        tenant.provinsi_induk_id = induk_id
+        berubah = True
+    db.session.flush()
+    return tenant, berubah

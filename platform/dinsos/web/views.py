@@ -1,0 +1,51 @@
+"""The landing page, health endpoints and the dashboard shell."""
+from flask import Blueprint, current_app, jsonify, render_template
+from flask_login import current_user
+from sqlalchemy import text
+
+from dinsos.auth.izin import perlu_izin
+from dinsos.core.db import db
+from dinsos.tenancy.services import daftar_tenant
+
+bp = Blueprint("web", __name__)
+
+
+@bp.get("/")
+def beranda():
+    return render_template("beranda.html", daftar=daftar_tenant())
+
+
+@bp.get("/healthz")
+def healthz():
+    """Process is up. No dependencies: a liveness probe must not fail because the database does."""
+    return jsonify(status="ok")
+
+
+@bp.get("/readyz")
+def readyz():
+    """Ready to serve: the database answers and, when configured, the broker answers."""
+    hasil = {}
+    try:
+        db.session.execute(text("SELECT 1"))
+        db.session.rollback()
+        hasil["database"] = "ok"
+    except Exception as e:  # any failure means not ready; the reason is for operators
+        db.session.rollback()
+        hasil["database"] = f"error: {type(e).__name__}"
+    url = current_app.config.get("REDIS_URL")
+    if url:
+        try:
+            import redis
+
+            redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
+            hasil["broker"] = "ok"
+        except Exception as e:
+            hasil["broker"] = f"error: {type(e).__name__}"
+    siap = all(v == "ok" for v in hasil.values())
+    return jsonify(status="ok" if siap else "unavailable", **hasil), 200 if siap else 503
+
+
+@bp.get("/t/<slug>/dasbor")
+@perlu_izin("dasbor.lihat")
+def dasbor(slug):
+    return render_template("dasbor.html", pengguna=current_user)

@@ -1,0 +1,60 @@
+"""Helpers shared by the test modules: offices, staff, logging in.
+
+Each helper opens its own app context and returns plain data, so HTTP tests
+never share Flask's ``g`` (and the login cache in it) with set-up code.
+"""
+import re
+from dataclasses import dataclass
+
+KATA_SANDI = "rahasia-uji-123"
+APP = None  # set by conftest for each test
+
+
+@dataclass(frozen=True)
+class Kantor:
+    id: int
+    slug: str
+    nama: str
+
+
+def buat_tenant(slug, tingkat="kota", induk=None, zona="Asia/Jakarta", **lain) -> Kantor:
+    """Create an office."""
+    from dinsos.core.db import db
+    from dinsos.core.tenant import lintas_tenant
+    from dinsos.tenancy.services import simpan_profil
+
+    data = {"slug": slug, "nama": f"Dinas Sosial {slug.replace('-', ' ').title()}", "tingkat": tingkat,
+            "kode_wilayah": lain.pop("kode_wilayah", "99.99"), "zona_waktu": zona, "provinsi_induk": induk, **lain}
+    with APP.app_context(), lintas_tenant("uji: membuat kantor", catat=False):
+        tenant, _ = simpan_profil(data)
+        db.session.commit()
+        return Kantor(tenant.id, tenant.slug, tenant.nama)
+
+
+def buat_staf(kantor: Kantor, peran, email=None):
+    """Create a staff account in an office; returns (id, email)."""
+    from dinsos.auth.services import buat_pengguna
+    from dinsos.core.db import db
+    from dinsos.core.tenant import dalam_tenant
+
+    peran = [peran] if isinstance(peran, str) else list(peran)
+    email = email or f"{peran[0]}@{kantor.slug}.uji"
+    with APP.app_context(), dalam_tenant(kantor.id):
+        p = buat_pengguna(email, f"Staf {peran[0]}", peran, KATA_SANDI)
+        db.session.commit()
+        return p.id, email
+
+
+def token_csrf(html: str) -> str:
+    m = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert m, "no CSRF token in page"
+    return m.group(1)
+
+
+def masuk(klien, slug, email, kata_sandi=KATA_SANDI):
+    halaman = klien.get(f"/t/{slug}/masuk")
+    return klien.post(
+        f"/t/{slug}/masuk", data={"email": email, "kata_sandi": kata_sandi, "csrf_token": token_csrf(halaman.get_data(as_text=True))}
+    )

@@ -1,0 +1,48 @@
+"""The embedded scheduler: periodic jobs in a thread of ``dinsos serve`` when no Redis is configured.
+
+Why a thread and not Celery: embedded mode must need nothing installed, and a
+Celery worker and beat need a broker. Because every job's state lives in the
+database (due-times, outbox rows, unique notice keys), running the same
+functions from a thread gives the same results, just without a separate
+process; with Redis configured, ``dinsos worker`` and ``dinsos beat`` take
+over and this thread is not started.
+"""
+import logging
+import threading
+import time
+
+from . import jadwal
+
+log = logging.getLogger(__name__)
+
+
+class PenjadwalTertanam(threading.Thread):
+    """Runs each job of ``jadwal.PERIODIK`` every N seconds until stopped."""
+
+    def __init__(self, app, tugas=None, detak: float = 1.0):
+        super().__init__(name="dinsos-penjadwal", daemon=True)
+        self.app = app
+        self.tugas = list(jadwal.PERIODIK if tugas is None else tugas)
+        self.detak = detak
+        self.berhenti = threading.Event()
+        self._berikutnya = {nama: 0.0 for nama, _d, _p in self.tugas}
+
+    def jalankan_sekali(self, sekarang: float) -> list[str]:
+        """Run every job that is due at ``sekarang``; returns the names run."""
+        dijalankan = []
+        for nama, detik, path in self.tugas:
+            if sekarang < self._berikutnya[nama]:
+                continue
+            self._berikutnya[nama] = sekarang + detik
+            try:
+                with self.app.app_context():
+                    jadwal.fungsi(path)()
+                dijalankan.append(nama)
+            except Exception:  # a failing job must not stop the others; it runs again next time
+                log.exception("embedded job %s failed", nama)
+        return dijalankan
+
+    def run(self):
+        while not self.berhenti.is_set():
+            self.jalankan_sekali(time.monotonic())
+            self.berhenti.wait(self.detak)
