@@ -1,0 +1,1 @@
+"""Service-level time: the tenant's working calendar and deadline arithmetic."""
