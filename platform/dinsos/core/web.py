@@ -15,6 +15,7 @@ KAPABILITAS = [
     "dinsos.tenancy",
     "dinsos.auth",
     "dinsos.audit",
+    "dinsos.catalogue",
 ]
 
 
