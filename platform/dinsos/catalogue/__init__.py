@@ -1,0 +1,1 @@
+"""Service catalogues: each office's Standar Pelayanan and SOP, held as data."""
