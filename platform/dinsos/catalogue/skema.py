@@ -791,6 +791,27 @@ class FolderTidakValid(ValueError):
         super().__init__("\n".join(str(k) for k in kesalahan))
 
 
+# PyYAML reports problems in English; the usual ones get an Indonesian
+# explanation, the parser's own words follow in brackets.
+_MASALAH_YAML = (
+    ("mapping values are not allowed", "tanda ':' tidak boleh di sini; beri tanda kutip pada teks yang memuat ': '"),
+    ("could not find expected ':'", "tanda ':' yang diharapkan tidak ditemukan"),
+    ("found character '\\t'", "karakter tab tidak boleh dipakai; gunakan spasi untuk indentasi"),
+    ("expected <block end>", "indentasi tidak konsisten"),
+    ("expected ',' or ']'", "daftar dalam kurung siku [...] tidak ditutup dengan benar"),
+    ("expected ',' or '}'", "pemetaan dalam kurung kurawal {...} tidak ditutup dengan benar"),
+    ("found unexpected end of stream", "berkas berakhir di tengah teks bertanda kutip"),
+    ("found undefined alias", "alias (*...) tidak dikenal"),
+)
+
+
+def _jelaskan_masalah_yaml(masalah: str) -> str:
+    for awal, penjelasan in _MASALAH_YAML:
+        if masalah.startswith(awal):
+            return f"{penjelasan} (parser: {masalah})"
+    return f"parser: {masalah}"
+
+
 def _peta_baris(node, jalur: tuple, peta: dict, ganda: list) -> None:
     """Record the 1-based line of every key and list item, and duplicate keys."""
     if isinstance(node, yaml.MappingNode):
@@ -852,7 +873,8 @@ def periksa_berkas(teks: str, skema: type[Schema], berkas: str) -> tuple[dict | 
         baris, kolom = (tanda.line + 1, tanda.column + 1) if tanda else (None, None)
         masalah = galat.problem or galat.context or "tidak dikenal"
         tempat = f" di baris {baris}, kolom {kolom}" if baris else ""
-        return None, [KesalahanValidasi(berkas, "", f"Sintaks YAML salah{tempat}: {masalah}.", baris, kolom)]
+        pesan = f"Sintaks YAML salah{tempat}: {_jelaskan_masalah_yaml(masalah)}."
+        return None, [KesalahanValidasi(berkas, "", pesan, baris, kolom)]
     except yaml.YAMLError as galat:
         return None, [KesalahanValidasi(berkas, "", f"Sintaks YAML salah: {galat}.")]
     finally:
