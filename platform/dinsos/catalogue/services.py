@@ -19,6 +19,7 @@ def simpan_standar(tenant, isi: dict) -> str:
 
     Returns a report line. Runs inside the caller's transaction.
     """
+    isi = json.loads(json.dumps(isi, ensure_ascii=False, default=str))  # dates become ISO text
     layanan = db.session.scalar(
         select(Layanan).where(Layanan.tenant_id == tenant.id, Layanan.kode == isi["kode"])
     )
