@@ -69,7 +69,7 @@ def folder_sesi():
 @pytest.fixture(scope="session")
 def konfigurasi_db(folder_sesi):
     if PG_ADMIN_URL:
-        nama = "dinsos_test_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+        nama = os.environ.get("DINSOS_TEST_DB") or "dinsos_test_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
         return _siapkan_pg(nama)
     url = f"sqlite:///{folder_sesi / 'dinsos.sqlite'}"
     return {"DATABASE_URL": url, "_OWNER_URL": url}
