@@ -1,0 +1,5 @@
+"""Official documents: register and letter numbers, letters as PDF, their public verification."""
+
+
+def pasang(app):
+    pass
