@@ -179,7 +179,7 @@ def test_dockerignore_keeps_junk_out_and_sources_in(dockerfile):
     ]
     for junk in (".git", ".venv", "tests", "instance", ".env", ".pytest_cache", "platform/dinsos/__pycache__", "dev.db"):
         assert ignored(patterns, junk), junk
-    for stage_from, stage in stages(dockerfile):
+    for _, stage in stages(dockerfile):
         for copy in of(stage, "COPY"):
             if copy.startswith("--from="):
                 continue
