@@ -30,7 +30,8 @@ DEFAULTS = {
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_MINUTES": 15,
     "LOG_FORMAT": "text",
-    "EMBEDDED_SCHEDULER": True,
+    "METRICS_TOKEN": None,
+    "SLA_WARN_FRACTION": "0.75",
 }
 
 _BOOL = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}

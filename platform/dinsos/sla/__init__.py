@@ -1,1 +1,5 @@
-"""Service-level time: the tenant's working calendar and deadline arithmetic."""
+"""Deadlines on real working days: the working calendar, running clocks, reminders and escalations."""
+
+
+def pasang(app):
+    pass

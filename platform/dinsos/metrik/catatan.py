@@ -1,0 +1,56 @@
+"""Request logs: one line per request, JSON when ``LOG_FORMAT=json``.
+
+Only what operations need: request id, tenant slug, method, route (the URL
+rule, never the filled-in path or query string), status, duration. No names,
+no NIKs, no client addresses: children's data must not leak into logs.
+"""
+import json
+import logging
+import time
+import uuid
+
+from flask import g, request
+
+log = logging.getLogger("dinsos.permintaan")
+
+
+class FormatJson(logging.Formatter):
+    def format(self, record):
+        isi = {"waktu": self.formatTime(record), "level": record.levelname, "logger": record.name, "pesan": record.getMessage()}
+        isi.update(getattr(record, "dinsos", {}))
+        if record.exc_info:
+            isi["exc"] = self.formatException(record.exc_info)
+        return json.dumps(isi, ensure_ascii=False)
+
+
+def pasang(app):
+    if app.config.get("LOG_FORMAT") == "json":
+        penangan = logging.StreamHandler()
+        penangan.setFormatter(FormatJson())
+        for nama in ("dinsos", "flask.app"):
+            lg = logging.getLogger(nama)
+            lg.handlers[:] = [penangan]
+            lg.setLevel(logging.INFO)
+            lg.propagate = False
+
+    @app.before_request
+    def _id_permintaan():
+        g.id_permintaan = (request.headers.get("X-Request-ID") or uuid.uuid4().hex)[:64]
+        g._mulai_log = time.perf_counter()
+
+    @app.after_request
+    def _catat(resp):
+        resp.headers["X-Request-ID"] = g.get("id_permintaan", "")
+        tenant = g.get("tenant")
+        log.info(
+            "permintaan",
+            extra={"dinsos": {
+                "request_id": g.get("id_permintaan"),
+                "tenant": tenant.slug if tenant is not None else None,
+                "method": request.method,
+                "route": request.url_rule.rule if request.url_rule else None,
+                "status": resp.status_code,
+                "ms": round((time.perf_counter() - g.get("_mulai_log", time.perf_counter())) * 1000, 1),
+            }},
+        )
+        return resp

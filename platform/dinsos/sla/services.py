@@ -1,0 +1,294 @@
+"""Deadlines: starting, pausing, resuming and ending clocks, and the sweep that sends notices.
+
+Callers (case steps, complaints, referrals) say *what* has a deadline and
+*how long* it is; this module turns that into stored timestamps on the
+office's working calendar, and the periodic sweep turns passed timestamps into
+notices: a warning to the person responsible at the warn point (75% of the
+time by default), an overdue notice and an escalation to the kepala bidang at
+the deadline, and an escalation to the kepala dinas when it is twice over.
+Each notice is recorded under a unique key (deadline, kind, round) in the same
+transaction that creates it, so a second sweep, a retry or a redelivery never
+sends it twice.
+"""
+import uuid
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as insert_pg
+from sqlalchemy.dialects.sqlite import insert as insert_sqlite
+
+from dinsos.auth.models import Pengguna
+from dinsos.core.db import db, sekarang
+from dinsos.core.tenant import dalam_tenant, lintas_tenant, tenant_aktif
+from dinsos.core.ui import SINGKATAN_ZONA
+from dinsos.tenancy.models import Tenant
+
+from .kalender import Durasi, KalenderKerja, parse_waktu
+from .models import PemberitahuanTenggat, Tenggat
+
+FRAKSI_PERINGATAN = 0.75
+
+
+# --- the office's calendar ----------------------------------------------------
+
+def _tanggal_saja(daftar) -> tuple:
+    return tuple((d["tanggal"], d.get("keterangan")) if isinstance(d, dict) else (d, None) for d in daftar or ())
+
+
+@lru_cache(maxsize=256)
+def _kalender(zona, jam_kerja, libur, kerja) -> KalenderKerja:
+    pilihan = {"jam_kerja": dict(jam_kerja)} if jam_kerja else {}
+    return KalenderKerja(
+        zona_waktu=zona,
+        libur_tambahan={t: k for t, k in libur},
+        hari_kerja_tambahan=[t for t, _k in kerja],
+        **pilihan,
+    )
+
+
+def kalender_tenant(tenant: Tenant) -> KalenderKerja:
+    """The working calendar of an office from its settings (cached per settings)."""
+    jam = tuple(sorted((tenant.jam_kerja or {}).items())) or None
+    return _kalender(tenant.zona_waktu, jam, _tanggal_saja(tenant.hari_libur_daerah), _tanggal_saja(tenant.hari_kerja_tambahan))
+
+
+def _fraksi() -> float:
+    return float(current_app.config.get("SLA_WARN_FRACTION", FRAKSI_PERINGATAN))
+
+
+def _titik(kal: KalenderKerja, mulai: datetime, durasi: Durasi) -> tuple[datetime, datetime, datetime]:
+    """(warn, due, twice-over) for a clock starting at ``mulai``."""
+    due = kal.tambah(mulai, durasi)
+    warn = kal.titik_peringatan(mulai, due, _fraksi(), waktu_kalender=durasi.waktu_kalender)
+    if durasi.waktu_kalender:
+        dua_kali = due + (due - mulai)
+    else:
+        dua_kali = kal.tambah_menit_kerja(due, kal.menit_kerja_antara(mulai, due))
+    return warn, due, dua_kali
+
+
+# --- starting and moving clocks -------------------------------------------------
+
+def _cari(objek_jenis: str, objek_id) -> Tenggat | None:
+    return db.session.scalar(
+        select(Tenggat).where(Tenggat.objek_jenis == objek_jenis, Tenggat.objek_id == str(objek_id))
+    )
+
+
+def mulai_tenggat(
+    objek_jenis: str,
+    objek_id,
+    *,
+    durasi: str | Durasi,
+    mulai: datetime,
+    judul: str,
+    tautan: str | None = None,
+    penanggung_jawab_id=None,
+    berulang: bool = False,
+) -> Tenggat:
+    """Start (or restart) the clock on an object of the bound office.
+
+    ``durasi`` is a time standard ("1 hari", "15 menit", "3x24 jam") or a
+    Durasi. ``berulang`` makes it a periodic review (open-ended services):
+    each time it falls due a review reminder goes out and the next round starts.
+    """
+    d = durasi if isinstance(durasi, Durasi) else parse_waktu(durasi)
+    kal = kalender_tenant(db.session.get(Tenant, tenant_aktif()))
+    warn, due, dua_kali = _titik(kal, mulai, d)
+    t = _cari(objek_jenis, objek_id)
+    if t is None:
+        t = Tenggat(objek_jenis=objek_jenis, objek_id=str(objek_id), putaran=1)
+        db.session.add(t)
+    else:
+        t.putaran += 1  # a restarted clock may warn and escalate afresh
+    t.judul, t.tautan, t.penanggung_jawab_id = judul[:300], tautan, penanggung_jawab_id
+    t.durasi = durasi if isinstance(durasi, str) else f"{d.jumlah} {d.satuan}"
+    t.waktu_kalender, t.berulang = d.waktu_kalender, berulang
+    t.mulai_pada, t.warn_at, t.due_at, t.eskalasi_at = mulai, warn, due, dua_kali
+    t.dijeda_pada = t.sisa_menit = t.sisa_menit_peringatan = t.selesai_pada = None
+    t.aksi_berikutnya_pada = due if berulang else warn
+    db.session.flush()
+    return t
+
+
+def jeda_tenggat(objek_jenis: str, objek_id, pada: datetime) -> Tenggat | None:
+    """Stop the clock (waiting on the applicant or another agency); remember what is left."""
+    t = _cari(objek_jenis, objek_id)
+    if t is None or t.selesai_pada or t.dijeda_pada:
+        return t
+    kal = kalender_tenant(db.session.get(Tenant, t.tenant_id))
+    t.sisa_menit = kal.sisa_setelah_jeda(t.mulai_pada, t.due_at, pada, waktu_kalender=t.waktu_kalender)
+    t.sisa_menit_peringatan = kal.sisa_setelah_jeda(t.mulai_pada, t.warn_at, pada, waktu_kalender=t.waktu_kalender)
+    t.dijeda_pada, t.aksi_berikutnya_pada = pada, None
+    return t
+
+
+def lanjutkan_tenggat(objek_jenis: str, objek_id, pada: datetime) -> Tenggat | None:
+    """Restart a paused clock with the time that was left."""
+    t = _cari(objek_jenis, objek_id)
+    if t is None or t.selesai_pada or not t.dijeda_pada:
+        return t
+    kal = kalender_tenant(db.session.get(Tenant, t.tenant_id))
+    lama = t.due_at - t.mulai_pada
+    t.due_at = kal.jatuh_tempo_setelah_lanjut(pada, t.sisa_menit, waktu_kalender=t.waktu_kalender)
+    t.warn_at = kal.jatuh_tempo_setelah_lanjut(pada, t.sisa_menit_peringatan, waktu_kalender=t.waktu_kalender)
+    if t.waktu_kalender:
+        t.eskalasi_at = t.due_at + lama
+    else:
+        t.eskalasi_at = kal.tambah_menit_kerja(t.due_at, kal.menit_kerja_antara(t.mulai_pada, t.mulai_pada + lama))
+    t.mulai_pada = pada
+    t.dijeda_pada = t.sisa_menit = t.sisa_menit_peringatan = None
+    t.aksi_berikutnya_pada = _aksi_berikutnya(t, sudah=_terkirim(t))
+    return t
+
+
+def selesaikan_tenggat(objek_jenis: str, objek_id, pada: datetime) -> Tenggat | None:
+    """The thing was done: the clock stops for good."""
+    t = _cari(objek_jenis, objek_id)
+    if t is not None and t.selesai_pada is None:
+        t.selesai_pada, t.aksi_berikutnya_pada = pada, None
+    return t
+
+
+def alihkan_tenggat(objek_jenis: str, objek_id, penanggung_jawab_id) -> Tenggat | None:
+    """A new person is responsible; later notices go to them."""
+    t = _cari(objek_jenis, objek_id)
+    if t is not None:
+        t.penanggung_jawab_id = penanggung_jawab_id
+    return t
+
+
+def status_tenggat(t: Tenggat, pada: datetime) -> str:
+    """tepat (on time), berisiko (past the warn point), terlambat, dijeda or selesai."""
+    if t.selesai_pada:
+        return "selesai" if t.selesai_pada <= t.due_at else "selesai_terlambat"
+    if t.dijeda_pada:
+        return "dijeda"
+    if t.berulang:
+        return "tepat"
+    if pada >= t.due_at:
+        return "terlambat"
+    return "berisiko" if pada >= t.warn_at else "tepat"
+
+
+# --- the sweep ----------------------------------------------------------------
+
+def _terkirim(t: Tenggat) -> set[str]:
+    return set(
+        db.session.scalars(
+            select(PemberitahuanTenggat.jenis).where(
+                PemberitahuanTenggat.tenggat_id == t.id, PemberitahuanTenggat.putaran == t.putaran
+            )
+        )
+    )
+
+
+def _ambang(t: Tenggat) -> list[tuple[str, datetime]]:
+    if t.berulang:
+        return [("tinjauan", t.due_at)]
+    return [("peringatan", t.warn_at), ("terlambat", t.due_at), ("eskalasi_kabid", t.due_at), ("eskalasi_kadis", t.eskalasi_at)]
+
+
+def _aksi_berikutnya(t: Tenggat, sudah: set[str]) -> datetime | None:
+    sisa = [saat for jenis, saat in _ambang(t) if jenis not in sudah]
+    return min(sisa) if sisa else None
+
+
+def _catat_sekali(t: Tenggat, jenis: str, pada: datetime) -> bool:
+    """Record that a notice goes out; False if another sweep recorded it already."""
+    nilai = dict(tenant_id=t.tenant_id, tenggat_id=t.id, jenis=jenis, putaran=t.putaran, dikirim_pada=pada)
+    pembuat = insert_pg if db.session.get_bind().dialect.name == "postgresql" else insert_sqlite
+    stmt = pembuat(PemberitahuanTenggat).values(id=uuid.uuid4(), dibuat_pada=pada, **nilai)
+    stmt = stmt.on_conflict_do_nothing(index_elements=["tenant_id", "tenggat_id", "jenis", "putaran"])
+    return db.session.execute(stmt).rowcount == 1
+
+
+def _staf_berperan(tenant_id: int, peran: str) -> list:
+    return [
+        p.id
+        for p in db.session.scalars(select(Pengguna).where(Pengguna.tenant_id == tenant_id, Pengguna.aktif.is_(True)))
+        if peran in (p.peran or ())
+    ]
+
+
+def _penerima(t: Tenggat, jenis: str) -> list:
+    if jenis in ("peringatan", "terlambat", "tinjauan"):
+        return [t.penanggung_jawab_id] if t.penanggung_jawab_id else _staf_berperan(t.tenant_id, "kepala_bidang")
+    if jenis == "eskalasi_kabid":
+        return _staf_berperan(t.tenant_id, "kepala_bidang")
+    return _staf_berperan(t.tenant_id, "kepala_dinas")
+
+
+def _pesan(t: Tenggat, jenis: str, zona: str) -> tuple[str, str]:
+    batas = t.due_at.astimezone(ZoneInfo(zona)).strftime("%d-%m-%Y %H:%M")
+    batas = f"{batas} {SINGKATAN_ZONA.get(zona, zona)}"
+    return {
+        "peringatan": (f"Segera jatuh tempo: {t.judul}", f"Batas waktu {batas} (standar waktu {t.durasi})."),
+        "terlambat": (f"Lewat batas waktu: {t.judul}", f"Batas waktu {batas} telah lewat (standar waktu {t.durasi})."),
+        "eskalasi_kabid": (f"Eskalasi: {t.judul}", f"Lewat batas waktu {batas}; mohon tindak lanjut kepala bidang."),
+        "eskalasi_kadis": (f"Eskalasi kedua: {t.judul}", f"Sudah dua kali lewat standar waktu {t.durasi} (batas {batas})."),
+        "tinjauan": (f"Tinjauan berkala: {t.judul}", f"Catat perkembangan terbaru (tinjauan ke-{t.putaran}, jadwal {batas})."),
+    }[jenis]
+
+
+def _kirim(t: Tenggat, jenis: str, zona: str) -> None:
+    from dinsos.notify.services import kirim_notifikasi
+
+    judul, isi = _pesan(t, jenis, zona)
+    for penerima in _penerima(t, jenis):
+        kirim_notifikasi(
+            penerima, judul, isi, tautan=t.tautan, kunci=f"tenggat:{t.id}:{t.putaran}:{jenis}:{penerima}"
+        )
+
+
+def _proses(t: Tenggat, pada: datetime, zona: str) -> int:
+    sudah = _terkirim(t)
+    lewat = [j for j, saat in _ambang(t) if saat <= pada and j not in sudah]
+    if "terlambat" in lewat or "terlambat" in sudah:
+        lewat = [j for j in lewat if j != "peringatan"]  # a warning after the deadline is noise
+        sudah.add("peringatan")
+    terkirim = 0
+    for jenis in lewat:
+        if _catat_sekali(t, jenis, pada):
+            _kirim(t, jenis, zona)
+            terkirim += 1
+        sudah.add(jenis)
+    if t.berulang and "tinjauan" in sudah:
+        kal = kalender_tenant(db.session.get(Tenant, t.tenant_id))
+        d = parse_waktu(t.durasi)
+        t.mulai_pada = t.due_at
+        t.warn_at, t.due_at, t.eskalasi_at = _titik(kal, t.mulai_pada, d)
+        t.putaran += 1
+        sudah = set()
+    t.aksi_berikutnya_pada = _aksi_berikutnya(t, sudah)
+    return terkirim
+
+
+def sapu_tenggat(pada: datetime | None = None, batas: int = 500) -> int:
+    """Send every notice that has come due, across offices; returns how many were sent.
+
+    Reads only rows whose next action has passed (an index range), locks them
+    with SKIP LOCKED on PostgreSQL so concurrent sweeps split the work, and
+    commits each batch whole.
+    """
+    pada = pada or sekarang()
+    total = 0
+    while True:
+        with lintas_tenant("sapu tenggat (jadwal)", catat=False):
+            baris = db.session.scalars(
+                select(Tenggat)
+                .where(Tenggat.aksi_berikutnya_pada <= pada)
+                .order_by(Tenggat.aksi_berikutnya_pada)
+                .limit(batas)
+                .with_for_update(skip_locked=True)
+            ).all()
+            zona = dict(db.session.execute(select(Tenant.id, Tenant.zona_waktu)).all()) if baris else {}
+            for t in baris:
+                with dalam_tenant(t.tenant_id):
+                    total += _proses(t, pada, zona[t.tenant_id])
+        db.session.commit()
+        if len(baris) < batas:
+            return total

@@ -1,0 +1,4 @@
+"""WSGI entry point for gunicorn: ``gunicorn -c deploy/gunicorn.conf.py dinsos.wsgi:app``."""
+from dinsos import create_app
+
+app = create_app()

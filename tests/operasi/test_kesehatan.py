@@ -1,0 +1,156 @@
+"""Health, readiness and metrics; gunicorn serving the real app."""
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_healthz_and_readyz_answer_when_the_database_is_up(klien):
+    assert klien.get("/healthz").json == {"status": "ok"}
+    r = klien.get("/readyz")
+    assert r.status_code == 200 and r.json["database"] == "ok"
+
+
+def test_readyz_is_503_when_the_database_is_unreachable(tmp_path):
+    from dinsos import create_app
+
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path}/tiada/x.sqlite"})
+    r = app.test_client().get("/readyz")
+    assert r.status_code == 503 and r.json["database"].startswith("error")
+
+
+def test_metrics_expose_request_latency_and_can_require_a_token(app, klien):
+    klien.get("/healthz")
+    teks = klien.get("/metrics").get_data(as_text=True)
+    assert 'dinsos_http_request_seconds_count{endpoint="web.healthz"' in teks
+    assert "dinsos_queue_depth" in teks
+    app.config["METRICS_TOKEN"] = "rahasia-metrik"
+    try:
+        assert klien.get("/metrics").status_code == 401
+        assert klien.get("/metrics", headers={"Authorization": "Bearer rahasia-metrik"}).status_code == 200
+    finally:
+        app.config["METRICS_TOKEN"] = None
+
+
+def test_every_response_carries_a_request_id(klien):
+    assert len(klien.get("/healthz").headers["X-Request-ID"]) == 32
+    assert klien.get("/healthz", headers={"X-Request-ID": "abc"}).headers["X-Request-ID"] == "abc"
+
+
+class _Proksi:
+    """A TCP proxy to the database that can be cut and restored, to play an outage."""
+
+    def __init__(self, host, port):
+        self.tujuan = (host, port)
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.hidup = threading.Event()
+        self.hidup.set()
+        self.koneksi = []
+        threading.Thread(target=self._terima, daemon=True).start()
+
+    def _salur(self, a, b):
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (a, b):
+                try:
+                    s.close()
+                except OSError:
+                    pass
+
+    def _terima(self):
+        while True:
+            try:
+                klien, _ = self.server.accept()
+            except OSError:
+                return
+            if not self.hidup.is_set():
+                klien.close()
+                continue
+            hulu = socket.create_connection(self.tujuan)
+            self.koneksi += [klien, hulu]
+            threading.Thread(target=self._salur, args=(klien, hulu), daemon=True).start()
+            threading.Thread(target=self._salur, args=(hulu, klien), daemon=True).start()
+
+    def putus(self):
+        self.hidup.clear()
+        for s in self.koneksi:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        self.koneksi.clear()
+
+    def sambung(self):
+        self.hidup.set()
+
+
+@pytest.mark.postgres
+def test_readyz_goes_503_during_a_database_outage_and_recovers_without_restart(app, tmp_path):
+    from dinsos import create_app
+
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    proksi = _Proksi(url.host, url.port or 5432)
+    lewat = url.set(host="127.0.0.1", port=proksi.port).render_as_string(hide_password=False)
+    aplikasi = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x", "DATABASE_URL": lewat})
+    klien = aplikasi.test_client()
+    assert klien.get("/readyz").status_code == 200
+    proksi.putus()
+    assert klien.get("/readyz").status_code == 503
+    proksi.sambung()
+    assert klien.get("/readyz").status_code == 200
+
+
+def _port_bebas():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_gunicorn_serves_the_app(app, tmp_path):
+    port = _port_bebas()
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{ROOT / 'platform'}:{ROOT / 'workers'}",
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "DINSOS_SECRET_KEY": "uji",
+        "DINSOS_INSTANCE_PATH": str(tmp_path),
+        "DINSOS_WEB_CONCURRENCY": "2",
+    }
+    env.pop("REDIS_URL", None)
+    proses = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}", "dinsos.wsgi:app"],
+        env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        batas = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
+                    assert r.status == 200
+                    break
+            except OSError:
+                if time.monotonic() > batas or proses.poll() is not None:
+                    raise AssertionError(proses.stdout.read1().decode() if proses.poll() is not None else "gunicorn did not answer")
+                time.sleep(0.2)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+            assert "Direktori Dinas Sosial" in r.read().decode()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+            assert "dinsos_http_request_seconds" in r.read().decode()
+    finally:
+        proses.terminate()
+        proses.wait(timeout=15)
