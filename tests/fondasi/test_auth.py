@@ -151,3 +151,11 @@ def test_platform_admin_logs_in_outside_office_urls(klien, app):
     assert r.status_code == 302
     assert "Dinas Sosial Kota A" in klien.get("/admin/").get_data(as_text=True)
     assert klien.get("/t/kota-a/dasbor").status_code == 302  # admin is no office's staff
+
+
+def test_the_interface_is_indonesian_first_and_english_on_request(klien, app):
+    assert "Direktori Dinas Sosial" in klien.get("/").get_data(as_text=True)
+    assert "Directory of Social Affairs Offices" in klien.get("/?lang=en").get_data(as_text=True)
+    assert "Directory of Social Affairs Offices" in klien.get("/").get_data(as_text=True)  # remembered
+    r = klien.get("/t/tidak-ada/masuk")
+    assert "Page or data not found." in r.get_data(as_text=True)
