@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.terpasang
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install clean
+.PHONY: run test bench install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks need PostgreSQL (BENCH_DATABASE_URL, a superuser URL; default the local one).
+bench: $(STAMP)
+	@for b in bench/[a-z]*.py; do echo "== $$b"; $(BIN)/python $$b 2>&1 | grep -v '^INFO'; done
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
