@@ -9,7 +9,7 @@ from bantuan import buat_staf, masuk
 from bantuan_surat import terbitkan
 from dinsos.audit.models import CatatanAudit
 from dinsos.core.db import db
-from dinsos.core.tenant import dalam_tenant, lintas_tenant
+from dinsos.core.tenant import lintas_tenant
 from dinsos.documents import akses
 from dinsos.tenancy.models import Tenant
 
