@@ -1,7 +1,7 @@
 """Running deadlines (tenggat) and the once-only record of notices sent about them.
 
 Revision ID: 0008
-Revises: 0002a
+Revises: 0005
 Create Date: 2026-11-25 14:31:17.250877
 
 """
@@ -12,7 +12,7 @@ from dinsos.core.rls import aktifkan_rls
 
 
 revision = '0008'
-down_revision = '0002a'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,7 @@ back transaction gives its number back: the sequence stays gapless.
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 
 from dinsos.core.db import db
