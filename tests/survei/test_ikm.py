@@ -48,6 +48,15 @@ def test_all_ones_is_25_grade_d():
     assert h.ikm == Decimal("25.00") and h.huruf == "D" and h.kinerja == "Tidak Baik"
 
 
+def test_grade_intervals_are_the_regulations():
+    assert [(h, k, str(a), str(b)) for h, k, a, b in ikm.rentang_mutu()] == [
+        ("A", "Sangat Baik", "88.31", "100.00"),
+        ("B", "Baik", "76.61", "88.30"),
+        ("C", "Kurang Baik", "65.00", "76.60"),
+        ("D", "Tidak Baik", "25.00", "64.99"),
+    ]
+
+
 @pytest.mark.parametrize("nilai, huruf", [
     ("100.00", "A"), ("88.31", "A"), ("88.30", "B"), ("76.61", "B"), ("76.60", "C"),
     ("65.00", "C"), ("64.99", "D"), ("25.00", "D"),

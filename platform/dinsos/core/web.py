@@ -17,6 +17,8 @@ KAPABILITAS = [
     "dinsos.audit",
     "dinsos.catalogue",
     "dinsos.documents",
+    "dinsos.complaints",
+    "dinsos.surveys",
 ]
 
 

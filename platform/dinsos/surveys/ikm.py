@@ -121,6 +121,15 @@ def bulatkan(x: Fraction, desimal: int = 2) -> Decimal:
     return (Decimal(bulat) / Decimal(skala)).quantize(Decimal(1).scaleb(-desimal), rounding=ROUND_HALF_UP)
 
 
+def rentang_mutu() -> list[tuple[str, str, Decimal, Decimal]]:
+    """(grade, performance, lowest IKM, highest IKM) of each grade, as the regulation prints them."""
+    hasil, atas = [], Decimal("100.00")
+    for batas, huruf, kinerja in MUTU:
+        hasil.append((huruf, kinerja, batas, atas))
+        atas = batas - Decimal("0.01")
+    return hasil
+
+
 def mutu(ikm: Decimal) -> tuple[str, str]:
     """Grade and performance label of an IKM already rounded to 2 decimals."""
     ikm = Decimal(ikm)
