@@ -265,3 +265,32 @@ def test_office_settings_extra_element_and_weights(app, kantor_seed):
         k = db.session.scalar(select(KonfigurasiSurvei))
         assert k.unsur_tambahan == [] and k.bobot is None
     assert _angka(app.test_client().get("/t/kota-metro/ikm").get_data(as_text=True), "ikm") == ["100.00"]
+
+
+def test_an_offices_own_element_names_are_shown_as_text(app, kantor_seed):
+    metro = kantor_seed["kota-metro"]
+    buat_staf(metro, "admin_tenant", "admin@metro.uji")
+    admin = app.test_client()
+    masuk(admin, "kota-metro", "admin@metro.uji")
+    html = admin.get("/t/kota-metro/ikm/pengaturan").get_data(as_text=True)
+    r = admin.post("/t/kota-metro/ikm/pengaturan", data={
+        "csrf_token": token_csrf(html), "unsur_tambahan": "u10: <b>Ruang</b> ber-AC 100%", "bobot": "",
+    })
+    assert r.status_code == 302
+    form = app.test_client().get(f"/t/kota-metro/survei/{PPKS}")
+    assert form.status_code == 200
+    teks = form.get_data(as_text=True)
+    assert "&lt;b&gt;Ruang&lt;/b&gt; ber-AC 100%" in teks and "<b>Ruang</b>" not in teks
+    assert _kirim(app.test_client(), "kota-metro", PPKS, {**_semua(4), "u10": "4"}).status_code == 201
+    halaman = app.test_client().get("/t/kota-metro/ikm").get_data(as_text=True)
+    assert "<b>Ruang</b>" not in halaman and _angka(halaman, "ikm") == ["100.00"]
+
+
+def test_pages_read_in_english(app, kantor_seed):
+    klien = app.test_client()
+    form = klien.get(f"/t/kota-metro/survei/{PPKS}?lang=en").get_data(as_text=True)
+    assert "Community satisfaction survey" in form and "1. Requirements" in form and "Very satisfactory" in form
+    ikm = klien.get("/t/kota-metro/ikm").get_data(as_text=True)
+    assert "Community Satisfaction Index" in ikm and "A (Very good): 88.31–100.00" in ikm
+    pengaduan = klien.get("/t/kota-metro/pengaduan/").get_data(as_text=True)
+    assert "Send complaint" in pengaduan and "This office in general" in pengaduan

@@ -46,7 +46,7 @@ class FormPengaduanStaf(FormPengaduan):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kanal.choices = {k: _(v) for k, v in KANAL_PENGADUAN.items() if k != "website"}
+        self.kanal.choices = {k: _(v) for k, v in KANAL_PENGADUAN.items()}
 
     def validate_nomor_referensi(self, field):
         if self.kanal.data == "sp4n_lapor" and not (field.data or "").strip():

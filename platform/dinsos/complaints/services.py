@@ -20,9 +20,8 @@ from dinsos.tenancy.models import Tenant
 
 from .models import LangkahPengaduan, Pengaduan
 
-# The channels a complaint arrives by. "website" is the public form.
+# The channels a complaint arrives by. The public form records "website".
 KANAL_PENGADUAN = {
-    "website": "Formulir website",
     "telepon": "Telepon",
     "whatsapp": "WhatsApp",
     "email": "Email",
@@ -30,6 +29,7 @@ KANAL_PENGADUAN = {
     "kotak_saran": "Kotak saran/pengaduan",
     "tatap_muka": "Tatap muka",
     "sp4n_lapor": "SP4N-LAPOR!",
+    "website": "Website",
 }
 
 # Platform default, not from any seed: none of the standards gives a time for

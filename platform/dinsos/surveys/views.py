@@ -42,6 +42,15 @@ def _tolak_banjir(_batas):
     tolak(429, _("Terlalu banyak isian survei dikirim dari alamat Anda ke kantor ini. Tunggu satu jam lalu coba lagi."))
 
 
+def _unsur() -> list[ikm.Unsur]:
+    """The office's elements, the regulation's nine in the reader's language.
+
+    An office's own elements are shown as written: they are data, never passed
+    through the translation catalogue (whose templates mark text as safe).
+    """
+    return [ikm.Unsur(u.kode, _(u.nama), _(u.pertanyaan)) if u in ikm.UNSUR_BAKU else u for u in unsur_kantor()]
+
+
 def _layanan_atau_404(kode: str):
     layanan = layanan_dari_kode(kode)
     if layanan is None:
@@ -69,7 +78,7 @@ def _periksa_token(kode: str | None):
 def formulir(slug, kode_layanan):
     """The SKM questionnaire of one service: nine elements (and the office's own), profile, comment."""
     layanan = _layanan_atau_404(kode_layanan)
-    unsur = unsur_kantor()
+    unsur = _unsur()
     form = FormSurvei()
     if request.method == "GET":
         form.token.data = request.args.get("token", "")
@@ -122,7 +131,7 @@ def _grafik(data: dict, judul: str, id_grafik: str):
 
 def _konteks_laporan():
     tahun, semester, layanan = _saringan()
-    data = rekap(tahun, semester, layanan)
+    data = {**rekap(tahun, semester, layanan), "unsur": _unsur()}
     nama_periode = _nama_periode(tahun, semester)
     grafik = _grafik({"unsur": data["unsur"], "nrr": data["hasil"].nrr},
                      _("Nilai rata-rata (NRR) per unsur, %(periode)s", periode=nama_periode), "grafik-kantor")
