@@ -325,3 +325,14 @@ def test_staff_list_filters(app, kantor_seed):
     assert tampil("layanan=tidak-ada") == set()
     dasbor = staf.get("/t/kota-metro/dasbor").get_data(as_text=True)
     assert "Sedang diproses: 2" in dasbor and re.search(r'href="/t/kota-metro/pengaduan/kelola\?terlambat=1">Terlambat: 1<', dasbor)
+
+
+def test_guessing_tracking_codes_is_rate_limited(app, kantor_seed):
+    app.config["PENGADUAN_LACAK_RATE_LIMIT"] = "2 per hour"
+    try:
+        klien = app.test_client()
+        kode = [_lacak(klien, "kota-metro", f"ABCDE-2345{i}").status_code for i in range(3)]
+        assert kode == [404, 404, 429]
+        assert "Terlalu banyak pencarian kode pelacakan" in _lacak(klien, "kota-metro", "ABCDE-23459").get_data(as_text=True)
+    finally:
+        app.config.pop("PENGADUAN_LACAK_RATE_LIMIT")

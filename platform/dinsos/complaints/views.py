@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import false, func, select
+from sqlalchemy.orm import selectinload
 
 from dinsos.audit.services import catat_peristiwa
 from dinsos.auth.izin import boleh, perlu_izin
@@ -145,7 +146,7 @@ def _muat(pid: uuid.UUID) -> Pengaduan:
 def daftar(slug):
     """Newest first; filter by status, channel, service and overdue."""
     f = {k: request.args.get(k, "") for k in ("status", "kanal", "layanan", "terlambat")}
-    q = select(Pengaduan)
+    q = select(Pengaduan).options(selectinload(Pengaduan.langkah))
     if f["status"] in STATUS_PENGADUAN:
         q = q.where(Pengaduan.status == f["status"])
     if f["kanal"] in KANAL_PENGADUAN:
