@@ -14,7 +14,6 @@ from dinsos.core.db import MilikTenant, UtcDateTime, db, fk_tenant
 TeksIdentitas = Text
 
 STATUS_PENGADUAN = ("diproses", "menunggu_jawaban", "selesai")
-STATUS_LANGKAH = ("menunggu", "berjalan", "selesai", "dilewati")
 
 
 class Pengaduan(MilikTenant, db.Model):
@@ -64,7 +63,10 @@ class Pengaduan(MilikTenant, db.Model):
 
 
 class LangkahPengaduan(MilikTenant, db.Model):
-    """One follow-up step of a complaint, copied from the standard when the complaint was made."""
+    """One follow-up step of a complaint, copied from the standard when the complaint was made.
+
+    ``status`` goes menunggu -> berjalan -> selesai or dilewati (optional steps only), one step at a time.
+    """
 
     __tablename__ = "langkah_pengaduan"
 
