@@ -19,6 +19,8 @@ KAPABILITAS = [
     "dinsos.documents",
     "dinsos.metrik",
     "dinsos.sla",
+    "dinsos.complaints",
+    "dinsos.surveys",
 ]
 
 
