@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from dinsos.sla.kalender import parse_waktu
+
 # --- vocabularies -----------------------------------------------------------
 
 AKTOR = (
@@ -101,79 +103,15 @@ _KANAL_BERNOMOR = ("telepon", "fax", "sms", "whatsapp")
 
 # --- time standards ---------------------------------------------------------
 
-_ANGKA_DASAR = (
-    "nol satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas"
-).split()
-
-_SATUAN_WAKTU = {
-    "menit": "menit",
-    "jam": "jam",
-    "hari": "hari",
-    "hari kerja": "hari_kerja",
-    "minggu": "minggu",
-    "bulan": "bulan",
-    "tahun": "tahun",
-}
-
-_WAKTU = re.compile(
-    r"^(?P<jumlah>[+-]?\d+)\s*(?:\((?P<eja>[^)]*)\)\s*)?"
-    r"(?P<satuan>menit|jam|hari kerja|hari|minggu|bulan|tahun)$"
-)
-
-
-def terbilang(n: int) -> str:
-    """Spell a non-negative integer below one million in Indonesian words."""
-    if n < 12:
-        return _ANGKA_DASAR[n]
-    if n < 20:
-        return f"{terbilang(n - 10)} belas"
-    if n < 100:
-        puluh, sisa = divmod(n, 10)
-        return f"{terbilang(puluh)} puluh" + (f" {terbilang(sisa)}" if sisa else "")
-    for besar, nama, awalan in ((1000, "ribu", "seribu"), (100, "ratus", "seratus")):
-        if n >= besar:
-            kepala, sisa = divmod(n, besar)
-            depan = awalan if kepala == 1 else f"{terbilang(kepala)} {nama}"
-            return depan + (f" {terbilang(sisa)}" if sisa else "")
-    raise AssertionError("unreachable")
-
-
-def parse_waktu(teks: object) -> tuple[int, str]:
-    """Parse a time standard such as "15 menit" or "1 (satu) hari kerja".
-
-    Returns ``(jumlah, satuan)`` with satuan one of menit, jam, hari,
-    hari_kerja, minggu, bulan, tahun. Raises ValueError with an Indonesian
-    message when the text is not a positive duration in one of those units, or
-    when the number in brackets is spelled differently from the digits.
-    """
-    if not isinstance(teks, str):
-        raise ValueError("Standar waktu harus berupa teks, mis. '15 menit' atau '1 (satu) hari kerja'.")
-    bersih = " ".join(teks.lower().split())
-    cocok = _WAKTU.match(bersih)
-    if cocok is None:
-        raise ValueError(
-            f"Standar waktu '{teks}' tidak dapat dibaca; tulis angka lalu satuan "
-            "(menit, jam, hari, hari kerja, minggu, bulan, tahun), mis. '1 (satu) hari'."
-        )
-    jumlah = int(cocok["jumlah"])
-    if jumlah < 0:
-        raise ValueError(f"Standar waktu '{teks}' tidak boleh negatif.")
-    if jumlah == 0:
-        raise ValueError(f"Standar waktu '{teks}' harus lebih dari nol.")
-    eja = cocok["eja"]
-    if eja is not None and jumlah < 1_000_000:
-        if " ".join(eja.split()) != terbilang(jumlah):
-            raise ValueError(
-                f"Standar waktu '{teks}': angka {jumlah} dieja '{terbilang(jumlah)}', bukan '{eja.strip()}'."
-            )
-    return jumlah, _SATUAN_WAKTU[cocok["satuan"]]
-
 
 def _cek_waktu(teks: str) -> None:
+    """A time standard must be one duration the SLA calendar can count (one parser for both)."""
     try:
         parse_waktu(teks)
     except ValueError as galat:
-        raise ValidationError(str(galat)) from None
+        pesan = str(galat)
+        pesan = f"Standar {pesan}" if pesan.startswith("waktu") else pesan[:1].upper() + pesan[1:]
+        raise ValidationError(pesan + ".") from None
 
 
 def _cek_zona_waktu(nama: str) -> None:
