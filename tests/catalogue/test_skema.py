@@ -310,3 +310,31 @@ def test_rentang_waktu_ditolak_di_langkah(magetan):
     galat = satu(validasi_folder(magetan), LAYANAN, "sop.langkah[3].waktu")
     assert galat.pesan.startswith("Standar waktu '1-2 hari kerja' adalah rentang")
     assert galat.baris == baris
+
+
+def test_alias_yaml_ditolak_dengan_baris(magetan):
+    baris = ubah(magetan / LAYANAN, "kategori_ppks: [2, 4]", "kategori_ppks: &k [2, 4]\ncatatan: *k")
+    [galat] = validasi_folder(magetan)
+    assert galat.berkas == LAYANAN and galat.baris == baris + 1
+    assert "alias YAML" in galat.pesan
+
+
+def test_sarang_terlalu_dalam_ditolak_tanpa_galat_python(magetan):
+    (magetan / LAYANAN).write_text("kode: " + "[" * 5000 + "]" * 5000, encoding="utf-8")
+    [galat] = validasi_folder(magetan)
+    assert "bersarang terlalu dalam" in galat.pesan
+
+
+def test_berkas_di_subfolder_services_ditolak(magetan):
+    (magetan / "services/lama").mkdir()
+    shutil.copy(magetan / LAYANAN, magetan / "services/lama/pengiriman-anjal-at.yaml")
+    galat = satu(validasi_folder(magetan), "services/lama/pengiriman-anjal-at.yaml", "")
+    assert "langsung di folder services/" in galat.pesan
+
+
+def test_periksa_kantor_dari_berkas_di_memori_sama_dengan_dari_folder(magetan):
+    from dinsos.catalogue.skema import berkas_folder, periksa_kantor
+
+    ubah(magetan / LAYANAN, "waktu: 1 jam", "waktu: sejam")
+    berkas = {nama: isi.decode() for nama, isi in berkas_folder(magetan).items()}
+    assert periksa_kantor("kabupaten-magetan", berkas)[1] == validasi_folder(magetan)

@@ -34,6 +34,9 @@ def kabupaten_kota_di_bawah(provinsi: Tenant) -> list[Tenant]:
 
 def simpan_profil(data: dict) -> tuple[Tenant, bool]:
     """Create or update an office from validated ``tenant.yaml`` data. Returns (tenant, changed)."""
+    from dinsos.catalogue.services import data_json
+
+    data = data_json(data)  # holiday dates as ISO text, as the JSON columns keep them
     tenant = db.session.scalar(select(Tenant).where(Tenant.slug == data["slug"]))
     baru = tenant is None
     if baru:
@@ -61,3 +64,26 @@ def simpan_profil(data: dict) -> tuple[Tenant, bool]:
         berubah = True
     db.session.flush()
     return tenant, berubah
+
+
+def profil_tenant(tenant: Tenant) -> dict:
+    """An office as ``tenant.yaml`` data: what :func:`simpan_profil` would store unchanged."""
+    data = {"slug": tenant.slug, "nama": tenant.nama, "tingkat": tenant.tingkat,
+            "provinsi_induk": tenant.provinsi_induk.slug if tenant.provinsi_induk else None}
+    for kolom in KOLOM_PROFIL:
+        data[kolom] = getattr(tenant, kolom)
+    # An office without a known head is stored as {} but written as null.
+    data["kepala_dinas"] = tenant.kepala_dinas or None
+    return data
+
+
+def kalender_kantor(tenant: Tenant):
+    """The office's working calendar: its zone, office hours and own holidays."""
+    from dinsos.sla.kalender import JAM_KERJA_BAKU, KalenderKerja
+
+    return KalenderKerja(
+        zona_waktu=tenant.zona_waktu,
+        jam_kerja=tenant.jam_kerja or JAM_KERJA_BAKU,
+        libur_tambahan={h["tanggal"]: h["keterangan"] for h in tenant.hari_libur_daerah or []},
+        hari_kerja_tambahan=[h["tanggal"] for h in tenant.hari_kerja_tambahan or []],
+    )
