@@ -394,6 +394,18 @@ class TenantSchema(_Dasar):
             raise ValidationError(kesalahan)
 
 
+class PengaturanKantorSchema(_Dasar):
+    """What an office's own admin may change: contact channels and office hours.
+
+    The same pieces as ``tenant.yaml``; the decree-based standard is not here.
+    """
+
+    kanal_kontak = Daftar(Bersarang(KanalSchema), required=True)
+    jam_kerja = Bersarang(JamKerjaSchema, required=True)
+    hari_libur_daerah = Daftar(Bersarang(TanggalKeteranganSchema), load_default=list)
+    hari_kerja_tambahan = Daftar(Bersarang(TanggalKeteranganSchema), load_default=list)
+
+
 # --- services/<kode>.yaml ---------------------------------------------------
 
 
@@ -807,6 +819,14 @@ def _baris_untuk(jalur: tuple, peta: dict) -> int | None:
     return None
 
 
+def periksa_data(data: dict, skema: type[Schema]) -> tuple[dict | None, list[tuple[tuple, str]]]:
+    """Validate data that did not come from a file (a web form): the data, or ``(path, message)`` pairs."""
+    try:
+        return skema().load(data), []
+    except ValidationError as galat:
+        return None, list(_ratakan(galat.messages))
+
+
 def periksa_berkas(teks: str, skema: type[Schema], berkas: str) -> tuple[dict | None, list[KesalahanValidasi]]:
     """Parse one YAML text and validate it with ``skema``.
 
@@ -1056,3 +1076,39 @@ def validasi_akar(akar: str | Path, induk_terdaftar: Mapping[str, dict] | None =
     """
     kantor = {p.name: berkas_folder(p) for p in folder_kantor(akar)}
     return periksa_kumpulan(kantor, induk_terdaftar)[1]
+
+
+# --- writing files --------------------------------------------------------------
+
+
+def _menurut_medan(nilai, medan):
+    if isinstance(medan, fields.Nested) and isinstance(nilai, dict):
+        return _menurut_skema(nilai, medan.schema)
+    if isinstance(medan, fields.List) and isinstance(nilai, list):
+        return [_menurut_medan(v, medan.inner) for v in nilai]
+    if isinstance(medan, AturanWaktu) and isinstance(nilai, dict) and nilai.get("jenis") in _SKEMA_ATURAN:
+        return _menurut_skema(nilai, _SKEMA_ATURAN[nilai["jenis"]]())
+    return nilai
+
+
+def _menurut_skema(data: dict, skema: Schema) -> dict:
+    """The same mapping with its keys in the order the schema declares them (the order of the guide)."""
+    hasil = {nama: _menurut_medan(data[nama], medan) for nama, medan in skema.fields.items() if nama in data}
+    hasil.update((k, v) for k, v in data.items() if k not in hasil)
+    return hasil
+
+
+def tulis_yaml(data: dict, skema: type[Schema], kepala: str | None = None) -> str:
+    """Write validated data (or its JSON form) back as a file of this format.
+
+    Keys follow the schema's order, dates are ISO text, and reading the text
+    back with :func:`periksa_berkas` gives the same data. ``kepala`` becomes a
+    comment at the top. Comments of an original file are not data and do not
+    come back.
+    """
+    teks = yaml.safe_dump(
+        _menurut_skema(data, skema()), allow_unicode=True, sort_keys=False, default_flow_style=False, width=100
+    )
+    if kepala:
+        teks = "".join(f"# {baris}\n" for baris in kepala.splitlines()) + teks
+    return teks

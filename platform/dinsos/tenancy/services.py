@@ -87,3 +87,45 @@ def kalender_kantor(tenant: Tenant):
         libur_tambahan={h["tanggal"]: h["keterangan"] for h in tenant.hari_libur_daerah or []},
         hari_kerja_tambahan=[h["tanggal"] for h in tenant.hari_kerja_tambahan or []],
     )
+
+
+KOLOM_PENGATURAN = ("kanal_kontak", "jam_kerja", "hari_libur_daerah", "hari_kerja_tambahan")
+
+
+class PengaturanTidakValid(ValueError):
+    """Settings refused; ``kesalahan`` holds ``(path tuple, Indonesian message)`` pairs."""
+
+    def __init__(self, kesalahan: list[tuple[tuple, str]]):
+        super().__init__("; ".join(p for _j, p in kesalahan))
+        self.kesalahan = kesalahan
+
+
+def simpan_pengaturan(tenant: Tenant, data: dict) -> list[str]:
+    """Change an office's contact channels and office hours after checking them; returns the changed keys.
+
+    Checked with the same schema pieces as ``tenant.yaml``, then as a working
+    calendar (a day declared working must have office hours). The caller
+    audits and commits.
+    """
+    from dinsos.catalogue.services import data_json
+    from dinsos.catalogue.skema import PengaturanKantorSchema, periksa_data
+    from dinsos.sla.kalender import KalenderKerja, KalenderTidakValid
+
+    bersih, kesalahan = periksa_data(data, PengaturanKantorSchema)
+    if kesalahan:
+        raise PengaturanTidakValid(kesalahan)
+    bersih = data_json(bersih)
+    try:
+        KalenderKerja(
+            zona_waktu=tenant.zona_waktu,
+            jam_kerja=bersih["jam_kerja"],
+            libur_tambahan={h["tanggal"]: h["keterangan"] for h in bersih["hari_libur_daerah"]},
+            hari_kerja_tambahan=[h["tanggal"] for h in bersih["hari_kerja_tambahan"]],
+        )
+    except KalenderTidakValid as e:
+        raise PengaturanTidakValid([((), str(e)[:1].upper() + str(e)[1:] + ".")]) from None
+    diubah = [k for k in KOLOM_PENGATURAN if getattr(tenant, k) != bersih[k]]
+    for kolom in diubah:
+        setattr(tenant, kolom, bersih[kolom])
+    db.session.flush()
+    return diubah
