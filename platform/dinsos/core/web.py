@@ -16,6 +16,7 @@ KAPABILITAS = [
     "dinsos.auth",
     "dinsos.audit",
     "dinsos.catalogue",
+    "dinsos.admin",
 ]
 
 
