@@ -211,3 +211,9 @@ def test_direktori_seluruh_platform_dan_pencariannya(klien, dimuat):
 
 def test_beranda_menautkan_standar_pelayanan(klien, dimuat):
     assert 'href="/t/kota-metro/standar-pelayanan"' in klien.get("/").get_data(as_text=True)
+
+
+def test_halaman_dalam_bahasa_inggris(klien, dimuat):
+    terlihat = teks_tampak(klien.get("/t/kota-metro/standar-pelayanan/pendampingan-abh?lang=en").get_data(as_text=True))
+    assert "Service delivery components" in terlihat and "Free of charge" in terlihat
+    assert "No fixed limit: until kasus ABH selesai; progress reviewed every 1 bulan" in terlihat
