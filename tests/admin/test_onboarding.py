@@ -209,6 +209,7 @@ def test_zip_dengan_jalur_keluar_folder_ditolak(app, draf_magetan, jahat):
     (zip_dari({"tenant.yaml": b"slug: \xff\xfe\n"}), "bukan teks UTF-8"),
     (zip_dari({"tenant.yaml": "a: " + "x" * (BATAS_BERKAS + 10)}), "melebihi 256 KB setelah diekstrak"),
     (zip_dari({"README.md": "halo"}), "tidak memuat tenant.yaml maupun folder services/"),
+    (zip_dari({"kota-a/tenant.yaml": "x", "kota-b/tenant.yaml": "x"}), "Zip memuat 2 folder kantor (kota-a, kota-b)"),
 ])
 def test_zip_buruk_ditolak_dengan_pesan_jelas(app, draf_magetan, data, pesan):
     r = unggah(draf_magetan, data)

@@ -161,6 +161,8 @@ def test_pdf_terbuka_dan_memuat_nama_layanan(app, klien, dimuat, slug, kode):
     "/t/kota-metro/standar-pelayanan/pengiriman-anjal-at",  # another office's service
     "/t/kabupaten-magetan/standar-pelayanan/pengiriman-anjal-at?versi=2",
     "/t/kabupaten-magetan/standar-pelayanan/pengiriman-anjal-at?versi=satu",
+    "/t/kabupaten-magetan/standar-pelayanan/pengiriman-anjal-at?versi=99999999999999999999",
+    "/t/kabupaten-magetan/standar-pelayanan/pengiriman-anjal-at.pdf?versi=0",
 ])
 def test_404_untuk_kantor_layanan_atau_versi_yang_tidak_ada(klien, dimuat, url):
     r = klien.get(url)
@@ -217,3 +219,11 @@ def test_halaman_dalam_bahasa_inggris(klien, dimuat):
     terlihat = teks_tampak(klien.get("/t/kota-metro/standar-pelayanan/pendampingan-abh?lang=en").get_data(as_text=True))
     assert "Service delivery components" in terlihat and "Free of charge" in terlihat
     assert "No fixed limit: until kasus ABH selesai; progress reviewed every 1 bulan" in terlihat
+
+
+def test_pdf_dibatasi_per_alamat(app, klien, dimuat, monkeypatch):
+    monkeypatch.setitem(app.config, "PDF_RATE_LIMIT", "2 per minute")
+    url = "/t/kota-metro/standar-pelayanan/pendampingan-abh.pdf"
+    kode = [klien.get(url, environ_overrides={"REMOTE_ADDR": "10.9.9.9"}).status_code for _i in range(3)]
+    assert kode == [200, 200, 429]
+    assert klien.get(url, environ_overrides={"REMOTE_ADDR": "10.9.9.8"}).status_code == 200

@@ -191,6 +191,11 @@ def baca_zip(data: bytes) -> tuple[dict[str, str], list[str]]:
     nama = [i.filename for i in isi if not i.filename.startswith("__MACOSX/") and not i.filename.split("/")[-1].startswith(".")]
     awalan = ""
     if "tenant.yaml" not in nama:
+        kantor = sorted(n.split("/")[0] for n in nama if n.count("/") == 1 and n.endswith("/tenant.yaml"))
+        if len(kantor) > 1:
+            raise DrafDitolak(
+                f"Zip memuat {len(kantor)} folder kantor ({', '.join(kantor)}); unggah satu folder kantor per draf."
+            )
         puncak = {n.split("/")[0] for n in nama if "/" in n}
         if len(puncak) == 1 and all("/" in n for n in nama):
             awalan = puncak.pop() + "/"

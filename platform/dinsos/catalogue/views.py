@@ -3,6 +3,7 @@ from flask import Blueprint, abort, current_app, g, render_template, request, ur
 from flask_babel import gettext as _
 from werkzeug.utils import safe_join
 
+from dinsos.core.extensions import limiter
 from dinsos.tenancy.services import profil_tenant
 
 from . import tampilan
@@ -34,7 +35,8 @@ def _versi_diminta(kode: str):
     diminta = request.args.get("versi")
     if diminta is None:
         return layanan, versi_terbaru(layanan)
-    versi = versi_ke(layanan, int(diminta)) if diminta.isdigit() else None
+    # A version number is small; a longer one cannot exist (and would overflow the column type).
+    versi = versi_ke(layanan, int(diminta)) if diminta.isdigit() and len(diminta) <= 6 else None
     if versi is None:
         abort(404)
     return layanan, versi
@@ -55,7 +57,12 @@ def layanan(slug, kode):
     return render_template("katalog/layanan.html", **_konteks(*_versi_diminta(kode)))
 
 
+def _batas_pdf():
+    return current_app.config.get("PDF_RATE_LIMIT", "20 per minute")
+
+
 @bp.get("/t/<slug>/standar-pelayanan/<kode>.pdf")
+@limiter.limit(_batas_pdf)  # rendering costs CPU and the page is public
 def layanan_pdf(slug, kode):
     layanan, versi = _versi_diminta(kode)
     alamat = current_app.config["BASE_URL"].rstrip("/") + url_for(
