@@ -4,7 +4,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from bantuan import Kantor, buat_staf, masuk, token_csrf
+from bantuan import Kantor, buat_staf, masuk
 from dinsos.audit.models import CatatanAudit
 from dinsos.core.db import db
 from dinsos.tenancy.models import Tenant

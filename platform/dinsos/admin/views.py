@@ -1,5 +1,5 @@
 """Onboarding pages for platform admins: offices, drafts, validation, diff, preview, publish, export."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -44,20 +44,14 @@ def _revisi(form) -> int | None:
         return None
 
 
-def _id_admin():
-    return current_user.id
-
-
 @bp.get("")
 @perlu_admin_platform
 def daftar():
     kantor = db.session.scalars(select(Tenant).order_by(Tenant.tingkat, Tenant.nama)).all()
     draf = {d.slug: d for d in layanan_draf.daftar_draf()}
-    return render_template(
-        "admin/onboarding/daftar.html", kantor=kantor, draf=draf, draf_baru=[d for s, d in draf.items()
-                                                                            if s not in {k.slug for k in kantor}],
-        form=FormRevisi(),
-    )
+    terdaftar = {k.slug for k in kantor}
+    draf_baru = [d for slug, d in draf.items() if slug not in terdaftar]
+    return render_template("admin/onboarding/daftar.html", kantor=kantor, draf=draf, draf_baru=draf_baru)
 
 
 def _pilihan_provinsi():
@@ -78,7 +72,7 @@ def kantor_baru():
         data = {k: getattr(form, k).data.strip() for k in ("slug", "nama", "tingkat", "kode_wilayah", "zona_waktu")}
         data["provinsi_induk"] = form.provinsi_induk.data or None
         try:
-            draf = layanan_draf.draf_kantor_baru(data, _id_admin())
+            draf = layanan_draf.draf_kantor_baru(data, current_user.id)
         except layanan_draf.DrafDitolak as e:
             form.slug.errors.append(str(e))
             return render_template("admin/onboarding/kantor_baru.html", form=form), 409
@@ -97,7 +91,7 @@ def mulai_ubah(slug):
     if tenant is None:
         tolak(404, _("Kantor '%(slug)s' tidak terdaftar.", slug=slug))
     if FormRevisi().validate_on_submit() and layanan_draf.draf_dari_slug(slug) is None:
-        layanan_draf.draf_dari_kantor(tenant, _id_admin())
+        layanan_draf.draf_dari_kantor(tenant, current_user.id)
         db.session.commit()
     return redirect(url_for("admin.draf", slug=slug))
 
