@@ -117,6 +117,9 @@ def _kosongkan(request):
     bantuan.APP = request.getfixturevalue("app")
     mesin_pemilik = request.getfixturevalue("mesin_pemilik")
     yield
+    from dinsos.core.extensions import limiter
+
+    limiter.reset()  # rate-limit counters are per test, like the database
     tabel = [t for t in inspect(mesin_pemilik).get_table_names() if t != "alembic_version"]
     with mesin_pemilik.begin() as c:
         if mesin_pemilik.dialect.name == "postgresql":
@@ -141,3 +144,20 @@ def klien(app):
     return app.test_client()
 
 
+
+
+@pytest.fixture
+def kantor_seed(app):
+    """Load the real offices of ``tenants/``; returns slug -> bantuan.Kantor."""
+    from sqlalchemy import select
+
+    from bantuan import Kantor
+    from dinsos.core.db import db
+    from dinsos.core.tenant import lintas_tenant
+    from dinsos.tenancy.models import Tenant
+    from dinsos.tenancy.muat import muat_akar
+
+    with app.app_context():
+        muat_akar(Path(__file__).resolve().parents[1] / "tenants")
+        with lintas_tenant("uji", catat=False):
+            return {t.slug: Kantor(t.id, t.slug, t.nama) for t in db.session.scalars(select(Tenant))}

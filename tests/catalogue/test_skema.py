@@ -11,10 +11,10 @@ from dinsos.catalogue.skema import (
     KOMPONEN_PENYAMPAIAN,
     FolderTidakValid,
     baca_folder_tenant,
-    parse_waktu,
     validasi_akar,
     validasi_folder,
 )
+from dinsos.sla.kalender import parse_waktu
 
 TENANTS = Path(__file__).resolve().parents[2] / "tenants"
 LAYANAN = "services/pengiriman-anjal-at.yaml"
@@ -139,7 +139,7 @@ def test_kode_langkah_ganda(magetan):
 
 
 @pytest.mark.parametrize(("waktu", "kata"), [("sejam", "tidak dapat dibaca"), ("-1 jam", "negatif"),
-                                              ("0 menit", "lebih dari nol"), ("1 (dua) jam", "dieja")])
+                                              ("0 menit", "lebih dari nol"), ("1 (dua) jam", "tidak sama dengan tulisan")])
 def test_waktu_tidak_dapat_dibaca(magetan, waktu, kata):
     baris = ubah(magetan / LAYANAN, "waktu: 1 jam", f"waktu: {waktu}")
     galat = satu(validasi_folder(magetan), LAYANAN, "sop.langkah[3].waktu")
@@ -292,31 +292,49 @@ def test_baca_folder_tenant_mengembalikan_data_polos(magetan):
     assert data["tenant"]["hari_kerja_tambahan"] == []
 
 
-@pytest.mark.parametrize(("teks", "hasil"), [
-    ("15 menit", (15, "menit")),
-    ("1 jam", (1, "jam")),
-    ("1 (satu) hari", (1, "hari")),
-    ("2 (dua) hari kerja", (2, "hari_kerja")),
-    ("1 Minggu", (1, "minggu")),
-    ("3 (tiga) bulan", (3, "bulan")),
-    ("1 (satu) tahun", (1, "tahun")),
-    ("24 (dua puluh empat) jam", (24, "jam")),
-    ("115 (seratus lima belas) menit", (115, "menit")),
+@pytest.mark.parametrize(("teks", "satuan"), [
+    ("1 hari", "hari_kerja"),  # in an SOP a bare "hari" is a working day
+    ("7 hari kalender", "hari"),
+    ("3x24 jam", "jam_kalender"),
 ])
-def test_parse_waktu_menerima(teks, hasil):
-    assert parse_waktu(teks) == hasil
+def test_waktu_dibaca_oleh_parser_kalender_sla(magetan, teks, satuan):
+    """The schema accepts exactly what the SLA calendar can count, with the calendar's meaning."""
+    ubah(magetan / LAYANAN, "waktu: 1 jam", f"waktu: {teks}")
+    assert validasi_folder(magetan) == []
+    [langkah] = [l for l in baca_folder_tenant(magetan)["layanan"][0]["sop"]["langkah"] if l["kode"] == "asesmen"]
+    assert parse_waktu(langkah["waktu"]).satuan == satuan
 
 
-@pytest.mark.parametrize(("teks", "kata"), [
-    ("", "tidak dapat dibaca"),
-    ("satu hari", "tidak dapat dibaca"),
-    ("1 hari libur", "tidak dapat dibaca"),
-    ("1 (satu) sampai dengan 2 (dua) hari kerja", "tidak dapat dibaca"),
-    ("-2 hari", "negatif"),
-    ("0 jam", "lebih dari nol"),
-    ("2 (tiga) hari", "dieja 'dua'"),
-    (15, "berupa teks"),
-])
-def test_parse_waktu_menolak(teks, kata):
-    with pytest.raises(ValueError, match=kata):
-        parse_waktu(teks)
+def test_rentang_waktu_ditolak_di_langkah(magetan):
+    baris = ubah(magetan / LAYANAN, "waktu: 1 jam", "waktu: 1-2 hari kerja")
+    galat = satu(validasi_folder(magetan), LAYANAN, "sop.langkah[3].waktu")
+    assert galat.pesan.startswith("Standar waktu '1-2 hari kerja' adalah rentang")
+    assert galat.baris == baris
+
+
+def test_alias_yaml_ditolak_dengan_baris(magetan):
+    baris = ubah(magetan / LAYANAN, "kategori_ppks: [2, 4]", "kategori_ppks: &k [2, 4]\ncatatan: *k")
+    [galat] = validasi_folder(magetan)
+    assert galat.berkas == LAYANAN and galat.baris == baris + 1
+    assert "alias YAML" in galat.pesan
+
+
+def test_sarang_terlalu_dalam_ditolak_tanpa_galat_python(magetan):
+    (magetan / LAYANAN).write_text("kode: " + "[" * 5000 + "]" * 5000, encoding="utf-8")
+    [galat] = validasi_folder(magetan)
+    assert "bersarang terlalu dalam" in galat.pesan
+
+
+def test_berkas_di_subfolder_services_ditolak(magetan):
+    (magetan / "services/lama").mkdir()
+    shutil.copy(magetan / LAYANAN, magetan / "services/lama/pengiriman-anjal-at.yaml")
+    galat = satu(validasi_folder(magetan), "services/lama/pengiriman-anjal-at.yaml", "")
+    assert "langsung di folder services/" in galat.pesan
+
+
+def test_periksa_kantor_dari_berkas_di_memori_sama_dengan_dari_folder(magetan):
+    from dinsos.catalogue.skema import berkas_folder, periksa_kantor
+
+    ubah(magetan / LAYANAN, "waktu: 1 jam", "waktu: sejam")
+    berkas = {nama: isi.decode() for nama, isi in berkas_folder(magetan).items()}
+    assert periksa_kantor("kabupaten-magetan", berkas)[1] == validasi_folder(magetan)

@@ -3,7 +3,7 @@ import ast
 import sysconfig
 from pathlib import Path
 
-from dinsos.core.db import MilikTenant, db, model_milik_tenant
+from dinsos.core.db import db, model_milik_tenant
 
 ROOT = Path(__file__).resolve().parents[2]
 TABEL_PLATFORM = {"tenants", "admin_platform", "audit_log"}

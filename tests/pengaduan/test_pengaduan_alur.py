@@ -211,6 +211,7 @@ def test_unknown_tracking_code_is_a_clear_404_and_stores_nothing(app, kantor_see
 
 
 def test_flood_of_complaints_from_one_address_is_stopped(app, kantor_seed):
+    semula = app.config["PENGADUAN_RATE_LIMIT"]
     app.config["PENGADUAN_RATE_LIMIT"] = "3 per hour"
     try:
         klien = app.test_client()
@@ -224,7 +225,7 @@ def test_flood_of_complaints_from_one_address_is_stopped(app, kantor_seed):
         lain.environ_base["REMOTE_ADDR"] = "10.9.8.7"
         assert _kirim_publik(lain, "kota-metro", layanan="", isi="Dari alamat lain").status_code == 201
     finally:
-        app.config.pop("PENGADUAN_RATE_LIMIT")
+        app.config["PENGADUAN_RATE_LIMIT"] = semula
 
 
 def test_identity_only_for_complaint_handlers_and_each_view_is_audited(app, kantor_seed):
@@ -328,6 +329,7 @@ def test_staff_list_filters(app, kantor_seed):
 
 
 def test_guessing_tracking_codes_is_rate_limited(app, kantor_seed):
+    semula = app.config["PENGADUAN_LACAK_RATE_LIMIT"]
     app.config["PENGADUAN_LACAK_RATE_LIMIT"] = "2 per hour"
     try:
         klien = app.test_client()
@@ -335,4 +337,4 @@ def test_guessing_tracking_codes_is_rate_limited(app, kantor_seed):
         assert kode == [404, 404, 429]
         assert "Terlalu banyak pencarian kode pelacakan" in _lacak(klien, "kota-metro", "ABCDE-23459").get_data(as_text=True)
     finally:
-        app.config.pop("PENGADUAN_LACAK_RATE_LIMIT")
+        app.config["PENGADUAN_LACAK_RATE_LIMIT"] = semula

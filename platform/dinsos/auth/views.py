@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from dinsos.audit.services import catat_peristiwa
 from dinsos.core.db import db
-from dinsos.core.extensions import limiter
+from dinsos.core.extensions import batas_dari_konfigurasi, limiter
 
 from .forms import FormGantiKataSandi, FormMasuk
 from .models import AdminPlatform, Pengguna
@@ -18,10 +18,6 @@ bp = Blueprint("auth", __name__, url_prefix="/t/<slug>")
 bp_admin = Blueprint("admin_auth", __name__, url_prefix="/admin")
 
 PESAN_GAGAL = "Email atau kata sandi salah, atau akun sedang dikunci sementara."
-
-
-def _batas_masuk():
-    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 def _tujuan_aman(bawaan: str) -> str:
@@ -54,7 +50,7 @@ def _proses_masuk(form, cari_akun, bawaan_sukses: str, template: str, **konteks)
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
-@limiter.limit(_batas_masuk, methods=["POST"], key_func=lambda: f"{request.remote_addr}:{request.view_args.get('slug')}")
+@limiter.limit(batas_dari_konfigurasi("LOGIN_RATE_LIMIT"), methods=["POST"], key_func=lambda: f"{request.remote_addr}:{request.view_args.get('slug')}")
 def masuk(slug):
     if current_user.is_authenticated:
         return redirect(url_for("web.dasbor"))
@@ -97,7 +93,7 @@ def kata_sandi(slug):
 
 
 @bp_admin.route("/masuk", methods=["GET", "POST"], endpoint="masuk")
-@limiter.limit(_batas_masuk, methods=["POST"])
+@limiter.limit(batas_dari_konfigurasi("LOGIN_RATE_LIMIT"), methods=["POST"])
 def masuk_admin():
     if current_user.is_authenticated and current_user.is_admin_platform:
         return redirect(url_for("admin_auth.beranda"))

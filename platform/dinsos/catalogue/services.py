@@ -9,17 +9,28 @@ from dinsos.core.db import db
 from .models import Layanan, VersiLayanan
 
 
+def data_json(data):
+    """The same data as JSON would store it: dates become ISO text, tuples lists.
+
+    Stored standards and profiles go through this first, so a fingerprint or a
+    comparison never differs only because one side still holds ``date`` objects.
+    """
+    return json.loads(json.dumps(data, ensure_ascii=False, default=str))
+
+
 def sidik_isi(isi: dict) -> str:
     """A stable fingerprint of a standard's content (key order does not matter)."""
     return hashlib.sha256(json.dumps(isi, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
-def simpan_standar(tenant, isi: dict) -> str:
+def simpan_standar(tenant, isi: dict) -> tuple[VersiLayanan, bool]:
     """Store a validated service standard for ``tenant``; a changed one becomes a new version.
 
-    Returns a report line. Runs inside the caller's transaction.
+    Returns the service's current version and whether it was just written.
+    Earlier versions are never touched: cases keep pointing at the version
+    they started under. Runs inside the caller's transaction.
     """
-    isi = json.loads(json.dumps(isi, ensure_ascii=False, default=str))  # dates become ISO text
+    isi = data_json(isi)
     layanan = db.session.scalar(
         select(Layanan).where(Layanan.tenant_id == tenant.id, Layanan.kode == isi["kode"])
     )
@@ -30,25 +41,38 @@ def simpan_standar(tenant, isi: dict) -> str:
     sidik = sidik_isi(isi)
     terbaru = versi_terbaru(layanan)
     if terbaru is not None and terbaru.sidik == sidik:
-        return f"  {isi['kode']}: versi {terbaru.versi} tidak berubah"
+        return terbaru, False
     layanan.versi_terbaru += 1
     layanan.nama = isi["nama"]
     layanan.menerima_rujukan = bool(isi.get("menerima_rujukan"))
-    db.session.add(
-        VersiLayanan(tenant_id=tenant.id, layanan_id=layanan.id, versi=layanan.versi_terbaru, sidik=sidik, isi=isi)
-    )
+    versi = VersiLayanan(tenant_id=tenant.id, layanan_id=layanan.id, versi=layanan.versi_terbaru, sidik=sidik, isi=isi)
+    db.session.add(versi)
     db.session.flush()
-    return f"  {isi['kode']}: versi {layanan.versi_terbaru} disimpan"
+    return versi, True
 
 
 def versi_terbaru(layanan: Layanan) -> VersiLayanan | None:
+    return versi_ke(layanan, layanan.versi_terbaru)
+
+
+def versi_ke(layanan: Layanan, nomor: int) -> VersiLayanan | None:
+    """Version ``nomor`` of a service, or None."""
     return db.session.scalar(
         select(VersiLayanan).where(
             VersiLayanan.tenant_id == layanan.tenant_id,
             VersiLayanan.layanan_id == layanan.id,
-            VersiLayanan.versi == layanan.versi_terbaru,
+            VersiLayanan.versi == nomor,
         )
     )
+
+
+def daftar_versi(layanan: Layanan) -> list[int]:
+    """The version numbers of a service, newest first."""
+    return db.session.scalars(
+        select(VersiLayanan.versi)
+        .where(VersiLayanan.tenant_id == layanan.tenant_id, VersiLayanan.layanan_id == layanan.id)
+        .order_by(VersiLayanan.versi.desc())
+    ).all()
 
 
 def layanan_dari_kode(kode: str) -> Layanan | None:
@@ -59,3 +83,32 @@ def layanan_dari_kode(kode: str) -> Layanan | None:
 def daftar_layanan() -> list[Layanan]:
     """The bound office's active services, by name."""
     return db.session.scalars(select(Layanan).where(Layanan.aktif.is_(True)).order_by(Layanan.nama)).all()
+
+
+def direktori(q: str = "") -> list[dict]:
+    """Every active office with its active services, for the public directory; ``q`` filters.
+
+    Each word of ``q`` must occur in the office's name or in a service's name
+    or code; an office matching on its own name keeps all its services. Items
+    are ``{"tenant", "induk", "layanan": [Layanan, ...]}``.
+    """
+    from dinsos.core.tenant import lintas_tenant
+    from dinsos.tenancy.services import daftar_tenant
+
+    kata = q.casefold().split()
+    # Only public catalogue names are read; auditing every anonymous page view would flood the log.
+    with lintas_tenant("direktori publik standar pelayanan", catat=False):
+        kantor = daftar_tenant()
+        per_kantor: dict[int, list[Layanan]] = {}
+        for layanan in db.session.scalars(select(Layanan).where(Layanan.aktif.is_(True)).order_by(Layanan.nama)):
+            per_kantor.setdefault(layanan.tenant_id, []).append(layanan)
+    hasil = []
+    for tenant in kantor:
+        layanan = per_kantor.get(tenant.id, [])
+        if kata and not all(k in tenant.nama.casefold() for k in kata):
+            layanan = [l for l in layanan if all(k in f"{l.nama} {l.kode}".casefold() for k in kata)]
+            if not layanan:
+                continue
+        induk = tenant.provinsi_induk.nama if tenant.provinsi_induk else None
+        hasil.append({"tenant": tenant, "induk": induk, "layanan": layanan})
+    return hasil

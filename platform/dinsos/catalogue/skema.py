@@ -14,12 +14,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from dinsos.sla.kalender import parse_waktu
 
 # --- vocabularies -----------------------------------------------------------
 
@@ -101,79 +104,15 @@ _KANAL_BERNOMOR = ("telepon", "fax", "sms", "whatsapp")
 
 # --- time standards ---------------------------------------------------------
 
-_ANGKA_DASAR = (
-    "nol satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas"
-).split()
-
-_SATUAN_WAKTU = {
-    "menit": "menit",
-    "jam": "jam",
-    "hari": "hari",
-    "hari kerja": "hari_kerja",
-    "minggu": "minggu",
-    "bulan": "bulan",
-    "tahun": "tahun",
-}
-
-_WAKTU = re.compile(
-    r"^(?P<jumlah>[+-]?\d+)\s*(?:\((?P<eja>[^)]*)\)\s*)?"
-    r"(?P<satuan>menit|jam|hari kerja|hari|minggu|bulan|tahun)$"
-)
-
-
-def terbilang(n: int) -> str:
-    """Spell a non-negative integer below one million in Indonesian words."""
-    if n < 12:
-        return _ANGKA_DASAR[n]
-    if n < 20:
-        return f"{terbilang(n - 10)} belas"
-    if n < 100:
-        puluh, sisa = divmod(n, 10)
-        return f"{terbilang(puluh)} puluh" + (f" {terbilang(sisa)}" if sisa else "")
-    for besar, nama, awalan in ((1000, "ribu", "seribu"), (100, "ratus", "seratus")):
-        if n >= besar:
-            kepala, sisa = divmod(n, besar)
-            depan = awalan if kepala == 1 else f"{terbilang(kepala)} {nama}"
-            return depan + (f" {terbilang(sisa)}" if sisa else "")
-    raise AssertionError("unreachable")
-
-
-def parse_waktu(teks: object) -> tuple[int, str]:
-    """Parse a time standard such as "15 menit" or "1 (satu) hari kerja".
-
-    Returns ``(jumlah, satuan)`` with satuan one of menit, jam, hari,
-    hari_kerja, minggu, bulan, tahun. Raises ValueError with an Indonesian
-    message when the text is not a positive duration in one of those units, or
-    when the number in brackets is spelled differently from the digits.
-    """
-    if not isinstance(teks, str):
-        raise ValueError("Standar waktu harus berupa teks, mis. '15 menit' atau '1 (satu) hari kerja'.")
-    bersih = " ".join(teks.lower().split())
-    cocok = _WAKTU.match(bersih)
-    if cocok is None:
-        raise ValueError(
-            f"Standar waktu '{teks}' tidak dapat dibaca; tulis angka lalu satuan "
-            "(menit, jam, hari, hari kerja, minggu, bulan, tahun), mis. '1 (satu) hari'."
-        )
-    jumlah = int(cocok["jumlah"])
-    if jumlah < 0:
-        raise ValueError(f"Standar waktu '{teks}' tidak boleh negatif.")
-    if jumlah == 0:
-        raise ValueError(f"Standar waktu '{teks}' harus lebih dari nol.")
-    eja = cocok["eja"]
-    if eja is not None and jumlah < 1_000_000:
-        if " ".join(eja.split()) != terbilang(jumlah):
-            raise ValueError(
-                f"Standar waktu '{teks}': angka {jumlah} dieja '{terbilang(jumlah)}', bukan '{eja.strip()}'."
-            )
-    return jumlah, _SATUAN_WAKTU[cocok["satuan"]]
-
 
 def _cek_waktu(teks: str) -> None:
+    """A time standard must be one duration the SLA calendar can count (one parser for both)."""
     try:
         parse_waktu(teks)
     except ValueError as galat:
-        raise ValidationError(str(galat)) from None
+        pesan = str(galat)
+        pesan = f"Standar {pesan}" if pesan.startswith("waktu") else pesan[:1].upper() + pesan[1:]
+        raise ValidationError(pesan + ".") from None
 
 
 def _cek_zona_waktu(nama: str) -> None:
@@ -453,6 +392,18 @@ class TenantSchema(_Dasar):
                 ]
         if kesalahan:
             raise ValidationError(kesalahan)
+
+
+class PengaturanKantorSchema(_Dasar):
+    """What an office's own admin may change: contact channels and office hours.
+
+    The same pieces as ``tenant.yaml``; the decree-based standard is not here.
+    """
+
+    kanal_kontak = Daftar(Bersarang(KanalSchema), required=True)
+    jam_kerja = Bersarang(JamKerjaSchema, required=True)
+    hari_libur_daerah = Daftar(Bersarang(TanggalKeteranganSchema), load_default=list)
+    hari_kerja_tambahan = Daftar(Bersarang(TanggalKeteranganSchema), load_default=list)
 
 
 # --- services/<kode>.yaml ---------------------------------------------------
@@ -759,7 +710,17 @@ class LayananSchema(_Dasar):
 class _Pemuat(yaml.SafeLoader):
     """SafeLoader that leaves dates as text, so an impossible date such as
     2025-02-30 reaches the schema (and gets a located message) instead of
-    crashing the YAML parser."""
+    crashing the YAML parser.
+
+    Aliases are refused: a standard never needs them, and nested aliases
+    ("billion laughs") would make a small upload expand without bound.
+    """
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            tanda = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed", tanda)
+        return super().compose_node(parent, index)
 
 
 _Pemuat.yaml_implicit_resolvers = {
@@ -801,7 +762,7 @@ _MASALAH_YAML = (
     ("expected ',' or ']'", "daftar dalam kurung siku [...] tidak ditutup dengan benar"),
     ("expected ',' or '}'", "pemetaan dalam kurung kurawal {...} tidak ditutup dengan benar"),
     ("found unexpected end of stream", "berkas berakhir di tengah teks bertanda kutip"),
-    ("found undefined alias", "alias (*...) tidak dikenal"),
+    ("aliases (*name) are not allowed", "alias YAML (*nama) tidak dipakai di berkas standar; tulis isinya langsung"),
 )
 
 
@@ -858,6 +819,14 @@ def _baris_untuk(jalur: tuple, peta: dict) -> int | None:
     return None
 
 
+def periksa_data(data: dict, skema: type[Schema]) -> tuple[dict | None, list[tuple[tuple, str]]]:
+    """Validate data that did not come from a file (a web form): the data, or ``(path, message)`` pairs."""
+    try:
+        return skema().load(data), []
+    except ValidationError as galat:
+        return None, list(_ratakan(galat.messages))
+
+
 def periksa_berkas(teks: str, skema: type[Schema], berkas: str) -> tuple[dict | None, list[KesalahanValidasi]]:
     """Parse one YAML text and validate it with ``skema``.
 
@@ -877,6 +846,8 @@ def periksa_berkas(teks: str, skema: type[Schema], berkas: str) -> tuple[dict | 
         return None, [KesalahanValidasi(berkas, "", pesan, baris, kolom)]
     except yaml.YAMLError as galat:
         return None, [KesalahanValidasi(berkas, "", f"Sintaks YAML salah: {galat}.")]
+    except RecursionError:
+        return None, [KesalahanValidasi(berkas, "", "Struktur YAML bersarang terlalu dalam; periksa indentasi dan kurung.")]
     finally:
         pemuat.dispose()
     if not isinstance(mentah, dict):
@@ -899,9 +870,9 @@ def periksa_berkas(teks: str, skema: type[Schema], berkas: str) -> tuple[dict | 
     return (None if kesalahan else data), kesalahan
 
 
-def _baris_kunci(berkas: Path, kunci: str) -> int | None:
+def _baris_kunci(teks: str, kunci: str) -> int | None:
     """Line of a top-level key, for problems found after the schema ran."""
-    for nomor, baris in enumerate(berkas.read_text(encoding="utf-8").splitlines(), start=1):
+    for nomor, baris in enumerate(teks.splitlines(), start=1):
         if re.match(rf"{kunci}\s*:", baris):
             return nomor
     return None
@@ -911,41 +882,93 @@ def _urutkan(kesalahan: list[KesalahanValidasi]) -> list[KesalahanValidasi]:
     return sorted(kesalahan, key=lambda k: (k.berkas, k.baris or 0, k.jalur))
 
 
-def _baca(folder: Path) -> tuple[dict, list[KesalahanValidasi]]:
+def _teks(berkas: str, isi: bytes | str) -> tuple[str | None, list[KesalahanValidasi]]:
+    if isinstance(isi, str):
+        return isi, []
+    try:
+        return isi.decode("utf-8-sig"), []
+    except UnicodeDecodeError as galat:
+        return None, [
+            KesalahanValidasi(
+                berkas, "", f"Berkas bukan teks UTF-8 (bita ke-{galat.start + 1}); simpan ulang sebagai UTF-8."
+            )
+        ]
+
+
+def berkas_folder(folder: str | Path) -> dict[str, bytes]:
+    """The files of one office folder that the format knows, as ``{relative path: bytes}``.
+
+    ``tenant.yaml`` and everything under ``services/``; other files are not
+    part of the standard and are left out.
+    """
     folder = Path(folder)
+    hasil: dict[str, bytes] = {}
+    if (folder / "tenant.yaml").is_file():
+        hasil["tenant.yaml"] = (folder / "tenant.yaml").read_bytes()
+    layanan = folder / "services"
+    if layanan.is_dir():
+        for berkas in sorted(layanan.rglob("*")):
+            if berkas.is_file():
+                hasil[berkas.relative_to(folder).as_posix()] = berkas.read_bytes()
+    return hasil
+
+
+def periksa_kantor(nama_folder: str, berkas: Mapping[str, bytes | str]) -> tuple[dict, list[KesalahanValidasi]]:
+    """Validate one office given as files: ``{"tenant.yaml": ..., "services/<kode>.yaml": ...}``.
+
+    The files may come from a folder (:func:`berkas_folder`), an uploaded zip
+    or an admin's draft; the rules and messages are the same. Returns
+    ``({"tenant": data or None, "layanan": [data, ...]}, problems)``, problems
+    located relative to the office folder. The parent province is not checked
+    here (see :func:`periksa_kumpulan`).
+    """
     kesalahan: list[KesalahanValidasi] = []
-    berkas_tenant = folder / "tenant.yaml"
-    if not berkas_tenant.is_file():
-        return {}, [KesalahanValidasi("tenant.yaml", "", f"Berkas tenant.yaml tidak ada di folder '{folder.name}'.")]
-    tenant, galat = periksa_berkas(berkas_tenant.read_text(encoding="utf-8"), TenantSchema, "tenant.yaml")
+    if "tenant.yaml" not in berkas:
+        return {"tenant": None, "layanan": []}, [
+            KesalahanValidasi("tenant.yaml", "", f"Berkas tenant.yaml tidak ada di folder '{nama_folder}'.")
+        ]
+    teks_tenant, galat = _teks("tenant.yaml", berkas["tenant.yaml"])
     kesalahan += galat
-    if tenant is not None and tenant["slug"] != folder.name:
+    tenant = None
+    if teks_tenant is not None:
+        tenant, galat = periksa_berkas(teks_tenant, TenantSchema, "tenant.yaml")
+        kesalahan += galat
+    if tenant is not None and tenant["slug"] != nama_folder:
         kesalahan.append(
             KesalahanValidasi(
                 "tenant.yaml",
                 "slug",
-                f"Slug '{tenant['slug']}' harus sama dengan nama folder '{folder.name}'.",
-                _baris_kunci(berkas_tenant, "slug"),
+                f"Slug '{tenant['slug']}' harus sama dengan nama folder '{nama_folder}'.",
+                _baris_kunci(teks_tenant, "slug"),
             )
         )
     layanan: list[dict] = []
-    folder_layanan = folder / "services"
-    for berkas in sorted(folder_layanan.iterdir()) if folder_layanan.is_dir() else []:
-        relatif = f"services/{berkas.name}"
-        if berkas.suffix != ".yaml":
+    for relatif in sorted(k for k in berkas if k.startswith("services/")):
+        nama = relatif[len("services/"):]
+        if "/" in nama:
+            kesalahan.append(
+                KesalahanValidasi(relatif, "", "Berkas layanan harus langsung di folder services/; berkas ini tidak dibaca.")
+            )
+            continue
+        if not nama.endswith(".yaml"):
             kesalahan.append(
                 KesalahanValidasi(relatif, "", "Berkas layanan harus berakhiran .yaml; berkas ini tidak dibaca.")
             )
             continue
-        data, galat = periksa_berkas(berkas.read_text(encoding="utf-8"), LayananSchema, relatif)
+        teks, galat = _teks(relatif, berkas[relatif])
         kesalahan += galat
-        if data is not None and data["kode"] != berkas.stem:
+        if teks is None:
+            continue
+        data, galat = periksa_berkas(teks, LayananSchema, relatif)
+        kesalahan += galat
+        stem = nama[: -len(".yaml")]
+        if data is not None and data["kode"] != stem:
             kesalahan.append(
                 KesalahanValidasi(
                     relatif,
                     "kode",
-                    f"Kode layanan '{data['kode']}' harus sama dengan nama berkas '{berkas.stem}'.",
-                    _baris_kunci(berkas, "kode"),
+                    f"Kode layanan '{data['kode']}' harus sama dengan nama berkas '{stem}'.",
+                    _baris_kunci(teks, "kode"),
                 )
             )
         if data is not None:
@@ -960,7 +983,8 @@ def validasi_folder(folder: str | Path) -> list[KesalahanValidasi]:
     the folder is valid on its own (its parent province is checked by
     :func:`validasi_akar`).
     """
-    return _baca(Path(folder))[1]
+    folder = Path(folder)
+    return periksa_kantor(folder.name, berkas_folder(folder))[1]
 
 
 def baca_folder_tenant(folder: str | Path) -> dict:
@@ -971,49 +995,120 @@ def baca_folder_tenant(folder: str | Path) -> dict:
     Raises :class:`FolderTidakValid` carrying every problem when the folder is
     not valid, so that a loader never sees half a folder.
     """
-    data, kesalahan = _baca(Path(folder))
+    folder = Path(folder)
+    data, kesalahan = periksa_kantor(folder.name, berkas_folder(folder))
     if kesalahan:
         raise FolderTidakValid(kesalahan)
     return data
 
 
-def validasi_akar(akar: str | Path) -> list[KesalahanValidasi]:
+def _masalah_induk(data: dict, induk: dict | None, dikenal: bool) -> str | None:
+    slug = data["provinsi_induk"]
+    if not dikenal:
+        return f"Provinsi induk '{slug}' tidak ada di folder ini dan belum terdaftar di platform."
+    if induk is None:
+        return f"Provinsi induk '{slug}' tidak dapat dibaca; perbaiki tenant.yaml-nya dulu."
+    if induk["tingkat"] != "provinsi":
+        return f"'{slug}' bertingkat {induk['tingkat']}, bukan provinsi."
+    if not data["kode_wilayah"].startswith(induk["kode_wilayah"] + "."):
+        return (
+            f"Kode wilayah '{data['kode_wilayah']}' tidak berada di bawah kode provinsi induk "
+            f"'{induk['kode_wilayah']}'."
+        )
+    return None
+
+
+def periksa_kumpulan(
+    kantor: Mapping[str, Mapping[str, bytes | str]],
+    induk_terdaftar: Mapping[str, dict] | None = None,
+    *,
+    awalan_folder: bool = True,
+) -> tuple[list[dict], list[KesalahanValidasi]]:
+    """Validate several offices together, and the links between them.
+
+    ``kantor`` maps a folder name to its files (see :func:`periksa_kantor`).
+    Every ``provinsi_induk`` must be one of these offices or, failing that, one
+    of ``induk_terdaftar`` (slug -> ``{"tingkat", "kode_wilayah"}``: offices
+    already on the platform), at level provinsi, and a kabupaten/kota's kode
+    wilayah must lie inside its province's. With ``awalan_folder`` each
+    problem's ``berkas`` starts with the folder name. Returns the offices'
+    data (in folder order) and the problems.
+    """
+    induk_terdaftar = induk_terdaftar or {}
+    kesalahan: list[KesalahanValidasi] = []
+    hasil: list[dict] = []
+    dibaca: dict[str, tuple[dict | None, str]] = {}
+    for nama in sorted(kantor):
+        data, galat = periksa_kantor(nama, kantor[nama])
+        awalan = f"{nama}/" if awalan_folder else ""
+        kesalahan += [KesalahanValidasi(awalan + k.berkas, k.jalur, k.pesan, k.baris, k.kolom) for k in galat]
+        hasil.append(data)
+        dibaca[nama] = (data["tenant"], awalan)
+    for nama, (data, awalan) in dibaca.items():
+        if data is None or data["provinsi_induk"] is None:
+            continue
+        slug = data["provinsi_induk"]
+        if slug in dibaca:
+            pesan = _masalah_induk(data, dibaca[slug][0], True)
+        else:
+            pesan = _masalah_induk(data, induk_terdaftar.get(slug), slug in induk_terdaftar)
+        if pesan:
+            teks, _ = _teks("tenant.yaml", kantor[nama]["tenant.yaml"])
+            kesalahan.append(
+                KesalahanValidasi(f"{awalan}tenant.yaml", "provinsi_induk", pesan, _baris_kunci(teks or "", "provinsi_induk"))
+            )
+    return hasil, _urutkan(kesalahan)
+
+
+def folder_kantor(akar: str | Path) -> list[Path]:
+    """The office folders under a ``tenants/`` root: every visible subfolder."""
+    akar = Path(akar)
+    return sorted(p for p in akar.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def validasi_akar(akar: str | Path, induk_terdaftar: Mapping[str, dict] | None = None) -> list[KesalahanValidasi]:
     """Validate every tenant folder under a ``tenants/`` root, and the links between them.
 
     Besides each folder's own rules: every ``provinsi_induk`` must be a tenant
-    of this root at level provinsi, and a kabupaten/kota's kode wilayah must lie
-    inside its province's. ``berkas`` is relative to the root.
+    of this root (or of ``induk_terdaftar``) at level provinsi, and a
+    kabupaten/kota's kode wilayah must lie inside its province's. ``berkas``
+    is relative to the root.
     """
-    akar = Path(akar)
-    kesalahan: list[KesalahanValidasi] = []
-    tenant: dict[str, tuple[dict | None, str]] = {}
-    for folder in sorted(p for p in akar.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        data, galat = _baca(folder)
-        kesalahan += [
-            KesalahanValidasi(f"{folder.name}/{k.berkas}", k.jalur, k.pesan, k.baris, k.kolom) for k in galat
-        ]
-        tenant[folder.name] = (data.get("tenant"), folder)
-    for data, folder in tenant.values():
-        if data is None or data["provinsi_induk"] is None:
-            continue
-        induk = tenant.get(data["provinsi_induk"], (None, None))[0]
-        if data["provinsi_induk"] not in tenant:
-            pesan = f"Provinsi induk '{data['provinsi_induk']}' tidak ada di folder tenants ini."
-        elif induk is None:
-            pesan = f"Provinsi induk '{data['provinsi_induk']}' tidak dapat dibaca; perbaiki tenant.yaml-nya dulu."
-        elif induk["tingkat"] != "provinsi":
-            pesan = f"'{data['provinsi_induk']}' bertingkat {induk['tingkat']}, bukan provinsi."
-        elif not data["kode_wilayah"].startswith(induk["kode_wilayah"] + "."):
-            pesan = (
-                f"Kode wilayah '{data['kode_wilayah']}' tidak berada di bawah kode provinsi induk "
-                f"'{induk['kode_wilayah']}'."
-            )
-        else:
-            continue
-        berkas = folder / "tenant.yaml"
-        kesalahan.append(
-            KesalahanValidasi(
-                f"{folder.name}/tenant.yaml", "provinsi_induk", pesan, _baris_kunci(berkas, "provinsi_induk")
-            )
-        )
-    return _urutkan(kesalahan)
+    kantor = {p.name: berkas_folder(p) for p in folder_kantor(akar)}
+    return periksa_kumpulan(kantor, induk_terdaftar)[1]
+
+
+# --- writing files --------------------------------------------------------------
+
+
+def _menurut_medan(nilai, medan):
+    if isinstance(medan, fields.Nested) and isinstance(nilai, dict):
+        return _menurut_skema(nilai, medan.schema)
+    if isinstance(medan, fields.List) and isinstance(nilai, list):
+        return [_menurut_medan(v, medan.inner) for v in nilai]
+    if isinstance(medan, AturanWaktu) and isinstance(nilai, dict) and nilai.get("jenis") in _SKEMA_ATURAN:
+        return _menurut_skema(nilai, _SKEMA_ATURAN[nilai["jenis"]]())
+    return nilai
+
+
+def _menurut_skema(data: dict, skema: Schema) -> dict:
+    """The same mapping with its keys in the order the schema declares them (the order of the guide)."""
+    hasil = {nama: _menurut_medan(data[nama], medan) for nama, medan in skema.fields.items() if nama in data}
+    hasil.update((k, v) for k, v in data.items() if k not in hasil)
+    return hasil
+
+
+def tulis_yaml(data: dict, skema: type[Schema], kepala: str | None = None) -> str:
+    """Write validated data (or its JSON form) back as a file of this format.
+
+    Keys follow the schema's order, dates are ISO text, and reading the text
+    back with :func:`periksa_berkas` gives the same data. ``kepala`` becomes a
+    comment at the top. Comments of an original file are not data and do not
+    come back.
+    """
+    teks = yaml.safe_dump(
+        _menurut_skema(data, skema()), allow_unicode=True, sort_keys=False, default_flow_style=False, width=100
+    )
+    if kepala:
+        teks = "".join(f"# {baris}\n" for baris in kepala.splitlines()) + teks
+    return teks

@@ -1,7 +1,7 @@
 """Complaint pages: the public form and status page, and the staff pages that work complaints."""
 import uuid
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,7 +14,7 @@ from dinsos.catalogue.models import Layanan
 from dinsos.catalogue.services import daftar_layanan
 from dinsos.core.db import db, sekarang
 from dinsos.core.errors import tolak
-from dinsos.core.extensions import limiter
+from dinsos.core.extensions import batas_dari_konfigurasi, limiter
 
 from .forms import FormLacak, FormLangkah, FormPengaduan, FormPengaduanStaf, FormTutup
 from .models import STATUS_PENGADUAN, Pengaduan
@@ -34,8 +34,6 @@ from .services import (
 bp = Blueprint("pengaduan", __name__, url_prefix="/t/<slug>/pengaduan")
 
 # Per address and office. Generous enough for a family sharing one phone, tight enough to stop a script.
-BATAS_KIRIM_BAWAAN = "10 per hour"
-BATAS_LACAK_BAWAAN = "30 per hour"
 PER_HALAMAN = 200
 
 LABEL_STATUS = {
@@ -54,10 +52,6 @@ LABEL_LANGKAH = {
 @bp.context_processor
 def _label():
     return {"label_status": LABEL_STATUS, "label_langkah": LABEL_LANGKAH}
-
-
-def _batas(kunci: str, bawaan: str):
-    return lambda: current_app.config.get(kunci, bawaan)
 
 
 def _kunci_alamat(awalan: str):
@@ -91,7 +85,7 @@ def _nama_layanan() -> dict:
 
 @bp.route("/", methods=["GET", "POST"])
 @limiter.limit(
-    _batas("PENGADUAN_RATE_LIMIT", BATAS_KIRIM_BAWAAN), methods=["POST"], key_func=_kunci_alamat("pengaduan"),
+    batas_dari_konfigurasi("PENGADUAN_RATE_LIMIT"), methods=["POST"], key_func=_kunci_alamat("pengaduan"),
     on_breach=_terlalu_sering(_l("Terlalu banyak pengaduan dikirim dari alamat Anda ke kantor ini. Tunggu satu jam lalu kirim lagi, atau hubungi kantor melalui kanal lain.")),
 )
 def formulir(slug):
@@ -112,7 +106,7 @@ def formulir(slug):
 
 @bp.route("/lacak", methods=["GET", "POST"])
 @limiter.limit(
-    _batas("PENGADUAN_LACAK_RATE_LIMIT", BATAS_LACAK_BAWAAN), methods=["POST"], key_func=_kunci_alamat("lacak"),
+    batas_dari_konfigurasi("PENGADUAN_LACAK_RATE_LIMIT"), methods=["POST"], key_func=_kunci_alamat("lacak"),
     on_breach=_terlalu_sering(_l("Terlalu banyak pencarian kode pelacakan dari alamat Anda. Tunggu sebentar lalu coba lagi.")),
 )
 def lacak(slug):

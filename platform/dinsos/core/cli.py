@@ -63,7 +63,7 @@ def muat_tenant(path):
         laporan = muat_akar(path)
     except GagalMuat as e:
         for k in e.kesalahan:
-            click.echo(f"GALAT {k}", err=True)
+            click.echo(str(k), err=True)
         raise click.ClickException(f"{len(e.kesalahan)} kesalahan; tidak ada yang dimuat.")
     for baris in laporan:
         click.echo(baris)

@@ -27,3 +27,10 @@ babel = _BabelPo()
 migrate = Migrate()
 api = Api()
 limiter = Limiter(key_func=get_remote_address)
+
+
+def batas_dari_konfigurasi(kunci: str):
+    """A rate limit read from ``app.config[kunci]`` at request time (settable by ``DINSOS_<kunci>``)."""
+    from flask import current_app
+
+    return lambda: current_app.config[kunci]

@@ -21,6 +21,7 @@ KAPABILITAS = [
     "dinsos.sla",
     "dinsos.complaints",
     "dinsos.surveys",
+    "dinsos.admin",
 ]
 
 

@@ -1,7 +1,7 @@
 """Survey pages: the public form per service, the public IKM summary, the staff report, export and settings."""
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from dinsos.audit.services import catat_peristiwa
@@ -9,7 +9,7 @@ from dinsos.auth.izin import perlu_izin
 from dinsos.catalogue.services import daftar_layanan, layanan_dari_kode
 from dinsos.core.db import db, sekarang
 from dinsos.core.errors import tolak
-from dinsos.core.extensions import limiter
+from dinsos.core.extensions import batas_dari_konfigurasi, limiter
 
 from . import ikm
 from .ekspor import buku_rekap
@@ -35,7 +35,6 @@ bp = Blueprint("survei", __name__, url_prefix="/t/<slug>")
 
 # Per address and office. A walk-in kiosk at the service desk shares one address, so this is
 # loose enough for a busy day there and still stops a script.
-BATAS_KIRIM_BAWAAN = "20 per hour"
 
 
 def _tolak_banjir(_batas):
@@ -72,7 +71,7 @@ def _periksa_token(kode: str | None):
 
 @bp.route("/survei/<kode_layanan>", methods=["GET", "POST"])
 @limiter.limit(
-    lambda: current_app.config.get("SURVEI_RATE_LIMIT", BATAS_KIRIM_BAWAAN), methods=["POST"],
+    batas_dari_konfigurasi("SURVEI_RATE_LIMIT"), methods=["POST"],
     key_func=lambda: f"survei:{request.remote_addr}:{request.view_args.get('slug')}", on_breach=_tolak_banjir,
 )
 def formulir(slug, kode_layanan):

@@ -34,6 +34,9 @@ def kabupaten_kota_di_bawah(provinsi: Tenant) -> list[Tenant]:
 
 def simpan_profil(data: dict) -> tuple[Tenant, bool]:
     """Create or update an office from validated ``tenant.yaml`` data. Returns (tenant, changed)."""
+    from dinsos.catalogue.services import data_json
+
+    data = data_json(data)  # holiday dates as ISO text, as the JSON columns keep them
     tenant = db.session.scalar(select(Tenant).where(Tenant.slug == data["slug"]))
     baru = tenant is None
     if baru:
@@ -61,3 +64,68 @@ def simpan_profil(data: dict) -> tuple[Tenant, bool]:
         berubah = True
     db.session.flush()
     return tenant, berubah
+
+
+def profil_tenant(tenant: Tenant) -> dict:
+    """An office as ``tenant.yaml`` data: what :func:`simpan_profil` would store unchanged."""
+    data = {"slug": tenant.slug, "nama": tenant.nama, "tingkat": tenant.tingkat,
+            "provinsi_induk": tenant.provinsi_induk.slug if tenant.provinsi_induk else None}
+    for kolom in KOLOM_PROFIL:
+        data[kolom] = getattr(tenant, kolom)
+    # An office without a known head is stored as {} but written as null.
+    data["kepala_dinas"] = tenant.kepala_dinas or None
+    return data
+
+
+def kalender_kantor(tenant: Tenant):
+    """The office's working calendar: its zone, office hours and own holidays."""
+    from dinsos.sla.kalender import JAM_KERJA_BAKU, KalenderKerja
+
+    return KalenderKerja(
+        zona_waktu=tenant.zona_waktu,
+        jam_kerja=tenant.jam_kerja or JAM_KERJA_BAKU,
+        libur_tambahan={h["tanggal"]: h["keterangan"] for h in tenant.hari_libur_daerah or []},
+        hari_kerja_tambahan=[h["tanggal"] for h in tenant.hari_kerja_tambahan or []],
+    )
+
+
+KOLOM_PENGATURAN = ("kanal_kontak", "jam_kerja", "hari_libur_daerah", "hari_kerja_tambahan")
+
+
+class PengaturanTidakValid(ValueError):
+    """Settings refused; ``kesalahan`` holds ``(path tuple, Indonesian message)`` pairs."""
+
+    def __init__(self, kesalahan: list[tuple[tuple, str]]):
+        super().__init__("; ".join(p for _j, p in kesalahan))
+        self.kesalahan = kesalahan
+
+
+def simpan_pengaturan(tenant: Tenant, data: dict) -> list[str]:
+    """Change an office's contact channels and office hours after checking them; returns the changed keys.
+
+    Checked with the same schema pieces as ``tenant.yaml``, then as a working
+    calendar (a day declared working must have office hours). The caller
+    audits and commits.
+    """
+    from dinsos.catalogue.services import data_json
+    from dinsos.catalogue.skema import PengaturanKantorSchema, periksa_data
+    from dinsos.sla.kalender import KalenderKerja, KalenderTidakValid
+
+    bersih, kesalahan = periksa_data(data, PengaturanKantorSchema)
+    if kesalahan:
+        raise PengaturanTidakValid(kesalahan)
+    bersih = data_json(bersih)
+    try:
+        KalenderKerja(
+            zona_waktu=tenant.zona_waktu,
+            jam_kerja=bersih["jam_kerja"],
+            libur_tambahan={h["tanggal"]: h["keterangan"] for h in bersih["hari_libur_daerah"]},
+            hari_kerja_tambahan=[h["tanggal"] for h in bersih["hari_kerja_tambahan"]],
+        )
+    except KalenderTidakValid as e:
+        raise PengaturanTidakValid([((), str(e)[:1].upper() + str(e)[1:] + ".")]) from None
+    diubah = [k for k in KOLOM_PENGATURAN if getattr(tenant, k) != bersih[k]]
+    for kolom in diubah:
+        setattr(tenant, kolom, bersih[kolom])
+    db.session.flush()
+    return diubah

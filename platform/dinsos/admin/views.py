@@ -1,0 +1,263 @@
+"""Onboarding pages for platform admins: offices, drafts, validation, diff, preview, publish, export."""
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
+
+from dinsos.audit.services import catat_peristiwa
+from dinsos.catalogue import tampilan
+from dinsos.core.db import db
+from dinsos.core.errors import tanggapan_kesalahan, tolak
+from dinsos.tenancy.ekspor import berkas_kantor, zip_berkas
+from dinsos.tenancy.models import Tenant
+from dinsos.tenancy.muat import GagalMuat
+
+from . import services as layanan_draf
+from .akses import perlu_admin_platform
+from .forms import FormBerkas, FormKantorBaru, FormLayananBaru, FormRevisi, FormUnggah
+
+bp = Blueprint("admin", __name__, url_prefix="/admin/onboarding", static_folder="static", static_url_path="/static")
+
+
+@bp.errorhandler(413)
+def _terlalu_besar(e):
+    batas = layanan_draf.BATAS_UNGGAHAN // (1024 * 1024)
+    return tanggapan_kesalahan(
+        413,
+        _("Unggahan terlalu besar. Zip folder kantor paling besar %(mb)s MB dan satu berkas YAML %(kb)s KB; "
+          "periksa bahwa yang dipilih adalah folder kantor.", mb=batas, kb=layanan_draf.BATAS_BERKAS // 1024),
+    )
+
+
+def _draf_atau_404(slug):
+    draf = layanan_draf.draf_dari_slug(slug)
+    if draf is None:
+        tolak(404, _("Tidak ada draf untuk kantor '%(slug)s'.", slug=slug))
+    return draf
+
+
+def _revisi(form) -> int | None:
+    try:
+        return int(form.revisi.data)
+    except (TypeError, ValueError):
+        return None
+
+
+@bp.get("")
+@perlu_admin_platform
+def daftar():
+    kantor = db.session.scalars(select(Tenant).order_by(Tenant.tingkat, Tenant.nama)).all()
+    draf = {d.slug: d for d in layanan_draf.daftar_draf()}
+    terdaftar = {k.slug for k in kantor}
+    draf_baru = [d for slug, d in draf.items() if slug not in terdaftar]
+    return render_template("admin/onboarding/daftar.html", kantor=kantor, draf=draf, draf_baru=draf_baru)
+
+
+def _pilihan_provinsi():
+    provinsi = db.session.scalars(select(Tenant).where(Tenant.tingkat == "provinsi").order_by(Tenant.nama)).all()
+    return [("", _("— tidak ada (kantor provinsi) —"))] + [(p.slug, p.nama) for p in provinsi]
+
+
+@bp.route("/baru", methods=["GET", "POST"])
+@perlu_admin_platform
+def kantor_baru():
+    form = FormKantorBaru()
+    form.provinsi_induk.choices = _pilihan_provinsi()
+    sah = form.validate_on_submit()
+    if form.is_submitted() and form.provinsi_induk.data not in {nilai for nilai, _label in form.provinsi_induk.choices}:
+        form.provinsi_induk.errors = [_("Provinsi induk tidak terdaftar; daftarkan provinsinya lebih dahulu.")]
+        sah = False
+    if sah:
+        data = {k: getattr(form, k).data.strip() for k in ("slug", "nama", "tingkat", "kode_wilayah", "zona_waktu")}
+        data["provinsi_induk"] = form.provinsi_induk.data or None
+        try:
+            draf = layanan_draf.draf_kantor_baru(data, current_user.id)
+        except layanan_draf.DrafDitolak as e:
+            form.slug.errors.append(str(e))
+            return render_template("admin/onboarding/kantor_baru.html", form=form), 409
+        db.session.commit()
+        flash(_("Draf kantor %(slug)s dibuat. Periksa hasil validasinya, lalu unggah atau tulis standar pelayanannya.",
+                 slug=draf.slug), "info")
+        return redirect(url_for("admin.draf", slug=draf.slug))
+    status = 400 if form.is_submitted() else 200
+    return render_template("admin/onboarding/kantor_baru.html", form=form), status
+
+
+@bp.post("/kantor/<slug>/ubah")
+@perlu_admin_platform
+def mulai_ubah(slug):
+    tenant = layanan_draf.tenant_dari_slug(slug)
+    if tenant is None:
+        tolak(404, _("Kantor '%(slug)s' tidak terdaftar.", slug=slug))
+    if FormRevisi().validate_on_submit() and layanan_draf.draf_dari_slug(slug) is None:
+        layanan_draf.draf_dari_kantor(tenant, current_user.id)
+        db.session.commit()
+    return redirect(url_for("admin.draf", slug=slug))
+
+
+@bp.get("/kantor/<slug>/ekspor.zip")
+@perlu_admin_platform
+def ekspor(slug):
+    tenant = layanan_draf.tenant_dari_slug(slug)
+    if tenant is None:
+        tolak(404, _("Kantor '%(slug)s' tidak terdaftar.", slug=slug))
+    berkas = berkas_kantor(tenant)
+    catat_peristiwa("ekspor_kantor", objek_jenis="tenant", objek_id=tenant.id, tenant_id=tenant.id, berkas=sorted(berkas))
+    db.session.commit()
+    return current_app.response_class(
+        zip_berkas(slug, berkas), mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{slug}.zip"'},
+    )
+
+
+@bp.get("/draf/<slug>")
+@perlu_admin_platform
+def draf(slug):
+    draf = _draf_atau_404(slug)
+    data, kesalahan = layanan_draf.periksa_draf(draf)
+    beda = layanan_draf.perbandingan(draf, data)
+    for item in beda:
+        item["html"] = Markup(item["html"]) if item["html"] else None  # difflib escapes the file text itself
+    tenant = layanan_draf.tenant_dari_slug(slug)
+    return render_template(
+        "admin/onboarding/draf.html", draf=draf, kantor_terdaftar=tenant, kesalahan=kesalahan, beda=beda,
+        layanan_valid={s["kode"] for s in data["layanan"]}, form=FormRevisi(revisi=draf.revisi),
+        form_unggah=FormUnggah(revisi=draf.revisi), form_layanan=FormLayananBaru(revisi=draf.revisi),
+    )
+
+
+@bp.route("/draf/<slug>/berkas/<path:nama>", methods=["GET", "POST"])
+@perlu_admin_platform
+def berkas(slug, nama):
+    draf = _draf_atau_404(slug)
+    if nama not in draf.berkas:
+        tolak(404, _("Berkas %(nama)s tidak ada di draf ini.", nama=nama))
+    form = FormBerkas()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            layanan_draf.simpan_berkas(draf, nama, form.isi.data or "", _revisi(form))
+        except layanan_draf.DrafKedaluwarsa as e:
+            flash(str(e), "galat")
+            status = 409
+        except layanan_draf.DrafDitolak as e:
+            flash(str(e), "galat")
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("Berkas %(nama)s disimpan di draf.", nama=nama), "info")
+            return redirect(url_for("admin.berkas", slug=slug, nama=nama))
+    elif form.is_submitted():
+        status = 400
+    if status == 200:
+        form.isi.data = draf.berkas[nama]
+    teks = form.isi.data or ""
+    form.revisi.data = draf.revisi
+    _data, semua = layanan_draf.periksa_draf(draf)
+    kesalahan = [k for k in semua if k.berkas == nama]
+    baris_salah = {k.baris for k in kesalahan if k.baris}
+    return render_template(
+        "admin/onboarding/berkas.html", draf=draf, nama=nama, form=form, kesalahan=kesalahan,
+        baris=list(enumerate(draf.berkas[nama].splitlines(), start=1)), baris_salah=baris_salah,
+        tersimpan=teks == draf.berkas[nama],
+    ), status
+
+
+@bp.post("/draf/<slug>/layanan-baru")
+@perlu_admin_platform
+def layanan_baru(slug):
+    draf = _draf_atau_404(slug)
+    form = FormLayananBaru()
+    if not form.validate_on_submit():
+        for galat in form.kode.errors:
+            flash(str(galat), "galat")
+        return redirect(url_for("admin.draf", slug=slug))
+    try:
+        nama = layanan_draf.tambah_layanan(draf, form.kode.data, form.isi.data or "", _revisi(form))
+    except layanan_draf.DrafDitolak as e:
+        flash(str(e), "galat")
+        return redirect(url_for("admin.draf", slug=slug))
+    db.session.commit()
+    return redirect(url_for("admin.berkas", slug=slug, nama=nama))
+
+
+@bp.post("/draf/<slug>/hapus/<path:nama>")
+@perlu_admin_platform
+def hapus(slug, nama):
+    draf = _draf_atau_404(slug)
+    form = FormRevisi()
+    if form.validate_on_submit():
+        try:
+            layanan_draf.hapus_berkas(draf, nama, _revisi(form))
+        except layanan_draf.DrafDitolak as e:
+            flash(str(e), "galat")
+        else:
+            db.session.commit()
+            flash(_("Berkas %(nama)s dihapus dari draf.", nama=nama), "info")
+    return redirect(url_for("admin.draf", slug=slug))
+
+
+@bp.post("/draf/<slug>/unggah")
+@perlu_admin_platform
+def unggah(slug):
+    draf = _draf_atau_404(slug)
+    form = FormUnggah()
+    if not form.validate_on_submit():
+        for galat in form.berkas.errors:
+            flash(str(galat), "galat")
+        return redirect(url_for("admin.draf", slug=slug))
+    try:
+        diabaikan = layanan_draf.ganti_dengan_zip(draf, form.berkas.data.read(layanan_draf.BATAS_UNGGAHAN + 1),
+                                                  _revisi(form))
+    except layanan_draf.DrafDitolak as e:
+        flash(str(e), "galat")
+        return redirect(url_for("admin.draf", slug=slug))
+    db.session.commit()
+    flash(_("Zip diunggah; berkas draf diganti dengan isinya."), "info")
+    if diabaikan:
+        flash(_("Diabaikan (bukan bagian format standar): %(daftar)s", daftar=", ".join(diabaikan)), "info")
+    return redirect(url_for("admin.draf", slug=slug))
+
+
+@bp.get("/draf/<slug>/pratinjau/<kode>")
+@perlu_admin_platform
+def pratinjau(slug, kode):
+    draf = _draf_atau_404(slug)
+    hasil = layanan_draf.pratinjau(draf, kode)
+    if hasil is None:
+        tolak(404, _("Layanan '%(kode)s' belum ada atau belum valid di draf ini; perbaiki dulu berkasnya.", kode=kode))
+    kantor, isi = hasil
+    return render_template(
+        "admin/onboarding/pratinjau.html", draf=draf, kantor=kantor, versi=None, **tampilan.konteks(isi)
+    )
+
+
+@bp.post("/draf/<slug>/terbitkan")
+@perlu_admin_platform
+def terbitkan(slug):
+    draf = _draf_atau_404(slug)
+    form = FormRevisi()
+    if not form.validate_on_submit() or _revisi(form) != draf.revisi:
+        flash(_("Draf berubah sejak halaman ini dibuka; periksa lagi sebelum menerbitkan."), "galat")
+        return redirect(url_for("admin.draf", slug=slug), code=303)
+    try:
+        tenant, laporan = layanan_draf.terbitkan(draf)
+    except GagalMuat as e:
+        db.session.rollback()
+        flash(_("Belum dapat diterbitkan: %(n)s kesalahan. Tidak ada yang dimuat.", n=len(e.kesalahan)), "galat")
+        return redirect(url_for("admin.draf", slug=slug), code=303)
+    db.session.commit()
+    flash(_("%(nama)s diterbitkan: %(laporan)s", nama=tenant.nama, laporan="; ".join(b.strip() for b in laporan)), "info")
+    return redirect(url_for("admin.daftar"))
+
+
+@bp.post("/draf/<slug>/buang")
+@perlu_admin_platform
+def buang(slug):
+    draf = _draf_atau_404(slug)
+    if FormRevisi().validate_on_submit():
+        layanan_draf.buang(draf)
+        db.session.commit()
+        flash(_("Draf %(slug)s dibuang.", slug=slug), "info")
+    return redirect(url_for("admin.daftar"))
