@@ -197,3 +197,12 @@ def test_only_the_office_admin_may_change_notification_settings(app, klien, kant
     _peksos, email = staf_peksos
     masuk(klien, "kota-metro", email)
     assert klien.get("/t/kota-metro/notifikasi/pengaturan").status_code == 403
+
+
+def test_the_inbox_speaks_english_on_request(app, klien, kantor, staf_peksos):
+    peksos, email = staf_peksos
+    _kirim(app, kantor, peksos, "a")
+    masuk(klien, "kota-metro", email)
+    halaman = klien.get("/t/kota-metro/notifikasi/?lang=en").get_data(as_text=True)
+    assert "1 unread notification." in halaman and "Mark as read" in halaman
+    assert 'Notifications <span class="lencana" title="1 unread">' in halaman
