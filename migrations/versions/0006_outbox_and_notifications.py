@@ -44,6 +44,7 @@ def upgrade():
     sa.Column('dibuat_pada', dinsos.core.db.UtcDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_pesan_outbox_tenant_id_tenants'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_pesan_outbox')),
+    sa.CheckConstraint("status IN ('baru', 'dikirim', 'selesai', 'gagal')", name=op.f('ck_pesan_outbox_status')),
     sa.UniqueConstraint('tenant_id', 'kunci', name=op.f('uq_pesan_outbox_tenant_id_kunci'))
     )
     with op.batch_alter_table('pesan_outbox', schema=None) as batch_op:

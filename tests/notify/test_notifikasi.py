@@ -155,7 +155,7 @@ def test_marking_all_read_clears_the_count(app, klien, kantor, staf_peksos, staf
 
 
 def test_someone_elses_notice_cannot_be_marked(app, klien, kantor, staf_peksos, staf_kabid):
-    (peksos, email), (kabid, _e) = staf_peksos, staf_kabid
+    (_peksos, email), (kabid, _e) = staf_peksos, staf_kabid
     milik_kabid = _kirim(app, kantor, kabid, "c")
     masuk(klien, "kota-metro", email)
     token = token_csrf(klien.get("/t/kota-metro/notifikasi/").get_data(as_text=True))

@@ -226,6 +226,23 @@ def test_when_publishing_fails_the_row_stays_due_and_the_relay_stops(app, kantor
     assert [p for _t, p in _relay(app)] == ids[1:]
 
 
+def test_the_relay_job_drains_every_due_batch(app, kantor):
+    a, _b = kantor
+    ids = [_tulis(app, a.id) for _ in range(7)]
+    diterbitkan = []
+    with app.app_context():
+        assert outbox.relay_semua(lambda t, p: diterbitkan.append(p), batas=3) == 7
+    assert diterbitkan == ids
+
+
+def test_the_relay_job_stops_when_its_time_is_up(app, kantor):
+    a, _b = kantor
+    for _ in range(7):
+        _tulis(app, a.id)
+    with app.app_context():
+        assert outbox.relay_semua(lambda t, p: None, batas=3, waktu_maks=0) == 3
+
+
 def test_embedded_runner_processes_what_the_relay_published(app, kantor):
     a, _b = kantor
     pesan_id = _tulis(app, a.id, muatan={"n": 1})

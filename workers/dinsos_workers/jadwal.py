@@ -25,7 +25,7 @@ class Periodik:
 
 
 PERIODIK: list[Periodik] = [
-    Periodik("relay_outbox", 5, "dinsos.core.outbox:relay", menerbitkan=True),
+    Periodik("relay_outbox", 5, "dinsos.core.outbox:relay_semua", menerbitkan=True),
 ]
 
 

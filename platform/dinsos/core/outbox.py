@@ -17,11 +17,12 @@ webhook) are at least once: a worker killed after sending and before the
 commit sends again on redelivery.
 """
 import logging
+import time
 import uuid
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import Index, Integer, String, Text, UniqueConstraint, select, text
+from sqlalchemy import CheckConstraint, Index, Integer, String, Text, UniqueConstraint, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import JSON
@@ -63,6 +64,7 @@ class PesanOutbox(MilikTenant, db.Model):
 
     __table_args__ = (
         UniqueConstraint("tenant_id", "kunci"),
+        CheckConstraint("status IN (" + ", ".join(f"'{s}'" for s in STATUS) + ")", name="status"),
         # Only rows still waiting are in this index, so the relay's cost
         # follows the number of pending rows, not the size of the history.
         Index(
@@ -138,8 +140,9 @@ def proses_pesan(tenant_id: int, pesan_id) -> str | None:
         try:
             pesan = _kunci_pesan(pesan_id)
             if pesan is None or pesan.status in ("selesai", "gagal"):
+                status = pesan and pesan.status
                 db.session.rollback()
-                return pesan and pesan.status
+                return status
             jenis = pesan.jenis
             fungsi = _PENANGAN.get(jenis)
             try:
@@ -172,8 +175,9 @@ def _catat_gagal(pesan_id: uuid.UUID, galat: Exception) -> str | None:
 
     pesan = _kunci_pesan(pesan_id)
     if pesan is None or pesan.status in ("selesai", "gagal"):  # another delivery finished it meanwhile
+        status = pesan and pesan.status
         db.session.rollback()
-        return pesan and pesan.status
+        return status
     jeda = jeda_percobaan(pesan.percobaan)
     pesan.percobaan += 1
     pesan.galat_terakhir = f"{type(galat).__name__}: {galat}"[:2000]
@@ -183,8 +187,9 @@ def _catat_gagal(pesan_id: uuid.UUID, galat: Exception) -> str | None:
         catat_peristiwa("outbox_gagal", objek_jenis="pesan_outbox", objek_id=pesan.id, jenis=pesan.jenis, galat=pesan.galat_terakhir)
     else:
         pesan.status, pesan.tersedia_pada = "baru", sekarang() + jeda
+    status = pesan.status
     db.session.commit()
-    return pesan.status
+    return status
 
 
 def pilih_jatuh_tempo(pada: datetime, batas: int):
@@ -237,3 +242,18 @@ def relay(
             db.session.rollback()
             raise
     return jumlah
+
+
+def relay_semua(terbitkan: Penerbit, batas: int = 100, waktu_maks: float = 4.0) -> int:
+    """The periodic relay job: batch after batch until nothing more is due, for at most ``waktu_maks`` seconds.
+
+    Short batches keep each transaction's row locks brief; the time bound
+    keeps one run shorter than the interval between runs. Returns the total.
+    """
+    akhir = time.monotonic() + waktu_maks
+    jumlah = 0
+    while True:
+        n = relay(terbitkan, batas)
+        jumlah += n
+        if n < batas or time.monotonic() >= akhir:
+            return jumlah
