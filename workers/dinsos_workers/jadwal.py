@@ -1,15 +1,70 @@
-"""The periodic jobs, defined once and run either by Celery beat or by the embedded scheduler.
+"""The periodic jobs, defined once and run either by Celery beat and workers or by the embedded scheduler.
 
 Each job is a plain function in ``dinsos`` (no Celery inside), named by its
-import path, so both runners call exactly the same code.
+import path, so both runners call exactly the same code. A job that hands
+outbox messages on (the relay) is given the runner's publisher
+``terbitkan(tenant_id, pesan_id)``: with Redis, a ``dinsos.proses_outbox``
+task on the queue (``tugas.terbitkan_ke_antrean``); embedded, the message is
+processed in this process once the relay has committed (``jalankan_tertanam``).
 """
+import logging
+from dataclasses import dataclass
 from importlib import import_module
 
-# (job name, every N seconds, "module:function")
-PERIODIK: list[tuple[str, int, str]] = []
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Periodik:
+    """A job run every ``setiap_detik`` seconds."""
+
+    nama: str
+    setiap_detik: float
+    path: str  # "module:function"
+    menerbitkan: bool = False  # the function takes the runner's publisher as its only argument
+
+
+PERIODIK: list[Periodik] = [
+    Periodik("relay_outbox", 5, "dinsos.core.outbox:relay_semua", menerbitkan=True),
+    # Notices write outbox rows; the relay above delivers them.
+    Periodik("sapu_tenggat", 30, "dinsos.sla.services:sapu_tenggat"),
+]
 
 
 def fungsi(path: str):
     """Import ``module:function``."""
     modul, nama = path.split(":")
     return getattr(import_module(modul), nama)
+
+
+def cari(nama: str) -> Periodik:
+    """The job called ``nama``."""
+    for tugas in PERIODIK:
+        if tugas.nama == nama:
+            return tugas
+    raise KeyError(f"unknown periodic job {nama!r}")
+
+
+def jalankan(tugas: Periodik, terbitkan):
+    """Run one job; ``terbitkan(tenant_id, pesan_id)`` is how this runner hands an outbox message on."""
+    f = fungsi(tugas.path)
+    return f(terbitkan) if tugas.menerbitkan else f()
+
+
+def jalankan_tertanam(tugas: Periodik):
+    """Run one job in embedded mode: outbox messages it publishes are processed right here.
+
+    They are processed after the job returns, because the relay holds its
+    rows locked until it commits; a message whose processing fails is
+    retried by the outbox itself.
+    """
+    from dinsos.core.outbox import proses_pesan
+
+    antrean: list[tuple] = []
+    hasil = jalankan(tugas, lambda tenant_id, pesan_id: antrean.append((tenant_id, pesan_id)))
+    for tenant_id, pesan_id in antrean:
+        try:
+            proses_pesan(tenant_id, pesan_id)
+        except Exception:  # e.g. the database went away: the row stays published and is republished later
+            log.exception("embedded processing of outbox message %s failed", pesan_id)
+    return hasil

@@ -5,7 +5,9 @@ Celery worker and beat need a broker. Because every job's state lives in the
 database (due-times, outbox rows, unique notice keys), running the same
 functions from a thread gives the same results, just without a separate
 process; with Redis configured, ``dinsos worker`` and ``dinsos beat`` take
-over and this thread is not started.
+over and this thread is not started. Outbox messages are processed by this
+same thread (``jadwal.jalankan_tertanam``), so on SQLite there is exactly one
+consumer and no row locks are needed.
 """
 import logging
 import threading
@@ -25,21 +27,21 @@ class PenjadwalTertanam(threading.Thread):
         self.tugas = list(jadwal.PERIODIK if tugas is None else tugas)
         self.detak = detak
         self.berhenti = threading.Event()
-        self._berikutnya = {nama: 0.0 for nama, _d, _p in self.tugas}
+        self._berikutnya = {t.nama: 0.0 for t in self.tugas}
 
     def jalankan_sekali(self, sekarang: float) -> list[str]:
         """Run every job that is due at ``sekarang``; returns the names run."""
         dijalankan = []
-        for nama, detik, path in self.tugas:
-            if sekarang < self._berikutnya[nama]:
+        for tugas in self.tugas:
+            if sekarang < self._berikutnya[tugas.nama]:
                 continue
-            self._berikutnya[nama] = sekarang + detik
+            self._berikutnya[tugas.nama] = sekarang + tugas.setiap_detik
             try:
                 with self.app.app_context():
-                    jadwal.fungsi(path)()
-                dijalankan.append(nama)
+                    jadwal.jalankan_tertanam(tugas)
+                dijalankan.append(tugas.nama)
             except Exception:  # a failing job must not stop the others; it runs again next time
-                log.exception("embedded job %s failed", nama)
+                log.exception("embedded job %s failed", tugas.nama)
         return dijalankan
 
     def run(self):

@@ -22,11 +22,13 @@ KAPABILITAS = [
     "dinsos.complaints",
     "dinsos.surveys",
     "dinsos.admin",
+    "dinsos.notify",
 ]
 
 
 def _impor_model():
     """Import every capability's models so metadata (and migrations) see all tables."""
+    import_module("dinsos.core.outbox")
     for nama in KAPABILITAS:
         try:
             import_module(nama + ".models")

@@ -203,7 +203,7 @@ def _catat_sekali(t: Tenggat, jenis: str, pada: datetime) -> bool:
     pembuat = insert_pg if db.session.get_bind().dialect.name == "postgresql" else insert_sqlite
     stmt = pembuat(PemberitahuanTenggat).values(id=uuid.uuid4(), dibuat_pada=pada, **nilai)
     stmt = stmt.on_conflict_do_nothing(index_elements=["tenant_id", "tenggat_id", "jenis", "putaran"])
-    return db.session.execute(stmt).rowcount == 1
+    return db.session.execute(stmt.returning(PemberitahuanTenggat.id)).scalar() is not None
 
 
 def _staf_berperan(tenant_id: int, peran: str) -> list:
@@ -299,6 +299,7 @@ def sapu_tenggat(pada: datetime | None = None, batas: int = 500) -> int:
             for t in baris:
                 with dalam_tenant(t.tenant_id):
                     total += _proses(t, pada, zona[t.tenant_id])
+                    db.session.flush()  # write this office's changes while it is the bound one
         db.session.commit()
         if len(kunci) < batas:
             return total

@@ -1,0 +1,50 @@
+"""Notifications: the in-app inbox with its unread count, and delivery by e-mail and WhatsApp through the outbox."""
+from flask import g
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+
+def belum_dibaca_sekarang() -> int:
+    """Unread notices of the logged-in staff member of this office; counted once per request."""
+    if "notifikasi_belum_dibaca" not in g:
+        tenant = getattr(g, "tenant", None)
+        staf = tenant is not None and current_user.is_authenticated and getattr(current_user, "tenant_id", None) == tenant.id
+        if staf:
+            from .services import jumlah_belum_dibaca
+
+            g.notifikasi_belum_dibaca = jumlah_belum_dibaca(current_user.id)
+        else:
+            g.notifikasi_belum_dibaca = 0
+    return g.notifikasi_belum_dibaca
+
+
+class LabelMenu:
+    """The menu entry's label: "Notifikasi" and the unread count, worked out only when the header is rendered."""
+
+    def __html__(self):
+        jumlah = belum_dibaca_sekarang()
+        label = escape(_("Notifikasi"))
+        if not jumlah:
+            return str(label)
+        keterangan = ngettext("%(num)d belum dibaca", "%(num)d belum dibaca", jumlah)
+        return str(Markup('{} <span class="lencana" title="{}"><span aria-hidden="true">{}</span><span class="lewati">{}</span></span>')
+                   .format(label, keterangan, jumlah, keterangan))
+
+    def __str__(self):
+        return str(_("Notifikasi"))
+
+
+def pasang(app):
+    from dinsos.core.ui import tambah_menu_tenant
+
+    from . import kanal  # noqa: F401  (registers the outbox handlers of the channels)
+    from .views import bp
+
+    app.register_blueprint(bp)
+    tambah_menu_tenant(app, LabelMenu(), "notifikasi.kotak_masuk")
+
+    @app.context_processor
+    def _jumlah_notifikasi():
+        return {"notifikasi_belum_dibaca": belum_dibaca_sekarang}

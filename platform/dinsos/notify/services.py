@@ -1,0 +1,134 @@
+"""Notices to staff: the in-app inbox, and the outbox rows that carry them to e-mail and WhatsApp.
+
+``kirim_notifikasi`` only writes rows in the caller's transaction: the inbox
+row and one outbox row per external channel. Nothing is sent here; the relay
+and the channel handlers (``kanal``) do that after the commit, with retries,
+so a web request never waits on SMTP and a failing channel never loses the
+in-app notice.
+"""
+import uuid
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from dinsos.audit.services import catat_peristiwa
+from dinsos.auth.models import Pengguna
+from dinsos.core.db import db, sekarang
+from dinsos.core.outbox import sisipkan_jika_baru, tulis_outbox
+
+from .kanal import kanal_aktif, url_webhook_sah
+from .models import Notifikasi, PengaturanNotifikasi
+
+PANJANG_JUDUL = 300
+PANJANG_KUNCI = 200
+
+
+class KesalahanNotifikasi(ValueError):
+    """A notice or a setting that cannot be stored; the message (Indonesian) says why."""
+
+
+def tautan_internal(tautan: str) -> bool:
+    """A path on this platform (``/t/...``): notices never link elsewhere."""
+    bagian = urlsplit(tautan)
+    return tautan.startswith("/") and not tautan.startswith("//") and not bagian.scheme and not bagian.netloc and "\\" not in tautan
+
+
+def _uuid(nilai, apa: str) -> uuid.UUID:
+    try:
+        return nilai if isinstance(nilai, uuid.UUID) else uuid.UUID(str(nilai))
+    except ValueError:
+        raise KesalahanNotifikasi(f"{apa} {nilai!r} bukan pengenal yang sah.") from None
+
+
+def pengaturan_kantor() -> PengaturanNotifikasi | None:
+    """The bound office's notification settings, if it has any."""
+    return db.session.scalar(select(PengaturanNotifikasi))
+
+
+def kirim_notifikasi(penerima_id, judul: str, isi: str, tautan: str | None = None, *, kunci: str) -> Notifikasi:
+    """Put a notice in a staff member's inbox and queue it for their external channels.
+
+    ``kunci`` names the event (e.g. ``kasus:<id>:langkah:3:terlambat``): a
+    second call with the same key in this office adds nothing and returns the
+    first notice. The caller commits.
+    """
+    judul = " ".join((judul or "").split())  # one line: it becomes an e-mail subject
+    if not judul:
+        raise KesalahanNotifikasi("Judul notifikasi wajib diisi.")
+    if len(judul) > PANJANG_JUDUL:
+        raise KesalahanNotifikasi(f"Judul notifikasi terlalu panjang ({len(judul)} karakter, paling banyak {PANJANG_JUDUL}).")
+    if not kunci or len(kunci) > PANJANG_KUNCI:
+        raise KesalahanNotifikasi(f"Kunci notifikasi wajib diisi, paling banyak {PANJANG_KUNCI} karakter.")
+    if tautan is not None and not tautan_internal(tautan):
+        raise KesalahanNotifikasi(f"Tautan notifikasi harus alamat di dalam platform yang diawali '/': {tautan!r}.")
+    penerima_id = _uuid(penerima_id, "Penerima notifikasi")
+    penerima = db.session.scalar(select(Pengguna).where(Pengguna.id == penerima_id))
+    if penerima is None:
+        raise KesalahanNotifikasi(f"Penerima notifikasi {penerima_id} tidak ada di kantor ini.")
+
+    baru = sisipkan_jika_baru(
+        Notifikasi, {"penerima_id": penerima_id, "judul": judul, "isi": isi or "", "tautan": tautan, "kunci": kunci}, ["kunci"]
+    )
+    notifikasi = db.session.scalar(select(Notifikasi).where(Notifikasi.kunci == kunci))
+    if baru:
+        for kanal in kanal_aktif(penerima, pengaturan_kantor(), current_app.config):
+            tulis_outbox(f"notifikasi.{kanal}", {"notifikasi_id": str(notifikasi.id)}, kunci=f"notifikasi:{notifikasi.id}:{kanal}")
+    return notifikasi
+
+
+def jumlah_belum_dibaca(penerima_id) -> int:
+    """Unread notices of one staff member (an index-only count)."""
+    return db.session.scalar(
+        select(func.count()).select_from(Notifikasi).where(Notifikasi.penerima_id == penerima_id, Notifikasi.dibaca_pada.is_(None))
+    )
+
+
+def daftar_notifikasi(penerima_id, halaman: int = 1, per_halaman: int = 50) -> list[Notifikasi]:
+    """One page of a staff member's notices, newest first."""
+    halaman = max(halaman, 1)
+    return db.session.scalars(
+        select(Notifikasi)
+        .where(Notifikasi.penerima_id == penerima_id)
+        .order_by(Notifikasi.dibuat_pada.desc(), Notifikasi.id)
+        .limit(per_halaman)
+        .offset((halaman - 1) * per_halaman)
+    ).all()
+
+
+def tandai_dibaca(penerima_id, notifikasi_id) -> Notifikasi | None:
+    """Mark one of the staff member's own notices read; None if it is not theirs. The caller commits."""
+    notifikasi = db.session.scalar(
+        select(Notifikasi).where(Notifikasi.id == notifikasi_id, Notifikasi.penerima_id == penerima_id)
+    )
+    if notifikasi is not None and notifikasi.dibaca_pada is None:
+        notifikasi.dibaca_pada = sekarang()
+    return notifikasi
+
+
+def tandai_semua_dibaca(penerima_id) -> int:
+    """Mark every unread notice of the staff member read; returns how many. The caller commits."""
+    hasil = db.session.execute(
+        update(Notifikasi)
+        .where(Notifikasi.penerima_id == penerima_id, Notifikasi.dibaca_pada.is_(None))
+        .values(dibaca_pada=sekarang())
+        .execution_options(synchronize_session=False)
+    )
+    return hasil.rowcount
+
+
+def simpan_pengaturan(nama_pengirim_email: str | None, webhook_whatsapp: str | None) -> PengaturanNotifikasi:
+    """Store the bound office's notification settings (empty means default / off). The caller commits."""
+    nama = " ".join((nama_pengirim_email or "").split()) or None
+    url = (webhook_whatsapp or "").strip() or None
+    if nama and len(nama) > 200:
+        raise KesalahanNotifikasi("Nama pengirim email paling banyak 200 karakter.")
+    if url and (len(url) > 500 or not url_webhook_sah(url)):
+        raise KesalahanNotifikasi("Alamat webhook WhatsApp harus URL http:// atau https:// yang lengkap, paling banyak 500 karakter.")
+    sisipkan_jika_baru(PengaturanNotifikasi, {}, [])  # the office's one row; two admins saving at once get the same
+    pengaturan = pengaturan_kantor()
+    pengaturan.nama_pengirim_email, pengaturan.webhook_whatsapp = nama, url
+    # The webhook URL may carry the gateway's token: record that it changed, not what it is.
+    catat_peristiwa("pengaturan_notifikasi_diubah", objek_jenis="pengaturan_notifikasi",
+                    nama_pengirim_email=nama, whatsapp_aktif=bool(url))
+    return pengaturan

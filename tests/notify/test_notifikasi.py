@@ -1,0 +1,208 @@
+"""The inbox: notices written with the business change, once per key; read, mark read; office settings."""
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from bantuan import buat_staf, buat_tenant, masuk, token_csrf
+from dinsos.core.db import db
+from dinsos.core.outbox import PesanOutbox
+from dinsos.core.tenant import dalam_tenant
+from dinsos.notify.models import Notifikasi, PengaturanNotifikasi
+from dinsos.notify.services import KesalahanNotifikasi, kirim_notifikasi
+
+
+@pytest.fixture
+def kantor(app):
+    return buat_tenant("kota-metro")
+
+
+@pytest.fixture
+def staf_peksos(kantor):
+    return buat_staf(kantor, "pekerja_sosial")
+
+
+@pytest.fixture
+def staf_kabid(kantor):
+    return buat_staf(kantor, "kepala_bidang")
+
+
+def _kirim(app, kantor, penerima_id, kunci, **lain):
+    with app.app_context(), dalam_tenant(kantor.id):
+        n = kirim_notifikasi(penerima_id, lain.pop("judul", f"Notifikasi {kunci}"), lain.pop("isi", "Isi."),
+                             lain.pop("tautan", None), kunci=kunci)
+        db.session.commit()
+        return n.id
+
+
+def _hitung(app, kantor, model, *syarat):
+    with app.app_context(), dalam_tenant(kantor.id):
+        return db.session.scalar(select(func.count()).select_from(model).where(*syarat))
+
+
+# --- writing --------------------------------------------------------------
+
+
+def test_the_same_key_never_makes_a_second_notice_or_email(app, kantor, staf_peksos, monkeypatch):
+    peksos, _e = staf_peksos
+    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+    pertama = _kirim(app, kantor, peksos, "kasus-1:langkah-2:peringatan")
+    kedua = _kirim(app, kantor, peksos, "kasus-1:langkah-2:peringatan", judul="Judul lain")
+    assert pertama == kedua
+    assert _hitung(app, kantor, Notifikasi) == 1
+    with app.app_context(), dalam_tenant(kantor.id):
+        assert db.session.scalars(select(PesanOutbox.kunci)).all() == [f"notifikasi:{pertama}:email"]
+
+
+def test_external_channels_follow_configuration(app, kantor, staf_peksos, monkeypatch):
+    peksos, _e = staf_peksos
+    _kirim(app, kantor, peksos, "tanpa-kanal")
+    assert _hitung(app, kantor, PesanOutbox) == 0  # no SMTP, no gateway: the inbox only
+    with app.app_context(), dalam_tenant(kantor.id):
+        db.session.add(PengaturanNotifikasi(webhook_whatsapp="https://wa.example/kirim"))
+        db.session.commit()
+    monkeypatch.setitem(app.config, "SMTP_HOST", "smtp.example")
+    n = _kirim(app, kantor, peksos, "dua-kanal")
+    with app.app_context(), dalam_tenant(kantor.id):
+        assert sorted(db.session.scalars(select(PesanOutbox.jenis))) == ["notifikasi.email", "notifikasi.whatsapp"]
+        assert {p.muatan["notifikasi_id"] for p in db.session.scalars(select(PesanOutbox))} == {str(n)}
+
+
+def test_a_rolled_back_change_leaves_neither_notice_nor_outbox_row(app, kantor, staf_peksos, monkeypatch):
+    peksos, _e = staf_peksos
+    monkeypatch.setitem(app.config, "SMTP_HOST", "smtp.example")
+    with app.app_context(), dalam_tenant(kantor.id):
+        kirim_notifikasi(peksos, "Kasus baru", "", kunci="kasus-9:baru")
+        db.session.rollback()
+    assert _hitung(app, kantor, Notifikasi) == 0 and _hitung(app, kantor, PesanOutbox) == 0
+
+
+@pytest.mark.parametrize(
+    "penerima, judul, tautan, kunci, pesan",
+    [
+        ("bukan-uuid", "Judul", None, "k", "bukan pengenal yang sah"),
+        (uuid.uuid4(), "Judul", None, "k", "tidak ada di kantor ini"),
+        (None, "  \n ", None, "k", "Judul notifikasi wajib diisi"),
+        (None, "x" * 301, None, "k", "terlalu panjang"),
+        (None, "Judul", "https://phishing.example/masuk", "k", "alamat di dalam platform"),
+        (None, "Judul", "//phishing.example", "k", "alamat di dalam platform"),
+        (None, "Judul", None, "", "Kunci notifikasi wajib diisi"),
+    ],
+)
+def test_bad_notices_are_refused_with_a_clear_message(app, kantor, staf_peksos, penerima, judul, tautan, kunci, pesan):
+    peksos, _e = staf_peksos
+    with app.app_context(), dalam_tenant(kantor.id):
+        with pytest.raises(KesalahanNotifikasi, match=pesan):
+            kirim_notifikasi(penerima or peksos, judul, "", tautan, kunci=kunci)
+        db.session.rollback()
+
+
+def test_a_staff_member_of_another_office_cannot_be_notified(app, kantor):
+    lain = buat_tenant("kota-lain")
+    orang_lain, _e = buat_staf(lain, "pekerja_sosial")
+    with app.app_context(), dalam_tenant(kantor.id), pytest.raises(KesalahanNotifikasi, match="tidak ada di kantor ini"):
+        kirim_notifikasi(orang_lain, "Judul", "", kunci="k")
+
+
+def test_a_multi_line_title_becomes_one_line(app, kantor, staf_peksos):
+    peksos, _e = staf_peksos
+    n = _kirim(app, kantor, peksos, "k", judul="Kasus ABH-1\r\nBcc: orang@luar")
+    with app.app_context(), dalam_tenant(kantor.id):
+        assert db.session.get(Notifikasi, (kantor.id, n)).judul == "Kasus ABH-1 Bcc: orang@luar"
+
+
+# --- pages ----------------------------------------------------------------
+
+
+def test_the_inbox_shows_only_ones_own_notices_and_the_unread_count(app, klien, kantor, staf_peksos, staf_kabid):
+    (peksos, email), (kabid, _e) = staf_peksos, staf_kabid
+    _kirim(app, kantor, peksos, "a", judul="Asesmen awal jatuh tempo besok")
+    _kirim(app, kantor, peksos, "b", judul="Kasus dialihkan kepada Anda", isi="Baris satu\nBaris dua <b>")
+    _kirim(app, kantor, kabid, "c", judul="Eskalasi untuk kepala bidang")
+    masuk(klien, "kota-metro", email)
+    halaman = klien.get("/t/kota-metro/notifikasi/").get_data(as_text=True)
+    assert "Asesmen awal jatuh tempo besok" in halaman and "Kasus dialihkan kepada Anda" in halaman
+    assert "Eskalasi untuk kepala bidang" not in halaman
+    assert "Baris satu<br>Baris dua &lt;b&gt;" in halaman
+    dasbor = klien.get("/t/kota-metro/dasbor").get_data(as_text=True)
+    assert 'Notifikasi <span class="lencana" title="2 belum dibaca"><span aria-hidden="true">2</span>' in dasbor
+
+
+def test_marking_one_read_and_following_its_link(app, klien, kantor, staf_peksos):
+    peksos, email = staf_peksos
+    n = _kirim(app, kantor, peksos, "a", tautan="/t/kota-metro/kasus/1")
+    _kirim(app, kantor, peksos, "b")
+    masuk(klien, "kota-metro", email)
+    token = token_csrf(klien.get("/t/kota-metro/notifikasi/").get_data(as_text=True))
+    r = klien.post(f"/t/kota-metro/notifikasi/{n}/baca", data={"csrf_token": token, "buka": "1"})
+    assert r.status_code == 302 and r.headers["Location"] == "/t/kota-metro/kasus/1"
+    assert _hitung(app, kantor, Notifikasi, Notifikasi.dibaca_pada.is_(None)) == 1
+    dasbor = klien.get("/t/kota-metro/dasbor").get_data(as_text=True)
+    assert 'title="1 belum dibaca"' in dasbor
+
+
+def test_marking_all_read_clears_the_count(app, klien, kantor, staf_peksos, staf_kabid):
+    (peksos, email), (kabid, _e) = staf_peksos, staf_kabid
+    for k in ("a", "b", "c"):
+        _kirim(app, kantor, peksos, k)
+    _kirim(app, kantor, kabid, "d")
+    masuk(klien, "kota-metro", email)
+    token = token_csrf(klien.get("/t/kota-metro/notifikasi/").get_data(as_text=True))
+    r = klien.post("/t/kota-metro/notifikasi/baca-semua", data={"csrf_token": token}, follow_redirects=True)
+    halaman = r.get_data(as_text=True)
+    assert "3 notifikasi ditandai sudah dibaca." in halaman and 'class="lencana" title=' not in halaman
+    assert _hitung(app, kantor, Notifikasi, Notifikasi.dibaca_pada.is_(None)) == 1  # the kepala bidang's is untouched
+
+
+def test_someone_elses_notice_cannot_be_marked(app, klien, kantor, staf_peksos, staf_kabid):
+    (_peksos, email), (kabid, _e) = staf_peksos, staf_kabid
+    milik_kabid = _kirim(app, kantor, kabid, "c")
+    masuk(klien, "kota-metro", email)
+    token = token_csrf(klien.get("/t/kota-metro/notifikasi/").get_data(as_text=True))
+    r = klien.post(f"/t/kota-metro/notifikasi/{milik_kabid}/baca", data={"csrf_token": token})
+    assert r.status_code == 404 and "tidak ada di kotak masuk Anda" in r.get_data(as_text=True)
+    assert _hitung(app, kantor, Notifikasi, Notifikasi.dibaca_pada.is_(None)) == 1
+
+
+def test_marking_without_csrf_token_is_refused(app, klien, kantor, staf_peksos):
+    peksos, email = staf_peksos
+    n = _kirim(app, kantor, peksos, "a")
+    masuk(klien, "kota-metro", email)
+    assert klien.post(f"/t/kota-metro/notifikasi/{n}/baca").status_code == 400
+    assert _hitung(app, kantor, Notifikasi, Notifikasi.dibaca_pada.is_(None)) == 1
+
+
+def test_the_inbox_needs_a_login(app, klien, kantor):
+    r = klien.get("/t/kota-metro/notifikasi/")
+    assert r.status_code == 302 and "/t/kota-metro/masuk" in r.headers["Location"]
+
+
+def test_the_office_admin_sets_the_whatsapp_gateway(app, klien, kantor):
+    _admin, email = buat_staf(kantor, "admin_tenant")
+    masuk(klien, "kota-metro", email)
+    token = token_csrf(klien.get("/t/kota-metro/notifikasi/pengaturan").get_data(as_text=True))
+    r = klien.post("/t/kota-metro/notifikasi/pengaturan",
+                   data={"csrf_token": token, "webhook_whatsapp": "javascript:alert(1)", "nama_pengirim_email": ""})
+    assert r.status_code == 400 and "harus URL lengkap yang diawali http:// atau https://" in r.get_data(as_text=True)
+    r = klien.post("/t/kota-metro/notifikasi/pengaturan",
+                   data={"csrf_token": token, "webhook_whatsapp": "https://wa.example/kirim?token=x", "nama_pengirim_email": "Dinsos Metro"})
+    assert r.status_code == 302
+    with app.app_context(), dalam_tenant(kantor.id):
+        p = db.session.scalar(select(PengaturanNotifikasi))
+        assert (p.webhook_whatsapp, p.nama_pengirim_email) == ("https://wa.example/kirim?token=x", "Dinsos Metro")
+    assert 'value="https://wa.example/kirim?token=x"' in klien.get("/t/kota-metro/notifikasi/pengaturan").get_data(as_text=True)
+
+
+def test_only_the_office_admin_may_change_notification_settings(app, klien, kantor, staf_peksos):
+    _peksos, email = staf_peksos
+    masuk(klien, "kota-metro", email)
+    assert klien.get("/t/kota-metro/notifikasi/pengaturan").status_code == 403
+
+
+def test_the_inbox_speaks_english_on_request(app, klien, kantor, staf_peksos):
+    peksos, email = staf_peksos
+    _kirim(app, kantor, peksos, "a")
+    masuk(klien, "kota-metro", email)
+    halaman = klien.get("/t/kota-metro/notifikasi/?lang=en").get_data(as_text=True)
+    assert "1 unread notification." in halaman and "Mark as read" in halaman
+    assert 'Notifications <span class="lencana" title="1 unread">' in halaman
