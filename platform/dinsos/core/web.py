@@ -17,6 +17,7 @@ KAPABILITAS = [
     "dinsos.audit",
     "dinsos.catalogue",
     "dinsos.documents",
+    "dinsos.cases",
 ]
 
 
