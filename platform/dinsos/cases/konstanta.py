@@ -82,6 +82,16 @@ KATEGORI_ABH = 3
 # Children are under 18 (UU 35/2014); their identity, and that of every ABH case, stays confidential.
 UMUR_DEWASA = 18
 
+# Role names in service messages, which must read the same inside and outside a web request.
+NAMA_PERAN = {
+    "petugas_pelayanan": "Petugas Pelayanan (Front Office)",
+    "pekerja_sosial": "Pekerja Sosial / Pendamping",
+    "fungsional_peksos": "Fungsional Pekerja Sosial",
+    "kepala_bidang": "Kepala Bidang",
+    "kepala_dinas": "Kepala Dinas",
+    "admin_tenant": "Admin Tenant",
+}
+
 # Stands for "the case's assignee" among the roles allowed to record a step.
 PENANGGUNG_JAWAB = "penanggung_jawab_kasus"
 

@@ -33,7 +33,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from dinsos.audit.services import catat_peristiwa
-from dinsos.auth.izin import PERAN, boleh
+from dinsos.auth.izin import boleh
 from dinsos.auth.models import Pengguna
 from dinsos.catalogue.models import Layanan, VersiLayanan
 from dinsos.catalogue.services import layanan_dari_kode, versi_terbaru
@@ -46,7 +46,7 @@ from dinsos.tenancy.models import Tenant
 from . import klien as klien_svc
 from .isian import periksa_isian, tampilkan
 from .konstanta import (
-    JENIS_JEDA, JENIS_PELAPOR, KATEGORI_ABH, MULAI_BAWAAN, PENANGGUNG_JAWAB, PERAN_PELAKSANA,
+    JENIS_JEDA, JENIS_PELAPOR, KATEGORI_ABH, MULAI_BAWAAN, NAMA_PERAN, PENANGGUNG_JAWAB, PERAN_PELAKSANA,
     PERSYARATAN_DITERIMA, STATUS_PERSYARATAN,
 )
 from .models import JedaKasus, Kasus, LampiranKasus, LangkahKasus, PeristiwaKasus, PersyaratanKasus
@@ -182,7 +182,7 @@ def _pj_langkah(kasus: Kasus):
 
 def label_pelaksana(definisi: dict) -> str:
     """The roles of a step in words, for messages."""
-    nama = [str(PERAN[p]) for p in sorted(peran_untuk_langkah(definisi)) if p in PERAN]
+    nama = [NAMA_PERAN[p] for p in sorted(peran_untuk_langkah(definisi)) if p in NAMA_PERAN]
     if PENANGGUNG_JAWAB in peran_untuk_langkah(definisi):
         nama.append("penanggung jawab kasus")
     return ", ".join(nama)
@@ -641,7 +641,7 @@ def selesaikan_langkah(
     if not boleh_kerjakan(pengguna, definisi, kasus):
         raise KesalahanKasus(
             f"Langkah '{definisi['kode']}' hanya dapat dicatat oleh: {label_pelaksana(definisi)}. "
-            f"Peran Anda: {', '.join(str(PERAN.get(p, p)) for p in pengguna.peran)}.", 403,
+            f"Peran Anda: {', '.join(NAMA_PERAN.get(p, p) for p in pengguna.peran)}.", 403,
         )
     bersih, galat = periksa_isian(definisi.get("isian") or [], isian or {})
     if galat:
@@ -704,7 +704,7 @@ def unggah_lampiran(kasus: Kasus, *, versi, isi: bytes, nama_berkas: str, penggu
     lamp = _simpan_berkas(kasus, isi, nama_berkas, pengguna, langkah=berjalan)
     try:
         _catat(kasus, "lampiran", pada, pengguna, langkah=berjalan.kode if berjalan else None, ukuran=lamp.ukuran,
-               jenis=lamp.jenis_mime)
+               jenis_mime=lamp.jenis_mime)
         _audit("unggah_lampiran", kasus, pengguna, lampiran=str(lamp.id))
         db.session.flush()
     except BaseException:
@@ -736,7 +736,7 @@ def jeda_kasus(kasus: Kasus, *, versi, jenis: str, alasan: str, pengguna, pada: 
     jeda = JedaKasus(kasus_id=kasus.id, jenis=jenis, alasan=alasan, mulai=pada)
     db.session.add(jeda)
     kasus.status = "dijeda"
-    _catat(kasus, "dijeda", pada, pengguna, catatan=alasan, jenis=jenis, langkah=kasus.langkah_kode)
+    _catat(kasus, "dijeda", pada, pengguna, catatan=alasan, jenis_jeda=jenis, langkah=kasus.langkah_kode)
     _audit("jeda_kasus", kasus, pengguna, jenis=jenis)
     db.session.flush()
     db.session.refresh(kasus, ["jeda"])
