@@ -59,6 +59,7 @@ class Brankas:
     def __init__(self, kunci: list[bytes]):
         if not kunci:
             raise KunciTidakValid("no encryption key configured")
+        self._kunci_asli = list(kunci)
         self._fernet = MultiFernet([Fernet(k) for k in kunci])
         self._kunci_sidik = [hashlib.sha256(_INFO_SIDIK + k).digest() for k in kunci]
 
