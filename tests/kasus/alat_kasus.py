@@ -77,3 +77,47 @@ def kasus(kasus_id):
     from dinsos.cases.services import muat_kasus
 
     return muat_kasus(kasus_id)
+
+
+def klien_masuk(staf: Staf):
+    """A test client logged in as this staff member (one client per person, as in real life)."""
+    from bantuan import masuk
+
+    k = bantuan.APP.test_client()
+    r = masuk(k, staf.kantor.slug, staf.email)
+    assert r.status_code == 302, r.get_data(as_text=True)
+    return k
+
+
+def versi_di(html: str) -> str:
+    import re
+
+    m = re.search(r'name="versi" value="(\d+)"', html)
+    assert m, "no case version in page"
+    return m.group(1)
+
+
+def token_api(staf: Staf) -> dict:
+    """Authorization header with a fresh API token of this staff member."""
+    from dinsos.auth.services import buat_token
+    from dinsos.core.db import db
+
+    with di_kantor(staf.kantor):
+        token = buat_token(akun(staf), "uji")
+        db.session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+SEMUA_MAGETAN = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat", "buku-register": "dilihat",
+                 "list-kendali-verifikasi": "dilihat"}
+
+
+def terima_langsung(staf: Staf, layanan: str, klien: dict, persyaratan: dict, pelapor: dict | None = None):
+    """Open a case through the service layer; returns its id."""
+    from dinsos.cases import services as svc
+
+    with di_kantor(staf.kantor):
+        hasil = svc.terima_kasus(layanan, pelapor=pelapor or {"jenis": "kepolisian", "instansi": "Polres"}, klien=klien,
+                                 persyaratan=persyaratan, pengguna=akun(staf))
+        svc.simpan()
+        return hasil.kasus.id

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import BooleanField, DateField, Form, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields import FieldList, FormField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .isian import PANJANG_MAKS
@@ -16,13 +17,18 @@ from .konstanta import HUBUNGAN_KELUARGA, JENIS_JEDA, JENIS_KELAMIN, JENIS_PELAP
 JUMLAH_BARIS_KELUARGA = 3
 
 
+def pilihan(pasangan) -> list[SelectChoice]:
+    """(value, label) pairs as select choices."""
+    return [SelectChoice(str(nilai), label) for nilai, label in pasangan]
+
+
 class _Versi:
     versi = HiddenField(validators=[InputRequired(_l("Versi kasus tidak ada; muat ulang halaman."))])
 
 
 class FormAnggotaKeluarga(Form):
     nama = StringField(_l("Nama"), validators=[Optional(), Length(max=200)])
-    hubungan = SelectField(_l("Hubungan"), choices=[("", "—")] + list(HUBUNGAN_KELUARGA.items()), validate_choice=False)
+    hubungan = SelectField(_l("Hubungan"), choices=pilihan([("", "—")] + list(HUBUNGAN_KELUARGA.items())), validate_choice=False)
     wali = BooleanField(_l("Wali/penanggung jawab"))
     kontak = StringField(_l("Kontak"), validators=[Optional(), Length(max=100)])
     alamat = StringField(_l("Alamat"), validators=[Optional(), Length(max=1000)])
@@ -31,7 +37,7 @@ class FormAnggotaKeluarga(Form):
 class FormPenerimaan(FlaskForm):
     """Intake. The requirement checklist fields (status_<i>, berkas_<i>) are added per service version."""
 
-    pelapor_jenis = SelectField(_l("Jenis pelapor/pemohon"), choices=list(JENIS_PELAPOR.items()))
+    pelapor_jenis = SelectField(_l("Jenis pelapor/pemohon"), choices=pilihan(JENIS_PELAPOR.items()))
     pelapor_nama = StringField(_l("Nama pelapor/petugas"), validators=[Optional(), Length(max=200)])
     pelapor_instansi = StringField(_l("Instansi"), validators=[Optional(), Length(max=200)])
     pelapor_kontak = StringField(_l("Kontak pelapor"), validators=[Optional(), Length(max=100)])
@@ -45,10 +51,10 @@ class FormPenerimaan(FlaskForm):
     tanggal_lahir = DateField(_l("Tanggal lahir"), validators=[Optional()])
     umur_perkiraan = IntegerField(_l("Perkiraan umur (tahun), bila tanggal lahir tidak diketahui"),
                                   validators=[Optional(), NumberRange(0, 120, _l("Perkiraan umur 0 sampai 120 tahun."))])
-    jenis_kelamin = SelectField(_l("Jenis kelamin"), choices=[("", "—")] + list(JENIS_KELAMIN.items()))
+    jenis_kelamin = SelectField(_l("Jenis kelamin"), choices=pilihan([("", "—")] + list(JENIS_KELAMIN.items())))
     alamat = TextAreaField(_l("Alamat"), validators=[Optional(), Length(max=1000)])
     kode_wilayah = StringField(_l("Kode wilayah (Kemendagri), mis. 35.20.01"), validators=[Optional(), Length(max=20)])
-    kategori_ppks = SelectField(_l("Kategori PPKS"), choices=[("", "—")] + [(str(k), f"{k}. {v}") for k, v in KATEGORI_PPKS.items()])
+    kategori_ppks = SelectField(_l("Kategori PPKS"), choices=pilihan([("", "—")] + [(k, f"{k}. {v}") for k, v in KATEGORI_PPKS.items()]))
     foto = FileField(_l("Foto klien (JPEG/PNG)"))
     keluarga = FieldList(FormField(FormAnggotaKeluarga), min_entries=JUMLAH_BARIS_KELUARGA, max_entries=10)
     # Shown after a likely duplicate was found: "baru" or the id of an existing client.
@@ -62,14 +68,14 @@ def form_penerimaan(dokumen: list[dict], data=None) -> FormPenerimaan:
         pass
 
     for i, d in enumerate(dokumen):
-        setattr(_Form, f"status_{i}", SelectField(d["nama"], choices=[("belum", _l("Belum diterima")), ("dilihat", _l("Asli dilihat"))], default="belum"))
+        setattr(_Form, f"status_{i}", SelectField(d["nama"], choices=pilihan([("belum", _l("Belum diterima")), ("dilihat", _l("Asli dilihat"))]), default="belum"))
         setattr(_Form, f"berkas_{i}", FileField(_l("Pindaian (PDF/JPEG/PNG)")))
     return _Form(formdata=data) if data is not None else _Form()
 
 
 class FormPersyaratan(_Versi, FlaskForm):
     kode = HiddenField(validators=[DataRequired()])
-    status = SelectField(_l("Status"), choices=[("dilihat", _l("Asli dilihat")), ("belum", _l("Belum diterima"))], validate_choice=False)
+    status = SelectField(_l("Status"), choices=pilihan([("dilihat", _l("Asli dilihat")), ("belum", _l("Belum diterima"))]), validate_choice=False)
     berkas = FileField(_l("Unggah pindaian"))
 
 
@@ -88,17 +94,17 @@ def form_langkah(definisi: dict, data=None):
         elif isian["jenis"] == "tanggal":
             medan = StringField(label, render_kw={"type": "date"})
         elif isian["jenis"] == "ya_tidak":
-            medan = SelectField(label, choices=[("", "—"), ("ya", _l("Ya")), ("tidak", _l("Tidak"))], validate_choice=False)
+            medan = SelectField(label, choices=pilihan([("", "—"), ("ya", _l("Ya")), ("tidak", _l("Tidak"))]), validate_choice=False)
         elif isian["jenis"] == "pilihan":
-            medan = SelectField(label, choices=[("", "—")] + [(p, p) for p in isian["pilihan"]], validate_choice=False)
+            medan = SelectField(label, choices=pilihan([("", "—")] + [(p, p) for p in isian["pilihan"]]), validate_choice=False)
         else:
             medan = StringField(label, validators=[Length(max=PANJANG_MAKS["teks"])])
         setattr(_Form, nama, medan)
     cabang = definisi.get("cabang") or []
     if cabang:
-        pilihan = ([(definisi["berikutnya"], _l("Lanjut seperti biasa"))] if definisi.get("berikutnya") else [("", "—")])
-        pilihan += [(c["ke"], c["kondisi"]) for c in cabang]
-        _Form.cabang = SelectField(_l("Kelanjutan"), choices=pilihan, validate_choice=False)
+        jalur = [(definisi["berikutnya"], _l("Lanjut seperti biasa"))] if definisi.get("berikutnya") else [("", "—")]
+        jalur += [(c["ke"], c["kondisi"]) for c in cabang]
+        _Form.cabang = SelectField(_l("Kelanjutan"), choices=pilihan(jalur), validate_choice=False)
     return _Form(formdata=data) if data is not None else _Form()
 
 
@@ -116,7 +122,7 @@ class FormLampiran(_Versi, FlaskForm):
 
 
 class FormJeda(_Versi, FlaskForm):
-    jenis_jeda = SelectField(_l("Menunggu"), choices=list(JENIS_JEDA.items()))
+    jenis_jeda = SelectField(_l("Menunggu"), choices=pilihan(JENIS_JEDA.items()))
     alasan_jeda = TextAreaField(_l("Alasan"), validators=[Length(max=2000)])
 
 

@@ -233,14 +233,14 @@ def _halaman(kasus, *, galat: svc.KesalahanKasus | None = None, kode: int = 200,
     if bisa_langkah and form_langkah is None:
         form_langkah = f.form_langkah(definisi)
         form_langkah.langkah.data = berjalan.kode
-    penerima = [(str(p.id), p.nama) for p in svc.staf_penerima_tugas()]
+    penerima = f.pilihan((p.id, p.nama) for p in svc.staf_penerima_tugas())
     form_tugas = f.FormTugaskan()
     form_tugas.penanggung_jawab_id.choices = penerima
     form_tugas.penanggung_jawab_id.data = str(kasus.penanggung_jawab_id) if kasus.penanggung_jawab_id else None
     form_tugas_langkah = f.FormTugaskanLangkah()
     form_tugas_langkah.pj_langkah_id.choices = penerima
     form_tutup = f.FormTutup()
-    form_tutup.hasil_akhir.choices = [(h["kode"], h["nama"]) for h in v.isi["sop"]["hasil_akhir"]]
+    form_tutup.hasil_akhir.choices = f.pilihan((h["kode"], h["nama"]) for h in v.isi["sop"]["hasil_akhir"])
     return render_template(
         "kasus/rinci.html",
         kasus=kasus, v=v, layanan=svc.layanan_kasus(kasus), staf_teks={str(k): n for k, n in staf.items()}, klien=data_klien(kasus, current_user),
