@@ -206,10 +206,22 @@ def upgrade():
         aktifkan_rls(op, tabel)
     if op.get_bind().dialect.name == "postgresql":
         # The timeline is append-only, as the audit log: refuse rewriting it even outside the ORM.
+        # The one exception is a key rotation (dinsos.core.kripto.putar_nilai), which re-encrypts
+        # the note and must leave every other column as it was.
         op.execute(
             """
             CREATE OR REPLACE FUNCTION tolak_ubah_peristiwa_kasus() RETURNS trigger AS $$
-            BEGIN RAISE EXCEPTION 'peristiwa kasus tidak boleh diubah atau dihapus'; END;
+            BEGIN
+              IF TG_OP = 'UPDATE' AND current_setting('app.putar_kunci', true) = 'on'
+                 AND (NEW.tenant_id, NEW.id, NEW.kasus_id, NEW.urutan, NEW.jenis, NEW.waktu, NEW.aktor_id,
+                      NEW.rincian::text, NEW.dibuat_pada)
+                     IS NOT DISTINCT FROM
+                     (OLD.tenant_id, OLD.id, OLD.kasus_id, OLD.urutan, OLD.jenis, OLD.waktu, OLD.aktor_id,
+                      OLD.rincian::text, OLD.dibuat_pada) THEN
+                RETURN NEW;
+              END IF;
+              RAISE EXCEPTION 'peristiwa kasus tidak boleh diubah atau dihapus';
+            END;
             $$ LANGUAGE plpgsql
             """
         )

@@ -265,16 +265,16 @@ def test_wrong_role_out_of_order_and_stale_version_change_nothing(seed):
              "list-kendali-verifikasi": "dilihat"}
     kid, _, _ = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", persyaratan=semua)
     with di_kantor(mg):
-        k = muat(kid)
-        versi = k.versi
-        with pytest.raises(svc.KesalahanKasus, match="hanya dapat dicatat oleh: Petugas Pelayanan") as e:
-            svc.selesaikan_langkah(k, versi=versi, kode_langkah="serah-terima", pengguna=akun(s["pekerja_sosial"]))
-        assert e.value.kode == 403
-        with pytest.raises(svc.KesalahanKasus, match="'asesmen' bukan langkah yang sedang berjalan") as e:
-            svc.selesaikan_langkah(k, versi=versi, kode_langkah="asesmen", pengguna=akun(s["pekerja_sosial"]))
-        assert e.value.kode == 409
-        with pytest.raises(svc.KonflikVersi, match="sudah diubah oleh pengguna lain"):
-            svc.selesaikan_langkah(k, versi=versi - 1, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]))
+        versi = muat(kid).versi
+    # Each refused attempt is its own request: the caller rolls back what the service had begun.
+    with di_kantor(mg), pytest.raises(svc.KesalahanKasus, match="hanya dapat dicatat oleh: Petugas Pelayanan") as e:
+        svc.selesaikan_langkah(muat(kid), versi=versi, kode_langkah="serah-terima", pengguna=akun(s["pekerja_sosial"]))
+    assert e.value.kode == 403
+    with di_kantor(mg), pytest.raises(svc.KesalahanKasus, match="'asesmen' bukan langkah yang sedang berjalan") as e:
+        svc.selesaikan_langkah(muat(kid), versi=versi, kode_langkah="asesmen", pengguna=akun(s["pekerja_sosial"]))
+    assert e.value.kode == 409
+    with di_kantor(mg), pytest.raises(svc.KonflikVersi, match="sudah diubah oleh pengguna lain"):
+        svc.selesaikan_langkah(muat(kid), versi=versi - 1, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]))
     with di_kantor(mg):
         k = muat(kid)
         assert k.versi == versi and [(l.kode, l.status) for l in k.langkah] == [("serah-terima", "berjalan")]

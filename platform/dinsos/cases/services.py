@@ -2,9 +2,11 @@
 
 Every change to a case goes through ``_kunci`` first: it checks the version
 the caller read (optimistic locking), bumps it and flushes at once, so a stale
-form or a concurrent change is refused before anything else is written; on
-PostgreSQL the row lock this takes also queues two simultaneous submits, and
-the second finds the version moved on. The caller commits (``simpan``).
+form or a concurrent change is refused before anything else is checked or
+written, and what the checks then read is the state of that version: every
+change bumps it. On PostgreSQL the row lock this takes also queues two
+simultaneous submits, and the second finds the version moved on. The caller
+commits (``simpan``), or rolls back when a ``KesalahanKasus`` is raised.
 
 Register numbers are issued when the requirement file becomes complete (at
 intake when it already is): that is when the case is registered in the
@@ -533,7 +535,7 @@ def ubah_persyaratan(
 ) -> bool:
     """Change requirement items (``dilihat``/``belum``, or upload a scan). Returns True when the file became complete."""
     pada = pada or sekarang()
-    _cek_versi(kasus, versi)
+    _kunci(kasus, versi, pada)
     _perlu(pengguna, "kasus.kerjakan", "Anda tidak berwenang mengubah berkas kasus.")
     perubahan, unggahan = perubahan or {}, unggahan or {}
     if kasus.status == "ditutup":
@@ -553,7 +555,6 @@ def ubah_persyaratan(
     if k:
         raise KesalahanKasus("Perubahan persyaratan ditolak: " + " ".join(k.values()), 422, k)
     _periksa_semua_berkas((f"persyaratan.{kode}", berkas) for kode, berkas in unggahan.items())
-    _kunci(kasus, versi, pada)
     lengkap_sebelum = berkas_lengkap(kasus)
     catatan_ubah, baru = {}, []
     try:
@@ -627,7 +628,7 @@ def selesaikan_langkah(
     or the form is invalid or stale: nothing is written then.
     """
     pada = pada or sekarang()
-    _cek_versi(kasus, versi)
+    _kunci(kasus, versi, pada)
     _periksa_bisa_melangkah(kasus)
     v = versi_kasus(kasus)
     berjalan = langkah_berjalan(kasus)
@@ -650,7 +651,6 @@ def selesaikan_langkah(
     tujuan = _tujuan_berikutnya(definisi, cabang)
     unggahan = unggahan or []
     _periksa_semua_berkas(("lampiran", berkas) for berkas in unggahan)
-    _kunci(kasus, versi, pada)
     baru = []
     try:
         berjalan.status, berjalan.selesai_pada, berjalan.dikerjakan_oleh_id = "selesai", pada, pengguna.id
@@ -676,7 +676,7 @@ def selesaikan_langkah(
 def catat_perkembangan(kasus: Kasus, *, versi, catatan: str, pengguna, pada: datetime | None = None) -> PeristiwaKasus:
     """A progress note on the current step without finishing it (open-ended accompaniment)."""
     pada = pada or sekarang()
-    _cek_versi(kasus, versi)
+    _kunci(kasus, versi, pada)
     _periksa_bisa_melangkah(kasus)
     berjalan = langkah_berjalan(kasus)
     definisi = versi_kasus(kasus).langkah(berjalan.kode)
@@ -685,7 +685,6 @@ def catat_perkembangan(kasus: Kasus, *, versi, catatan: str, pengguna, pada: dat
     catatan = (catatan or "").strip()
     if not catatan:
         raise KesalahanKasus("Catatan perkembangan wajib diisi.", 422, {"catatan": "Wajib diisi."})
-    _kunci(kasus, versi, pada)
     p = _catat(kasus, "catatan", pada, pengguna, catatan=catatan, langkah=berjalan.kode)
     _audit("catat_perkembangan", kasus, pengguna, langkah=berjalan.kode)
     return p
@@ -694,12 +693,11 @@ def catat_perkembangan(kasus: Kasus, *, versi, catatan: str, pengguna, pada: dat
 def unggah_lampiran(kasus: Kasus, *, versi, isi: bytes, nama_berkas: str, pengguna, pada: datetime | None = None) -> LampiranKasus:
     """Attach a file to the case (to its current step when one runs)."""
     pada = pada or sekarang()
-    _cek_versi(kasus, versi)
+    _kunci(kasus, versi, pada)
     _perlu(pengguna, "kasus.kerjakan", "Anda tidak berwenang menambah lampiran.")
     if kasus.status == "ditutup":
         raise KesalahanKasus("Kasus sudah ditutup; lampiran tidak dapat ditambah.", 409)
     _periksa_semua_berkas([("berkas", (isi, nama_berkas))])
-    _kunci(kasus, versi, pada)
     berjalan = langkah_berjalan(kasus)
     lamp = _simpan_berkas(kasus, isi, nama_berkas, pengguna, langkah=berjalan)
     try:
@@ -719,7 +717,7 @@ def unggah_lampiran(kasus: Kasus, *, versi, isi: bytes, nama_berkas: str, penggu
 def jeda_kasus(kasus: Kasus, *, versi, jenis: str, alasan: str, pengguna, pada: datetime | None = None) -> JedaKasus:
     """Pause a running case while waiting on the applicant or another agency."""
     pada = pada or sekarang()
-    _cek_versi(kasus, versi)
+    _kunci(kasus, versi, pada)
     if not _boleh_urus(pengguna, kasus):
         raise KesalahanKasus("Hanya penangan kasus atau pimpinan yang dapat menjeda kasus ini.", 403)
     if kasus.status != "berjalan":
@@ -732,7 +730,6 @@ def jeda_kasus(kasus: Kasus, *, versi, jenis: str, alasan: str, pengguna, pada: 
         k["alasan"] = "Alasan jeda wajib diisi."
     if k:
         raise KesalahanKasus("Jeda ditolak: " + " ".join(k.values()), 422, k)
-    _kunci(kasus, versi, pada)
     jeda = JedaKasus(kasus_id=kasus.id, jenis=jenis, alasan=alasan, mulai=pada)
     db.session.add(jeda)
     kasus.status = "dijeda"
@@ -745,12 +742,11 @@ def jeda_kasus(kasus: Kasus, *, versi, jenis: str, alasan: str, pengguna, pada: 
 
 def lanjutkan_kasus(kasus: Kasus, *, versi, pengguna, catatan: str | None = None, pada: datetime | None = None) -> None:
     pada = pada or sekarang()
-    _cek_versi(kasus, versi)
+    _kunci(kasus, versi, pada)
     if not _boleh_urus(pengguna, kasus):
         raise KesalahanKasus("Hanya penangan kasus atau pimpinan yang dapat melanjutkan kasus ini.", 403)
     if kasus.status != "dijeda":
         raise KesalahanKasus("Kasus ini tidak sedang dijeda.", 409)
-    _kunci(kasus, versi, pada)
     jeda = jeda_berjalan(kasus)
     jeda.selesai = pada
     kasus.status = "berjalan"
@@ -778,7 +774,7 @@ def _staf(pengguna_id) -> Pengguna | None:
 def tugaskan_kasus(kasus: Kasus, *, versi, penanggung_jawab_id, pengguna, pada: datetime | None = None) -> None:
     """Assign (or reassign) the case to a staff member; the current step follows when they may do it."""
     pada = pada or sekarang()
-    _cek_versi(kasus, versi)
+    _kunci(kasus, versi, pada)
     _perlu(pengguna, "kasus.tugaskan", "Hanya kepala bidang atau kepala dinas yang dapat menugaskan kasus.")
     if kasus.status == "ditutup":
         raise KesalahanKasus("Kasus sudah ditutup; tidak dapat ditugaskan.", 409)
@@ -786,7 +782,6 @@ def tugaskan_kasus(kasus: Kasus, *, versi, penanggung_jawab_id, pengguna, pada: 
     if tujuan is None:
         raise KesalahanKasus("Petugas yang dipilih tidak ditemukan atau tidak menangani kasus.", 422,
                              {"penanggung_jawab_id": "Pilih petugas yang aktif."})
-    _kunci(kasus, versi, pada)
     lama = kasus.penanggung_jawab_id
     kasus.penanggung_jawab_id = tujuan.id
     berjalan = langkah_berjalan(kasus)
@@ -802,7 +797,7 @@ def tugaskan_kasus(kasus: Kasus, *, versi, penanggung_jawab_id, pengguna, pada: 
 def tugaskan_langkah(kasus: Kasus, *, versi, penanggung_jawab_id, pengguna, pada: datetime | None = None) -> None:
     """Assign the current step to a staff member allowed to do it."""
     pada = pada or sekarang()
-    _cek_versi(kasus, versi)
+    _kunci(kasus, versi, pada)
     _perlu(pengguna, "kasus.tugaskan", "Hanya kepala bidang atau kepala dinas yang dapat menugaskan langkah.")
     berjalan = langkah_berjalan(kasus)
     if berjalan is None:
@@ -812,7 +807,6 @@ def tugaskan_langkah(kasus: Kasus, *, versi, penanggung_jawab_id, pengguna, pada
     if tujuan is None or not (set(tujuan.peran) & peran_untuk_langkah(definisi) or PENANGGUNG_JAWAB in peran_untuk_langkah(definisi)):
         raise KesalahanKasus(f"Langkah ini hanya dapat ditugaskan kepada: {label_pelaksana(definisi)}.", 422,
                              {"penanggung_jawab_id": "Petugas tidak berwenang untuk langkah ini."})
-    _kunci(kasus, versi, pada)
     lama = berjalan.penanggung_jawab_id
     berjalan.penanggung_jawab_id = tujuan.id
     _catat(kasus, "langkah_ditugaskan", pada, pengguna, langkah=berjalan.kode, dari=str(lama) if lama else None, ke=str(tujuan.id))
@@ -828,7 +822,7 @@ def tutup_kasus(kasus: Kasus, *, versi, hasil_akhir: str, pengguna, catatan: str
     office only, and needs a reason.
     """
     pada = pada or sekarang()
-    _cek_versi(kasus, versi)
+    _kunci(kasus, versi, pada)
     if kasus.status == "ditutup":
         raise KesalahanKasus("Kasus sudah ditutup.", 409)
     v = versi_kasus(kasus)
@@ -847,7 +841,6 @@ def tutup_kasus(kasus: Kasus, *, versi, hasil_akhir: str, pengguna, catatan: str
     if hasil_akhir not in hasil:
         raise KesalahanKasus(f"Hasil akhir harus salah satu dari: {', '.join(hasil.values())}.", 422,
                              {"hasil_akhir": "Pilih hasil akhir dari SOP."})
-    _kunci(kasus, versi, pada)
     if berjalan is not None:
         berjalan.status, berjalan.selesai_pada = "dihentikan", pada
     jeda = jeda_berjalan(kasus)
@@ -863,14 +856,13 @@ def tutup_kasus(kasus: Kasus, *, versi, hasil_akhir: str, pengguna, catatan: str
 def buka_kembali(kasus: Kasus, *, versi, alasan: str, pengguna, pada: datetime | None = None) -> None:
     """Reopen a closed case (heads of division/office, with a reason): the last step runs again."""
     pada = pada or sekarang()
-    _cek_versi(kasus, versi)
+    _kunci(kasus, versi, pada)
     _perlu(pengguna, "kasus.tugaskan", "Hanya kepala bidang atau kepala dinas yang dapat membuka kembali kasus.")
     if kasus.status != "ditutup":
         raise KesalahanKasus("Kasus ini tidak sedang ditutup.", 409)
     alasan = (alasan or "").strip()
     if not alasan:
         raise KesalahanKasus("Alasan membuka kembali wajib diisi.", 422, {"alasan": "Wajib diisi."})
-    _kunci(kasus, versi, pada)
     hasil_lama = kasus.hasil_akhir
     kasus.hasil_akhir, kasus.ditutup_pada = None, None
     v = versi_kasus(kasus)

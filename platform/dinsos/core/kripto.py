@@ -21,7 +21,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
-from sqlalchemy import Text
+from sqlalchemy import Text, text
 from sqlalchemy.types import TypeDecorator
 
 from . import config as konfigurasi
@@ -152,6 +152,9 @@ def putar_nilai(session, metadata) -> int:
 
     b = brankas()
     jumlah = 0
+    if session.get_bind().dialect.name == "postgresql":
+        # Append-only tables let this transaction re-encrypt (and only re-encrypt) their rows.
+        session.execute(text("SELECT set_config('app.putar_kunci', 'on', true)"))
     for nama_tabel, kolom in kolom_terenkripsi(metadata).items():
         asli = metadata.tables[nama_tabel]
         kunci_utama = [c.name for c in asli.primary_key.columns]
