@@ -287,14 +287,15 @@ def _audit(tindakan: str, kasus: Kasus, pengguna, **rincian) -> None:
                     aktor=pengguna.label_audit if pengguna else None, **rincian)
 
 
-def _simpan_berkas(kasus: Kasus, isi: bytes, nama_berkas: str, pengguna, *, langkah: LangkahKasus | None = None,
-                   persyaratan_kode: str | None = None) -> LampiranKasus:
+def _simpan_berkas(kasus: Kasus, isi: bytes, nama_berkas: str, pengguna, pada: datetime, *,
+                   langkah: LangkahKasus | None = None, persyaratan_kode: str | None = None) -> LampiranKasus:
     mime = periksa_berkas(isi, _batas_unggah())
     kunci = penyimpanan().simpan(isi, "lampiran")
     lamp = LampiranKasus(
         kasus_id=kasus.id, langkah_kasus_id=langkah.id if langkah else None, persyaratan_kode=persyaratan_kode,
         kunci=kunci, nama_berkas=(nama_berkas or "berkas").strip()[:200] or "berkas", jenis_mime=mime,
         ukuran=len(isi), sha256=hashlib.sha256(isi).hexdigest(), diunggah_oleh_id=pengguna.id if pengguna else None,
+        dibuat_pada=pada,
     )
     db.session.add(lamp)
     db.session.flush()
@@ -462,7 +463,7 @@ def terima_kasus(
                                  status=status[d["kode"]], diubah_oleh_id=pengguna.id, diubah_pada=pada)
             if d["kode"] in unggahan:
                 isi, nama = unggahan[d["kode"]]
-                lamp = _simpan_berkas(kasus, isi, nama, pengguna, persyaratan_kode=d["kode"])
+                lamp = _simpan_berkas(kasus, isi, nama, pengguna, pada, persyaratan_kode=d["kode"])
                 baru.append(lamp.kunci)
                 p.lampiran_id = lamp.id
             db.session.add(p)
@@ -563,7 +564,7 @@ def ubah_persyaratan(
             lama = p.status
             if kode in unggahan:
                 isi, nama = unggahan[kode]
-                lamp = _simpan_berkas(kasus, isi, nama, pengguna, persyaratan_kode=kode)
+                lamp = _simpan_berkas(kasus, isi, nama, pengguna, pada, persyaratan_kode=kode)
                 baru.append(lamp.kunci)
                 p.status, p.lampiran_id = "diunggah", lamp.id
             else:
@@ -657,7 +658,7 @@ def selesaikan_langkah(
         berjalan.isian, berjalan.catatan = bersih, (catatan or "").strip() or None
         berjalan.cabang_ke = tujuan if tujuan and tujuan != definisi.get("berikutnya") else None
         for isi, nama in unggahan:
-            baru.append(_simpan_berkas(kasus, isi, nama, pengguna, langkah=berjalan).kunci)
+            baru.append(_simpan_berkas(kasus, isi, nama, pengguna, pada, langkah=berjalan).kunci)
         _catat(kasus, "langkah_selesai", pada, pengguna, catatan=berjalan.catatan, langkah=berjalan.kode,
                urutan=berjalan.urutan, durasi_menit=durasi_menit(kasus, berjalan), waktu=berjalan.waktu,
                cabang=berjalan.cabang_ke, dokumen_keluaran=berjalan.dokumen_keluaran, lampiran=len(unggahan) or None)
@@ -699,7 +700,7 @@ def unggah_lampiran(kasus: Kasus, *, versi, isi: bytes, nama_berkas: str, penggu
         raise KesalahanKasus("Kasus sudah ditutup; lampiran tidak dapat ditambah.", 409)
     _periksa_semua_berkas([("berkas", (isi, nama_berkas))])
     berjalan = langkah_berjalan(kasus)
-    lamp = _simpan_berkas(kasus, isi, nama_berkas, pengguna, langkah=berjalan)
+    lamp = _simpan_berkas(kasus, isi, nama_berkas, pengguna, pada, langkah=berjalan)
     try:
         _catat(kasus, "lampiran", pada, pengguna, langkah=berjalan.kode if berjalan else None, ukuran=lamp.ukuran,
                jenis_mime=lamp.jenis_mime)
