@@ -272,3 +272,10 @@ def test_case_list_filters_and_keyset_pages(seed, monkeypatch):
     kedua = [i for i in ids if i in halaman2]
     assert len(pertama) == 2 and kedua == [ids[0]] and 'rel="next"' not in halaman2  # newest first
     assert ratna.get("/t/kota-metro/kasus/?setelah=bukan-kursor").status_code == 400
+
+
+def test_case_pages_read_in_english_when_asked(seed):
+    _kantor, staf = seed
+    ratna = klien_masuk(staf["kabupaten-magetan"]["kepala_bidang"])
+    isi = ratna.get(f"{MG}/?lang=en").get_data(as_text=True)
+    assert "Filter cases" in isi and "No cases." in isi and "Saring kasus" not in isi

@@ -3,6 +3,7 @@ import uuid
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from dinsos.auth.izin import boleh, perlu_izin
@@ -21,20 +22,20 @@ from .tampilan import catat_buka, data_klien, data_ringkas, peta_layanan, peta_s
 bp = Blueprint("kasus", __name__, url_prefix="/t/<slug>/kasus")
 
 LABEL_PERISTIWA = {
-    "penerimaan": "Penerimaan kasus",
-    "jam_mulai": "Jam layanan mulai berjalan",
-    "berkas_lengkap": "Berkas persyaratan lengkap",
-    "persyaratan_diubah": "Persyaratan diperbarui",
-    "langkah_mulai": "Langkah dimulai",
-    "langkah_selesai": "Langkah selesai",
-    "catatan": "Catatan perkembangan",
-    "lampiran": "Lampiran ditambahkan",
-    "dijeda": "Kasus dijeda",
-    "dilanjutkan": "Kasus dilanjutkan",
-    "ditugaskan": "Kasus ditugaskan",
-    "langkah_ditugaskan": "Langkah ditugaskan",
-    "ditutup": "Kasus ditutup",
-    "dibuka_kembali": "Kasus dibuka kembali",
+    "penerimaan": _l("Penerimaan kasus"),
+    "jam_mulai": _l("Jam layanan mulai berjalan"),
+    "berkas_lengkap": _l("Berkas persyaratan lengkap"),
+    "persyaratan_diubah": _l("Persyaratan diperbarui"),
+    "langkah_mulai": _l("Langkah dimulai"),
+    "langkah_selesai": _l("Langkah selesai"),
+    "catatan": _l("Catatan perkembangan"),
+    "lampiran": _l("Lampiran ditambahkan"),
+    "dijeda": _l("Kasus dijeda"),
+    "dilanjutkan": _l("Kasus dilanjutkan"),
+    "ditugaskan": _l("Kasus ditugaskan"),
+    "langkah_ditugaskan": _l("Langkah ditugaskan"),
+    "ditutup": _l("Kasus ditutup"),
+    "dibuka_kembali": _l("Kasus dibuka kembali"),
 }
 
 
