@@ -400,3 +400,27 @@ def test_register_numbers_are_issued_in_order_of_completion_never_for_incomplete
         assert k.nomor_register == "460/2/403.107/2026"
         with pytest.raises(svc.KesalahanKasus, match="tidak dapat dikembalikan"):
             svc.ubah_persyaratan(k, versi=k.versi, perubahan={"buku-register": "belum"}, pengguna=akun(s["petugas_pelayanan"]))
+
+
+def test_a_step_is_assigned_only_to_someone_allowed_to_do_it(seed):
+    kantor, staf = seed
+    mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
+    semua = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat", "buku-register": "dilihat",
+             "list-kendali-verifikasi": "dilihat"}
+    kid, _, _ = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", persyaratan=semua)
+    _langkah(mg, s["petugas_pelayanan"], kid, None)  # now at register-kasus: fungsional peksos only
+    with di_kantor(mg), pytest.raises(svc.KesalahanKasus, match="hanya dapat ditugaskan kepada: Fungsional Pekerja Sosial"):
+        k = muat(kid)
+        svc.tugaskan_langkah(k, versi=k.versi, penanggung_jawab_id=s["pekerja_sosial"].id, pengguna=akun(s["kepala_bidang"]))
+    with di_kantor(mg), pytest.raises(svc.KesalahanKasus, match="Hanya kepala bidang"):
+        k = muat(kid)
+        svc.tugaskan_langkah(k, versi=k.versi, penanggung_jawab_id=s["fungsional_peksos"].id, pengguna=akun(s["fungsional_peksos"]))
+    with di_kantor(mg):
+        k = muat(kid)
+        svc.tugaskan_langkah(k, versi=k.versi, penanggung_jawab_id=s["fungsional_peksos"].id, pengguna=akun(s["kepala_dinas"]))
+        svc.simpan()
+    with di_kantor(mg):
+        k = muat(kid)
+        assert svc.langkah_berjalan(k).penanggung_jawab_id == s["fungsional_peksos"].id and k.penanggung_jawab_id is None
+        assert [x.id for x in svc.kasus_saya(akun(s["fungsional_peksos"]))] == [k.id]
+        assert svc.peristiwa(k)[-1].jenis == "langkah_ditugaskan"

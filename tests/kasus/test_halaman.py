@@ -279,3 +279,22 @@ def test_case_pages_read_in_english_when_asked(seed):
     ratna = klien_masuk(staf["kabupaten-magetan"]["kepala_bidang"])
     isi = ratna.get(f"{MG}/?lang=en").get_data(as_text=True)
     assert "Filter cases" in isi and "No cases." in isi and "Saring kasus" not in isi
+
+
+def test_the_client_photo_is_checked_stored_shown_to_handlers_and_audited(seed):
+    kantor, staf = seed
+    s = staf["kabupaten-magetan"]
+    sri = klien_masuk(s["petugas_pelayanan"])
+    halaman = sri.get(f"{MG}/baru/pengiriman-anjal-at").get_data(as_text=True)
+    r = sri.post(f"{MG}/baru/pengiriman-anjal-at", content_type="multipart/form-data",
+                 data=_formulir_terima(halaman, foto=(io.BytesIO(PDF), "wajah.jpg")))
+    assert r.status_code == 415 and "Foto klien harus berupa gambar JPEG atau PNG" in teks(r)
+    r = sri.post(f"{MG}/baru/pengiriman-anjal-at", content_type="multipart/form-data",
+                 data=_formulir_terima(halaman, foto=(io.BytesIO(PNG), "wajah.png")))
+    kid = r.headers["Location"].rsplit("/", 1)[1]
+    assert f"/kasus/{kid}/foto" in sri.get(f"{MG}/{kid}").get_data(as_text=True)
+    r = sri.get(f"{MG}/{kid}/foto")
+    assert r.status_code == 200 and r.data == PNG and r.mimetype == "image/png"
+    assert klien_masuk(s["pekerja_sosial"]).get(f"{MG}/{kid}/foto").status_code == 403  # a child: not theirs to see
+    with bantuan.APP.app_context():
+        assert db.session.scalar(select(func.count()).select_from(CatatanAudit).where(CatatanAudit.tindakan == "unduh_foto_klien")) == 1

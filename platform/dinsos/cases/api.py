@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 
 import marshmallow as ma
-from flask import Response, jsonify, request
+from flask import Response, jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint

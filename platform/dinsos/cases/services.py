@@ -154,7 +154,7 @@ def persyaratan_kurang(kasus: Kasus) -> list[PersyaratanKasus]:
 # --- who may do what -----------------------------------------------------------
 
 
-def _tanggal_lokal(pada: datetime) -> date:
+def tanggal_lokal(pada: datetime) -> date:
     tenant = db.session.get(Tenant, tenant_aktif())
     return pada.astimezone(ZoneInfo(tenant.zona_waktu)).date()
 
@@ -229,7 +229,7 @@ def _perlu(pengguna, izin: str, pesan: str):
         raise KesalahanKasus(pesan, 403)
 
 
-def _boleh_urus(pengguna, kasus: Kasus) -> bool:
+def boleh_urus(pengguna, kasus: Kasus) -> bool:
     """Handlers, whoever may do the current step, and heads of division/office may pause, resume and close."""
     if boleh(pengguna, "kasus.tugaskan") or pengguna.id in penangan(kasus):
         return True
@@ -340,7 +340,7 @@ def _rahasia(kasus: Kasus, versi: VersiLayanan, pada: datetime) -> bool:
     """Children's cases and every ABH case keep the client's identity confidential."""
     k = kasus.klien
     return (
-        klien_svc.adalah_anak(k, _tanggal_lokal(pada))
+        klien_svc.adalah_anak(k, tanggal_lokal(pada))
         or k.kategori_ppks == KATEGORI_ABH
         or KATEGORI_ABH in (versi.isi.get("kategori_ppks") or [])
     )
@@ -437,7 +437,7 @@ def terima_kasus(
             raise KesalahanKasus("Klien yang dipilih tidak ditemukan di kantor ini.", 422, {"klien_id": "Klien tidak ditemukan."})
     else:
         try:
-            bersih = klien_svc.periksa_data_klien(klien or {}, _tanggal_lokal(pada))
+            bersih = klien_svc.periksa_data_klien(klien or {}, tanggal_lokal(pada))
         except klien_svc.DataKlienTidakValid as e:
             raise KesalahanKasus("Data klien belum benar: " + " ".join(e.kesalahan.values()), 422,
                                  {f"klien.{k}": v for k, v in e.kesalahan.items()}) from None
@@ -483,6 +483,15 @@ def terima_kasus(
         raise
     kurang = None if berkas_lengkap(kasus) else data_pemberitahuan_kekurangan(kasus, pada)
     return HasilPenerimaan(kasus=kasus, duplikat=duplikat, pemberitahuan_kekurangan=kurang)
+
+
+def calon_duplikat(klien: dict, pada: datetime | None = None) -> list[dict]:
+    """Existing clients that new client data probably describes (a warning before saving); [] when the data is invalid."""
+    try:
+        bersih = klien_svc.periksa_data_klien(klien, tanggal_lokal(pada or sekarang()))
+    except klien_svc.DataKlienTidakValid:
+        return []  # terima_kasus reports what is wrong
+    return klien_svc.cari_duplikat(bersih["nik"], bersih["nama"], bersih["tanggal_lahir"])
 
 
 def _berkas_menjadi_lengkap(kasus: Kasus, versi: VersiLayanan, pada: datetime, pengguna) -> None:
@@ -719,7 +728,7 @@ def jeda_kasus(kasus: Kasus, *, versi, jenis: str, alasan: str, pengguna, pada: 
     """Pause a running case while waiting on the applicant or another agency."""
     pada = pada or sekarang()
     _kunci(kasus, versi, pada)
-    if not _boleh_urus(pengguna, kasus):
+    if not boleh_urus(pengguna, kasus):
         raise KesalahanKasus("Hanya penangan kasus atau pimpinan yang dapat menjeda kasus ini.", 403)
     if kasus.status != "berjalan":
         raise KesalahanKasus("Hanya kasus yang sedang berjalan yang dapat dijeda.", 409)
@@ -744,7 +753,7 @@ def jeda_kasus(kasus: Kasus, *, versi, jenis: str, alasan: str, pengguna, pada: 
 def lanjutkan_kasus(kasus: Kasus, *, versi, pengguna, catatan: str | None = None, pada: datetime | None = None) -> None:
     pada = pada or sekarang()
     _kunci(kasus, versi, pada)
-    if not _boleh_urus(pengguna, kasus):
+    if not boleh_urus(pengguna, kasus):
         raise KesalahanKasus("Hanya penangan kasus atau pimpinan yang dapat melanjutkan kasus ini.", 403)
     if kasus.status != "dijeda":
         raise KesalahanKasus("Kasus ini tidak sedang dijeda.", 409)
@@ -832,7 +841,7 @@ def tutup_kasus(kasus: Kasus, *, versi, hasil_akhir: str, pengguna, catatan: str
     berjalan = langkah_berjalan(kasus)
     sop_selesai = berjalan is None and kasus.status != "berkas_belum_lengkap"
     if sop_selesai:
-        if not _boleh_urus(pengguna, kasus):
+        if not boleh_urus(pengguna, kasus):
             raise KesalahanKasus("Hanya penangan kasus atau pimpinan yang dapat menutup kasus ini.", 403)
     else:
         _perlu(pengguna, "kasus.tugaskan",
@@ -984,7 +993,7 @@ def _klien_untuk_surat(kasus: Kasus, pada: datetime) -> dict:
         "tanpa_identitas": k.tanpa_identitas,
         "nik": samarkan_nik(k.nik) if kasus.rahasia else k.nik,
         "jenis_kelamin": k.jenis_kelamin,
-        "umur": klien_svc.umur(k, _tanggal_lokal(pada)),
+        "umur": klien_svc.umur(k, tanggal_lokal(pada)),
         "alamat": None if kasus.rahasia else k.alamat,
         "kategori_ppks": k.kategori_ppks,
         "dirahasiakan": kasus.rahasia,

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from dinsos.audit.services import catat_peristiwa
 from dinsos.auth.models import Pengguna
 from dinsos.catalogue.models import Layanan
-from dinsos.core.db import db
+from dinsos.core.db import db, sekarang
 from dinsos.core.errors import tolak
 from dinsos.core.penyimpanan import BerkasTidakAda, EKSTENSI, penyimpanan
 
@@ -59,7 +59,7 @@ def data_klien(kasus, pengguna) -> dict | None:
     return {
         "nama": k.nama, "tanpa_identitas": k.tanpa_identitas, "deskripsi": k.deskripsi, "nik": k.nik,
         "tanggal_lahir": k.tanggal_lahir.isoformat() if k.tanggal_lahir else None,
-        "umur": umur(k, svc._tanggal_lokal(kasus.diperbarui_pada)), "umur_perkiraan": k.umur_perkiraan,
+        "umur": umur(k, svc.tanggal_lokal(sekarang())), "umur_perkiraan": k.umur_perkiraan,
         "jenis_kelamin": k.jenis_kelamin, "alamat": k.alamat, "kode_wilayah": k.kode_wilayah,
         "kategori_ppks": k.kategori_ppks, "nama_kategori_ppks": KATEGORI_PPKS.get(k.kategori_ppks),
         "ada_foto": bool(k.foto_kunci),

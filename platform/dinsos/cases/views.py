@@ -167,15 +167,7 @@ def terima(slug, layanan_kode):
     }
     pilihan = form.klien_pilihan.data or ""
     if not pilihan:
-        from .klien import DataKlienTidakValid, cari_duplikat, periksa_data_klien
-        from .services import _tanggal_lokal
-        from dinsos.core.db import sekarang
-
-        try:
-            bersih = periksa_data_klien(klien, _tanggal_lokal(sekarang()))
-            duplikat = cari_duplikat(bersih["nik"], bersih["nama"], bersih["tanggal_lahir"])
-        except DataKlienTidakValid:
-            duplikat = []  # the service reports the errors below
+        duplikat = svc.calon_duplikat(klien)
         if duplikat:
             konteks["duplikat"] = _uraikan_duplikat(duplikat)
             flash(_("Kemungkinan klien ini sudah tercatat. Periksa daftar di bawah, lalu pilih klien yang ada atau tetap buat klien baru."), "galat")
@@ -250,7 +242,7 @@ def _halaman(kasus, *, galat: svc.KesalahanKasus | None = None, kode: int = 200,
         kurang=svc.persyaratan_kurang(kasus), label_status=LABEL_STATUS, label_persyaratan=STATUS_PERSYARATAN,
         label_peristiwa=LABEL_PERISTIWA, jenis_kelamin=JENIS_KELAMIN, jenis_pelapor=JENIS_PELAPOR, jenis_jeda=JENIS_JEDA,
         identitas=svc.boleh_lihat_identitas(current_user, kasus), bisa_langkah=bisa_langkah,
-        bisa_urus=svc._boleh_urus(current_user, kasus), bisa_tugaskan=boleh(current_user, "kasus.tugaskan"),
+        bisa_urus=svc.boleh_urus(current_user, kasus), bisa_tugaskan=boleh(current_user, "kasus.tugaskan"),
         bisa_kerjakan=boleh(current_user, "kasus.kerjakan"), pelaksana=svc.label_pelaksana(definisi) if definisi else "",
         form_langkah=form_langkah, form_persyaratan=f.FormPersyaratan(), form_catatan=f.FormCatatan(),
         form_lampiran=f.FormLampiran(), form_jeda=f.FormJeda(), form_lanjut=f.FormLanjut(), form_tugas=form_tugas,

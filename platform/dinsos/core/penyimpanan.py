@@ -149,8 +149,8 @@ class PenyimpananS3:
         self.region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
         titik = (env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL") or "").rstrip("/")
         self.dasar = f"{titik}/{self.ember}" if titik else f"https://{self.ember}.s3.{self.region}.amazonaws.com"
-        if not self.ember or not self.kunci_akses or not self.kunci_rahasia:
-            raise ValueError("DINSOS_STORAGE_URL=s3://bucket/prefix needs a bucket, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+        if not self.ember:
+            raise ValueError("DINSOS_STORAGE_URL=s3://bucket/prefix names no bucket")
 
     def _url(self, kunci: str) -> str:
         if not _KUNCI.match(kunci or ""):
@@ -158,6 +158,9 @@ class PenyimpananS3:
         return f"{self.dasar}/{self.awalan + '/' if self.awalan else ''}{kunci}"
 
     def _minta(self, metode: str, url: str, isi: bytes | None = None) -> bytes:
+        # Checked here, not at start-up: processes that never touch uploads (migrations, beat) run without them.
+        if not self.kunci_akses or not self.kunci_rahasia:
+            raise RuntimeError("the S3 upload store needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment")
         header = {"content-type": "application/octet-stream"} if isi is not None else {}
         hash_isi = HASH_KOSONG if isi is None else hashlib.sha256(isi).hexdigest()
         header = tandatangani_s3(metode, url, header, hash_isi, kunci_akses=self.kunci_akses,
