@@ -298,3 +298,29 @@ def test_the_client_photo_is_checked_stored_shown_to_handlers_and_audited(seed):
     assert klien_masuk(s["pekerja_sosial"]).get(f"{MG}/{kid}/foto").status_code == 403  # a child: not theirs to see
     with bantuan.APP.app_context():
         assert db.session.scalar(select(func.count()).select_from(CatatanAudit).where(CatatanAudit.tindakan == "unduh_foto_klien")) == 1
+
+
+def test_pause_resume_close_and_reopen_through_the_page(kasus_magetan):
+    kantor, s, kid = kasus_magetan
+    ratna = klien_masuk(s["kepala_bidang"])
+
+    def kirim(aksi, **data):
+        halaman = ratna.get(f"{MG}/{kid}").get_data(as_text=True)
+        return ratna.post(f"{MG}/{kid}/{aksi}", data={"csrf_token": token_csrf(halaman), "versi": versi_di(halaman), **data})
+
+    r = kirim("jeda", jenis_jeda="menunggu_pemohon", alasan_jeda="")
+    assert r.status_code == 422 and "Alasan jeda wajib diisi" in teks(r)
+    assert kirim("jeda", jenis_jeda="menunggu_pemohon", alasan_jeda="Menunggu surat kehilangan").status_code == 302
+    halaman = ratna.get(f"{MG}/{kid}").get_data(as_text=True)
+    assert "Dijeda" in halaman and "Lanjutkan kasus" in halaman and "Menunggu surat kehilangan" in halaman
+    assert kirim("lanjut", catatan_lanjut="Surat sudah datang").status_code == 302
+    r = kirim("tutup", hasil_akhir="diterima-balai", catatan_tutup="")
+    assert r.status_code == 422 and "memerlukan alasan" in teks(r)
+    assert kirim("tutup", hasil_akhir="diterima-balai", catatan_tutup="Klien dijemput keluarga").status_code == 302
+    halaman = ratna.get(f"{MG}/{kid}").get_data(as_text=True)
+    assert "Ditutup" in halaman and "Buka kembali" in halaman
+    assert kirim("buka-kembali", alasan_buka="Keluarga tidak mampu merawat").status_code == 302
+    with di_kantor(kantor):
+        k = muat(kid)
+        assert k.status == "berjalan" and [p.jenis for p in svc.peristiwa(k)][-5:] == [
+            "dijeda", "dilanjutkan", "ditutup", "dibuka_kembali", "langkah_mulai"]

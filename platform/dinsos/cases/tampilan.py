@@ -110,7 +110,8 @@ def data_rinci(kasus, pengguna) -> dict:
         hasil_akhir=kasus.hasil_akhir,
     )
     if berjalan:
-        isi["langkah_berjalan"] = {k: (str(v_) if k.endswith("_id") and v_ else v_) for k, v_ in isi["langkah_berjalan"].items()}
+        isi["langkah_berjalan"] = {k: (str(v_) if k.endswith("_id") and v_ else v_.isoformat() if hasattr(v_, "isoformat") else v_)
+                                   for k, v_ in isi["langkah_berjalan"].items()}
     return isi
 
 
