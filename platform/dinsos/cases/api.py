@@ -4,10 +4,7 @@ Refusals name the field: marshmallow reports type errors, and the service's
 own checks (NIK agreement, required step fields, version) come back in the
 same shape, ``{"errors": {"json": {"klien": {"nik": ["..."]}}}}``.
 """
-import base64
-import binascii
 import uuid
-from datetime import datetime
 
 import marshmallow as ma
 from flask import Response, jsonify
@@ -199,25 +196,6 @@ def _kasus_atau_404(kasus_id):
     return kasus
 
 
-def _kursor(nilai):
-    return base64.urlsafe_b64encode(f"{nilai[0].isoformat()}|{nilai[1]}".encode()).decode() if nilai else None
-
-
-def baca_kursor(teks: str | None):
-    """A page cursor back to (dibuat_pada, id); None when absent; ValueError when malformed."""
-    if not teks:
-        return None
-    try:
-        waktu, kid = base64.urlsafe_b64decode(teks.encode()).decode().split("|")
-        waktu = datetime.fromisoformat(waktu)
-        if waktu.tzinfo is None:
-            raise ValueError
-        return waktu, uuid.UUID(kid)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise ValueError("kursor tidak valid") from None
-
-
-tulis_kursor = _kursor
 
 
 @blp.route("/")
@@ -227,7 +205,7 @@ tulis_kursor = _kursor
 def daftar(filter_, slug):
     """Daftar kasus kantor ini, terbaru dulu, dengan kursor halaman."""
     try:
-        setelah = baca_kursor(filter_.get("setelah"))
+        setelah = svc.baca_kursor(filter_.get("setelah"))
     except ValueError:
         return _tanggapan_galat(svc.KesalahanKasus("Kursor halaman tidak valid.", 422, {"setelah": "Kursor tidak valid."}))
     pj = filter_.get("penanggung_jawab")
@@ -240,7 +218,7 @@ def daftar(filter_, slug):
             return _tanggapan_galat(svc.KesalahanKasus("Penanggung jawab tidak valid.", 422, {"penanggung_jawab": "Bukan id petugas."}))
     baris, lanjut = svc.daftar_kasus(layanan=filter_.get("layanan"), status=filter_.get("status"), langkah=filter_.get("langkah"),
                                      penanggung_jawab=pj, setelah=setelah, batas=filter_["batas"])
-    return {"data": [data_ringkas(k, current_user) for k in baris], "berikutnya": _kursor(lanjut)}
+    return {"data": [data_ringkas(k, current_user) for k in baris], "berikutnya": svc.tulis_kursor(lanjut)}
 
 
 @blp.route("/", methods=["POST"])

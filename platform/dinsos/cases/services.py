@@ -25,6 +25,8 @@ clock (``jam_mulai_pada``) starts per the version's
 file. Deadlines are not computed here: the SLA engine reads ``info_jam_kasus``
 and ``info_langkah``.
 """
+import base64
+import binascii
 import hashlib
 import uuid
 from dataclasses import dataclass, field
@@ -51,7 +53,7 @@ from .konstanta import (
     JENIS_JEDA, JENIS_PELAPOR, KATEGORI_ABH, MULAI_BAWAAN, NAMA_PERAN, PENANGGUNG_JAWAB, PERAN_PELAKSANA,
     PERSYARATAN_DITERIMA, STATUS_PERSYARATAN,
 )
-from .models import JedaKasus, Kasus, LampiranKasus, LangkahKasus, PeristiwaKasus, PersyaratanKasus
+from .models import JedaKasus, Kasus, Klien, LampiranKasus, LangkahKasus, PeristiwaKasus, PersyaratanKasus
 from .nik import samarkan as samarkan_nik
 
 
@@ -157,6 +159,15 @@ def persyaratan_kurang(kasus: Kasus) -> list[PersyaratanKasus]:
 def tanggal_lokal(pada: datetime) -> date:
     tenant = db.session.get(Tenant, tenant_aktif())
     return pada.astimezone(ZoneInfo(tenant.zona_waktu)).date()
+
+
+class _AkunDiam:
+    """A stored account seen as logged in, to ask what it may do outside its own request."""
+
+    is_authenticated = True
+
+    def __init__(self, akun: Pengguna):
+        self.id, self.peran = akun.id, akun.peran if akun.aktif else []
 
 
 def peran_untuk_langkah(definisi: dict) -> frozenset[str]:
@@ -427,8 +438,6 @@ def terima_kasus(
 
     duplikat = []
     if klien_id is not None:
-        from .models import Klien
-
         try:
             data_klien = db.session.scalar(select(Klien).where(Klien.id == uuid.UUID(str(klien_id))))
         except ValueError:
@@ -526,15 +535,6 @@ def _mulai_langkah(kasus: Kasus, versi: VersiLayanan, kode: str, pada: datetime,
     _catat(kasus, "langkah_mulai", pada, aktor, langkah=kode, urutan=urutan, waktu=definisi.get("waktu"),
            penanggung_jawab=str(pj) if pj else None)
     return langkah
-
-
-class _AkunDiam:
-    """A stored account seen as logged in, to ask what it may do outside its own request."""
-
-    is_authenticated = True
-
-    def __init__(self, akun: Pengguna):
-        self.id, self.peran = akun.id, akun.peran if akun.aktif else []
 
 
 # --- requirement checklist -------------------------------------------------------------
@@ -914,6 +914,25 @@ def daftar_kasus(*, layanan: str | None = None, status: str | None = None, langk
     baris = db.session.scalars(q.order_by(Kasus.dibuat_pada.desc(), Kasus.id.desc()).limit(batas + 1)).unique().all()
     lanjut = (baris[batas - 1].dibuat_pada, baris[batas - 1].id) if len(baris) > batas else None
     return baris[:batas], lanjut
+
+
+def tulis_kursor(nilai: tuple | None) -> str | None:
+    """The (dibuat_pada, id) of a page's last case as an opaque URL-safe cursor."""
+    return base64.urlsafe_b64encode(f"{nilai[0].isoformat()}|{nilai[1]}".encode()).decode() if nilai else None
+
+
+def baca_kursor(teks: str | None) -> tuple | None:
+    """A cursor back to (dibuat_pada, id); None when absent; ValueError when malformed."""
+    if not teks:
+        return None
+    try:
+        waktu, kid = base64.urlsafe_b64decode(teks.encode()).decode().split("|")
+        waktu = datetime.fromisoformat(waktu)
+        if waktu.tzinfo is None:
+            raise ValueError
+        return waktu, uuid.UUID(kid)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise ValueError("kursor tidak valid") from None
 
 
 def kasus_saya(pengguna) -> list[Kasus]:

@@ -13,7 +13,6 @@ from dinsos.core.errors import tolak
 
 from . import forms as f
 from . import services as svc
-from .api import baca_kursor, tulis_kursor
 from .konstanta import (
     JENIS_JEDA, JENIS_KELAMIN, JENIS_PELAPOR, LABEL_STATUS, STATUS_KASUS, STATUS_PERSYARATAN,
 )
@@ -82,7 +81,7 @@ def daftar(slug):
     """All cases of the office, filtered, newest first, keyset-paginated."""
     a = request.args
     try:
-        setelah = baca_kursor(a.get("setelah"))
+        setelah = svc.baca_kursor(a.get("setelah"))
     except ValueError:
         tolak(400, _("Tautan halaman berikutnya tidak valid; buka daftar dari awal."))
     pj = a.get("penanggung_jawab") or None
@@ -99,7 +98,7 @@ def daftar(slug):
     filter_ = {k: v for k, v in a.items() if k != "setelah" and v}
     return render_template(
         "kasus/daftar.html", judul=_("Daftar kasus"), baris=_baris_daftar(baris), filter_=filter_,
-        berikutnya=url_for("kasus.daftar", setelah=tulis_kursor(lanjut), **filter_) if lanjut else None,
+        berikutnya=url_for("kasus.daftar", setelah=svc.tulis_kursor(lanjut), **filter_) if lanjut else None,
         semua_layanan=daftar_layanan(), staf=svc.staf_penerima_tugas(), label_status=LABEL_STATUS, dengan_filter=True,
     )
 
@@ -191,7 +190,7 @@ def terima(slug, layanan_kode):
         return render_template("kasus/terima.html", form=form, **konteks), e.kode
     kasus = hasil.kasus
     if kasus.status == "berkas_belum_lengkap":
-        flash(_("Kasus diterima, tetapi berkas belum lengkap: jam layanan belum berjalan. Cetak pemberitahuan kekurangan berkas untuk pemohon."), "galat")
+        flash(_("Kasus diterima, tetapi berkas belum lengkap: jam layanan belum berjalan. Daftar kekurangan berkas untuk pemohon ada di halaman ini."), "galat")
     else:
         flash(_("Kasus diterima dengan nomor register %(nomor)s.", nomor=kasus.nomor_register), "info")
     return redirect(url_for("kasus.rinci", kasus_id=kasus.id))
