@@ -117,3 +117,15 @@ def test_openapi_documents_the_case_api(app, klien):
     assert {"SkemaPenerimaan", "SkemaKlienBaru", "SkemaLangkah", "SkemaRinci"} <= set(skema)
     assert "nik" in skema["SkemaKlienBaru"]["properties"]
     assert "multipart/form-data" in jalur["/api/t/{slug}/kasus/{kasus_id}/lampiran"]["post"]["requestBody"]["content"]
+
+
+def test_cases_are_found_by_the_clients_nik_through_its_keyed_hash(seed, klien):
+    _kantor, staf = seed
+    s = staf["kabupaten-magetan"]
+    sri = token_api(s["petugas_pelayanan"])
+    dicari = klien.post(API + "/", json={**PENERIMAAN, "klien": {"nama": "Budi", "nik": "3520010302150001"}}, headers=sri).json["id"]
+    klien.post(API + "/", json={**PENERIMAAN, "klien": {"nama": "Lain", "nik": "3520010302150002"}}, headers=sri)
+    hasil = klien.get(API + "/?nik=3520 0103 0215 0001", headers=sri).json["data"]
+    assert [k["id"] for k in hasil] == [dicari]
+    rinci = klien.get(f"{API}/{dicari}", headers=sri).json
+    assert rinci["klien_rinci"]["nik_wilayah"] == "Jawa Timur, kabupaten 35.20, kecamatan 35.20.01"

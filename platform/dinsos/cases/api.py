@@ -86,6 +86,7 @@ class SkemaFilter(ma.Schema):
     status = ma.fields.String(validate=ma.validate.OneOf(STATUS_KASUS))
     langkah = ma.fields.String()
     penanggung_jawab = ma.fields.String(metadata={"description": "id petugas, 'saya' atau 'belum'"})
+    nik = ma.fields.String(metadata={"description": "NIK klien (dicari lewat sidik berkunci)"})
     setelah = ma.fields.String(metadata={"description": "kursor halaman berikutnya"})
     batas = ma.fields.Integer(load_default=25, validate=ma.validate.Range(1, 100))
 
@@ -217,7 +218,7 @@ def daftar(filter_, slug):
         except ValueError:
             return _tanggapan_galat(svc.KesalahanKasus("Penanggung jawab tidak valid.", 422, {"penanggung_jawab": "Bukan id petugas."}))
     baris, lanjut = svc.daftar_kasus(layanan=filter_.get("layanan"), status=filter_.get("status"), langkah=filter_.get("langkah"),
-                                     penanggung_jawab=pj, setelah=setelah, batas=filter_["batas"])
+                                     penanggung_jawab=pj, nik=filter_.get("nik"), setelah=setelah, batas=filter_["batas"])
     return {"data": [data_ringkas(k, current_user) for k in baris], "berikutnya": svc.tulis_kursor(lanjut)}
 
 

@@ -42,6 +42,7 @@ from dinsos.auth.models import Pengguna
 from dinsos.catalogue.models import Layanan, VersiLayanan
 from dinsos.catalogue.services import layanan_dari_kode, versi_terbaru
 from dinsos.core.db import db, sekarang
+from dinsos.core.kripto import brankas
 from dinsos.core.penyimpanan import BerkasDitolak, periksa_berkas, penyimpanan
 from dinsos.core.tenant import tenant_aktif
 from dinsos.documents.penomoran import nomor_berikutnya
@@ -54,6 +55,7 @@ from .konstanta import (
     PERSYARATAN_DITERIMA, STATUS_PERSYARATAN,
 )
 from .models import JedaKasus, Kasus, Klien, LampiranKasus, LangkahKasus, PeristiwaKasus, PersyaratanKasus
+from .nik import normalkan as normalkan_nik
 from .nik import samarkan as samarkan_nik
 
 
@@ -891,13 +893,18 @@ def buka_kembali(kasus: Kasus, *, versi, alasan: str, pengguna, pada: datetime |
 
 
 def daftar_kasus(*, layanan: str | None = None, status: str | None = None, langkah: str | None = None,
-                 penanggung_jawab=None, setelah: tuple | None = None, batas: int = 25) -> tuple[list[Kasus], tuple | None]:
+                 penanggung_jawab=None, nik: str | None = None, setelah: tuple | None = None,
+                 batas: int = 25) -> tuple[list[Kasus], tuple | None]:
     """Cases of the bound office, newest first, keyset-paginated on (dibuat_pada, id).
 
     ``penanggung_jawab``: a user id, or ``"belum"`` for unassigned cases.
+    ``nik``: the client's NIK, found through its keyed hash (the NIK itself is encrypted).
     Returns (cases, cursor of the next page or None).
     """
     q = select(Kasus)
+    if nik:
+        sidik = brankas().sidik_kandidat(normalkan_nik(nik))
+        q = q.where(Kasus.klien_id.in_(select(Klien.id).where(Klien.nik_sidik.in_(sidik))))
     if layanan:
         q = q.join(Layanan, (Layanan.tenant_id == Kasus.tenant_id) & (Layanan.id == Kasus.layanan_id)).where(Layanan.kode == layanan)
     if status:

@@ -14,6 +14,7 @@ from . import services as svc
 from .isian import tampilkan
 from .klien import umur
 from .konstanta import HUBUNGAN_KELUARGA, KATEGORI_PPKS
+from .nik import NikTidakValid, periksa_nik
 
 
 def peta_layanan() -> dict:
@@ -57,7 +58,7 @@ def data_klien(kasus, pengguna) -> dict | None:
         return None
     k = kasus.klien
     return {
-        "nama": k.nama, "tanpa_identitas": k.tanpa_identitas, "deskripsi": k.deskripsi, "nik": k.nik,
+        "nama": k.nama, "tanpa_identitas": k.tanpa_identitas, "deskripsi": k.deskripsi, "nik": k.nik, "nik_wilayah": wilayah_nik(k.nik),
         "tanggal_lahir": k.tanggal_lahir.isoformat() if k.tanggal_lahir else None,
         "umur": umur(k, svc.tanggal_lokal(sekarang())), "umur_perkiraan": k.umur_perkiraan,
         "jenis_kelamin": k.jenis_kelamin, "alamat": k.alamat, "kode_wilayah": k.kode_wilayah,
@@ -66,6 +67,18 @@ def data_klien(kasus, pengguna) -> dict | None:
         "keluarga": [{"nama": a.nama, "hubungan": a.hubungan, "label_hubungan": str(HUBUNGAN_KELUARGA.get(a.hubungan, a.hubungan)),
                       "wali": a.wali, "kontak": a.kontak, "alamat": a.alamat} for a in k.keluarga],
     }
+
+
+def wilayah_nik(nik: str | None) -> str | None:
+    """Where a NIK was issued, in words (the region may predate a split, so an unknown code is shown as it is)."""
+    if not nik:
+        return None
+    try:
+        info = periksa_nik(nik)
+    except NikTidakValid:
+        return None
+    daerah = {"kabupaten": "kabupaten", "kota": "kota"}.get(info.jenis_daerah, "daerah")
+    return f"{info.nama_provinsi or 'provinsi ' + info.kode_provinsi}, {daerah} {info.kode_kabupaten_kota}, kecamatan {info.kode_kecamatan}"
 
 
 def riwayat_langkah(kasus, v, staf: dict) -> list[dict]:

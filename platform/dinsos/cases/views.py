@@ -94,7 +94,7 @@ def daftar(slug):
             tolak(400, _("Filter penanggung jawab tidak valid."))
     status = a.get("status") if a.get("status") in STATUS_KASUS else None
     baris, lanjut = svc.daftar_kasus(layanan=a.get("layanan") or None, status=status, langkah=a.get("langkah") or None,
-                                     penanggung_jawab=pj, setelah=setelah)
+                                     penanggung_jawab=pj, nik=a.get("nik") or None, setelah=setelah)
     filter_ = {k: v for k, v in a.items() if k != "setelah" and v}
     return render_template(
         "kasus/daftar.html", judul=_("Daftar kasus"), baris=_baris_daftar(baris), filter_=filter_,
