@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
@@ -85,6 +86,7 @@ def app(konfigurasi_db, folder_sesi):
     cfg.update(
         INSTANCE_PATH=str(folder_sesi / "instance"),
         SECRET_KEY="uji-rahasia",
+        ENCRYPTION_KEYS=Fernet.generate_key().decode(),
         TESTING=True,
         REDIS_URL=None,
         BASE_URL="http://localhost",

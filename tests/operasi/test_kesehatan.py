@@ -23,7 +23,7 @@ def test_healthz_and_readyz_answer_when_the_database_is_up(klien):
 def test_readyz_is_503_when_the_database_is_unreachable(tmp_path):
     from dinsos import create_app
 
-    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path}/tiada/x.sqlite"})
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x", "REDIS_URL": None, "DATABASE_URL": f"sqlite:///{tmp_path}/tiada/x.sqlite"})
     r = app.test_client().get("/readyz")
     assert r.status_code == 503 and r.json["database"].startswith("error")
 
@@ -105,7 +105,7 @@ def test_readyz_goes_503_during_a_database_outage_and_recovers_without_restart(a
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
     proksi = _Proksi(url.host, url.port or 5432)
     lewat = url.set(host="127.0.0.1", port=proksi.port).render_as_string(hide_password=False)
-    aplikasi = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x", "DATABASE_URL": lewat})
+    aplikasi = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x", "REDIS_URL": None, "DATABASE_URL": lewat})
     klien = aplikasi.test_client()
     assert klien.get("/readyz").status_code == 200
     proksi.putus()

@@ -121,6 +121,7 @@ def proses(app, broker, smtp, tmp_path):
         DATABASE_URL=app.config["DATABASE_URL"],  # the app role: row-level security applies in the worker too
         DINSOS_INSTANCE_PATH=app.instance_path,
         DINSOS_SECRET_KEY="uji-rahasia",
+        DINSOS_ENCRYPTION_KEYS=app.config["ENCRYPTION_KEYS"],
         DINSOS_BASE_URL="http://localhost",
         REDIS_URL=broker,
         DINSOS_SMTP_HOST="127.0.0.1",

@@ -25,6 +25,7 @@ DEFAULTS = {
     "SMTP_STARTTLS": False,
     "MAIL_FROM": "noreply@dinsos.local",
     "UPLOAD_DIR": None,
+    "STORAGE_URL": None,
     "MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
     "LOGIN_RATE_LIMIT": "10 per minute",
     "PDF_RATE_LIMIT": "20 per minute",

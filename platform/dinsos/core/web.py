@@ -23,6 +23,7 @@ KAPABILITAS = [
     "dinsos.surveys",
     "dinsos.admin",
     "dinsos.notify",
+    "dinsos.cases",
 ]
 
 

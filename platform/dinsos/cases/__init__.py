@@ -1,0 +1,34 @@
+"""Case management on each office's own SOP: intake, requirement checklist, clients, steps, timeline."""
+import click
+from flask.cli import AppGroup
+from flask_babel import lazy_gettext as _l
+
+
+def pasang(app):
+    from dinsos.core import kripto, penyimpanan
+    from dinsos.core.extensions import api
+    from dinsos.core.ui import tambah_menu_tenant
+
+    from .api import blp
+    from .views import bp
+
+    kripto.pasang(app)
+    penyimpanan.pasang(app)
+    app.register_blueprint(bp)
+    api.register_blueprint(blp)
+    tambah_menu_tenant(app, _l("Kasus saya"), "kasus.saya", "kasus.kerjakan")
+    tambah_menu_tenant(app, _l("Daftar kasus"), "kasus.daftar", "kasus.lihat")
+    tambah_menu_tenant(app, _l("Penerimaan baru"), "kasus.pilih_layanan", "kasus.terima")
+    app.cli.add_command(perintah_kunci)
+
+
+perintah_kunci = AppGroup("keys", help="Encryption keys of sensitive case data.")
+
+
+@perintah_kunci.command("rotate")
+def putar_kunci():
+    """Re-encrypt every sensitive value and NIK search hash with the first key of DINSOS_ENCRYPTION_KEYS."""
+    from .klien import putar_kunci_semua
+
+    jumlah, nik = putar_kunci_semua()
+    click.echo(f"{jumlah} nilai dienkripsi ulang, {nik} sidik NIK dihitung ulang")

@@ -1,0 +1,315 @@
+"""REST API for cases under ``/api/t/<slug>/kasus`` (bearer token of the office).
+
+Refusals name the field: marshmallow reports type errors, and the service's
+own checks (NIK agreement, required step fields, version) come back in the
+same shape, ``{"errors": {"json": {"klien": {"nik": ["..."]}}}}``.
+"""
+import uuid
+
+import marshmallow as ma
+from flask import Response, jsonify
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_smorest import Blueprint
+from flask_smorest.fields import Upload
+
+from dinsos.auth.api import perlu_token
+from dinsos.core.db import db
+from dinsos.core.extensions import csrf
+
+from . import services as svc
+from .konstanta import JENIS_KELAMIN, JENIS_PELAPOR, KATEGORI_PPKS, STATUS_KASUS
+from .nik import NikTidakValid, periksa_nik
+from .tampilan import data_rinci, data_ringkas, unduh
+
+blp = Blueprint("api_kasus", __name__, url_prefix="/api/t/<slug>/kasus", description="Kasus: penerimaan, langkah SOP, berkas")
+csrf.exempt(blp)
+
+
+def _nik_struktur(nilai):
+    if nilai:
+        try:
+            periksa_nik(nilai)
+        except NikTidakValid as e:
+            raise ma.ValidationError(str(e)) from None
+
+
+class SkemaPelapor(ma.Schema):
+    jenis = ma.fields.String(required=True, validate=ma.validate.OneOf(list(JENIS_PELAPOR)))
+    nama = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=200))
+    instansi = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=200))
+    kontak = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=100))
+    surat_nomor = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=120))
+    surat_tanggal = ma.fields.Date(allow_none=True)
+
+
+class SkemaAnggotaKeluarga(ma.Schema):
+    nama = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    hubungan = ma.fields.String(required=True)
+    wali = ma.fields.Boolean(load_default=False)
+    kontak = ma.fields.String(allow_none=True)
+    alamat = ma.fields.String(allow_none=True)
+
+
+class SkemaKlienBaru(ma.Schema):
+    nama = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=200))
+    tanpa_identitas = ma.fields.Boolean(load_default=False)
+    deskripsi = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=5000))
+    nik = ma.fields.String(allow_none=True, validate=_nik_struktur)
+    tanggal_lahir = ma.fields.Date(allow_none=True)
+    umur_perkiraan = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(0, 120))
+    jenis_kelamin = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(list(JENIS_KELAMIN)))
+    alamat = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=1000))
+    kode_wilayah = ma.fields.String(allow_none=True)
+    kategori_ppks = ma.fields.Integer(allow_none=True, validate=ma.validate.OneOf(list(KATEGORI_PPKS)))
+    keluarga = ma.fields.List(ma.fields.Nested(SkemaAnggotaKeluarga), load_default=list)
+
+
+class SkemaPenerimaan(ma.Schema):
+    layanan = ma.fields.String(required=True, metadata={"description": "Kode layanan, mis. pengiriman-anjal-at"})
+    pelapor = ma.fields.Nested(SkemaPelapor, required=True)
+    klien = ma.fields.Nested(SkemaKlienBaru)
+    klien_id = ma.fields.UUID(metadata={"description": "Klien yang sudah ada (sebagai ganti 'klien')"})
+    persyaratan = ma.fields.Dict(
+        keys=ma.fields.String(), values=ma.fields.String(validate=ma.validate.OneOf(["dilihat", "belum"])),
+        load_default=dict, metadata={"description": "kode persyaratan -> dilihat/belum; pindaian lewat POST .../lampiran"},
+    )
+
+    @ma.validates_schema
+    def _satu_klien(self, data, **kwargs):
+        if ("klien" in data) == ("klien_id" in data):
+            raise ma.ValidationError("Isi tepat satu dari 'klien' (klien baru) atau 'klien_id'.", "klien")
+
+
+class SkemaFilter(ma.Schema):
+    layanan = ma.fields.String()
+    status = ma.fields.String(validate=ma.validate.OneOf(STATUS_KASUS))
+    langkah = ma.fields.String()
+    penanggung_jawab = ma.fields.String(metadata={"description": "id petugas, 'saya' atau 'belum'"})
+    nik = ma.fields.String(metadata={"description": "NIK klien (dicari lewat sidik berkunci)"})
+    setelah = ma.fields.String(metadata={"description": "kursor halaman berikutnya"})
+    batas = ma.fields.Integer(load_default=25, validate=ma.validate.Range(1, 100))
+
+
+class SkemaRingkas(ma.Schema):
+    id = ma.fields.UUID()
+    nomor_register = ma.fields.String(allow_none=True)
+    layanan = ma.fields.String()
+    versi_layanan = ma.fields.Integer()
+    status = ma.fields.String()
+    langkah = ma.fields.String(allow_none=True)
+    klien = ma.fields.String(metadata={"description": "Nama klien; disamarkan untuk kasus rahasia bila Anda bukan penangannya"})
+    rahasia = ma.fields.Boolean()
+    penanggung_jawab_id = ma.fields.UUID(allow_none=True)
+    diterima_pada = ma.fields.DateTime()
+    jam_mulai_pada = ma.fields.DateTime(allow_none=True)
+    versi = ma.fields.Integer(metadata={"description": "Kirim kembali saat mengubah kasus (penguncian optimistis)"})
+
+
+class SkemaHalaman(ma.Schema):
+    data = ma.fields.List(ma.fields.Nested(SkemaRingkas))
+    berikutnya = ma.fields.String(allow_none=True)
+
+
+class SkemaHasilPenerimaan(SkemaRingkas):
+    kurang = ma.fields.List(ma.fields.Dict(), metadata={"description": "Persyaratan wajib yang belum diterima"})
+    kemungkinan_duplikat = ma.fields.List(ma.fields.Dict())
+
+
+class SkemaRinci(SkemaRingkas):
+    klien_rinci = ma.fields.Dict(allow_none=True)
+    pelapor = ma.fields.Dict()
+    persyaratan = ma.fields.List(ma.fields.Dict())
+    langkah_berjalan = ma.fields.Dict(allow_none=True)
+    riwayat_langkah = ma.fields.List(ma.fields.Dict())
+    peristiwa = ma.fields.List(ma.fields.Dict())
+    lampiran = ma.fields.List(ma.fields.Dict())
+    hasil_akhir = ma.fields.String(allow_none=True)
+
+
+class SkemaLangkah(ma.Schema):
+    versi = ma.fields.Integer(required=True)
+    langkah = ma.fields.String(required=True, metadata={"description": "Kode langkah yang sedang berjalan"})
+    isian = ma.fields.Dict(keys=ma.fields.String(), load_default=dict)
+    catatan = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=20000))
+    cabang = ma.fields.String(allow_none=True, metadata={"description": "Kode langkah tujuan cabang, bila memilih cabang"})
+
+
+class SkemaHasilLangkah(ma.Schema):
+    kasus = ma.fields.Nested(SkemaRingkas)
+    langkah_selesai = ma.fields.String()
+    dokumen_keluaran = ma.fields.String(allow_none=True)
+    langkah_berikutnya = ma.fields.String(allow_none=True)
+
+
+class SkemaPersyaratan(ma.Schema):
+    versi = ma.fields.Integer(required=True)
+    perubahan = ma.fields.Dict(
+        keys=ma.fields.String(), values=ma.fields.String(validate=ma.validate.OneOf(["dilihat", "belum"])), required=True
+    )
+
+
+class SkemaUnggah(ma.Schema):
+    berkas = Upload(required=True)
+
+
+class SkemaUnggahForm(ma.Schema):
+    versi = ma.fields.Integer(required=True)
+    persyaratan = ma.fields.String(metadata={"description": "Kode persyaratan yang dipenuhi pindaian ini (opsional)"})
+
+
+class SkemaLampiran(ma.Schema):
+    id = ma.fields.UUID()
+    jenis_mime = ma.fields.String()
+    ukuran = ma.fields.Integer()
+    sha256 = ma.fields.String()
+    versi_kasus = ma.fields.Integer()
+
+
+def _bersarang(kesalahan: dict) -> dict:
+    """{"klien.nik": "..."} -> {"klien": {"nik": ["..."]}}, the shape marshmallow uses."""
+    hasil: dict = {}
+    for kunci, pesan in kesalahan.items():
+        *jalur, akhir = kunci.split(".")
+        tempat = hasil
+        for bagian in jalur:
+            tempat = tempat.setdefault(bagian, {})
+        tempat[akhir] = [pesan]
+    return hasil
+
+
+def _tanggapan_galat(e: svc.KesalahanKasus):
+    db.session.rollback()
+    isi = {"code": e.kode, "status": e.pesan, "message": e.pesan}
+    if e.kesalahan:
+        isi["errors"] = {"json": _bersarang(e.kesalahan)}
+    resp = jsonify(isi)
+    resp.status_code = e.kode
+    return resp
+
+
+def _kasus_atau_404(kasus_id):
+    kasus = svc.muat_kasus(kasus_id)
+    if kasus is None:
+        from dinsos.core.errors import tolak
+
+        tolak(404, _("Kasus tidak ditemukan."))
+    return kasus
+
+
+
+
+@blp.route("/")
+@perlu_token("kasus.lihat")
+@blp.arguments(SkemaFilter, location="query")
+@blp.response(200, SkemaHalaman)
+def daftar(filter_, slug):
+    """Daftar kasus kantor ini, terbaru dulu, dengan kursor halaman."""
+    try:
+        setelah = svc.baca_kursor(filter_.get("setelah"))
+    except ValueError:
+        return _tanggapan_galat(svc.KesalahanKasus("Kursor halaman tidak valid.", 422, {"setelah": "Kursor tidak valid."}))
+    pj = filter_.get("penanggung_jawab")
+    if pj == "saya":
+        pj = current_user.id
+    elif pj and pj != "belum":
+        try:
+            pj = uuid.UUID(pj)
+        except ValueError:
+            return _tanggapan_galat(svc.KesalahanKasus("Penanggung jawab tidak valid.", 422, {"penanggung_jawab": "Bukan id petugas."}))
+    baris, lanjut = svc.daftar_kasus(layanan=filter_.get("layanan"), status=filter_.get("status"), langkah=filter_.get("langkah"),
+                                     penanggung_jawab=pj, nik=filter_.get("nik"), setelah=setelah, batas=filter_["batas"])
+    return {"data": [data_ringkas(k, current_user) for k in baris], "berikutnya": svc.tulis_kursor(lanjut)}
+
+
+@blp.route("/", methods=["POST"])
+@perlu_token("kasus.terima")
+@blp.arguments(SkemaPenerimaan)
+@blp.response(201, SkemaHasilPenerimaan)
+def terima(data, slug):
+    """Penerimaan baru: pelapor, klien, daftar persyaratan. Berkas tidak lengkap -> status berkas_belum_lengkap."""
+    try:
+        hasil = svc.terima_kasus(data["layanan"], pelapor=data["pelapor"], klien=data.get("klien"), klien_id=data.get("klien_id"),
+                                 persyaratan=data["persyaratan"], pengguna=current_user)
+        svc.simpan()
+    except svc.KesalahanKasus as e:
+        return _tanggapan_galat(e)
+    isi = data_ringkas(hasil.kasus, current_user)
+    isi["kurang"] = [{"kode": p.kode, "nama": p.nama} for p in svc.persyaratan_kurang(hasil.kasus)]
+    isi["kemungkinan_duplikat"] = [{"klien_id": str(d["klien_id"]), "alasan": d["alasan"]} for d in hasil.duplikat]
+    return isi
+
+
+@blp.route("/<kasus_id>")
+@perlu_token("kasus.lihat")
+@blp.response(200, SkemaRinci)
+def rinci(slug, kasus_id):
+    """Rincian kasus (dicatat di log audit)."""
+    kasus = _kasus_atau_404(kasus_id)
+    isi = data_rinci(kasus, current_user)
+    db.session.commit()
+    return isi
+
+
+@blp.route("/<kasus_id>/langkah", methods=["POST"])
+@perlu_token("kasus.kerjakan")
+@blp.arguments(SkemaLangkah)
+@blp.response(200, SkemaHasilLangkah)
+def langkah(data, slug, kasus_id):
+    """Menyelesaikan langkah SOP yang sedang berjalan (kirim 'versi' kasus yang dibaca)."""
+    kasus = _kasus_atau_404(kasus_id)
+    try:
+        hasil = svc.selesaikan_langkah(kasus, versi=data["versi"], kode_langkah=data["langkah"], pengguna=current_user,
+                                       isian=data["isian"], catatan=data.get("catatan"), cabang=data.get("cabang"))
+        svc.simpan()
+    except svc.KesalahanKasus as e:
+        return _tanggapan_galat(e)
+    return {"kasus": data_ringkas(kasus, current_user), "langkah_selesai": hasil.langkah.kode,
+            "dokumen_keluaran": hasil.langkah.dokumen_keluaran,
+            "langkah_berikutnya": hasil.berikutnya.kode if hasil.berikutnya else None}
+
+
+@blp.route("/<kasus_id>/persyaratan", methods=["PATCH"])
+@perlu_token("kasus.kerjakan")
+@blp.arguments(SkemaPersyaratan)
+@blp.response(200, SkemaRingkas)
+def persyaratan(data, slug, kasus_id):
+    """Mengubah daftar persyaratan (dilihat/belum); berkas lengkap memulai jam layanan dan memberi nomor register."""
+    kasus = _kasus_atau_404(kasus_id)
+    try:
+        svc.ubah_persyaratan(kasus, versi=data["versi"], perubahan=data["perubahan"], pengguna=current_user)
+        svc.simpan()
+    except svc.KesalahanKasus as e:
+        return _tanggapan_galat(e)
+    return data_ringkas(kasus, current_user)
+
+
+@blp.route("/<kasus_id>/lampiran", methods=["POST"])
+@perlu_token("kasus.kerjakan")
+@blp.arguments(SkemaUnggahForm, location="form")
+@blp.arguments(SkemaUnggah, location="files")
+@blp.response(201, SkemaLampiran)
+def unggah(form, berkas, slug, kasus_id):
+    """Mengunggah lampiran (PDF, JPEG, PNG); dengan 'persyaratan' pindaian itu memenuhi persyaratan tersebut."""
+    kasus = _kasus_atau_404(kasus_id)
+    f = berkas["berkas"]
+    isi = f.read()
+    try:
+        if form.get("persyaratan"):
+            svc.ubah_persyaratan(kasus, versi=form["versi"], unggahan={form["persyaratan"]: (isi, f.filename)}, pengguna=current_user)
+            lamp = svc.muat_lampiran(kasus, next(p.lampiran_id for p in kasus.persyaratan if p.kode == form["persyaratan"]))
+        else:
+            lamp = svc.unggah_lampiran(kasus, versi=form["versi"], isi=isi, nama_berkas=f.filename, pengguna=current_user)
+        svc.simpan()
+    except svc.KesalahanKasus as e:
+        return _tanggapan_galat(e)
+    return {"id": lamp.id, "jenis_mime": lamp.jenis_mime, "ukuran": lamp.ukuran, "sha256": lamp.sha256, "versi_kasus": kasus.versi}
+
+
+@blp.route("/<kasus_id>/lampiran/<lampiran_id>")
+@perlu_token("kasus.lihat")
+@blp.response(200, description="Isi berkas (PDF/JPEG/PNG); dicatat di log audit")
+def unduh_lampiran(slug, kasus_id, lampiran_id) -> Response:
+    """Mengunduh lampiran kasus."""
+    kasus = _kasus_atau_404(kasus_id)
+    return unduh(kasus, lampiran_id, current_user)

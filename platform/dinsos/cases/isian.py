@@ -1,0 +1,85 @@
+"""Checking the answers to a step's form fields (``isian`` in the SOP). Pure functions.
+
+Each field has ``nama``, ``label``, ``jenis`` (teks, teks_panjang, tanggal,
+ya_tidak, pilihan), optional ``pilihan`` and ``wajib``. Answers come from an
+HTML form (strings) or the API (JSON values); both give the same clean values:
+text, an ISO date, a boolean, or one of the choices.
+"""
+from datetime import date
+
+PANJANG_MAKS = {"teks": 500, "teks_panjang": 20000}
+_YA = {"ya", "y", "true", "1", "on"}
+_TIDAK = {"tidak", "t", "false", "0", "off"}
+
+
+def _kosong(nilai) -> bool:
+    return nilai is None or (isinstance(nilai, str) and not nilai.strip())
+
+
+def _bersihkan(definisi: dict, nilai):
+    """(clean value, None) or (None, Indonesian error)."""
+    jenis, label = definisi["jenis"], definisi["label"]
+    if jenis in PANJANG_MAKS:
+        if not isinstance(nilai, str):
+            return None, f"{label}: harus berupa teks."
+        teks = nilai.strip()
+        if len(teks) > PANJANG_MAKS[jenis]:
+            return None, f"{label}: paling banyak {PANJANG_MAKS[jenis]} karakter (terisi {len(teks)})."
+        return teks, None
+    if jenis == "tanggal":
+        try:
+            return date.fromisoformat(str(nilai).strip()).isoformat(), None
+        except ValueError:
+            return None, f"{label}: tanggal tidak valid; tulis TTTT-BB-HH, mis. 2026-05-04."
+    if jenis == "ya_tidak":
+        if isinstance(nilai, bool):
+            return nilai, None
+        teks = str(nilai).strip().lower()
+        if teks in _YA:
+            return True, None
+        if teks in _TIDAK:
+            return False, None
+        return None, f"{label}: pilih ya atau tidak."
+    if jenis == "pilihan":
+        if nilai in definisi.get("pilihan", []):
+            return nilai, None
+        return None, f"{label}: pilih salah satu dari {', '.join(definisi.get('pilihan', []))}."
+    return None, f"{label}: jenis isian '{jenis}' tidak dikenal."
+
+
+def periksa_isian(daftar: list[dict], jawaban: dict) -> tuple[dict, dict]:
+    """Validate answers against a step's fields. Returns (clean answers, errors by field name).
+
+    Required fields must be answered; unknown field names are refused, so a
+    typo in an API call is not silently dropped.
+    """
+    bersih, kesalahan = {}, {}
+    dikenal = {d["nama"] for d in daftar}
+    for nama in sorted(set(jawaban) - dikenal):
+        kesalahan[nama] = f"Isian '{nama}' tidak ada pada langkah ini."
+    for d in daftar:
+        nilai = jawaban.get(d["nama"])
+        if _kosong(nilai):
+            if d.get("wajib"):
+                kesalahan[d["nama"]] = f"{d['label']}: wajib diisi."
+            continue
+        hasil, galat = _bersihkan(d, nilai)
+        if galat:
+            kesalahan[d["nama"]] = galat
+        else:
+            bersih[d["nama"]] = hasil
+    return bersih, kesalahan
+
+
+def tampilkan(definisi: dict, nilai) -> str:
+    """An answer as a person reads it."""
+    if nilai is None:
+        return ""
+    if definisi["jenis"] == "ya_tidak":
+        return "Ya" if nilai else "Tidak"
+    if definisi["jenis"] == "tanggal":
+        try:
+            return date.fromisoformat(nilai).strftime("%d-%m-%Y")
+        except ValueError:
+            return str(nilai)
+    return str(nilai)

@@ -1,0 +1,389 @@
+"""Case pages under ``/t/<slug>/kasus``: lists, intake, the case page and its forms. Thin: the work is in ``services``."""
+import uuid
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from dinsos.auth.izin import boleh, perlu_izin
+from dinsos.catalogue.services import daftar_layanan, layanan_dari_kode, versi_terbaru
+from dinsos.core.db import db
+from dinsos.core.errors import tolak
+
+from . import forms as f
+from . import services as svc
+from .konstanta import (
+    JENIS_JEDA, JENIS_KELAMIN, JENIS_PELAPOR, LABEL_STATUS, STATUS_KASUS, STATUS_PERSYARATAN,
+)
+from .tampilan import catat_buka, data_klien, data_ringkas, peta_layanan, peta_staf, riwayat_langkah, unduh, unduh_foto
+
+bp = Blueprint("kasus", __name__, url_prefix="/t/<slug>/kasus")
+
+LABEL_PERISTIWA = {
+    "penerimaan": _l("Penerimaan kasus"),
+    "jam_mulai": _l("Jam layanan mulai berjalan"),
+    "berkas_lengkap": _l("Berkas persyaratan lengkap"),
+    "persyaratan_diubah": _l("Persyaratan diperbarui"),
+    "langkah_mulai": _l("Langkah dimulai"),
+    "langkah_selesai": _l("Langkah selesai"),
+    "catatan": _l("Catatan perkembangan"),
+    "lampiran": _l("Lampiran ditambahkan"),
+    "dijeda": _l("Kasus dijeda"),
+    "dilanjutkan": _l("Kasus dilanjutkan"),
+    "ditugaskan": _l("Kasus ditugaskan"),
+    "langkah_ditugaskan": _l("Langkah ditugaskan"),
+    "ditutup": _l("Kasus ditutup"),
+    "dibuka_kembali": _l("Kasus dibuka kembali"),
+}
+
+
+def _kasus(kasus_id):
+    kasus = svc.muat_kasus(kasus_id)
+    if kasus is None:
+        tolak(404, _("Kasus tidak ditemukan."))
+    return kasus
+
+
+def _durasi(menit) -> str:
+    if menit is None:
+        return ""
+    hari, sisa = divmod(int(menit), 60 * 24)
+    jam, mnt = divmod(sisa, 60)
+    bagian = [f"{hari} hari"] if hari else []
+    bagian += [f"{jam} jam"] if jam else []
+    bagian += [f"{mnt} menit"] if mnt or not bagian else []
+    return " ".join(bagian)
+
+
+@bp.app_template_filter("durasi")
+def _filter_durasi(menit):
+    return _durasi(menit)
+
+
+# --- lists ------------------------------------------------------------------------------
+
+
+def _baris_daftar(daftar_kasus):
+    layanan, staf = peta_layanan(), peta_staf()
+    baris = []
+    for k in daftar_kasus:
+        r = data_ringkas(k, current_user, layanan)
+        r["penanggung_jawab"] = staf.get(k.penanggung_jawab_id, "")
+        r["label_status"] = LABEL_STATUS[k.status]
+        baris.append(r)
+    return baris
+
+
+@bp.get("/")
+@perlu_izin("kasus.lihat")
+def daftar(slug):
+    """All cases of the office, filtered, newest first, keyset-paginated."""
+    a = request.args
+    try:
+        setelah = svc.baca_kursor(a.get("setelah"))
+    except ValueError:
+        tolak(400, _("Tautan halaman berikutnya tidak valid; buka daftar dari awal."))
+    pj = a.get("penanggung_jawab") or None
+    if pj == "saya":
+        pj = current_user.id
+    elif pj and pj != "belum":
+        try:
+            pj = uuid.UUID(pj)
+        except ValueError:
+            tolak(400, _("Filter penanggung jawab tidak valid."))
+    status = a.get("status") if a.get("status") in STATUS_KASUS else None
+    baris, lanjut = svc.daftar_kasus(layanan=a.get("layanan") or None, status=status, langkah=a.get("langkah") or None,
+                                     penanggung_jawab=pj, nik=a.get("nik") or None, setelah=setelah)
+    filter_ = {k: v for k, v in a.items() if k != "setelah" and v}
+    return render_template(
+        "kasus/daftar.html", judul=_("Daftar kasus"), baris=_baris_daftar(baris), filter_=filter_,
+        berikutnya=url_for("kasus.daftar", setelah=svc.tulis_kursor(lanjut), **filter_) if lanjut else None,
+        semua_layanan=daftar_layanan(), staf=svc.staf_penerima_tugas(), label_status=LABEL_STATUS, dengan_filter=True,
+    )
+
+
+@bp.get("/saya")
+@perlu_izin("kasus.kerjakan")
+def saya(slug):
+    """The user's inbox: open cases or running steps assigned to them."""
+    return render_template("kasus/daftar.html", judul=_("Kasus saya"), baris=_baris_daftar(svc.kasus_saya(current_user)),
+                           filter_={}, berikutnya=None, dengan_filter=False)
+
+
+# --- intake -------------------------------------------------------------------------------
+
+
+@bp.get("/baru")
+@perlu_izin("kasus.terima")
+def pilih_layanan(slug):
+    return render_template("kasus/pilih_layanan.html", semua_layanan=daftar_layanan())
+
+
+_BIDANG_FORM = {
+    "pelapor.jenis": "pelapor_jenis", "pelapor.nama": "pelapor_nama", "pelapor.surat_tanggal": "surat_tanggal",
+    "klien.foto": "foto",
+}
+
+
+def _tempel_galat(form, e: svc.KesalahanKasus, dokumen) -> None:
+    """Put the service's field errors next to the form fields they concern."""
+    indeks = {f"persyaratan.{d['kode']}": f"berkas_{i}" for i, d in enumerate(dokumen)}
+    for kunci, pesan in e.kesalahan.items():
+        nama = _BIDANG_FORM.get(kunci) or indeks.get(kunci) or kunci.removeprefix("klien.")
+        medan = getattr(form, nama, None) if "." not in nama else None
+        if medan is not None:
+            medan.errors = list(medan.errors or []) + [pesan]
+
+
+def _berkas(medan):
+    berkas = medan.data
+    if berkas and getattr(berkas, "filename", ""):
+        return berkas.read(), berkas.filename
+    return None
+
+
+@bp.route("/baru/<layanan_kode>", methods=["GET", "POST"])
+@perlu_izin("kasus.terima")
+def terima(slug, layanan_kode):
+    """Penerimaan baru: reporter, requirement checklist, client. Warns about likely duplicate clients before saving."""
+    layanan = layanan_dari_kode(layanan_kode)
+    if layanan is None:
+        tolak(404, _("Layanan tidak ditemukan."))
+    versi = versi_terbaru(layanan)
+    dokumen = versi.isi["penyampaian_pelayanan"]["persyaratan"]["dokumen"]
+    form = f.form_penerimaan(dokumen)
+    konteks = dict(layanan=layanan, versi=versi, dokumen=dokumen, duplikat=[], jenis_pelapor=JENIS_PELAPOR)
+    if request.method == "GET":
+        return render_template("kasus/terima.html", form=form, **konteks)
+    if not form.validate():
+        return render_template("kasus/terima.html", form=form, **konteks), 422
+    klien = {
+        "nama": form.nama.data, "tanpa_identitas": form.tanpa_identitas.data, "deskripsi": form.deskripsi.data,
+        "nik": form.nik.data, "tanggal_lahir": form.tanggal_lahir.data, "umur_perkiraan": form.umur_perkiraan.data,
+        "jenis_kelamin": form.jenis_kelamin.data, "alamat": form.alamat.data, "kode_wilayah": form.kode_wilayah.data,
+        "kategori_ppks": form.kategori_ppks.data, "keluarga": [a.data for a in form.keluarga.entries],
+    }
+    pilihan = form.klien_pilihan.data or ""
+    if not pilihan:
+        duplikat = svc.calon_duplikat(klien)
+        if duplikat:
+            konteks["duplikat"] = _uraikan_duplikat(duplikat)
+            flash(_("Kemungkinan klien ini sudah tercatat. Periksa daftar di bawah, lalu pilih klien yang ada atau tetap buat klien baru."), "galat")
+            return render_template("kasus/terima.html", form=form, **konteks), 200
+    unggahan = {d["kode"]: b for i, d in enumerate(dokumen) if (b := _berkas(getattr(form, f"berkas_{i}")))}
+    status = {d["kode"]: getattr(form, f"status_{i}").data for i, d in enumerate(dokumen) if d["kode"] not in unggahan}
+    try:
+        hasil = svc.terima_kasus(
+            layanan_kode, pelapor={"jenis": form.pelapor_jenis.data, "nama": form.pelapor_nama.data, "instansi": form.pelapor_instansi.data,
+                                   "kontak": form.pelapor_kontak.data, "surat_nomor": form.surat_nomor.data,
+                                   "surat_tanggal": form.surat_tanggal.data},
+            klien=None if pilihan not in ("", "baru") else klien, klien_id=pilihan if pilihan not in ("", "baru") else None,
+            persyaratan=status, unggahan=unggahan, foto=_berkas(form.foto) if pilihan in ("", "baru") else None,
+            pengguna=current_user,
+        )
+        svc.simpan()
+    except svc.KesalahanKasus as e:
+        db.session.rollback()
+        _tempel_galat(form, e, dokumen)
+        flash(e.pesan, "galat")
+        return render_template("kasus/terima.html", form=form, **konteks), e.kode
+    kasus = hasil.kasus
+    if kasus.status == "berkas_belum_lengkap":
+        flash(_("Kasus diterima, tetapi berkas belum lengkap: jam layanan belum berjalan. Daftar kekurangan berkas untuk pemohon ada di halaman ini."), "galat")
+    else:
+        flash(_("Kasus diterima dengan nomor register %(nomor)s.", nomor=kasus.nomor_register), "info")
+    return redirect(url_for("kasus.rinci", kasus_id=kasus.id))
+
+
+def _uraikan_duplikat(duplikat: list[dict]) -> list[dict]:
+    """Likely duplicates with the latest case of each, named only as far as the user may see."""
+    from sqlalchemy import select
+
+    from .models import Kasus
+
+    hasil = []
+    for d in duplikat:
+        kasus = db.session.scalars(select(Kasus).where(Kasus.klien_id == d["klien_id"]).order_by(Kasus.dibuat_pada.desc())).first()
+        hasil.append({"klien_id": d["klien_id"], "alasan": d["alasan"],
+                      "nama": svc.nama_tampil(current_user, kasus, di_daftar=True) if kasus else "",
+                      "kasus": kasus})
+    return hasil
+
+
+# --- the case page ------------------------------------------------------------------------------
+
+
+def _halaman(kasus, *, galat: svc.KesalahanKasus | None = None, kode: int = 200, form_langkah=None):
+    catat_buka(kasus, current_user)
+    db.session.commit()
+    v = svc.versi_kasus(kasus)
+    berjalan = svc.langkah_berjalan(kasus)
+    definisi = v.langkah(berjalan.kode) if berjalan else None
+    staf = peta_staf()
+    bisa_langkah = definisi is not None and kasus.status == "berjalan" and svc.boleh_kerjakan(current_user, definisi, kasus)
+    if bisa_langkah and form_langkah is None:
+        form_langkah = f.form_langkah(definisi)
+        form_langkah.langkah.data = berjalan.kode
+    penerima = f.pilihan((p.id, p.nama) for p in svc.staf_penerima_tugas())
+    form_tugas = f.FormTugaskan()
+    form_tugas.penanggung_jawab_id.choices = penerima
+    form_tugas.penanggung_jawab_id.data = str(kasus.penanggung_jawab_id) if kasus.penanggung_jawab_id else None
+    form_tugas_langkah = f.FormTugaskanLangkah()
+    form_tugas_langkah.pj_langkah_id.choices = penerima
+    form_tutup = f.FormTutup()
+    form_tutup.hasil_akhir.choices = f.pilihan((h["kode"], h["nama"]) for h in v.isi["sop"]["hasil_akhir"])
+    return render_template(
+        "kasus/rinci.html",
+        kasus=kasus, v=v, layanan=svc.layanan_kasus(kasus), staf_teks={str(k): n for k, n in staf.items()}, klien=data_klien(kasus, current_user),
+        nama_klien=svc.nama_tampil(current_user, kasus), staf=staf, berjalan=berjalan, definisi=definisi,
+        riwayat=riwayat_langkah(kasus, v, staf), peristiwa=svc.peristiwa(kasus), lampiran=svc.lampiran(kasus),
+        kurang=svc.persyaratan_kurang(kasus), label_status=LABEL_STATUS, label_persyaratan=STATUS_PERSYARATAN,
+        label_peristiwa=LABEL_PERISTIWA, jenis_kelamin=JENIS_KELAMIN, jenis_pelapor=JENIS_PELAPOR, jenis_jeda=JENIS_JEDA,
+        identitas=svc.boleh_lihat_identitas(current_user, kasus), bisa_langkah=bisa_langkah,
+        bisa_urus=svc.boleh_urus(current_user, kasus), bisa_tugaskan=boleh(current_user, "kasus.tugaskan"),
+        bisa_kerjakan=boleh(current_user, "kasus.kerjakan"), pelaksana=svc.label_pelaksana(definisi) if definisi else "",
+        form_langkah=form_langkah, form_persyaratan=f.FormPersyaratan(), form_catatan=f.FormCatatan(),
+        form_lampiran=f.FormLampiran(), form_jeda=f.FormJeda(), form_lanjut=f.FormLanjut(), form_tugas=form_tugas,
+        form_tugas_langkah=form_tugas_langkah, form_tutup=form_tutup, form_buka=f.FormBukaKembali(),
+        galat=galat, pemberitahuan=svc.data_pemberitahuan_kekurangan(kasus) if kasus.status == "berkas_belum_lengkap" else None,
+    ), kode
+
+
+@bp.get("/<kasus_id>")
+@perlu_izin("kasus.lihat")
+def rinci(slug, kasus_id):
+    """The case page; every opening is written to the audit log."""
+    return _halaman(_kasus(kasus_id))
+
+
+def _kirim(kasus_id, form, kerja, pesan_ok: str, form_langkah=None):
+    """Run one case change from a posted form: saved and redirected, or the page again with the reason."""
+    kasus = _kasus(kasus_id)
+    if not form.validate():
+        galat = svc.KesalahanKasus(" ".join(e for es in form.errors.values() for e in (es if isinstance(es, list) else [str(es)])), 422)
+        return _halaman(kasus, galat=galat, kode=400 if "csrf_token" in form.errors else 422, form_langkah=form_langkah)
+    try:
+        kerja(kasus)
+        svc.simpan()
+    except svc.KesalahanKasus as e:
+        db.session.rollback()
+        kasus = _kasus(kasus_id)
+        return _halaman(kasus, galat=e, kode=e.kode, form_langkah=form_langkah)
+    flash(pesan_ok, "info")
+    return redirect(url_for("kasus.rinci", kasus_id=kasus_id))
+
+
+@bp.post("/<kasus_id>/persyaratan")
+@perlu_izin("kasus.kerjakan")
+def persyaratan(slug, kasus_id):
+    form = f.FormPersyaratan()
+
+    def kerja(kasus):
+        berkas = _berkas(form.berkas)
+        lengkap = svc.ubah_persyaratan(kasus, versi=form.versi.data, pengguna=current_user,
+                                       perubahan=None if berkas else {form.kode.data: form.status.data},
+                                       unggahan={form.kode.data: berkas} if berkas else None)
+        if lengkap:
+            flash(_("Berkas lengkap: jam layanan mulai berjalan dan nomor register %(nomor)s diberikan.", nomor=kasus.nomor_register), "info")
+
+    return _kirim(kasus_id, form, kerja, _("Persyaratan diperbarui."))
+
+
+@bp.post("/<kasus_id>/langkah")
+@perlu_izin("kasus.kerjakan")
+def langkah(slug, kasus_id):
+    kasus = _kasus(kasus_id)
+    berjalan = svc.langkah_berjalan(kasus)
+    definisi = svc.versi_kasus(kasus).langkah(berjalan.kode) if berjalan else {"isian": [], "cabang": []}
+    form = f.form_langkah(definisi)
+
+    def kerja(kasus):
+        unggahan = [(b.read(), b.filename) for b in (form.lampiran.data or []) if getattr(b, "filename", "")]
+        svc.selesaikan_langkah(kasus, versi=form.versi.data, kode_langkah=form.langkah.data, pengguna=current_user,
+                               isian=f.jawaban_isian(form, definisi), catatan=form.catatan.data,
+                               cabang=getattr(form, "cabang", None) and form.cabang.data or None, unggahan=unggahan)
+
+    return _kirim(kasus_id, form, kerja, _("Langkah dicatat selesai."), form_langkah=form)
+
+
+@bp.post("/<kasus_id>/catatan")
+@perlu_izin("kasus.kerjakan")
+def catatan(slug, kasus_id):
+    form = f.FormCatatan()
+    return _kirim(kasus_id, form, lambda k: svc.catat_perkembangan(k, versi=form.versi.data, catatan=form.catatan_perkembangan.data,
+                                                                   pengguna=current_user), _("Catatan perkembangan disimpan."))
+
+
+@bp.post("/<kasus_id>/lampiran")
+@perlu_izin("kasus.kerjakan")
+def lampiran(slug, kasus_id):
+    form = f.FormLampiran()
+
+    def kerja(kasus):
+        berkas = _berkas(form.berkas_lampiran)
+        if berkas is None:
+            raise svc.KesalahanKasus(_("Pilih berkas yang akan diunggah."), 422, {"berkas": "Wajib dipilih."})
+        svc.unggah_lampiran(kasus, versi=form.versi.data, isi=berkas[0], nama_berkas=berkas[1], pengguna=current_user)
+
+    return _kirim(kasus_id, form, kerja, _("Lampiran diunggah."))
+
+
+@bp.get("/<kasus_id>/lampiran/<lampiran_id>")
+@perlu_izin("kasus.lihat")
+def unduh_lampiran(slug, kasus_id, lampiran_id):
+    return unduh(_kasus(kasus_id), lampiran_id, current_user)
+
+
+@bp.get("/<kasus_id>/foto")
+@perlu_izin("kasus.lihat")
+def foto(slug, kasus_id):
+    return unduh_foto(_kasus(kasus_id), current_user)
+
+
+@bp.post("/<kasus_id>/jeda")
+@perlu_izin("kasus.kerjakan")
+def jeda(slug, kasus_id):
+    form = f.FormJeda()
+    return _kirim(kasus_id, form, lambda k: svc.jeda_kasus(k, versi=form.versi.data, jenis=form.jenis_jeda.data,
+                                                           alasan=form.alasan_jeda.data, pengguna=current_user), _("Kasus dijeda."))
+
+
+@bp.post("/<kasus_id>/lanjut")
+@perlu_izin("kasus.kerjakan")
+def lanjut(slug, kasus_id):
+    form = f.FormLanjut()
+    return _kirim(kasus_id, form, lambda k: svc.lanjutkan_kasus(k, versi=form.versi.data, catatan=form.catatan_lanjut.data,
+                                                                pengguna=current_user), _("Kasus dilanjutkan."))
+
+
+@bp.post("/<kasus_id>/tugaskan")
+@perlu_izin("kasus.tugaskan")
+def tugaskan(slug, kasus_id):
+    form = f.FormTugaskan()
+    return _kirim(kasus_id, form, lambda k: svc.tugaskan_kasus(k, versi=form.versi.data, penanggung_jawab_id=form.penanggung_jawab_id.data,
+                                                               pengguna=current_user), _("Penanggung jawab kasus diperbarui."))
+
+
+@bp.post("/<kasus_id>/tugaskan-langkah")
+@perlu_izin("kasus.tugaskan")
+def tugaskan_langkah(slug, kasus_id):
+    form = f.FormTugaskanLangkah()
+    return _kirim(kasus_id, form, lambda k: svc.tugaskan_langkah(k, versi=form.versi.data, penanggung_jawab_id=form.pj_langkah_id.data,
+                                                                 pengguna=current_user), _("Penanggung jawab langkah diperbarui."))
+
+
+@bp.post("/<kasus_id>/tutup")
+@perlu_izin("kasus.kerjakan")
+def tutup(slug, kasus_id):
+    form = f.FormTutup()
+    return _kirim(kasus_id, form, lambda k: svc.tutup_kasus(k, versi=form.versi.data, hasil_akhir=form.hasil_akhir.data,
+                                                            catatan=form.catatan_tutup.data, pengguna=current_user), _("Kasus ditutup."))
+
+
+@bp.post("/<kasus_id>/buka-kembali")
+@perlu_izin("kasus.tugaskan")
+def buka_kembali(slug, kasus_id):
+    form = f.FormBukaKembali()
+    return _kirim(kasus_id, form, lambda k: svc.buka_kembali(k, versi=form.versi.data, alasan=form.alasan_buka.data,
+                                                             pengguna=current_user), _("Kasus dibuka kembali."))

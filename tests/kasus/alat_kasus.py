@@ -1,0 +1,123 @@
+"""Helpers for the case tests: the seed offices with one account per role, and running services as a user."""
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import bantuan
+from bantuan import Kantor, buat_staf
+
+ROOT = Path(__file__).resolve().parents[2]
+PERAN_UJI = ("petugas_pelayanan", "pekerja_sosial", "fungsional_peksos", "kepala_bidang", "kepala_dinas", "admin_tenant")
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+@dataclass(frozen=True)
+class Staf:
+    kantor: Kantor
+    peran: str
+    id: object
+    email: str
+
+
+def wib(tahun, bulan, hari, jam, menit=0) -> datetime:
+    """A Jakarta (WIB, UTC+7) wall-clock time as an aware UTC instant."""
+    return datetime(tahun, bulan, hari, jam - 7, menit, tzinfo=timezone.utc)
+
+
+def muat_seed() -> dict[str, Kantor]:
+    """Load the real offices from tenants/ and return them by slug."""
+    from sqlalchemy import select
+
+    from dinsos.core.tenant import lintas_tenant
+    from dinsos.core.db import db
+    from dinsos.tenancy.models import Tenant
+    from dinsos.tenancy.muat import muat_akar
+
+    with bantuan.APP.app_context():
+        muat_akar(ROOT / "tenants")
+        with lintas_tenant("uji", catat=False):
+            return {t.slug: Kantor(t.id, t.slug, t.nama) for t in db.session.scalars(select(Tenant))}
+
+
+def staf_kantor(kantor: Kantor) -> dict[str, Staf]:
+    """One account per role in an office."""
+    hasil = {}
+    for peran in PERAN_UJI:
+        pid, email = buat_staf(kantor, peran)
+        hasil[peran] = Staf(kantor, peran, pid, email)
+    return hasil
+
+
+@contextmanager
+def di_kantor(kantor: Kantor):
+    """An app context bound to an office; rolled back at the end."""
+    from dinsos.core.db import db
+    from dinsos.core.tenant import dalam_tenant
+
+    with bantuan.APP.app_context(), dalam_tenant(kantor.id):
+        try:
+            yield
+        finally:
+            db.session.rollback()
+
+
+def akun(staf: Staf):
+    from sqlalchemy import select
+
+    from dinsos.auth.models import Pengguna
+    from dinsos.core.db import db
+
+    return db.session.scalar(select(Pengguna).where(Pengguna.id == staf.id))
+
+
+def kasus(kasus_id):
+    from dinsos.cases.services import muat_kasus
+
+    return muat_kasus(kasus_id)
+
+
+def klien_masuk(staf: Staf):
+    """A test client logged in as this staff member (one client per person, as in real life)."""
+    from bantuan import masuk
+
+    k = bantuan.APP.test_client()
+    r = masuk(k, staf.kantor.slug, staf.email)
+    assert r.status_code == 302, r.get_data(as_text=True)
+    return k
+
+
+def versi_di(html: str) -> str:
+    import re
+
+    m = re.search(r'name="versi" value="(\d+)"', html)
+    assert m, "no case version in page"
+    return m.group(1)
+
+
+def token_api(staf: Staf) -> dict:
+    """Authorization header with a fresh API token of this staff member."""
+    from dinsos.auth.services import buat_token
+    from dinsos.core.db import db
+
+    with di_kantor(staf.kantor):
+        token = buat_token(akun(staf), "uji")
+        db.session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+SEMUA_MAGETAN = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat", "buku-register": "dilihat",
+                 "list-kendali-verifikasi": "dilihat"}
+
+
+def terima_langsung(staf: Staf, layanan: str, klien: dict, persyaratan: dict, pelapor: dict | None = None):
+    """Open a case through the service layer; returns its id."""
+    from dinsos.cases import services as svc
+
+    with di_kantor(staf.kantor):
+        hasil = svc.terima_kasus(layanan, pelapor=pelapor or {"jenis": "kepolisian", "instansi": "Polres"}, klien=klien,
+                                 persyaratan=persyaratan, pengguna=akun(staf))
+        svc.simpan()
+        return hasil.kasus.id

@@ -1,0 +1,426 @@
+"""The four seed services driven from intake to outcome through the service layer."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from alat_kasus import PDF, akun, di_kantor, kasus as muat, wib
+from dinsos.cases import services as svc
+from dinsos.cases.models import Kasus, LangkahKasus, PeristiwaKasus
+from dinsos.core.db import db
+
+MAGETAN_LANGKAH = [
+    # (step, role that records it, letter it owes)
+    ("serah-terima", "petugas_pelayanan", "berita_acara_serah_terima"),
+    ("register-kasus", "fungsional_peksos", "nomor_register"),
+    ("penugasan", "kepala_bidang", "surat_tugas"),
+    ("asesmen", "pekerja_sosial", "form_asesmen"),
+    ("laporan-sosial", "pekerja_sosial", "laporan_sosial"),
+    ("koordinasi-balai", "fungsional_peksos", "rekomendasi_penanganan"),
+    ("pengiriman", "pekerja_sosial", "surat_pengantar"),
+    ("penerimaan-balai", "petugas_pelayanan", "tanda_terima"),
+]
+
+PELAPOR_POLISI = {"jenis": "kepolisian", "nama": "Bripka Anton", "instansi": "Polres Magetan",
+                  "surat_nomor": "B/12/V/2026/Reskrim", "surat_tanggal": "2026-05-04"}
+
+
+def _terima(kantor, staf, layanan, *, klien=None, persyaratan=None, unggahan=None, pada=None, pelapor=None):
+    with di_kantor(kantor):
+        hasil = svc.terima_kasus(layanan, pelapor=pelapor or PELAPOR_POLISI, klien=klien or {"tanpa_identitas": True,
+                                 "deskripsi": "Anak laki-laki, sekitar 12 tahun, ditemukan tidur di terminal", "umur_perkiraan": 12,
+                                 "jenis_kelamin": "L"}, persyaratan=persyaratan, unggahan=unggahan, pengguna=akun(staf), pada=pada)
+        svc.simpan()
+        return hasil.kasus.id, hasil.pemberitahuan_kekurangan, hasil.duplikat
+
+
+def _langkah(kantor, staf, kasus_id, pada, **kw):
+    with di_kantor(kantor):
+        k = muat(kasus_id)
+        hasil = svc.selesaikan_langkah(k, versi=k.versi, kode_langkah=k.langkah_kode, pengguna=akun(staf), pada=pada, **kw)
+        svc.simpan()
+        return hasil.dokumen, hasil.berikutnya.kode if hasil.berikutnya else None
+
+
+def _tutup(kantor, staf, kasus_id, hasil_akhir, pada, catatan=None):
+    with di_kantor(kantor):
+        k = muat(kasus_id)
+        svc.tutup_kasus(k, versi=k.versi, hasil_akhir=hasil_akhir, pengguna=akun(staf), catatan=catatan, pada=pada)
+        svc.simpan()
+
+
+def _peristiwa(kantor, kasus_id):
+    with di_kantor(kantor):
+        return [(p.jenis, p.rincian) for p in svc.peristiwa(muat(kasus_id))]
+
+
+def test_magetan_incomplete_file_then_complete_then_all_eight_steps_then_closed(seed):
+    kantor, staf = seed
+    mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
+    # 10:05 WIB: the police statement is seen, the lost-identity statement is missing.
+    kid, kurang, _ = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", pada=wib(2026, 5, 4, 10, 5), persyaratan={
+        "surat-keterangan-kepolisian": "dilihat", "buku-register": "dilihat", "list-kendali-verifikasi": "dilihat"})
+    assert [k["kode"] for k in kurang["kurang"]] == ["surat-keterangan-kehilangan"]
+    assert kurang["kantor"]["nama"] == "Dinas Sosial Kabupaten Magetan" and kurang["layanan"]["kode"] == "pengiriman-anjal-at"
+    with di_kantor(mg):
+        k = muat(kid)
+        assert (k.status, k.nomor_register, k.jam_mulai_pada, k.langkah) == ("berkas_belum_lengkap", None, None, [])
+        # No step can be recorded on an incomplete file.
+        with pytest.raises(svc.KesalahanKasus, match="Berkas persyaratan belum lengkap.*Surat Keterangan Kehilangan"):
+            svc.selesaikan_langkah(k, versi=k.versi, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]))
+    # 11:30: the statement arrives and its scan is uploaded: complete, clock, register number, first step.
+    lengkap = wib(2026, 5, 4, 11, 30)
+    with di_kantor(mg):
+        k = muat(kid)
+        assert svc.ubah_persyaratan(k, versi=k.versi, pengguna=akun(s["petugas_pelayanan"]), pada=lengkap,
+                                    unggahan={"surat-keterangan-kehilangan": (PDF, "surat kehilangan Budi.pdf")})
+        svc.simpan()
+    with di_kantor(mg):
+        k = muat(kid)
+        assert k.status == "berjalan" and k.jam_mulai_pada == lengkap == k.berkas_lengkap_pada
+        assert k.nomor_register == "460/1/403.107/2026"
+        assert [(l.kode, l.mulai_pada, l.waktu) for l in k.langkah] == [("serah-terima", lengkap, "15 menit")]
+        info = svc.info_jam_kasus(k)
+        assert info["aturan"]["mulai"] == "berkas_lengkap" and info["jam_mulai_pada"] == lengkap and info["jeda"] == []
+
+    pada = lengkap + timedelta(minutes=12)
+    for kode, peran, surat in MAGETAN_LANGKAH:
+        dokumen, berikutnya = _langkah(mg, s[peran], kid, pada, catatan=f"catatan {kode}")
+        assert dokumen["jenis"] == surat and dokumen["langkah"]["kode"] == kode
+        assert dokumen["kasus"]["nomor_register"] == "460/1/403.107/2026"
+        assert dokumen["petugas"]["id"] == s[peran].id and dokumen["kantor"]["nama"] == "Dinas Sosial Kabupaten Magetan"
+        # A child's identity is masked on letters (no name: 'tanpa identitas').
+        assert dokumen["klien"]["dirahasiakan"] is True and dokumen["klien"]["alamat"] is None
+        pada += timedelta(hours=1)
+    assert berikutnya is None
+    _tutup(mg, s["pekerja_sosial"], kid, "diterima-balai", pada)
+
+    with di_kantor(mg):
+        k = muat(kid)
+        assert (k.status, k.hasil_akhir, k.langkah_kode, k.ditutup_pada) == ("ditutup", "diterima-balai", None, pada)
+        runs = k.langkah
+        assert [(l.kode, l.status, l.dokumen_keluaran) for l in runs] == [(kode, "selesai", surat) for kode, _p, surat in MAGETAN_LANGKAH]
+        assert [l.dikerjakan_oleh_id for l in runs] == [s[p].id for _k, p, _s in MAGETAN_LANGKAH]
+        assert svc.durasi_menit(k, runs[0]) == 12  # Sri's journey: the SOP gives 15 minutes, the timeline shows 12
+        assert runs[0].catatan == "catatan serah-terima"
+    jenis = [j for j, _r in _peristiwa(mg, kid)]
+    assert jenis[:4] == ["penerimaan", "persyaratan_diubah", "berkas_lengkap", "jam_mulai"]
+    assert jenis.count("langkah_selesai") == 8 and jenis.count("langkah_mulai") == 8 and jenis[-1] == "ditutup"
+
+
+def test_kota_metro_ppks_family_found_goes_home_with_a_cover_letter(seed):
+    kantor, staf = seed
+    mt, s = kantor["kota-metro"], staf["kota-metro"]
+    kid, kurang, _ = _terima(mt, s["petugas_pelayanan"], "penanganan-ppks-terlantar", pelapor={"jenis": "satpol_pp", "instansi": "Satpol PP Kota Metro"},
+                             klien={"nama": "Sutrisno", "umur_perkiraan": 60, "jenis_kelamin": "L", "kategori_ppks": 11},
+                             persyaratan={"surat-keterangan-penyerahan": "dilihat"})
+    assert kurang is None  # the ID copy is optional ("jika ada")
+    with di_kantor(mt):
+        k = muat(kid)
+        assert k.rahasia is False and k.nomor_register.startswith("460/1/KPTS/D-5/")
+    dok, nxt = _langkah(mt, s["petugas_pelayanan"], kid, None, isian={"pihak_penyerah": "Satpol PP"})
+    assert dok["jenis"] == "berita_acara_serah_terima" and dok["isian"] == [
+        {"nama": "pihak_penyerah", "label": "Pihak yang menyerahkan", "nilai": "Satpol PP"}]
+    assert dok["klien"]["nama"] == "Sutrisno"  # an adult, not ABH: not masked
+    _langkah(mt, s["petugas_pelayanan"], kid, None)  # buku-layanan: client's part, recorded by the front office
+    _langkah(mt, s["pekerja_sosial"], kid, None)  # bersih-diri
+    _langkah(mt, s["pekerja_sosial"], kid, None, isian={"cek_biometrik": "ya"})
+    with di_kantor(mt):
+        k = muat(kid)
+        with pytest.raises(svc.KesalahanKasus, match="bercabang: pilih kelanjutannya"):
+            svc.selesaikan_langkah(k, versi=k.versi, kode_langkah="kroscek-alamat", pengguna=akun(s["pekerja_sosial"]))
+    _, nxt = _langkah(mt, s["pekerja_sosial"], kid, None, cabang="surat-pengantar")
+    assert nxt == "surat-pengantar"
+    dok, nxt = _langkah(mt, s["petugas_pelayanan"], kid, None)
+    assert dok["jenis"] == "surat_pengantar" and nxt == "pemulangan"
+    _, nxt = _langkah(mt, s["petugas_pelayanan"], kid, None)
+    assert nxt is None
+    _tutup(mt, s["pekerja_sosial"], kid, "kembali-ke-keluarga", None)
+    with di_kantor(mt):
+        k = muat(kid)
+        assert [l.kode for l in k.langkah] == ["penyerahan", "buku-layanan", "bersih-diri", "asesmen-penelusuran",
+                                              "kroscek-alamat", "surat-pengantar", "pemulangan"]
+        assert k.langkah[4].cabang_ke == "surat-pengantar" and k.langkah[3].isian == {"cek_biometrik": True}
+        assert k.hasil_akhir == "kembali-ke-keluarga"
+
+
+def test_kota_metro_ppks_family_not_found_is_referred_to_a_panti(seed):
+    kantor, staf = seed
+    mt, s = kantor["kota-metro"], staf["kota-metro"]
+    kid, _, _ = _terima(mt, s["petugas_pelayanan"], "penanganan-ppks-terlantar", pelapor={"jenis": "masyarakat", "nama": "Warga"},
+                        klien={"tanpa_identitas": True, "deskripsi": "Perempuan lanjut usia, bingung", "umur_perkiraan": 70,
+                               "jenis_kelamin": "P", "kategori_ppks": 8},
+                        persyaratan={"surat-keterangan-penyerahan": "dilihat", "fotokopi-ktp": "belum"})
+    _langkah(mt, s["petugas_pelayanan"], kid, None, isian={"pihak_penyerah": "Masyarakat"})
+    _langkah(mt, s["petugas_pelayanan"], kid, None)
+    _langkah(mt, s["pekerja_sosial"], kid, None)
+    _langkah(mt, s["pekerja_sosial"], kid, None, isian={"cek_biometrik": False})
+    _, nxt = _langkah(mt, s["pekerja_sosial"], kid, None, cabang="koordinasi-rujukan-panti")
+    assert nxt == "koordinasi-rujukan-panti"
+    dok, nxt = _langkah(mt, s["pekerja_sosial"], kid, None)
+    assert dok["jenis"] == "form_rujukan" and nxt == "antar-ke-panti"
+    dok, nxt = _langkah(mt, s["petugas_pelayanan"], kid, None)
+    assert dok["jenis"] == "berita_acara_serah_terima" and nxt is None
+    _tutup(mt, s["kepala_bidang"], kid, "di-panti-sosial", None)
+    with di_kantor(mt):
+        k = muat(kid)
+        assert [l.kode for l in k.langkah][-3:] == ["kroscek-alamat", "koordinasi-rujukan-panti", "antar-ke-panti"]
+        assert "surat-pengantar" not in [l.kode for l in k.langkah] and k.hasil_akhir == "di-panti-sosial"
+
+
+def test_abh_is_confidential_open_ended_with_progress_notes(seed):
+    kantor, staf = seed
+    mt, s = kantor["kota-metro"], staf["kota-metro"]
+    kid, _, _ = _terima(mt, s["petugas_pelayanan"], "pendampingan-abh", pelapor={"jenis": "kepolisian", "instansi": "Polres Metro",
+                        "surat_nomor": "B/77/2026"}, klien={"nama": "Rizky Pratama", "tanggal_lahir": "2011-02-03", "jenis_kelamin": "L",
+                                                           "kategori_ppks": 3, "alamat": "Jl. Contoh 1, Metro"},
+                        persyaratan={"surat-kepolisian": "dilihat"}, pada=wib(2026, 5, 4, 9))
+    with di_kantor(mt):
+        k = muat(kid)
+        assert k.rahasia and k.jam_mulai_pada == wib(2026, 5, 4, 9)
+        assert svc.info_jam_kasus(k)["aturan"] == {"jenis": "terbuka", "selesai_saat": "kasus ABH selesai", "tinjauan_berkala": "1 bulan"}
+    with di_kantor(mt):
+        k = muat(kid)
+        with pytest.raises(svc.KesalahanKasus, match="Tanggal surat permohonan: wajib diisi"):
+            svc.selesaikan_langkah(k, versi=k.versi, kode_langkah="surat-permohonan", pengguna=akun(s["petugas_pelayanan"]),
+                                   isian={"nomor_surat": "B/77/2026"})
+    dok, _ = _langkah(mt, s["petugas_pelayanan"], kid, None, isian={"nomor_surat": "B/77/2026", "tanggal_surat": "2026-05-02"})
+    assert dok["jenis"] == "nomor_register" and dok["kasus"]["nomor_register"] == "460/1/KPTS/D-5/05/2026"
+    assert dok["klien"]["nama"] == "R*** P***" and dok["klien"]["alamat"] is None
+    _langkah(mt, s["kepala_bidang"], kid, None)
+    # Pak Hendra records visits for months without finishing the step.
+    with di_kantor(mt):
+        k = muat(kid)
+        svc.tugaskan_kasus(k, versi=k.versi, penanggung_jawab_id=s["pekerja_sosial"].id, pengguna=akun(s["kepala_bidang"]))
+        svc.simpan()
+    for bulan in (6, 7):
+        with di_kantor(mt):
+            k = muat(kid)
+            svc.catat_perkembangan(k, versi=k.versi, catatan=f"Kunjungan bulan {bulan}", pengguna=akun(s["pekerja_sosial"]),
+                                   pada=wib(2026, bulan, 1, 10))
+            svc.simpan()
+    _langkah(mt, s["pekerja_sosial"], kid, None, isian={"catatan_perkembangan": "Diversi berhasil"})
+    _tutup(mt, s["pekerja_sosial"], kid, "kasus-selesai", None)
+    with di_kantor(mt):
+        k = muat(kid)
+        assert k.status == "ditutup" and k.langkah[-1].isian == {"catatan_perkembangan": "Diversi berhasil"}
+        assert k.langkah[-1].penanggung_jawab_id == s["pekerja_sosial"].id
+    assert [r["langkah"] for j, r in _peristiwa(mt, kid) if j == "catatan"] == ["pendampingan", "pendampingan"]
+
+
+def test_banten_one_year_clock_starts_at_intake_even_before_the_file_is_complete(seed):
+    kantor, staf = seed
+    bt, s = kantor["provinsi-banten"], staf["provinsi-banten"]
+    docs = ["surat-permohonan", "surat-persetujuan", "hasil-asesmen", "surat-keterangan-sehat", "berita-acara-serah-terima"]
+    diterima = wib(2026, 3, 2, 9)
+    kid, kurang, _ = _terima(bt, s["petugas_pelayanan"], "rehabilitasi-anak-terlantar-panti", pada=diterima,
+                             pelapor={"jenis": "dinas_lain", "instansi": "Dinas Sosial Kabupaten Serang", "surat_nomor": "460/88/2026"},
+                             klien={"nama": "Siti Aminah", "tanggal_lahir": "2015-08-17", "jenis_kelamin": "P", "kategori_ppks": 2},
+                             persyaratan={d: "dilihat" for d in docs[:4]})
+    assert [k["kode"] for k in kurang["kurang"]] == ["berita-acara-serah-terima"]
+    with di_kantor(bt):
+        k = muat(kid)
+        assert k.status == "berkas_belum_lengkap" and k.jam_mulai_pada == diterima and k.nomor_register is None
+        svc.ubah_persyaratan(k, versi=k.versi, perubahan={"berita-acara-serah-terima": "dilihat"}, pengguna=akun(s["petugas_pelayanan"]),
+                             pada=diterima + timedelta(days=1))
+        svc.simpan()
+    with di_kantor(bt):
+        k = muat(kid)
+        assert k.jam_mulai_pada == diterima and k.berkas_lengkap_pada == diterima + timedelta(days=1)
+        assert k.nomor_register == "460/1/DINSOS/III/2026"  # numbered in March, when the file became complete
+        assert svc.info_jam_kasus(k)["aturan"] == {"jenis": "kalender", "jumlah": 1, "satuan": "tahun", "mulai": "penerimaan"}
+    for peran in ("petugas_pelayanan", "pekerja_sosial", "petugas_pelayanan", "petugas_pelayanan"):
+        _langkah(bt, s[peran], kid, None)
+    _langkah(bt, s["pekerja_sosial"], kid, None, isian={"catatan_perkembangan": "Anak mengikuti sekolah di panti"})
+    _tutup(bt, s["pekerja_sosial"], kid, "rehabilitasi-selesai", None)
+    with di_kantor(bt):
+        assert muat(kid).hasil_akhir == "rehabilitasi-selesai"
+
+
+def test_cases_keep_their_service_version_after_the_standard_changes(seed):
+    from dinsos.catalogue.models import VersiLayanan
+    from dinsos.catalogue.services import simpan_standar
+    from dinsos.core.tenant import lintas_tenant
+    from dinsos.tenancy.models import Tenant
+
+    kantor, staf = seed
+    mt, s = kantor["kota-metro"], staf["kota-metro"]
+    kid, _, _ = _terima(mt, s["petugas_pelayanan"], "pendampingan-abh", klien={"nama": "A B", "umur_perkiraan": 15},
+                        persyaratan={"surat-kepolisian": "dilihat"})
+    with di_kantor(mt):
+        lama = svc.versi_kasus(muat(kid))
+        isi = dict(lama.isi, nama=lama.isi["nama"] + " (revisi)")
+        with lintas_tenant("uji", catat=False):
+            simpan_standar(db.session.get(Tenant, mt.id), isi)
+        db.session.commit()
+    with di_kantor(mt):
+        assert svc.versi_kasus(muat(kid)).versi == 1
+        assert db.session.scalar(select(func.max(VersiLayanan.versi))) == 2
+
+
+def test_wrong_role_out_of_order_and_stale_version_change_nothing(seed):
+    kantor, staf = seed
+    mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
+    semua = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat", "buku-register": "dilihat",
+             "list-kendali-verifikasi": "dilihat"}
+    kid, _, _ = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", persyaratan=semua)
+    with di_kantor(mg):
+        versi = muat(kid).versi
+    # Each refused attempt is its own request: the caller rolls back what the service had begun.
+    with di_kantor(mg), pytest.raises(svc.KesalahanKasus, match="hanya dapat dicatat oleh: Petugas Pelayanan") as e:
+        svc.selesaikan_langkah(muat(kid), versi=versi, kode_langkah="serah-terima", pengguna=akun(s["pekerja_sosial"]))
+    assert e.value.kode == 403
+    with di_kantor(mg), pytest.raises(svc.KesalahanKasus, match="'asesmen' bukan langkah yang sedang berjalan") as e:
+        svc.selesaikan_langkah(muat(kid), versi=versi, kode_langkah="asesmen", pengguna=akun(s["pekerja_sosial"]))
+    assert e.value.kode == 409
+    with di_kantor(mg), pytest.raises(svc.KonflikVersi, match="sudah diubah oleh pengguna lain"):
+        svc.selesaikan_langkah(muat(kid), versi=versi - 1, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]))
+    with di_kantor(mg):
+        k = muat(kid)
+        assert k.versi == versi and [(l.kode, l.status) for l in k.langkah] == [("serah-terima", "berjalan")]
+        assert db.session.scalar(select(func.count()).select_from(PeristiwaKasus)) == 4
+
+
+def test_pause_resume_assignment_early_close_and_reopen(seed):
+    kantor, staf = seed
+    mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
+    semua = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat", "buku-register": "dilihat",
+             "list-kendali-verifikasi": "dilihat"}
+    t0 = wib(2026, 5, 4, 8)
+    kid, _, _ = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", persyaratan=semua, pada=t0)
+    with di_kantor(mg):
+        k = muat(kid)
+        svc.tugaskan_kasus(k, versi=k.versi, penanggung_jawab_id=s["fungsional_peksos"].id, pengguna=akun(s["kepala_bidang"]), pada=t0)
+        with pytest.raises(svc.KesalahanKasus, match="Hanya kepala bidang"):
+            svc.tugaskan_kasus(k, versi=k.versi, penanggung_jawab_id=s["pekerja_sosial"].id, pengguna=akun(s["petugas_pelayanan"]))
+        svc.jeda_kasus(k, versi=k.versi, jenis="menunggu_instansi", alasan="Menunggu Polres", pengguna=akun(s["fungsional_peksos"]),
+                       pada=t0 + timedelta(minutes=10))
+        with pytest.raises(svc.KesalahanKasus, match="sedang dijeda"):
+            svc.selesaikan_langkah(k, versi=k.versi, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]))
+        svc.lanjutkan_kasus(k, versi=k.versi, pengguna=akun(s["fungsional_peksos"]), pada=t0 + timedelta(minutes=40))
+        svc.selesaikan_langkah(k, versi=k.versi, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]),
+                               pada=t0 + timedelta(minutes=50))
+        svc.simpan()
+    with di_kantor(mg):
+        k = muat(kid)
+        assert svc.interval_jeda(k) == [(t0 + timedelta(minutes=10), t0 + timedelta(minutes=40))]
+        assert svc.durasi_menit(k, k.langkah[0]) == 20  # 50 minutes less the 30 paused
+        # The next step (fungsional peksos) follows the case's assignee.
+        assert svc.info_langkah(k.langkah[1])["penanggung_jawab_id"] == s["fungsional_peksos"].id
+        assert [x.id for x in svc.kasus_saya(akun(s["fungsional_peksos"]))] == [kid]
+        with pytest.raises(svc.KesalahanKasus, match="hanya kepala bidang atau kepala dinas yang dapat menutup kasus lebih awal"):
+            svc.tutup_kasus(k, versi=k.versi, hasil_akhir="diterima-balai", pengguna=akun(s["fungsional_peksos"]), catatan="x")
+        with pytest.raises(svc.KesalahanKasus, match="memerlukan alasan"):
+            svc.tutup_kasus(k, versi=k.versi, hasil_akhir="diterima-balai", pengguna=akun(s["kepala_bidang"]))
+        svc.tutup_kasus(k, versi=k.versi, hasil_akhir="diterima-balai", pengguna=akun(s["kepala_bidang"]), catatan="Dijemput keluarga")
+        svc.simpan()
+    with di_kantor(mg):
+        k = muat(kid)
+        assert k.langkah[-1].status == "dihentikan" and k.status == "ditutup"
+        svc.buka_kembali(k, versi=k.versi, alasan="Keluarga membatalkan", pengguna=akun(s["kepala_bidang"]))
+        svc.simpan()
+    with di_kantor(mg):
+        k = muat(kid)
+        assert k.status == "berjalan" and k.hasil_akhir is None
+        assert [(l.kode, l.status) for l in k.langkah][-2:] == [("register-kasus", "dihentikan"), ("register-kasus", "berjalan")]
+        jenis = [p.jenis for p in svc.peristiwa(k)]
+        assert {"ditugaskan", "dijeda", "dilanjutkan", "ditutup", "dibuka_kembali"} <= set(jenis)
+
+
+def test_a_pending_branch_back_reruns_the_step(seed):
+    """Magetan's first step may loop back to itself ('berkas tidak lengkap, pemohon melengkapi')."""
+    kantor, staf = seed
+    mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
+    semua = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat", "buku-register": "dilihat",
+             "list-kendali-verifikasi": "dilihat"}
+    kid, _, _ = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", persyaratan=semua)
+    _, nxt = _langkah(mg, s["petugas_pelayanan"], kid, None, cabang="serah-terima")
+    assert nxt == "serah-terima"
+    _, nxt = _langkah(mg, s["petugas_pelayanan"], kid, None)
+    assert nxt == "register-kasus"
+    with di_kantor(mg):
+        assert db.session.scalar(select(func.count()).select_from(LangkahKasus)) == 3
+
+
+def test_duplicate_clients_are_warned_about_not_blocked(seed):
+    kantor, staf = seed
+    mt, s = kantor["kota-metro"], staf["kota-metro"]
+    klien = {"nama": "Budi Santoso", "nik": "1872010302100001", "tanggal_lahir": "2010-02-03", "jenis_kelamin": "L"}
+    _terima(mt, s["petugas_pelayanan"], "pendampingan-abh", klien=klien, persyaratan={"surat-kepolisian": "dilihat"})
+    _, _, dup = _terima(mt, s["petugas_pelayanan"], "pendampingan-abh", klien=dict(klien, nama="Lain Sekali"),
+                        persyaratan={"surat-kepolisian": "dilihat"})
+    assert [d["alasan"] for d in dup] == ["NIK sama"]
+    _, _, dup = _terima(mt, s["petugas_pelayanan"], "pendampingan-abh", persyaratan={"surat-kepolisian": "dilihat"},
+                        klien={"nama": "budi  santosa", "tanggal_lahir": "2010-02-03"})
+    assert [d["alasan"] for d in dup] == ["nama mirip (92%) dan tanggal lahir sama"]  # not "Lain Sekali"
+    _, _, dup = _terima(mt, s["petugas_pelayanan"], "pendampingan-abh", persyaratan={"surat-kepolisian": "dilihat"},
+                        klien={"nama": "Budi Santoso", "tanggal_lahir": "2010-02-04"})
+    assert dup == []
+    with di_kantor(mt):
+        assert db.session.scalar(select(func.count()).select_from(Kasus)) == 4
+
+
+@pytest.mark.parametrize("klien, bidang, pesan", [
+    ({"nama": "X", "nik": "1872010203"}, "klien.nik", "NIK harus 16 angka"),
+    ({"nama": "X", "nik": "1872014302100001", "jenis_kelamin": "L"}, "klien.nik", "milik perempuan"),
+    ({"nama": "X", "nik": "1872010302100001", "tanggal_lahir": "2010-03-02"}, "klien.nik", "NIK menyebut 03-02-2010"),
+    ({}, "klien.nama", "Nama klien wajib diisi"),
+    ({"tanpa_identitas": True}, "klien.deskripsi", "wajib diberi deskripsi"),
+    ({"nama": "X", "kategori_ppks": 27}, "klien.kategori_ppks", "1 sampai 26"),
+    ({"nama": "X", "keluarga": [{"nama": "Y", "hubungan": "tetangga"}]}, "klien.keluarga.0.hubungan", "hubungan harus"),
+])
+def test_bad_client_data_is_refused_naming_the_field_and_nothing_is_written(seed, klien, bidang, pesan):
+    kantor, staf = seed
+    mt, s = kantor["kota-metro"], staf["kota-metro"]
+    with di_kantor(mt):
+        with pytest.raises(svc.KesalahanKasus) as e:
+            svc.terima_kasus("pendampingan-abh", pelapor={"jenis": "kepolisian", "instansi": "Polres"}, klien=klien,
+                             pengguna=akun(s["petugas_pelayanan"]))
+        assert pesan in e.value.kesalahan[bidang]
+        db.session.rollback()
+        assert db.session.scalar(select(func.count()).select_from(Kasus)) == 0
+
+
+def test_register_numbers_are_issued_in_order_of_completion_never_for_incomplete_files(seed):
+    kantor, staf = seed
+    mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
+    sebagian = {"surat-keterangan-kepolisian": "dilihat", "buku-register": "dilihat", "list-kendali-verifikasi": "dilihat"}
+    pada = wib(2026, 5, 4, 9)
+    a, _, _ = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", persyaratan=sebagian, pada=pada)
+    b, _, _ = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", pada=pada,
+                      persyaratan=dict(sebagian, **{"surat-keterangan-kehilangan": "dilihat"}))
+    with di_kantor(mg):
+        assert (muat(a).nomor_register, muat(b).nomor_register) == (None, "460/1/403.107/2026")
+        k = muat(a)
+        svc.ubah_persyaratan(k, versi=k.versi, perubahan={"surat-keterangan-kehilangan": "dilihat"}, pengguna=akun(s["petugas_pelayanan"]),
+                             pada=pada + timedelta(hours=1))
+        svc.simpan()
+    with di_kantor(mg):
+        k = muat(a)
+        assert k.nomor_register == "460/2/403.107/2026"
+        with pytest.raises(svc.KesalahanKasus, match="tidak dapat dikembalikan"):
+            svc.ubah_persyaratan(k, versi=k.versi, perubahan={"buku-register": "belum"}, pengguna=akun(s["petugas_pelayanan"]))
+
+
+def test_a_step_is_assigned_only_to_someone_allowed_to_do_it(seed):
+    kantor, staf = seed
+    mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
+    semua = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat", "buku-register": "dilihat",
+             "list-kendali-verifikasi": "dilihat"}
+    kid, _, _ = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", persyaratan=semua)
+    _langkah(mg, s["petugas_pelayanan"], kid, None)  # now at register-kasus: fungsional peksos only
+    with di_kantor(mg), pytest.raises(svc.KesalahanKasus, match="hanya dapat ditugaskan kepada: Fungsional Pekerja Sosial"):
+        k = muat(kid)
+        svc.tugaskan_langkah(k, versi=k.versi, penanggung_jawab_id=s["pekerja_sosial"].id, pengguna=akun(s["kepala_bidang"]))
+    with di_kantor(mg), pytest.raises(svc.KesalahanKasus, match="Hanya kepala bidang"):
+        k = muat(kid)
+        svc.tugaskan_langkah(k, versi=k.versi, penanggung_jawab_id=s["fungsional_peksos"].id, pengguna=akun(s["fungsional_peksos"]))
+    with di_kantor(mg):
+        k = muat(kid)
+        svc.tugaskan_langkah(k, versi=k.versi, penanggung_jawab_id=s["fungsional_peksos"].id, pengguna=akun(s["kepala_dinas"]))
+        svc.simpan()
+    with di_kantor(mg):
+        k = muat(kid)
+        assert svc.langkah_berjalan(k).penanggung_jawab_id == s["fungsional_peksos"].id and k.penanggung_jawab_id is None
+        assert [x.id for x in svc.kasus_saya(akun(s["fungsional_peksos"]))] == [k.id]
+        assert svc.peristiwa(k)[-1].jenis == "langkah_ditugaskan"

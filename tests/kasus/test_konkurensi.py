@@ -1,0 +1,77 @@
+"""Two people completing the same step at once: exactly one wins, the other gets the conflict, nothing is applied twice."""
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+import bantuan
+from alat_kasus import SEMUA_MAGETAN, akun, di_kantor, kasus as muat, terima_langsung
+from dinsos.cases import services as svc
+from dinsos.cases.models import LangkahKasus, PeristiwaKasus
+from dinsos.core.db import db
+from dinsos.core.tenant import dalam_tenant
+
+
+@pytest.fixture
+def kasus_siap(seed):
+    kantor, staf = seed
+    s = staf["kabupaten-magetan"]
+    kid = terima_langsung(s["petugas_pelayanan"], "pengiriman-anjal-at", {"nama": "Agus", "umur_perkiraan": 13}, SEMUA_MAGETAN)
+    return kantor["kabupaten-magetan"], s, kid
+
+
+def _akibat(kantor, kid):
+    with di_kantor(kantor):
+        return (db.session.scalar(select(func.count()).select_from(LangkahKasus)),
+                db.session.scalar(select(func.count()).select_from(PeristiwaKasus).where(PeristiwaKasus.jenis == "langkah_selesai")),
+                [(l.kode, l.status) for l in muat(kid).langkah])
+
+
+def test_two_sessions_read_the_same_version_and_only_the_first_submit_counts(kasus_siap):
+    kantor, s, kid = kasus_siap
+    app = bantuan.APP
+    with app.app_context(), dalam_tenant(kantor.id):
+        lambat = muat(kid)
+        versi = lambat.versi
+        assert svc.langkah_berjalan(lambat).kode == "serah-terima"  # read, checked, not yet written
+        with app.app_context():  # another request, another database session
+            cepat = muat(kid)
+            svc.selesaikan_langkah(cepat, versi=versi, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]))
+            svc.simpan()
+        with pytest.raises(svc.KonflikVersi):
+            svc.selesaikan_langkah(lambat, versi=versi, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]),
+                                   catatan="kedua")
+        db.session.rollback()
+    assert _akibat(kantor, kid) == (2, 1, [("serah-terima", "selesai"), ("register-kasus", "berjalan")])
+
+
+def test_two_threads_submitting_the_same_step_at_once_one_wins(kasus_siap):
+    kantor, s, kid = kasus_siap
+    app = bantuan.APP
+    mulai = threading.Barrier(2)
+    hasil = []
+
+    def kerja(catatan):
+        with app.app_context(), dalam_tenant(kantor.id):
+            try:
+                k = muat(kid)
+                versi = k.versi
+                mulai.wait()
+                svc.selesaikan_langkah(k, versi=versi, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]),
+                                       catatan=catatan)
+                svc.simpan()
+                hasil.append("menang")
+            except svc.KonflikVersi:
+                db.session.rollback()
+                hasil.append("konflik")
+            except Exception as e:  # anything else is a failure of the test, reported below
+                db.session.rollback()
+                hasil.append(repr(e))
+
+    benang = [threading.Thread(target=kerja, args=(c,)) for c in ("satu", "dua")]
+    for t in benang:
+        t.start()
+    for t in benang:
+        t.join(30)
+    assert sorted(hasil) == ["konflik", "menang"]
+    assert _akibat(kantor, kid) == (2, 1, [("serah-terima", "selesai"), ("register-kasus", "berjalan")])
