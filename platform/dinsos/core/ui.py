@@ -69,5 +69,4 @@ def pasang(app):
         panel_dasbor=panel_dasbor,
         waktu_lokal=waktu_lokal,
         nama_peran=lambda kode: PERAN.get(kode, kode),
-        url_endpoints=lambda: app.view_functions.keys(),
     )
