@@ -163,3 +163,26 @@ def kantor_seed(app):
         muat_akar(Path(__file__).resolve().parents[1] / "tenants")
         with lintas_tenant("uji", catat=False):
             return {t.slug: Kantor(t.id, t.slug, t.nama) for t in db.session.scalars(select(Tenant))}
+
+
+@pytest.fixture
+def potret(mesin_pemilik):
+    """A function returning every row of every table (as the owner, past RLS), to compare before and after."""
+
+    def ambil(kecuali=("alembic_version",)):
+        hasil = {}
+        with mesin_pemilik.connect() as c:
+            for tabel in sorted(inspect(mesin_pemilik).get_table_names()):
+                if tabel not in kecuali:
+                    hasil[tabel] = sorted(repr(tuple(r)) for r in c.execute(text(f'SELECT * FROM "{tabel}"')))
+        return hasil
+
+    return ambil
+
+
+@pytest.fixture
+def akar(tmp_path):
+    """A private copy of the whole tenants/ root, to edit in a test."""
+    salinan = tmp_path / "tenants"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "tenants", salinan)
+    return salinan

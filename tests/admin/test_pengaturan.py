@@ -93,13 +93,13 @@ def test_ubah_kanal_jam_dan_libur_daerah_lalu_tampil_di_halaman_publik(app, admi
 def test_kalender_kantor_mengikuti_pengaturan(app, admin_kantor):
     from datetime import date
 
-    from dinsos.tenancy.services import kalender_kantor
+    from dinsos.sla.services import kalender_tenant
 
     data = isian_formulir(teks(admin_kantor.get(URL)))
     data.update({"hari_libur_daerah-0-tanggal": "2026-08-21", "hari_libur_daerah-0-keterangan": "Hari jadi"})
     assert admin_kantor.post(URL, data=data).status_code == 302
     with app.app_context():
-        kalender = kalender_kantor(db.session.scalar(select(Tenant).where(Tenant.slug == "kota-metro")))
+        kalender = kalender_tenant(db.session.scalar(select(Tenant).where(Tenant.slug == "kota-metro")))
     assert not kalender.adalah_hari_kerja(date(2026, 8, 21)) and kalender.adalah_hari_kerja(date(2026, 8, 20))
 
 

@@ -8,6 +8,7 @@ page, publishes, and its deadlines run on Makassar time.
 import io
 import re
 import zipfile
+from pathlib import Path
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -18,9 +19,9 @@ from dinsos.audit.models import CatatanAudit
 from dinsos.core.db import db
 from dinsos.sla.kalender import parse_waktu
 from dinsos.tenancy.models import Tenant
-from dinsos.tenancy.services import kalender_kantor
+from dinsos.sla.services import kalender_tenant
 
-from conftest import TENANTS
+TENANTS = Path(__file__).resolve().parents[2] / "tenants"
 
 SLUG = "kabupaten-kepulauan-selayar"
 PROVINSI = "provinsi-sulawesi-selatan"
@@ -164,7 +165,7 @@ def test_andi_menambah_daerah_baru_tanpa_menulis_kode(app, admin):
         # Its deadlines are computed in Makassar time: a 1-day SOP step started Monday 10:00 WITA
         # is due Tuesday 10:00 WITA (02:00 UTC), not 10:00 WIB.
         makassar = ZoneInfo("Asia/Makassar")
-        jatuh_tempo = kalender_kantor(selayar).tambah(datetime(2026, 3, 2, 10, 0, tzinfo=makassar), parse_waktu("1 hari"))
+        jatuh_tempo = kalender_tenant(selayar).tambah(datetime(2026, 3, 2, 10, 0, tzinfo=makassar), parse_waktu("1 hari"))
         assert jatuh_tempo == datetime(2026, 3, 3, 10, 0, tzinfo=makassar)
         assert jatuh_tempo.utcoffset().total_seconds() == 0 and jatuh_tempo.hour == 2
         terbit = db.session.scalars(select(CatatanAudit).where(CatatanAudit.tindakan == "onboarding_diterbitkan")).all()

@@ -6,6 +6,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from dinsos.catalogue.skema import TINGKAT
+from dinsos.core.formulir import pilihan
 
 POLA_SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ZONA = [
@@ -23,13 +24,13 @@ class FormKantorBaru(FlaskForm):
                     Regexp(POLA_SLUG, message=_l("Slug hanya huruf kecil, angka dan tanda '-', mis. 'kabupaten-kepulauan-selayar'."))],
     )
     nama = StringField(_l("Nama resmi kantor"), validators=[DataRequired(_l("Nama wajib diisi.")), Length(max=200)])
-    tingkat = SelectField(_l("Tingkat"), choices=[(t, t) for t in TINGKAT])
+    tingkat = SelectField(_l("Tingkat"), choices=pilihan((t, t) for t in TINGKAT))
     # Checked against the registered provinces by the view, with an Indonesian message.
     provinsi_induk = SelectField(_l("Provinsi induk"), choices=[], validate_choice=False)
     kode_wilayah = StringField(
         _l("Kode wilayah (Kemendagri)"), validators=[DataRequired(_l("Kode wilayah wajib diisi.")), Length(max=20)]
     )
-    zona_waktu = SelectField(_l("Zona waktu"), choices=ZONA)
+    zona_waktu = SelectField(_l("Zona waktu"), choices=pilihan(ZONA))
 
 
 class FormRevisi(FlaskForm):

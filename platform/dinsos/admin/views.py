@@ -9,6 +9,7 @@ from dinsos.audit.services import catat_peristiwa
 from dinsos.catalogue import tampilan
 from dinsos.core.db import db
 from dinsos.core.errors import tanggapan_kesalahan, tolak
+from dinsos.core.formulir import pilihan
 from dinsos.tenancy.ekspor import berkas_kantor, zip_berkas
 from dinsos.tenancy.models import Tenant
 from dinsos.tenancy.muat import GagalMuat
@@ -56,7 +57,7 @@ def daftar():
 
 def _pilihan_provinsi():
     provinsi = db.session.scalars(select(Tenant).where(Tenant.tingkat == "provinsi").order_by(Tenant.nama)).all()
-    return [("", _("— tidak ada (kantor provinsi) —"))] + [(p.slug, p.nama) for p in provinsi]
+    return pilihan([("", _("— tidak ada (kantor provinsi) —"))] + [(p.slug, p.nama) for p in provinsi])
 
 
 @bp.route("/baru", methods=["GET", "POST"])
@@ -65,7 +66,7 @@ def kantor_baru():
     form = FormKantorBaru()
     form.provinsi_induk.choices = _pilihan_provinsi()
     sah = form.validate_on_submit()
-    if form.is_submitted() and form.provinsi_induk.data not in {nilai for nilai, _label in form.provinsi_induk.choices}:
+    if form.is_submitted() and form.provinsi_induk.data not in {p.value for p in form.provinsi_induk.choices}:
         form.provinsi_induk.errors = [_("Provinsi induk tidak terdaftar; daftarkan provinsinya lebih dahulu.")]
         sah = False
     if sah:

@@ -8,18 +8,14 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import BooleanField, DateField, Form, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields import FieldList, FormField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from dinsos.core.formulir import pilihan
 
 from .isian import PANJANG_MAKS
 from .konstanta import HUBUNGAN_KELUARGA, JENIS_JEDA, JENIS_KELAMIN, JENIS_PELAPOR, KATEGORI_PPKS
 
 JUMLAH_BARIS_KELUARGA = 3
-
-
-def pilihan(pasangan) -> list[SelectChoice]:
-    """(value, label) pairs as select choices."""
-    return [SelectChoice(str(nilai), label) for nilai, label in pasangan]
 
 
 class _Versi:

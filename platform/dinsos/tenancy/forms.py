@@ -9,12 +9,13 @@ from wtforms import FieldList, Form, FormField, SelectField, StringField
 
 from dinsos.catalogue.skema import HARI, JENIS_KANAL
 from dinsos.catalogue.tampilan import NAMA_HARI, NAMA_KANAL
+from dinsos.core.formulir import pilihan
 
 BARIS_KOSONG = {"kanal_kontak": 3, "hari_libur_daerah": 2, "hari_kerja_tambahan": 2}
 
 
 class FormKanal(Form):
-    jenis = SelectField(_l("Jenis"), choices=[(j, NAMA_KANAL[j]) for j in JENIS_KANAL])
+    jenis = SelectField(_l("Jenis"), choices=pilihan((j, NAMA_KANAL[j]) for j in JENIS_KANAL))
     nilai = StringField(_l("Alamat / nomor"))
     label = StringField(_l("Keterangan"))
 

@@ -77,18 +77,6 @@ def profil_tenant(tenant: Tenant) -> dict:
     return data
 
 
-def kalender_kantor(tenant: Tenant):
-    """The office's working calendar: its zone, office hours and own holidays."""
-    from dinsos.sla.kalender import JAM_KERJA_BAKU, KalenderKerja
-
-    return KalenderKerja(
-        zona_waktu=tenant.zona_waktu,
-        jam_kerja=tenant.jam_kerja or JAM_KERJA_BAKU,
-        libur_tambahan={h["tanggal"]: h["keterangan"] for h in tenant.hari_libur_daerah or []},
-        hari_kerja_tambahan=[h["tanggal"] for h in tenant.hari_kerja_tambahan or []],
-    )
-
-
 KOLOM_PENGATURAN = ("kanal_kontak", "jam_kerja", "hari_libur_daerah", "hari_kerja_tambahan")
 
 
