@@ -8,10 +8,13 @@ def pasang(app):
     from dinsos.core import kripto, penyimpanan
     from dinsos.core.extensions import api
     from dinsos.core.ui import tambah_menu_tenant
+    from dinsos.documents.akses import daftar_pemeriksa_akses
 
     from .api import blp
+    from .surat import OBJEK, pemeriksa_akses
     from .views import bp
 
+    daftar_pemeriksa_akses(OBJEK, pemeriksa_akses)
     kripto.pasang(app)
     penyimpanan.pasang(app)
     app.register_blueprint(bp)
