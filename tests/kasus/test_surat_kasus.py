@@ -1,4 +1,5 @@
-"""Letters of cases: Sri's notice and handover minutes, addressed letters, the closing letter's survey, who may open them."""
+"""Letters of cases: Sri's notice and handover minutes, addressed letters, the closing letter's survey, who may open them,
+and the two fields that were stored in plain text (a complainant's identity, the WhatsApp webhook URL)."""
 import html
 import io
 import re
@@ -7,7 +8,8 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import pytest
-from sqlalchemy import select
+from cryptography.fernet import Fernet
+from sqlalchemy import select, text
 
 import bantuan
 from alat_kasus import PDF, SEMUA_MAGETAN, akun, di_kantor, kasus as muat, klien_masuk, terima_langsung, token_api, versi_di, wib
@@ -15,6 +17,7 @@ from bantuan import token_csrf
 from dinsos.audit.models import CatatanAudit
 from dinsos.cases import services as svc
 from dinsos.cases import surat as surat_kasus
+from dinsos.core import kripto
 from dinsos.core.db import db
 from dinsos.documents.models import SuratTerbit
 from dinsos.documents.qr import svg_qr
@@ -312,3 +315,87 @@ def test_letters_open_by_the_case_rule_and_are_404_in_another_office(seed):
     assert web.get(MG + unduh).status_code == 302  # under Magetan's address her session is anonymous: to the login page
     with di_kantor(kantor["kota-metro"]):
         assert not surat_kasus.pemeriksa_akses(akun(metro), kid)
+
+
+# --- the two fields that were plain text --------------------------------------------------------------
+
+
+def _mentah(mesin, tabel: str) -> str:
+    with mesin.connect() as c:
+        return "\n".join(str(v) for baris in c.execute(text(f'SELECT * FROM "{tabel}"')) for v in baris)
+
+
+def test_a_complainants_identity_and_the_webhook_url_are_encrypted_and_rotated(app, seed, mesin_pemilik, monkeypatch):
+    from dinsos.complaints.models import Pengaduan
+    from dinsos.complaints.services import terima_pengaduan
+    from dinsos.notify.models import PengaturanNotifikasi
+    from dinsos.notify.services import simpan_pengaturan
+
+    kantor, _staf = seed
+    mt = kantor["kota-metro"]
+    webhook = "https://wa.example/kirim?token=rahasia-gateway"
+    with di_kantor(mt):
+        terima_pengaduan(isi="Petugas tidak datang", kanal="tatap_muka", nama="Siti Aminah", kontak="0812-3456-7890")
+        simpan_pengaturan("Dinsos Metro", webhook)
+        db.session.commit()
+    mentah = _mentah(mesin_pemilik, "pengaduan") + _mentah(mesin_pemilik, "pengaturan_notifikasi")
+    for rahasia in ("Siti Aminah", "0812-3456-7890", "rahasia-gateway", "wa.example"):
+        assert rahasia not in mentah, rahasia
+    assert mentah.count("gAAAAA") == 3 and "Petugas tidak datang" in mentah  # only those three fields are encrypted
+
+    lama = app.extensions["dinsos_brankas"]
+    baru = Fernet.generate_key()
+    monkeypatch.setitem(app.extensions, "dinsos_brankas", kripto.Brankas([baru, *lama._kunci_asli]))
+    hasil = app.test_cli_runner().invoke(args=["keys", "rotate"])
+    assert hasil.exit_code == 0, hasil.output
+    monkeypatch.setitem(app.extensions, "dinsos_brankas", kripto.Brankas([baru]))  # the old key dropped
+    with di_kantor(mt):
+        p = db.session.scalar(select(Pengaduan))
+        assert (p.nama_pelapor, p.kontak_pelapor) == ("Siti Aminah", "0812-3456-7890")
+        assert db.session.scalar(select(PengaturanNotifikasi)).webhook_whatsapp == webhook
+    monkeypatch.setitem(app.extensions, "dinsos_brankas", lama)  # and the old key alone reads nothing any more
+    with di_kantor(mt), pytest.raises(kripto.KunciTidakValid):
+        db.session.scalar(select(Pengaduan)).nama_pelapor
+
+
+def test_the_migration_encrypts_what_was_stored_in_plain_text_and_its_downgrade_decrypts_it(tmp_path):
+    """On a database of its own: rows written before revision 0010 are readable after it."""
+    from flask_migrate import downgrade, upgrade
+
+    from dinsos import create_app
+    from dinsos.complaints.models import Pengaduan
+    from dinsos.core.tenant import dalam_tenant, lintas_tenant
+    from dinsos.notify.models import PengaturanNotifikasi
+    from dinsos.tenancy.services import simpan_profil
+
+    url = f"sqlite:///{tmp_path / 'lama.sqlite'}"
+    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x", "TESTING": True,
+                      "ENCRYPTION_KEYS": Fernet.generate_key().decode(), "REDIS_URL": None, "BASE_URL": "http://localhost"})
+    with app.app_context():
+        upgrade(revision="0004")
+        with lintas_tenant("uji", catat=False):
+            tenant, _ = simpan_profil({"slug": "kota-lama", "nama": "Dinas Sosial Kota Lama", "tingkat": "kota",
+                                       "kode_wilayah": "99.98", "zona_waktu": "Asia/Jakarta", "provinsi_induk": None})
+            db.session.commit()
+            tid = tenant.id
+        with db.engine.begin() as c:
+            c.execute(text("INSERT INTO pengaduan (tenant_id, id, dibuat_pada, kode_lacak, kanal, isi, nama_pelapor, kontak_pelapor, "
+                           "status, waktu_standar, mulai_pada, warn_at, due_at) VALUES (:t, :id, '2026-05-04 03:00:00', 'ABCD1234', "
+                           "'tatap_muka', 'isi', 'Siti Aminah', '0812', 'diproses', '5 hari kerja', '2026-05-04 03:00:00', "
+                           "'2026-05-08 03:00:00', '2026-05-11 03:00:00')"), {"t": tid, "id": uuid.uuid4().hex})
+            c.execute(text("INSERT INTO pengaturan_notifikasi (tenant_id, id, dibuat_pada, webhook_whatsapp) "
+                           "VALUES (:t, :id, '2026-05-04 03:00:00', 'https://wa.example/x')"), {"t": tid, "id": uuid.uuid4().hex})
+        upgrade()
+        mentah = "".join(str(v) for v in db.session.execute(text("SELECT nama_pelapor, kontak_pelapor FROM pengaduan")).one())
+        mentah += db.session.execute(text("SELECT webhook_whatsapp FROM pengaturan_notifikasi")).scalar()
+        db.session.rollback()
+        assert "Siti" not in mentah and "wa.example" not in mentah and mentah.count("gAAAAA") == 3
+        with dalam_tenant(tid):
+            p = db.session.scalar(select(Pengaduan))
+            assert (p.nama_pelapor, p.kontak_pelapor) == ("Siti Aminah", "0812")
+            assert db.session.scalar(select(PengaturanNotifikasi)).webhook_whatsapp == "https://wa.example/x"
+            db.session.rollback()
+        db.session.remove()
+        downgrade(revision="0004")
+        assert db.session.execute(text("SELECT nama_pelapor FROM pengaduan")).scalar() == "Siti Aminah"
+        db.session.remove()
