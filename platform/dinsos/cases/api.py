@@ -216,8 +216,6 @@ def _surat(kasus, surat) -> dict:
             "unduh": url_for("api_kasus.unduh_surat", kasus_id=kasus.id, surat_id=surat.id)}
 
 
-
-
 @blp.route("/")
 @perlu_token("kasus.lihat")
 @blp.arguments(SkemaFilter, location="query")
