@@ -21,6 +21,8 @@ DATA = {
     "daftar_kekurangan": [{"nama": "Surat keterangan hilang identitas", "keterangan": "dari kepolisian"}],
     "daftar_diterima": ["Surat keterangan kepolisian", "Buku register"],
     "tanggal": "2026-11-25",
+    "hasil_akhir": "Diterima Balai Rehabilitasi",
+    "tautan_survei": "http://localhost/t/kabupaten-magetan/survei/pengiriman-anjal-at?token=uji-token",
 }
 
 

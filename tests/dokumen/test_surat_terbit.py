@@ -44,6 +44,8 @@ ISI_WAJIB = {
                                         "Yth. Bripka Agus Salim", "dihitung sejak berkas dinyatakan lengkap dan benar"),
     "tanda_terima": ("TANDA TERIMA", "Bripka Agus Salim", "Surat keterangan kepolisian", "Buku register", *KLIEN,
                      "Rabu, 25 November 2026"),
+    "surat_selesai_layanan": ("Perihal : Keterangan Selesai Layanan", "Yth. Bripka Agus Salim", *KLIEN, "460/17/403.107/2026",
+                              "hasil akhir: Diterima Balai Rehabilitasi", "Survei Kepuasan Masyarakat", "token=uji-token"),
 }
 
 

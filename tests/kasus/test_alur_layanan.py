@@ -21,6 +21,9 @@ MAGETAN_LANGKAH = [
     ("penerimaan-balai", "petugas_pelayanan", "tanda_terima"),
 ]
 
+# Steps whose letter is addressed (surat pengantar, form rujukan) ask for the recipient.
+TUJUAN = {"tujuan_surat": "Kepala Desa Hadimulyo", "alamat_tujuan": "Hadimulyo Barat, Metro Pusat"}
+
 PELAPOR_POLISI = {"jenis": "kepolisian", "nama": "Bripka Anton", "instansi": "Polres Magetan",
                   "surat_nomor": "B/12/V/2026/Reskrim", "surat_tanggal": "2026-05-04"}
 
@@ -85,7 +88,8 @@ def test_magetan_incomplete_file_then_complete_then_all_eight_steps_then_closed(
 
     pada = lengkap + timedelta(minutes=12)
     for kode, peran, surat in MAGETAN_LANGKAH:
-        dokumen, berikutnya = _langkah(mg, s[peran], kid, pada, catatan=f"catatan {kode}")
+        dokumen, berikutnya = _langkah(mg, s[peran], kid, pada, catatan=f"catatan {kode}",
+                                       isian=TUJUAN if surat == "surat_pengantar" else None)
         assert dokumen["jenis"] == surat and dokumen["langkah"]["kode"] == kode
         assert dokumen["kasus"]["nomor_register"] == "460/1/403.107/2026"
         assert dokumen["petugas"]["id"] == s[peran].id and dokumen["kantor"]["nama"] == "Dinas Sosial Kabupaten Magetan"
@@ -105,7 +109,8 @@ def test_magetan_incomplete_file_then_complete_then_all_eight_steps_then_closed(
         assert runs[0].catatan == "catatan serah-terima"
     jenis = [j for j, _r in _peristiwa(mg, kid)]
     assert jenis[:4] == ["penerimaan", "persyaratan_diubah", "berkas_lengkap", "jam_mulai"]
-    assert jenis.count("langkah_selesai") == 8 and jenis.count("langkah_mulai") == 8 and jenis[-1] == "ditutup"
+    assert jenis.count("langkah_selesai") == 8 and jenis.count("langkah_mulai") == 8 and jenis[-2:] == ["ditutup", "surat_terbit"]
+    assert jenis.count("surat_terbit") == 8  # seven step letters (not the register number), then the closing letter
 
 
 def test_kota_metro_ppks_family_found_goes_home_with_a_cover_letter(seed):
@@ -131,7 +136,7 @@ def test_kota_metro_ppks_family_found_goes_home_with_a_cover_letter(seed):
             svc.selesaikan_langkah(k, versi=k.versi, kode_langkah="kroscek-alamat", pengguna=akun(s["pekerja_sosial"]))
     _, nxt = _langkah(mt, s["pekerja_sosial"], kid, None, cabang="surat-pengantar")
     assert nxt == "surat-pengantar"
-    dok, nxt = _langkah(mt, s["petugas_pelayanan"], kid, None)
+    dok, nxt = _langkah(mt, s["petugas_pelayanan"], kid, None, isian=TUJUAN)
     assert dok["jenis"] == "surat_pengantar" and nxt == "pemulangan"
     _, nxt = _langkah(mt, s["petugas_pelayanan"], kid, None)
     assert nxt is None
@@ -157,7 +162,7 @@ def test_kota_metro_ppks_family_not_found_is_referred_to_a_panti(seed):
     _langkah(mt, s["pekerja_sosial"], kid, None, isian={"cek_biometrik": False})
     _, nxt = _langkah(mt, s["pekerja_sosial"], kid, None, cabang="koordinasi-rujukan-panti")
     assert nxt == "koordinasi-rujukan-panti"
-    dok, nxt = _langkah(mt, s["pekerja_sosial"], kid, None)
+    dok, nxt = _langkah(mt, s["pekerja_sosial"], kid, None, isian={"tujuan_surat": "UPTD Panti Sosial", "alamat_tujuan": "Bandar Lampung"})
     assert dok["jenis"] == "form_rujukan" and nxt == "antar-ke-panti"
     dok, nxt = _langkah(mt, s["petugas_pelayanan"], kid, None)
     assert dok["jenis"] == "berita_acara_serah_terima" and nxt is None

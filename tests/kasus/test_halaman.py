@@ -91,7 +91,9 @@ def test_magetan_through_the_web_from_incomplete_file_to_closed(seed):
     klien = {"petugas_pelayanan": sri, "kepala_bidang": ratna, "fungsional_peksos": budi,
              "pekerja_sosial": klien_masuk(s["pekerja_sosial"])}
     for kode, peran in LANGKAH_HTTP:
-        r = _kirim_langkah(klien[peran], kasus_id, kode, lampiran=(io.BytesIO(PNG), f"foto-{kode}.png"))
+        # The surat pengantar of "pengiriman" names its recipient.
+        tujuan = {"isian_tujuan_surat": "Balai Rehabilitasi Sosial", "isian_alamat_tujuan": "Surabaya"} if kode == "pengiriman" else {}
+        r = _kirim_langkah(klien[peran], kasus_id, kode, lampiran=(io.BytesIO(PNG), f"foto-{kode}.png"), **tujuan)
         assert r.status_code == 302, (kode, r.status_code, r.get_data(as_text=True)[:3000])
     halaman = budi.get(f"{MG}/{kasus_id}").get_data(as_text=True)
     r = budi.post(f"{MG}/{kasus_id}/tutup", data={"csrf_token": token_csrf(halaman), "versi": versi_di(halaman),
@@ -322,5 +324,5 @@ def test_pause_resume_close_and_reopen_through_the_page(kasus_magetan):
     assert kirim("buka-kembali", alasan_buka="Keluarga tidak mampu merawat").status_code == 302
     with di_kantor(kantor):
         k = muat(kid)
-        assert k.status == "berjalan" and [p.jenis for p in svc.peristiwa(k)][-5:] == [
-            "dijeda", "dilanjutkan", "ditutup", "dibuka_kembali", "langkah_mulai"]
+        assert k.status == "berjalan" and [p.jenis for p in svc.peristiwa(k)][-6:] == [
+            "dijeda", "dilanjutkan", "ditutup", "surat_terbit", "dibuka_kembali", "langkah_mulai"]

@@ -8,13 +8,17 @@ from dinsos.cases import services as svc
 
 
 def _kasus_dengan_lampiran(staf, layanan, persyaratan):
-    """A case whose client has a photo and which has one attachment; returns (case id, attachment id)."""
+    """A case whose client has a photo, with one attachment and one letter; returns (case id, attachment id, letter id)."""
+    from dinsos.documents.surat import terbitkan_surat
+
     with di_kantor(staf.kantor):
         k = svc.terima_kasus(layanan, pelapor={"jenis": "kepolisian", "instansi": "Polres"}, persyaratan=persyaratan,
                              klien={"nama": "Anak", "umur_perkiraan": 10}, foto=(PNG, "wajah.png"), pengguna=akun(staf)).kasus
         lamp = svc.unggah_lampiran(k, versi=k.versi, isi=PDF, nama_berkas="b.pdf", pengguna=akun(staf))
+        surat = terbitkan_surat("tanda_terima", data={"pelapor": "Polres", "klien": {"nama": "Anak"}}, objek_jenis="kasus",
+                                objek_id=k.id)
         svc.simpan()
-        return str(k.id), str(lamp.id)
+        return str(k.id), str(lamp.id), str(surat.id)
 
 
 def _rute_kasus(app):
@@ -26,8 +30,9 @@ def _rute_kasus(app):
     return hasil
 
 
-def _panggil(klien, rule, metode, slug, kasus_id, lampiran_id, *, token=None, csrf=None):
-    url = rule.rule.replace("<slug>", slug).replace("<kasus_id>", kasus_id).replace("<lampiran_id>", lampiran_id)
+def _panggil(klien, rule, metode, slug, kasus_id, lampiran_id, surat_id, *, token=None, csrf=None):
+    url = (rule.rule.replace("<slug>", slug).replace("<kasus_id>", kasus_id).replace("<lampiran_id>", lampiran_id)
+           .replace("<surat_id>", surat_id))
     if token:
         if metode == "GET":
             return klien.get(url, headers=token)
@@ -43,8 +48,8 @@ def _panggil(klien, rule, metode, slug, kasus_id, lampiran_id, *, token=None, cs
 
 def test_a_user_of_office_a_gets_404_for_every_case_url_api_call_and_upload_of_office_b(app, seed):
     kantor, staf = seed
-    kid_b, lamp_b = _kasus_dengan_lampiran(staf["kabupaten-magetan"]["petugas_pelayanan"], "pengiriman-anjal-at", SEMUA_MAGETAN)
-    kid_a, lamp_a = _kasus_dengan_lampiran(staf["kota-metro"]["petugas_pelayanan"], "pendampingan-abh", {"surat-kepolisian": "dilihat"})
+    kid_b, lamp_b, surat_b = _kasus_dengan_lampiran(staf["kabupaten-magetan"]["petugas_pelayanan"], "pengiriman-anjal-at", SEMUA_MAGETAN)
+    kid_a, lamp_a, surat_a = _kasus_dengan_lampiran(staf["kota-metro"]["petugas_pelayanan"], "pendampingan-abh", {"surat-kepolisian": "dilihat"})
     a = staf["kota-metro"]["kepala_bidang"]  # holds every case permission
     with di_kantor(kantor["kabupaten-magetan"]):
         versi_b = muat(kid_b).versi
@@ -57,12 +62,12 @@ def test_a_user_of_office_a_gets_404_for_every_case_url_api_call_and_upload_of_o
     for rule, metode_semua in rute:
         api = rule.endpoint.startswith("api_kasus.")
         for metode in metode_semua:
-            r = _panggil(app.test_client() if api else web, rule, metode, "kota-metro", kid_b, lamp_b,
+            r = _panggil(app.test_client() if api else web, rule, metode, "kota-metro", kid_b, lamp_b, surat_b,
                          token=token if api else None, csrf=csrf)
             assert r.status_code == 404, (rule.rule, metode, r.status_code)
             dicoba += 1
             if metode == "GET":  # the same route on A's own case is not a 404, so the check above can fail
-                r = _panggil(app.test_client() if api else web, rule, metode, "kota-metro", kid_a, lamp_a,
+                r = _panggil(app.test_client() if api else web, rule, metode, "kota-metro", kid_a, lamp_a, surat_a,
                              token=token if api else None, csrf=csrf)
                 assert r.status_code == 200, (rule.rule, r.status_code)
     assert dicoba >= 15

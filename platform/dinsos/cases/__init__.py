@@ -8,10 +8,13 @@ def pasang(app):
     from dinsos.core import kripto, penyimpanan
     from dinsos.core.extensions import api
     from dinsos.core.ui import tambah_menu_tenant
+    from dinsos.documents.akses import daftar_pemeriksa_akses
 
     from .api import blp
+    from .surat import OBJEK, pemeriksa_akses
     from .views import bp
 
+    daftar_pemeriksa_akses(OBJEK, pemeriksa_akses)
     kripto.pasang(app)
     penyimpanan.pasang(app)
     app.register_blueprint(bp)
@@ -22,12 +25,12 @@ def pasang(app):
     app.cli.add_command(perintah_kunci)
 
 
-perintah_kunci = AppGroup("keys", help="Encryption keys of sensitive case data.")
+perintah_kunci = AppGroup("keys", help="Encryption keys of sensitive data (cases, complainants, notification settings).")
 
 
 @perintah_kunci.command("rotate")
 def putar_kunci():
-    """Re-encrypt every sensitive value and NIK search hash with the first key of DINSOS_ENCRYPTION_KEYS."""
+    """Re-encrypt every encrypted column of every table, and the NIK search hashes, with the first key of DINSOS_ENCRYPTION_KEYS."""
     from .klien import putar_kunci_semua
 
     jumlah, nik = putar_kunci_semua()

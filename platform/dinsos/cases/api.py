@@ -7,17 +7,21 @@ same shape, ``{"errors": {"json": {"klien": {"nik": ["..."]}}}}``.
 import uuid
 
 import marshmallow as ma
-from flask import Response, jsonify
+from flask import Response, jsonify, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 
+from dinsos.audit.services import catat_peristiwa
 from dinsos.auth.api import perlu_token
 from dinsos.core.db import db
+from dinsos.core.errors import tolak
 from dinsos.core.extensions import csrf
+from dinsos.documents.views import tanggapan_pdf
 
 from . import services as svc
+from .surat import boleh_buka_surat, muat_surat_kasus, surat_kasus, terbitkan_pemberitahuan_kekurangan
 from .konstanta import JENIS_KELAMIN, JENIS_PELAPOR, KATEGORI_PPKS, STATUS_KASUS
 from .nik import NikTidakValid, periksa_nik
 from .tampilan import data_rinci, data_ringkas, unduh
@@ -116,6 +120,15 @@ class SkemaHasilPenerimaan(SkemaRingkas):
     kemungkinan_duplikat = ma.fields.List(ma.fields.Dict())
 
 
+class SkemaSurat(ma.Schema):
+    id = ma.fields.UUID()
+    jenis = ma.fields.String()
+    nomor = ma.fields.String()
+    diterbitkan_pada = ma.fields.DateTime()
+    url_verifikasi = ma.fields.String(metadata={"description": "Alamat publik yang dibuka kode QR surat"})
+    unduh = ma.fields.String(metadata={"description": "Alamat API untuk mengunduh PDF surat"})
+
+
 class SkemaRinci(SkemaRingkas):
     klien_rinci = ma.fields.Dict(allow_none=True)
     pelapor = ma.fields.Dict()
@@ -125,6 +138,7 @@ class SkemaRinci(SkemaRingkas):
     peristiwa = ma.fields.List(ma.fields.Dict())
     lampiran = ma.fields.List(ma.fields.Dict())
     hasil_akhir = ma.fields.String(allow_none=True)
+    surat = ma.fields.List(ma.fields.Nested(SkemaSurat), metadata={"description": "Surat kasus ini; kosong bila Anda tidak berhak membukanya"})
 
 
 class SkemaLangkah(ma.Schema):
@@ -140,6 +154,7 @@ class SkemaHasilLangkah(ma.Schema):
     langkah_selesai = ma.fields.String()
     dokumen_keluaran = ma.fields.String(allow_none=True)
     langkah_berikutnya = ma.fields.String(allow_none=True)
+    surat = ma.fields.Nested(SkemaSurat, allow_none=True, metadata={"description": "Surat yang diterbitkan langkah ini"})
 
 
 class SkemaPersyaratan(ma.Schema):
@@ -191,12 +206,14 @@ def _tanggapan_galat(e: svc.KesalahanKasus):
 def _kasus_atau_404(kasus_id):
     kasus = svc.muat_kasus(kasus_id)
     if kasus is None:
-        from dinsos.core.errors import tolak
-
         tolak(404, _("Kasus tidak ditemukan."))
     return kasus
 
 
+def _surat(kasus, surat) -> dict:
+    return {"id": surat.id, "jenis": surat.jenis, "nomor": surat.nomor, "diterbitkan_pada": surat.diterbitkan_pada,
+            "url_verifikasi": surat.url_verifikasi,
+            "unduh": url_for("api_kasus.unduh_surat", kasus_id=kasus.id, surat_id=surat.id)}
 
 
 @blp.route("/")
@@ -247,6 +264,7 @@ def rinci(slug, kasus_id):
     """Rincian kasus (dicatat di log audit)."""
     kasus = _kasus_atau_404(kasus_id)
     isi = data_rinci(kasus, current_user)
+    isi["surat"] = [_surat(kasus, s) for s in surat_kasus(kasus)] if boleh_buka_surat(current_user, kasus) else []
     db.session.commit()
     return isi
 
@@ -264,9 +282,11 @@ def langkah(data, slug, kasus_id):
         svc.simpan()
     except svc.KesalahanKasus as e:
         return _tanggapan_galat(e)
+    surat = muat_surat_kasus(kasus, hasil.langkah.surat_id) if hasil.langkah.surat_id else None
     return {"kasus": data_ringkas(kasus, current_user), "langkah_selesai": hasil.langkah.kode,
             "dokumen_keluaran": hasil.langkah.dokumen_keluaran,
-            "langkah_berikutnya": hasil.berikutnya.kode if hasil.berikutnya else None}
+            "langkah_berikutnya": hasil.berikutnya.kode if hasil.berikutnya else None,
+            "surat": _surat(kasus, surat) if surat else None}
 
 
 @blp.route("/<kasus_id>/persyaratan", methods=["PATCH"])
@@ -313,3 +333,38 @@ def unduh_lampiran(slug, kasus_id, lampiran_id) -> Response:
     """Mengunduh lampiran kasus."""
     kasus = _kasus_atau_404(kasus_id)
     return unduh(kasus, lampiran_id, current_user)
+
+
+@blp.route("/<kasus_id>/pemberitahuan-kekurangan", methods=["POST"])
+@perlu_token("kasus.kerjakan")
+@blp.response(201, description="PDF pemberitahuan kekurangan berkas yang diterbitkan dan diarsipkan")
+def pemberitahuan_kekurangan(slug, kasus_id) -> Response:
+    """Menerbitkan pemberitahuan kekurangan berkas untuk pemohon (hanya bila berkas belum lengkap)."""
+    kasus = _kasus_atau_404(kasus_id)
+    try:
+        surat = terbitkan_pemberitahuan_kekurangan(kasus, current_user)
+    except svc.KesalahanKasus as e:
+        return _tanggapan_galat(e)
+    db.session.commit()
+    tanggapan = tanggapan_pdf(surat, kode=201)
+    tanggapan.headers["Location"] = url_for("api_kasus.unduh_surat", kasus_id=kasus.id, surat_id=surat.id)
+    return tanggapan
+
+
+@blp.route("/<kasus_id>/surat/<surat_id>")
+@perlu_token("kasus.lihat")
+@blp.response(200, description="PDF surat kasus persis seperti diarsipkan; dicatat di log audit")
+def unduh_surat(slug, kasus_id, surat_id) -> Response:
+    """Mengunduh surat yang diterbitkan untuk kasus ini."""
+    kasus = _kasus_atau_404(kasus_id)
+    surat = muat_surat_kasus(kasus, surat_id)
+    if surat is None:
+        tolak(404, _("Surat tidak ditemukan pada kasus ini."))
+    rincian = {"surat_id": str(surat.id), "nomor": surat.nomor, "jenis": surat.jenis}
+    if not boleh_buka_surat(current_user, kasus):
+        catat_peristiwa("unduh_surat_ditolak", objek_jenis="kasus", objek_id=kasus.id, **rincian)
+        db.session.commit()
+        tolak(403, _("Surat kasus rahasia ini hanya dapat diunduh oleh penangan kasus dan pimpinan."))
+    catat_peristiwa("unduh_surat", objek_jenis="kasus", objek_id=kasus.id, **rincian)
+    db.session.commit()
+    return tanggapan_pdf(surat)

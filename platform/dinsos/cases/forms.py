@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from dinsos.core.formulir import pilihan
 
-from .isian import PANJANG_MAKS
+from .isian import PANJANG_MAKS, isian_langkah
 from .konstanta import HUBUNGAN_KELUARGA, JENIS_JEDA, JENIS_KELAMIN, JENIS_PELAPOR, KATEGORI_PPKS
 
 JUMLAH_BARIS_KELUARGA = 3
@@ -83,7 +83,7 @@ def form_langkah(definisi: dict, data=None):
         catatan = TextAreaField(_l("Catatan langkah"), validators=[Optional(), Length(max=20000)])
         lampiran = MultipleFileField(_l("Lampiran (PDF/JPEG/PNG)"))
 
-    for isian in definisi.get("isian") or []:
+    for isian in isian_langkah(definisi):
         nama, label = "isian_" + isian["nama"], isian["label"] + (" *" if isian.get("wajib") else "")
         if isian["jenis"] == "teks_panjang":
             medan = TextAreaField(label, validators=[Length(max=PANJANG_MAKS["teks_panjang"])])
@@ -106,7 +106,7 @@ def form_langkah(definisi: dict, data=None):
 
 def jawaban_isian(form, definisi: dict) -> dict:
     """The step fields' answers from a submitted step form, by field name."""
-    return {i["nama"]: getattr(form, "isian_" + i["nama"]).data for i in definisi.get("isian") or []}
+    return {i["nama"]: getattr(form, "isian_" + i["nama"]).data for i in isian_langkah(definisi)}
 
 
 class FormCatatan(_Versi, FlaskForm):

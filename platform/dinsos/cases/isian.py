@@ -4,10 +4,34 @@ Each field has ``nama``, ``label``, ``jenis`` (teks, teks_panjang, tanggal,
 ya_tidak, pilihan), optional ``pilihan`` and ``wajib``. Answers come from an
 HTML form (strings) or the API (JSON values); both give the same clean values:
 text, an ISO date, a boolean, or one of the choices.
+
+A step whose letter is addressed to someone (``SURAT_BERALAMAT``) also asks
+for the recipient, whatever its service's SOP declares: ``isian_langkah``
+adds those fields, and everything that shows, checks or prints a step's
+fields reads them from there.
 """
 from datetime import date
 
 PANJANG_MAKS = {"teks": 500, "teks_panjang": 20000}
+
+# Letters that print an addressee: the step that issues one must say to whom and where.
+SURAT_BERALAMAT = ("surat_pengantar", "form_rujukan")
+ISIAN_TUJUAN = (
+    {"nama": "tujuan_surat", "label": "Tujuan surat", "jenis": "teks", "wajib": True},
+    {"nama": "alamat_tujuan", "label": "Alamat tujuan", "jenis": "teks", "wajib": True},
+)
+
+
+def isian_langkah(definisi: dict) -> list[dict]:
+    """A step's form fields: those of its SOP, then the recipient of its letter when the letter needs one.
+
+    A service that already declares a field of the same name keeps its own.
+    """
+    isian = list(definisi.get("isian") or [])
+    if definisi.get("dokumen_keluaran") in SURAT_BERALAMAT:
+        ada = {d["nama"] for d in isian}
+        isian += [dict(d) for d in ISIAN_TUJUAN if d["nama"] not in ada]
+    return isian
 _YA = {"ya", "y", "true", "1", "on"}
 _TIDAK = {"tidak", "t", "false", "0", "off"}
 

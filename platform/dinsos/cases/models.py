@@ -158,13 +158,15 @@ class LangkahKasus(MilikTenant, db.Model):
     isian: Mapped[dict | None] = mapped_column(TerenkripsiJson)
     catatan: Mapped[str | None] = mapped_column(Terenkripsi)
     cabang_ke: Mapped[str | None] = mapped_column(String(80))
-    # The letter this step owes (the SOP's dokumen_keluaran); issued by the documents capability.
+    # The letter this step owes (the SOP's dokumen_keluaran), and the one it issued when completed.
     dokumen_keluaran: Mapped[str | None] = mapped_column(String(60))
+    surat_id: Mapped[uuid.UUID | None] = mapped_column()
 
     __table_args__ = (
         fk_tenant("kasus_id", "kasus"),
         fk_tenant("penanggung_jawab_id", "pengguna"),
         fk_tenant("dikerjakan_oleh_id", "pengguna"),
+        fk_tenant("surat_id", "surat_terbit"),
         UniqueConstraint("tenant_id", "kasus_id", "urutan"),
         Index("ix_langkah_kasus_tenant_id_penanggung_jawab_id", "tenant_id", "penanggung_jawab_id"),
     )

@@ -49,7 +49,7 @@ from dinsos.documents.penomoran import nomor_berikutnya
 from dinsos.tenancy.models import Tenant
 
 from . import klien as klien_svc
-from .isian import periksa_isian, tampilkan
+from .isian import isian_langkah, periksa_isian, tampilkan
 from .konstanta import (
     JENIS_JEDA, JENIS_PELAPOR, KATEGORI_ABH, MULAI_BAWAAN, NAMA_PERAN, PENANGGUNG_JAWAB, PERAN_PELAKSANA,
     PERSYARATAN_DITERIMA, STATUS_PERSYARATAN,
@@ -656,7 +656,7 @@ def selesaikan_langkah(
             f"Langkah '{definisi['kode']}' hanya dapat dicatat oleh: {label_pelaksana(definisi)}. "
             f"Peran Anda: {', '.join(NAMA_PERAN.get(p, p) for p in pengguna.peran)}.", 403,
         )
-    bersih, galat = periksa_isian(definisi.get("isian") or [], isian or {})
+    bersih, galat = periksa_isian(isian_langkah(definisi), isian or {})
     if galat:
         raise KesalahanKasus("Isian langkah belum benar: " + " ".join(galat.values()), 422,
                              {f"isian.{k}": v_ for k, v_ in galat.items()})
@@ -673,6 +673,9 @@ def selesaikan_langkah(
         _catat(kasus, "langkah_selesai", pada, pengguna, catatan=berjalan.catatan, langkah=berjalan.kode,
                urutan=berjalan.urutan, durasi_menit=durasi_menit(kasus, berjalan), waktu=berjalan.waktu,
                cabang=berjalan.cabang_ke, dokumen_keluaran=berjalan.dokumen_keluaran, lampiran=len(unggahan) or None)
+        from .surat import terbitkan_surat_langkah  # surat builds on this module
+
+        terbitkan_surat_langkah(kasus, berjalan, pengguna)
         berikutnya = _mulai_langkah(kasus, v, tujuan, pada, pengguna) if tujuan else None
         if berikutnya is None:
             kasus.langkah_kode = None
@@ -861,6 +864,9 @@ def tutup_kasus(kasus: Kasus, *, versi, hasil_akhir: str, pengguna, catatan: str
     kasus.status, kasus.hasil_akhir, kasus.ditutup_pada, kasus.langkah_kode = "ditutup", hasil_akhir, pada, None
     _catat(kasus, "ditutup", pada, pengguna, catatan=catatan, hasil_akhir=hasil_akhir,
            langkah_dihentikan=berjalan.kode if berjalan else None)
+    from .surat import terbitkan_surat_selesai  # surat builds on this module
+
+    terbitkan_surat_selesai(kasus, pengguna, pada)
     _audit("tutup_kasus", kasus, pengguna, hasil_akhir=hasil_akhir)
     db.session.flush()
 
@@ -1056,7 +1062,7 @@ def data_dokumen(kasus: Kasus, langkah: LangkahKasus) -> dict:
                     "output": definisi.get("output"), "waktu": langkah.waktu, "mulai_pada": langkah.mulai_pada,
                     "selesai_pada": langkah.selesai_pada, "cabang_ke": langkah.cabang_ke},
         "isian": [{"nama": d["nama"], "label": d["label"], "nilai": tampilkan(d, jawaban.get(d["nama"]))}
-                  for d in definisi.get("isian") or []],
+                  for d in isian_langkah(definisi)],
         "petugas": _petugas(langkah.dikerjakan_oleh_id),
         "penanggung_jawab": _petugas(kasus.penanggung_jawab_id),
         "tanggal": pada,

@@ -11,7 +11,7 @@ from dinsos.core.errors import tolak
 from dinsos.core.penyimpanan import BerkasTidakAda, EKSTENSI, penyimpanan
 
 from . import services as svc
-from .isian import tampilkan
+from .isian import isian_langkah, tampilkan
 from .klien import umur
 from .konstanta import HUBUNGAN_KELUARGA, KATEGORI_PPKS
 from .nik import NikTidakValid, periksa_nik
@@ -90,7 +90,7 @@ def riwayat_langkah(kasus, v, staf: dict) -> list[dict]:
             "mulai_pada": l.mulai_pada.isoformat(), "selesai_pada": l.selesai_pada.isoformat() if l.selesai_pada else None,
             "waktu": l.waktu, "durasi_menit": svc.durasi_menit(kasus, l),
             "penanggung_jawab": staf.get(l.penanggung_jawab_id), "dikerjakan_oleh": staf.get(l.dikerjakan_oleh_id),
-            "isian": [{"label": d["label"], "nilai": tampilkan(d, (l.isian or {}).get(d["nama"]))} for d in definisi.get("isian") or []],
+            "isian": [{"label": d["label"], "nilai": tampilkan(d, (l.isian or {}).get(d["nama"]))} for d in isian_langkah(definisi)],
             "catatan": l.catatan, "cabang_ke": l.cabang_ke, "dokumen_keluaran": l.dokumen_keluaran,
         })
     return hasil
@@ -112,7 +112,7 @@ def data_rinci(kasus, pengguna) -> dict:
                  "surat_tanggal": kasus.surat_tanggal.isoformat() if kasus.surat_tanggal else None},
         persyaratan=[{"kode": p.kode, "nama": p.nama, "wajib": p.wajib, "status": p.status,
                       "lampiran_id": str(p.lampiran_id) if p.lampiran_id else None} for p in kasus.persyaratan],
-        langkah_berjalan=svc.info_langkah(berjalan) | {"isian": v.langkah(berjalan.kode).get("isian") or [],
+        langkah_berjalan=svc.info_langkah(berjalan) | {"isian": isian_langkah(v.langkah(berjalan.kode)),
                                                       "cabang": v.langkah(berjalan.kode).get("cabang") or [],
                                                       "berikutnya": v.langkah(berjalan.kode).get("berikutnya")} if berjalan else None,
         riwayat_langkah=riwayat_langkah(kasus, v, staf),

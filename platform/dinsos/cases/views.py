@@ -10,9 +10,12 @@ from dinsos.auth.izin import boleh, perlu_izin
 from dinsos.catalogue.services import daftar_layanan, layanan_dari_kode, versi_terbaru
 from dinsos.core.db import db
 from dinsos.core.errors import tolak
+from dinsos.documents.surat import JENIS_SURAT
+from dinsos.documents.views import tanggapan_pdf
 
 from . import forms as f
 from . import services as svc
+from .surat import boleh_buka_surat, surat_kasus, terbitkan_pemberitahuan_kekurangan
 from .konstanta import (
     JENIS_JEDA, JENIS_KELAMIN, JENIS_PELAPOR, LABEL_STATUS, STATUS_KASUS, STATUS_PERSYARATAN,
 )
@@ -35,6 +38,7 @@ LABEL_PERISTIWA = {
     "langkah_ditugaskan": _l("Langkah ditugaskan"),
     "ditutup": _l("Kasus ditutup"),
     "dibuka_kembali": _l("Kasus dibuka kembali"),
+    "surat_terbit": _l("Surat diterbitkan"),
 }
 
 
@@ -190,7 +194,7 @@ def terima(slug, layanan_kode):
         return render_template("kasus/terima.html", form=form, **konteks), e.kode
     kasus = hasil.kasus
     if kasus.status == "berkas_belum_lengkap":
-        flash(_("Kasus diterima, tetapi berkas belum lengkap: jam layanan belum berjalan. Daftar kekurangan berkas untuk pemohon ada di halaman ini."), "galat")
+        flash(_("Kasus diterima, tetapi berkas belum lengkap: jam layanan belum berjalan. Cetak pemberitahuan kekurangan berkas untuk pemohon dari halaman ini."), "galat")
     else:
         flash(_("Kasus diterima dengan nomor register %(nomor)s.", nomor=kasus.nomor_register), "info")
     return redirect(url_for("kasus.rinci", kasus_id=kasus.id))
@@ -233,6 +237,7 @@ def _halaman(kasus, *, galat: svc.KesalahanKasus | None = None, kode: int = 200,
     form_tugas_langkah.pj_langkah_id.choices = penerima
     form_tutup = f.FormTutup()
     form_tutup.hasil_akhir.choices = f.pilihan((h["kode"], h["nama"]) for h in v.isi["sop"]["hasil_akhir"])
+    surat = surat_kasus(kasus) if boleh_buka_surat(current_user, kasus) else []
     return render_template(
         "kasus/rinci.html",
         kasus=kasus, v=v, layanan=svc.layanan_kasus(kasus), staf_teks={str(k): n for k, n in staf.items()}, klien=data_klien(kasus, current_user),
@@ -247,6 +252,7 @@ def _halaman(kasus, *, galat: svc.KesalahanKasus | None = None, kode: int = 200,
         form_lampiran=f.FormLampiran(), form_jeda=f.FormJeda(), form_lanjut=f.FormLanjut(), form_tugas=form_tugas,
         form_tugas_langkah=form_tugas_langkah, form_tutup=form_tutup, form_buka=f.FormBukaKembali(),
         galat=galat, pemberitahuan=svc.data_pemberitahuan_kekurangan(kasus) if kasus.status == "berkas_belum_lengkap" else None,
+        surat=surat, surat_per_id={str(s.id): s for s in surat}, judul_surat={k: j.judul for k, j in JENIS_SURAT.items()},
     ), kode
 
 
@@ -305,6 +311,20 @@ def langkah(slug, kasus_id):
                                cabang=getattr(form, "cabang", None) and form.cabang.data or None, unggahan=unggahan)
 
     return _kirim(kasus_id, form, kerja, _("Langkah dicatat selesai."), form_langkah=form)
+
+
+@bp.post("/<kasus_id>/pemberitahuan-kekurangan")
+@perlu_izin("kasus.kerjakan")
+def pemberitahuan_kekurangan(slug, kasus_id):
+    """Cetak pemberitahuan kekurangan berkas: the notice is issued, archived, and opened to print for the applicant."""
+    kasus = _kasus(kasus_id)
+    try:
+        surat = terbitkan_pemberitahuan_kekurangan(kasus, current_user)
+    except svc.KesalahanKasus as e:
+        db.session.rollback()
+        return _halaman(_kasus(kasus_id), galat=e, kode=e.kode)
+    db.session.commit()
+    return tanggapan_pdf(surat, cetak=True)
 
 
 @bp.post("/<kasus_id>/catatan")

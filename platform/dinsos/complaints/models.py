@@ -6,12 +6,11 @@ from sqlalchemy import Boolean, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dinsos.core.db import MilikTenant, UtcDateTime, db, fk_tenant
+from dinsos.core.kripto import Terenkripsi
 
-# The one column type of the complainant's identity (name, contact). It is
-# plain text until the platform's field encryption (``dinsos.core.kripto``)
-# exists; switching to its encrypted type here, and regenerating the
-# migration, is the only change needed.
-TeksIdentitas = Text
+# The one column type of the complainant's identity (name, contact): encrypted
+# at rest like a case's reporter, re-encrypted by ``dinsos keys rotate``.
+TeksIdentitas = Terenkripsi
 
 STATUS_PENGADUAN = ("diproses", "menunggu_jawaban", "selesai")
 

@@ -12,6 +12,8 @@ names masked where the law requires it. The keys a letter reads:
   (purpose of an assignment), ``tujuan``: ``{nama, alamat}`` (recipient),
   ``daftar_kekurangan`` / ``daftar_diterima``: lists of documents,
   ``lampiran``, ``perihal`` (override the defaults).
+- ``hasil_akhir`` (how a case ended), ``tautan_survei`` (the satisfaction
+  survey's address, printed with its own QR code beside the verification one).
 
 The letter is written in Indonesian whatever the viewer's language: it is an
 official document, not a page of the interface.
@@ -34,7 +36,7 @@ from dinsos.tenancy.models import Tenant
 
 from .models import SuratTerbit
 from .penomoran import nomor_berikutnya
-from .qr import png_data_uri
+from .qr import png_data_uri, svg_qr
 from .tanggal import hari_tanggal, ke_tanggal, tanggal_panjang
 
 
@@ -62,6 +64,10 @@ JENIS_SURAT: dict[str, JenisSurat] = {
         "Pemberitahuan Kekurangan Berkas", "Pemberitahuan Kekurangan Berkas Permohonan Layanan", ("layanan", "daftar_kekurangan")
     ),
     "tanda_terima": JenisSurat("Tanda Terima", "Tanda Terima", ("pelapor", ("daftar_diterima", "klien"))),
+    # The last letter of a case: says how it ended and invites the applicant to the survey (SKM).
+    "surat_selesai_layanan": JenisSurat(
+        "Surat Keterangan Selesai Layanan", "Keterangan Selesai Layanan", ("klien", "hasil_akhir", "tautan_survei")
+    ),
 }
 
 JENIS_KELAMIN = {"L": "Laki-laki", "P": "Perempuan"}
@@ -159,6 +165,10 @@ def siapkan_isi(data: dict, zona: str) -> dict:
         "daftar_diterima": _daftar_dokumen(data.get("daftar_diterima")),
         "tanggal": _tanggal_peristiwa(data.get("tanggal"), zona),
         "tempat": data.get("tempat"),
+        "hasil_akhir": data.get("hasil_akhir"),
+        "tautan_survei": data.get("tautan_survei"),
+        # Vector, so the letter's only raster image stays the verification code.
+        "qr_survei": svg_qr(data["tautan_survei"], skala=2) if data.get("tautan_survei") else None,
     }
 
 

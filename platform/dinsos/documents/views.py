@@ -83,6 +83,17 @@ def _nama_berkas(surat: SuratTerbit) -> str:
     return f"{surat.jenis}-{re.sub(r'[^A-Za-z0-9]+', '-', surat.nomor).strip('-')}.pdf"
 
 
+def tanggapan_pdf(surat: SuratTerbit, *, cetak: bool = False, kode: int = 200) -> Response:
+    """The archived PDF byte for byte: saved as a file, or (``cetak``) opened in the browser to print."""
+    cara = "inline" if cetak else "attachment"
+    return Response(
+        surat.pdf,
+        status=kode,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'{cara}; filename="{_nama_berkas(surat)}"', "Cache-Control": "private, no-store"},
+    )
+
+
 @bp.get("/surat/<uuid:surat_id>.pdf")
 @login_required
 def unduh(slug, surat_id):
@@ -97,11 +108,4 @@ def unduh(slug, surat_id):
         tolak(403, _("Anda tidak berhak mengunduh surat %(nomor)s: surat ini milik data yang tidak Anda tangani.", nomor=surat.nomor))
     catat_peristiwa("unduh_surat", objek_jenis=surat.objek_jenis, objek_id=surat.objek_id, **rincian)
     db.session.commit()
-    return Response(
-        surat.pdf,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="{_nama_berkas(surat)}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return tanggapan_pdf(surat)

@@ -6,6 +6,7 @@ from sqlalchemy import Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dinsos.core.db import MilikTenant, UtcDateTime, db, fk_tenant
+from dinsos.core.kripto import Terenkripsi
 
 
 class Notifikasi(MilikTenant, db.Model):
@@ -41,6 +42,7 @@ class PengaturanNotifikasi(MilikTenant, db.Model):
     __tablename__ = "pengaturan_notifikasi"
 
     nama_pengirim_email: Mapped[str | None] = mapped_column(String(200))
-    webhook_whatsapp: Mapped[str | None] = mapped_column(String(500))
+    # Gateways put their access token in the URL: encrypted at rest (the form limits it to 500 characters).
+    webhook_whatsapp: Mapped[str | None] = mapped_column(Terenkripsi)
 
     __table_args__ = (UniqueConstraint("tenant_id"),)

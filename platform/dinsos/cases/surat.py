@@ -1,0 +1,202 @@
+"""Letters of a case: each SOP step's output letter, the notice of missing documents, the closing letter.
+
+One adapter (``surat_untuk_langkah``) turns what the case services know
+(``services.data_dokumen``) into the data ``documents.surat`` prints. Every
+letter is issued about the case itself (``objek_jenis="kasus"``), so one rule
+decides who may download any of them: the rule of the case's attachments
+(``boleh_buka_surat``). Step and closing letters are issued inside the
+caller's transaction, after the case is locked (``services._kunci``), so a
+refused letter leaves the step undone and a rolled-back step leaves no letter.
+"""
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import undefer
+
+from dinsos.auth.izin import boleh
+from dinsos.core.db import db, sekarang
+from dinsos.core.tenant import tenant_aktif
+from dinsos.documents.models import SuratTerbit
+from dinsos.documents.surat import JENIS_SURAT, DataSuratTidakLengkap, daftar_surat, terbitkan_surat
+from dinsos.surveys.services import buat_token_survei, tautan_survei
+from dinsos.tenancy.models import Tenant
+
+from . import services as svc
+from .isian import ISIAN_TUJUAN, SURAT_BERALAMAT
+from .konstanta import NAMA_PERAN, PERSYARATAN_DITERIMA
+from .models import Kasus, LangkahKasus
+
+OBJEK = "kasus"
+PEMBERITAHUAN = "pemberitahuan_kekurangan_berkas"
+SURAT_SELESAI = "surat_selesai_layanan"
+_TUJUAN, _ALAMAT = (d["nama"] for d in ISIAN_TUJUAN)
+
+
+# --- the data a letter prints -----------------------------------------------------------
+
+
+def _pelapor(pelapor: dict) -> dict:
+    """The reporter as a party to a letter: the person and their agency, or the agency alone."""
+    nama, instansi = pelapor.get("nama"), pelapor.get("instansi")
+    return {"nama": nama or instansi, "instansi": instansi if nama else None}
+
+
+def _klien(klien: dict) -> dict:
+    """The client as ``services`` prepared it for letters (masked when confidential)."""
+    return {k: klien.get(k) for k in ("nama", "umur", "jenis_kelamin", "alamat")}
+
+
+def _petugas(orang: dict | None) -> dict | None:
+    if not orang:
+        return None
+    peran = orang.get("peran") or []
+    return {"nama": orang["nama"], "nip": orang.get("nip"), "jabatan": NAMA_PERAN.get(peran[0]) if peran else None}
+
+
+def _isian(jenis: str, dokumen: dict) -> dict:
+    """The step's answers as ``{label: value}``; the recipient goes to the address block, not the table.
+
+    A kind that cannot print without a table (an assessment form, a social
+    report) falls back on the step's activity when its SOP gives it no fields.
+    """
+    isian = {d["label"]: d["nilai"] for d in dokumen["isian"] if d["nilai"] and d["nama"] not in (_TUJUAN, _ALAMAT)}
+    if not isian and "isian" in JENIS_SURAT[jenis].wajib:
+        isian = {"Kegiatan": dokumen["langkah"]["kegiatan"]}
+    return isian
+
+
+def surat_untuk_langkah(kasus: Kasus, langkah: LangkahKasus) -> tuple[str, dict]:
+    """The letter a step owes, as (kind, data for ``terbitkan_surat``)."""
+    jenis = langkah.dokumen_keluaran
+    d = svc.data_dokumen(kasus, langkah)
+    # A surat tugas names whom it assigns: the case's assignee, else the one who recorded the step.
+    petugas = (d["penanggung_jawab"] or d["petugas"]) if jenis == "surat_tugas" else d["petugas"]
+    data = {
+        "nomor_register": d["kasus"]["nomor_register"],
+        "layanan": d["layanan"]["nama"],
+        "tanggal": d["tanggal"],
+        "klien": _klien(d["klien"]),
+        "pelapor": _pelapor(d["pelapor"]),
+        "petugas": [p for p in [_petugas(petugas)] if p],
+        "isian": _isian(jenis, d),
+        "catatan": langkah.catatan,
+        "daftar_diterima": [p.nama for p in kasus.persyaratan if p.status in PERSYARATAN_DITERIMA],
+    }
+    if jenis in SURAT_BERALAMAT:
+        jawaban = langkah.isian or {}
+        data["tujuan"] = {"nama": jawaban.get(_TUJUAN), "alamat": jawaban.get(_ALAMAT)}
+    return jenis, data
+
+
+def surat_kekurangan(kasus: Kasus, pada: datetime) -> tuple[str, dict]:
+    """The notice of missing documents, as (kind, data), addressed to whoever brought the file."""
+    d = svc.data_pemberitahuan_kekurangan(kasus, pada)
+    return PEMBERITAHUAN, {
+        "layanan": d["layanan"]["nama"],
+        "pelapor": _pelapor(d["pelapor"]),
+        "klien": _klien(svc._klien_untuk_surat(kasus, pada)),
+        "daftar_kekurangan": [p["nama"] for p in d["kurang"]],
+        "tanggal": kasus.diterima_pada,
+    }
+
+
+def surat_selesai(kasus: Kasus, pada: datetime, tautan: str) -> tuple[str, dict]:
+    """The closing letter, as (kind, data): the outcome, and the survey address for the applicant."""
+    layanan = svc.layanan_kasus(kasus)
+    hasil = {h["kode"]: h["nama"] for h in svc.versi_kasus(kasus).isi["sop"]["hasil_akhir"]}
+    return SURAT_SELESAI, {
+        "layanan": layanan.nama,
+        "nomor_register": kasus.nomor_register,
+        "tanggal": pada,
+        "klien": _klien(svc._klien_untuk_surat(kasus, pada)),
+        "pelapor": _pelapor({"nama": kasus.pelapor_nama, "instansi": kasus.pelapor_instansi}),
+        "hasil_akhir": hasil.get(kasus.hasil_akhir, kasus.hasil_akhir),
+        "tautan_survei": tautan,
+    }
+
+
+# --- issuing ------------------------------------------------------------------------------
+
+
+def _terbitkan(kasus: Kasus, jenis: str, data: dict, pada: datetime) -> SuratTerbit:
+    try:
+        return terbitkan_surat(jenis, data=data, objek_jenis=OBJEK, objek_id=kasus.id, pada=pada)
+    except DataSuratTidakLengkap as e:
+        raise svc.KesalahanKasus(f"{JENIS_SURAT[jenis].judul} tidak dapat diterbitkan: {e}", 422) from None
+
+
+def _catat_surat(kasus: Kasus, surat: SuratTerbit, pengguna, **rincian) -> None:
+    svc._catat(kasus, "surat_terbit", surat.diterbitkan_pada, pengguna, jenis_surat=surat.jenis, nomor=surat.nomor,
+               surat_id=str(surat.id), **rincian)
+
+
+def terbitkan_surat_langkah(kasus: Kasus, langkah: LangkahKasus, pengguna) -> SuratTerbit | None:
+    """Issue the letter a just-completed step owes, dated when it was completed, and record it on the step.
+
+    Steps whose output is no letter (none, or the register number) issue nothing.
+    """
+    if langkah.dokumen_keluaran not in JENIS_SURAT:
+        return None
+    jenis, data = surat_untuk_langkah(kasus, langkah)
+    surat = _terbitkan(kasus, jenis, data, langkah.selesai_pada)
+    langkah.surat_id = surat.id
+    _catat_surat(kasus, surat, pengguna, langkah=langkah.kode)
+    return surat
+
+
+def terbitkan_surat_selesai(kasus: Kasus, pengguna, pada: datetime) -> SuratTerbit:
+    """Issue the closing letter of a case just closed, with a one-response survey token in its survey link."""
+    token = buat_token_survei(OBJEK, kasus.id)
+    slug = db.session.get(Tenant, tenant_aktif()).slug
+    jenis, data = surat_selesai(kasus, pada, tautan_survei(slug, svc.layanan_kasus(kasus).kode, token))
+    surat = _terbitkan(kasus, jenis, data, pada)
+    _catat_surat(kasus, surat, pengguna)
+    return surat
+
+
+def terbitkan_pemberitahuan_kekurangan(kasus: Kasus, pengguna, pada: datetime | None = None) -> SuratTerbit:
+    """Issue the notice of what the file still lacks, for the applicant. The caller commits.
+
+    It changes nothing in the case: the case's version is not bumped, so the
+    page it was printed from stays current, and the notice is not a timeline
+    event (it is listed with the case's letters and audited).
+    """
+    pada = pada or sekarang()
+    if not boleh(pengguna, "kasus.kerjakan"):
+        raise svc.KesalahanKasus("Anda tidak berwenang mencetak surat kasus ini.", 403)
+    if kasus.status != "berkas_belum_lengkap":
+        raise svc.KesalahanKasus("Berkas persyaratan kasus ini tidak sedang kurang; tidak ada kekurangan untuk diberitahukan.", 409)
+    jenis, data = surat_kekurangan(kasus, pada)
+    return _terbitkan(kasus, jenis, data, pada)
+
+
+# --- reading and access -----------------------------------------------------------------------
+
+
+def surat_kasus(kasus: Kasus) -> list[SuratTerbit]:
+    """Every letter issued about the case, oldest first."""
+    return daftar_surat(OBJEK, kasus.id)
+
+
+def muat_surat_kasus(kasus: Kasus, surat_id) -> SuratTerbit | None:
+    """One of the case's letters, PDF included, or None (also for a malformed id)."""
+    try:
+        sid = uuid.UUID(str(surat_id))
+    except ValueError:
+        return None
+    return db.session.scalar(
+        select(SuratTerbit).where(SuratTerbit.objek_jenis == OBJEK, SuratTerbit.objek_id == str(kasus.id),
+                                  SuratTerbit.id == sid).options(undefer(SuratTerbit.pdf))
+    )
+
+
+def boleh_buka_surat(pengguna, kasus: Kasus) -> bool:
+    """Letters follow the case's attachments: whoever may see the case, and its client's identity when confidential."""
+    return boleh(pengguna, "kasus.lihat") and svc.boleh_lihat_identitas(pengguna, kasus)
+
+
+def pemeriksa_akses(pengguna, objek_id: str) -> bool:
+    """The download checker of ``documents`` for letters about a case of the bound office."""
+    kasus = svc.muat_kasus(objek_id)
+    return kasus is not None and boleh_buka_surat(pengguna, kasus)
