@@ -87,6 +87,7 @@ def test_step_and_complaint_deadlines_are_stored_from_the_working_calendar(app, 
         assert mediasi.status == "berjalan" and mediasi.mulai_pada == utc(2026, 3, 3, 3, 0)
         assert tempo("langkah_pengaduan", mediasi).due_at == keseluruhan.due_at
         assert tempo("langkah_pengaduan", mediasi).warn_at == utc(2026, 3, 12, 20, 15)
+        assert tempo("langkah_pengaduan", mediasi).eskalasi_at == keseluruhan.eskalasi_at == utc(2026, 3, 30, 2, 0)
 
 
 def test_the_offices_own_holidays_move_the_deadline(app, kantor_seed):
@@ -195,3 +196,19 @@ def test_office_without_standards_gets_the_default_steps(app):
         # 14 calendar days from Monday 10:00 WITA is 10:00 WITA two weeks later.
         assert tempo("pengaduan", p).due_at == utc(2026, 3, 16, 2, 0)
         db.session.rollback()
+
+
+def test_a_step_started_after_the_complaints_deadline_is_overdue_but_escalates_with_the_complaint(app):
+    kantor = buat_tenant("kota-lambat")
+    with app.app_context(), dalam_tenant(kantor.id):
+        p = terima_pengaduan(isi="Aduan.", kanal="telepon", pada=SENIN_09_WIB)
+        selesaikan_langkah(p, p.langkah[0].id, None, None, pada=utc(2026, 3, 17, 2, 0))  # a day past the 14 days
+        db.session.commit()
+        kedua = tempo("langkah_pengaduan", p.langkah[1])
+        assert kedua.due_at == kedua.warn_at == utc(2026, 3, 16, 2, 0) and kedua.eskalasi_at == utc(2026, 3, 30, 2, 0)
+    with app.app_context():
+        sapu_tenggat(utc(2026, 3, 17, 2, 1))
+    assert {(j, k) for _t, j, _o, k in terkirim(app)} == {
+        ("langkah_pengaduan", "terlambat"), ("langkah_pengaduan", "eskalasi_kabid"),
+        ("pengaduan", "terlambat"), ("pengaduan", "eskalasi_kabid"),
+    }

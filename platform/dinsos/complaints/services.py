@@ -146,7 +146,9 @@ def _mulai_langkah(langkah: LangkahPengaduan, pengaduan: Pengaduan, pada: dateti
     keseluruhan = sla.cari_tenggat(TENGGAT_PENGADUAN, pengaduan.id)
     sla.mulai_tenggat(
         TENGGAT_LANGKAH, langkah.id, durasi=langkah.waktu_standar or pengaduan.waktu_standar, mulai=pada,
+        # Without a time standard of its own a step is due, and escalates, with the complaint.
         sampai=None if langkah.waktu_standar else keseluruhan.due_at,
+        eskalasi_pada=None if langkah.waktu_standar else keseluruhan.eskalasi_at,
         judul=f"{langkah.nama} (pengaduan {tampilan_kode(pengaduan.kode_lacak)})", tautan=_tautan(pengaduan),
         induk_id=pengaduan.id, layanan_id=pengaduan.layanan_id, langkah_kode=langkah.kode,
     )

@@ -106,6 +106,7 @@ def mulai_tenggat(
     penanggung_jawab_id=None,
     berulang: bool = False,
     sampai: datetime | None = None,
+    eskalasi_pada: datetime | None = None,
     induk_id=None,
     layanan_id=None,
     langkah_kode: str | None = None,
@@ -117,7 +118,8 @@ def mulai_tenggat(
     each time it falls due a review reminder goes out and the next round starts.
     ``sampai`` fixes the deadline instead (a step with no time of its own that
     is due with its complaint); ``durasi`` then only names the standard, and
-    the warn point is on the clock. ``induk_id``, ``layanan_id`` and
+    the warn point is on the clock; ``eskalasi_pada`` then gives the second
+    escalation point too (the complaint's). ``induk_id``, ``layanan_id`` and
     ``langkah_kode`` say which case or complaint, service and step it is for.
     """
     d = durasi if isinstance(durasi, Durasi) else parse_waktu(durasi)
@@ -128,6 +130,8 @@ def mulai_tenggat(
     else:
         waktu_kalender = True
         warn, due, dua_kali = _titik_sampai(kal, mulai, sampai, waktu_kalender)
+        if eskalasi_pada is not None:
+            dua_kali = max(eskalasi_pada, due)
     t = _cari(objek_jenis, objek_id)
     if t is None:
         t = Tenggat(objek_jenis=objek_jenis, objek_id=str(objek_id), putaran=1)
