@@ -8,6 +8,7 @@ task on the queue (``tugas.terbitkan_ke_antrean``); embedded, the message is
 processed in this process once the relay has committed (``jalankan_tertanam``).
 """
 import logging
+import os
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -24,10 +25,25 @@ class Periodik:
     menerbitkan: bool = False  # the function takes the runner's publisher as its only argument
 
 
+def detik_dari_env(nama: str, bawaan: float) -> float:
+    """An interval in seconds from environment variable ``nama`` (``bawaan`` when unset); refused if not a positive number."""
+    teks = (os.environ.get(nama) or "").strip()
+    if not teks:
+        return bawaan
+    try:
+        nilai = float(teks)
+    except ValueError:
+        raise ValueError(f"{nama}={teks!r} bukan angka detik; tulis misalnya {bawaan:g}") from None
+    if not 0 < nilai < float("inf"):
+        raise ValueError(f"{nama}={teks!r} harus lebih dari nol detik; tulis misalnya {bawaan:g}")
+    return nilai
+
+
 PERIODIK: list[Periodik] = [
     Periodik("relay_outbox", 5, "dinsos.core.outbox:relay_semua", menerbitkan=True),
-    # Notices write outbox rows; the relay above delivers them.
-    Periodik("sapu_tenggat", 30, "dinsos.sla.services:sapu_tenggat"),
+    # Notices write outbox rows; the relay above delivers them. Every 30 s in production;
+    # DINSOS_SAPU_TENGGAT_DETIK shortens it (the end-to-end tests run it every second).
+    Periodik("sapu_tenggat", detik_dari_env("DINSOS_SAPU_TENGGAT_DETIK", 30), "dinsos.sla.services:sapu_tenggat"),
 ]
 
 

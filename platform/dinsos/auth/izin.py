@@ -39,6 +39,8 @@ IZIN: dict[str, set[str]] = {
     "survei.atur": {"kepala_dinas", "admin_tenant"},
     "tenant.kelola_kontak": {"admin_tenant"},
     "pengguna.kelola": {"admin_tenant"},
+    "kalender.lihat": PIMPINAN | {"admin_tenant"},
+    "tenggat.pantau": PIMPINAN,
     "audit.lihat": {"admin_tenant", "kepala_dinas"},
 }
 

@@ -22,8 +22,8 @@ clock's rule: no step can be recorded on an incomplete file. The service
 clock (``jam_mulai_pada``) starts per the version's
 ``jangka_waktu.aturan.mulai``: ``berkas_lengkap`` when the file is complete,
 ``penerimaan`` at intake; a rule without ``mulai`` counts from the complete
-file. Deadlines are not computed here: the SLA engine reads ``info_jam_kasus``
-and ``info_langkah``.
+file. Deadlines follow the timeline: each event is handed to ``tenggat``,
+which starts, pauses, resumes, reassigns and ends the ``dinsos.sla`` clocks.
 """
 import base64
 import binascii
@@ -49,6 +49,7 @@ from dinsos.documents.penomoran import nomor_berikutnya
 from dinsos.tenancy.models import Tenant
 
 from . import klien as klien_svc
+from . import tenggat
 from .isian import isian_langkah, periksa_isian, tampilkan
 from .konstanta import (
     JENIS_JEDA, JENIS_PELAPOR, KATEGORI_ABH, MULAI_BAWAAN, NAMA_PERAN, PENANGGUNG_JAWAB, PERAN_PELAKSANA,
@@ -292,6 +293,7 @@ def _catat(kasus: Kasus, jenis: str, pada: datetime, aktor, catatan: str | None 
     )
     db.session.add(p)
     db.session.flush()
+    tenggat.ikuti(kasus, p)  # the events that move a deadline are the timeline's own
     return p
 
 
@@ -899,11 +901,12 @@ def buka_kembali(kasus: Kasus, *, versi, alasan: str, pengguna, pada: datetime |
 
 
 def daftar_kasus(*, layanan: str | None = None, status: str | None = None, langkah: str | None = None,
-                 penanggung_jawab=None, nik: str | None = None, setelah: tuple | None = None,
-                 batas: int = 25) -> tuple[list[Kasus], tuple | None]:
+                 penanggung_jawab=None, nik: str | None = None, lewat_waktu: bool = False,
+                 setelah: tuple | None = None, batas: int = 25) -> tuple[list[Kasus], tuple | None]:
     """Cases of the bound office, newest first, keyset-paginated on (dibuat_pada, id).
 
     ``penanggung_jawab``: a user id, or ``"belum"`` for unassigned cases.
+    ``lewat_waktu``: only cases with a step, time limit or law deadline running past its due time.
     ``nik``: the client's NIK, found through its keyed hash (the NIK itself is encrypted).
     Returns (cases, cursor of the next page or None).
     """
@@ -921,6 +924,8 @@ def daftar_kasus(*, layanan: str | None = None, status: str | None = None, langk
         q = q.where(Kasus.penanggung_jawab_id.is_(None))
     elif penanggung_jawab:
         q = q.where(Kasus.penanggung_jawab_id == penanggung_jawab)
+    if lewat_waktu:
+        q = q.where(tenggat.syarat_lewat_waktu(sekarang()))
     if setelah:
         waktu, kid = setelah
         q = q.where(or_(Kasus.dibuat_pada < waktu, (Kasus.dibuat_pada == waktu) & (Kasus.id < kid)))

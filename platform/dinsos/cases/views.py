@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from dinsos.auth.izin import boleh, perlu_izin
 from dinsos.catalogue.services import daftar_layanan, layanan_dari_kode, versi_terbaru
-from dinsos.core.db import db
+from dinsos.core.db import db, sekarang
 from dinsos.core.errors import tolak
 from dinsos.documents.surat import JENIS_SURAT
 from dinsos.documents.views import tanggapan_pdf
@@ -19,6 +19,7 @@ from .surat import boleh_buka_surat, surat_kasus, terbitkan_pemberitahuan_kekura
 from .konstanta import (
     JENIS_JEDA, JENIS_KELAMIN, JENIS_PELAPOR, LABEL_STATUS, STATUS_KASUS, STATUS_PERSYARATAN,
 )
+from .tenggat import status_per_kasus
 from .tampilan import catat_buka, data_klien, data_ringkas, peta_layanan, peta_staf, riwayat_langkah, unduh, unduh_foto
 
 bp = Blueprint("kasus", __name__, url_prefix="/t/<slug>/kasus")
@@ -70,11 +71,13 @@ def _filter_durasi(menit):
 
 def _baris_daftar(daftar_kasus):
     layanan, staf = peta_layanan(), peta_staf()
+    tempo = status_per_kasus([k.id for k in daftar_kasus], sekarang())
     baris = []
     for k in daftar_kasus:
         r = data_ringkas(k, current_user, layanan)
         r["penanggung_jawab"] = staf.get(k.penanggung_jawab_id, "")
         r["label_status"] = LABEL_STATUS[k.status]
+        r["tenggat"] = tempo.get(k.id)
         baris.append(r)
     return baris
 
@@ -98,7 +101,8 @@ def daftar(slug):
             tolak(400, _("Filter penanggung jawab tidak valid."))
     status = a.get("status") if a.get("status") in STATUS_KASUS else None
     baris, lanjut = svc.daftar_kasus(layanan=a.get("layanan") or None, status=status, langkah=a.get("langkah") or None,
-                                     penanggung_jawab=pj, nik=a.get("nik") or None, setelah=setelah)
+                                     penanggung_jawab=pj, nik=a.get("nik") or None, lewat_waktu=bool(a.get("lewat_waktu")),
+                                     setelah=setelah)
     filter_ = {k: v for k, v in a.items() if k != "setelah" and v}
     return render_template(
         "kasus/daftar.html", judul=_("Daftar kasus"), baris=_baris_daftar(baris), filter_=filter_,

@@ -18,8 +18,8 @@ STATUS_PENGADUAN = ("diproses", "menunggu_jawaban", "selesai")
 class Pengaduan(MilikTenant, db.Model):
     """A complaint about the office or one of its services, from any channel.
 
-    ``mulai_pada``/``warn_at``/``due_at`` are the deadline of the whole
-    complaint; each step carries its own.
+    Its deadline and each running step's are ``dinsos.sla`` clocks
+    (``Tenggat`` with ``induk_id`` = this complaint), not columns here.
     """
 
     __tablename__ = "pengaduan"
@@ -34,8 +34,6 @@ class Pengaduan(MilikTenant, db.Model):
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="diproses")
     waktu_standar: Mapped[str] = mapped_column(String(60), nullable=False)
     mulai_pada: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
-    warn_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, index=True)
-    due_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, index=True)
     dicatat_oleh: Mapped[uuid.UUID | None] = mapped_column()
     jawaban: Mapped[str | None] = mapped_column(Text)
     ditutup_pada: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -77,8 +75,6 @@ class LangkahPengaduan(MilikTenant, db.Model):
     waktu_standar: Mapped[str | None] = mapped_column(String(60))
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="menunggu")
     mulai_pada: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    warn_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
-    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     selesai_pada: Mapped[datetime | None] = mapped_column(UtcDateTime)
     catatan: Mapped[str | None] = mapped_column(Text)
     dikerjakan_oleh: Mapped[uuid.UUID | None] = mapped_column()

@@ -1,22 +1,24 @@
 """Receiving complaints, moving them through the office's follow-up steps, closing them.
 
 Plain functions over the bound tenant; the caller commits. Deadlines are
-computed on the office's working calendar when a step starts and stored as
-``warn_at``/``due_at``, so the reminder sweep only reads what became due.
+``dinsos.sla`` clocks, one on the whole complaint (``pengaduan``) and one per
+running step (``langkah_pengaduan``), computed on the office's working
+calendar; the one deadline sweep warns and escalates them like case steps.
+A step with no time standard of its own is due with the complaint.
 """
 import re
 import secrets
 from datetime import datetime
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, select
 
 from dinsos.audit.services import catat_peristiwa
 from dinsos.catalogue.models import Layanan
 from dinsos.catalogue.services import daftar_layanan, versi_terbaru
 from dinsos.core.db import db, sekarang
-from dinsos.core.tenant import lintas_tenant, tenant_aktif
-from dinsos.sla.kalender import KalenderKerja, parse_waktu
-from dinsos.sla.services import kalender_tenant
+from dinsos.core.tenant import tenant_aktif
+from dinsos.sla import services as sla
+from dinsos.sla.models import Tenggat
 from dinsos.tenancy.models import Tenant
 
 from .models import LangkahPengaduan, Pengaduan
@@ -40,8 +42,9 @@ KANAL_PENGADUAN = {
 # own time standard is due by then too.
 WAKTU_PENYELESAIAN_BAWAAN = "14 hari kalender"
 
-# Reminders go out at 75% of the time to a deadline (the platform's rule for every step).
-FRAKSI_PERINGATAN = 0.75
+# The clocks' kinds (``Tenggat.objek_jenis``).
+TENGGAT_PENGADUAN = "pengaduan"
+TENGGAT_LANGKAH = "langkah_pengaduan"
 
 # For an office that has no published standard yet: the two things any complaint handling does.
 LANGKAH_BAWAAN = (
@@ -133,22 +136,22 @@ def langkah_untuk(layanan: Layanan | None) -> list[dict]:
 
 # --- deadlines ------------------------------------------------------------------
 
-def _peringatan(kalender: KalenderKerja, mulai: datetime, tempo: datetime, waktu_kalender: bool) -> datetime:
-    if tempo <= mulai:
-        return tempo
-    return kalender.titik_peringatan(mulai, tempo, FRAKSI_PERINGATAN, waktu_kalender=waktu_kalender)
+def _tautan(pengaduan: Pengaduan) -> str:
+    return f"/t/{_tenant().slug}/pengaduan/kelola/{pengaduan.id}"
 
 
-def _mulai_langkah(langkah: LangkahPengaduan, pengaduan: Pengaduan, kalender: KalenderKerja, pada: datetime) -> None:
+def _mulai_langkah(langkah: LangkahPengaduan, pengaduan: Pengaduan, pada: datetime) -> None:
     langkah.status = "berjalan"
     langkah.mulai_pada = pada
-    if langkah.waktu_standar:
-        durasi = parse_waktu(langkah.waktu_standar)
-        langkah.due_at = kalender.tambah(pada, durasi)
-        langkah.warn_at = _peringatan(kalender, pada, langkah.due_at, durasi.waktu_kalender)
-    else:
-        langkah.due_at = pengaduan.due_at
-        langkah.warn_at = _peringatan(kalender, pada, pengaduan.due_at, True)
+    keseluruhan = sla.cari_tenggat(TENGGAT_PENGADUAN, pengaduan.id)
+    sla.mulai_tenggat(
+        TENGGAT_LANGKAH, langkah.id, durasi=langkah.waktu_standar or pengaduan.waktu_standar, mulai=pada,
+        # Without a time standard of its own a step is due, and escalates, with the complaint.
+        sampai=None if langkah.waktu_standar else keseluruhan.due_at,
+        eskalasi_pada=None if langkah.waktu_standar else keseluruhan.eskalasi_at,
+        judul=f"{langkah.nama} (pengaduan {tampilan_kode(pengaduan.kode_lacak)})", tautan=_tautan(pengaduan),
+        induk_id=pengaduan.id, layanan_id=pengaduan.layanan_id, langkah_kode=langkah.kode,
+    )
 
 
 def _tenant() -> Tenant:
@@ -181,23 +184,24 @@ def terima_pengaduan(
     if kanal != "sp4n_lapor":
         nomor_referensi = None
     pada = pada or sekarang()
-    kalender = kalender_tenant(_tenant())
-    durasi = parse_waktu(WAKTU_PENYELESAIAN_BAWAAN)
-    tempo = kalender.tambah(pada, durasi)
     pengaduan = Pengaduan(
         kode_lacak=_kode_unik(), kanal=kanal, nomor_referensi=nomor_referensi,
         layanan_id=layanan.id if layanan else None, isi=isi,
         nama_pelapor=_bersih(nama), kontak_pelapor=_bersih(kontak), status="diproses",
-        waktu_standar=WAKTU_PENYELESAIAN_BAWAAN, mulai_pada=pada, due_at=tempo,
-        warn_at=_peringatan(kalender, pada, tempo, durasi.waktu_kalender), dicatat_oleh=dicatat_oleh,
+        waktu_standar=WAKTU_PENYELESAIAN_BAWAAN, mulai_pada=pada, dicatat_oleh=dicatat_oleh,
     )
     for i, l in enumerate(langkah_untuk(layanan), start=1):
         pengaduan.langkah.append(LangkahPengaduan(
             urutan=i, kode=l["kode"], nama=l["nama"], opsional=l["opsional"], waktu_standar=l["waktu"],
         ))
-    _mulai_langkah(pengaduan.langkah[0], pengaduan, kalender, pada)
     db.session.add(pengaduan)
     db.session.flush()
+    sla.mulai_tenggat(
+        TENGGAT_PENGADUAN, pengaduan.id, durasi=WAKTU_PENYELESAIAN_BAWAAN, mulai=pada,
+        judul=f"Penyelesaian pengaduan {tampilan_kode(pengaduan.kode_lacak)}", tautan=_tautan(pengaduan),
+        induk_id=pengaduan.id, layanan_id=pengaduan.layanan_id,
+    )
+    _mulai_langkah(pengaduan.langkah[0], pengaduan, pada)
     catat_peristiwa(
         "pengaduan_diterima", objek_jenis="pengaduan", objek_id=pengaduan.id,
         aktor=None if dicatat_oleh else "publik", kanal=kanal,
@@ -239,7 +243,7 @@ def _lanjutkan(pengaduan: Pengaduan, langkah: LangkahPengaduan, pada: datetime) 
     if berikut is None:
         pengaduan.status = "menunggu_jawaban"
     else:
-        _mulai_langkah(berikut, pengaduan, kalender_tenant(_tenant()), pada)
+        _mulai_langkah(berikut, pengaduan, pada)
 
 
 def selesaikan_langkah(pengaduan: Pengaduan, langkah_id, catatan: str | None, oleh, pada: datetime | None = None) -> LangkahPengaduan:
@@ -248,6 +252,7 @@ def selesaikan_langkah(pengaduan: Pengaduan, langkah_id, catatan: str | None, ol
     pada = pada or sekarang()
     langkah.status, langkah.selesai_pada = "selesai", pada
     langkah.catatan, langkah.dikerjakan_oleh = _bersih(catatan), oleh
+    sla.selesaikan_tenggat(TENGGAT_LANGKAH, langkah.id, pada)
     _lanjutkan(pengaduan, langkah, pada)
     catat_peristiwa("pengaduan_langkah_selesai", objek_jenis="pengaduan", objek_id=pengaduan.id, langkah=langkah.kode)
     return langkah
@@ -266,6 +271,7 @@ def lewati_langkah(pengaduan: Pengaduan, langkah_id, alasan: str | None, oleh, p
     pada = pada or sekarang()
     langkah.status, langkah.selesai_pada = "dilewati", pada
     langkah.catatan, langkah.dikerjakan_oleh = alasan, oleh
+    sla.hentikan_tenggat(TENGGAT_LANGKAH, langkah.id, pada)
     _lanjutkan(pengaduan, langkah, pada)
     catat_peristiwa("pengaduan_langkah_dilewati", objek_jenis="pengaduan", objek_id=pengaduan.id, langkah=langkah.kode)
     return langkah
@@ -287,6 +293,7 @@ def tutup_pengaduan(pengaduan: Pengaduan, jawaban: str | None, oleh, pada: datet
         raise PengaduanTidakValid(f"Jawaban terlalu panjang: paling banyak {BATAS_ISI} karakter.")
     pengaduan.status, pengaduan.jawaban = "selesai", jawaban
     pengaduan.ditutup_pada, pengaduan.ditutup_oleh = pada or sekarang(), oleh
+    sla.selesaikan_tenggat(TENGGAT_PENGADUAN, pengaduan.id, pengaduan.ditutup_pada)
     catat_peristiwa("pengaduan_ditutup", objek_jenis="pengaduan", objek_id=pengaduan.id)
 
 
@@ -294,53 +301,20 @@ def tutup_pengaduan(pengaduan: Pengaduan, jawaban: str | None, oleh, pada: datet
 
 def syarat_terlambat(pada: datetime):
     """SQL condition: an open complaint past its own deadline or with a running step past its deadline."""
-    langkah_terlambat = exists().where(
-        LangkahPengaduan.tenant_id == Pengaduan.tenant_id,
-        LangkahPengaduan.pengaduan_id == Pengaduan.id,
-        LangkahPengaduan.status == "berjalan",
-        LangkahPengaduan.due_at <= pada,
+    terlambat = select(Tenggat.induk_id).where(
+        Tenggat.objek_jenis.in_((TENGGAT_PENGADUAN, TENGGAT_LANGKAH)), sla.syarat_terlambat(pada)
     )
-    return and_(Pengaduan.status != "selesai", or_(Pengaduan.due_at <= pada, langkah_terlambat))
+    return and_(Pengaduan.status != "selesai", Pengaduan.id.in_(terlambat))
 
 
-def _butir(jenis_tempo, tingkat, p, langkah=None) -> dict:
-    objek = langkah or p
-    kunci_langkah = langkah.id if langkah else "keseluruhan"
-    return {
-        "kunci": f"pengaduan:{p.id}:{kunci_langkah}:{jenis_tempo}:{objek.due_at.isoformat()}",
-        "jenis": jenis_tempo,
-        "tingkat": tingkat,
-        "tenant_id": p.tenant_id,
-        "pengaduan_id": p.id,
-        "langkah_id": langkah.id if langkah else None,
-        "kode_lacak": p.kode_lacak,
-        "judul": langkah.nama if langkah else "Penyelesaian pengaduan",
-        "warn_at": objek.warn_at,
-        "due_at": objek.due_at,
-    }
-
-
-def pengaduan_jatuh_tempo(sekarang_: datetime) -> list[dict]:
-    """Everything of every office whose warning time has come: running steps and open complaints.
-
-    Each item is plain data with ``jenis`` "peringatan" (warning time reached)
-    or "terlambat" (deadline passed) and a ``kunci`` unique per deadline, so
-    the reminder sweep can send each notice once. Reads the indexed
-    ``warn_at`` columns only: the cost follows what is due, not what is open.
-    """
-    hasil = []
-    with lintas_tenant("sapuan jatuh tempo pengaduan", catat=False):
-        langkah = db.session.execute(
-            select(LangkahPengaduan, Pengaduan)
-            .join(Pengaduan, and_(Pengaduan.tenant_id == LangkahPengaduan.tenant_id, Pengaduan.id == LangkahPengaduan.pengaduan_id))
-            .where(LangkahPengaduan.status == "berjalan", LangkahPengaduan.warn_at <= sekarang_)
-            .order_by(LangkahPengaduan.due_at)
-        ).all()
-        for l, p in langkah:
-            hasil.append(_butir("terlambat" if l.due_at <= sekarang_ else "peringatan", "langkah", p, l))
-        keseluruhan = db.session.scalars(
-            select(Pengaduan).where(Pengaduan.status != "selesai", Pengaduan.warn_at <= sekarang_).order_by(Pengaduan.due_at)
-        ).all()
-        for p in keseluruhan:
-            hasil.append(_butir("terlambat" if p.due_at <= sekarang_ else "peringatan", "pengaduan", p))
+def tenggat_pengaduan(pengaduan_ids: list) -> dict:
+    """Complaint id -> {"pengaduan": its clock, step id -> the step's clock}, in one query (for lists and pages)."""
+    hasil: dict = {i: {} for i in pengaduan_ids}
+    if not pengaduan_ids:
+        return hasil
+    for t in db.session.scalars(select(Tenggat).where(
+        Tenggat.induk_id.in_(pengaduan_ids), Tenggat.objek_jenis.in_((TENGGAT_PENGADUAN, TENGGAT_LANGKAH))
+    )):
+        kunci = "pengaduan" if t.objek_jenis == TENGGAT_PENGADUAN else t.objek_id
+        hasil[t.induk_id][kunci] = t
     return hasil

@@ -27,6 +27,7 @@ from .services import (
     selesaikan_langkah,
     syarat_terlambat,
     tampilan_kode,
+    tenggat_pengaduan,
     terima_pengaduan,
     tutup_pengaduan,
 )
@@ -121,7 +122,7 @@ def lacak(slug):
                          kode=form.kode.data.strip()[:20], kantor=g.tenant.nama))
         return render_template(
             "pengaduan/status.html", p=pengaduan, kode=tampilan_kode(pengaduan.kode_lacak),
-            layanan=_nama_layanan().get(pengaduan.layanan_id),
+            layanan=_nama_layanan().get(pengaduan.layanan_id), tempo=tenggat_pengaduan([pengaduan.id])[pengaduan.id],
         )
     return render_template("pengaduan/lacak.html", form=form)
 
@@ -157,6 +158,7 @@ def daftar(slug):
         "pengaduan/daftar.html", baris=baris, f=f, status=STATUS_PENGADUAN, kanal=KANAL_PENGADUAN,
         layanan=daftar_layanan(), nama_layanan=_nama_layanan(), sekarang=sekarang(), tampilan_kode=tampilan_kode,
         per_halaman=PER_HALAMAN, kelola=boleh(current_user, "pengaduan.kelola"),
+        tempo=tenggat_pengaduan([p.id for p in baris]),
     )
 
 
@@ -197,6 +199,7 @@ def _halaman_rincian(pengaduan: Pengaduan, form_langkah=None, form_tutup=None, k
         "pengaduan/rincian.html", p=pengaduan, lihat_identitas=lihat_identitas, kelola=lihat_identitas,
         kode=tampilan_kode(pengaduan.kode_lacak), kanal=KANAL_PENGADUAN, layanan=_nama_layanan().get(pengaduan.layanan_id),
         form_langkah=form_langkah, form_tutup=form_tutup or FormTutup(), sekarang=sekarang(),
+        tempo=tenggat_pengaduan([pengaduan.id])[pengaduan.id],
     ), kode
 
 

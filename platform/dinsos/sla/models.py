@@ -5,11 +5,17 @@ complaint step, a referral awaiting an answer). Its thresholds are computed
 when it starts, pauses or resumes and stored as timestamps; the sweep only
 reads rows whose ``aksi_berikutnya_pada`` has passed, so its cost follows the
 number of due items, not the number of open ones.
+
+``induk_id`` (the case or complaint a clock belongs to), ``layanan_id`` and
+``langkah_kode`` let lists and the dashboard group clocks in SQL;
+``menit_standar`` and ``menit_aktual`` (working minutes for working-time
+clocks, clock minutes for calendar ones, pauses left out) are fixed when the
+clock starts and ends, so the time-standard report is one aggregate query.
 """
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import Boolean, Index, Integer, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dinsos.core.db import MilikTenant, UtcDateTime, db, fk_tenant
@@ -40,10 +46,18 @@ class Tenggat(MilikTenant, db.Model):
     sisa_menit: Mapped[int | None] = mapped_column(Integer)
     sisa_menit_peringatan: Mapped[int | None] = mapped_column(Integer)
     selesai_pada: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Ended without being done (a case closed early, an optional step skipped): left out of on-time rates.
+    dihentikan: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
+    induk_id: Mapped[uuid.UUID | None] = mapped_column()
+    layanan_id: Mapped[uuid.UUID | None] = mapped_column()
+    langkah_kode: Mapped[str | None] = mapped_column(String(80))
+    menit_standar: Mapped[int | None] = mapped_column(Integer)
+    menit_aktual: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
         UniqueConstraint("tenant_id", "objek_jenis", "objek_id"),
         fk_tenant("penanggung_jawab_id", "pengguna"),
+        fk_tenant("layanan_id", "layanan"),
         # Only live clocks with a pending action are indexed: the sweep's working set.
         Index(
             "ix_tenggat_aksi_berikutnya",
@@ -52,6 +66,8 @@ class Tenggat(MilikTenant, db.Model):
             sqlite_where=text("aksi_berikutnya_pada IS NOT NULL"),
         ),
         Index("ix_tenggat_due_terbuka", "tenant_id", "due_at"),
+        Index("ix_tenggat_induk", "tenant_id", "induk_id"),
+        Index("ix_tenggat_selesai", "tenant_id", "selesai_pada"),
     )
 
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select, tuple_
+from sqlalchemy import and_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as insert_pg
 from sqlalchemy.dialects.sqlite import insert as insert_sqlite
 
@@ -62,12 +62,29 @@ def _fraksi() -> float:
 def _titik(kal: KalenderKerja, mulai: datetime, durasi: Durasi) -> tuple[datetime, datetime, datetime]:
     """(warn, due, twice-over) for a clock starting at ``mulai``."""
     due = kal.tambah(mulai, durasi)
-    warn = kal.titik_peringatan(mulai, due, _fraksi(), waktu_kalender=durasi.waktu_kalender)
-    if durasi.waktu_kalender:
+    return _titik_sampai(kal, mulai, due, durasi.waktu_kalender)
+
+
+def _titik_sampai(kal: KalenderKerja, mulai: datetime, due: datetime, waktu_kalender: bool) -> tuple[datetime, datetime, datetime]:
+    """(warn, due, twice-over) for a clock from ``mulai`` to a given ``due``.
+
+    A clock that starts at or after its deadline is due (and twice over) at once.
+    """
+    if due <= mulai:
+        return due, due, due
+    warn = kal.titik_peringatan(mulai, due, _fraksi(), waktu_kalender=waktu_kalender)
+    if waktu_kalender:
         dua_kali = due + (due - mulai)
     else:
         dua_kali = kal.tambah_menit_kerja(due, kal.menit_kerja_antara(mulai, due))
     return warn, due, dua_kali
+
+
+def _menit_antara(kal: KalenderKerja, a: datetime, b: datetime, waktu_kalender: bool) -> int:
+    """Minutes from a to b in the clock's own measure (negative when b is earlier)."""
+    if waktu_kalender:
+        return int((b - a).total_seconds() // 60)
+    return kal.menit_kerja_antara(a, b)
 
 
 # --- starting and moving clocks -------------------------------------------------
@@ -88,16 +105,33 @@ def mulai_tenggat(
     tautan: str | None = None,
     penanggung_jawab_id=None,
     berulang: bool = False,
+    sampai: datetime | None = None,
+    eskalasi_pada: datetime | None = None,
+    induk_id=None,
+    layanan_id=None,
+    langkah_kode: str | None = None,
 ) -> Tenggat:
     """Start (or restart) the clock on an object of the bound office.
 
     ``durasi`` is a time standard ("1 hari", "15 menit", "3x24 jam") or a
     Durasi. ``berulang`` makes it a periodic review (open-ended services):
     each time it falls due a review reminder goes out and the next round starts.
+    ``sampai`` fixes the deadline instead (a step with no time of its own that
+    is due with its complaint); ``durasi`` then only names the standard, and
+    the warn point is on the clock; ``eskalasi_pada`` then gives the second
+    escalation point too (the complaint's). ``induk_id``, ``layanan_id`` and
+    ``langkah_kode`` say which case or complaint, service and step it is for.
     """
     d = durasi if isinstance(durasi, Durasi) else parse_waktu(durasi)
     kal = kalender_tenant(db.session.get(Tenant, tenant_aktif()))
-    warn, due, dua_kali = _titik(kal, mulai, d)
+    if sampai is None:
+        warn, due, dua_kali = _titik(kal, mulai, d)
+        waktu_kalender = d.waktu_kalender
+    else:
+        waktu_kalender = True
+        warn, due, dua_kali = _titik_sampai(kal, mulai, sampai, waktu_kalender)
+        if eskalasi_pada is not None:
+            dua_kali = max(eskalasi_pada, due)
     t = _cari(objek_jenis, objek_id)
     if t is None:
         t = Tenggat(objek_jenis=objek_jenis, objek_id=str(objek_id), putaran=1)
@@ -106,9 +140,12 @@ def mulai_tenggat(
         t.putaran += 1  # a restarted clock may warn and escalate afresh
     t.judul, t.tautan, t.penanggung_jawab_id = judul[:300], tautan, penanggung_jawab_id
     t.durasi = durasi if isinstance(durasi, str) else f"{d.jumlah} {d.satuan}"
-    t.waktu_kalender, t.berulang = d.waktu_kalender, berulang
+    t.waktu_kalender, t.berulang = waktu_kalender, berulang
     t.mulai_pada, t.warn_at, t.due_at, t.eskalasi_at = mulai, warn, due, dua_kali
-    t.dijeda_pada = t.sisa_menit = t.sisa_menit_peringatan = t.selesai_pada = None
+    t.dijeda_pada = t.sisa_menit = t.sisa_menit_peringatan = t.selesai_pada = t.menit_aktual = None
+    t.dihentikan = False
+    t.induk_id, t.layanan_id, t.langkah_kode = induk_id, layanan_id, langkah_kode
+    t.menit_standar = max(_menit_antara(kal, mulai, due, waktu_kalender), 0)
     t.aksi_berikutnya_pada = due if berulang else warn
     db.session.flush()
     return t
@@ -132,13 +169,10 @@ def lanjutkan_tenggat(objek_jenis: str, objek_id, pada: datetime) -> Tenggat | N
     if t is None or t.selesai_pada or not t.dijeda_pada:
         return t
     kal = kalender_tenant(db.session.get(Tenant, t.tenant_id))
-    lama = t.due_at - t.mulai_pada
     t.due_at = kal.jatuh_tempo_setelah_lanjut(pada, t.sisa_menit, waktu_kalender=t.waktu_kalender)
     t.warn_at = kal.jatuh_tempo_setelah_lanjut(pada, t.sisa_menit_peringatan, waktu_kalender=t.waktu_kalender)
-    if t.waktu_kalender:
-        t.eskalasi_at = t.due_at + lama
-    else:
-        t.eskalasi_at = kal.tambah_menit_kerja(t.due_at, kal.menit_kerja_antara(t.mulai_pada, t.mulai_pada + lama))
+    # Twice over means the whole standard again after the deadline, however the pauses cut it.
+    t.eskalasi_at = kal.jatuh_tempo_setelah_lanjut(t.due_at, t.menit_standar or 0, waktu_kalender=t.waktu_kalender)
     t.mulai_pada = pada
     t.dijeda_pada = t.sisa_menit = t.sisa_menit_peringatan = None
     t.aksi_berikutnya_pada = _aksi_berikutnya(t, sudah=_terkirim(t))
@@ -146,11 +180,51 @@ def lanjutkan_tenggat(objek_jenis: str, objek_id, pada: datetime) -> Tenggat | N
 
 
 def selesaikan_tenggat(objek_jenis: str, objek_id, pada: datetime) -> Tenggat | None:
-    """The thing was done: the clock stops for good."""
+    """The thing was done: the clock stops for good and keeps how long it took."""
     t = _cari(objek_jenis, objek_id)
     if t is not None and t.selesai_pada is None:
+        t.menit_aktual = None if t.berulang else _menit_terpakai(t, pada)
         t.selesai_pada, t.aksi_berikutnya_pada = pada, None
     return t
+
+
+def hentikan_tenggat(objek_jenis: str, objek_id, pada: datetime) -> Tenggat | None:
+    """The clock ends without the thing being done (closed early, skipped): no more notices, no on-time count."""
+    t = _cari(objek_jenis, objek_id)
+    if t is not None and t.selesai_pada is None:
+        t.selesai_pada, t.aksi_berikutnya_pada, t.dihentikan = pada, None, True
+    return t
+
+
+def _menit_terpakai(t: Tenggat, pada: datetime) -> int | None:
+    """Minutes of the standard used up at ``pada``: the standard minus what is left (negative left when late)."""
+    if t.menit_standar is None:
+        return None
+    if t.dijeda_pada is not None:
+        return t.menit_standar - (t.sisa_menit or 0)
+    kal = kalender_tenant(db.session.get(Tenant, t.tenant_id))
+    return t.menit_standar - _menit_antara(kal, pada, t.due_at, t.waktu_kalender)
+
+
+def tenggat_induk(induk_id) -> list[Tenggat]:
+    """Every clock of one case or complaint of the bound office, oldest first."""
+    return db.session.scalars(select(Tenggat).where(Tenggat.induk_id == induk_id).order_by(Tenggat.mulai_pada, Tenggat.dibuat_pada)).all()
+
+
+def cari_tenggat(objek_jenis: str, objek_id) -> Tenggat | None:
+    """The clock of one object of the bound office, if it has one."""
+    return _cari(objek_jenis, objek_id)
+
+
+def syarat_terlambat(pada: datetime):
+    """SQL condition: a running (not paused, not periodic) clock whose deadline has passed."""
+    return and_(Tenggat.selesai_pada.is_(None), Tenggat.dijeda_pada.is_(None), Tenggat.berulang.is_(False), Tenggat.due_at <= pada)
+
+
+def syarat_berisiko(pada: datetime):
+    """SQL condition: a running clock past its warn point but not yet due."""
+    return and_(Tenggat.selesai_pada.is_(None), Tenggat.dijeda_pada.is_(None), Tenggat.berulang.is_(False),
+                Tenggat.warn_at <= pada, Tenggat.due_at > pada)
 
 
 def alihkan_tenggat(objek_jenis: str, objek_id, penanggung_jawab_id) -> Tenggat | None:
@@ -162,7 +236,9 @@ def alihkan_tenggat(objek_jenis: str, objek_id, penanggung_jawab_id) -> Tenggat 
 
 
 def status_tenggat(t: Tenggat, pada: datetime) -> str:
-    """tepat (on time), berisiko (past the warn point), terlambat, dijeda or selesai."""
+    """tepat (on time), berisiko (past the warn point), terlambat, dijeda, dihentikan, selesai or selesai_terlambat."""
+    if t.dihentikan:
+        return "dihentikan"
     if t.selesai_pada:
         return "selesai" if t.selesai_pada <= t.due_at else "selesai_terlambat"
     if t.dijeda_pada:

@@ -1,0 +1,248 @@
+"""The deadlines a case runs, kept in step with its timeline.
+
+Every change that moves a deadline is already a timeline event (``langkah_mulai``,
+``dijeda``, ``ditutup``...), so ``services._catat`` hands each new event here
+and this module is the one place that maps case work onto ``dinsos.sla``
+clocks:
+
+- each SOP step run with a time standard (``waktu``) gets a clock
+  (``langkah_kasus``) when it starts, is done when the step is recorded done,
+  and is stopped (not done) when the case closes under it;
+- the case gets a clock (``kasus``) from ``jam_mulai_pada`` by its version's
+  ``jangka_waktu.aturan``: ``hari_kerja`` -> ``maksimal`` working days,
+  ``kalender`` -> ``jumlah`` ``satuan``, ``terbuka`` -> a periodic review every
+  ``tinjauan_berkala`` (ABH: monthly); it ends on close and starts again on reopening;
+- an ABH case taken in with the request letter gets the law's deadline
+  (``laporan_sosial``, UU 11/2012: social report within 3x24 hours of the
+  request), counted on the clock from the moment the office recorded the
+  request (the intake), done when the step that outputs the social report is.
+  The intake knows the letter's date but not the hour it arrived, so the
+  recorded intake time is the only honest start.
+
+Pauses stop the step and case clocks, not the law's: a statutory deadline does
+not wait for the office. Assignment moves the notices to the new assignee.
+"""
+from datetime import datetime
+
+from sqlalchemy import select
+
+from dinsos.catalogue.models import Layanan, VersiLayanan
+from dinsos.core.db import db
+from dinsos.sla import services as sla
+from dinsos.sla.models import Tenggat
+from dinsos.tenancy.models import Tenant
+
+from .konstanta import KATEGORI_ABH
+from .models import Kasus, LangkahKasus, PeristiwaKasus
+
+LANGKAH = "langkah_kasus"
+KASUS = "kasus"
+LAPORAN_SOSIAL = "laporan_sosial"
+JENIS_KASUS = (LANGKAH, KASUS, LAPORAN_SOSIAL)
+# UU 11/2012 (SPPA): the social report is due within 3x24 hours of the request.
+WAKTU_LAPORAN_SOSIAL = "3x24 jam"
+
+
+def ikuti(kasus: Kasus, p: PeristiwaKasus) -> None:
+    """Move the case's clocks for one new timeline event (events that change no deadline are ignored)."""
+    aksi = _AKSI.get(p.jenis)
+    if aksi is not None:
+        aksi(kasus, p.waktu, p.rincian or {})
+
+
+# --- titles and links (never the client's name: notices reach people who do not handle the case) ---------------
+
+
+def _versi(kasus: Kasus) -> VersiLayanan:
+    return db.session.scalar(select(VersiLayanan).where(VersiLayanan.id == kasus.versi_layanan_id))
+
+
+def _tautan(kasus: Kasus) -> str:
+    return f"/t/{db.session.get(Tenant, kasus.tenant_id).slug}/kasus/{kasus.id}"
+
+
+def _nama_kasus(kasus: Kasus) -> str:
+    if kasus.nomor_register:
+        return f"kasus {kasus.nomor_register}"
+    layanan = db.session.scalar(select(Layanan).where(Layanan.id == kasus.layanan_id))
+    return f"kasus {layanan.nama} (belum bernomor register)"
+
+
+def _judul_kasus(kasus: Kasus, aturan: dict) -> str:
+    if aturan["jenis"] == "terbuka":
+        return f"Tinjauan berkala {_nama_kasus(kasus)}"
+    return f"Jangka waktu layanan {_nama_kasus(kasus)}"
+
+
+def _judul_laporan_sosial(kasus: Kasus) -> str:
+    return f"Laporan sosial 3x24 jam (UU 11/2012) {_nama_kasus(kasus)}"
+
+
+def _judul_langkah(kasus: Kasus, definisi: dict) -> str:
+    kegiatan = definisi["kegiatan"]
+    kegiatan = kegiatan if len(kegiatan) <= 120 else kegiatan[:118] + "…"
+    return f"{kegiatan} ({_nama_kasus(kasus)})"
+
+
+# --- the case's own time limit ------------------------------------------------------------------
+
+
+def durasi_kasus(aturan: dict) -> tuple[str, bool]:
+    """The case clock's time standard and whether it is a periodic review, from ``jangka_waktu.aturan``."""
+    if aturan["jenis"] == "hari_kerja":
+        # "1 sampai 2 hari kerja": the promise is kept until the upper bound.
+        return f"{aturan['maksimal']} hari kerja", False
+    if aturan["jenis"] == "kalender":
+        satuan = "hari kalender" if aturan["satuan"] == "hari" else aturan["satuan"]
+        return f"{aturan['jumlah']} {satuan}", False
+    return aturan["tinjauan_berkala"], True
+
+
+def _mulai_jam_kasus(kasus: Kasus, pada: datetime, _rincian=None) -> None:
+    aturan = _versi(kasus).isi["penyampaian_pelayanan"]["jangka_waktu"]["aturan"]
+    durasi, berulang = durasi_kasus(aturan)
+    sla.mulai_tenggat(
+        KASUS, kasus.id, durasi=durasi, mulai=pada, judul=_judul_kasus(kasus, aturan), tautan=_tautan(kasus),
+        penanggung_jawab_id=kasus.penanggung_jawab_id, berulang=berulang, induk_id=kasus.id, layanan_id=kasus.layanan_id,
+    )
+
+
+def _buka_kembali(kasus: Kasus, pada: datetime, _rincian) -> None:
+    # The case's time limit runs again from the reopening (the work starts anew); its steps start their own.
+    if kasus.jam_mulai_pada is not None:
+        _mulai_jam_kasus(kasus, pada)
+
+
+def _berkas_lengkap(kasus: Kasus, _pada, _rincian) -> None:
+    """The register number is issued now: clocks started before it (Banten's intake rule) take it in their title."""
+    for t in sla.tenggat_induk(kasus.id):
+        if t.objek_jenis == KASUS:
+            t.judul = _judul_kasus(kasus, _versi(kasus).isi["penyampaian_pelayanan"]["jangka_waktu"]["aturan"])
+        elif t.objek_jenis == LAPORAN_SOSIAL:
+            t.judul = _judul_laporan_sosial(kasus)
+
+
+# --- the law's deadline on ABH cases -----------------------------------------------------------
+
+
+def wajib_laporan_sosial(kasus: Kasus, versi: VersiLayanan) -> bool:
+    """An ABH service whose SOP outputs a social report, and a case that came with the authority's request letter."""
+    abh = KATEGORI_ABH in (versi.isi.get("kategori_ppks") or [])
+    ada_laporan = any(l.get("dokumen_keluaran") == "laporan_sosial" for l in versi.isi["sop"]["langkah"])
+    return abh and ada_laporan and bool(kasus.surat_nomor or kasus.surat_tanggal)
+
+
+def _penerimaan(kasus: Kasus, _pada, _rincian) -> None:
+    if wajib_laporan_sosial(kasus, _versi(kasus)):
+        sla.mulai_tenggat(
+            LAPORAN_SOSIAL, kasus.id, durasi=WAKTU_LAPORAN_SOSIAL, mulai=kasus.diterima_pada,
+            judul=_judul_laporan_sosial(kasus), tautan=_tautan(kasus), penanggung_jawab_id=kasus.penanggung_jawab_id,
+            induk_id=kasus.id, layanan_id=kasus.layanan_id,
+        )
+
+
+# --- step runs -----------------------------------------------------------------------------------
+
+
+def _langkah(kasus: Kasus, rincian: dict) -> LangkahKasus | None:
+    return next((l for l in kasus.langkah if l.urutan == rincian.get("urutan")), None)
+
+
+def _langkah_mulai(kasus: Kasus, pada: datetime, rincian: dict) -> None:
+    langkah = _langkah(kasus, rincian)
+    if langkah is None or not langkah.waktu:
+        return  # a step without a time standard has no deadline of its own
+    definisi = _versi(kasus).langkah(langkah.kode) or {"kegiatan": langkah.kode}
+    sla.mulai_tenggat(
+        LANGKAH, langkah.id, durasi=langkah.waktu, mulai=pada, judul=_judul_langkah(kasus, definisi), tautan=_tautan(kasus),
+        penanggung_jawab_id=langkah.penanggung_jawab_id, induk_id=kasus.id, layanan_id=kasus.layanan_id,
+        langkah_kode=langkah.kode,
+    )
+
+
+def _langkah_selesai(kasus: Kasus, pada: datetime, rincian: dict) -> None:
+    langkah = _langkah(kasus, rincian)
+    if langkah is None:
+        return
+    sla.selesaikan_tenggat(LANGKAH, langkah.id, pada)
+    if langkah.dokumen_keluaran == "laporan_sosial":
+        sla.selesaikan_tenggat(LAPORAN_SOSIAL, kasus.id, pada)
+
+
+# --- pause, assignment, closing -----------------------------------------------------------------
+
+
+def _jeda(kasus: Kasus, pada: datetime, _rincian) -> None:
+    for t in sla.tenggat_induk(kasus.id):
+        if t.objek_jenis != LAPORAN_SOSIAL:
+            sla.jeda_tenggat(t.objek_jenis, t.objek_id, pada)
+
+
+def _lanjut(kasus: Kasus, pada: datetime, _rincian) -> None:
+    for t in sla.tenggat_induk(kasus.id):
+        sla.lanjutkan_tenggat(t.objek_jenis, t.objek_id, pada)
+
+
+def _tugaskan(kasus: Kasus, _pada, _rincian) -> None:
+    for t in sla.tenggat_induk(kasus.id):
+        if t.objek_jenis in (KASUS, LAPORAN_SOSIAL):
+            sla.alihkan_tenggat(t.objek_jenis, t.objek_id, kasus.penanggung_jawab_id)
+    _tugaskan_langkah(kasus, _pada, _rincian)
+
+
+def _tugaskan_langkah(kasus: Kasus, _pada, _rincian) -> None:
+    berjalan = next((l for l in kasus.langkah if l.status == "berjalan"), None)
+    if berjalan is not None:
+        sla.alihkan_tenggat(LANGKAH, berjalan.id, berjalan.penanggung_jawab_id)
+
+
+def _tutup(kasus: Kasus, pada: datetime, _rincian) -> None:
+    """The case's time limit is met by closing; a step or law deadline still open was never done."""
+    for t in sla.tenggat_induk(kasus.id):
+        if t.objek_jenis == KASUS:
+            sla.selesaikan_tenggat(KASUS, t.objek_id, pada)
+        else:
+            sla.hentikan_tenggat(t.objek_jenis, t.objek_id, pada)
+
+
+_AKSI = {
+    "penerimaan": _penerimaan,
+    "jam_mulai": _mulai_jam_kasus,
+    "berkas_lengkap": _berkas_lengkap,
+    "langkah_mulai": _langkah_mulai,
+    "langkah_selesai": _langkah_selesai,
+    "dijeda": _jeda,
+    "dilanjutkan": _lanjut,
+    "ditugaskan": _tugaskan,
+    "langkah_ditugaskan": _tugaskan_langkah,
+    "ditutup": _tutup,
+    "dibuka_kembali": _buka_kembali,
+}
+
+
+# --- reading, for lists and the case page ------------------------------------------------------------
+
+
+def syarat_lewat_waktu(pada: datetime):
+    """SQL condition on ``Kasus``: one of its clocks is running past its deadline."""
+    return Kasus.id.in_(
+        select(Tenggat.induk_id).where(Tenggat.objek_jenis.in_(JENIS_KASUS), sla.syarat_terlambat(pada))
+    )
+
+
+URUTAN_STATUS = {"terlambat": 3, "berisiko": 2, "tepat": 1}
+
+
+def status_per_kasus(kasus_ids: list, pada: datetime) -> dict:
+    """Case id -> the worst status of its running clocks (terlambat, berisiko, tepat); one query for a whole page."""
+    if not kasus_ids:
+        return {}
+    hasil: dict = {}
+    for t in db.session.scalars(
+        select(Tenggat).where(Tenggat.induk_id.in_(kasus_ids), Tenggat.objek_jenis.in_(JENIS_KASUS),
+                              Tenggat.selesai_pada.is_(None), Tenggat.dijeda_pada.is_(None))
+    ):
+        status = sla.status_tenggat(t, pada)
+        if URUTAN_STATUS.get(status, 0) > URUTAN_STATUS.get(hasil.get(t.induk_id), 0):
+            hasil[t.induk_id] = status
+    return hasil

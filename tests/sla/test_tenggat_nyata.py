@@ -1,0 +1,254 @@
+"""The deadline sweep with real services: Redis, Celery worker and two beats started here, PostgreSQL, an SMTP server.
+
+A Magetan case's first step (handover, 15 working minutes) started on an
+earlier working day at 08:00, so it is already past its warn point, its
+deadline and twice over: time is injected through the start, never slept.
+The sweep runs every second (``DINSOS_SAPU_TENGGAT_DETIK=1``) from two beats
+at once; the first sweep to reach a notice is made to stall inside its
+transaction and its worker is SIGKILLed there; a second worker is started
+and the test process sweeps concurrently from two threads as well. Exactly
+one overdue notice (the warning is stale by then and skipped, per the sweep's
+rules), one escalation to the kepala bidang and one to the kepala dinas come
+out, each once in the in-app inbox and once at the SMTP server.
+
+The service's own time limit is set to one calendar year for this case, so
+only the step's clock is due and the count is the step's alone.
+"""
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, time as jam, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import redis
+from argon2 import PasswordHasher
+from sqlalchemy import func, select
+
+from bantuan import buat_staf
+from dinsos.core.db import db, sekarang
+from dinsos.core.tenant import dalam_tenant, lintas_tenant
+
+sys.path.append(str(Path(__file__).resolve().parents[1] / "notify"))
+from server_uji import server_smtp  # noqa: E402
+
+pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+BATAS = 25.0  # seconds: the longest any single wait may take
+
+
+def _tunggu(syarat, batas=BATAS, pesan="condition"):
+    akhir = time.monotonic() + batas
+    while time.monotonic() < akhir:
+        hasil = syarat()
+        if hasil:
+            return hasil
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {batas}s waiting for {pesan}")
+
+
+class Proses:
+    """Worker and beat subprocesses, each in its own session so it can be killed whole; all killed at the end."""
+
+    def __init__(self, env: dict, folder: Path):
+        self.env, self.folder, self.semua = env, folder, []
+
+    def mulai(self, *args: str) -> subprocess.Popen:
+        log = open(self.folder / f"{args[0]}-{len(self.semua)}.log", "w")
+        p = subprocess.Popen([sys.executable, "-m", "dinsos_workers", *args], env=self.env, cwd=self.folder,
+                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        p.log = Path(log.name)
+        log.close()
+        self.semua.append(p)
+        return p
+
+    def worker(self) -> subprocess.Popen:
+        """A worker with the stalling first sweep (``tenggat_lambat``), once connected (its first heartbeat)."""
+        detak = Path(self.env["DINSOS_WORKER_HEARTBEAT_FILE"])
+        detak.unlink(missing_ok=True)
+        p = self.mulai("worker", "-c", "2", "--without-gossip", "--without-mingle", "-I", "tenggat_lambat",
+                       "-n", f"sapu{len(self.semua)}@%h")
+        _tunggu(lambda: detak.exists() or p.poll() is not None, pesan="the worker's first heartbeat")
+        assert p.poll() is None, p.log.read_text()[-3000:]
+        return p
+
+    def beat(self) -> subprocess.Popen:
+        return self.mulai("beat", "-s", str(self.folder / f"jadwal-beat-{len(self.semua)}"))
+
+    def bunuh(self, p: subprocess.Popen) -> None:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.wait(10)
+
+    def bersihkan(self):
+        for p in self.semua:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait(10)
+
+
+@pytest.fixture
+def broker():
+    url = os.environ["REDIS_URL"]
+    r = redis.Redis.from_url(url)
+    r.flushdb()
+    yield url
+    r.flushdb()
+
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    """The SMTP server, configured in the test process too: a sweep run here queues e-mail like the worker's."""
+    with server_smtp() as kotak:
+        monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+        monkeypatch.setitem(app.config, "SMTP_PORT", kotak.port)
+        yield kotak
+
+
+@pytest.fixture
+def proses(app, broker, smtp, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DINSOS_", "DATABASE_URL", "REDIS_URL", "UJI_"))}
+    env.update(
+        PYTHONPATH=os.pathsep.join(str(p) for p in (ROOT / "platform", ROOT / "workers", Path(__file__).parent)),
+        DATABASE_URL=app.config["DATABASE_URL"],  # the app role: row-level security applies in the worker too
+        DINSOS_INSTANCE_PATH=app.instance_path,
+        DINSOS_SECRET_KEY="uji-rahasia",
+        DINSOS_ENCRYPTION_KEYS=app.config["ENCRYPTION_KEYS"],
+        DINSOS_BASE_URL="http://localhost",
+        REDIS_URL=broker,
+        DINSOS_SMTP_HOST="127.0.0.1",
+        DINSOS_SMTP_PORT=str(smtp.port),
+        DINSOS_WORKER_HEARTBEAT_FILE=str(tmp_path / "worker.heartbeat"),
+        DINSOS_SAPU_TENGGAT_DETIK="1",
+        UJI_PENANDA_SAPU=str(tmp_path / "sapu-pertama"),
+        UJI_JEDA_SAPU="60",
+    )
+    p = Proses(env, tmp_path)
+    try:
+        yield p
+    finally:
+        p.bersihkan()
+
+
+@pytest.fixture
+def kasus_lewat(app, monkeypatch):
+    """Magetan's handover step, started 08:00 on a working day at least two days ago, assigned to the front office."""
+    from alat_kasus import SEMUA_MAGETAN, muat_seed
+    from dinsos.auth import services as auth
+    from dinsos.auth.models import Pengguna
+    from dinsos.cases import services as svc
+    from dinsos.catalogue.models import Layanan
+    from dinsos.catalogue.services import simpan_standar, versi_terbaru
+    from dinsos.sla.services import kalender_tenant, tenggat_induk
+    from dinsos.tenancy.models import Tenant
+
+    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    mg = muat_seed()["kabupaten-magetan"]
+    orang = {peran: buat_staf(mg, peran, f"{peran}@magetan.uji")[0]
+             for peran in ("petugas_pelayanan", "kepala_bidang", "kepala_dinas")}
+    with app.app_context(), dalam_tenant(mg.id):
+        tenant = db.session.get(Tenant, mg.id)
+        layanan = db.session.scalar(select(Layanan).where(Layanan.kode == "pengiriman-anjal-at"))
+        isi = dict(versi_terbaru(layanan).isi)
+        isi["penyampaian_pelayanan"] = dict(isi["penyampaian_pelayanan"])
+        isi["penyampaian_pelayanan"]["jangka_waktu"] = {
+            "uraian": "1 (satu) tahun (uji)", "aturan": {"jenis": "kalender", "jumlah": 1, "satuan": "tahun", "mulai": "berkas_lengkap"}}
+        simpan_standar(tenant, isi)
+        kal, zona = kalender_tenant(tenant), ZoneInfo(tenant.zona_waktu)
+        hari = sekarang().astimezone(zona).date() - timedelta(days=2)
+        while not kal.adalah_hari_kerja(hari):
+            hari -= timedelta(days=1)
+        mulai = datetime.combine(hari, jam(8), tzinfo=zona)
+        akun = {p: db.session.get(Pengguna, (mg.id, i)) for p, i in orang.items()}
+        k = svc.terima_kasus("pengiriman-anjal-at", pelapor={"jenis": "kepolisian", "instansi": "Polres Magetan"},
+                             klien={"tanpa_identitas": True, "deskripsi": "Anak di terminal", "umur_perkiraan": 12},
+                             persyaratan=SEMUA_MAGETAN, pengguna=akun["petugas_pelayanan"], pada=mulai).kasus
+        svc.tugaskan_kasus(k, versi=k.versi, penanggung_jawab_id=orang["petugas_pelayanan"], pengguna=akun["kepala_bidang"],
+                           pada=mulai + timedelta(minutes=1))
+        svc.simpan()
+        judul = next(t.judul for t in tenggat_induk(k.id) if t.objek_jenis == "langkah_kasus")
+    return mg, orang, judul
+
+
+def _tercatat(app) -> list[tuple]:
+    """(kind, round) of every notice recorded, committed, across offices."""
+    from dinsos.sla.models import PemberitahuanTenggat
+
+    with app.app_context(), lintas_tenant("uji", catat=False):
+        hasil = sorted(db.session.execute(select(PemberitahuanTenggat.jenis, PemberitahuanTenggat.putaran)).all())
+        db.session.rollback()
+        return hasil
+
+
+def _outbox(app) -> list[str]:
+    from dinsos.core.outbox import PesanOutbox
+
+    with app.app_context(), lintas_tenant("uji", catat=False):
+        hasil = [p.status for p in db.session.scalars(select(PesanOutbox))]
+        db.session.rollback()
+        return hasil
+
+
+def test_overdue_step_sends_one_notice_set_through_two_beats_a_killed_worker_and_concurrent_sweeps(
+        app, kasus_lewat, proses, smtp, tmp_path):
+    from dinsos.notify.models import Notifikasi
+    from dinsos.sla.services import sapu_tenggat
+
+    kantor, orang, judul = kasus_lewat
+    penanda = tmp_path / "sapu-pertama"
+    pertama = proses.worker()
+    beat = [proses.beat(), proses.beat()]  # two beats: every sweep is sent twice a second
+
+    # The first sweep stalls inside its transaction, its rows locked and its notice records uncommitted; kill it there.
+    _tunggu(penanda.exists, pesan="the first sweep to reach a notice")
+    assert _tercatat(app) == [] and smtp.surel == []
+    proses.bunuh(pertama)
+    assert _tercatat(app) == []  # nothing of the killed sweep was committed
+
+    # A new worker takes over from the beats while the test process sweeps from two threads at the same time.
+    kedua = proses.worker()
+    hasil, galat, serentak = [], [], threading.Barrier(2)
+
+    def sapu():
+        try:
+            with app.app_context():
+                serentak.wait(BATAS)
+                for _ in range(3):
+                    hasil.append(sapu_tenggat())
+                    time.sleep(0.3)
+        except Exception as e:  # reported by the assertion below
+            galat.append(e)
+
+    benang = [threading.Thread(target=sapu) for _ in range(2)]
+    [t.start() for t in benang]
+    [t.join(BATAS) for t in benang]
+    assert not galat, galat
+
+    assert len(smtp.tunggu(3, batas_detik=BATAS)) == 3, kedua.log.read_text()[-3000:]
+    _tunggu(lambda: (s := _outbox(app)) and all(x == "selesai" for x in s), pesan="every outbox message delivered")
+    # Let the beats send a few more sweeps and the relay run again: nothing more may come out.
+    for b in beat:
+        jumlah = b.log.read_text().count("Sending due task sapu_tenggat")
+        _tunggu(lambda: b.log.read_text().count("Sending due task sapu_tenggat") >= jumlah + 3, pesan="three more sweeps")
+    time.sleep(5.5)  # one more relay period (every 5 s)
+
+    assert _tercatat(app) == [("eskalasi_kabid", 1), ("eskalasi_kadis", 1), ("terlambat", 1)]
+    surel = sorted((m["surel"]["Subject"], tuple(m["untuk"])) for m in smtp.surel)
+    assert surel == sorted([
+        (f"Lewat batas waktu: {judul}", ("petugas_pelayanan@magetan.uji",)),
+        (f"Eskalasi: {judul}", ("kepala_bidang@magetan.uji",)),
+        (f"Eskalasi kedua: {judul}", ("kepala_dinas@magetan.uji",)),
+    ])
+    with app.app_context(), dalam_tenant(kantor.id):
+        kotak = sorted((n.penerima_id, n.judul.split(":")[0]) for n in db.session.scalars(select(Notifikasi)))
+        assert db.session.scalar(select(func.count()).select_from(Notifikasi)) == 3
+    assert kotak == sorted([(orang["petugas_pelayanan"], "Lewat batas waktu"), (orang["kepala_bidang"], "Eskalasi"),
+                            (orang["kepala_dinas"], "Eskalasi kedua")])
+    # The sweeps really ran in the new worker, from both beats.
+    assert re.search(r"Task dinsos\.periodik\[[^\]]+\] succeeded", kedua.log.read_text())
+    assert all("Sending due task sapu_tenggat" in b.log.read_text() for b in beat)
