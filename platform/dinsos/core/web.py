@@ -24,6 +24,7 @@ KAPABILITAS = [
     "dinsos.admin",
     "dinsos.notify",
     "dinsos.cases",
+    "dinsos.referrals",
 ]
 
 
