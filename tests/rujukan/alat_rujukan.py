@@ -61,6 +61,11 @@ def rujuk_ke_banten(staf, kasus_id, lampiran, *, peran="pekerja_sosial", kirim=T
         return r.id
 
 
+def konteks_app():
+    """An app context with no office bound (storage reads, sweeps)."""
+    return bantuan.APP.app_context()
+
+
 def antar_semua(batas: int = 10) -> int:
     """Run the embedded relay (no Redis) until nothing is left to deliver; returns how many messages were handled."""
     from dinsos_workers import jadwal

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from alat_kasus import PDF, akun, di_kantor, wib
 from alat_kasus import kasus as muat_kasus
 from alat_rujukan import (
-    BANTEN, DOKUMEN_BANTEN, PERSETUJUAN, antar_semua, jumlah, kasus_magetan, notifikasi, pdf, rujuk_ke_banten, rujukan,
+    BANTEN, DOKUMEN_BANTEN, PERSETUJUAN, antar_semua, jumlah, konteks_app, kasus_magetan, notifikasi, pdf, rujuk_ke_banten, rujukan,
     semua_masuk, tanggapi,
 )
 from dinsos.cases import services as kasus_svc
@@ -46,7 +46,7 @@ def test_magetan_to_banten_is_delivered_once_accepted_on_bantens_sop_and_its_com
     berkas = m["isi"]["berkas"]
     assert sorted(b["dokumen_kode"] for b in berkas) == sorted(DOKUMEN_BANTEN)
     assert not kunci_asal & {b["kunci"] for b in berkas}
-    with bantuan_app():
+    with konteks_app():
         assert {penyimpanan().buka(b["kunci"]) for b in berkas} == {pdf(k) for k in DOKUMEN_BANTEN}
     a = rujukan(mg, rid)
     assert a["status"] == "diterima_tujuan" and sorted(a["terkirim"]) == sorted(b["id"] for b in berkas)
@@ -57,7 +57,7 @@ def test_magetan_to_banten_is_delivered_once_accepted_on_bantens_sop_and_its_com
         assert t.durasi == "2 hari kerja" and t.due_at > t.mulai_pada
 
     # Redelivering the same message, or running the consumer again, adds nothing.
-    with bantuan_app():
+    with konteks_app():
         from dinsos.core.tenant import lintas_tenant
 
         with lintas_tenant("uji", catat=False):
@@ -118,12 +118,6 @@ def test_magetan_to_banten_is_delivered_once_accepted_on_bantens_sop_and_its_com
     a = rujukan(mg, rid)
     assert a["status"] == "selesai" and a["laporan"]["hasil"] == "Rehabilitasi sosial dasar dalam panti selesai"
     assert _peristiwa_kasus(mg, kasus_id)[-1] == "rujukan_selesai"
-
-
-def bantuan_app():
-    import bantuan
-
-    return bantuan.APP.app_context()
 
 
 def _hitung():
@@ -217,7 +211,7 @@ def test_withdrawn_before_acceptance_ends_bantens_access_and_cannot_then_be_acce
     [m] = semua_masuk(bt)
     assert m["status"] == "ditarik" and m["akses_berakhir_pada"] is not None
     assert "klien" not in m["isi"] and "berkas" not in m["isi"]
-    with bantuan_app():
+    with konteks_app():
         for k in kunci:
             with pytest.raises(BerkasTidakAda):
                 penyimpanan().buka(k)
@@ -373,14 +367,14 @@ def test_an_unanswered_referral_escalates_to_bantens_kabid_and_to_the_senders_pr
     [m] = semua_masuk(kantor["provinsi-banten"])
     with di_kantor(kantor["provinsi-banten"]):
         due = penerimaan.tenggat_masuk(penerimaan.muat_masuk(m["id"])).due_at
-    with bantuan_app():
+    with konteks_app():
         assert sapu_tenggat(pada=due + timedelta(minutes=1)) > 0
     assert any(j.startswith("Eskalasi") for j in notifikasi(staf["provinsi-banten"]["kepala_bidang"]))
     antar_semua()
     judul = notifikasi(staf["provinsi-jawa-timur"]["kepala_bidang"])
     assert judul == ["Rujukan belum ditanggapi: Dinas Sosial Kabupaten Magetan ke Dinas Sosial Provinsi Banten"]
     assert notifikasi(staf["provinsi-lampung"]["kepala_bidang"]) == []
-    with bantuan_app():  # a second sweep sends nothing new
+    with konteks_app():  # a second sweep sends nothing new
         sapu_tenggat(pada=due + timedelta(minutes=2))
     antar_semua()
     assert len(notifikasi(staf["provinsi-jawa-timur"]["kepala_bidang"])) == 1

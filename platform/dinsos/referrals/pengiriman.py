@@ -20,6 +20,7 @@ message has one effect:
   receiver) and ``rujukan.pengingat`` (written by a province): notices to the
   sender's province, or to the receiver's heads of division and office.
 """
+import uuid
 from datetime import datetime
 
 from sqlalchemy import select
@@ -47,7 +48,7 @@ MENUNGGU_TUJUAN = ("diterima_tujuan", "perlu_info")
 def _bacaan(butir: dict) -> bytes:
     """The bytes of one shared file, read in the sending office (its storage key, or its archived letter)."""
     if butir["sumber"] == "surat":
-        surat = db.session.scalar(select(SuratTerbit).where(SuratTerbit.id == butir["sumber_id"]).options(undefer(SuratTerbit.pdf)))
+        surat = db.session.scalar(select(SuratTerbit).where(SuratTerbit.id == uuid.UUID(butir["sumber_id"])).options(undefer(SuratTerbit.pdf)))
         if surat is None:
             raise LookupError(f"surat {butir['sumber_id']} tidak ada")
         return surat.pdf
