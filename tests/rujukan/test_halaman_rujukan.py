@@ -70,6 +70,8 @@ def test_budi_refers_through_the_form_and_dedi_accepts_through_the_inbox(seed):
     assert r.status_code == 409 and "tidak dapat diterima dua kali" in r.get_data(as_text=True)
     antar_semua()
     assert "Diterima" in budi.get(f"/t/kabupaten-magetan/kasus/{kasus_id}").get_data(as_text=True)
+    inggris = budi.get("/t/kabupaten-magetan/rujukan/keluar?lang=en").get_data(as_text=True)
+    assert "Outgoing referrals" in inggris and "Accepted" in inggris
 
 
 def test_the_receiver_cannot_open_the_senders_case_files_or_a_withdrawn_referral(seed):

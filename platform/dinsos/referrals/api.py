@@ -216,6 +216,7 @@ def periksa(data, slug):
     try:
         t = _tujuan(data["tujuan"])
     except KesalahanRujukan as e:
+        db.session.commit()  # nothing but the audited look at the other office was written
         return _galat(e)
     db.session.commit()
     berkas = [{"nama": str(b["id"]), "dokumen_kode": b.get("dokumen_kode")} for b in data["berkas"]]
@@ -244,9 +245,15 @@ def keluar_buat(data, slug):
     if kasus is None:
         tolak(404, "Kasus tidak ditemukan.")
     try:
+        tujuan_ = _tujuan(data["tujuan"])
+    except KesalahanRujukan as e:
+        db.session.commit()  # nothing but the audited look at the other office was written
+        return _galat(e)
+    db.session.commit()
+    try:
         persetujuan = data.get("persetujuan")
         r = svc.buat_rujukan(
-            kasus, pengguna=current_user, tujuan=_tujuan(data["tujuan"]), alasan=data["alasan"], bidang_klien=data["bidang_klien"],
+            kasus, pengguna=current_user, tujuan=tujuan_, alasan=data["alasan"], bidang_klien=data["bidang_klien"],
             langkah=[str(x) for x in data["langkah"]], berkas=_berkas(data["berkas"]), persetujuan=persetujuan,
             override_alasan=data.get("override_alasan"), kirim=data["kirim"], abaikan_opsional=data["abaikan_opsional"],
             pemulangan=data["pemulangan"],
@@ -460,9 +467,10 @@ def pengawasan_tindakan(data, slug):
     try:
         pengawasan.kirim_tindakan(g.tenant, kunci_kirim=data["kunci_kirim"], jenis=data["jenis"], pengguna=current_user,
                                   catatan=data.get("catatan"))
-        db.session.commit()
     except KesalahanRujukan as e:
+        db.session.commit()  # a refusal writes nothing but the audited look at the other offices
         return _galat(e)
+    db.session.commit()
     resp = jsonify(status="diantrekan", jenis=data["jenis"])
     resp.status_code = 202
     return resp

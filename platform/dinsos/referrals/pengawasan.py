@@ -182,7 +182,8 @@ def kirim_tindakan(provinsi: Tenant, *, kunci_kirim: str, jenis: str, pengguna, 
 
     Only for a referral of this province's offices that still waits for an
     answer; at most one of each kind per referral per day. Written as an
-    outbox message of the province; the caller commits.
+    outbox message of the province; the caller commits. Every check comes
+    before any write, so on a refusal only the audited crossing is pending.
     """
     _periksa_provinsi(provinsi)
     pada = pada or sekarang()

@@ -838,6 +838,12 @@ def daftar_keluar(status: str | None = None, batas: int = 200) -> list[Rujukan]:
     return db.session.scalars(q.order_by(Rujukan.dibuat_pada.desc()).limit(batas)).all()
 
 
+def kasus_dari(ids) -> dict:
+    """The bound office's cases with these ids, by id, in one query."""
+    ids = set(ids)
+    return {k.id: k for k in db.session.scalars(select(Kasus).where(Kasus.id.in_(ids)))} if ids else {}
+
+
 def nama_tujuan(r: Rujukan) -> str:
     return (r.dibagikan or {}).get("tujuan_nama") or "-"
 

@@ -60,11 +60,10 @@ def _pilihan_berkas(nilai: str, dokumen_kode=None) -> dict | None:
 @perlu_izin("rujukan.lihat")
 def keluar_daftar(slug):
     status = request.args.get("status") if request.args.get("status") in STATUS else None
-    baris = []
-    for r in svc.daftar_keluar(status):
-        kasus = kasus_svc.muat_kasus(r.kasus_id)
-        baris.append({"r": r, "nomor": svc.nomor_tampil(r.id), "tujuan": svc.nama_tujuan(r), "klien": svc.label_klien(kasus, current_user),
-                      "kasus": kasus})
+    daftar = svc.daftar_keluar(status)
+    kasus = svc.kasus_dari(r.kasus_id for r in daftar)
+    baris = [{"r": r, "nomor": svc.nomor_tampil(r.id), "tujuan": svc.nama_tujuan(r), "kasus": kasus[r.kasus_id],
+              "klien": svc.label_klien(kasus[r.kasus_id], current_user)} for r in daftar]
     return render_template("rujukan/keluar_daftar.html", baris=baris, label=LABEL, status=status, semua_status=STATUS)
 
 
@@ -203,11 +202,14 @@ def buat(slug, kasus_id):
     konteks = dict(kasus=kasus, layanan=svc.layanan_tujuan(), mitra=svc.mitra_aktif(), pilihan_tujuan=pilihan_tujuan,
                    pemulangan=pemulangan, klien=svc.label_klien(kasus, current_user), bisa_override=boleh(current_user, "rujukan.override_persetujuan"))
     if not pilihan_tujuan:
+        db.session.commit()  # the look at other offices' catalogues is audited
         return render_template("rujukan/buat.html", tujuan=None, form=None, **konteks)
     try:
         tujuan = _tujuan_dari_pilihan(pilihan_tujuan)
     except KesalahanRujukan as e:
+        db.session.commit()  # nothing but the audited look was written
         return render_template("rujukan/buat.html", tujuan=None, form=None, galat=e, **konteks), e.kode
+    db.session.commit()
     bahan = svc.bahan_kasus(kasus)
     form = f.form_rujukan(tujuan.persyaratan, bahan)
     konteks.update(tujuan=tujuan, bahan=bahan, form=form)
@@ -449,10 +451,10 @@ def pengawasan_tindakan(slug):
     try:
         pengawasan.kirim_tindakan(g.tenant, kunci_kirim=form.kunci_kirim.data, jenis=form.jenis.data, pengguna=current_user,
                                   catatan=form.catatan.data)
-        db.session.commit()
     except KesalahanRujukan as e:
-        db.session.rollback()
+        db.session.commit()  # a refusal writes nothing but the audited look at the other offices
         return _halaman_pengawasan(galat=e, kode=e.kode)
+    db.session.commit()
     flash(_("%(j)s dikirim ke kantor tujuan.", j=JENIS_TINDAKAN[form.jenis.data]), "info")
     return redirect(url_for("rujukan.pengawasan_rujukan"))
 
