@@ -71,7 +71,7 @@ def test_budi_refers_through_the_form_and_dedi_accepts_through_the_inbox(seed):
     antar_semua()
     assert "Diterima" in budi.get(f"/t/kabupaten-magetan/kasus/{kasus_id}").get_data(as_text=True)
     inggris = budi.get("/t/kabupaten-magetan/rujukan/keluar?lang=en").get_data(as_text=True)
-    assert "Outgoing referrals" in inggris and "Accepted" in inggris
+    assert "<h1>Outgoing referrals</h1>" in inggris and "Received" in inggris
 
 
 def test_the_receiver_cannot_open_the_senders_case_files_or_a_withdrawn_referral(seed):
