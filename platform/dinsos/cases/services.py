@@ -297,6 +297,21 @@ def _catat(kasus: Kasus, jenis: str, pada: datetime, aktor, catatan: str | None 
     return p
 
 
+def catat_peristiwa_kasus(kasus: Kasus, jenis: str, pada: datetime, aktor=None, catatan: str | None = None,
+                          **rincian) -> PeristiwaKasus:
+    """Put another capability's event (a referral's progress) on the case's timeline; the caller commits."""
+    return _catat(kasus, jenis, pada, aktor, catatan, **rincian)
+
+
+# Capabilities that must hear of a closed case, in the closing transaction (referrals report completion).
+_SAAT_DITUTUP: dict = {}
+
+
+def saat_kasus_ditutup(nama: str, fungsi) -> None:
+    """Register ``fungsi(kasus, pengguna, pada)`` to run when a case closes, before the caller commits."""
+    _SAAT_DITUTUP[nama] = fungsi
+
+
 def _audit(tindakan: str, kasus: Kasus, pengguna, **rincian) -> None:
     catat_peristiwa(tindakan, objek_jenis="kasus", objek_id=kasus.id,
                     aktor=pengguna.label_audit if pengguna else None, **rincian)
@@ -870,6 +885,8 @@ def tutup_kasus(kasus: Kasus, *, versi, hasil_akhir: str, pengguna, catatan: str
 
     terbitkan_surat_selesai(kasus, pengguna, pada)
     _audit("tutup_kasus", kasus, pengguna, hasil_akhir=hasil_akhir)
+    for fungsi in _SAAT_DITUTUP.values():
+        fungsi(kasus, pengguna, pada)
     db.session.flush()
 
 

@@ -25,6 +25,7 @@ KAPABILITAS = [
     "dinsos.notify",
     "dinsos.cases",
     "dinsos.dasbor",
+    "dinsos.referrals",
 ]
 
 

@@ -310,6 +310,17 @@ def _pesan(t: Tenggat, jenis: str, zona: str) -> tuple[str, str]:
     }[jenis]
 
 
+# Who else hears of a deadline's notices, outside its own office, per objek_jenis:
+# ``f(tenggat, jenis, judul, isi)``, registered by the capability owning the object
+# (referrals: the sender's province hears that a referral went unanswered).
+_PENERIMA_LUAR: dict = {}
+
+
+def daftar_penerima_luar(objek_jenis: str, fungsi) -> None:
+    """Register ``fungsi`` to run, bound to the deadline's office, for each notice about ``objek_jenis``."""
+    _PENERIMA_LUAR[objek_jenis] = fungsi
+
+
 def _kirim(t: Tenggat, jenis: str, zona: str) -> None:
     from dinsos.notify.services import kirim_notifikasi
 
@@ -318,6 +329,9 @@ def _kirim(t: Tenggat, jenis: str, zona: str) -> None:
         kirim_notifikasi(
             penerima, judul, isi, tautan=t.tautan, kunci=f"tenggat:{t.id}:{t.putaran}:{jenis}:{penerima}"
         )
+    luar = _PENERIMA_LUAR.get(t.objek_jenis)
+    if luar is not None:
+        luar(t, jenis, judul, isi)
 
 
 def _proses(t: Tenggat, pada: datetime, zona: str) -> int:

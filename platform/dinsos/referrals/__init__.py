@@ -1,0 +1,42 @@
+"""Referrals between offices, and the provincial oversight of them (see README.md in this folder)."""
+from flask_babel import lazy_gettext as _l
+
+# Timeline labels of the events referrals put on a case.
+LABEL_PERISTIWA_KASUS = {
+    "rujukan_dikirim": _l("Rujukan dikirim"),
+    "rujukan_diterima_tujuan": _l("Rujukan sampai di kantor tujuan"),
+    "rujukan_perlu_info": _l("Kantor tujuan meminta informasi tambahan"),
+    "rujukan_diterima": _l("Rujukan diterima"),
+    "rujukan_ditolak": _l("Rujukan ditolak"),
+    "rujukan_ditarik": _l("Rujukan ditarik"),
+    "rujukan_selesai": _l("Rujukan selesai"),
+    "dari_rujukan": _l("Kasus dibuka dari rujukan"),
+}
+
+
+def pasang(app):
+    from dinsos.cases import services as kasus_svc
+    from dinsos.cases.views import LABEL_PERISTIWA
+    from dinsos.core.extensions import api
+    from dinsos.core.ui import tambah_menu_tenant, tambah_panel_dasbor
+    from dinsos.documents.akses import daftar_pemeriksa_akses
+    from dinsos.sla.services import daftar_penerima_luar
+
+    from . import pengiriman  # registers the outbox consumers
+    from .akses import boleh_unduh_surat_rujukan
+    from .api import blp
+    from .penerimaan import OBJEK_TENGGAT, setelah_kasus_ditutup
+    from .views import bp, jumlah_masuk_menunggu, panel_kasus
+
+    app.register_blueprint(bp)
+    api.register_blueprint(blp)
+    tambah_menu_tenant(app, _l("Rujukan keluar"), "rujukan.keluar_daftar", "rujukan.lihat")
+    tambah_menu_tenant(app, _l("Rujukan masuk"), "rujukan.masuk_daftar", "rujukan.lihat")
+    tambah_menu_tenant(app, _l("Pengawasan rujukan"), "rujukan.pengawasan_rujukan", "pengawasan.lihat")
+    tambah_panel_dasbor(app, "rujukan/_panel_dasbor.html", "rujukan.tanggapi")
+    app.jinja_env.globals.update(rujukan_panel_kasus=panel_kasus, rujukan_masuk_menunggu=jumlah_masuk_menunggu)
+    # The case page keeps one table of timeline labels; capabilities adding events add their labels.
+    LABEL_PERISTIWA.update(LABEL_PERISTIWA_KASUS)
+    kasus_svc.saat_kasus_ditutup("rujukan", setelah_kasus_ditutup)
+    daftar_penerima_luar(OBJEK_TENGGAT, pengiriman.eskalasi_ke_provinsi)
+    daftar_pemeriksa_akses("rujukan", boleh_unduh_surat_rujukan)

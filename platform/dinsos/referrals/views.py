@@ -1,0 +1,480 @@
+"""Referral pages: outgoing and incoming lists, the detail pages and their actions, the referral form,
+repatriation, partners, answer-time settings and the province overview. Thin: the work is in the services."""
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from dinsos.auth.izin import boleh, perlu_izin
+from dinsos.cases import services as kasus_svc
+from dinsos.catalogue.services import daftar_layanan
+from dinsos.core.db import db
+from dinsos.core.errors import tolak
+from dinsos.core.penyimpanan import EKSTENSI
+
+from . import forms as f
+from . import pengawasan, penerimaan
+from . import services as svc
+from .pengawasan import JENIS_TINDAKAN
+from .services import KesalahanRujukan
+from .status import LABEL, MENUNGGU, STATUS, aksi_tersedia
+
+bp = Blueprint("rujukan", __name__, url_prefix="/t/<slug>")
+
+
+def _kasus(kasus_id):
+    kasus = kasus_svc.muat_kasus(kasus_id)
+    if kasus is None:
+        tolak(404, _("Kasus tidak ditemukan."))
+    return kasus
+
+
+def _rujukan(rujukan_id):
+    r = svc.muat_rujukan(rujukan_id)
+    if r is None:
+        tolak(404, _("Rujukan tidak ditemukan."))
+    return r
+
+
+def _masuk(masuk_id):
+    m = penerimaan.muat_masuk(masuk_id)
+    if m is None:
+        tolak(404, _("Rujukan masuk tidak ditemukan."))
+    return m
+
+
+def _berkas_form(medan) -> list[tuple]:
+    """Uploaded files of a file field (single or multiple) as (bytes, name)."""
+    data = medan.data if isinstance(medan.data, list) else [medan.data]
+    return [(b.read(), b.filename) for b in data if b and getattr(b, "filename", "")]
+
+
+def _pilihan_berkas(nilai: str, dokumen_kode=None) -> dict | None:
+    sumber, _t, sid = (nilai or "").partition(":")
+    return {"sumber": sumber, "id": sid, "dokumen_kode": dokumen_kode} if sumber and sid else None
+
+
+# --- outgoing ------------------------------------------------------------------------------------------
+
+
+@bp.get("/rujukan/keluar")
+@perlu_izin("rujukan.lihat")
+def keluar_daftar(slug):
+    status = request.args.get("status") if request.args.get("status") in STATUS else None
+    daftar = svc.daftar_keluar(status)
+    kasus = svc.kasus_dari(r.kasus_id for r in daftar)
+    baris = [{"r": r, "nomor": svc.nomor_tampil(r.id), "tujuan": svc.nama_tujuan(r), "kasus": kasus[r.kasus_id],
+              "klien": svc.label_klien(kasus[r.kasus_id], current_user)} for r in daftar]
+    return render_template("rujukan/keluar_daftar.html", baris=baris, label=LABEL, status=status, semua_status=STATUS)
+
+
+def _halaman_keluar(r, *, galat: KesalahanRujukan | None = None, kode: int = 200):
+    kasus = kasus_svc.muat_kasus(r.kasus_id)
+    mitra = r.jenis_tujuan == "mitra"
+    aksi = aksi_tersedia(r.status, mitra=mitra)
+    form_lengkapi = f.FormLengkapi()
+    bahan = svc.bahan_kasus(kasus)
+    form_lengkapi.tambahan.choices = f.pilihan([(f"lampiran:{l['id']}", l["nama"]) for l in bahan["lampiran"]]
+                                               + [(f"surat:{s['id']}", s["nama"]) for s in bahan["surat"]])
+    identitas = kasus_svc.boleh_lihat_identitas(current_user, kasus)
+    return render_template(
+        "rujukan/keluar_rinci.html", r=r, kasus=kasus, nomor=svc.nomor_tampil(r.id), label=LABEL, aksi=aksi, mitra=mitra,
+        tujuan=svc.nama_tujuan(r), riwayat=svc.riwayat("keluar", r.id), dibagikan=r.dibagikan if identitas else None,
+        bidang=svc.BIDANG_KLIEN, hubungan=svc.HUBUNGAN_PERSETUJUAN, cara=svc.CARA_PERSETUJUAN,
+        klien=svc.label_klien(kasus, current_user), galat=galat,
+        bisa_kirim=boleh(current_user, "rujukan.kirim"), bisa_override=boleh(current_user, "rujukan.override_persetujuan"),
+        form_persetujuan=f.FormPersetujuan(), form_alasan=f.FormAlasan(), form_lengkapi=form_lengkapi,
+        form_mitra=f.FormTanggapanMitra(), form_kosong=f.FormKosong(),
+    ), kode
+
+
+@bp.get("/rujukan/keluar/<rujukan_id>")
+@perlu_izin("rujukan.lihat")
+def keluar_rinci(slug, rujukan_id):
+    return _halaman_keluar(_rujukan(rujukan_id))
+
+
+def _ubah_keluar(rujukan_id, form, kerja, pesan_ok: str):
+    """Run one change of an outgoing referral from a posted form: saved and redirected, or the page again with why."""
+    r = svc.muat_rujukan(rujukan_id, kunci=True)
+    if r is None:
+        tolak(404, _("Rujukan tidak ditemukan."))
+    if not form.validate():
+        pesan = " ".join(e for es in form.errors.values() for e in es)
+        return _halaman_keluar(r, galat=KesalahanRujukan(pesan, 400 if "csrf_token" in form.errors else 422),
+                               kode=400 if "csrf_token" in form.errors else 422)
+    try:
+        kerja(r)
+        db.session.commit()
+    except KesalahanRujukan as e:
+        db.session.rollback()
+        return _halaman_keluar(_rujukan(rujukan_id), galat=e, kode=e.kode)
+    flash(pesan_ok, "info")
+    return redirect(url_for("rujukan.keluar_rinci", rujukan_id=rujukan_id))
+
+
+@bp.post("/rujukan/keluar/<rujukan_id>/kirim")
+@perlu_izin("rujukan.kirim")
+def keluar_kirim(slug, rujukan_id):
+    return _ubah_keluar(rujukan_id, f.FormKosong(), lambda r: svc.kirim_rujukan(r, pengguna=current_user), _("Rujukan dikirim."))
+
+
+@bp.post("/rujukan/keluar/<rujukan_id>/persetujuan")
+@perlu_izin("rujukan.kirim")
+def keluar_persetujuan(slug, rujukan_id):
+    form = f.FormPersetujuan()
+    return _ubah_keluar(rujukan_id, form, lambda r: svc.catat_persetujuan(r, pengguna=current_user, persetujuan=form.data_persetujuan()),
+                        _("Persetujuan dicatat."))
+
+
+@bp.post("/rujukan/keluar/<rujukan_id>/override")
+@perlu_izin("rujukan.override_persetujuan")
+def keluar_override(slug, rujukan_id):
+    form = f.FormAlasan()
+    return _ubah_keluar(rujukan_id, form, lambda r: svc.setujui_override(r, pengguna=current_user, alasan=form.alasan.data),
+                        _("Persetujuan pengganti (override) dicatat."))
+
+
+@bp.post("/rujukan/keluar/<rujukan_id>/tarik")
+@perlu_izin("rujukan.kirim")
+def keluar_tarik(slug, rujukan_id):
+    form = f.FormAlasan()
+    return _ubah_keluar(rujukan_id, form, lambda r: svc.tarik_rujukan(r, pengguna=current_user, alasan=form.alasan.data),
+                        _("Rujukan ditarik."))
+
+
+@bp.post("/rujukan/keluar/<rujukan_id>/lengkapi")
+@perlu_izin("rujukan.kirim")
+def keluar_lengkapi(slug, rujukan_id):
+    form = f.FormLengkapi()
+
+    def kerja(r):
+        pilihan = [p for p in (_pilihan_berkas(n) for n in request.form.getlist("tambahan")) if p]
+        svc.lengkapi_rujukan(r, pengguna=current_user, catatan=form.catatan.data, berkas=pilihan, unggahan=[
+            (isi, nama, None) for isi, nama in _berkas_form(form.unggah)])
+
+    return _ubah_keluar(rujukan_id, form, kerja, _("Jawaban dikirim ke kantor tujuan."))
+
+
+@bp.post("/rujukan/keluar/<rujukan_id>/mitra")
+@perlu_izin("rujukan.kirim")
+def keluar_mitra(slug, rujukan_id):
+    form = f.FormTanggapanMitra()
+    return _ubah_keluar(rujukan_id, form, lambda r: svc.catat_tanggapan_mitra(
+        r, aksi=form.aksi.data, pengguna=current_user, catatan=form.catatan.data, nomor_berita_acara=form.nomor_berita_acara.data),
+        _("Tanggapan mitra dicatat."))
+
+
+# --- making a referral ----------------------------------------------------------------------------------
+
+
+def _tujuan_dari_pilihan(nilai: str) -> svc.Tujuan:
+    jenis, _t, sisa = (nilai or "").partition(":")
+    if jenis == "layanan":
+        kantor, _t, kode = sisa.partition(":")
+        return svc.cari_tujuan_layanan(kantor, kode)
+    if jenis == "mitra":
+        return svc.cari_tujuan_mitra(sisa)
+    raise KesalahanRujukan(_("Pilih tujuan rujukan: layanan kantor lain atau mitra."), 422, {"tujuan": _("Wajib dipilih.")})
+
+
+def _data_rujukan(form, tujuan: svc.Tujuan) -> dict:
+    berkas, unggahan = [], []
+    for i, d in enumerate(tujuan.persyaratan):
+        file = _berkas_form(getattr(form, f"unggah_{i}"))
+        if file:
+            unggahan += [(isi, nama, d["kode"]) for isi, nama in file]
+        elif (p := _pilihan_berkas(getattr(form, f"dok_{i}").data, d["kode"])) is not None:
+            berkas.append(p)
+    berkas += [p for p in (_pilihan_berkas(n) for n in form.tambahan.data or []) if p]
+    unggahan += [(isi, nama, None) for isi, nama in _berkas_form(form.unggah_lain)]
+    return {"alasan": form.alasan.data, "bidang_klien": form.bidang_klien.data or [], "langkah": form.langkah.data or [],
+            "berkas": berkas, "unggahan": unggahan, "persetujuan": form.data_persetujuan(),
+            "override_alasan": form.override_alasan.data, "abaikan_opsional": form.abaikan_opsional.data}
+
+
+@bp.route("/kasus/<kasus_id>/rujuk", methods=["GET", "POST"])
+@perlu_izin("rujukan.kirim")
+def buat(slug, kasus_id):
+    """Refer the case: pick the target, then what to share (checked against the target's requirements), consent, send."""
+    kasus = _kasus(kasus_id)
+    pilihan_tujuan = request.values.get("tujuan") or ""
+    pemulangan = request.values.get("pemulangan") == "1"
+    konteks = dict(kasus=kasus, layanan=svc.layanan_tujuan(), mitra=svc.mitra_aktif(), pilihan_tujuan=pilihan_tujuan,
+                   pemulangan=pemulangan, klien=svc.label_klien(kasus, current_user), bisa_override=boleh(current_user, "rujukan.override_persetujuan"))
+    if not pilihan_tujuan:
+        db.session.commit()  # the look at other offices' catalogues is audited
+        return render_template("rujukan/buat.html", tujuan=None, form=None, **konteks)
+    try:
+        tujuan = _tujuan_dari_pilihan(pilihan_tujuan)
+    except KesalahanRujukan as e:
+        db.session.commit()  # nothing but the audited look was written
+        return render_template("rujukan/buat.html", tujuan=None, form=None, galat=e, **konteks), e.kode
+    db.session.commit()
+    bahan = svc.bahan_kasus(kasus)
+    form = f.form_rujukan(tujuan.persyaratan, bahan)
+    konteks.update(tujuan=tujuan, bahan=bahan, form=form)
+    if request.method == "GET":
+        form.bidang_klien.data = list(svc.BIDANG_KLIEN)
+        _pasang_bawaan(form, tujuan, bahan)
+        return render_template("rujukan/buat.html", **konteks)
+    if not form.validate():
+        kode = 400 if "csrf_token" in form.errors else 422
+        return render_template("rujukan/buat.html", galat=KesalahanRujukan(" ".join(e for es in form.errors.values() for e in es), kode),
+                               **konteks), kode
+    data = _data_rujukan(form, tujuan)
+    aksi = request.form.get("aksi", "kirim")
+    if aksi == "periksa":
+        konteks["periksa"] = svc.periksa_kelengkapan(tujuan.persyaratan, [
+            {"nama": "", "dokumen_kode": b["dokumen_kode"]} for b in data["berkas"]] + [
+            {"nama": n, "dokumen_kode": k} for _i, n, k in data["unggahan"]]) if tujuan.jenis == "layanan" else None
+        return render_template("rujukan/buat.html", **konteks)
+    try:
+        r = svc.buat_rujukan(kasus, pengguna=current_user, tujuan=tujuan, kirim=aksi == "kirim", pemulangan=pemulangan, **data)
+        db.session.commit()
+    except (KesalahanRujukan, kasus_svc.KesalahanKasus) as e:
+        db.session.rollback()
+        return render_template("rujukan/buat.html", galat=e, **konteks), e.kode
+    flash(_("Rujukan %(n)s dikirim.", n=svc.nomor_tampil(r.id)) if r.status != "draf" else
+          _("Rujukan %(n)s disimpan sebagai draf.", n=svc.nomor_tampil(r.id)), "info")
+    return redirect(url_for("rujukan.keluar_rinci", rujukan_id=r.id))
+
+
+def _pasang_bawaan(form, tujuan: svc.Tujuan, bahan: dict) -> None:
+    """Pre-select, for each requirement, a case file uploaded under the same requirement code."""
+    for i, d in enumerate(tujuan.persyaratan):
+        cocok = next((l for l in bahan["lampiran"] if l["persyaratan_kode"] == d["kode"]), None)
+        if cocok:
+            getattr(form, f"dok_{i}").data = f"lampiran:{cocok['id']}"
+
+
+@bp.route("/kasus/<kasus_id>/pemulangan", methods=["GET", "POST"])
+@perlu_izin("rujukan.kirim")
+def pemulangan(slug, kasus_id):
+    """Repatriation: find the office of the family's region by kode wilayah, then refer to its service."""
+    kasus = _kasus(kasus_id)
+    form = f.FormPemulangan()
+    identitas = kasus_svc.boleh_lihat_identitas(current_user, kasus)
+    if request.method == "GET" and identitas:
+        form.kode_wilayah.data = kasus.klien.kode_wilayah
+    konteks = dict(kasus=kasus, form=form, klien=svc.label_klien(kasus, current_user))
+    if request.method == "GET":
+        return render_template("rujukan/pemulangan.html", **konteks)
+    if not form.validate():
+        return render_template("rujukan/pemulangan.html", **konteks), 400 if "csrf_token" in form.errors else 422
+    try:
+        kantor, layanan = svc.tujuan_pemulangan(kasus, form.kode_wilayah.data)
+    except KesalahanRujukan as e:
+        db.session.rollback()
+        return render_template("rujukan/pemulangan.html", galat=e, **konteks), e.kode
+    db.session.commit()  # the catalogue read is audited
+    if len(layanan) == 1:
+        return redirect(url_for("rujukan.buat", kasus_id=kasus.id, tujuan=f"layanan:{kantor.slug}:{layanan[0]['kode']}", pemulangan=1))
+    return render_template("rujukan/pemulangan.html", kantor=kantor, layanan=layanan, **konteks)
+
+
+# --- incoming -----------------------------------------------------------------------------------------------
+
+
+@bp.get("/rujukan/masuk")
+@perlu_izin("rujukan.lihat")
+def masuk_daftar(slug):
+    status = request.args.get("status") if request.args.get("status") in STATUS else None
+    layanan = {l.id: l.nama for l in daftar_layanan()}
+    baris = [{"m": m, "nomor": penerimaan.nomor(m), "asal": penerimaan.nama_asal(m), "layanan": layanan.get(m.layanan_id, ""),
+              "klien": penerimaan.nama_klien(current_user, m, di_daftar=True), "tenggat": penerimaan.tenggat_masuk(m)}
+             for m in penerimaan.daftar_masuk(status)]
+    return render_template("rujukan/masuk_daftar.html", baris=baris, label=LABEL, status=status, semua_status=STATUS)
+
+
+def _halaman_masuk(m, *, galat: KesalahanRujukan | None = None, kode: int = 200):
+    penerimaan.catat_buka(m, current_user)
+    db.session.commit()
+    aktif = penerimaan.akses_aktif(m)
+    identitas = aktif and penerimaan.boleh_lihat_identitas(current_user, m)
+    return render_template(
+        "rujukan/masuk_rinci.html", m=m, nomor=penerimaan.nomor(m), asal=penerimaan.nama_asal(m), label=LABEL,
+        layanan=penerimaan.layanan_masuk(m), aktif=aktif, isi=m.isi if identitas else None,
+        nama_klien=penerimaan.nama_klien(current_user, m), kecocokan=penerimaan.kecocokan(m) if aktif else [],
+        riwayat=svc.riwayat("masuk", m.id), tenggat=penerimaan.tenggat_masuk(m), aksi=aksi_tersedia(m.status),
+        bisa_tanggapi=boleh(current_user, "rujukan.tanggapi"), bidang=svc.BIDANG_KLIEN, galat=galat,
+        form_kosong=f.FormKosong(), form_alasan=f.FormAlasan(), form_info=f.FormMintaInfo(),
+        kasus=kasus_svc.muat_kasus(m.kasus_id) if m.kasus_id else None,
+    ), kode
+
+
+@bp.get("/rujukan/masuk/<masuk_id>")
+@perlu_izin("rujukan.lihat")
+def masuk_rinci(slug, masuk_id):
+    return _halaman_masuk(_masuk(masuk_id))
+
+
+@bp.get("/rujukan/masuk/<masuk_id>/berkas/<berkas_id>")
+@perlu_izin("rujukan.lihat")
+def masuk_berkas(slug, masuk_id, berkas_id):
+    m = _masuk(masuk_id)
+    try:
+        isi, butir = penerimaan.buka_berkas(m, berkas_id, current_user)
+    except KesalahanRujukan as e:
+        db.session.rollback()
+        tolak(e.kode, e.pesan)
+    db.session.commit()
+    nama = f"rujukan-{penerimaan.nomor(m)}-{berkas_id[:8]}.{EKSTENSI.get(butir['jenis_mime'], 'bin')}"
+    return Response(isi, mimetype=butir["jenis_mime"], headers={
+        "Content-Disposition": f'attachment; filename="{nama}"', "Cache-Control": "private, no-store"})
+
+
+def _ubah_masuk(masuk_id, form, kerja, pesan_ok: str):
+    m = penerimaan.muat_masuk(masuk_id, kunci=True)
+    if m is None:
+        tolak(404, _("Rujukan masuk tidak ditemukan."))
+    if not form.validate():
+        kode = 400 if "csrf_token" in form.errors else 422
+        return _halaman_masuk(m, galat=KesalahanRujukan(" ".join(e for es in form.errors.values() for e in es), kode), kode=kode)
+    try:
+        hasil = kerja(m)
+        db.session.commit()
+    except KesalahanRujukan as e:
+        db.session.rollback()
+        return _halaman_masuk(_masuk(masuk_id), galat=e, kode=e.kode)
+    flash(pesan_ok, "info")
+    if hasil is not None:  # a case was opened
+        return redirect(url_for("kasus.rinci", kasus_id=hasil.id))
+    return redirect(url_for("rujukan.masuk_rinci", masuk_id=masuk_id))
+
+
+@bp.post("/rujukan/masuk/<masuk_id>/terima")
+@perlu_izin("rujukan.tanggapi")
+def masuk_terima(slug, masuk_id):
+    return _ubah_masuk(masuk_id, f.FormKosong(), lambda m: penerimaan.terima(m, pengguna=current_user),
+                       _("Rujukan diterima; kasus dibuka."))
+
+
+@bp.post("/rujukan/masuk/<masuk_id>/tolak")
+@perlu_izin("rujukan.tanggapi")
+def masuk_tolak(slug, masuk_id):
+    form = f.FormAlasan()
+    return _ubah_masuk(masuk_id, form, lambda m: penerimaan.tolak(m, pengguna=current_user, alasan=form.alasan.data),
+                       _("Rujukan ditolak."))
+
+
+@bp.post("/rujukan/masuk/<masuk_id>/minta-info")
+@perlu_izin("rujukan.tanggapi")
+def masuk_minta_info(slug, masuk_id):
+    form = f.FormMintaInfo()
+    return _ubah_masuk(masuk_id, form, lambda m: penerimaan.minta_info(m, pengguna=current_user, pertanyaan=form.pertanyaan.data),
+                       _("Permintaan informasi dikirim ke kantor pengirim."))
+
+
+# --- partners and settings ------------------------------------------------------------------------------------
+
+
+@bp.route("/rujukan/mitra", methods=["GET", "POST"])
+@perlu_izin("rujukan.lihat")
+def mitra(slug):
+    form = f.FormMitra()
+    kode = 200
+    if request.method == "POST":
+        if not boleh(current_user, "rujukan.kelola_mitra"):
+            tolak(403, _("Hanya kepala bidang atau admin kantor yang dapat mendaftarkan mitra."))
+        if form.validate():
+            try:
+                svc.simpan_mitra(nama=form.nama.data, jenis=form.jenis.data, alamat=form.alamat.data, kontak=form.kontak.data,
+                                 pengguna=current_user)
+                db.session.commit()
+                flash(_("Mitra didaftarkan."), "info")
+                return redirect(url_for("rujukan.mitra"))
+            except KesalahanRujukan as e:
+                db.session.rollback()
+                flash(e.pesan, "galat")
+                kode = e.kode
+        else:
+            kode = 400 if "csrf_token" in form.errors else 422
+    return render_template("rujukan/mitra.html", daftar=svc.mitra_aktif(), form=form, jenis=f.LABEL_JENIS_MITRA,
+                           bisa_kelola=boleh(current_user, "rujukan.kelola_mitra")), kode
+
+
+@bp.route("/rujukan/pengaturan", methods=["GET", "POST"])
+@perlu_izin("rujukan.atur")
+def pengaturan(slug):
+    layanan = [l for l in daftar_layanan() if l.menerima_rujukan]
+    form = f.form_pengaturan(layanan)
+    kode = 200
+    if request.method == "GET":
+        p = penerimaan.pengaturan()
+        if p is not None:
+            form.batas_tanggapan.data = p.batas_tanggapan
+            for l in layanan:
+                getattr(form, f"batas_{l.kode}").data = (p.batas_per_layanan or {}).get(l.kode)
+    elif form.validate():
+        try:
+            penerimaan.simpan_pengaturan(batas_tanggapan=form.batas_tanggapan.data, pengguna=current_user,
+                                         per_layanan={l.kode: getattr(form, f"batas_{l.kode}").data for l in layanan})
+            db.session.commit()
+            flash(_("Batas waktu tanggapan rujukan disimpan."), "info")
+            return redirect(url_for("rujukan.pengaturan"))
+        except KesalahanRujukan as e:
+            db.session.rollback()
+            flash(e.pesan, "galat")
+            kode = e.kode
+    else:
+        kode = 400 if "csrf_token" in form.errors else 422
+    return render_template("rujukan/pengaturan.html", form=form, layanan=layanan, bawaan=penerimaan.BATAS_TANGGAPAN_BAWAAN), kode
+
+
+# --- province overview --------------------------------------------------------------------------------------------
+
+
+def _halaman_pengawasan(galat: KesalahanRujukan | None = None, kode: int = 200):
+    status = request.args.get("status") if request.args.get("status") in STATUS else None
+    try:
+        data = pengawasan.ringkasan(g.tenant, status=status)
+    except KesalahanRujukan as e:
+        db.session.rollback()
+        tolak(e.kode, e.pesan)
+    db.session.commit()  # the crossing is audited
+    return render_template("rujukan/pengawasan.html", data=data, status=status, semua_status=STATUS, menunggu=MENUNGGU,
+                           form=f.FormTindakanProvinsi(), jenis_tindakan=JENIS_TINDAKAN, galat=galat, label=LABEL), kode
+
+
+@bp.get("/pengawasan/rujukan")
+@perlu_izin("pengawasan.lihat")
+def pengawasan_rujukan(slug):
+    return _halaman_pengawasan()
+
+
+@bp.post("/pengawasan/rujukan/tindakan")
+@perlu_izin("pengawasan.lihat")
+def pengawasan_tindakan(slug):
+    form = f.FormTindakanProvinsi()
+    if not form.validate():
+        tolak(400 if "csrf_token" in form.errors else 422, _("Formulir tidak lengkap; muat ulang halaman pengawasan."))
+    try:
+        pengawasan.kirim_tindakan(g.tenant, kunci_kirim=form.kunci_kirim.data, jenis=form.jenis.data, pengguna=current_user,
+                                  catatan=form.catatan.data)
+    except KesalahanRujukan as e:
+        db.session.commit()  # a refusal writes nothing but the audited look at the other offices
+        return _halaman_pengawasan(galat=e, kode=e.kode)
+    db.session.commit()
+    flash(_("%(j)s dikirim ke kantor tujuan.", j=JENIS_TINDAKAN[form.jenis.data]), "info")
+    return redirect(url_for("rujukan.pengawasan_rujukan"))
+
+
+# --- the panel on the case page and the dashboard ------------------------------------------------------------------
+
+
+def panel_kasus(kasus) -> dict:
+    """What the case page shows of referrals: this case's referrals, whether it can be referred, where it came from."""
+    from sqlalchemy import select
+
+    from .models import RujukanMasuk
+
+    daftar = [{"id": r.id, "nomor": svc.nomor_tampil(r.id), "tujuan": svc.nama_tujuan(r), "status": LABEL[r.status],
+               "laporan": r.laporan or {}} for r in svc.rujukan_kasus(kasus.id)]
+    asal = db.session.scalar(select(RujukanMasuk).where(RujukanMasuk.kasus_id == kasus.id))
+    bisa = boleh(current_user, "rujukan.kirim") and kasus.status in ("berjalan", "dijeda")
+    return {"daftar": daftar, "bisa_rujuk": bisa, "pemulangan": bisa and svc.langkah_pemulangan(kasus) is not None,
+            "asal": {"id": asal.id, "nomor": penerimaan.nomor(asal), "kantor": penerimaan.nama_asal(asal)} if asal else None}
+
+
+def jumlah_masuk_menunggu() -> int:
+    return penerimaan.jumlah_menunggu()

@@ -1,0 +1,212 @@
+"""The referral pages: sending through the form, the inbox, isolation between offices, the province overview."""
+import re
+
+from sqlalchemy import select
+
+from alat_kasus import di_kantor, klien_masuk
+from alat_rujukan import DOKUMEN_BANTEN, antar_semua, kasus_magetan, notifikasi, rujuk_ke_banten, rujukan, semua_masuk, tanggapi
+from bantuan import token_csrf
+from dinsos.core.db import db
+from dinsos.referrals import services as rsvc
+from dinsos.referrals.models import Rujukan
+
+TUJUAN = "layanan:provinsi-banten:rehabilitasi-anak-terlantar-panti"
+
+
+def _data_form(html: str, lampiran: dict, **lain) -> dict:
+    data = {"csrf_token": token_csrf(html), "tujuan": TUJUAN, "alasan": "Anak terlantar butuh pengasuhan panti",
+            "bidang_klien": ["nama", "tanggal_lahir", "jenis_kelamin"], "persetujuan_nama": "Sumarni",
+            "persetujuan_hubungan": "orang_tua", "persetujuan_cara": "tertulis", "persetujuan_tanggal": "2026-05-04"}
+    for i, kode in enumerate(DOKUMEN_BANTEN):
+        if kode in lampiran:
+            data[f"dok_{i}"] = f"lampiran:{lampiran[kode]}"
+    data.update(lain)
+    return data
+
+
+def test_budi_refers_through_the_form_and_dedi_accepts_through_the_inbox(seed):
+    kantor, staf = seed
+    kasus_id, lampiran = kasus_magetan(staf)
+    budi = klien_masuk(staf["kabupaten-magetan"]["pekerja_sosial"])
+    halaman = budi.get(f"/t/kabupaten-magetan/kasus/{kasus_id}").get_data(as_text=True)
+    assert f"/t/kabupaten-magetan/kasus/{kasus_id}/rujuk" in halaman
+    pilih = budi.get(f"/t/kabupaten-magetan/kasus/{kasus_id}/rujuk").get_data(as_text=True)
+    assert TUJUAN in pilih and "Dinas Sosial Provinsi Banten" in pilih
+    url = f"/t/kabupaten-magetan/kasus/{kasus_id}/rujuk?tujuan={TUJUAN}"
+    form = budi.get(url).get_data(as_text=True)
+    assert "Berita acara serah terima penempatan" in form
+
+    # Checking first: the page names what is missing; sending with it missing is refused and writes nothing.
+    sebagian = {k: v for k, v in lampiran.items() if k in ("surat-permohonan", "hasil-asesmen")}
+    r = budi.post(f"/t/kabupaten-magetan/kasus/{kasus_id}/rujuk", data=_data_form(form, sebagian, aksi="periksa"))
+    assert r.status_code == 200
+    teks = r.get_data(as_text=True)
+    assert "Dokumen wajib yang belum dilampirkan" in teks and "Surat keterangan sehat dari dokter" in teks
+    r = budi.post(f"/t/kabupaten-magetan/kasus/{kasus_id}/rujuk", data=_data_form(form, sebagian, aksi="kirim"))
+    assert r.status_code == 422 and "Dokumen wajib layanan tujuan belum dilampirkan" in r.get_data(as_text=True)
+    with di_kantor(kantor["kabupaten-magetan"]):
+        assert db.session.scalar(select(Rujukan.id)) is None
+
+    r = budi.post(f"/t/kabupaten-magetan/kasus/{kasus_id}/rujuk", data=_data_form(form, lampiran, aksi="kirim"))
+    assert r.status_code == 302, r.get_data(as_text=True)
+    rinci = budi.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Dikirim" in rinci and "Sumarni" in rinci
+    antar_semua()
+
+    dedi = klien_masuk(staf["provinsi-banten"]["pekerja_sosial"])
+    kotak = dedi.get("/t/provinsi-banten/rujukan/masuk").get_data(as_text=True)
+    [m] = semua_masuk(kantor["provinsi-banten"])
+    assert f"/t/provinsi-banten/rujukan/masuk/{m['id']}" in kotak and "Dinas Sosial Kabupaten Magetan" in kotak
+    assert "Rina Lestari" not in kotak  # a child's name is masked in lists
+    rinci = dedi.get(f"/t/provinsi-banten/rujukan/masuk/{m['id']}").get_data(as_text=True)
+    for nama in ("Surat permohonan dari dinas sosial", "Hasil asesmen dari Pekerja Sosial", "Terima dan buka kasus", "Rina Lestari"):
+        assert nama in rinci
+    berkas = m["isi"]["berkas"][0]
+    unduh = dedi.get(f"/t/provinsi-banten/rujukan/masuk/{m['id']}/berkas/{berkas['id']}")
+    assert unduh.status_code == 200 and unduh.data.startswith(b"%PDF")
+    r = dedi.post(f"/t/provinsi-banten/rujukan/masuk/{m['id']}/terima", data={"csrf_token": token_csrf(rinci)})
+    assert r.status_code == 302 and "/t/provinsi-banten/kasus/" in r.headers["Location"]
+    r = dedi.post(f"/t/provinsi-banten/rujukan/masuk/{m['id']}/terima", data={"csrf_token": token_csrf(rinci)})
+    assert r.status_code == 409 and "tidak dapat diterima dua kali" in r.get_data(as_text=True)
+    antar_semua()
+    assert "Diterima" in budi.get(f"/t/kabupaten-magetan/kasus/{kasus_id}").get_data(as_text=True)
+    inggris = budi.get("/t/kabupaten-magetan/rujukan/keluar?lang=en").get_data(as_text=True)
+    assert "<h1>Outgoing referrals</h1>" in inggris and "Received" in inggris
+
+
+def test_the_receiver_cannot_open_the_senders_case_files_or_a_withdrawn_referral(seed):
+    kantor, staf = seed
+    kasus_id, lampiran = kasus_magetan(staf)
+    rid = rujuk_ke_banten(staf, kasus_id, lampiran)
+    antar_semua()
+    [m] = semua_masuk(kantor["provinsi-banten"])
+    dedi = klien_masuk(staf["provinsi-banten"]["kepala_bidang"])
+    lamp = next(iter(lampiran.values()))
+    for url in (f"/t/provinsi-banten/kasus/{kasus_id}", f"/t/provinsi-banten/kasus/{kasus_id}/lampiran/{lamp}",
+                f"/t/provinsi-banten/rujukan/keluar/{rid}", f"/t/provinsi-banten/kasus/{kasus_id}/rujuk"):
+        assert dedi.get(url).status_code == 404, url
+    # Banten's login is anonymous under Magetan's address.
+    r = dedi.get(f"/t/kabupaten-magetan/kasus/{kasus_id}")
+    assert r.status_code in (302, 401) and "/masuk" in r.headers.get("Location", "/masuk")
+    # And Magetan cannot open Banten's copy.
+    budi = klien_masuk(staf["kabupaten-magetan"]["kepala_bidang"])
+    assert budi.get(f"/t/kabupaten-magetan/rujukan/masuk/{m['id']}").status_code == 404
+
+    rinci = budi.get(f"/t/kabupaten-magetan/rujukan/keluar/{rid}").get_data(as_text=True)
+    r = budi.post(f"/t/kabupaten-magetan/rujukan/keluar/{rid}/tarik", data={"csrf_token": token_csrf(rinci), "alasan": "Keluarga ditemukan"})
+    assert r.status_code == 302
+    antar_semua()
+    halaman = dedi.get(f"/t/provinsi-banten/rujukan/masuk/{m['id']}")
+    teks = halaman.get_data(as_text=True)
+    assert halaman.status_code == 200 and "sudah berakhir" in teks
+    assert "Rina Lestari" not in teks and "Terima dan buka kasus" not in teks
+    for b in m["isi"]["berkas"]:
+        r = dedi.get(f"/t/provinsi-banten/rujukan/masuk/{m['id']}/berkas/{b['id']}")
+        assert r.status_code == 410 and "sudah berakhir" in r.get_data(as_text=True)
+    r = dedi.post(f"/t/provinsi-banten/rujukan/masuk/{m['id']}/terima", data={"csrf_token": token_csrf(teks)})
+    assert r.status_code == 409
+    assert semua_masuk(kantor["provinsi-banten"])[0]["kasus_id"] is None
+
+
+def test_a_partner_referral_letter_is_downloadable_by_the_sender_only(seed):
+    kantor, staf = seed
+    s = staf["kabupaten-magetan"]
+    kasus_id, lampiran = kasus_magetan(staf, berkas=("hasil-asesmen",))
+    from alat_kasus import akun
+    from alat_kasus import kasus as muat_kasus
+    from alat_rujukan import PERSETUJUAN
+
+    with di_kantor(kantor["kabupaten-magetan"]):
+        mitra = rsvc.simpan_mitra(nama="Panti Asuhan Harapan", jenis="panti", alamat="Magetan", kontak=None, pengguna=akun(s["kepala_bidang"]))
+        r = rsvc.buat_rujukan(muat_kasus(kasus_id), pengguna=akun(s["pekerja_sosial"]), tujuan=rsvc.cari_tujuan_mitra(mitra.id),
+                              alasan="Pengasuhan", bidang_klien=["nama"], persetujuan=PERSETUJUAN)
+        db.session.commit()
+        surat_id = r.surat_id
+    budi = klien_masuk(s["pekerja_sosial"])
+    unduh = budi.get(f"/t/kabupaten-magetan/surat/{surat_id}.pdf")
+    assert unduh.status_code == 200 and unduh.data.startswith(b"%PDF")
+    dedi = klien_masuk(staf["provinsi-banten"]["kepala_bidang"])
+    assert dedi.get(f"/t/provinsi-banten/surat/{surat_id}.pdf").status_code == 404
+
+
+def _nomor(rid) -> str:
+    return rsvc.nomor_tampil(rid)
+
+
+def test_ibu_yuli_sees_her_kabupatens_referrals_without_names_and_reminds_banten(seed):
+    kantor, staf = seed
+    kasus_id, lampiran = kasus_magetan(staf)
+    rid = rujuk_ke_banten(staf, kasus_id, lampiran)
+    antar_semua()
+    yuli = klien_masuk(staf["provinsi-jawa-timur"]["kepala_bidang"])
+    halaman = yuli.get("/t/provinsi-jawa-timur/pengawasan/rujukan")
+    teks = halaman.get_data(as_text=True)
+    assert halaman.status_code == 200
+    assert _nomor(rid) in teks and "Dinas Sosial Kabupaten Magetan" in teks and "Dinas Sosial Provinsi Banten" in teks
+    assert "Rehabilitasi Sosial Dasar Anak Terlantar Dalam Panti" in teks
+    assert "Rina" not in teks and "Sumarni" not in teks
+    # Another province sees nothing of it; a kota office has no oversight page.
+    lampung = klien_masuk(staf["provinsi-lampung"]["kepala_bidang"])
+    teks_lampung = lampung.get("/t/provinsi-lampung/pengawasan/rujukan").get_data(as_text=True)
+    assert _nomor(rid) not in teks_lampung
+    metro = klien_masuk(staf["kota-metro"]["kepala_bidang"])
+    assert metro.get("/t/kota-metro/pengawasan/rujukan").status_code == 403
+
+    [m] = semua_masuk(kantor["provinsi-banten"])
+    kunci = m["kunci_kirim"]
+    r = yuli.post("/t/provinsi-jawa-timur/pengawasan/rujukan/tindakan",
+                  data={"csrf_token": token_csrf(teks), "kunci_kirim": kunci, "jenis": "pengingat"})
+    assert r.status_code == 302
+    r = yuli.post("/t/provinsi-jawa-timur/pengawasan/rujukan/tindakan",
+                  data={"csrf_token": token_csrf(teks), "kunci_kirim": kunci, "jenis": "pengingat"})
+    assert r.status_code == 409 and "sudah dikirim hari ini" in r.get_data(as_text=True)
+    r = lampung.post("/t/provinsi-lampung/pengawasan/rujukan/tindakan",
+                     data={"csrf_token": token_csrf(teks_lampung), "kunci_kirim": kunci, "jenis": "eskalasi"})
+    assert r.status_code == 404 and "tidak ditemukan" in r.get_data(as_text=True)
+    antar_semua()
+    pengingat = notifikasi(staf["provinsi-banten"]["kepala_bidang"])
+    assert f"Pengingat dari Dinas Sosial Provinsi Jawa Timur: rujukan {_nomor(rid)}" in pengingat
+    assert notifikasi(staf["provinsi-banten"]["kepala_dinas"]) == []
+    r = yuli.post("/t/provinsi-jawa-timur/pengawasan/rujukan/tindakan",
+                  data={"csrf_token": token_csrf(teks), "kunci_kirim": kunci, "jenis": "eskalasi", "catatan": "Sudah 4 hari kerja"})
+    antar_semua()
+    assert any(j.startswith("Eskalasi dari Dinas Sosial Provinsi Jawa Timur") for j in notifikasi(staf["provinsi-banten"]["kepala_dinas"]))
+    # Every look across offices is in the audit log.
+    from dinsos.audit.models import CatatanAudit
+    from alat_rujukan import konteks_app
+
+    with konteks_app():
+        alasan = set(db.session.scalars(select(CatatanAudit.lintas_tenant).where(CatatanAudit.tindakan == "lintas_tenant")))
+    assert {"pengawasan provinsi: rujukan kabupaten/kota", "rujukan: menyampaikan ke kantor tujuan",
+            "pengawasan provinsi: pengingat rujukan"} <= alasan
+
+
+def test_the_overview_puts_overdue_referrals_first_with_their_age_in_working_days(seed):
+    from datetime import timedelta
+
+    from dinsos.referrals import pengawasan, penerimaan
+    from dinsos.tenancy.models import Tenant
+
+    kantor, staf = seed
+    k1, l1 = kasus_magetan(staf)
+    k2, l2 = kasus_magetan(staf, klien={"nama": "Dewi", "tanggal_lahir": "2013-01-01", "jenis_kelamin": "P"})
+    r1 = rujuk_ke_banten(staf, k1, l1)
+    antar_semua()
+    r2 = rujuk_ke_banten(staf, k2, l2)
+    antar_semua()
+    masuk = {m["asal_rujukan_id"]: m for m in semua_masuk(kantor["provinsi-banten"])}
+    with di_kantor(kantor["provinsi-banten"]):
+        t2 = penerimaan.tenggat_masuk(penerimaan.muat_masuk(masuk[r2]["id"]))
+        t2.due_at = t2.due_at - timedelta(days=10)  # the second one is long overdue
+        db.session.commit()
+        due = penerimaan.tenggat_masuk(penerimaan.muat_masuk(masuk[r1]["id"])).due_at
+    tanggapi(staf["provinsi-banten"]["pekerja_sosial"], masuk[r1]["id"], "minta_info", pertanyaan="Mohon surat sehat terbaru")
+    with di_kantor(kantor["provinsi-jawa-timur"]):
+        data = pengawasan.ringkasan(db.session.get(Tenant, kantor["provinsi-jawa-timur"].id), pada=due + timedelta(days=3))
+    assert [b["nomor"] for b in data["baris"]] == [_nomor(r2), _nomor(r1)]
+    assert [b["keadaan_tenggat"] for b in data["baris"]] == ["terlambat", "dijeda"]
+    assert data["baris"][0]["umur_hari_kerja"] >= 3 and data["jumlah"] == {"semua": 2, "menunggu": 2, "terlambat": 1}
+    [magetan] = [k for k in data["per_kantor"] if k["kantor"] == "Dinas Sosial Kabupaten Magetan"]
+    assert magetan["keluar"] == 2 and magetan["masuk"] == 0
+    assert data["matriks"]["sel"] == {"Dinas Sosial Kabupaten Magetan\u2192Dinas Sosial Provinsi Banten": {"jumlah": 2, "terlambat": 1}}
+    assert all("klien" not in b for b in data["baris"])
