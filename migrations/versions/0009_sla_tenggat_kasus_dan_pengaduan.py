@@ -102,19 +102,20 @@ def upgrade():
     _lintas_tenant(bind)
     kantor = {t.id: (t.slug, _kalender(t)) for t in bind.execute(sa.select(tenants))}
     sekarang = datetime.now(timezone.utc)
-    baris, induk = [], {}
+    baris, induk, eskalasi = [], {}, {}
     for p in bind.execute(sa.select(pengaduan)):
         slug, kal = kantor[p.tenant_id]
         induk[(p.tenant_id, p.id)] = p
         selesai = p.ditutup_pada if p.status == 'selesai' else None
+        jam = _jam(kal, p.mulai_pada, p.warn_at, p.due_at, selesai, parse_waktu(p.waktu_standar).waktu_kalender)
+        eskalasi[(p.tenant_id, p.id)] = jam['eskalasi_at']
         baris.append(dict(
             tenant_id=p.tenant_id, id=uuid.uuid4(), dibuat_pada=sekarang, objek_jenis='pengaduan', objek_id=str(p.id),
             judul=f"Penyelesaian pengaduan {_kode(p.kode_lacak)}", tautan=f"/t/{slug}/pengaduan/kelola/{p.id}",
             durasi=p.waktu_standar, waktu_kalender=parse_waktu(p.waktu_standar).waktu_kalender, berulang=False,
             putaran=1, mulai_pada=p.mulai_pada, warn_at=p.warn_at, due_at=p.due_at,
             aksi_berikutnya_pada=None if selesai else p.warn_at, selesai_pada=selesai, dihentikan=False,
-            induk_id=p.id, layanan_id=p.layanan_id, langkah_kode=None,
-            **_jam(kal, p.mulai_pada, p.warn_at, p.due_at, selesai, parse_waktu(p.waktu_standar).waktu_kalender),
+            induk_id=p.id, layanan_id=p.layanan_id, langkah_kode=None, **jam,
         ))
     for l in bind.execute(sa.select(langkah_pengaduan).where(langkah_pengaduan.c.due_at.is_not(None))):
         p = induk[(l.tenant_id, l.pengaduan_id)]
@@ -122,6 +123,9 @@ def upgrade():
         # A step without a time standard of its own was due with its complaint, on the clock.
         waktu_kalender = parse_waktu(l.waktu_standar).waktu_kalender if l.waktu_standar else True
         selesai = l.selesai_pada if l.status in ('selesai', 'dilewati') else None
+        jam = _jam(kal, l.mulai_pada, l.warn_at, l.due_at, None if l.status == 'dilewati' else selesai, waktu_kalender)
+        if not l.waktu_standar:
+            jam['eskalasi_at'] = max(eskalasi[(l.tenant_id, p.id)], l.due_at)  # it escalates with its complaint
         baris.append(dict(
             tenant_id=l.tenant_id, id=uuid.uuid4(), dibuat_pada=sekarang, objek_jenis='langkah_pengaduan',
             objek_id=str(l.id), judul=f"{l.nama} (pengaduan {_kode(p.kode_lacak)})"[:300],
@@ -129,8 +133,7 @@ def upgrade():
             waktu_kalender=waktu_kalender, berulang=False, putaran=1, mulai_pada=l.mulai_pada, warn_at=l.warn_at,
             due_at=l.due_at, aksi_berikutnya_pada=None if selesai or p.status == 'selesai' else l.warn_at,
             selesai_pada=selesai, dihentikan=l.status == 'dilewati', induk_id=p.id, layanan_id=p.layanan_id,
-            langkah_kode=l.kode,
-            **_jam(kal, l.mulai_pada, l.warn_at, l.due_at, None if l.status == 'dilewati' else selesai, waktu_kalender),
+            langkah_kode=l.kode, **jam,
         ))
     if baris:
         op.bulk_insert(tenggat, baris)

@@ -144,7 +144,10 @@ def test_an_overdue_step_warns_its_assignee_then_escalates_once(seed):
     kantor, staf = seed
     mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
     kid = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", wib(2026, 5, 4, 9), SEMUA_MAGETAN)
-    _ubah(mg, kid, svc.tugaskan_kasus, s["kepala_bidang"], penanggung_jawab_id=s["petugas_pelayanan"].id, pada=wib(2026, 5, 4, 9, 1))
+    # The step itself (not the case) is assigned to Sri: its notices follow the step's assignee.
+    _ubah(mg, kid, svc.tugaskan_langkah, s["kepala_bidang"], penanggung_jawab_id=s["petugas_pelayanan"].id, pada=wib(2026, 5, 4, 9, 1))
+    jam = _jam(mg, kid)
+    assert jam["serah-terima"]["penanggung_jawab_id"] == s["petugas_pelayanan"].id and jam["kasus"]["penanggung_jawab_id"] is None
     with app_sapu() as sapu:
         assert sapu(wib(2026, 5, 4, 9, 12)) == 1  # 75% of 15 minutes: the warning to Sri
         assert sapu(wib(2026, 5, 4, 9, 15)) == 2  # the deadline: overdue to Sri, escalation to the kepala bidang
