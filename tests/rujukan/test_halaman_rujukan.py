@@ -1,10 +1,9 @@
 """The referral pages: sending through the form, the inbox, isolation between offices, the province overview."""
-import re
 
 from sqlalchemy import select
 
 from alat_kasus import di_kantor, klien_masuk
-from alat_rujukan import DOKUMEN_BANTEN, antar_semua, kasus_magetan, notifikasi, rujuk_ke_banten, rujukan, semua_masuk, tanggapi
+from alat_rujukan import DOKUMEN_BANTEN, antar_semua, kasus_magetan, notifikasi, rujuk_ke_banten, semua_masuk, tanggapi
 from bantuan import token_csrf
 from dinsos.core.db import db
 from dinsos.referrals import services as rsvc
@@ -213,7 +212,6 @@ def test_the_overview_puts_overdue_referrals_first_with_their_age_in_working_day
 
 
 def test_the_other_pages_partners_settings_drafts_questions_and_repatriation(seed, tmp_path):
-    from alat_kasus import akun
     from kantor_uji import onboard
     from test_pemulangan import KELUARGA, _kasus_metro
 

@@ -466,9 +466,5 @@ def _salin_berkas(masuk: RujukanMasuk, kiriman: dict, kunci_baru: list[str]) -> 
         masuk.isi = isi
 
 
-def label_status(status: str) -> str:
-    return LABEL[status]
-
-
 def nomor(masuk: RujukanMasuk) -> str:
     return (masuk.isi or {}).get("nomor_rujukan") or nomor_tampil(masuk.asal_rujukan_id)

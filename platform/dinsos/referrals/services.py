@@ -20,7 +20,6 @@ from dinsos.auth.izin import boleh
 from dinsos.cases import klien as klien_svc
 from dinsos.cases import services as kasus_svc
 from dinsos.cases.isian import tampilkan
-from dinsos.cases.konstanta import HUBUNGAN_KELUARGA, KATEGORI_PPKS
 from dinsos.cases.models import Kasus, LampiranKasus, LangkahKasus
 from dinsos.catalogue.models import Layanan
 from dinsos.catalogue.services import versi_terbaru
@@ -850,11 +849,3 @@ def nama_tujuan(r: Rujukan) -> str:
 
 def label_klien(kasus: Kasus, pengguna) -> str:
     return kasus_svc.nama_tampil(pengguna, kasus, di_daftar=True)
-
-
-def label_hubungan(kode: str | None) -> str:
-    return HUBUNGAN_KELUARGA.get(kode, kode or "")
-
-
-def nama_kategori(kode) -> str | None:
-    return KATEGORI_PPKS.get(kode)
