@@ -50,7 +50,8 @@ def muat_masuk(masuk_id, *, kunci: bool = False) -> RujukanMasuk | None:
     if mid is None:
         return None
     q = select(RujukanMasuk).where(RujukanMasuk.id == mid)
-    return db.session.scalar(q.with_for_update() if kunci else q)
+    # populate_existing: a locked re-read must see the committed row, not an earlier copy in the session
+    return db.session.scalar(q.with_for_update().execution_options(populate_existing=True) if kunci else q)
 
 
 def daftar_masuk(status: str | None = None, batas: int = 200) -> list[RujukanMasuk]:

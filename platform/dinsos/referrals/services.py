@@ -425,7 +425,8 @@ def muat_rujukan(rujukan_id, *, kunci: bool = False) -> Rujukan | None:
     if rid is None:
         return None
     q = select(Rujukan).where(Rujukan.id == rid)
-    return db.session.scalar(q.with_for_update() if kunci else q)
+    # populate_existing: a locked re-read must see the committed row, not an earlier copy in the session
+    return db.session.scalar(q.with_for_update().execution_options(populate_existing=True) if kunci else q)
 
 
 def rujukan_kasus(kasus_id) -> list[Rujukan]:
