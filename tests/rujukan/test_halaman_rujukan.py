@@ -138,6 +138,7 @@ def test_ibu_yuli_sees_her_kabupatens_referrals_without_names_and_reminds_banten
     rid = rujuk_ke_banten(staf, kasus_id, lampiran)
     antar_semua()
     yuli = klien_masuk(staf["provinsi-jawa-timur"]["kepala_bidang"])
+    assert "/t/provinsi-jawa-timur/pengawasan/rujukan" in yuli.get("/t/provinsi-jawa-timur/dasbor").get_data(as_text=True)
     halaman = yuli.get("/t/provinsi-jawa-timur/pengawasan/rujukan")
     teks = halaman.get_data(as_text=True)
     assert halaman.status_code == 200
@@ -150,6 +151,7 @@ def test_ibu_yuli_sees_her_kabupatens_referrals_without_names_and_reminds_banten
     assert _nomor(rid) not in teks_lampung
     metro = klien_masuk(staf["kota-metro"]["kepala_bidang"])
     assert metro.get("/t/kota-metro/pengawasan/rujukan").status_code == 403
+    assert "/pengawasan/rujukan" not in metro.get("/t/kota-metro/dasbor").get_data(as_text=True)
 
     [m] = semua_masuk(kantor["provinsi-banten"])
     kunci = m["kunci_kirim"]
