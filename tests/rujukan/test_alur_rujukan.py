@@ -1,10 +1,10 @@
 """Referrals through the service layer and the embedded relay (no Redis): Dedi's journey and the others."""
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from alat_kasus import PDF, akun, di_kantor, wib
+from alat_kasus import akun, di_kantor, wib
 from alat_kasus import kasus as muat_kasus
 from alat_rujukan import (
     BANTEN, DOKUMEN_BANTEN, PERSETUJUAN, antar_semua, jumlah, konteks_app, kasus_magetan, notifikasi, pdf, rujuk_ke_banten, rujukan,

@@ -1,10 +1,9 @@
 """The referral pages: sending through the form, the inbox, isolation between offices, the province overview."""
-import re
 
 from sqlalchemy import select
 
 from alat_kasus import di_kantor, klien_masuk
-from alat_rujukan import DOKUMEN_BANTEN, antar_semua, kasus_magetan, notifikasi, rujuk_ke_banten, rujukan, semua_masuk, tanggapi
+from alat_rujukan import DOKUMEN_BANTEN, antar_semua, kasus_magetan, notifikasi, rujuk_ke_banten, semua_masuk, tanggapi
 from bantuan import token_csrf
 from dinsos.core.db import db
 from dinsos.referrals import services as rsvc
@@ -139,6 +138,7 @@ def test_ibu_yuli_sees_her_kabupatens_referrals_without_names_and_reminds_banten
     rid = rujuk_ke_banten(staf, kasus_id, lampiran)
     antar_semua()
     yuli = klien_masuk(staf["provinsi-jawa-timur"]["kepala_bidang"])
+    assert "/t/provinsi-jawa-timur/pengawasan/rujukan" in yuli.get("/t/provinsi-jawa-timur/dasbor").get_data(as_text=True)
     halaman = yuli.get("/t/provinsi-jawa-timur/pengawasan/rujukan")
     teks = halaman.get_data(as_text=True)
     assert halaman.status_code == 200
@@ -151,6 +151,7 @@ def test_ibu_yuli_sees_her_kabupatens_referrals_without_names_and_reminds_banten
     assert _nomor(rid) not in teks_lampung
     metro = klien_masuk(staf["kota-metro"]["kepala_bidang"])
     assert metro.get("/t/kota-metro/pengawasan/rujukan").status_code == 403
+    assert "/pengawasan/rujukan" not in metro.get("/t/kota-metro/dasbor").get_data(as_text=True)
 
     [m] = semua_masuk(kantor["provinsi-banten"])
     kunci = m["kunci_kirim"]
@@ -210,3 +211,78 @@ def test_the_overview_puts_overdue_referrals_first_with_their_age_in_working_day
     assert magetan["keluar"] == 2 and magetan["masuk"] == 0
     assert data["matriks"]["sel"] == {"Dinas Sosial Kabupaten Magetan\u2192Dinas Sosial Provinsi Banten": {"jumlah": 2, "terlambat": 1}}
     assert all("klien" not in b for b in data["baris"])
+
+
+def test_the_other_pages_partners_settings_drafts_questions_and_repatriation(seed, tmp_path):
+    from kantor_uji import onboard
+    from test_pemulangan import KELUARGA, _kasus_metro
+
+    kantor, staf = seed
+    kasus_id, lampiran = kasus_magetan(staf)
+    kabid = klien_masuk(staf["kabupaten-magetan"]["kepala_bidang"])
+    halaman = kabid.get("/t/kabupaten-magetan/rujukan/mitra").get_data(as_text=True)
+    r = kabid.post("/t/kabupaten-magetan/rujukan/mitra", data={"csrf_token": token_csrf(halaman), "nama": "Balai Anak Bina Remaja",
+                                                               "jenis": "balai", "alamat": "Madiun"})
+    assert r.status_code == 302 and "Balai Anak Bina Remaja" in kabid.get("/t/kabupaten-magetan/rujukan/mitra").get_data(as_text=True)
+    r = kabid.post("/t/kabupaten-magetan/rujukan/mitra", data={"csrf_token": token_csrf(halaman), "nama": "Balai Anak Bina Remaja",
+                                                               "jenis": "balai"})
+    assert r.status_code == 422 and "sudah terdaftar" in r.get_data(as_text=True)
+    budi = klien_masuk(staf["kabupaten-magetan"]["pekerja_sosial"])
+    halaman = budi.get("/t/kabupaten-magetan/rujukan/mitra").get_data(as_text=True)
+    assert budi.post("/t/kabupaten-magetan/rujukan/mitra", data={"csrf_token": token_csrf(halaman), "nama": "X", "jenis": "lks"}).status_code == 403
+    # A draft without consent shows the consent form, and to a kepala bidang the override form.
+    rid = rujuk_ke_banten(staf, kasus_id, lampiran, kirim=False, persetujuan=None)
+    rinci = kabid.get(f"/t/kabupaten-magetan/rujukan/keluar/{rid}").get_data(as_text=True)
+    assert "Catat persetujuan" in rinci and "Beri persetujuan pengganti (override)" in rinci
+    r = kabid.post(f"/t/kabupaten-magetan/rujukan/keluar/{rid}/kirim", data={"csrf_token": token_csrf(rinci)})
+    assert r.status_code == 422 and "Persetujuan klien atau wali belum dicatat" in r.get_data(as_text=True)
+    r = kabid.post(f"/t/kabupaten-magetan/rujukan/keluar/{rid}/persetujuan", data={
+        "csrf_token": token_csrf(rinci), "persetujuan_nama": "Sumarni", "persetujuan_hubungan": "orang_tua",
+        "persetujuan_cara": "cap_jempol", "persetujuan_tanggal": "2026-05-04"})
+    assert r.status_code == 302
+    assert kabid.post(f"/t/kabupaten-magetan/rujukan/keluar/{rid}/kirim", data={"csrf_token": token_csrf(rinci)}).status_code == 302
+    antar_semua()
+    [m] = semua_masuk(kantor["provinsi-banten"])
+    dedi = klien_masuk(staf["provinsi-banten"]["pekerja_sosial"])
+    assert "1 rujukan menunggu tanggapan" in dedi.get("/t/provinsi-banten/dasbor").get_data(as_text=True)
+    rinci_b = dedi.get(f"/t/provinsi-banten/rujukan/masuk/{m['id']}").get_data(as_text=True)
+    for aksi in ("terima", "tolak", "minta-info"):  # every form needs its CSRF token
+        assert dedi.post(f"/t/provinsi-banten/rujukan/masuk/{m['id']}/{aksi}", data={"alasan": "x", "pertanyaan": "x"}).status_code == 400
+    assert semua_masuk(kantor["provinsi-banten"])[0]["status"] == "diterima_tujuan"
+    r = dedi.post(f"/t/provinsi-banten/rujukan/masuk/{m['id']}/minta-info", data={"csrf_token": token_csrf(rinci_b), "pertanyaan": ""})
+    assert r.status_code == 422
+    r = dedi.post(f"/t/provinsi-banten/rujukan/masuk/{m['id']}/minta-info",
+                  data={"csrf_token": token_csrf(rinci_b), "pertanyaan": "Mohon surat sehat terbaru"})
+    assert r.status_code == 302 and "dijeda menunggu pengirim" in dedi.get(r.headers["Location"]).get_data(as_text=True)
+    antar_semua()
+    rinci = budi.get(f"/t/kabupaten-magetan/rujukan/keluar/{rid}").get_data(as_text=True)
+    assert "Mohon surat sehat terbaru" in rinci and "Kirim jawaban" in rinci
+    r = budi.post(f"/t/kabupaten-magetan/rujukan/keluar/{rid}/lengkapi", data={
+        "csrf_token": token_csrf(rinci), "catatan": "Terlampir", "tambahan": [f"lampiran:{lampiran['surat-keterangan-sehat']}"]})
+    assert r.status_code == 302
+    antar_semua()
+    assert semua_masuk(kantor["provinsi-banten"])[0]["status"] == "diterima_tujuan"
+
+    # Banten's kepala dinas sets the answer time; a bad one is refused with the reason.
+    kadis = klien_masuk(staf["provinsi-banten"]["kepala_dinas"])
+    halaman = kadis.get("/t/provinsi-banten/rujukan/pengaturan").get_data(as_text=True)
+    r = kadis.post("/t/provinsi-banten/rujukan/pengaturan", data={"csrf_token": token_csrf(halaman), "batas_tanggapan": "segera"})
+    assert r.status_code == 422 and "segera" in r.get_data(as_text=True) and "Pengaturan tidak disimpan" in r.get_data(as_text=True)
+    r = kadis.post("/t/provinsi-banten/rujukan/pengaturan", data={
+        "csrf_token": token_csrf(halaman), "batas_tanggapan": "3 hari kerja", "batas_rehabilitasi-anak-terlantar-panti": "5 hari kerja"})
+    assert r.status_code == 302 and 'value="5 hari kerja"' in kadis.get("/t/provinsi-banten/rujukan/pengaturan").get_data(as_text=True)
+    assert dedi.get("/t/provinsi-banten/rujukan/pengaturan").status_code == 403
+
+    # Kota Metro's repatriation page finds the family's office and leads to the referral form.
+    onboard(tmp_path)
+    kid = _kasus_metro(staf)
+    peksos = klien_masuk(staf["kota-metro"]["pekerja_sosial"])
+    assert "Pemulangan: rujuk ke kantor daerah keluarga" in peksos.get(f"/t/kota-metro/kasus/{kid}").get_data(as_text=True)
+    halaman = peksos.get(f"/t/kota-metro/kasus/{kid}/pemulangan").get_data(as_text=True)
+    assert f'value="{KELUARGA}"' in halaman
+    r = peksos.post(f"/t/kota-metro/kasus/{kid}/pemulangan", data={"csrf_token": token_csrf(halaman), "kode_wilayah": "35.20.01.2001"})
+    assert r.status_code == 404 and "belum memiliki layanan yang menerima rujukan" in r.get_data(as_text=True)
+    r = peksos.post(f"/t/kota-metro/kasus/{kid}/pemulangan", data={"csrf_token": token_csrf(halaman), "kode_wilayah": KELUARGA})
+    assert r.status_code == 302 and "pemulangan=1" in r.headers["Location"]
+    form = peksos.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Rujukan pemulangan: surat pengantar diterbitkan" in form and "Fotocopy KTP" in form

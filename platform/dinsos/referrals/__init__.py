@@ -32,7 +32,8 @@ def pasang(app):
     api.register_blueprint(blp)
     tambah_menu_tenant(app, _l("Rujukan keluar"), "rujukan.keluar_daftar", "rujukan.lihat")
     tambah_menu_tenant(app, _l("Rujukan masuk"), "rujukan.masuk_daftar", "rujukan.lihat")
-    tambah_menu_tenant(app, _l("Pengawasan rujukan"), "rujukan.pengawasan_rujukan", "pengawasan.lihat")
+    # Oversight is for province offices only; the menu has no notion of office level, the dashboard panel does.
+    tambah_panel_dasbor(app, "rujukan/_panel_pengawasan.html", "pengawasan.lihat")
     tambah_panel_dasbor(app, "rujukan/_panel_dasbor.html", "rujukan.tanggapi")
     app.jinja_env.globals.update(rujukan_panel_kasus=panel_kasus, rujukan_masuk_menunggu=jumlah_masuk_menunggu)
     # The case page keeps one table of timeline labels; capabilities adding events add their labels.

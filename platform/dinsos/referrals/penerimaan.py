@@ -50,7 +50,8 @@ def muat_masuk(masuk_id, *, kunci: bool = False) -> RujukanMasuk | None:
     if mid is None:
         return None
     q = select(RujukanMasuk).where(RujukanMasuk.id == mid)
-    return db.session.scalar(q.with_for_update() if kunci else q)
+    # populate_existing: a locked re-read must see the committed row, not an earlier copy in the session
+    return db.session.scalar(q.with_for_update().execution_options(populate_existing=True) if kunci else q)
 
 
 def daftar_masuk(status: str | None = None, batas: int = 200) -> list[RujukanMasuk]:
@@ -464,10 +465,6 @@ def _salin_berkas(masuk: RujukanMasuk, kiriman: dict, kunci_baru: list[str]) -> 
         isi["berkas"] = [*isi.get("berkas", []), *baru]
         isi["tambahan"] = tambahan
         masuk.isi = isi
-
-
-def label_status(status: str) -> str:
-    return LABEL[status]
 
 
 def nomor(masuk: RujukanMasuk) -> str:

@@ -151,18 +151,24 @@ def terapkan_laporan(r, laporan: dict, pada: datetime, *, kasus: Kasus | None = 
 
 @penangan("rujukan.kabari")
 def kabari(muatan: dict) -> None:
-    """Report the receiving office's current state to the sender (bound to the receiver)."""
-    masuk = penerimaan.muat_masuk(muatan["masuk_id"], kunci=True)
+    """Report the receiving office's current state to the sender (bound to the receiver).
+
+    Locks the sender's referral before the receiver's copy, the order
+    ``teruskan`` uses, so two consumers of one referral never deadlock.
+    """
+    masuk = penerimaan.muat_masuk(muatan["masuk_id"])
     if masuk is None:
         return
-    laporan = penerimaan.laporan_untuk_pengirim(masuk)
+    asal, asal_rujukan = masuk.asal_tenant_id, masuk.asal_rujukan_id
     pada = sekarang()
-    with lintas_tenant("rujukan: melapor ke kantor pengirim", rujukan_masuk_id=str(masuk.id), asal_tenant_id=masuk.asal_tenant_id):
-        with dalam_tenant(masuk.asal_tenant_id):
-            r = muat_rujukan(masuk.asal_rujukan_id, kunci=True)
-            if r is not None:
+    with lintas_tenant("rujukan: melapor ke kantor pengirim", rujukan_masuk_id=str(masuk.id), asal_tenant_id=asal):
+        with dalam_tenant(asal):
+            r = muat_rujukan(asal_rujukan, kunci=True)
+        laporan = penerimaan.laporan_untuk_pengirim(penerimaan.muat_masuk(muatan["masuk_id"], kunci=True))
+        if r is not None:
+            with dalam_tenant(asal):
                 terapkan_laporan(r, laporan, pada)
-            db.session.flush()
+                db.session.flush()
 
 
 @penangan("rujukan.hapus_berkas")

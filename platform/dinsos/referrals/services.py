@@ -20,7 +20,6 @@ from dinsos.auth.izin import boleh
 from dinsos.cases import klien as klien_svc
 from dinsos.cases import services as kasus_svc
 from dinsos.cases.isian import tampilkan
-from dinsos.cases.konstanta import HUBUNGAN_KELUARGA, KATEGORI_PPKS
 from dinsos.cases.models import Kasus, LampiranKasus, LangkahKasus
 from dinsos.catalogue.models import Layanan
 from dinsos.catalogue.services import versi_terbaru
@@ -426,7 +425,8 @@ def muat_rujukan(rujukan_id, *, kunci: bool = False) -> Rujukan | None:
     if rid is None:
         return None
     q = select(Rujukan).where(Rujukan.id == rid)
-    return db.session.scalar(q.with_for_update() if kunci else q)
+    # populate_existing: a locked re-read must see the committed row, not an earlier copy in the session
+    return db.session.scalar(q.with_for_update().execution_options(populate_existing=True) if kunci else q)
 
 
 def rujukan_kasus(kasus_id) -> list[Rujukan]:
@@ -850,11 +850,3 @@ def nama_tujuan(r: Rujukan) -> str:
 
 def label_klien(kasus: Kasus, pengguna) -> str:
     return kasus_svc.nama_tampil(pengguna, kasus, di_daftar=True)
-
-
-def label_hubungan(kode: str | None) -> str:
-    return HUBUNGAN_KELUARGA.get(kode, kode or "")
-
-
-def nama_kategori(kode) -> str | None:
-    return KATEGORI_PPKS.get(kode)

@@ -42,6 +42,12 @@ def _masuk(masuk_id):
     return m
 
 
+def _galat_form(form) -> KesalahanRujukan:
+    """A form's field errors as one refusal: 400 for a missing CSRF token, else 422."""
+    kode = 400 if "csrf_token" in form.errors else 422
+    return KesalahanRujukan(" ".join(str(e) for es in form.errors.values() for e in es), kode)
+
+
 def _berkas_form(medan) -> list[tuple]:
     """Uploaded files of a file field (single or multiple) as (bytes, name)."""
     data = medan.data if isinstance(medan.data, list) else [medan.data]
@@ -99,9 +105,8 @@ def _ubah_keluar(rujukan_id, form, kerja, pesan_ok: str):
     if r is None:
         tolak(404, _("Rujukan tidak ditemukan."))
     if not form.validate():
-        pesan = " ".join(e for es in form.errors.values() for e in es)
-        return _halaman_keluar(r, galat=KesalahanRujukan(pesan, 400 if "csrf_token" in form.errors else 422),
-                               kode=400 if "csrf_token" in form.errors else 422)
+        galat = _galat_form(form)
+        return _halaman_keluar(r, galat=galat, kode=galat.kode)
     try:
         kerja(r)
         db.session.commit()
@@ -218,9 +223,8 @@ def buat(slug, kasus_id):
         _pasang_bawaan(form, tujuan, bahan)
         return render_template("rujukan/buat.html", **konteks)
     if not form.validate():
-        kode = 400 if "csrf_token" in form.errors else 422
-        return render_template("rujukan/buat.html", galat=KesalahanRujukan(" ".join(e for es in form.errors.values() for e in es), kode),
-                               **konteks), kode
+        galat = _galat_form(form)
+        return render_template("rujukan/buat.html", galat=galat, **konteks), galat.kode
     data = _data_rujukan(form, tujuan)
     aksi = request.form.get("aksi", "kirim")
     if aksi == "periksa":
@@ -328,8 +332,8 @@ def _ubah_masuk(masuk_id, form, kerja, pesan_ok: str):
     if m is None:
         tolak(404, _("Rujukan masuk tidak ditemukan."))
     if not form.validate():
-        kode = 400 if "csrf_token" in form.errors else 422
-        return _halaman_masuk(m, galat=KesalahanRujukan(" ".join(e for es in form.errors.values() for e in es), kode), kode=kode)
+        galat = _galat_form(form)
+        return _halaman_masuk(m, galat=galat, kode=galat.kode)
     try:
         hasil = kerja(m)
         db.session.commit()
