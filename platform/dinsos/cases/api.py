@@ -12,6 +12,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
+from webargs.flaskparser import FlaskParser
+from webargs.multidictproxy import MultiDictProxy
+from werkzeug.datastructures import CombinedMultiDict
 
 from dinsos.auth.api import perlu_token
 from dinsos.core.db import db
@@ -22,7 +25,20 @@ from .konstanta import JENIS_KELAMIN, JENIS_PELAPOR, KATEGORI_PPKS, STATUS_KASUS
 from .nik import NikTidakValid, periksa_nik
 from .tampilan import data_rinci, data_ringkas, unduh
 
+class _PenguraiMultipart(FlaskParser):
+    """Reads a multipart body's file and form fields together.
+
+    OpenAPI 3 has one request body per operation, so an upload and the form
+    fields sent with it must be one schema; webargs' ``files`` location sees
+    only the files, so here it sees both.
+    """
+
+    def load_files(self, req, schema):
+        return MultiDictProxy(CombinedMultiDict([req.files, req.form]), schema)
+
+
 blp = Blueprint("api_kasus", __name__, url_prefix="/api/t/<slug>/kasus", description="Kasus: penerimaan, langkah SOP, berkas")
+blp.ARGUMENTS_PARSER = _PenguraiMultipart()
 csrf.exempt(blp)
 
 
@@ -151,9 +167,6 @@ class SkemaPersyaratan(ma.Schema):
 
 class SkemaUnggah(ma.Schema):
     berkas = Upload(required=True)
-
-
-class SkemaUnggahForm(ma.Schema):
     versi = ma.fields.Integer(required=True)
     persyaratan = ma.fields.String(metadata={"description": "Kode persyaratan yang dipenuhi pindaian ini (opsional)"})
 
@@ -286,13 +299,12 @@ def persyaratan(data, slug, kasus_id):
 
 @blp.route("/<kasus_id>/lampiran", methods=["POST"])
 @perlu_token("kasus.kerjakan")
-@blp.arguments(SkemaUnggahForm, location="form")
 @blp.arguments(SkemaUnggah, location="files")
 @blp.response(201, SkemaLampiran)
-def unggah(form, berkas, slug, kasus_id):
+def unggah(form, slug, kasus_id):
     """Mengunggah lampiran (PDF, JPEG, PNG); dengan 'persyaratan' pindaian itu memenuhi persyaratan tersebut."""
     kasus = _kasus_atau_404(kasus_id)
-    f = berkas["berkas"]
+    f = form["berkas"]
     isi = f.read()
     try:
         if form.get("persyaratan"):

@@ -7,7 +7,6 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
 from .db import db
-from .extensions import api
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +41,25 @@ def tanggapan_kesalahan(kode: int, pesan: str | None = None, rincian=None):
     return render_template("kesalahan.html", kode=kode, pesan=pesan, rincian=rincian), kode
 
 
-def pasang(app):
-    smorest_handler = api.handle_http_exception
+def _jalur(rincian, awal: str = "") -> list[str]:
+    """The dotted paths of the fields in a marshmallow-shaped errors object, e.g. ``json.pelapor.jenis``."""
+    if not isinstance(rincian, dict):
+        return [awal] if awal else []
+    return [j for k, v in rincian.items() for j in _jalur(v, f"{awal}.{k}" if awal else str(k))]
 
+
+def _galat_isian(e):
+    """A request refused by its arguments' schema: the fields at fault, named in the message as well."""
+    rincian = (e.data or {}).get("messages") or {}
+    jalur = _jalur(rincian)
+    pesan = _("Isian tidak valid pada: %(bidang)s.", bidang=", ".join(jalur)) if jalur else None
+    hasil = tanggapan_kesalahan(e.code or 422, pesan, rincian or None)
+    for nama, nilai in ((e.data or {}).get("headers") or {}).items():
+        hasil[0].headers[nama] = nilai
+    return hasil
+
+
+def pasang(app):
     @app.errorhandler(CSRFError)
     def _csrf(e):
         return tanggapan_kesalahan(400, _("Formulir kedaluwarsa atau token keamanan (CSRF) tidak ada. Muat ulang halaman lalu kirim lagi."))
@@ -52,7 +67,7 @@ def pasang(app):
     @app.errorhandler(HTTPException)
     def _http(e):
         if _ingin_json() and getattr(e, "data", None):
-            return smorest_handler(e)  # marshmallow validation errors with field paths
+            return _galat_isian(e)  # marshmallow validation errors with field paths
         pesan = getattr(e, "description", None) if getattr(e, "dinsos_pesan", False) else None
         return tanggapan_kesalahan(e.code or 500, pesan)
 
