@@ -23,7 +23,7 @@ from dinsos.core.extensions import csrf
 from . import services as svc
 from .konstanta import JENIS_KELAMIN, JENIS_PELAPOR, KATEGORI_PPKS, STATUS_KASUS
 from .nik import NikTidakValid, periksa_nik
-from .tampilan import data_rinci, data_ringkas, unduh
+from .tampilan import data_rinci, data_ringkas, ringkasan_banyak, unduh
 
 class _PenguraiMultipart(FlaskParser):
     """Reads a multipart body's file and form fields together.
@@ -232,7 +232,7 @@ def daftar(filter_, slug):
             return _tanggapan_galat(svc.KesalahanKasus("Penanggung jawab tidak valid.", 422, {"penanggung_jawab": "Bukan id petugas."}))
     baris, lanjut = svc.daftar_kasus(layanan=filter_.get("layanan"), status=filter_.get("status"), langkah=filter_.get("langkah"),
                                      penanggung_jawab=pj, nik=filter_.get("nik"), setelah=setelah, batas=filter_["batas"])
-    return {"data": [data_ringkas(k, current_user) for k in baris], "berikutnya": svc.tulis_kursor(lanjut)}
+    return {"data": ringkasan_banyak(baris, current_user), "berikutnya": svc.tulis_kursor(lanjut)}
 
 
 @blp.route("/", methods=["POST"])

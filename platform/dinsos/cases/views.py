@@ -16,7 +16,7 @@ from . import services as svc
 from .konstanta import (
     JENIS_JEDA, JENIS_KELAMIN, JENIS_PELAPOR, LABEL_STATUS, STATUS_KASUS, STATUS_PERSYARATAN,
 )
-from .tampilan import catat_buka, data_klien, data_ringkas, peta_layanan, peta_staf, riwayat_langkah, unduh, unduh_foto
+from .tampilan import catat_buka, data_klien, peta_staf, ringkasan_banyak, riwayat_langkah, unduh, unduh_foto
 
 bp = Blueprint("kasus", __name__, url_prefix="/t/<slug>/kasus")
 
@@ -65,10 +65,9 @@ def _filter_durasi(menit):
 
 
 def _baris_daftar(daftar_kasus):
-    layanan, staf = peta_layanan(), peta_staf()
+    staf = peta_staf()
     baris = []
-    for k in daftar_kasus:
-        r = data_ringkas(k, current_user, layanan)
+    for k, r in zip(daftar_kasus, ringkasan_banyak(daftar_kasus, current_user)):
         r["penanggung_jawab"] = staf.get(k.penanggung_jawab_id, "")
         r["label_status"] = LABEL_STATUS[k.status]
         baris.append(r)
