@@ -1,9 +1,11 @@
 """Error pages and API errors: a clear Indonesian message, the right status, never a stack trace."""
 import logging
 
-from flask import jsonify, render_template, request
+from flask import g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolHabis
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
 from .db import db
@@ -71,10 +73,18 @@ def pasang(app):
         pesan = getattr(e, "description", None) if getattr(e, "dinsos_pesan", False) else None
         return tanggapan_kesalahan(e.code or 500, pesan)
 
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolHabis)
+    def _basis_data_putus(e):
+        return _tidak_tersedia(e)
+
     @app.errorhandler(Exception)
     def _tak_terduga(e):
         if isinstance(e, HTTPException):
             return _http(e)
+        if isinstance(e, DBAPIError) and e.connection_invalidated:
+            return _tidak_tersedia(e)
         log.exception("unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
         return tanggapan_kesalahan(500)
@@ -83,6 +93,34 @@ def pasang(app):
     def _500(e):
         db.session.rollback()
         return tanggapan_kesalahan(500)
+
+
+JEDA_COBA_LAGI_DETIK = 5
+
+
+def _tidak_tersedia(e):
+    """The database is unreachable (restarting, network cut): a clear 503 at once, and the next request tries again.
+
+    Nothing here may touch the database: the session is closed without
+    reloading anything (a rollback would expire the objects the after-request
+    hooks still read), the user is treated as anonymous instead of being
+    loaded, and the page is a standalone template, not ``base.html`` (which
+    reads the office and the user's unread notices).
+    """
+    from .extensions import login_manager
+
+    log.warning("database unavailable on %s %s: %s", request.method, request.path, type(e).__name__)
+    try:
+        db.session.close()
+    except Exception:  # the connection is already gone; the pool replaces it on the next checkout
+        pass
+    g._login_user = login_manager.anonymous_user()
+    pesan = pesan_status(503)
+    if _ingin_json():
+        hasil = jsonify({"code": 503, "status": pesan, "message": pesan})
+    else:
+        hasil = render_template("tidak_tersedia.html", pesan=pesan, detik=JEDA_COBA_LAGI_DETIK)
+    return hasil, 503, {"Retry-After": str(JEDA_COBA_LAGI_DETIK)}
 
 
 def tolak(kode: int, pesan: str):
