@@ -34,7 +34,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from dinsos.audit.services import catat_peristiwa
@@ -908,6 +908,11 @@ def buka_kembali(kasus: Kasus, *, versi, alasan: str, pengguna, pada: datetime |
 # --- lists ------------------------------------------------------------------------------
 
 
+# A list shows the client's name only: the other encrypted columns are not read (nor decrypted) for it.
+_KOLOM_DAFTAR = (joinedload(Kasus.klien, innerjoin=True).load_only(Klien.nama, Klien.tanpa_identitas),
+                 defer(Kasus.pelapor_nama), defer(Kasus.pelapor_kontak))
+
+
 def daftar_kasus(*, layanan: str | None = None, status: str | None = None, langkah: str | None = None,
                  penanggung_jawab=None, nik: str | None = None, setelah: tuple | None = None,
                  batas: int = 25) -> tuple[list[Kasus], tuple | None]:
@@ -917,8 +922,7 @@ def daftar_kasus(*, layanan: str | None = None, status: str | None = None, langk
     ``nik``: the client's NIK, found through its keyed hash (the NIK itself is encrypted).
     Returns (cases, cursor of the next page or None).
     """
-    # A list shows the client's name only: the other encrypted columns are not read (nor decrypted).
-    q = select(Kasus).options(joinedload(Kasus.klien, innerjoin=True).load_only(Klien.nama, Klien.tanpa_identitas))
+    q = select(Kasus).options(*_KOLOM_DAFTAR)
     if nik:
         sidik = brankas().sidik_kandidat(normalkan_nik(nik))
         q = q.where(Kasus.klien_id.in_(select(Klien.id).where(Klien.nik_sidik.in_(sidik))))
@@ -964,7 +968,7 @@ def kasus_saya(pengguna) -> list[Kasus]:
     langkah_saya = select(LangkahKasus.kasus_id).where(
         LangkahKasus.status == "berjalan", LangkahKasus.penanggung_jawab_id == pengguna.id
     )
-    q = select(Kasus).options(joinedload(Kasus.klien, innerjoin=True).load_only(Klien.nama, Klien.tanpa_identitas)).where(
+    q = select(Kasus).options(*_KOLOM_DAFTAR).where(
         Kasus.status != "ditutup", or_(Kasus.penanggung_jawab_id == pengguna.id, Kasus.id.in_(langkah_saya))
     ).order_by(Kasus.dibuat_pada.desc(), Kasus.id.desc())
     return db.session.scalars(q).unique().all()
