@@ -34,7 +34,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import defer, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from dinsos.audit.services import catat_peristiwa
@@ -909,7 +909,10 @@ def buka_kembali(kasus: Kasus, *, versi, alasan: str, pengguna, pada: datetime |
 
 
 # A list shows the client's name only: the other encrypted columns are not read (nor decrypted) for it.
-_KOLOM_DAFTAR = (joinedload(Kasus.klien, innerjoin=True).load_only(Klien.nama, Klien.tanpa_identitas),
+# The names come in a second query on the page's ids: joined into the page query, the row-level
+# security filters on both tables make PostgreSQL misjudge the join and sort every case of the office
+# (30 ms at 10,000 cases) instead of walking the (tenant_id, dibuat_pada, id) index for one page (0.5 ms).
+_KOLOM_DAFTAR = (selectinload(Kasus.klien).load_only(Klien.nama, Klien.tanpa_identitas),
                  defer(Kasus.pelapor_nama), defer(Kasus.pelapor_kontak))
 
 
