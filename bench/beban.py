@@ -5,7 +5,7 @@ PostgreSQL (``--skala 0.02`` for a quick run: 3 offices, 20,000 cases), built
 once into its own database and reused while it matches (``bench/_db.py``).
 The app runs under ``deploy/gunicorn.conf.py`` with 2 sync workers as the
 non-owner database role (row-level security in force), embedded mode (no
-Redis). The floor is ``bench/lantai.py`` under the same gunicorn settings,
+Redis). The floor is ``bench/_lantai.py`` under the same gunicorn settings,
 answering the case-list API's own body, so the ratio is what the platform
 adds on top of Flask and gunicorn. The load comes from ``wrk`` (Debian's
 package, installed if missing) in another process: 50 connections (users)
@@ -241,7 +241,7 @@ def main():
             f"{url}/api/t/{klien[0]['slug']}/kasus/", headers={"Authorization": f"Bearer {klien[0]['token']}"})).read()
         (folder / "lantai.json").write_bytes(contoh)
         env_lantai = dict(env, BENCH_LANTAI_JSON=str(folder / "lantai.json"))
-        lantai, port_lantai = gunicorn("lantai:app", env_lantai, folder)
+        lantai, port_lantai = gunicorn("_lantai:app", env_lantai, folder)
         hasil, memori = {}, {}
         try:
             daftar = [("floor (bare Flask, same JSON)", f"http://127.0.0.1:{port_lantai}", ["GET\t/lantai\t"], lantai)]

@@ -1,6 +1,6 @@
 """The framework's floor: a bare Flask app answering one constant JSON list.
 
-``gunicorn -c deploy/gunicorn.conf.py lantai:app`` (with bench/ on the path)
+``gunicorn -c deploy/gunicorn.conf.py _lantai:app`` (with bench/ on the path)
 serves, at ``/lantai``, the body found in the file ``BENCH_LANTAI_JSON``: the
 case-list API's own answer of the same run, so both move the same bytes
 through the same server and serialiser. Nothing else: no database, no
