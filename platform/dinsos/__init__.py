@@ -53,11 +53,11 @@ def create_app(config: dict | None = None) -> Flask:
         RATELIMIT_STORAGE_URI=cfg["REDIS_URL"] or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,
         # Redis down must not take logins and public forms down with it: count in this process's
-        # memory meanwhile (one limit per address over all limited pages, RATE_LIMIT_FALLBACK),
-        # switch back when Redis answers again, and let a storage error never turn a request into a 500.
+        # memory meanwhile (one limit per address over all limited pages, RATE_LIMIT_FALLBACK) and
+        # switch back when Redis answers again. (Not RATELIMIT_SWALLOW_ERRORS: it would also swallow
+        # the on_breach callbacks that answer a breach with our own message.)
         RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
         RATELIMIT_IN_MEMORY_FALLBACK=cfg["RATE_LIMIT_FALLBACK"],
-        RATELIMIT_SWALLOW_ERRORS=True,
         BABEL_DEFAULT_LOCALE="id",
         BABEL_DEFAULT_TIMEZONE="Asia/Jakarta",
     )

@@ -1,7 +1,7 @@
 """Error pages and API errors: a clear Indonesian message, the right status, never a stack trace."""
 import logging
 
-from flask import g, jsonify, render_template, request
+from flask import g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -68,6 +68,8 @@ def pasang(app):
 
     @app.errorhandler(HTTPException)
     def _http(e):
+        if getattr(e, "response", None) is not None:  # already answered in full (a rate limit's on_breach)
+            return e.response
         if _ingin_json() and getattr(e, "data", None):
             return _galat_isian(e)  # marshmallow validation errors with field paths
         pesan = getattr(e, "description", None) if getattr(e, "dinsos_pesan", False) else None
@@ -121,6 +123,16 @@ def _tidak_tersedia(e):
     else:
         hasil = render_template("tidak_tersedia.html", pesan=pesan, detik=JEDA_COBA_LAGI_DETIK)
     return hasil, 503, {"Retry-After": str(JEDA_COBA_LAGI_DETIK)}
+
+
+def jawaban_tolak(kode: int, pesan: str):
+    """What ``tolak`` would answer, as a response object, for callbacks that must return one.
+
+    Flask-Limiter's ``on_breach`` is such a callback: an exception raised there
+    is taken for a failing rate-limit store (and, with the in-memory fallback,
+    lets the request through).
+    """
+    return make_response(*tanggapan_kesalahan(kode, pesan))
 
 
 def tolak(kode: int, pesan: str):
