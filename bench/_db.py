@@ -29,3 +29,76 @@ def siapkan():
     with app.app_context():
         upgrade()
     return app
+
+
+# --- a kept database of demo data (load benchmarks) -----------------------------------------
+
+PERAN_APP = "dinsos_app"
+FOLDER_KEADAAN = os.environ.get("BENCH_STATE_DIR", "/var/tmp/dinsos-bench")
+
+
+def _komentar(nama: str) -> str | None:
+    admin = create_engine(url("postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        teks = c.execute(text("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = :n"), {"n": nama}).scalar()
+    admin.dispose()
+    return teks
+
+
+def data_demo(jumlah_kantor: int, jumlah_kasus: int, benih: int = 1, proses: int = 2, bangun_ulang: bool = False) -> dict:
+    """A database holding ``dinsos demo generate`` data of this size, built once and then reused.
+
+    What was generated (sizes, seed) is kept as the database's comment, the
+    encryption key and staff password in ``BENCH_STATE_DIR``; a database whose
+    comment matches is reused as it is. Returns the settings a server needs:
+    ``url_app`` (the non-owner role, so row-level security applies),
+    ``url_pemilik``, ``kunci`` (Fernet keys), ``sandi`` and ``nama``.
+    """
+    import json
+    import secrets
+    from datetime import datetime, timezone
+    from pathlib import Path
+
+    from cryptography.fernet import Fernet
+
+    nama = f"dinsos_beban_{jumlah_kasus}"
+    tanda = f"dinsos demo generate --tenants {jumlah_kantor} --cases {jumlah_kasus} --seed {benih}"
+    berkas = Path(FOLDER_KEADAAN) / f"{nama}.json"
+    hasil = {"nama": nama, "url_pemilik": url(nama), "url_app": url(nama, username=PERAN_APP, password=None)}
+    if not bangun_ulang and berkas.exists() and _komentar(nama) == tanda:
+        return hasil | json.loads(berkas.read_text())
+    from flask_migrate import upgrade
+
+    from dinsos import create_app
+
+    keadaan = {"kunci": Fernet.generate_key().decode(), "sandi": secrets.token_urlsafe(12)}
+    admin = create_engine(url("postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{nama}" WITH (FORCE)'))
+        c.execute(text(f'CREATE DATABASE "{nama}"'))
+        if not c.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": PERAN_APP}).scalar():
+            c.execute(text(f"CREATE ROLE {PERAN_APP} LOGIN NOSUPERUSER NOBYPASSRLS"))
+    app = create_app({"INSTANCE_PATH": tempfile.mkdtemp(prefix="dinsos-bench-"), "SECRET_KEY": "bench", "REDIS_URL": None,
+                      "DATABASE_URL": url(nama), "DB_APP_ROLE": PERAN_APP, "ENCRYPTION_KEYS": keadaan["kunci"]})
+    from dinsos.demo.buat import buat_data_demo
+
+    mulai = datetime.now(timezone.utc)
+    with app.app_context():
+        upgrade()
+        ringkas = buat_data_demo(jumlah_kantor=jumlah_kantor, jumlah_kasus=jumlah_kasus, benih=benih,
+                                 pada=mulai.replace(second=0, microsecond=0), kata_sandi=keadaan["sandi"],
+                                 akar=Path(__file__).resolve().parents[1] / "tenants", proses=proses,
+                                 laporan=lambda t: print("   ", t, flush=True))
+    baru = create_engine(url(nama), isolation_level="AUTOCOMMIT")
+    with baru.connect() as c:
+        c.execute(text("VACUUM ANALYZE"))
+    baru.dispose()
+    keadaan["akun"] = ringkas.akun
+    keadaan["dibangun_detik"] = round(ringkas.detik)
+    Path(FOLDER_KEADAAN).mkdir(parents=True, exist_ok=True)
+    berkas.write_text(json.dumps(keadaan))
+    berkas.chmod(0o600)
+    with admin.connect() as c:
+        c.execute(text(f"COMMENT ON DATABASE \"{nama}\" IS '{tanda}'"))
+    admin.dispose()
+    return hasil | keadaan

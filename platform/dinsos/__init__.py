@@ -52,6 +52,12 @@ def create_app(config: dict | None = None) -> Flask:
         OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
         RATELIMIT_STORAGE_URI=cfg["REDIS_URL"] or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,
+        # Redis down must not take logins and public forms down with it: count in this process's
+        # memory meanwhile (one limit per address over all limited pages, RATE_LIMIT_FALLBACK) and
+        # switch back when Redis answers again. (Not RATELIMIT_SWALLOW_ERRORS: it would also swallow
+        # the on_breach callbacks that answer a breach with our own message.)
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        RATELIMIT_IN_MEMORY_FALLBACK=cfg["RATE_LIMIT_FALLBACK"],
         BABEL_DEFAULT_LOCALE="id",
         BABEL_DEFAULT_TIMEZONE="Asia/Jakarta",
     )

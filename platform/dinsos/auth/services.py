@@ -19,6 +19,7 @@ _hasher = PasswordHasher()
 # A real hash, so checking an unknown e-mail costs the same as a wrong password.
 _HASH_PENGECOH = _hasher.hash("bukan-kata-sandi-siapa-pun")
 PANJANG_MINIMAL = 10
+PRESISI_TERAKHIR_DIPAKAI = timedelta(minutes=1)
 
 
 class KesalahanAkun(ValueError):
@@ -121,5 +122,8 @@ def pengguna_dari_token(token: str) -> Pengguna | None:
     pengguna = db.session.scalar(select(Pengguna).where(Pengguna.id == baris.pengguna_id))
     if pengguna is None or not pengguna.aktif:
         return None
-    baris.terakhir_dipakai = sekarang()
+    kini = sekarang()
+    # Minute precision is all "last used" needs; writing it on every request would turn each read into a write.
+    if baris.terakhir_dipakai is None or kini - baris.terakhir_dipakai > PRESISI_TERAKHIR_DIPAKAI:
+        baris.terakhir_dipakai = kini
     return pengguna

@@ -68,6 +68,9 @@ def pasang(app):
         pengguna = pengguna_dari_token(kepala[len("Bearer "):].strip())
         if pengguna is not None:
             g.lewat_token = True
+            if db.session.dirty:
+                # The token's "last used" moved (at most once a minute): keep it even when this request only reads.
+                db.session.commit()
         return pengguna
 
     @login_manager.unauthorized_handler

@@ -12,6 +12,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
+from webargs.flaskparser import FlaskParser
+from webargs.multidictproxy import MultiDictProxy
+from werkzeug.datastructures import CombinedMultiDict
 
 from dinsos.audit.services import catat_peristiwa
 from dinsos.auth.api import perlu_token
@@ -24,9 +27,22 @@ from . import services as svc
 from .surat import boleh_buka_surat, muat_surat_kasus, surat_kasus, terbitkan_pemberitahuan_kekurangan
 from .konstanta import JENIS_KELAMIN, JENIS_PELAPOR, KATEGORI_PPKS, STATUS_KASUS
 from .nik import NikTidakValid, periksa_nik
-from .tampilan import data_rinci, data_ringkas, unduh
+from .tampilan import data_rinci, data_ringkas, ringkasan_banyak, unduh
+
+class _PenguraiMultipart(FlaskParser):
+    """Reads a multipart body's file and form fields together.
+
+    OpenAPI 3 has one request body per operation, so an upload and the form
+    fields sent with it must be one schema; webargs' ``files`` location sees
+    only the files, so here it sees both.
+    """
+
+    def load_files(self, req, schema):
+        return MultiDictProxy(CombinedMultiDict([req.files, req.form]), schema)
+
 
 blp = Blueprint("api_kasus", __name__, url_prefix="/api/t/<slug>/kasus", description="Kasus: penerimaan, langkah SOP, berkas")
+blp.ARGUMENTS_PARSER = _PenguraiMultipart()
 csrf.exempt(blp)
 
 
@@ -166,9 +182,6 @@ class SkemaPersyaratan(ma.Schema):
 
 class SkemaUnggah(ma.Schema):
     berkas = Upload(required=True)
-
-
-class SkemaUnggahForm(ma.Schema):
     versi = ma.fields.Integer(required=True)
     persyaratan = ma.fields.String(metadata={"description": "Kode persyaratan yang dipenuhi pindaian ini (opsional)"})
 
@@ -236,7 +249,7 @@ def daftar(filter_, slug):
             return _tanggapan_galat(svc.KesalahanKasus("Penanggung jawab tidak valid.", 422, {"penanggung_jawab": "Bukan id petugas."}))
     baris, lanjut = svc.daftar_kasus(layanan=filter_.get("layanan"), status=filter_.get("status"), langkah=filter_.get("langkah"),
                                      penanggung_jawab=pj, nik=filter_.get("nik"), setelah=setelah, batas=filter_["batas"])
-    return {"data": [data_ringkas(k, current_user) for k in baris], "berikutnya": svc.tulis_kursor(lanjut)}
+    return {"data": ringkasan_banyak(baris, current_user), "berikutnya": svc.tulis_kursor(lanjut)}
 
 
 @blp.route("/", methods=["POST"])
@@ -306,13 +319,12 @@ def persyaratan(data, slug, kasus_id):
 
 @blp.route("/<kasus_id>/lampiran", methods=["POST"])
 @perlu_token("kasus.kerjakan")
-@blp.arguments(SkemaUnggahForm, location="form")
 @blp.arguments(SkemaUnggah, location="files")
 @blp.response(201, SkemaLampiran)
-def unggah(form, berkas, slug, kasus_id):
+def unggah(form, slug, kasus_id):
     """Mengunggah lampiran (PDF, JPEG, PNG); dengan 'persyaratan' pindaian itu memenuhi persyaratan tersebut."""
     kasus = _kasus_atau_404(kasus_id)
-    f = berkas["berkas"]
+    f = form["berkas"]
     isi = f.read()
     try:
         if form.get("persyaratan"):

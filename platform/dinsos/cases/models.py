@@ -59,7 +59,8 @@ class AnggotaKeluarga(MilikTenant, db.Model):
 
     klien: Mapped[Klien] = relationship(back_populates="keluarga")
 
-    __table_args__ = (fk_tenant("klien_id", "klien", ondelete="CASCADE"),)
+    __table_args__ = (fk_tenant("klien_id", "klien", ondelete="CASCADE"),
+                      Index("ix_anggota_keluarga_tenant_id_klien_id", "tenant_id", "klien_id"))
 
 
 class Kasus(MilikTenant, db.Model):
@@ -183,7 +184,7 @@ class JedaKasus(MilikTenant, db.Model):
     mulai: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
     selesai: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
-    __table_args__ = (fk_tenant("kasus_id", "kasus"),)
+    __table_args__ = (fk_tenant("kasus_id", "kasus"), Index("ix_jeda_kasus_tenant_id_kasus_id", "tenant_id", "kasus_id"))
 
 
 class LampiranKasus(MilikTenant, db.Model):
@@ -206,6 +207,7 @@ class LampiranKasus(MilikTenant, db.Model):
         fk_tenant("langkah_kasus_id", "langkah_kasus"),
         fk_tenant("diunggah_oleh_id", "pengguna"),
         UniqueConstraint("tenant_id", "kunci"),
+        Index("ix_lampiran_kasus_tenant_id_kasus_id", "tenant_id", "kasus_id"),
     )
 
 

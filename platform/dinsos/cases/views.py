@@ -20,7 +20,7 @@ from .konstanta import (
     JENIS_JEDA, JENIS_KELAMIN, JENIS_PELAPOR, LABEL_STATUS, STATUS_KASUS, STATUS_PERSYARATAN,
 )
 from .tenggat import status_per_kasus
-from .tampilan import catat_buka, data_klien, data_ringkas, peta_layanan, peta_staf, riwayat_langkah, unduh, unduh_foto
+from .tampilan import catat_buka, data_klien, peta_staf, ringkasan_banyak, riwayat_langkah, unduh, unduh_foto
 
 bp = Blueprint("kasus", __name__, url_prefix="/t/<slug>/kasus")
 
@@ -70,11 +70,10 @@ def _filter_durasi(menit):
 
 
 def _baris_daftar(daftar_kasus):
-    layanan, staf = peta_layanan(), peta_staf()
+    staf = peta_staf()
     tempo = status_per_kasus([k.id for k in daftar_kasus], sekarang())
     baris = []
-    for k in daftar_kasus:
-        r = data_ringkas(k, current_user, layanan)
+    for k, r in zip(daftar_kasus, ringkasan_banyak(daftar_kasus, current_user)):
         r["penanggung_jawab"] = staf.get(k.penanggung_jawab_id, "")
         r["label_status"] = LABEL_STATUS[k.status]
         r["tenggat"] = tempo.get(k.id)

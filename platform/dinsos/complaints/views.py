@@ -13,7 +13,7 @@ from dinsos.auth.izin import boleh, perlu_izin
 from dinsos.catalogue.models import Layanan
 from dinsos.catalogue.services import daftar_layanan
 from dinsos.core.db import db, sekarang
-from dinsos.core.errors import tolak
+from dinsos.core.errors import jawaban_tolak, tolak
 from dinsos.core.extensions import batas_dari_konfigurasi, limiter
 
 from .forms import FormLacak, FormLangkah, FormPengaduan, FormPengaduanStaf, FormTutup
@@ -63,7 +63,7 @@ def _terlalu_sering(pesan):
     """on_breach for Flask-Limiter: answer 429 with our own message instead of the generic one."""
 
     def _tolak(_batas):
-        tolak(429, str(pesan))
+        return jawaban_tolak(429, str(pesan))
 
     return _tolak
 

@@ -4,7 +4,6 @@
 are added by ``dinsos_workers`` through the ``flask.commands`` entry point,
 so this package never imports the workers.
 """
-import secrets
 import sys
 
 import click
@@ -13,6 +12,7 @@ from flask_migrate.cli import db as perintah_db
 from sqlalchemy import select, text
 
 from dinsos import create_app
+from dinsos.demo.cli import perintah_demo
 
 
 @click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False)
@@ -45,6 +45,9 @@ def buat_peran_aplikasi(name, password):
             conn.execute(text(f"ALTER ROLE {q} PASSWORD :p"), {"p": password})
         beri_hak_peran_aplikasi(conn, nama)
     click.echo(f"role {nama} ready")
+
+
+main.add_command(perintah_demo)
 
 
 @main.group("tenants")
@@ -142,23 +145,6 @@ def buat_admin_cli(email, nama, password):
         raise click.ClickException(str(e))
     db.session.commit()
     click.echo(f"created platform admin {email}")
-
-
-@main.group("demo")
-def perintah_demo():
-    """Demo data for a local run."""
-
-
-@perintah_demo.command("accounts")
-@click.option("--password", default=None, help="One password for every demo account (default: random, printed).")
-@with_appcontext
-def akun_demo(password):
-    """Create one demo account per role in every office (idempotent) and print how to log in."""
-    from dinsos.tenancy.demo import buat_akun_demo
-
-    password = password or secrets.token_urlsafe(9)
-    for baris in buat_akun_demo(password):
-        click.echo(baris)
 
 
 def _tenant(slug):

@@ -32,6 +32,9 @@ DEFAULTS = {
     "SURVEI_RATE_LIMIT": "20 per hour",
     "PENGADUAN_RATE_LIMIT": "10 per hour",
     "PENGADUAN_LACAK_RATE_LIMIT": "30 per hour",
+    # While the rate-limit store (Redis) is unreachable: one in-memory limit per address for every limited
+    # page. Generous, since an office's staff share one address; account lockout still stops password guessing.
+    "RATE_LIMIT_FALLBACK": "60 per minute",
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_MINUTES": 15,
     "LOG_FORMAT": "text",
@@ -79,6 +82,9 @@ def build(instance_path: str, overrides: dict | None = None) -> dict:
             cfg[key] = "postgresql+psycopg://" + cfg[key][len("postgresql://"):]
     cfg["SQLALCHEMY_DATABASE_URI"] = cfg["DATABASE_URL"]
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+    if cfg["DATABASE_URL"].startswith("postgresql") and "connect_timeout" not in cfg["DATABASE_URL"]:
+        # An unreachable database must fail a request within seconds (a 503), not hang it until the worker times out.
+        cfg["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"] = {"connect_timeout": 5}
     return cfg
 
 

@@ -1,13 +1,14 @@
 """Error pages and API errors: a clear Indonesian message, the right status, never a stack trace."""
 import logging
 
-from flask import jsonify, render_template, request
+from flask import g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolHabis
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
 from .db import db
-from .extensions import api
 
 log = logging.getLogger(__name__)
 
@@ -42,24 +43,50 @@ def tanggapan_kesalahan(kode: int, pesan: str | None = None, rincian=None):
     return render_template("kesalahan.html", kode=kode, pesan=pesan, rincian=rincian), kode
 
 
-def pasang(app):
-    smorest_handler = api.handle_http_exception
+def _jalur(rincian, awal: str = "") -> list[str]:
+    """The dotted paths of the fields in a marshmallow-shaped errors object, e.g. ``json.pelapor.jenis``."""
+    if not isinstance(rincian, dict):
+        return [awal] if awal else []
+    return [j for k, v in rincian.items() for j in _jalur(v, f"{awal}.{k}" if awal else str(k))]
 
+
+def _galat_isian(e):
+    """A request refused by its arguments' schema: the fields at fault, named in the message as well."""
+    rincian = (e.data or {}).get("messages") or {}
+    jalur = _jalur(rincian)
+    pesan = _("Isian tidak valid pada: %(bidang)s.", bidang=", ".join(jalur)) if jalur else None
+    hasil = tanggapan_kesalahan(e.code or 422, pesan, rincian or None)
+    for nama, nilai in ((e.data or {}).get("headers") or {}).items():
+        hasil[0].headers[nama] = nilai
+    return hasil
+
+
+def pasang(app):
     @app.errorhandler(CSRFError)
     def _csrf(e):
         return tanggapan_kesalahan(400, _("Formulir kedaluwarsa atau token keamanan (CSRF) tidak ada. Muat ulang halaman lalu kirim lagi."))
 
     @app.errorhandler(HTTPException)
     def _http(e):
+        if getattr(e, "response", None) is not None:  # already answered in full (a rate limit's on_breach)
+            return e.response
         if _ingin_json() and getattr(e, "data", None):
-            return smorest_handler(e)  # marshmallow validation errors with field paths
+            return _galat_isian(e)  # marshmallow validation errors with field paths
         pesan = getattr(e, "description", None) if getattr(e, "dinsos_pesan", False) else None
         return tanggapan_kesalahan(e.code or 500, pesan)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolHabis)
+    def _basis_data_putus(e):
+        return _tidak_tersedia(e)
 
     @app.errorhandler(Exception)
     def _tak_terduga(e):
         if isinstance(e, HTTPException):
             return _http(e)
+        if isinstance(e, DBAPIError) and e.connection_invalidated:
+            return _tidak_tersedia(e)
         log.exception("unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
         return tanggapan_kesalahan(500)
@@ -68,6 +95,44 @@ def pasang(app):
     def _500(e):
         db.session.rollback()
         return tanggapan_kesalahan(500)
+
+
+JEDA_COBA_LAGI_DETIK = 5
+
+
+def _tidak_tersedia(e):
+    """The database is unreachable (restarting, network cut): a clear 503 at once, and the next request tries again.
+
+    Nothing here may touch the database: the session is closed without
+    reloading anything (a rollback would expire the objects the after-request
+    hooks still read), the user is treated as anonymous instead of being
+    loaded, and the page is a standalone template, not ``base.html`` (which
+    reads the office and the user's unread notices).
+    """
+    from .extensions import login_manager
+
+    log.warning("database unavailable on %s %s: %s", request.method, request.path, type(e).__name__)
+    try:
+        db.session.close()
+    except Exception:  # the connection is already gone; the pool replaces it on the next checkout
+        pass
+    g._login_user = login_manager.anonymous_user()
+    pesan = pesan_status(503)
+    if _ingin_json():
+        hasil = jsonify({"code": 503, "status": pesan, "message": pesan})
+    else:
+        hasil = render_template("tidak_tersedia.html", pesan=pesan, detik=JEDA_COBA_LAGI_DETIK)
+    return hasil, 503, {"Retry-After": str(JEDA_COBA_LAGI_DETIK)}
+
+
+def jawaban_tolak(kode: int, pesan: str):
+    """What ``tolak`` would answer, as a response object, for callbacks that must return one.
+
+    Flask-Limiter's ``on_breach`` is such a callback: an exception raised there
+    is taken for a failing rate-limit store (and, with the in-memory fallback,
+    lets the request through).
+    """
+    return make_response(*tanggapan_kesalahan(kode, pesan))
 
 
 def tolak(kode: int, pesan: str):

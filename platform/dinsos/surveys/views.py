@@ -8,7 +8,7 @@ from dinsos.audit.services import catat_peristiwa
 from dinsos.auth.izin import perlu_izin
 from dinsos.catalogue.services import daftar_layanan, layanan_dari_kode
 from dinsos.core.db import db, sekarang
-from dinsos.core.errors import tolak
+from dinsos.core.errors import jawaban_tolak, tolak
 from dinsos.core.extensions import batas_dari_konfigurasi, limiter
 
 from . import ikm
@@ -38,7 +38,7 @@ bp = Blueprint("survei", __name__, url_prefix="/t/<slug>")
 
 
 def _tolak_banjir(_batas):
-    tolak(429, _("Terlalu banyak isian survei dikirim dari alamat Anda ke kantor ini. Tunggu satu jam lalu coba lagi."))
+    return jawaban_tolak(429, _("Terlalu banyak isian survei dikirim dari alamat Anda ke kantor ini. Tunggu satu jam lalu coba lagi."))
 
 
 def _unsur() -> list[ikm.Unsur]:

@@ -1,4 +1,4 @@
-"""Demo accounts for a local run: one per role in every office."""
+"""Demo accounts for a local run: one per role in every office, ``<role>@<office>.demo``."""
 from sqlalchemy import select
 
 from dinsos.auth.izin import PERAN
@@ -7,7 +7,7 @@ from dinsos.auth.services import buat_pengguna, hash_kata_sandi
 from dinsos.core.db import db
 from dinsos.core.tenant import dalam_tenant
 
-from .services import daftar_tenant
+from dinsos.tenancy.services import daftar_tenant
 
 NAMA_DEMO = {
     "petugas_pelayanan": "Sri Wahyuni",
