@@ -33,12 +33,32 @@ def test_metrics_expose_request_latency_and_can_require_a_token(app, klien):
     teks = klien.get("/metrics").get_data(as_text=True)
     assert 'dinsos_http_request_seconds_count{endpoint="web.healthz"' in teks
     assert "dinsos_queue_depth" in teks
+    assert "dinsos_overdue_deadlines 0.0" in teks and "dinsos_outbox_backlog 0.0" in teks
     app.config["METRICS_TOKEN"] = "rahasia-metrik"
     try:
         assert klien.get("/metrics").status_code == 401
         assert klien.get("/metrics", headers={"Authorization": "Bearer rahasia-metrik"}).status_code == 200
     finally:
         app.config["METRICS_TOKEN"] = None
+
+
+def test_metrics_count_overdue_deadlines_and_the_outbox_backlog_across_offices(app, klien):
+    from datetime import timedelta
+
+    from bantuan import buat_tenant
+    from dinsos.core.db import db, sekarang
+    from dinsos.core.outbox import tulis_outbox
+    from dinsos.core.tenant import dalam_tenant
+    from dinsos.sla.services import mulai_tenggat
+
+    for slug in ("kota-a", "kota-b"):
+        k = buat_tenant(slug)
+        with app.app_context(), dalam_tenant(k.id):
+            mulai_tenggat("uji", "x", durasi="15 menit", mulai=sekarang() - timedelta(days=10), judul="x")
+            tulis_outbox("uji.metrik", {}, kunci="satu")
+            db.session.commit()
+    teks = klien.get("/metrics").get_data(as_text=True)
+    assert "dinsos_overdue_deadlines 2.0" in teks and "dinsos_outbox_backlog 2.0" in teks
 
 
 def test_every_response_carries_a_request_id(klien):

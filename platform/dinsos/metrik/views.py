@@ -57,8 +57,40 @@ def _kedalaman_antrean() -> float:
     return redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).llen("dinsos")
 
 
+def _hitung_lintas(pernyataan) -> int:
+    """A count over every office (an aggregate: no office's rows leave the database)."""
+    from dinsos.core.db import db
+    from dinsos.core.tenant import lintas_tenant
+
+    with lintas_tenant("metrik agregat", catat=False):
+        hasil = db.session.scalar(pernyataan)
+    db.session.rollback()
+    return hasil or 0
+
+
+def _tenggat_terlambat() -> int:
+    from sqlalchemy import func, select
+
+    from dinsos.core.db import sekarang
+    from dinsos.sla.models import Tenggat
+
+    return _hitung_lintas(select(func.count()).select_from(Tenggat).where(
+        Tenggat.selesai_pada.is_(None), Tenggat.dijeda_pada.is_(None), Tenggat.berulang.is_(False),
+        Tenggat.due_at < sekarang()))
+
+
+def _antrean_outbox() -> int:
+    from sqlalchemy import func, select
+
+    from dinsos.core.outbox import PesanOutbox
+
+    return _hitung_lintas(select(func.count()).select_from(PesanOutbox).where(PesanOutbox.status.in_(("baru", "dikirim"))))
+
+
 def pasang(app):
     tambah_pengukur("dinsos_queue_depth", "Tugas menunggu di antrean Celery 'dinsos'", _kedalaman_antrean)
+    tambah_pengukur("dinsos_overdue_deadlines", "Tenggat berjalan yang sudah lewat batas waktu", _tenggat_terlambat)
+    tambah_pengukur("dinsos_outbox_backlog", "Pesan outbox yang belum selesai diproses", _antrean_outbox)
 
     @app.before_request
     def _mulai():
