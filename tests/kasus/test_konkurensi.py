@@ -75,3 +75,30 @@ def test_two_threads_submitting_the_same_step_at_once_one_wins(kasus_siap):
         t.join(30)
     assert sorted(hasil) == ["konflik", "menang"]
     assert _akibat(kantor, kid) == (2, 1, [("serah-terima", "selesai"), ("register-kasus", "berjalan")])
+
+
+@pytest.mark.postgres
+def test_twenty_parallel_intakes_get_unique_gapless_register_numbers(seed):
+    """Twenty front-office intakes with complete files at the same moment: numbers 1..20, none twice, none skipped."""
+    kantor, staf = seed
+    petugas = staf["kabupaten-magetan"]["petugas_pelayanan"]
+    serentak = threading.Barrier(20)
+    galat = []
+
+    def terima(i):
+        try:
+            serentak.wait()
+            terima_langsung(petugas, "pengiriman-anjal-at", {"nama": f"Anak {i}", "umur_perkiraan": 12}, SEMUA_MAGETAN)
+        except Exception as e:  # collected and asserted below
+            galat.append(e)
+
+    benang = [threading.Thread(target=terima, args=(i,)) for i in range(20)]
+    [t.start() for t in benang]
+    [t.join() for t in benang]
+    assert not galat
+    with di_kantor(kantor["kabupaten-magetan"]):
+        from dinsos.cases.models import Kasus
+
+        nomor = db.session.scalars(select(Kasus.nomor_register)).all()
+    urut = sorted(int(n.split("/")[1]) for n in nomor)
+    assert urut == list(range(1, 21)) and len(set(nomor)) == 20
