@@ -29,6 +29,13 @@ blp = Blueprint("api_rujukan", __name__, url_prefix="/api/t/<slug>", description
 csrf.exempt(blp)
 
 
+class SkemaJson(ma.Schema):
+    """A JSON object; its fields are described in the endpoint's text (the pages show the same data)."""
+
+    class Meta:
+        unknown = ma.INCLUDE
+
+
 class SkemaBerkas(ma.Schema):
     sumber = ma.fields.String(required=True, validate=ma.validate.OneOf(["lampiran", "surat"]))
     id = ma.fields.UUID(required=True, metadata={"description": "Id lampiran kasus atau surat yang diterbitkan untuk kasus"})
@@ -200,6 +207,7 @@ def _masuk(masuk_id, kunci=False):
 
 
 @blp.route("/rujukan/tujuan")
+@blp.response(200, SkemaJson)
 @perlu_token("rujukan.kirim")
 def tujuan(slug):
     """Layanan kantor lain yang menerima rujukan (dengan persyaratannya) dan mitra kantor ini."""
@@ -209,6 +217,7 @@ def tujuan(slug):
 
 
 @blp.route("/rujukan/periksa", methods=["POST"])
+@blp.response(200, SkemaJson)
 @perlu_token("rujukan.kirim")
 @blp.arguments(SkemaPeriksa)
 def periksa(data, slug):
@@ -228,6 +237,7 @@ def periksa(data, slug):
 
 
 @blp.route("/rujukan/keluar")
+@blp.response(200, SkemaJson)
 @perlu_token("rujukan.lihat")
 @blp.arguments(SkemaFilter, location="query")
 def keluar_daftar(filter_, slug):
@@ -237,6 +247,7 @@ def keluar_daftar(filter_, slug):
 
 
 @blp.route("/rujukan/keluar", methods=["POST"])
+@blp.response(201, SkemaJson)
 @perlu_token("rujukan.kirim")
 @blp.arguments(SkemaBuat)
 def keluar_buat(data, slug):
@@ -267,6 +278,7 @@ def keluar_buat(data, slug):
 
 
 @blp.route("/rujukan/keluar/<rujukan_id>")
+@blp.response(200, SkemaJson)
 @perlu_token("rujukan.lihat")
 def keluar_rinci(slug, rujukan_id):
     """Rincian rujukan keluar: status, laporan kantor tujuan, apa yang dibagikan."""
@@ -284,6 +296,7 @@ def _ubah_keluar(rujukan_id, kerja):
 
 
 @blp.route("/rujukan/keluar/<rujukan_id>/kirim", methods=["POST"])
+@blp.response(200, SkemaJson)
 @perlu_token("rujukan.kirim")
 def keluar_kirim(slug, rujukan_id):
     """Mengirim draf."""
@@ -291,6 +304,7 @@ def keluar_kirim(slug, rujukan_id):
 
 
 @blp.route("/rujukan/keluar/<rujukan_id>/persetujuan", methods=["POST"])
+@blp.response(200, SkemaJson)
 @perlu_token("rujukan.kirim")
 @blp.arguments(SkemaPersetujuan)
 def keluar_persetujuan(data, slug, rujukan_id):
@@ -299,6 +313,7 @@ def keluar_persetujuan(data, slug, rujukan_id):
 
 
 @blp.route("/rujukan/keluar/<rujukan_id>/override", methods=["POST"])
+@blp.response(200, SkemaJson)
 @perlu_token("rujukan.override_persetujuan")
 @blp.arguments(SkemaAlasan)
 def keluar_override(data, slug, rujukan_id):
@@ -307,6 +322,7 @@ def keluar_override(data, slug, rujukan_id):
 
 
 @blp.route("/rujukan/keluar/<rujukan_id>/tarik", methods=["POST"])
+@blp.response(200, SkemaJson)
 @perlu_token("rujukan.kirim")
 @blp.arguments(SkemaAlasan)
 def keluar_tarik(data, slug, rujukan_id):
@@ -315,6 +331,7 @@ def keluar_tarik(data, slug, rujukan_id):
 
 
 @blp.route("/rujukan/keluar/<rujukan_id>/lengkapi", methods=["POST"])
+@blp.response(200, SkemaJson)
 @perlu_token("rujukan.kirim")
 @blp.arguments(SkemaLengkapi)
 def keluar_lengkapi(data, slug, rujukan_id):
@@ -324,6 +341,7 @@ def keluar_lengkapi(data, slug, rujukan_id):
 
 
 @blp.route("/rujukan/keluar/<rujukan_id>/mitra", methods=["POST"])
+@blp.response(200, SkemaJson)
 @perlu_token("rujukan.kirim")
 @blp.arguments(SkemaMitraTanggapan)
 def keluar_mitra(data, slug, rujukan_id):
@@ -333,6 +351,7 @@ def keluar_mitra(data, slug, rujukan_id):
 
 
 @blp.route("/kasus/<kasus_id>/pemulangan", methods=["POST"])
+@blp.response(200, SkemaJson)
 @perlu_token("rujukan.kirim")
 @blp.arguments(SkemaPemulangan)
 def pemulangan(data, slug, kasus_id):
@@ -352,6 +371,7 @@ def pemulangan(data, slug, kasus_id):
 
 
 @blp.route("/rujukan/masuk")
+@blp.response(200, SkemaJson)
 @perlu_token("rujukan.lihat")
 @blp.arguments(SkemaFilter, location="query")
 def masuk_daftar(filter_, slug):
@@ -360,6 +380,7 @@ def masuk_daftar(filter_, slug):
 
 
 @blp.route("/rujukan/masuk/<masuk_id>")
+@blp.response(200, SkemaJson)
 @perlu_token("rujukan.lihat")
 def masuk_rinci(slug, masuk_id):
     """Rincian rujukan masuk (dicatat di log audit): yang dibagikan, kecocokan persyaratan, riwayat."""
@@ -371,6 +392,7 @@ def masuk_rinci(slug, masuk_id):
 
 
 @blp.route("/rujukan/masuk/<masuk_id>/berkas/<berkas_id>")
+@blp.response(200, SkemaJson)
 @perlu_token("rujukan.lihat")
 def masuk_berkas(slug, masuk_id, berkas_id):
     """Salinan berkas yang dibagikan (dicatat di log audit); tidak tersedia lagi setelah ditolak atau ditarik."""
@@ -396,6 +418,7 @@ def _ubah_masuk(masuk_id, kerja):
 
 
 @blp.route("/rujukan/masuk/<masuk_id>/terima", methods=["POST"])
+@blp.response(200, SkemaJson)
 @perlu_token("rujukan.tanggapi")
 def masuk_terima(slug, masuk_id):
     """Menerima rujukan: kasus dibuka pada versi layanan yang berlaku, berisi hanya yang dibagikan."""
@@ -403,6 +426,7 @@ def masuk_terima(slug, masuk_id):
 
 
 @blp.route("/rujukan/masuk/<masuk_id>/tolak", methods=["POST"])
+@blp.response(200, SkemaJson)
 @perlu_token("rujukan.tanggapi")
 @blp.arguments(SkemaAlasan)
 def masuk_tolak(data, slug, masuk_id):
@@ -411,6 +435,7 @@ def masuk_tolak(data, slug, masuk_id):
 
 
 @blp.route("/rujukan/masuk/<masuk_id>/minta-info", methods=["POST"])
+@blp.response(200, SkemaJson)
 @perlu_token("rujukan.tanggapi")
 @blp.arguments(SkemaPertanyaan)
 def masuk_minta_info(data, slug, masuk_id):
@@ -422,6 +447,7 @@ def masuk_minta_info(data, slug, masuk_id):
 
 
 @blp.route("/rujukan/mitra")
+@blp.response(200, SkemaJson)
 @perlu_token("rujukan.lihat")
 def mitra_daftar(slug):
     """Mitra rujukan kantor ini (Balai, panti, LKS di luar platform)."""
@@ -430,6 +456,7 @@ def mitra_daftar(slug):
 
 
 @blp.route("/rujukan/mitra", methods=["POST"])
+@blp.response(201, SkemaJson)
 @perlu_token("rujukan.kelola_mitra")
 @blp.arguments(SkemaMitraBaru)
 def mitra_baru(data, slug):
@@ -446,6 +473,7 @@ def mitra_baru(data, slug):
 
 
 @blp.route("/pengawasan/rujukan")
+@blp.response(200, SkemaJson)
 @perlu_token("pengawasan.lihat")
 @blp.arguments(SkemaFilter, location="query")
 def pengawasan_rujukan(filter_, slug):
@@ -460,6 +488,7 @@ def pengawasan_rujukan(filter_, slug):
 
 
 @blp.route("/pengawasan/rujukan/tindakan", methods=["POST"])
+@blp.response(202, SkemaJson)
 @perlu_token("pengawasan.lihat")
 @blp.arguments(SkemaTindakan)
 def pengawasan_tindakan(data, slug):
