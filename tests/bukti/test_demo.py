@@ -8,7 +8,6 @@ from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import func, select
 

@@ -19,7 +19,7 @@ from dinsos.cases.konstanta import KATEGORI_ABH, MULAI_BAWAAN, PENANGGUNG_JAWAB,
 from dinsos.cases.nik import PROVINSI as KODE_PROVINSI
 from dinsos.cases.services import peran_untuk_langkah
 from dinsos.core.kripto import brankas
-from dinsos.documents.penomoran import FORMAT_BAWAAN, format_nomor
+from dinsos.documents.penomoran import FORMAT_BAWAAN, ROMAWI, format_nomor
 from dinsos.sla.kalender import DurasiTidakValid, parse_waktu
 
 from . import acak
@@ -33,7 +33,6 @@ RENTANG_HARI = 3 * 365  # closed cases spread over the three years before the re
 CAMPURAN_STATUS = (("ditutup", 0.58), ("berjalan", 0.25), ("dijeda", 0.05), ("berkas_belum_lengkap", 0.12))
 MENIT_SATUAN = {"menit": 1, "jam": 60, "hari_kerja": 1440, "jam_kalender": 60, "hari": 1440, "minggu": 10080,
                 "bulan": 43200, "tahun": 525600}
-ROMAWI = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 # Ages of clients by PPKS category (years, inclusive); other categories are adults.
 UMUR_KATEGORI = {1: (0, 4), 2: (5, 17), 3: (12, 17), 4: (6, 17), 5: (4, 17), 6: (3, 17), 7: (5, 17), 8: (60, 85)}
 PANGKAT_POLISI = ("Bripka", "Brigpol", "Aipda", "Aiptu", "Ipda")
@@ -221,12 +220,10 @@ class _Generator:
         # optional documents (a copy of an ID card "if any") are often simply not there
         kurang |= {d["kode"] for d in p.dokumen if not d.get("wajib") and r.random() < 0.5}
         sela = r.uniform(0, RENTANG_HARI * 1440)
-        jeda_kini = (r.choice(sorted(ALASAN_JEDA)),) if status == "dijeda" else None
-        alasan_jeda = {n: r.choice(sorted(ALASAN_JEDA)) for n in jeda_langkah}
-        if jeda_kini:
-            jenis = jeda_kini[0]
-            jeda_kini = (jenis, r.choice(ALASAN_JEDA[jenis]))
-        alasan_jeda = {n: (jn, r.choice(ALASAN_JEDA[jn])) for n, jn in alasan_jeda.items()}
+        jenis_kini = r.choice(sorted(ALASAN_JEDA)) if status == "dijeda" else None
+        jenis_jeda = {n: r.choice(sorted(ALASAN_JEDA)) for n in jeda_langkah}
+        jeda_kini = (jenis_kini, r.choice(ALASAN_JEDA[jenis_kini])) if jenis_kini else None
+        alasan_jeda = {n: (jn, r.choice(ALASAN_JEDA[jn])) for n, jn in jenis_jeda.items()}
         catatan = {n: r.choice(CATATAN_LANGKAH) for n in range(len(jalur)) if r.random() < 0.3}
         isian = [self._isian(p.langkah[a], pelapor) for a, _b in jalur]
         hasil_akhir = (r.choice(p.hasil)["kode"] if tutup_awal else p.hasil_untuk(jalur)) if status == "ditutup" else None
