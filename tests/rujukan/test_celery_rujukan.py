@@ -5,6 +5,7 @@ The worker runs as a subprocess against the test database as the app role
 (flushed before and after). Every wait is bounded; every process is killed
 in ``finally``.
 """
+import functools
 import os
 import sys
 import threading
@@ -27,8 +28,7 @@ from dinsos.core.db import db
 from dinsos.core.outbox import PesanOutbox, relay
 from dinsos.core.tenant import lintas_tenant
 
-sys.path.append(str(Path(__file__).resolve().parents[1] / "workers"))
-from test_celery_nyata import Proses  # noqa: E402
+from pekerja_uji import Proses, tunggu
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
@@ -37,14 +37,7 @@ BATAS = 30.0
 ULANG = 3
 
 
-def _tunggu(syarat, batas=BATAS, pesan="condition"):
-    akhir = time.monotonic() + batas
-    while time.monotonic() < akhir:
-        hasil = syarat()
-        if hasil:
-            return hasil
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {batas}s waiting for {pesan}")
+_tunggu = functools.partial(tunggu, batas=BATAS)
 
 
 @pytest.fixture
@@ -83,30 +76,12 @@ def proses(app, broker, tmp_path):
         REDIS_URL=broker,
         DINSOS_WORKER_HEARTBEAT_FILE=str(tmp_path / "worker.heartbeat"),
     )
-    p = ProsesRujukan(env, tmp_path)
+    p = Proses(env, tmp_path, "penangan_lambat", nama="rujukan")
     try:
         yield p
     finally:
         p.bersihkan()
 
-
-class ProsesRujukan(Proses):
-    def worker(self, lambat: Path | None = None):
-        """A worker with the slow-delivery shim; with ``lambat``, each delivery pauses before its commit."""
-        env = dict(self.env)
-        if lambat is not None:
-            env.update(UJI_PENANDA_RUJUKAN=str(lambat), UJI_JEDA_RUJUKAN="4")
-        asli, self.env = self.env, env
-        try:
-            detak = Path(env["DINSOS_WORKER_HEARTBEAT_FILE"])
-            detak.unlink(missing_ok=True)
-            p = self.mulai("worker", "-c", "2", "--without-gossip", "--without-mingle", "-I", "penangan_lambat",
-                           "-n", f"rujukan{len(self.semua)}@%h")
-            _tunggu(lambda: detak.exists() or p.poll() is not None, pesan="the worker's first heartbeat")
-            assert p.poll() is None, p.log.read_text()[-3000:]
-            return p
-        finally:
-            self.env = asli
 
 
 def _relay(app, terbitkan, **kw):
@@ -202,7 +177,7 @@ def test_a_worker_killed_during_delivery_and_restarted_still_delivers_each_refer
         penanda = tmp_path / f"percobaan-{putaran}"
         kasus_id, lampiran = kasus_magetan(staf, klien={"nama": f"Anak {putaran}", "umur_perkiraan": 10, "jenis_kelamin": "L"})
         rid = rujuk_ke_banten(staf, kasus_id, lampiran)
-        lambat = proses.worker(lambat=penanda)
+        lambat = proses.worker(UJI_PENANDA_RUJUKAN=str(penanda), UJI_JEDA_RUJUKAN="4")  # each delivery pauses before its commit
         assert _relay(app, penerbit) == 1
         _tunggu(lambda: penanda.exists(), pesan="the slow delivery to reach its pause")
         proses.bunuh(lambat)  # after the work, before the commit

@@ -16,8 +16,6 @@ only the step's clock is due and the count is the step's alone.
 """
 import os
 import re
-import signal
-import subprocess
 import sys
 import threading
 import time
@@ -37,59 +35,12 @@ from dinsos.core.tenant import dalam_tenant, lintas_tenant
 sys.path.append(str(Path(__file__).resolve().parents[1] / "notify"))
 from server_uji import server_smtp  # noqa: E402
 
+from pekerja_uji import BATAS, Proses, tunggu as _tunggu  # noqa: E402
+
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
-BATAS = 25.0  # seconds: the longest any single wait may take
 
-
-def _tunggu(syarat, batas=BATAS, pesan="condition"):
-    akhir = time.monotonic() + batas
-    while time.monotonic() < akhir:
-        hasil = syarat()
-        if hasil:
-            return hasil
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {batas}s waiting for {pesan}")
-
-
-class Proses:
-    """Worker and beat subprocesses, each in its own session so it can be killed whole; all killed at the end."""
-
-    def __init__(self, env: dict, folder: Path):
-        self.env, self.folder, self.semua = env, folder, []
-
-    def mulai(self, *args: str) -> subprocess.Popen:
-        log = open(self.folder / f"{args[0]}-{len(self.semua)}.log", "w")
-        p = subprocess.Popen([sys.executable, "-m", "dinsos_workers", *args], env=self.env, cwd=self.folder,
-                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        p.log = Path(log.name)
-        log.close()
-        self.semua.append(p)
-        return p
-
-    def worker(self) -> subprocess.Popen:
-        """A worker with the stalling first sweep (``tenggat_lambat``), once connected (its first heartbeat)."""
-        detak = Path(self.env["DINSOS_WORKER_HEARTBEAT_FILE"])
-        detak.unlink(missing_ok=True)
-        p = self.mulai("worker", "-c", "2", "--without-gossip", "--without-mingle", "-I", "tenggat_lambat",
-                       "-n", f"sapu{len(self.semua)}@%h")
-        _tunggu(lambda: detak.exists() or p.poll() is not None, pesan="the worker's first heartbeat")
-        assert p.poll() is None, p.log.read_text()[-3000:]
-        return p
-
-    def beat(self) -> subprocess.Popen:
-        return self.mulai("beat", "-s", str(self.folder / f"jadwal-beat-{len(self.semua)}"))
-
-    def bunuh(self, p: subprocess.Popen) -> None:
-        os.killpg(p.pid, signal.SIGKILL)
-        p.wait(10)
-
-    def bersihkan(self):
-        for p in self.semua:
-            if p.poll() is None:
-                os.killpg(p.pid, signal.SIGKILL)
-                p.wait(10)
 
 
 @pytest.fixture
@@ -128,7 +79,7 @@ def proses(app, broker, smtp, tmp_path):
         UJI_PENANDA_SAPU=str(tmp_path / "sapu-pertama"),
         UJI_JEDA_SAPU="60",
     )
-    p = Proses(env, tmp_path)
+    p = Proses(env, tmp_path, "tenggat_lambat", nama="sapu")
     try:
         yield p
     finally:

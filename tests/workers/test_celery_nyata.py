@@ -6,7 +6,6 @@ Every wait is bounded and every process is killed in ``finally``.
 """
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -28,61 +27,16 @@ from dinsos.notify.services import kirim_notifikasi
 sys.path.append(str(Path(__file__).resolve().parents[1] / "notify"))
 from server_uji import port_bebas, server_smtp  # noqa: E402
 
+from pekerja_uji import BATAS, Proses, tunggu as _tunggu  # noqa: E402
+
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
-BATAS = 25.0  # seconds: the longest any single wait may take
 
 
 def _redis_uji() -> str:
     return make_url(os.environ["REDIS_URL"]).set(database="14").render_as_string(hide_password=False)
 
-
-def _tunggu(syarat, batas=BATAS, pesan="condition"):
-    akhir = time.monotonic() + batas
-    while time.monotonic() < akhir:
-        hasil = syarat()
-        if hasil:
-            return hasil
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {batas}s waiting for {pesan}")
-
-
-class Proses:
-    """Worker and beat subprocesses of one test, each in its own session so it can be killed whole."""
-
-    def __init__(self, env: dict, folder: Path):
-        self.env, self.folder, self.semua = env, folder, []
-
-    def mulai(self, perintah: str, *args: str) -> subprocess.Popen:
-        log = open(self.folder / f"{perintah}-{len(self.semua)}.log", "w")
-        p = subprocess.Popen([sys.executable, "-m", "dinsos_workers", perintah, *args], env=self.env, cwd=self.folder,
-                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        p.log = Path(log.name)
-        log.close()
-        self.semua.append(p)
-        return p
-
-    def worker(self) -> subprocess.Popen:
-        """Start a worker and wait until it is connected (its first heartbeat)."""
-        detak = Path(self.env["DINSOS_WORKER_HEARTBEAT_FILE"])
-        detak.unlink(missing_ok=True)
-        p = self.mulai("worker", "-c", "2", "--without-gossip", "--without-mingle", "-I", "penangan_uji",
-                       "-n", f"uji{len(self.semua)}@%h")
-        _tunggu(lambda: detak.exists() or p.poll() is not None, pesan="the worker's first heartbeat")
-        assert p.poll() is None, p.log.read_text()[-3000:]
-        return p
-
-    def bunuh(self, p: subprocess.Popen) -> None:
-        """SIGKILL the process and its pool children: a node dying under it."""
-        os.killpg(p.pid, signal.SIGKILL)
-        p.wait(10)
-
-    def bersihkan(self):
-        for p in self.semua:
-            if p.poll() is None:
-                os.killpg(p.pid, signal.SIGKILL)
-                p.wait(10)
 
 
 @pytest.fixture
@@ -129,7 +83,7 @@ def proses(app, broker, smtp, tmp_path):
         DINSOS_WORKER_HEARTBEAT_FILE=str(tmp_path / "worker.heartbeat"),
         DINSOS_BEAT_HEARTBEAT_FILE=str(tmp_path / "beat.heartbeat"),
     )
-    p = Proses(env, tmp_path)
+    p = Proses(env, tmp_path, "penangan_uji")
     try:
         yield p
     finally:
