@@ -62,7 +62,8 @@ def test_the_case_list_api_and_page_read_the_same_number_of_rows_per_page_size(a
         assert r.status_code == 200 and len(r.json["data"]) == batas
         assert any(b["rahasia"] for b in r.json["data"]) and any("***" in b["klien"] for b in r.json["data"])
         hitung[batas] = p.n
-    assert hitung[5] == hitung[50] <= 12, hitung
+    # office, row-level-security binding (PostgreSQL), token and user, the page, its clients, their handlers
+    assert hitung[5] == hitung[50] <= 6, hitung
 
     halaman = app.test_client()
     assert bantuan.masuk(halaman, "kota-metro", kantor_demo["email"], SANDI).status_code == 302

@@ -116,12 +116,15 @@ def pengguna_dari_token(token: str) -> Pengguna | None:
     """The active user owning an unrevoked token in the bound tenant, or None."""
     if not token:
         return None
-    baris = db.session.scalar(select(TokenApi).where(TokenApi.sidik == _sidik(token), TokenApi.dicabut_pada.is_(None)))
-    if baris is None:
+    # One round trip for both: this runs before every API request.
+    hasil = db.session.execute(
+        select(TokenApi, Pengguna)
+        .join(Pengguna, (Pengguna.tenant_id == TokenApi.tenant_id) & (Pengguna.id == TokenApi.pengguna_id))
+        .where(TokenApi.sidik == _sidik(token), TokenApi.dicabut_pada.is_(None), Pengguna.aktif.is_(True))
+    ).first()
+    if hasil is None:
         return None
-    pengguna = db.session.scalar(select(Pengguna).where(Pengguna.id == baris.pengguna_id))
-    if pengguna is None or not pengguna.aktif:
-        return None
+    baris, pengguna = hasil
     kini = sekarang()
     # Minute precision is all "last used" needs; writing it on every request would turn each read into a write.
     if baris.terakhir_dipakai is None or kini - baris.terakhir_dipakai > PRESISI_TERAKHIR_DIPAKAI:

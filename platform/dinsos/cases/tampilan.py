@@ -6,7 +6,7 @@ from sqlalchemy import select
 from dinsos.audit.services import catat_peristiwa
 from dinsos.auth.models import Pengguna
 from dinsos.auth.izin import boleh
-from dinsos.catalogue.models import Layanan, VersiLayanan
+from dinsos.catalogue.services import IdentitasVersi, identitas_versi
 from dinsos.core.db import db, sekarang
 from dinsos.core.errors import tolak
 from dinsos.core.penyimpanan import BerkasTidakAda, EKSTENSI, penyimpanan
@@ -18,41 +18,33 @@ from .konstanta import HUBUNGAN_KELUARGA, KATEGORI_PPKS
 from .nik import NikTidakValid, periksa_nik
 
 
-def peta_layanan() -> dict:
-    """Service id -> (kode, nama) of the bound office, for lists."""
-    return {l.id: (l.kode, l.nama) for l in db.session.scalars(select(Layanan))}
-
-
 def peta_staf() -> dict:
     return {p.id: p.nama for p in db.session.scalars(select(Pengguna))}
 
 
 def ringkasan_banyak(daftar: list, pengguna) -> list[dict]:
     """List rows of many cases, with what every row needs read once for all (a few queries, not a few per row)."""
-    layanan = peta_layanan()
-    versi = dict(db.session.execute(
-        select(VersiLayanan.id, VersiLayanan.versi).where(VersiLayanan.id.in_({k.versi_layanan_id for k in daftar}))
-    ).all()) if daftar else {}
+    # The user itself, not Flask-Login's proxy: every row asks it several things, and each proxied access costs.
+    pengguna = getattr(pengguna, "_get_current_object", lambda: pengguna)()
+    versi = identitas_versi({k.versi_layanan_id for k in daftar})
     perlu_penangan = any(k.rahasia for k in daftar) and not boleh(pengguna, "kasus.lihat_semua_identitas")
     penangan = svc.penangan_banyak(daftar) if perlu_penangan else {}
-    return [data_ringkas(k, pengguna, layanan, versi, penangan.get(k.id)) for k in daftar]
+    return [data_ringkas(k, pengguna, versi[k.versi_layanan_id], penangan.get(k.id)) for k in daftar]
 
 
-def data_ringkas(kasus, pengguna, layanan: dict | None = None, versi: dict | None = None,
-                 penangan_kasus: set | None = None) -> dict:
+def data_ringkas(kasus, pengguna, versi: IdentitasVersi | None = None, penangan_kasus: set | None = None) -> dict:
     """A case as a list row: the client's name masked where the user may not see it.
 
-    ``layanan``, ``versi`` (version id -> number) and ``penangan_kasus`` are
-    given by ``ringkasan_banyak``; alone, the row reads them itself.
+    ``versi`` (the standard's code, name and number) and ``penangan_kasus``
+    are given by ``ringkasan_banyak``; alone, the row reads them itself.
     """
-    layanan = layanan or peta_layanan()
-    nomor_versi = versi[kasus.versi_layanan_id] if versi else svc.versi_kasus(kasus).versi
+    versi = versi or identitas_versi({kasus.versi_layanan_id})[kasus.versi_layanan_id]
     return {
         "id": kasus.id,
         "nomor_register": kasus.nomor_register,
-        "layanan": layanan.get(kasus.layanan_id, ("", ""))[0],
-        "nama_layanan": layanan.get(kasus.layanan_id, ("", ""))[1],
-        "versi_layanan": nomor_versi,
+        "layanan": versi.kode,
+        "nama_layanan": versi.nama,
+        "versi_layanan": versi.versi,
         "status": kasus.status,
         "langkah": kasus.langkah_kode,
         "klien": svc.nama_tampil(pengguna, kasus, di_daftar=True, penangan_kasus=penangan_kasus),

@@ -1,10 +1,13 @@
 """Storing and reading versioned standards."""
 import hashlib
 import json
+import uuid
+from typing import NamedTuple
 
 from sqlalchemy import select
 
 from dinsos.core.db import db
+from dinsos.core.tenant import tenant_aktif
 
 from .models import Layanan, VersiLayanan
 
@@ -64,6 +67,37 @@ def versi_ke(layanan: Layanan, nomor: int) -> VersiLayanan | None:
             VersiLayanan.versi == nomor,
         )
     )
+
+
+class IdentitasVersi(NamedTuple):
+    """What a list row shows of a case's standard: fixed for good once the version is written."""
+
+    kode: str
+    nama: str
+    versi: int
+
+
+# (tenant_id, version id) -> IdentitasVersi. Versions are immutable, so an entry never goes stale and
+# needs no invalidation; keying on the tenant keeps one office's entry from answering another's lookup.
+_IDENTITAS_VERSI: dict[tuple[int, uuid.UUID], IdentitasVersi] = {}
+_BATAS_CACHE_VERSI = 20_000
+
+
+def identitas_versi(ids) -> dict[uuid.UUID, IdentitasVersi]:
+    """Code, name and number of these versions of the bound office's standards, read once per process."""
+    tid = tenant_aktif()
+    hasil = {i: _IDENTITAS_VERSI[(tid, i)] for i in ids if (tid, i) in _IDENTITAS_VERSI}
+    kurang = set(ids) - hasil.keys()
+    if kurang:
+        baris = db.session.execute(
+            select(VersiLayanan.id, VersiLayanan.isi["kode"].as_string(), VersiLayanan.isi["nama"].as_string(),
+                   VersiLayanan.versi).where(VersiLayanan.id.in_(kurang))
+        ).all()
+        if len(_IDENTITAS_VERSI) > _BATAS_CACHE_VERSI:
+            _IDENTITAS_VERSI.clear()
+        for vid, kode, nama, nomor in baris:
+            hasil[vid] = _IDENTITAS_VERSI[(tid, vid)] = IdentitasVersi(kode, nama, nomor)
+    return hasil
 
 
 def daftar_versi(layanan: Layanan) -> list[int]:

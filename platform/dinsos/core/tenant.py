@@ -126,7 +126,9 @@ def _periksa_tulis(session, flush_context, instances):
 
 @event.listens_for(Session, "after_begin")
 def _salin_ke_transaksi(session, transaction, connection):
-    if connection.dialect.name == "postgresql":
+    # Nothing bound means the settings stay unset, which the policies read as "no office" (set_config is
+    # transaction-local, so none survives from an earlier transaction): no round trip needed.
+    if connection.dialect.name == "postgresql" and (_tenant_id.get() is not None or _lintas.get() is not None):
         _set_config(connection)
 
 

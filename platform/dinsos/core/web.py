@@ -90,6 +90,8 @@ def _ikat_tenant_per_permintaan(app):
     def _lepas(exc):
         token = g.pop("_token_tenant", None)
         if token is not None:
+            # End the session first: its transaction dies with it, so there is no binding left to reset there.
+            db.session.remove()
             lepas_tenant(token)
 
     @app.context_processor

@@ -26,8 +26,6 @@ from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import select
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from dinsos.audit.services import aktor_sekarang, catat_peristiwa
 from dinsos.core.db import db, sekarang
@@ -217,6 +215,11 @@ def render_html(jenis: str, *, tenant: Tenant, nomor: str, data: dict, pada: dat
 
 def html_ke_pdf(html: str) -> bytes:
     """Render HTML to PDF bytes with no network or file access: only ``data:`` URIs are fetched."""
+    # Imported here, not at the top: WeasyPrint loads Pango and fontconfig (~60 MB per process), which
+    # a web worker should pay only once it prints a letter, and a worker that never prints never pays.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
     return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=("data",))).write_pdf()
 
 
