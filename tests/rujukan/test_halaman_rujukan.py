@@ -240,6 +240,27 @@ def test_the_overview_puts_overdue_referrals_first_with_their_age_in_working_day
     assert all("klien" not in b for b in data["baris"])
 
 
+def test_an_overdue_answer_to_a_referral_is_named_on_the_receivers_deadline_dashboard(seed):
+    from datetime import timedelta
+
+    from dinsos.referrals import penerimaan
+
+    kantor, staf = seed
+    kasus_id, lampiran = kasus_magetan(staf)
+    rujuk_ke_banten(staf, kasus_id, lampiran)
+    antar_semua()
+    [m] = semua_masuk(kantor["provinsi-banten"])
+    with di_kantor(kantor["provinsi-banten"]):
+        t = penerimaan.tenggat_masuk(penerimaan.muat_masuk(m["id"]))
+        t.warn_at, t.due_at = t.warn_at - timedelta(days=10), t.due_at - timedelta(days=10)
+        db.session.commit()
+    kabid = klien_masuk(staf["provinsi-banten"]["kepala_bidang"])
+    halaman = kabid.get("/t/provinsi-banten/dasbor/tenggat").get_data(as_text=True)
+    terlambat = halaman[halaman.index('id="judul-terlambat"'):halaman.index('id="judul-berisiko"')]
+    assert "Tanggapan rujukan masuk" in terlambat and "rujukan_masuk" not in terlambat
+    assert "Answer to an incoming referral" in kabid.get("/t/provinsi-banten/dasbor/tenggat?lang=en").get_data(as_text=True)
+
+
 def test_the_other_pages_partners_settings_drafts_questions_and_repatriation(seed, tmp_path):
     from kantor_uji import onboard
     from test_pemulangan import KELUARGA, _kasus_metro
