@@ -31,8 +31,8 @@ def buat_tenant(slug, tingkat="kota", induk=None, zona="Asia/Jakarta", **lain) -
         return Kantor(tenant.id, tenant.slug, tenant.nama)
 
 
-def buat_staf(kantor: Kantor, peran, email=None):
-    """Create a staff account in an office; returns (id, email)."""
+def buat_staf(kantor: Kantor, peran, email=None, nama=None):
+    """Create a staff account in an office (named ``nama``, else after its role); returns (id, email)."""
     from dinsos.auth.services import buat_pengguna
     from dinsos.core.db import db
     from dinsos.core.tenant import dalam_tenant
@@ -40,7 +40,7 @@ def buat_staf(kantor: Kantor, peran, email=None):
     peran = [peran] if isinstance(peran, str) else list(peran)
     email = email or f"{peran[0]}@{kantor.slug}.uji"
     with APP.app_context(), dalam_tenant(kantor.id):
-        p = buat_pengguna(email, f"Staf {peran[0]}", peran, KATA_SANDI)
+        p = buat_pengguna(email, nama or f"Staf {peran[0]}", peran, KATA_SANDI)
         db.session.commit()
         return p.id, email
 

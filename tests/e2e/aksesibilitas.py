@@ -21,13 +21,28 @@ def kontras(a, b) -> float:
 
 
 def periksa(page) -> None:
-    """Every form control has a label, the page has one h1 and a language, and text contrast is at least 4.5:1."""
+    """Every form control has a label that tells it from the others of its group (fieldset, else form),
+    the page has one h1 and a language, and text contrast is at least 4.5:1."""
     tanpa_label = page.evaluate(
         """() => [...document.querySelectorAll('input:not([type=hidden]):not([type=submit]), select, textarea')]
              .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.closest('label'))
              .map(e => e.name || e.id)"""
     )
     assert tanpa_label == [], f"controls without a label on {page.url}: {tanpa_label}"
+    # A screen reader announces a control by its label and the legend of its fieldset: five "Status" fields
+    # in one group cannot be told apart.
+    sama = page.evaluate(
+        """() => { const dilihat = new Map(), ganda = [];
+             for (const e of document.querySelectorAll('input:not([type=hidden]):not([type=submit]), select, textarea')) {
+               const label = (e.getAttribute('aria-label') || (e.labels && e.labels.length ? e.labels[0].textContent : '')
+                              || (e.closest('label') ? e.closest('label').textContent : '')).trim().replace(/\\s+/g, ' ');
+               const grup = e.closest('fieldset') || e.form || document.body;
+               if (!dilihat.has(grup)) dilihat.set(grup, new Set());
+               if (dilihat.get(grup).has(label)) ganda.push(label); else dilihat.get(grup).add(label);
+             }
+             return ganda; }"""
+    )
+    assert sama == [], f"controls sharing a label in one fieldset or form on {page.url}: {sama}"
     assert page.locator("h1").count() == 1, f"{page.url} should have exactly one h1"
     assert page.evaluate("document.documentElement.lang"), "html lang missing"
     warna = page.evaluate(

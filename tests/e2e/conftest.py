@@ -52,13 +52,31 @@ def browser():
 
 
 @pytest.fixture
-def halaman(browser, server, request):
-    """A fresh browser context (its own cookies) and page; ``foto(nama)`` keeps a screenshot."""
-    konteks = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900}, locale="id-ID")
-    page = konteks.new_page()
+def peramban(browser, server, request):
+    """Opens a browser for one person: ``peramban()`` gives a page in a fresh context (its own cookies).
+
+    Several people in one journey each get their own browser, as they would at
+    their own desks. ``page.foto(nama)`` keeps a screenshot; the screenshots of
+    all of a test's pages are numbered in one sequence.
+    """
     folder = ARTEFAK / request.node.name
     folder.mkdir(parents=True, exist_ok=True)
     nomor = iter(range(1, 1000))
-    page.foto = lambda nama: page.screenshot(path=str(folder / f"{next(nomor):02d}-{nama}.png"), full_page=True)
-    yield page
-    konteks.close()
+    konteks_dibuka = []
+
+    def buka():
+        konteks = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900}, locale="id-ID")
+        konteks_dibuka.append(konteks)
+        page = konteks.new_page()
+        page.foto = lambda nama: page.screenshot(path=str(folder / f"{next(nomor):02d}-{nama}.png"), full_page=True)
+        return page
+
+    yield buka
+    for konteks in konteks_dibuka:
+        konteks.close()
+
+
+@pytest.fixture
+def halaman(peramban):
+    """A fresh browser context (its own cookies) and page; ``foto(nama)`` keeps a screenshot."""
+    return peramban()

@@ -73,6 +73,33 @@ def test_budi_refers_through_the_form_and_dedi_accepts_through_the_inbox(seed):
     assert "<h1>Outgoing referrals</h1>" in inggris and "Received" in inggris
 
 
+def test_both_offices_read_what_was_shared_and_the_history_in_words_not_field_names(seed):
+    import re
+
+    kantor, staf = seed
+    kasus_id, lampiran = kasus_magetan(staf)
+    rid = rujuk_ke_banten(staf, kasus_id, lampiran)  # shares every client field
+    antar_semua()
+    [m] = semua_masuk(kantor["provinsi-banten"])
+    dedi = klien_masuk(staf["provinsi-banten"]["pekerja_sosial"])
+    teks = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", dedi.get(f"/t/provinsi-banten/rujukan/masuk/{m['id']}").get_data(as_text=True)))
+    for baris in ("Nama Rina Lestari", "Tanggal lahir / umur 2014-03-02", "Jenis kelamin Perempuan",
+                  "Alamat Dusun Krajan, Magetan (35.20.01.2001)", "Kategori PPKS Anak terlantar",
+                  "Keluarga Sumarni (Ibu, wali), 0812000111", "Sampai di kantor tujuan"):
+        assert baris in teks, baris
+    for kode in ("jenis_kelamin", "kategori_ppks", "kode_wilayah", "tanggal_lahir", "(ibu)", "sampai ("):
+        assert kode not in teks, kode
+
+    kabid = klien_masuk(staf["kabupaten-magetan"]["kepala_bidang"])  # may see the child's identity: the shared data is listed
+    teks = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", kabid.get(f"/t/kabupaten-magetan/rujukan/keluar/{rid}").get_data(as_text=True)))
+    assert ("Data klien: Nama, NIK, Tanggal lahir / umur, Jenis kelamin, Alamat dan kode wilayah, Kategori PPKS, "
+            "Deskripsi / ciri-ciri, Keluarga / wali") in teks
+    assert "Dibuat (Draf)" in teks and "Dikirim " in teks and "Laporan kantor tujuan (Sampai di kantor tujuan)" in teks
+    assert "dibuat (" not in teks and "laporan_" not in teks
+    inggris = kabid.get(f"/t/kabupaten-magetan/rujukan/keluar/{rid}?lang=en").get_data(as_text=True)
+    assert "Receiving office's report (Reached the receiving office)" in inggris and "Family / guardians" in inggris
+
+
 def test_the_receiver_cannot_open_the_senders_case_files_or_a_withdrawn_referral(seed):
     kantor, staf = seed
     kasus_id, lampiran = kasus_magetan(staf)
@@ -211,6 +238,27 @@ def test_the_overview_puts_overdue_referrals_first_with_their_age_in_working_day
     assert magetan["keluar"] == 2 and magetan["masuk"] == 0
     assert data["matriks"]["sel"] == {"Dinas Sosial Kabupaten Magetan\u2192Dinas Sosial Provinsi Banten": {"jumlah": 2, "terlambat": 1}}
     assert all("klien" not in b for b in data["baris"])
+
+
+def test_an_overdue_answer_to_a_referral_is_named_on_the_receivers_deadline_dashboard(seed):
+    from datetime import timedelta
+
+    from dinsos.referrals import penerimaan
+
+    kantor, staf = seed
+    kasus_id, lampiran = kasus_magetan(staf)
+    rujuk_ke_banten(staf, kasus_id, lampiran)
+    antar_semua()
+    [m] = semua_masuk(kantor["provinsi-banten"])
+    with di_kantor(kantor["provinsi-banten"]):
+        t = penerimaan.tenggat_masuk(penerimaan.muat_masuk(m["id"]))
+        t.warn_at, t.due_at = t.warn_at - timedelta(days=10), t.due_at - timedelta(days=10)
+        db.session.commit()
+    kabid = klien_masuk(staf["provinsi-banten"]["kepala_bidang"])
+    halaman = kabid.get("/t/provinsi-banten/dasbor/tenggat").get_data(as_text=True)
+    terlambat = halaman[halaman.index('id="judul-terlambat"'):halaman.index('id="judul-berisiko"')]
+    assert "Tanggapan rujukan masuk" in terlambat and "rujukan_masuk" not in terlambat
+    assert "Answer to an incoming referral" in kabid.get("/t/provinsi-banten/dasbor/tenggat?lang=en").get_data(as_text=True)
 
 
 def test_the_other_pages_partners_settings_drafts_questions_and_repatriation(seed, tmp_path):

@@ -21,6 +21,7 @@ def pasang(app):
     from dinsos.core.ui import tambah_menu_tenant, tambah_panel_dasbor
     from dinsos.documents.akses import daftar_pemeriksa_akses
     from dinsos.sla.services import daftar_penerima_luar
+    from dinsos.sla.views import JENIS_TENGGAT
 
     from . import pengiriman  # registers the outbox consumers
     from .akses import boleh_unduh_surat_rujukan
@@ -38,6 +39,8 @@ def pasang(app):
     app.jinja_env.globals.update(rujukan_panel_kasus=panel_kasus, rujukan_masuk_menunggu=jumlah_masuk_menunggu)
     # The case page keeps one table of timeline labels; capabilities adding events add their labels.
     LABEL_PERISTIWA.update(LABEL_PERISTIWA_KASUS)
+    # Likewise the deadline pages' kinds of deadline: the answer time of an incoming referral.
+    JENIS_TENGGAT[OBJEK_TENGGAT] = _l("Tanggapan rujukan masuk")
     kasus_svc.saat_kasus_ditutup("rujukan", setelah_kasus_ditutup)
     daftar_penerima_luar(OBJEK_TENGGAT, pengiriman.eskalasi_ke_provinsi)
     daftar_pemeriksa_akses("rujukan", boleh_unduh_surat_rujukan)

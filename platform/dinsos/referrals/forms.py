@@ -56,8 +56,9 @@ def form_rujukan(persyaratan: list[dict], bahan: dict, data=None) -> FormRujukan
         pass
 
     for i, d in enumerate(persyaratan):
-        label = d["nama"] + (" *" if d["wajib"] else "")
-        setattr(_Form, f"dok_{i}", SelectField(label, choices=pilihan([("", _l("— belum ada —"))] + berkas), validate_choice=False))
+        # the page groups each pair under the document's name (a fieldset), so their labels say only what they do
+        setattr(_Form, f"dok_{i}", SelectField(_l("Pilih dari berkas kasus"), choices=pilihan([("", _l("— belum ada —"))] + berkas),
+                                               validate_choice=False))
         setattr(_Form, f"unggah_{i}", FileField(_l("atau unggah pindaian")))
     form = _Form(formdata=data) if data is not None else _Form()
     form.langkah.choices = pilihan((str(l["id"]), l["kegiatan"]) for l in bahan["langkah"])

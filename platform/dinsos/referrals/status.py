@@ -29,6 +29,29 @@ LABEL = {
     "selesai": "Selesai",
 }
 
+# The events of a referral's history (RiwayatRujukan.jenis) in words; the page adds the status it led to.
+LABEL_RIWAYAT = {
+    "dibuat": "Dibuat",
+    "dikirim": "Dikirim",
+    "sampai": "Sampai di kantor tujuan",
+    "minta_info": "Kantor tujuan meminta informasi tambahan",
+    "dilengkapi": "Dilengkapi kantor pengirim",
+    "diterima": "Diterima",
+    "ditolak": "Ditolak",
+    "ditarik": "Ditarik",
+    "penarikan_ditolak": "Penarikan datang setelah rujukan diterima",
+    "selesai": "Selesai",
+    "persetujuan_dicatat": "Persetujuan dicatat",
+    "override_persetujuan": "Persetujuan pengganti (override) kepala bidang",
+    "mitra_terima": "Mitra menerima klien",
+    "mitra_tolak": "Mitra menolak",
+    "mitra_selesai": "Layanan mitra selesai",
+    "pengingat_provinsi": "Pengingat dari provinsi",
+    "eskalasi_provinsi": "Eskalasi dari provinsi",
+    # the receiver's report reaching the sender: one per status it can report
+    **{f"laporan_{s}": "Laporan kantor tujuan" for s in STATUS},
+}
+
 # Waiting for the receiver's answer: the states the response deadline runs in (paused in perlu_info).
 MENUNGGU = ("dikirim", "diterima_tujuan", "perlu_info")
 # The receiver's snapshot is readable only in these states; declined or withdrawn ends access.

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from dinsos.auth.izin import boleh, perlu_izin
 from dinsos.cases import services as kasus_svc
+from dinsos.cases.konstanta import HUBUNGAN_KELUARGA, JENIS_KELAMIN, KATEGORI_PPKS
 from dinsos.catalogue.services import daftar_layanan
 from dinsos.core.db import db
 from dinsos.core.errors import tolak
@@ -16,7 +17,7 @@ from . import pengawasan, penerimaan
 from . import services as svc
 from .pengawasan import JENIS_TINDAKAN
 from .services import KesalahanRujukan
-from .status import LABEL, MENUNGGU, STATUS, aksi_tersedia
+from .status import LABEL, LABEL_RIWAYAT, MENUNGGU, STATUS, aksi_tersedia
 
 bp = Blueprint("rujukan", __name__, url_prefix="/t/<slug>")
 
@@ -84,8 +85,9 @@ def _halaman_keluar(r, *, galat: KesalahanRujukan | None = None, kode: int = 200
     identitas = kasus_svc.boleh_lihat_identitas(current_user, kasus)
     return render_template(
         "rujukan/keluar_rinci.html", r=r, kasus=kasus, nomor=svc.nomor_tampil(r.id), label=LABEL, aksi=aksi, mitra=mitra,
-        tujuan=svc.nama_tujuan(r), riwayat=svc.riwayat("keluar", r.id), dibagikan=r.dibagikan if identitas else None,
-        bidang=svc.BIDANG_KLIEN, hubungan=svc.HUBUNGAN_PERSETUJUAN, cara=svc.CARA_PERSETUJUAN,
+        tujuan=svc.nama_tujuan(r), riwayat=svc.riwayat("keluar", r.id), label_riwayat=LABEL_RIWAYAT,
+        dibagikan=r.dibagikan if identitas else None,
+        bidang_klien=svc.BIDANG_KLIEN, hubungan=svc.HUBUNGAN_PERSETUJUAN, cara=svc.CARA_PERSETUJUAN,
         klien=svc.label_klien(kasus, current_user), galat=galat,
         bisa_kirim=boleh(current_user, "rujukan.kirim"), bisa_override=boleh(current_user, "rujukan.override_persetujuan"),
         form_persetujuan=f.FormPersetujuan(), form_alasan=f.FormAlasan(), form_lengkapi=form_lengkapi,
@@ -299,10 +301,12 @@ def _halaman_masuk(m, *, galat: KesalahanRujukan | None = None, kode: int = 200)
         "rujukan/masuk_rinci.html", m=m, nomor=penerimaan.nomor(m), asal=penerimaan.nama_asal(m), label=LABEL,
         layanan=penerimaan.layanan_masuk(m), aktif=aktif, isi=m.isi if identitas else None,
         nama_klien=penerimaan.nama_klien(current_user, m), kecocokan=penerimaan.kecocokan(m) if aktif else [],
-        riwayat=svc.riwayat("masuk", m.id), tenggat=penerimaan.tenggat_masuk(m), aksi=aksi_tersedia(m.status),
-        bisa_tanggapi=boleh(current_user, "rujukan.tanggapi"), bidang=svc.BIDANG_KLIEN, galat=galat,
+        riwayat=svc.riwayat("masuk", m.id), label_riwayat=LABEL_RIWAYAT, tenggat=penerimaan.tenggat_masuk(m),
+        aksi=aksi_tersedia(m.status),
+        bisa_tanggapi=boleh(current_user, "rujukan.tanggapi"), galat=galat,
         form_kosong=f.FormKosong(), form_alasan=f.FormAlasan(), form_info=f.FormMintaInfo(),
         kasus=kasus_svc.muat_kasus(m.kasus_id) if m.kasus_id else None,
+        jenis_kelamin=JENIS_KELAMIN, kategori_ppks=KATEGORI_PPKS, hubungan_keluarga=HUBUNGAN_KELUARGA,
     ), kode
 
 
