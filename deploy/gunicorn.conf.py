@@ -133,8 +133,8 @@ class JsonLogger(glogging.Logger):
 
 
 def tenant_slug(path: str) -> str | None:
-    """The tenant of a request from its path: ``/t/<slug>/...`` names the office."""
-    parts = path.split("/", 3)
+    """The tenant of a request from its path: ``/t/<slug>/...`` and ``/api/t/<slug>/...`` name the office."""
+    parts = path.removeprefix("/api").split("/", 3)
     if len(parts) > 2 and parts[1] == "t" and parts[2]:
         return parts[2]
     return None

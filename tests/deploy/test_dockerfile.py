@@ -223,6 +223,7 @@ def test_tenant_slug_comes_from_the_tenant_path(monkeypatch):
     tenant_slug = load_conf(monkeypatch)["tenant_slug"]
     assert tenant_slug("/t/kota-metro/standar-pelayanan") == "kota-metro"
     assert tenant_slug("/t/kabupaten-magetan") == "kabupaten-magetan"
+    assert tenant_slug("/api/t/kota-metro/kasus/") == "kota-metro"
     assert tenant_slug("/api/openapi.json") is None
     assert tenant_slug("/t//x") is None
 

@@ -79,12 +79,15 @@ def _ikat_tenant_per_permintaan(app):
             return
         tenant = tenant_dari_slug(slug)  # aborts 404 for an unknown or inactive office
         g.tenant = tenant
+        # Kept as text too: after a commit the Tenant row is expired, and URL building and the request log
+        # would otherwise read it again from the database just for its slug.
+        g.slug_tenant = tenant.slug
         g._token_tenant = ikat_tenant(tenant.id)
 
     @app.url_defaults
     def _slug_bawaan(endpoint, values):
-        if "slug" not in values and getattr(g, "tenant", None) is not None and app.url_map.is_endpoint_expecting(endpoint, "slug"):
-            values["slug"] = g.tenant.slug
+        if "slug" not in values and g.get("slug_tenant") and app.url_map.is_endpoint_expecting(endpoint, "slug"):
+            values["slug"] = g.slug_tenant
 
     @app.teardown_request
     def _lepas(exc):

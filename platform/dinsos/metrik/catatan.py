@@ -41,12 +41,11 @@ def pasang(app):
     @app.after_request
     def _catat(resp):
         resp.headers["X-Request-ID"] = g.get("id_permintaan", "")
-        tenant = g.get("tenant")
         log.info(
             "permintaan",
             extra={"dinsos": {
                 "request_id": g.get("id_permintaan"),
-                "tenant": tenant.slug if tenant is not None else None,
+                "tenant": g.get("slug_tenant"),
                 "method": request.method,
                 "route": request.url_rule.rule if request.url_rule else None,
                 "status": resp.status_code,
