@@ -51,14 +51,19 @@ from dinsos.tenancy.models import Tenant
 
 from . import klien as klien_svc
 from . import tenggat
+from .akses import AkunDiam, boleh_kerjakan, boleh_urus, label_pelaksana, peran_untuk_langkah
 from .isian import isian_langkah, periksa_isian, tampilkan
 from .konstanta import (
-    JENIS_JEDA, JENIS_PELAPOR, KATEGORI_ABH, MULAI_BAWAAN, NAMA_PERAN, PENANGGUNG_JAWAB, PERAN_PELAKSANA,
-    PERSYARATAN_DITERIMA, STATUS_PERSYARATAN,
+    JENIS_JEDA, JENIS_PELAPOR, KATEGORI_ABH, MULAI_BAWAAN, NAMA_PERAN, PENANGGUNG_JAWAB, PERSYARATAN_DITERIMA,
+    STATUS_PERSYARATAN,
 )
 from .models import JedaKasus, Kasus, Klien, LampiranKasus, LangkahKasus, PeristiwaKasus, PersyaratanKasus
 from .nik import normalkan as normalkan_nik
 from .nik import samarkan as samarkan_nik
+
+# The referral pages still reach these two through this module; they belong to ``akses`` and go from here
+# once the referral clean-up running alongside this split has landed and calls them there.
+from .akses import boleh_lihat_identitas, nama_tampil  # noqa: F401
 
 
 class KesalahanKasus(ValueError):
@@ -157,117 +162,18 @@ def persyaratan_kurang(kasus: Kasus) -> list[PersyaratanKasus]:
     return [p for p in kasus.persyaratan if p.wajib and p.status not in PERSYARATAN_DITERIMA]
 
 
-# --- who may do what -----------------------------------------------------------
-
-
 def tanggal_lokal(pada: datetime) -> date:
+    """The office's calendar date at that moment (ages and letter dates are local)."""
     tenant = db.session.get(Tenant, tenant_aktif())
     return pada.astimezone(ZoneInfo(tenant.zona_waktu)).date()
 
 
-class _AkunDiam:
-    """A stored account seen as logged in, to ask what it may do outside its own request."""
-
-    is_authenticated = True
-
-    def __init__(self, akun: Pengguna):
-        self.id, self.peran = akun.id, akun.peran if akun.aktif else []
-
-
-def peran_untuk_langkah(definisi: dict) -> frozenset[str]:
-    """The roles (and the assignee marker) allowed to record a step, from its actors."""
-    peran: set[str] = set()
-    for aktor in definisi.get("pelaksana", []):
-        peran |= PERAN_PELAKSANA.get(aktor, frozenset())
-    return frozenset(peran)
-
-
-def boleh_kerjakan(pengguna, definisi: dict, kasus: Kasus) -> bool:
-    """True when the user may record this step of this case."""
-    if pengguna is None or not getattr(pengguna, "is_authenticated", False) or not boleh(pengguna, "kasus.kerjakan"):
-        return False
-    izin = peran_untuk_langkah(definisi)
-    if set(pengguna.peran) & izin:
-        return True
-    return PENANGGUNG_JAWAB in izin and pengguna.id in {kasus.penanggung_jawab_id, _pj_langkah(kasus)}
-
-
-def _pj_langkah(kasus: Kasus):
-    berjalan = langkah_berjalan(kasus)
-    return berjalan.penanggung_jawab_id if berjalan else None
-
-
-def label_pelaksana(definisi: dict) -> str:
-    """The roles of a step in words, for messages."""
-    nama = [NAMA_PERAN[p] for p in sorted(peran_untuk_langkah(definisi)) if p in NAMA_PERAN]
-    if PENANGGUNG_JAWAB in peran_untuk_langkah(definisi):
-        nama.append("penanggung jawab kasus")
-    return ", ".join(nama)
-
-
-def penangan(kasus: Kasus) -> set:
-    """Ids of the users who handle the case: its intake officer, assignee, step assignees and step doers."""
-    ids = {kasus.dibuat_oleh_id, kasus.penanggung_jawab_id}
-    for l in kasus.langkah:
-        ids |= {l.penanggung_jawab_id, l.dikerjakan_oleh_id}
-    ids.discard(None)
-    return ids
-
-
-def penangan_banyak(daftar: list[Kasus]) -> dict:
-    """``penangan`` of many cases in one query (for lists): case id -> ids of its handlers."""
-    hasil = {k.id: {k.dibuat_oleh_id, k.penanggung_jawab_id} - {None} for k in daftar}
-    if hasil:
-        for kid, pj, oleh in db.session.execute(
-            select(LangkahKasus.kasus_id, LangkahKasus.penanggung_jawab_id, LangkahKasus.dikerjakan_oleh_id)
-            .where(LangkahKasus.kasus_id.in_(list(hasil)))
-        ):
-            hasil[kid] |= {pj, oleh} - {None}
-    return hasil
-
-
-def boleh_lihat_identitas(pengguna, kasus: Kasus, *, di_daftar: bool = False, penangan_kasus: set | None = None) -> bool:
-    """Whether the user sees the client's identity (UU 11/2012 art. 19 for children and ABH cases).
-
-    Non-confidential cases: everyone who may see the case. Confidential ones:
-    its handlers and holders of ``kasus.lihat_semua_identitas``; on the case
-    page (not in lists) also whoever may record its current step, since they
-    are about to handle it. ``penangan_kasus``: the handlers when the caller
-    already has them (``penangan_banyak``).
-    """
-    if not kasus.rahasia:
-        return True
-    if boleh(pengguna, "kasus.lihat_semua_identitas"):
-        return True
-    if pengguna.id in (penangan(kasus) if penangan_kasus is None else penangan_kasus):
-        return True
-    if di_daftar or kasus.langkah_kode is None:
-        return False
-    definisi = versi_kasus(kasus).langkah(kasus.langkah_kode)
-    return definisi is not None and boleh_kerjakan(pengguna, definisi, kasus)
-
-
-def nama_tampil(pengguna, kasus: Kasus, *, di_daftar: bool = False, penangan_kasus: set | None = None) -> str:
-    nama = klien_svc.nama_klien(kasus.klien)
-    if kasus.klien.nama and not boleh_lihat_identitas(pengguna, kasus, di_daftar=di_daftar, penangan_kasus=penangan_kasus):
-        return klien_svc.samarkan_nama(nama)
-    return nama
+# --- writing helpers -------------------------------------------------------------
 
 
 def _perlu(pengguna, izin: str, pesan: str):
     if not boleh(pengguna, izin):
         raise KesalahanKasus(pesan, 403)
-
-
-def boleh_urus(pengguna, kasus: Kasus) -> bool:
-    """Handlers, whoever may do the current step, and heads of division/office may pause, resume and close."""
-    if boleh(pengguna, "kasus.tugaskan") or pengguna.id in penangan(kasus):
-        return True
-    definisi = versi_kasus(kasus).langkah(kasus.langkah_kode) if kasus.langkah_kode else None
-    return definisi is not None and boleh_kerjakan(pengguna, definisi, kasus)
-
-
-# --- writing helpers -------------------------------------------------------------
 
 
 def _cek_versi(kasus: Kasus, versi) -> None:
@@ -557,7 +463,7 @@ def _mulai_langkah(kasus: Kasus, versi: VersiLayanan, kode: str, pada: datetime,
     pj = kasus.penanggung_jawab_id
     if pj is not None:
         orang = db.session.get(Pengguna, (kasus.tenant_id, pj))
-        if orang is None or not boleh_kerjakan(_AkunDiam(orang), definisi, kasus):
+        if orang is None or not boleh_kerjakan(AkunDiam(orang), definisi, kasus):
             pj = None
     langkah = LangkahKasus(
         kasus_id=kasus.id, urutan=urutan, kode=kode, status="berjalan", mulai_pada=pada, waktu=definisi.get("waktu"),
@@ -807,7 +713,7 @@ def lanjutkan_kasus(kasus: Kasus, *, versi, pengguna, catatan: str | None = None
 def staf_penerima_tugas() -> list[Pengguna]:
     """Active staff of the office who can work on cases, by name."""
     semua = db.session.scalars(select(Pengguna).where(Pengguna.aktif.is_(True)).order_by(Pengguna.nama)).all()
-    return [p for p in semua if boleh(_AkunDiam(p), "kasus.kerjakan")]
+    return [p for p in semua if boleh(AkunDiam(p), "kasus.kerjakan")]
 
 
 def _staf(pengguna_id) -> Pengguna | None:
@@ -816,7 +722,7 @@ def _staf(pengguna_id) -> Pengguna | None:
     except ValueError:
         return None
     orang = db.session.scalar(select(Pengguna).where(Pengguna.id == pid, Pengguna.aktif.is_(True)))
-    return orang if orang is not None and boleh(_AkunDiam(orang), "kasus.kerjakan") else None
+    return orang if orang is not None and boleh(AkunDiam(orang), "kasus.kerjakan") else None
 
 
 def tugaskan_kasus(kasus: Kasus, *, versi, penanggung_jawab_id, pengguna, pada: datetime | None = None) -> None:
@@ -835,7 +741,7 @@ def tugaskan_kasus(kasus: Kasus, *, versi, penanggung_jawab_id, pengguna, pada: 
     berjalan = langkah_berjalan(kasus)
     if berjalan is not None and berjalan.penanggung_jawab_id in (None, lama):
         definisi = versi_kasus(kasus).langkah(berjalan.kode)
-        if boleh_kerjakan(_AkunDiam(tujuan), definisi, kasus):
+        if boleh_kerjakan(AkunDiam(tujuan), definisi, kasus):
             berjalan.penanggung_jawab_id = tujuan.id
     _catat(kasus, "ditugaskan", pada, pengguna, dari=str(lama) if lama else None, ke=str(tujuan.id))
     _audit("tugaskan_kasus", kasus, pengguna, ke=str(tujuan.id))

@@ -22,6 +22,7 @@ from dinsos.documents.surat import JENIS_SURAT, DataSuratTidakLengkap, daftar_su
 from dinsos.surveys.services import buat_token_survei, tautan_survei
 from dinsos.tenancy.models import Tenant
 
+from . import akses
 from . import services as svc
 from .isian import ISIAN_TUJUAN, SURAT_BERALAMAT
 from .konstanta import NAMA_PERAN, PERSYARATAN_DITERIMA
@@ -193,7 +194,7 @@ def muat_surat_kasus(kasus: Kasus, surat_id) -> SuratTerbit | None:
 
 def boleh_buka_surat(pengguna, kasus: Kasus) -> bool:
     """Letters follow the case's attachments: whoever may see the case, and its client's identity when confidential."""
-    return boleh(pengguna, "kasus.lihat") and svc.boleh_lihat_identitas(pengguna, kasus)
+    return boleh(pengguna, "kasus.lihat") and akses.boleh_lihat_identitas(pengguna, kasus)
 
 
 def pemeriksa_akses(pengguna, objek_id: str) -> bool:

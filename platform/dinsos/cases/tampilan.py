@@ -11,6 +11,7 @@ from dinsos.core.db import db, sekarang
 from dinsos.core.errors import tolak
 from dinsos.core.penyimpanan import BerkasTidakAda, EKSTENSI, penyimpanan
 
+from . import akses
 from . import services as svc
 from .isian import isian_langkah, tampilkan
 from .klien import umur
@@ -28,7 +29,7 @@ def ringkasan_banyak(daftar: list, pengguna) -> list[dict]:
     pengguna = getattr(pengguna, "_get_current_object", lambda: pengguna)()
     versi = identitas_versi({k.versi_layanan_id for k in daftar})
     perlu_penangan = any(k.rahasia for k in daftar) and not boleh(pengguna, "kasus.lihat_semua_identitas")
-    penangan = svc.penangan_banyak(daftar) if perlu_penangan else {}
+    penangan = akses.penangan_banyak(daftar) if perlu_penangan else {}
     return [data_ringkas(k, pengguna, versi[k.versi_layanan_id], penangan.get(k.id)) for k in daftar]
 
 
@@ -47,7 +48,7 @@ def data_ringkas(kasus, pengguna, versi: IdentitasVersi | None = None, penangan_
         "versi_layanan": versi.versi,
         "status": kasus.status,
         "langkah": kasus.langkah_kode,
-        "klien": svc.nama_tampil(pengguna, kasus, di_daftar=True, penangan_kasus=penangan_kasus),
+        "klien": akses.nama_tampil(pengguna, kasus, di_daftar=True, penangan_kasus=penangan_kasus),
         "rahasia": kasus.rahasia,
         "penanggung_jawab_id": kasus.penanggung_jawab_id,
         "diterima_pada": kasus.diterima_pada,
@@ -64,7 +65,7 @@ def catat_buka(kasus, pengguna) -> None:
 
 def data_klien(kasus, pengguna) -> dict | None:
     """The client's record, or None when the user may not see this client's identity."""
-    if not svc.boleh_lihat_identitas(pengguna, kasus):
+    if not akses.boleh_lihat_identitas(pengguna, kasus):
         return None
     k = kasus.klien
     return {
@@ -112,8 +113,8 @@ def data_rinci(kasus, pengguna) -> dict:
     v = svc.versi_kasus(kasus)
     staf = peta_staf()
     isi = data_ringkas(kasus, pengguna)
-    isi["klien"] = svc.nama_tampil(pengguna, kasus)
-    identitas = svc.boleh_lihat_identitas(pengguna, kasus)
+    isi["klien"] = akses.nama_tampil(pengguna, kasus)
+    identitas = akses.boleh_lihat_identitas(pengguna, kasus)
     berjalan = svc.langkah_berjalan(kasus)
     isi.update(
         klien_rinci=data_klien(kasus, pengguna),
@@ -139,7 +140,7 @@ def data_rinci(kasus, pengguna) -> dict:
 
 
 def _boleh_unduh(kasus, pengguna) -> None:
-    if not svc.boleh_lihat_identitas(pengguna, kasus):
+    if not akses.boleh_lihat_identitas(pengguna, kasus):
         tolak(403, _("Berkas kasus rahasia ini hanya dapat diunduh oleh penangan kasus dan pimpinan."))
 
 

@@ -13,6 +13,7 @@ from dinsos.core.errors import tolak
 from dinsos.documents.surat import JENIS_SURAT
 from dinsos.documents.views import tanggapan_pdf
 
+from . import akses
 from . import forms as f
 from . import services as svc
 from .surat import boleh_buka_surat, surat_kasus, terbitkan_pemberitahuan_kekurangan
@@ -213,7 +214,7 @@ def _uraikan_duplikat(duplikat: list[dict]) -> list[dict]:
     for d in duplikat:
         kasus = db.session.scalars(select(Kasus).where(Kasus.klien_id == d["klien_id"]).order_by(Kasus.dibuat_pada.desc())).first()
         hasil.append({"klien_id": d["klien_id"], "alasan": d["alasan"],
-                      "nama": svc.nama_tampil(current_user, kasus, di_daftar=True) if kasus else "",
+                      "nama": akses.nama_tampil(current_user, kasus, di_daftar=True) if kasus else "",
                       "kasus": kasus})
     return hasil
 
@@ -228,7 +229,7 @@ def _halaman(kasus, *, galat: svc.KesalahanKasus | None = None, kode: int = 200,
     berjalan = svc.langkah_berjalan(kasus)
     definisi = v.langkah(berjalan.kode) if berjalan else None
     staf = peta_staf()
-    bisa_langkah = definisi is not None and kasus.status == "berjalan" and svc.boleh_kerjakan(current_user, definisi, kasus)
+    bisa_langkah = definisi is not None and kasus.status == "berjalan" and akses.boleh_kerjakan(current_user, definisi, kasus)
     if bisa_langkah and form_langkah is None:
         form_langkah = f.form_langkah(definisi)
         form_langkah.langkah.data = berjalan.kode
@@ -244,13 +245,13 @@ def _halaman(kasus, *, galat: svc.KesalahanKasus | None = None, kode: int = 200,
     return render_template(
         "kasus/rinci.html",
         kasus=kasus, v=v, layanan=svc.layanan_kasus(kasus), staf_teks={str(k): n for k, n in staf.items()}, klien=data_klien(kasus, current_user),
-        nama_klien=svc.nama_tampil(current_user, kasus), staf=staf, berjalan=berjalan, definisi=definisi,
+        nama_klien=akses.nama_tampil(current_user, kasus), staf=staf, berjalan=berjalan, definisi=definisi,
         riwayat=riwayat_langkah(kasus, v, staf), peristiwa=svc.peristiwa(kasus), lampiran=svc.lampiran(kasus),
         kurang=svc.persyaratan_kurang(kasus), label_status=LABEL_STATUS, label_persyaratan=STATUS_PERSYARATAN,
         label_peristiwa=LABEL_PERISTIWA, jenis_kelamin=JENIS_KELAMIN, jenis_pelapor=JENIS_PELAPOR, jenis_jeda=JENIS_JEDA,
-        identitas=svc.boleh_lihat_identitas(current_user, kasus), bisa_langkah=bisa_langkah,
-        bisa_urus=svc.boleh_urus(current_user, kasus), bisa_tugaskan=boleh(current_user, "kasus.tugaskan"),
-        bisa_kerjakan=boleh(current_user, "kasus.kerjakan"), pelaksana=svc.label_pelaksana(definisi) if definisi else "",
+        identitas=akses.boleh_lihat_identitas(current_user, kasus), bisa_langkah=bisa_langkah,
+        bisa_urus=akses.boleh_urus(current_user, kasus), bisa_tugaskan=boleh(current_user, "kasus.tugaskan"),
+        bisa_kerjakan=boleh(current_user, "kasus.kerjakan"), pelaksana=akses.label_pelaksana(definisi) if definisi else "",
         form_langkah=form_langkah, form_persyaratan=f.FormPersyaratan(), form_catatan=f.FormCatatan(),
         form_lampiran=f.FormLampiran(), form_jeda=f.FormJeda(), form_lanjut=f.FormLanjut(), form_tugas=form_tugas,
         form_tugas_langkah=form_tugas_langkah, form_tutup=form_tutup, form_buka=f.FormBukaKembali(),
