@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from alat_kasus import PDF, akun, di_kantor, kasus as muat, wib
 from dinsos.cases import services as svc
+from dinsos.cases.daftar import kasus_saya
 from dinsos.cases.models import Kasus, LangkahKasus, PeristiwaKasus
 from dinsos.core.db import db
 
@@ -312,7 +313,7 @@ def test_pause_resume_assignment_early_close_and_reopen(seed):
         assert svc.durasi_menit(k, k.langkah[0]) == 20  # 50 minutes less the 30 paused
         # The next step (fungsional peksos) follows the case's assignee.
         assert svc.info_langkah(k.langkah[1])["penanggung_jawab_id"] == s["fungsional_peksos"].id
-        assert [x.id for x in svc.kasus_saya(akun(s["fungsional_peksos"]))] == [kid]
+        assert [x.id for x in kasus_saya(akun(s["fungsional_peksos"]))] == [kid]
         with pytest.raises(svc.KesalahanKasus, match="hanya kepala bidang atau kepala dinas yang dapat menutup kasus lebih awal"):
             svc.tutup_kasus(k, versi=k.versi, hasil_akhir="diterima-balai", pengguna=akun(s["fungsional_peksos"]), catatan="x")
         with pytest.raises(svc.KesalahanKasus, match="memerlukan alasan"):
@@ -427,5 +428,5 @@ def test_a_step_is_assigned_only_to_someone_allowed_to_do_it(seed):
     with di_kantor(mg):
         k = muat(kid)
         assert svc.langkah_berjalan(k).penanggung_jawab_id == s["fungsional_peksos"].id and k.penanggung_jawab_id is None
-        assert [x.id for x in svc.kasus_saya(akun(s["fungsional_peksos"]))] == [k.id]
+        assert [x.id for x in kasus_saya(akun(s["fungsional_peksos"]))] == [k.id]
         assert svc.peristiwa(k)[-1].jenis == "langkah_ditugaskan"

@@ -14,6 +14,7 @@ from dinsos.documents.surat import JENIS_SURAT
 from dinsos.documents.views import tanggapan_pdf
 
 from . import akses
+from . import daftar as daftar_svc
 from . import forms as f
 from . import services as svc
 from .surat import boleh_buka_surat, surat_kasus, terbitkan_pemberitahuan_kekurangan
@@ -88,7 +89,7 @@ def daftar(slug):
     """All cases of the office, filtered, newest first, keyset-paginated."""
     a = request.args
     try:
-        setelah = svc.baca_kursor(a.get("setelah"))
+        setelah = daftar_svc.baca_kursor(a.get("setelah"))
     except ValueError:
         tolak(400, _("Tautan halaman berikutnya tidak valid; buka daftar dari awal."))
     pj = a.get("penanggung_jawab") or None
@@ -100,13 +101,13 @@ def daftar(slug):
         except ValueError:
             tolak(400, _("Filter penanggung jawab tidak valid."))
     status = a.get("status") if a.get("status") in STATUS_KASUS else None
-    baris, lanjut = svc.daftar_kasus(layanan=a.get("layanan") or None, status=status, langkah=a.get("langkah") or None,
+    baris, lanjut = daftar_svc.daftar_kasus(layanan=a.get("layanan") or None, status=status, langkah=a.get("langkah") or None,
                                      penanggung_jawab=pj, nik=a.get("nik") or None, lewat_waktu=bool(a.get("lewat_waktu")),
                                      setelah=setelah)
     filter_ = {k: v for k, v in a.items() if k != "setelah" and v}
     return render_template(
         "kasus/daftar.html", judul=_("Daftar kasus"), baris=_baris_daftar(baris), filter_=filter_,
-        berikutnya=url_for("kasus.daftar", setelah=svc.tulis_kursor(lanjut), **filter_) if lanjut else None,
+        berikutnya=url_for("kasus.daftar", setelah=daftar_svc.tulis_kursor(lanjut), **filter_) if lanjut else None,
         semua_layanan=daftar_layanan(), staf=svc.staf_penerima_tugas(), label_status=LABEL_STATUS, dengan_filter=True,
     )
 
@@ -115,7 +116,7 @@ def daftar(slug):
 @perlu_izin("kasus.kerjakan")
 def saya(slug):
     """The user's inbox: open cases or running steps assigned to them."""
-    return render_template("kasus/daftar.html", judul=_("Kasus saya"), baris=_baris_daftar(svc.kasus_saya(current_user)),
+    return render_template("kasus/daftar.html", judul=_("Kasus saya"), baris=_baris_daftar(daftar_svc.kasus_saya(current_user)),
                            filter_={}, berikutnya=None, dengan_filter=False)
 
 
