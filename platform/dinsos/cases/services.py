@@ -279,10 +279,6 @@ def _periksa_foto(foto: tuple) -> None:
 # --- intake ----------------------------------------------------------------------
 
 
-def _aturan_jam(versi: VersiLayanan) -> dict:
-    return versi.isi["penyampaian_pelayanan"]["jangka_waktu"]["aturan"]
-
-
 def _rahasia(kasus: Kasus, versi: VersiLayanan, pada: datetime) -> bool:
     """Children's cases and every ABH case keep the client's identity confidential."""
     k = kasus.klien
@@ -416,7 +412,7 @@ def terima_kasus(
         db.session.refresh(kasus, ["persyaratan"])
         _catat(kasus, "penerimaan", pada, pengguna, layanan=layanan.kode, versi=versi.versi, pelapor=data_pelapor["pelapor_jenis"],
                persyaratan={k: v for k, v in status.items()}, duplikat=len(duplikat) or None)
-        if _aturan_jam(versi).get("mulai", MULAI_BAWAAN) == "penerimaan":
+        if tenggat.aturan_jam(versi).get("mulai", MULAI_BAWAAN) == "penerimaan":
             kasus.jam_mulai_pada = pada
             _catat(kasus, "jam_mulai", pada, None, aturan="penerimaan")
         if berkas_lengkap(kasus):
@@ -448,7 +444,7 @@ def _berkas_menjadi_lengkap(kasus: Kasus, versi: VersiLayanan, pada: datetime, p
     _catat(kasus, "berkas_lengkap", pada, pengguna, nomor_register=nomor)
     if kasus.jam_mulai_pada is None:
         kasus.jam_mulai_pada = pada
-        _catat(kasus, "jam_mulai", pada, None, aturan=_aturan_jam(versi).get("mulai", MULAI_BAWAAN))
+        _catat(kasus, "jam_mulai", pada, None, aturan=tenggat.aturan_jam(versi).get("mulai", MULAI_BAWAAN))
     _mulai_langkah(kasus, versi, kasus.langkah_kode or versi.langkah_pertama["kode"], pada, pengguna)
 
 
@@ -605,7 +601,7 @@ def selesaikan_langkah(
         for isi, nama in unggahan:
             baru.append(_simpan_berkas(kasus, isi, nama, pengguna, pada, langkah=berjalan).kunci)
         _catat(kasus, "langkah_selesai", pada, pengguna, catatan=berjalan.catatan, langkah=berjalan.kode,
-               urutan=berjalan.urutan, durasi_menit=durasi_menit(kasus, berjalan), waktu=berjalan.waktu,
+               urutan=berjalan.urutan, durasi_menit=tenggat.durasi_menit(kasus, berjalan), waktu=berjalan.waktu,
                cabang=berjalan.cabang_ke, dokumen_keluaran=berjalan.dokumen_keluaran, lampiran=len(unggahan) or None)
         from .surat import terbitkan_surat_langkah  # surat builds on this module
 
@@ -829,55 +825,6 @@ def buka_kembali(kasus: Kasus, *, versi, alasan: str, pengguna, pada: datetime |
         _mulai_langkah(kasus, v, terakhir, pada, pengguna)
     _audit("buka_kembali_kasus", kasus, pengguna)
     db.session.flush()
-
-
-# --- time facts for the SLA engine and the timeline -------------------------------------------
-
-
-def interval_jeda(kasus: Kasus) -> list[tuple[datetime, datetime | None]]:
-    """The case's paused intervals (end None while still paused)."""
-    return [(j.mulai, j.selesai) for j in kasus.jeda]
-
-
-def info_jam_kasus(kasus: Kasus) -> dict:
-    """What the SLA engine needs of a case's service clock, as plain data."""
-    return {
-        "kasus_id": kasus.id,
-        "tenant_id": kasus.tenant_id,
-        "aturan": dict(_aturan_jam(versi_kasus(kasus))),
-        "diterima_pada": kasus.diterima_pada,
-        "berkas_lengkap_pada": kasus.berkas_lengkap_pada,
-        "jam_mulai_pada": kasus.jam_mulai_pada,
-        "jeda": interval_jeda(kasus),
-        "status": kasus.status,
-        "ditutup_pada": kasus.ditutup_pada,
-        "penanggung_jawab_id": kasus.penanggung_jawab_id,
-    }
-
-
-def info_langkah(langkah: LangkahKasus) -> dict:
-    """What the SLA engine needs of one step run, as plain data."""
-    return {
-        "langkah_kasus_id": langkah.id,
-        "kasus_id": langkah.kasus_id,
-        "kode": langkah.kode,
-        "status": langkah.status,
-        "mulai_pada": langkah.mulai_pada,
-        "selesai_pada": langkah.selesai_pada,
-        "waktu": langkah.waktu,
-        "penanggung_jawab_id": langkah.penanggung_jawab_id,
-    }
-
-
-def durasi_menit(kasus: Kasus, langkah: LangkahKasus, sampai: datetime | None = None) -> int:
-    """Elapsed minutes of a step run, minus the time the case was paused meanwhile."""
-    akhir = langkah.selesai_pada or sampai or sekarang()
-    total = (akhir - langkah.mulai_pada).total_seconds()
-    for mulai, selesai in interval_jeda(kasus):
-        a, b = max(mulai, langkah.mulai_pada), min(selesai or akhir, akhir)
-        if b > a:
-            total -= (b - a).total_seconds()
-    return int(total // 60)
 
 
 # --- what letters must show ----------------------------------------------------------------

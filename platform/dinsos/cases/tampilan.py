@@ -17,6 +17,7 @@ from .isian import isian_langkah, tampilkan
 from .klien import umur
 from .konstanta import HUBUNGAN_KELUARGA, KATEGORI_PPKS
 from .nik import NikTidakValid, periksa_nik
+from .tenggat import durasi_menit, info_langkah
 
 
 def peta_staf() -> dict:
@@ -99,7 +100,7 @@ def riwayat_langkah(kasus, v, staf: dict) -> list[dict]:
         hasil.append({
             "id": str(l.id), "urutan": l.urutan, "kode": l.kode, "kegiatan": definisi["kegiatan"], "status": l.status,
             "mulai_pada": l.mulai_pada.isoformat(), "selesai_pada": l.selesai_pada.isoformat() if l.selesai_pada else None,
-            "waktu": l.waktu, "durasi_menit": svc.durasi_menit(kasus, l),
+            "waktu": l.waktu, "durasi_menit": durasi_menit(kasus, l),
             "penanggung_jawab": staf.get(l.penanggung_jawab_id), "dikerjakan_oleh": staf.get(l.dikerjakan_oleh_id),
             "isian": [{"label": d["label"], "nilai": tampilkan(d, (l.isian or {}).get(d["nama"]))} for d in isian_langkah(definisi)],
             "catatan": l.catatan, "cabang_ke": l.cabang_ke, "dokumen_keluaran": l.dokumen_keluaran,
@@ -123,7 +124,7 @@ def data_rinci(kasus, pengguna) -> dict:
                  "surat_tanggal": kasus.surat_tanggal.isoformat() if kasus.surat_tanggal else None},
         persyaratan=[{"kode": p.kode, "nama": p.nama, "wajib": p.wajib, "status": p.status,
                       "lampiran_id": str(p.lampiran_id) if p.lampiran_id else None} for p in kasus.persyaratan],
-        langkah_berjalan=svc.info_langkah(berjalan) | {"isian": isian_langkah(v.langkah(berjalan.kode)),
+        langkah_berjalan=info_langkah(berjalan) | {"isian": isian_langkah(v.langkah(berjalan.kode)),
                                                       "cabang": v.langkah(berjalan.kode).get("cabang") or [],
                                                       "berikutnya": v.langkah(berjalan.kode).get("berikutnya")} if berjalan else None,
         riwayat_langkah=riwayat_langkah(kasus, v, staf),
