@@ -48,13 +48,12 @@ from dinsos.tenancy.models import Tenant
 from . import klien as klien_svc
 from . import tenggat
 from .akses import AkunDiam, boleh_kerjakan, boleh_urus, label_pelaksana, peran_untuk_langkah
-from .isian import isian_langkah, periksa_isian, tampilkan
+from .isian import isian_langkah, periksa_isian
 from .konstanta import (
     JENIS_JEDA, JENIS_PELAPOR, KATEGORI_ABH, MULAI_BAWAAN, NAMA_PERAN, PENANGGUNG_JAWAB, PERSYARATAN_DITERIMA,
     STATUS_PERSYARATAN,
 )
 from .models import JedaKasus, Kasus, Klien, LampiranKasus, LangkahKasus, PeristiwaKasus, PersyaratanKasus
-from .nik import samarkan as samarkan_nik
 
 # The referral pages still reach these two through this module; they belong to ``akses`` and go from here
 # once the referral clean-up running alongside this split has landed and calls them there.
@@ -422,6 +421,8 @@ def terima_kasus(
     except BaseException:
         _buang_berkas_tersimpan(baru)
         raise
+    from .surat import data_pemberitahuan_kekurangan  # surat builds on this module
+
     kurang = None if berkas_lengkap(kasus) else data_pemberitahuan_kekurangan(kasus, pada)
     return HasilPenerimaan(kasus=kasus, duplikat=duplikat, pemberitahuan_kekurangan=kurang)
 
@@ -603,7 +604,7 @@ def selesaikan_langkah(
         _catat(kasus, "langkah_selesai", pada, pengguna, catatan=berjalan.catatan, langkah=berjalan.kode,
                urutan=berjalan.urutan, durasi_menit=tenggat.durasi_menit(kasus, berjalan), waktu=berjalan.waktu,
                cabang=berjalan.cabang_ke, dokumen_keluaran=berjalan.dokumen_keluaran, lampiran=len(unggahan) or None)
-        from .surat import terbitkan_surat_langkah  # surat builds on this module
+        from .surat import data_dokumen, terbitkan_surat_langkah  # surat builds on this module
 
         terbitkan_surat_langkah(kasus, berjalan, pengguna)
         berikutnya = _mulai_langkah(kasus, v, tujuan, pada, pengguna) if tujuan else None
@@ -825,82 +826,3 @@ def buka_kembali(kasus: Kasus, *, versi, alasan: str, pengguna, pada: datetime |
         _mulai_langkah(kasus, v, terakhir, pada, pengguna)
     _audit("buka_kembali_kasus", kasus, pengguna)
     db.session.flush()
-
-
-# --- what letters must show ----------------------------------------------------------------
-
-
-def _kantor() -> dict:
-    t = db.session.get(Tenant, tenant_aktif())
-    return {"nama": t.nama, "slug": t.slug, "kode_wilayah": t.kode_wilayah, "alamat": t.alamat, "zona_waktu": t.zona_waktu}
-
-
-def _klien_untuk_surat(kasus: Kasus, pada: datetime) -> dict:
-    """The client as a letter may show it: initials and a masked NIK for confidential cases."""
-    k = kasus.klien
-    nama = klien_svc.nama_klien(k)
-    return {
-        "nama": klien_svc.samarkan_nama(nama) if kasus.rahasia and k.nama else nama,
-        "tanpa_identitas": k.tanpa_identitas,
-        "nik": samarkan_nik(k.nik) if kasus.rahasia else k.nik,
-        "jenis_kelamin": k.jenis_kelamin,
-        "umur": klien_svc.umur(k, tanggal_lokal(pada)),
-        "alamat": None if kasus.rahasia else k.alamat,
-        "kategori_ppks": k.kategori_ppks,
-        "dirahasiakan": kasus.rahasia,
-    }
-
-
-def _petugas(pengguna_id) -> dict | None:
-    if pengguna_id is None:
-        return None
-    orang = db.session.scalar(select(Pengguna).where(Pengguna.id == pengguna_id))
-    return {"id": orang.id, "nama": orang.nama, "nip": orang.nip, "peran": list(orang.peran)} if orang else None
-
-
-def data_dokumen(kasus: Kasus, langkah: LangkahKasus) -> dict:
-    """Everything the step's ``dokumen_keluaran`` letter must show, as plain data.
-
-    The documents capability renders it (``terbitkan_surat(jenis, data=...)``).
-    """
-    v = versi_kasus(kasus)
-    layanan = layanan_kasus(kasus)
-    definisi = v.langkah(langkah.kode)
-    pada = langkah.selesai_pada or langkah.mulai_pada
-    jawaban = langkah.isian or {}
-    return {
-        "jenis": langkah.dokumen_keluaran,
-        "kantor": _kantor(),
-        "layanan": {"kode": layanan.kode, "nama": layanan.nama, "versi": v.versi},
-        "kasus": {"id": kasus.id, "nomor_register": kasus.nomor_register, "diterima_pada": kasus.diterima_pada,
-                  "berkas_lengkap_pada": kasus.berkas_lengkap_pada},
-        "pelapor": {"jenis": kasus.pelapor_jenis, "nama": kasus.pelapor_nama, "instansi": kasus.pelapor_instansi,
-                    "surat_nomor": kasus.surat_nomor, "surat_tanggal": kasus.surat_tanggal},
-        "klien": _klien_untuk_surat(kasus, pada),
-        "langkah": {"id": langkah.id, "kode": langkah.kode, "kegiatan": definisi["kegiatan"], "kelengkapan": definisi.get("kelengkapan"),
-                    "output": definisi.get("output"), "waktu": langkah.waktu, "mulai_pada": langkah.mulai_pada,
-                    "selesai_pada": langkah.selesai_pada, "cabang_ke": langkah.cabang_ke},
-        "isian": [{"nama": d["nama"], "label": d["label"], "nilai": tampilkan(d, jawaban.get(d["nama"]))}
-                  for d in isian_langkah(definisi)],
-        "petugas": _petugas(langkah.dikerjakan_oleh_id),
-        "penanggung_jawab": _petugas(kasus.penanggung_jawab_id),
-        "tanggal": pada,
-    }
-
-
-def data_pemberitahuan_kekurangan(kasus: Kasus, pada: datetime | None = None) -> dict:
-    """The notice of missing documents for the applicant: office, service, what is missing, date."""
-    pada = pada or sekarang()
-    layanan = layanan_kasus(kasus)
-    return {
-        "jenis": "pemberitahuan_kekurangan_berkas",
-        "kantor": _kantor(),
-        "layanan": {"kode": layanan.kode, "nama": layanan.nama, "versi": versi_kasus(kasus).versi},
-        "kasus": {"id": kasus.id, "diterima_pada": kasus.diterima_pada},
-        "pelapor": {"jenis": kasus.pelapor_jenis, "nama": kasus.pelapor_nama, "instansi": kasus.pelapor_instansi,
-                    "surat_nomor": kasus.surat_nomor},
-        "kurang": [{"kode": p.kode, "nama": p.nama} for p in persyaratan_kurang(kasus)],
-        "diterima": [{"kode": p.kode, "nama": p.nama, "status": p.status} for p in kasus.persyaratan
-                     if p.status in PERSYARATAN_DITERIMA],
-        "tanggal": pada,
-    }

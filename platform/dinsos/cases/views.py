@@ -17,7 +17,7 @@ from . import akses
 from . import daftar as daftar_svc
 from . import forms as f
 from . import services as svc
-from .surat import boleh_buka_surat, surat_kasus, terbitkan_pemberitahuan_kekurangan
+from .surat import boleh_buka_surat, data_pemberitahuan_kekurangan, surat_kasus, terbitkan_pemberitahuan_kekurangan
 from .konstanta import (
     JENIS_JEDA, JENIS_KELAMIN, JENIS_PELAPOR, LABEL_STATUS, STATUS_KASUS, STATUS_PERSYARATAN,
 )
@@ -256,7 +256,7 @@ def _halaman(kasus, *, galat: svc.KesalahanKasus | None = None, kode: int = 200,
         form_langkah=form_langkah, form_persyaratan=f.FormPersyaratan(), form_catatan=f.FormCatatan(),
         form_lampiran=f.FormLampiran(), form_jeda=f.FormJeda(), form_lanjut=f.FormLanjut(), form_tugas=form_tugas,
         form_tugas_langkah=form_tugas_langkah, form_tutup=form_tutup, form_buka=f.FormBukaKembali(),
-        galat=galat, pemberitahuan=svc.data_pemberitahuan_kekurangan(kasus) if kasus.status == "berkas_belum_lengkap" else None,
+        galat=galat, pemberitahuan=data_pemberitahuan_kekurangan(kasus) if kasus.status == "berkas_belum_lengkap" else None,
         surat=surat, surat_per_id={str(s.id): s for s in surat}, judul_surat={k: j.judul for k, j in JENIS_SURAT.items()},
     ), kode
 
