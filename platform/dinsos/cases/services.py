@@ -1,4 +1,8 @@
-"""Case work as plain functions: intake, requirement checklist, SOP steps, pauses, assignment, closing.
+"""Case work as plain functions: reading a case, and intake, requirement checklist, SOP steps, pauses, assignment, closing.
+
+The rest of case work lives beside this module: who may do what (``akses``),
+lists (``daftar``), deadlines and the time facts of a case (``tenggat``), its
+letters and what they show (``surat``), what users are shown (``tampilan``).
 
 Every change to a case goes through ``_kunci`` first: it checks the version
 the caller read (optimistic locking), bumps it and flushes at once, so a stale
