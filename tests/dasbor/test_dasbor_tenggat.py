@@ -26,7 +26,8 @@ def pagi(app, monkeypatch):
     from dinsos.auth import services as auth
 
     monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    for modul in ("dinsos.dasbor.views", "dinsos.cases.services", "dinsos.cases.views", "dinsos.sla.views"):
+    for modul in ("dinsos.dasbor.views", "dinsos.cases.services", "dinsos.cases.daftar", "dinsos.cases.tenggat",
+                  "dinsos.cases.views", "dinsos.sla.views"):
         monkeypatch.setattr(f"{modul}.sekarang", lambda: PADA)
     mg = muat_seed()["kabupaten-magetan"]
     s = staf_kantor(mg)

@@ -6,6 +6,8 @@ from sqlalchemy import func, select
 
 from alat_kasus import PDF, akun, di_kantor, kasus as muat, wib
 from dinsos.cases import services as svc
+from dinsos.cases import tenggat
+from dinsos.cases.daftar import kasus_saya
 from dinsos.cases.models import Kasus, LangkahKasus, PeristiwaKasus
 from dinsos.core.db import db
 
@@ -83,7 +85,7 @@ def test_magetan_incomplete_file_then_complete_then_all_eight_steps_then_closed(
         assert k.status == "berjalan" and k.jam_mulai_pada == lengkap == k.berkas_lengkap_pada
         assert k.nomor_register == "460/1/403.107/2026"
         assert [(l.kode, l.mulai_pada, l.waktu) for l in k.langkah] == [("serah-terima", lengkap, "15 menit")]
-        info = svc.info_jam_kasus(k)
+        info = tenggat.info_jam_kasus(k)
         assert info["aturan"]["mulai"] == "berkas_lengkap" and info["jam_mulai_pada"] == lengkap and info["jeda"] == []
 
     pada = lengkap + timedelta(minutes=12)
@@ -105,7 +107,7 @@ def test_magetan_incomplete_file_then_complete_then_all_eight_steps_then_closed(
         runs = k.langkah
         assert [(l.kode, l.status, l.dokumen_keluaran) for l in runs] == [(kode, "selesai", surat) for kode, _p, surat in MAGETAN_LANGKAH]
         assert [l.dikerjakan_oleh_id for l in runs] == [s[p].id for _k, p, _s in MAGETAN_LANGKAH]
-        assert svc.durasi_menit(k, runs[0]) == 12  # Sri's journey: the SOP gives 15 minutes, the timeline shows 12
+        assert tenggat.durasi_menit(k, runs[0]) == 12  # Sri's journey: the SOP gives 15 minutes, the timeline shows 12
         assert runs[0].catatan == "catatan serah-terima"
     jenis = [j for j, _r in _peristiwa(mg, kid)]
     assert jenis[:4] == ["penerimaan", "persyaratan_diubah", "berkas_lengkap", "jam_mulai"]
@@ -183,7 +185,7 @@ def test_abh_is_confidential_open_ended_with_progress_notes(seed):
     with di_kantor(mt):
         k = muat(kid)
         assert k.rahasia and k.jam_mulai_pada == wib(2026, 5, 4, 9)
-        assert svc.info_jam_kasus(k)["aturan"] == {"jenis": "terbuka", "selesai_saat": "kasus ABH selesai", "tinjauan_berkala": "1 bulan"}
+        assert tenggat.info_jam_kasus(k)["aturan"] == {"jenis": "terbuka", "selesai_saat": "kasus ABH selesai", "tinjauan_berkala": "1 bulan"}
     with di_kantor(mt):
         k = muat(kid)
         with pytest.raises(svc.KesalahanKasus, match="Tanggal surat permohonan: wajib diisi"):
@@ -233,7 +235,7 @@ def test_banten_one_year_clock_starts_at_intake_even_before_the_file_is_complete
         k = muat(kid)
         assert k.jam_mulai_pada == diterima and k.berkas_lengkap_pada == diterima + timedelta(days=1)
         assert k.nomor_register == "460/1/DINSOS/III/2026"  # numbered in March, when the file became complete
-        assert svc.info_jam_kasus(k)["aturan"] == {"jenis": "kalender", "jumlah": 1, "satuan": "tahun", "mulai": "penerimaan"}
+        assert tenggat.info_jam_kasus(k)["aturan"] == {"jenis": "kalender", "jumlah": 1, "satuan": "tahun", "mulai": "penerimaan"}
     for peran in ("petugas_pelayanan", "pekerja_sosial", "petugas_pelayanan", "petugas_pelayanan"):
         _langkah(bt, s[peran], kid, None)
     _langkah(bt, s["pekerja_sosial"], kid, None, isian={"catatan_perkembangan": "Anak mengikuti sekolah di panti"})
@@ -308,11 +310,11 @@ def test_pause_resume_assignment_early_close_and_reopen(seed):
         svc.simpan()
     with di_kantor(mg):
         k = muat(kid)
-        assert svc.interval_jeda(k) == [(t0 + timedelta(minutes=10), t0 + timedelta(minutes=40))]
-        assert svc.durasi_menit(k, k.langkah[0]) == 20  # 50 minutes less the 30 paused
+        assert tenggat.interval_jeda(k) == [(t0 + timedelta(minutes=10), t0 + timedelta(minutes=40))]
+        assert tenggat.durasi_menit(k, k.langkah[0]) == 20  # 50 minutes less the 30 paused
         # The next step (fungsional peksos) follows the case's assignee.
-        assert svc.info_langkah(k.langkah[1])["penanggung_jawab_id"] == s["fungsional_peksos"].id
-        assert [x.id for x in svc.kasus_saya(akun(s["fungsional_peksos"]))] == [kid]
+        assert tenggat.info_langkah(k.langkah[1])["penanggung_jawab_id"] == s["fungsional_peksos"].id
+        assert [x.id for x in kasus_saya(akun(s["fungsional_peksos"]))] == [kid]
         with pytest.raises(svc.KesalahanKasus, match="hanya kepala bidang atau kepala dinas yang dapat menutup kasus lebih awal"):
             svc.tutup_kasus(k, versi=k.versi, hasil_akhir="diterima-balai", pengguna=akun(s["fungsional_peksos"]), catatan="x")
         with pytest.raises(svc.KesalahanKasus, match="memerlukan alasan"):
@@ -427,5 +429,5 @@ def test_a_step_is_assigned_only_to_someone_allowed_to_do_it(seed):
     with di_kantor(mg):
         k = muat(kid)
         assert svc.langkah_berjalan(k).penanggung_jawab_id == s["fungsional_peksos"].id and k.penanggung_jawab_id is None
-        assert [x.id for x in svc.kasus_saya(akun(s["fungsional_peksos"]))] == [k.id]
+        assert [x.id for x in kasus_saya(akun(s["fungsional_peksos"]))] == [k.id]
         assert svc.peristiwa(k)[-1].jenis == "langkah_ditugaskan"

@@ -12,6 +12,7 @@ from alat_kasus import (
 )
 from bantuan import token_csrf
 from dinsos.audit.models import CatatanAudit
+from dinsos.cases import daftar as daftar_svc
 from dinsos.cases import services as svc
 from dinsos.cases.models import Kasus, LampiranKasus
 from dinsos.core.db import db
@@ -266,7 +267,7 @@ def test_case_list_filters_and_keyset_pages(seed, monkeypatch):
     assert abh in isi and not any(i in isi for i in ids)
     isi = ratna.get("/t/kota-metro/kasus/?langkah=penyerahan&penanggung_jawab=belum").get_data(as_text=True)
     assert all(i in isi for i in ids)
-    monkeypatch.setattr(svc, "daftar_kasus", lambda _f=svc.daftar_kasus, **kw: _f(**{**kw, "batas": 2}))
+    monkeypatch.setattr(daftar_svc, "daftar_kasus", lambda _f=daftar_svc.daftar_kasus, **kw: _f(**{**kw, "batas": 2}))
     halaman1 = ratna.get("/t/kota-metro/kasus/?layanan=penanganan-ppks-terlantar").get_data(as_text=True)
     lanjut = re.search(r'href="([^"]+)" rel="next"', halaman1).group(1).replace("&amp;", "&")
     halaman2 = ratna.get(lanjut).get_data(as_text=True)

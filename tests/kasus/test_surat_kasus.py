@@ -17,6 +17,7 @@ from bantuan import token_csrf
 from dinsos.audit.models import CatatanAudit
 from dinsos.cases import services as svc
 from dinsos.cases import surat as surat_kasus
+from dinsos.cases import tenggat
 from dinsos.core import kripto
 from dinsos.core.db import db
 from dinsos.documents.models import SuratTerbit
@@ -49,6 +50,7 @@ class Jam:
         self.pada = pada
         monkeypatch.setattr(svc, "sekarang", lambda: self.pada)
         monkeypatch.setattr(surat_kasus, "sekarang", lambda: self.pada)
+        monkeypatch.setattr(tenggat, "sekarang", lambda: self.pada)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from alat_rujukan import (
     semua_masuk, tanggapi,
 )
 from dinsos.cases import services as kasus_svc
+from dinsos.cases.daftar import daftar_kasus
+from dinsos.cases.tenggat import info_jam_kasus
 from dinsos.core.db import db
 from dinsos.core.outbox import PesanOutbox, proses_pesan
 from dinsos.core.penyimpanan import BerkasTidakAda, penyimpanan
@@ -89,7 +91,7 @@ def test_magetan_to_banten_is_delivered_once_accepted_on_bantens_sop_and_its_com
         assert {p.kode: p.status for p in k.persyaratan} == {kode: "diunggah" for kode in DOKUMEN_BANTEN}
         assert k.status == "berjalan" and k.langkah_kode == "permohonan"
         # Banten's one-year clock (kalender, 1 tahun, from intake) runs from the acceptance.
-        aturan = kasus_svc.info_jam_kasus(k)["aturan"]
+        aturan = info_jam_kasus(k)["aturan"]
         assert (aturan["jenis"], aturan["jumlah"], aturan["satuan"], aturan["mulai"]) == ("kalender", 1, "tahun", "penerimaan")
         assert k.jam_mulai_pada == diterima
         assert k.pelapor_jenis == "dinas_lain" and k.pelapor_instansi == "Dinas Sosial Kabupaten Magetan"
@@ -104,7 +106,7 @@ def test_magetan_to_banten_is_delivered_once_accepted_on_bantens_sop_and_its_com
     with pytest.raises(KesalahanRujukan, match="tidak dapat diterima dua kali"):
         tanggapi(dedi, m["id"], "terima")
     with di_kantor(bt):
-        assert len(kasus_svc.daftar_kasus()[0]) == 1
+        assert len(daftar_kasus()[0]) == 1
 
     # Banten closes its case: Magetan's case hears that the referral is done, and with what outcome.
     kabid = staf["provinsi-banten"]["kepala_bidang"]

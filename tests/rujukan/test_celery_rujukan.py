@@ -23,6 +23,7 @@ from alat_kasus import kasus as muat_kasus
 from alat_rujukan import DOKUMEN_BANTEN, kasus_magetan, rujuk_ke_banten, rujukan, semua_masuk, tanggapi
 from bantuan import token_csrf
 from dinsos.cases import services as kasus_svc
+from dinsos.cases.tenggat import info_jam_kasus
 from dinsos.core import outbox
 from dinsos.core.db import db
 from dinsos.core.outbox import PesanOutbox, relay
@@ -130,7 +131,7 @@ def test_magetan_to_banten_through_the_worker_delivered_once_accepted_and_comple
     kasus_b = tanggapi(staf["provinsi-banten"]["pekerja_sosial"], m["id"], "terima")
     with di_kantor(bt):
         k = muat_kasus(kasus_b)
-        aturan = kasus_svc.info_jam_kasus(k)["aturan"]
+        aturan = info_jam_kasus(k)["aturan"]
         assert (kasus_svc.layanan_kasus(k).kode, k.langkah_kode) == ("rehabilitasi-anak-terlantar-panti", "permohonan")
         assert (aturan["jumlah"], aturan["satuan"]) == (1, "tahun") and k.jam_mulai_pada is not None
     _relay(app, penerbit)

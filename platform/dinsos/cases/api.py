@@ -23,6 +23,7 @@ from dinsos.core.errors import tolak
 from dinsos.core.extensions import csrf
 from dinsos.documents.views import tanggapan_pdf
 
+from . import daftar as daftar_svc
 from . import services as svc
 from .surat import boleh_buka_surat, muat_surat_kasus, surat_kasus, terbitkan_pemberitahuan_kekurangan
 from .konstanta import JENIS_KELAMIN, JENIS_PELAPOR, KATEGORI_PPKS, STATUS_KASUS
@@ -236,7 +237,7 @@ def _surat(kasus, surat) -> dict:
 def daftar(filter_, slug):
     """Daftar kasus kantor ini, terbaru dulu, dengan kursor halaman."""
     try:
-        setelah = svc.baca_kursor(filter_.get("setelah"))
+        setelah = daftar_svc.baca_kursor(filter_.get("setelah"))
     except ValueError:
         return _tanggapan_galat(svc.KesalahanKasus("Kursor halaman tidak valid.", 422, {"setelah": "Kursor tidak valid."}))
     pj = filter_.get("penanggung_jawab")
@@ -247,9 +248,9 @@ def daftar(filter_, slug):
             pj = uuid.UUID(pj)
         except ValueError:
             return _tanggapan_galat(svc.KesalahanKasus("Penanggung jawab tidak valid.", 422, {"penanggung_jawab": "Bukan id petugas."}))
-    baris, lanjut = svc.daftar_kasus(layanan=filter_.get("layanan"), status=filter_.get("status"), langkah=filter_.get("langkah"),
+    baris, lanjut = daftar_svc.daftar_kasus(layanan=filter_.get("layanan"), status=filter_.get("status"), langkah=filter_.get("langkah"),
                                      penanggung_jawab=pj, nik=filter_.get("nik"), setelah=setelah, batas=filter_["batas"])
-    return {"data": ringkasan_banyak(baris, current_user), "berikutnya": svc.tulis_kursor(lanjut)}
+    return {"data": ringkasan_banyak(baris, current_user), "berikutnya": daftar_svc.tulis_kursor(lanjut)}
 
 
 @blp.route("/", methods=["POST"])

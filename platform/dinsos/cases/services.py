@@ -1,4 +1,8 @@
-"""Case work as plain functions: intake, requirement checklist, SOP steps, pauses, assignment, closing.
+"""Case work as plain functions: reading a case, and intake, requirement checklist, SOP steps, pauses, assignment, closing.
+
+The rest of case work lives beside this module: who may do what (``akses``),
+lists (``daftar``), deadlines and the time facts of a case (``tenggat``), its
+letters and what they show (``surat``), what users are shown (``tampilan``).
 
 Every change to a case goes through ``_kunci`` first: it checks the version
 the caller read (optimistic locking), bumps it and flushes at once, so a stale
@@ -25,16 +29,13 @@ clock (``jam_mulai_pada``) starts per the version's
 file. Deadlines follow the timeline: each event is handed to ``tenggat``,
 which starts, pauses, resumes, reassigns and ends the ``dinsos.sla`` clocks.
 """
-import base64
-import binascii
 import hashlib
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from dinsos.audit.services import catat_peristiwa
@@ -43,7 +44,6 @@ from dinsos.auth.models import Pengguna
 from dinsos.catalogue.models import Layanan, VersiLayanan
 from dinsos.catalogue.services import layanan_dari_kode, versi_terbaru
 from dinsos.core.db import db, sekarang
-from dinsos.core.kripto import brankas
 from dinsos.core.penyimpanan import BerkasDitolak, periksa_berkas, penyimpanan
 from dinsos.core.tenant import tenant_aktif
 from dinsos.documents.penomoran import nomor_berikutnya
@@ -51,14 +51,17 @@ from dinsos.tenancy.models import Tenant
 
 from . import klien as klien_svc
 from . import tenggat
-from .isian import isian_langkah, periksa_isian, tampilkan
+from .akses import AkunDiam, boleh_kerjakan, boleh_urus, label_pelaksana, peran_untuk_langkah
+from .isian import isian_langkah, periksa_isian
 from .konstanta import (
-    JENIS_JEDA, JENIS_PELAPOR, KATEGORI_ABH, MULAI_BAWAAN, NAMA_PERAN, PENANGGUNG_JAWAB, PERAN_PELAKSANA,
-    PERSYARATAN_DITERIMA, STATUS_PERSYARATAN,
+    JENIS_JEDA, JENIS_PELAPOR, KATEGORI_ABH, MULAI_BAWAAN, NAMA_PERAN, PENANGGUNG_JAWAB, PERSYARATAN_DITERIMA,
+    STATUS_PERSYARATAN,
 )
 from .models import JedaKasus, Kasus, Klien, LampiranKasus, LangkahKasus, PeristiwaKasus, PersyaratanKasus
-from .nik import normalkan as normalkan_nik
-from .nik import samarkan as samarkan_nik
+
+# The referral pages still reach these two through this module; they belong to ``akses`` and go from here
+# once the referral clean-up running alongside this split has landed and calls them there.
+from .akses import boleh_lihat_identitas, nama_tampil  # noqa: F401
 
 
 class KesalahanKasus(ValueError):
@@ -157,117 +160,18 @@ def persyaratan_kurang(kasus: Kasus) -> list[PersyaratanKasus]:
     return [p for p in kasus.persyaratan if p.wajib and p.status not in PERSYARATAN_DITERIMA]
 
 
-# --- who may do what -----------------------------------------------------------
-
-
 def tanggal_lokal(pada: datetime) -> date:
+    """The office's calendar date at that moment (ages and letter dates are local)."""
     tenant = db.session.get(Tenant, tenant_aktif())
     return pada.astimezone(ZoneInfo(tenant.zona_waktu)).date()
 
 
-class _AkunDiam:
-    """A stored account seen as logged in, to ask what it may do outside its own request."""
-
-    is_authenticated = True
-
-    def __init__(self, akun: Pengguna):
-        self.id, self.peran = akun.id, akun.peran if akun.aktif else []
-
-
-def peran_untuk_langkah(definisi: dict) -> frozenset[str]:
-    """The roles (and the assignee marker) allowed to record a step, from its actors."""
-    peran: set[str] = set()
-    for aktor in definisi.get("pelaksana", []):
-        peran |= PERAN_PELAKSANA.get(aktor, frozenset())
-    return frozenset(peran)
-
-
-def boleh_kerjakan(pengguna, definisi: dict, kasus: Kasus) -> bool:
-    """True when the user may record this step of this case."""
-    if pengguna is None or not getattr(pengguna, "is_authenticated", False) or not boleh(pengguna, "kasus.kerjakan"):
-        return False
-    izin = peran_untuk_langkah(definisi)
-    if set(pengguna.peran) & izin:
-        return True
-    return PENANGGUNG_JAWAB in izin and pengguna.id in {kasus.penanggung_jawab_id, _pj_langkah(kasus)}
-
-
-def _pj_langkah(kasus: Kasus):
-    berjalan = langkah_berjalan(kasus)
-    return berjalan.penanggung_jawab_id if berjalan else None
-
-
-def label_pelaksana(definisi: dict) -> str:
-    """The roles of a step in words, for messages."""
-    nama = [NAMA_PERAN[p] for p in sorted(peran_untuk_langkah(definisi)) if p in NAMA_PERAN]
-    if PENANGGUNG_JAWAB in peran_untuk_langkah(definisi):
-        nama.append("penanggung jawab kasus")
-    return ", ".join(nama)
-
-
-def penangan(kasus: Kasus) -> set:
-    """Ids of the users who handle the case: its intake officer, assignee, step assignees and step doers."""
-    ids = {kasus.dibuat_oleh_id, kasus.penanggung_jawab_id}
-    for l in kasus.langkah:
-        ids |= {l.penanggung_jawab_id, l.dikerjakan_oleh_id}
-    ids.discard(None)
-    return ids
-
-
-def penangan_banyak(daftar: list[Kasus]) -> dict:
-    """``penangan`` of many cases in one query (for lists): case id -> ids of its handlers."""
-    hasil = {k.id: {k.dibuat_oleh_id, k.penanggung_jawab_id} - {None} for k in daftar}
-    if hasil:
-        for kid, pj, oleh in db.session.execute(
-            select(LangkahKasus.kasus_id, LangkahKasus.penanggung_jawab_id, LangkahKasus.dikerjakan_oleh_id)
-            .where(LangkahKasus.kasus_id.in_(list(hasil)))
-        ):
-            hasil[kid] |= {pj, oleh} - {None}
-    return hasil
-
-
-def boleh_lihat_identitas(pengguna, kasus: Kasus, *, di_daftar: bool = False, penangan_kasus: set | None = None) -> bool:
-    """Whether the user sees the client's identity (UU 11/2012 art. 19 for children and ABH cases).
-
-    Non-confidential cases: everyone who may see the case. Confidential ones:
-    its handlers and holders of ``kasus.lihat_semua_identitas``; on the case
-    page (not in lists) also whoever may record its current step, since they
-    are about to handle it. ``penangan_kasus``: the handlers when the caller
-    already has them (``penangan_banyak``).
-    """
-    if not kasus.rahasia:
-        return True
-    if boleh(pengguna, "kasus.lihat_semua_identitas"):
-        return True
-    if pengguna.id in (penangan(kasus) if penangan_kasus is None else penangan_kasus):
-        return True
-    if di_daftar or kasus.langkah_kode is None:
-        return False
-    definisi = versi_kasus(kasus).langkah(kasus.langkah_kode)
-    return definisi is not None and boleh_kerjakan(pengguna, definisi, kasus)
-
-
-def nama_tampil(pengguna, kasus: Kasus, *, di_daftar: bool = False, penangan_kasus: set | None = None) -> str:
-    nama = klien_svc.nama_klien(kasus.klien)
-    if kasus.klien.nama and not boleh_lihat_identitas(pengguna, kasus, di_daftar=di_daftar, penangan_kasus=penangan_kasus):
-        return klien_svc.samarkan_nama(nama)
-    return nama
+# --- writing helpers -------------------------------------------------------------
 
 
 def _perlu(pengguna, izin: str, pesan: str):
     if not boleh(pengguna, izin):
         raise KesalahanKasus(pesan, 403)
-
-
-def boleh_urus(pengguna, kasus: Kasus) -> bool:
-    """Handlers, whoever may do the current step, and heads of division/office may pause, resume and close."""
-    if boleh(pengguna, "kasus.tugaskan") or pengguna.id in penangan(kasus):
-        return True
-    definisi = versi_kasus(kasus).langkah(kasus.langkah_kode) if kasus.langkah_kode else None
-    return definisi is not None and boleh_kerjakan(pengguna, definisi, kasus)
-
-
-# --- writing helpers -------------------------------------------------------------
 
 
 def _cek_versi(kasus: Kasus, versi) -> None:
@@ -376,10 +280,6 @@ def _periksa_foto(foto: tuple) -> None:
 
 
 # --- intake ----------------------------------------------------------------------
-
-
-def _aturan_jam(versi: VersiLayanan) -> dict:
-    return versi.isi["penyampaian_pelayanan"]["jangka_waktu"]["aturan"]
 
 
 def _rahasia(kasus: Kasus, versi: VersiLayanan, pada: datetime) -> bool:
@@ -515,7 +415,7 @@ def terima_kasus(
         db.session.refresh(kasus, ["persyaratan"])
         _catat(kasus, "penerimaan", pada, pengguna, layanan=layanan.kode, versi=versi.versi, pelapor=data_pelapor["pelapor_jenis"],
                persyaratan={k: v for k, v in status.items()}, duplikat=len(duplikat) or None)
-        if _aturan_jam(versi).get("mulai", MULAI_BAWAAN) == "penerimaan":
+        if tenggat.aturan_jam(versi).get("mulai", MULAI_BAWAAN) == "penerimaan":
             kasus.jam_mulai_pada = pada
             _catat(kasus, "jam_mulai", pada, None, aturan="penerimaan")
         if berkas_lengkap(kasus):
@@ -525,6 +425,8 @@ def terima_kasus(
     except BaseException:
         _buang_berkas_tersimpan(baru)
         raise
+    from .surat import data_pemberitahuan_kekurangan  # surat builds on this module
+
     kurang = None if berkas_lengkap(kasus) else data_pemberitahuan_kekurangan(kasus, pada)
     return HasilPenerimaan(kasus=kasus, duplikat=duplikat, pemberitahuan_kekurangan=kurang)
 
@@ -547,7 +449,7 @@ def _berkas_menjadi_lengkap(kasus: Kasus, versi: VersiLayanan, pada: datetime, p
     _catat(kasus, "berkas_lengkap", pada, pengguna, nomor_register=nomor)
     if kasus.jam_mulai_pada is None:
         kasus.jam_mulai_pada = pada
-        _catat(kasus, "jam_mulai", pada, None, aturan=_aturan_jam(versi).get("mulai", MULAI_BAWAAN))
+        _catat(kasus, "jam_mulai", pada, None, aturan=tenggat.aturan_jam(versi).get("mulai", MULAI_BAWAAN))
     _mulai_langkah(kasus, versi, kasus.langkah_kode or versi.langkah_pertama["kode"], pada, pengguna)
 
 
@@ -557,7 +459,7 @@ def _mulai_langkah(kasus: Kasus, versi: VersiLayanan, kode: str, pada: datetime,
     pj = kasus.penanggung_jawab_id
     if pj is not None:
         orang = db.session.get(Pengguna, (kasus.tenant_id, pj))
-        if orang is None or not boleh_kerjakan(_AkunDiam(orang), definisi, kasus):
+        if orang is None or not boleh_kerjakan(AkunDiam(orang), definisi, kasus):
             pj = None
     langkah = LangkahKasus(
         kasus_id=kasus.id, urutan=urutan, kode=kode, status="berjalan", mulai_pada=pada, waktu=definisi.get("waktu"),
@@ -704,9 +606,9 @@ def selesaikan_langkah(
         for isi, nama in unggahan:
             baru.append(_simpan_berkas(kasus, isi, nama, pengguna, pada, langkah=berjalan).kunci)
         _catat(kasus, "langkah_selesai", pada, pengguna, catatan=berjalan.catatan, langkah=berjalan.kode,
-               urutan=berjalan.urutan, durasi_menit=durasi_menit(kasus, berjalan), waktu=berjalan.waktu,
+               urutan=berjalan.urutan, durasi_menit=tenggat.durasi_menit(kasus, berjalan), waktu=berjalan.waktu,
                cabang=berjalan.cabang_ke, dokumen_keluaran=berjalan.dokumen_keluaran, lampiran=len(unggahan) or None)
-        from .surat import terbitkan_surat_langkah  # surat builds on this module
+        from .surat import data_dokumen, terbitkan_surat_langkah  # surat builds on this module
 
         terbitkan_surat_langkah(kasus, berjalan, pengguna)
         berikutnya = _mulai_langkah(kasus, v, tujuan, pada, pengguna) if tujuan else None
@@ -807,7 +709,7 @@ def lanjutkan_kasus(kasus: Kasus, *, versi, pengguna, catatan: str | None = None
 def staf_penerima_tugas() -> list[Pengguna]:
     """Active staff of the office who can work on cases, by name."""
     semua = db.session.scalars(select(Pengguna).where(Pengguna.aktif.is_(True)).order_by(Pengguna.nama)).all()
-    return [p for p in semua if boleh(_AkunDiam(p), "kasus.kerjakan")]
+    return [p for p in semua if boleh(AkunDiam(p), "kasus.kerjakan")]
 
 
 def _staf(pengguna_id) -> Pengguna | None:
@@ -816,7 +718,7 @@ def _staf(pengguna_id) -> Pengguna | None:
     except ValueError:
         return None
     orang = db.session.scalar(select(Pengguna).where(Pengguna.id == pid, Pengguna.aktif.is_(True)))
-    return orang if orang is not None and boleh(_AkunDiam(orang), "kasus.kerjakan") else None
+    return orang if orang is not None and boleh(AkunDiam(orang), "kasus.kerjakan") else None
 
 
 def tugaskan_kasus(kasus: Kasus, *, versi, penanggung_jawab_id, pengguna, pada: datetime | None = None) -> None:
@@ -835,7 +737,7 @@ def tugaskan_kasus(kasus: Kasus, *, versi, penanggung_jawab_id, pengguna, pada: 
     berjalan = langkah_berjalan(kasus)
     if berjalan is not None and berjalan.penanggung_jawab_id in (None, lama):
         definisi = versi_kasus(kasus).langkah(berjalan.kode)
-        if boleh_kerjakan(_AkunDiam(tujuan), definisi, kasus):
+        if boleh_kerjakan(AkunDiam(tujuan), definisi, kasus):
             berjalan.penanggung_jawab_id = tujuan.id
     _catat(kasus, "ditugaskan", pada, pengguna, dari=str(lama) if lama else None, ke=str(tujuan.id))
     _audit("tugaskan_kasus", kasus, pengguna, ke=str(tujuan.id))
@@ -928,206 +830,3 @@ def buka_kembali(kasus: Kasus, *, versi, alasan: str, pengguna, pada: datetime |
         _mulai_langkah(kasus, v, terakhir, pada, pengguna)
     _audit("buka_kembali_kasus", kasus, pengguna)
     db.session.flush()
-
-
-# --- lists ------------------------------------------------------------------------------
-
-
-# A list shows the client's name only: the other encrypted columns are not read (nor decrypted) for it.
-# The names come in a second query on the page's ids: joined into the page query, the row-level
-# security filters on both tables make PostgreSQL misjudge the join and sort every case of the office
-# (30 ms at 10,000 cases) instead of walking the (tenant_id, dibuat_pada, id) index for one page (0.5 ms).
-_KOLOM_DAFTAR = (selectinload(Kasus.klien).load_only(Klien.nama, Klien.tanpa_identitas),
-                 defer(Kasus.pelapor_nama), defer(Kasus.pelapor_kontak))
-
-
-def daftar_kasus(*, layanan: str | None = None, status: str | None = None, langkah: str | None = None,
-                 penanggung_jawab=None, nik: str | None = None, lewat_waktu: bool = False,
-                 setelah: tuple | None = None, batas: int = 25) -> tuple[list[Kasus], tuple | None]:
-    """Cases of the bound office, newest first, keyset-paginated on (dibuat_pada, id).
-
-    ``penanggung_jawab``: a user id, or ``"belum"`` for unassigned cases.
-    ``lewat_waktu``: only cases with a step, time limit or law deadline running past its due time.
-    ``nik``: the client's NIK, found through its keyed hash (the NIK itself is encrypted).
-    Returns (cases, cursor of the next page or None).
-    """
-    q = select(Kasus).options(*_KOLOM_DAFTAR)
-    if nik:
-        sidik = brankas().sidik_kandidat(normalkan_nik(nik))
-        q = q.where(Kasus.klien_id.in_(select(Klien.id).where(Klien.nik_sidik.in_(sidik))))
-    if layanan:
-        q = q.join(Layanan, (Layanan.tenant_id == Kasus.tenant_id) & (Layanan.id == Kasus.layanan_id)).where(Layanan.kode == layanan)
-    if status:
-        q = q.where(Kasus.status == status)
-    if langkah:
-        q = q.where(Kasus.langkah_kode == langkah)
-    if penanggung_jawab == "belum":
-        q = q.where(Kasus.penanggung_jawab_id.is_(None))
-    elif penanggung_jawab:
-        q = q.where(Kasus.penanggung_jawab_id == penanggung_jawab)
-    if lewat_waktu:
-        q = q.where(tenggat.syarat_lewat_waktu(sekarang()))
-    if setelah:
-        waktu, kid = setelah
-        q = q.where(or_(Kasus.dibuat_pada < waktu, (Kasus.dibuat_pada == waktu) & (Kasus.id < kid)))
-    baris = db.session.scalars(q.order_by(Kasus.dibuat_pada.desc(), Kasus.id.desc()).limit(batas + 1)).unique().all()
-    lanjut = (baris[batas - 1].dibuat_pada, baris[batas - 1].id) if len(baris) > batas else None
-    return baris[:batas], lanjut
-
-
-def tulis_kursor(nilai: tuple | None) -> str | None:
-    """The (dibuat_pada, id) of a page's last case as an opaque URL-safe cursor."""
-    return base64.urlsafe_b64encode(f"{nilai[0].isoformat()}|{nilai[1]}".encode()).decode() if nilai else None
-
-
-def baca_kursor(teks: str | None) -> tuple | None:
-    """A cursor back to (dibuat_pada, id); None when absent; ValueError when malformed."""
-    if not teks:
-        return None
-    try:
-        waktu, kid = base64.urlsafe_b64decode(teks.encode()).decode().split("|")
-        waktu = datetime.fromisoformat(waktu)
-        if waktu.tzinfo is None:
-            raise ValueError
-        return waktu, uuid.UUID(kid)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise ValueError("kursor tidak valid") from None
-
-
-def kasus_saya(pengguna) -> list[Kasus]:
-    """Open cases assigned to the user, or whose running step is assigned to them; newest first."""
-    langkah_saya = select(LangkahKasus.kasus_id).where(
-        LangkahKasus.status == "berjalan", LangkahKasus.penanggung_jawab_id == pengguna.id
-    )
-    q = select(Kasus).options(*_KOLOM_DAFTAR).where(
-        Kasus.status != "ditutup", or_(Kasus.penanggung_jawab_id == pengguna.id, Kasus.id.in_(langkah_saya))
-    ).order_by(Kasus.dibuat_pada.desc(), Kasus.id.desc())
-    return db.session.scalars(q).unique().all()
-
-
-# --- time facts for the SLA engine and the timeline -------------------------------------------
-
-
-def interval_jeda(kasus: Kasus) -> list[tuple[datetime, datetime | None]]:
-    """The case's paused intervals (end None while still paused)."""
-    return [(j.mulai, j.selesai) for j in kasus.jeda]
-
-
-def info_jam_kasus(kasus: Kasus) -> dict:
-    """What the SLA engine needs of a case's service clock, as plain data."""
-    return {
-        "kasus_id": kasus.id,
-        "tenant_id": kasus.tenant_id,
-        "aturan": dict(_aturan_jam(versi_kasus(kasus))),
-        "diterima_pada": kasus.diterima_pada,
-        "berkas_lengkap_pada": kasus.berkas_lengkap_pada,
-        "jam_mulai_pada": kasus.jam_mulai_pada,
-        "jeda": interval_jeda(kasus),
-        "status": kasus.status,
-        "ditutup_pada": kasus.ditutup_pada,
-        "penanggung_jawab_id": kasus.penanggung_jawab_id,
-    }
-
-
-def info_langkah(langkah: LangkahKasus) -> dict:
-    """What the SLA engine needs of one step run, as plain data."""
-    return {
-        "langkah_kasus_id": langkah.id,
-        "kasus_id": langkah.kasus_id,
-        "kode": langkah.kode,
-        "status": langkah.status,
-        "mulai_pada": langkah.mulai_pada,
-        "selesai_pada": langkah.selesai_pada,
-        "waktu": langkah.waktu,
-        "penanggung_jawab_id": langkah.penanggung_jawab_id,
-    }
-
-
-def durasi_menit(kasus: Kasus, langkah: LangkahKasus, sampai: datetime | None = None) -> int:
-    """Elapsed minutes of a step run, minus the time the case was paused meanwhile."""
-    akhir = langkah.selesai_pada or sampai or sekarang()
-    total = (akhir - langkah.mulai_pada).total_seconds()
-    for mulai, selesai in interval_jeda(kasus):
-        a, b = max(mulai, langkah.mulai_pada), min(selesai or akhir, akhir)
-        if b > a:
-            total -= (b - a).total_seconds()
-    return int(total // 60)
-
-
-# --- what letters must show ----------------------------------------------------------------
-
-
-def _kantor() -> dict:
-    t = db.session.get(Tenant, tenant_aktif())
-    return {"nama": t.nama, "slug": t.slug, "kode_wilayah": t.kode_wilayah, "alamat": t.alamat, "zona_waktu": t.zona_waktu}
-
-
-def _klien_untuk_surat(kasus: Kasus, pada: datetime) -> dict:
-    """The client as a letter may show it: initials and a masked NIK for confidential cases."""
-    k = kasus.klien
-    nama = klien_svc.nama_klien(k)
-    return {
-        "nama": klien_svc.samarkan_nama(nama) if kasus.rahasia and k.nama else nama,
-        "tanpa_identitas": k.tanpa_identitas,
-        "nik": samarkan_nik(k.nik) if kasus.rahasia else k.nik,
-        "jenis_kelamin": k.jenis_kelamin,
-        "umur": klien_svc.umur(k, tanggal_lokal(pada)),
-        "alamat": None if kasus.rahasia else k.alamat,
-        "kategori_ppks": k.kategori_ppks,
-        "dirahasiakan": kasus.rahasia,
-    }
-
-
-def _petugas(pengguna_id) -> dict | None:
-    if pengguna_id is None:
-        return None
-    orang = db.session.scalar(select(Pengguna).where(Pengguna.id == pengguna_id))
-    return {"id": orang.id, "nama": orang.nama, "nip": orang.nip, "peran": list(orang.peran)} if orang else None
-
-
-def data_dokumen(kasus: Kasus, langkah: LangkahKasus) -> dict:
-    """Everything the step's ``dokumen_keluaran`` letter must show, as plain data.
-
-    The documents capability renders it (``terbitkan_surat(jenis, data=...)``).
-    """
-    v = versi_kasus(kasus)
-    layanan = layanan_kasus(kasus)
-    definisi = v.langkah(langkah.kode)
-    pada = langkah.selesai_pada or langkah.mulai_pada
-    jawaban = langkah.isian or {}
-    return {
-        "jenis": langkah.dokumen_keluaran,
-        "kantor": _kantor(),
-        "layanan": {"kode": layanan.kode, "nama": layanan.nama, "versi": v.versi},
-        "kasus": {"id": kasus.id, "nomor_register": kasus.nomor_register, "diterima_pada": kasus.diterima_pada,
-                  "berkas_lengkap_pada": kasus.berkas_lengkap_pada},
-        "pelapor": {"jenis": kasus.pelapor_jenis, "nama": kasus.pelapor_nama, "instansi": kasus.pelapor_instansi,
-                    "surat_nomor": kasus.surat_nomor, "surat_tanggal": kasus.surat_tanggal},
-        "klien": _klien_untuk_surat(kasus, pada),
-        "langkah": {"id": langkah.id, "kode": langkah.kode, "kegiatan": definisi["kegiatan"], "kelengkapan": definisi.get("kelengkapan"),
-                    "output": definisi.get("output"), "waktu": langkah.waktu, "mulai_pada": langkah.mulai_pada,
-                    "selesai_pada": langkah.selesai_pada, "cabang_ke": langkah.cabang_ke},
-        "isian": [{"nama": d["nama"], "label": d["label"], "nilai": tampilkan(d, jawaban.get(d["nama"]))}
-                  for d in isian_langkah(definisi)],
-        "petugas": _petugas(langkah.dikerjakan_oleh_id),
-        "penanggung_jawab": _petugas(kasus.penanggung_jawab_id),
-        "tanggal": pada,
-    }
-
-
-def data_pemberitahuan_kekurangan(kasus: Kasus, pada: datetime | None = None) -> dict:
-    """The notice of missing documents for the applicant: office, service, what is missing, date."""
-    pada = pada or sekarang()
-    layanan = layanan_kasus(kasus)
-    return {
-        "jenis": "pemberitahuan_kekurangan_berkas",
-        "kantor": _kantor(),
-        "layanan": {"kode": layanan.kode, "nama": layanan.nama, "versi": versi_kasus(kasus).versi},
-        "kasus": {"id": kasus.id, "diterima_pada": kasus.diterima_pada},
-        "pelapor": {"jenis": kasus.pelapor_jenis, "nama": kasus.pelapor_nama, "instansi": kasus.pelapor_instansi,
-                    "surat_nomor": kasus.surat_nomor},
-        "kurang": [{"kode": p.kode, "nama": p.nama} for p in persyaratan_kurang(kasus)],
-        "diterima": [{"kode": p.kode, "nama": p.nama, "status": p.status} for p in kasus.persyaratan
-                     if p.status in PERSYARATAN_DITERIMA],
-        "tanggal": pada,
-    }

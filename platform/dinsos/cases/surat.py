@@ -1,12 +1,14 @@
 """Letters of a case: each SOP step's output letter, the notice of missing documents, the closing letter.
 
-One adapter (``surat_untuk_langkah``) turns what the case services know
-(``services.data_dokumen``) into the data ``documents.surat`` prints. Every
-letter is issued about the case itself (``objek_jenis="kasus"``), so one rule
-decides who may download any of them: the rule of the case's attachments
-(``boleh_buka_surat``). Step and closing letters are issued inside the
-caller's transaction, after the case is locked (``services._kunci``), so a
-refused letter leaves the step undone and a rolled-back step leaves no letter.
+What a letter must show is first gathered from the case as plain data
+(``data_dokumen``, ``data_pemberitahuan_kekurangan``; the client masked on
+confidential cases), then one adapter (``surat_untuk_langkah``) turns it into
+the data ``documents.surat`` prints. Every letter is issued about the case
+itself (``objek_jenis="kasus"``), so one rule decides who may download any of
+them: the rule of the case's attachments (``boleh_buka_surat``). Step and
+closing letters are issued inside the caller's transaction, after the case is
+locked (``services._kunci``), so a refused letter leaves the step undone and a
+rolled-back step leaves no letter.
 """
 import uuid
 from datetime import datetime
@@ -15,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from dinsos.auth.izin import boleh
+from dinsos.auth.models import Pengguna
 from dinsos.core.db import db, sekarang
 from dinsos.core.tenant import tenant_aktif
 from dinsos.documents.models import SuratTerbit
@@ -22,15 +25,97 @@ from dinsos.documents.surat import JENIS_SURAT, DataSuratTidakLengkap, daftar_su
 from dinsos.surveys.services import buat_token_survei, tautan_survei
 from dinsos.tenancy.models import Tenant
 
+from . import akses
+from . import klien as klien_svc
 from . import services as svc
-from .isian import ISIAN_TUJUAN, SURAT_BERALAMAT
+from .isian import ISIAN_TUJUAN, SURAT_BERALAMAT, isian_langkah, tampilkan
 from .konstanta import NAMA_PERAN, PERSYARATAN_DITERIMA
 from .models import Kasus, LangkahKasus
+from .nik import samarkan as samarkan_nik
 
 OBJEK = "kasus"
 PEMBERITAHUAN = "pemberitahuan_kekurangan_berkas"
 SURAT_SELESAI = "surat_selesai_layanan"
 _TUJUAN, _ALAMAT = (d["nama"] for d in ISIAN_TUJUAN)
+
+
+# --- what the case knows for its letters ------------------------------------------------
+
+
+def _kantor() -> dict:
+    t = db.session.get(Tenant, tenant_aktif())
+    return {"nama": t.nama, "slug": t.slug, "kode_wilayah": t.kode_wilayah, "alamat": t.alamat, "zona_waktu": t.zona_waktu}
+
+
+def _klien_untuk_surat(kasus: Kasus, pada: datetime) -> dict:
+    """The client as a letter may show it: initials and a masked NIK for confidential cases."""
+    k = kasus.klien
+    nama = klien_svc.nama_klien(k)
+    return {
+        "nama": klien_svc.samarkan_nama(nama) if kasus.rahasia and k.nama else nama,
+        "tanpa_identitas": k.tanpa_identitas,
+        "nik": samarkan_nik(k.nik) if kasus.rahasia else k.nik,
+        "jenis_kelamin": k.jenis_kelamin,
+        "umur": klien_svc.umur(k, svc.tanggal_lokal(pada)),
+        "alamat": None if kasus.rahasia else k.alamat,
+        "kategori_ppks": k.kategori_ppks,
+        "dirahasiakan": kasus.rahasia,
+    }
+
+
+def _data_petugas(pengguna_id) -> dict | None:
+    if pengguna_id is None:
+        return None
+    orang = db.session.scalar(select(Pengguna).where(Pengguna.id == pengguna_id))
+    return {"id": orang.id, "nama": orang.nama, "nip": orang.nip, "peran": list(orang.peran)} if orang else None
+
+
+def data_dokumen(kasus: Kasus, langkah: LangkahKasus) -> dict:
+    """Everything the step's ``dokumen_keluaran`` letter must show, as plain data.
+
+    The documents capability renders it (``terbitkan_surat(jenis, data=...)``).
+    """
+    v = svc.versi_kasus(kasus)
+    layanan = svc.layanan_kasus(kasus)
+    definisi = v.langkah(langkah.kode)
+    pada = langkah.selesai_pada or langkah.mulai_pada
+    jawaban = langkah.isian or {}
+    return {
+        "jenis": langkah.dokumen_keluaran,
+        "kantor": _kantor(),
+        "layanan": {"kode": layanan.kode, "nama": layanan.nama, "versi": v.versi},
+        "kasus": {"id": kasus.id, "nomor_register": kasus.nomor_register, "diterima_pada": kasus.diterima_pada,
+                  "berkas_lengkap_pada": kasus.berkas_lengkap_pada},
+        "pelapor": {"jenis": kasus.pelapor_jenis, "nama": kasus.pelapor_nama, "instansi": kasus.pelapor_instansi,
+                    "surat_nomor": kasus.surat_nomor, "surat_tanggal": kasus.surat_tanggal},
+        "klien": _klien_untuk_surat(kasus, pada),
+        "langkah": {"id": langkah.id, "kode": langkah.kode, "kegiatan": definisi["kegiatan"], "kelengkapan": definisi.get("kelengkapan"),
+                    "output": definisi.get("output"), "waktu": langkah.waktu, "mulai_pada": langkah.mulai_pada,
+                    "selesai_pada": langkah.selesai_pada, "cabang_ke": langkah.cabang_ke},
+        "isian": [{"nama": d["nama"], "label": d["label"], "nilai": tampilkan(d, jawaban.get(d["nama"]))}
+                  for d in isian_langkah(definisi)],
+        "petugas": _data_petugas(langkah.dikerjakan_oleh_id),
+        "penanggung_jawab": _data_petugas(kasus.penanggung_jawab_id),
+        "tanggal": pada,
+    }
+
+
+def data_pemberitahuan_kekurangan(kasus: Kasus, pada: datetime | None = None) -> dict:
+    """The notice of missing documents for the applicant: office, service, what is missing, date."""
+    pada = pada or sekarang()
+    layanan = svc.layanan_kasus(kasus)
+    return {
+        "jenis": "pemberitahuan_kekurangan_berkas",
+        "kantor": _kantor(),
+        "layanan": {"kode": layanan.kode, "nama": layanan.nama, "versi": svc.versi_kasus(kasus).versi},
+        "kasus": {"id": kasus.id, "diterima_pada": kasus.diterima_pada},
+        "pelapor": {"jenis": kasus.pelapor_jenis, "nama": kasus.pelapor_nama, "instansi": kasus.pelapor_instansi,
+                    "surat_nomor": kasus.surat_nomor},
+        "kurang": [{"kode": p.kode, "nama": p.nama} for p in svc.persyaratan_kurang(kasus)],
+        "diterima": [{"kode": p.kode, "nama": p.nama, "status": p.status} for p in kasus.persyaratan
+                     if p.status in PERSYARATAN_DITERIMA],
+        "tanggal": pada,
+    }
 
 
 # --- the data a letter prints -----------------------------------------------------------
@@ -43,7 +128,7 @@ def _pelapor(pelapor: dict) -> dict:
 
 
 def _klien(klien: dict) -> dict:
-    """The client as ``services`` prepared it for letters (masked when confidential)."""
+    """The client as ``_klien_untuk_surat`` prepared it (masked when confidential)."""
     return {k: klien.get(k) for k in ("nama", "umur", "jenis_kelamin", "alamat")}
 
 
@@ -69,7 +154,7 @@ def _isian(jenis: str, dokumen: dict) -> dict:
 def surat_untuk_langkah(kasus: Kasus, langkah: LangkahKasus) -> tuple[str, dict]:
     """The letter a step owes, as (kind, data for ``terbitkan_surat``)."""
     jenis = langkah.dokumen_keluaran
-    d = svc.data_dokumen(kasus, langkah)
+    d = data_dokumen(kasus, langkah)
     # A surat tugas names whom it assigns: the case's assignee, else the one who recorded the step.
     petugas = (d["penanggung_jawab"] or d["petugas"]) if jenis == "surat_tugas" else d["petugas"]
     data = {
@@ -91,11 +176,11 @@ def surat_untuk_langkah(kasus: Kasus, langkah: LangkahKasus) -> tuple[str, dict]
 
 def surat_kekurangan(kasus: Kasus, pada: datetime) -> tuple[str, dict]:
     """The notice of missing documents, as (kind, data), addressed to whoever brought the file."""
-    d = svc.data_pemberitahuan_kekurangan(kasus, pada)
+    d = data_pemberitahuan_kekurangan(kasus, pada)
     return PEMBERITAHUAN, {
         "layanan": d["layanan"]["nama"],
         "pelapor": _pelapor(d["pelapor"]),
-        "klien": _klien(svc._klien_untuk_surat(kasus, pada)),
+        "klien": _klien(_klien_untuk_surat(kasus, pada)),
         "daftar_kekurangan": [p["nama"] for p in d["kurang"]],
         "tanggal": kasus.diterima_pada,
     }
@@ -109,7 +194,7 @@ def surat_selesai(kasus: Kasus, pada: datetime, tautan: str) -> tuple[str, dict]
         "layanan": layanan.nama,
         "nomor_register": kasus.nomor_register,
         "tanggal": pada,
-        "klien": _klien(svc._klien_untuk_surat(kasus, pada)),
+        "klien": _klien(_klien_untuk_surat(kasus, pada)),
         "pelapor": _pelapor({"nama": kasus.pelapor_nama, "instansi": kasus.pelapor_instansi}),
         "hasil_akhir": hasil.get(kasus.hasil_akhir, kasus.hasil_akhir),
         "tautan_survei": tautan,
@@ -193,7 +278,7 @@ def muat_surat_kasus(kasus: Kasus, surat_id) -> SuratTerbit | None:
 
 def boleh_buka_surat(pengguna, kasus: Kasus) -> bool:
     """Letters follow the case's attachments: whoever may see the case, and its client's identity when confidential."""
-    return boleh(pengguna, "kasus.lihat") and svc.boleh_lihat_identitas(pengguna, kasus)
+    return boleh(pengguna, "kasus.lihat") and akses.boleh_lihat_identitas(pengguna, kasus)
 
 
 def pemeriksa_akses(pengguna, objek_id: str) -> bool:

@@ -11,11 +11,13 @@ from dinsos.core.db import db, sekarang
 from dinsos.core.errors import tolak
 from dinsos.core.penyimpanan import BerkasTidakAda, EKSTENSI, penyimpanan
 
+from . import akses
 from . import services as svc
 from .isian import isian_langkah, tampilkan
 from .klien import umur
 from .konstanta import HUBUNGAN_KELUARGA, KATEGORI_PPKS
 from .nik import NikTidakValid, periksa_nik
+from .tenggat import durasi_menit, info_langkah
 
 
 def peta_staf() -> dict:
@@ -28,7 +30,7 @@ def ringkasan_banyak(daftar: list, pengguna) -> list[dict]:
     pengguna = getattr(pengguna, "_get_current_object", lambda: pengguna)()
     versi = identitas_versi({k.versi_layanan_id for k in daftar})
     perlu_penangan = any(k.rahasia for k in daftar) and not boleh(pengguna, "kasus.lihat_semua_identitas")
-    penangan = svc.penangan_banyak(daftar) if perlu_penangan else {}
+    penangan = akses.penangan_banyak(daftar) if perlu_penangan else {}
     return [data_ringkas(k, pengguna, versi[k.versi_layanan_id], penangan.get(k.id)) for k in daftar]
 
 
@@ -47,7 +49,7 @@ def data_ringkas(kasus, pengguna, versi: IdentitasVersi | None = None, penangan_
         "versi_layanan": versi.versi,
         "status": kasus.status,
         "langkah": kasus.langkah_kode,
-        "klien": svc.nama_tampil(pengguna, kasus, di_daftar=True, penangan_kasus=penangan_kasus),
+        "klien": akses.nama_tampil(pengguna, kasus, di_daftar=True, penangan_kasus=penangan_kasus),
         "rahasia": kasus.rahasia,
         "penanggung_jawab_id": kasus.penanggung_jawab_id,
         "diterima_pada": kasus.diterima_pada,
@@ -64,7 +66,7 @@ def catat_buka(kasus, pengguna) -> None:
 
 def data_klien(kasus, pengguna) -> dict | None:
     """The client's record, or None when the user may not see this client's identity."""
-    if not svc.boleh_lihat_identitas(pengguna, kasus):
+    if not akses.boleh_lihat_identitas(pengguna, kasus):
         return None
     k = kasus.klien
     return {
@@ -98,7 +100,7 @@ def riwayat_langkah(kasus, v, staf: dict) -> list[dict]:
         hasil.append({
             "id": str(l.id), "urutan": l.urutan, "kode": l.kode, "kegiatan": definisi["kegiatan"], "status": l.status,
             "mulai_pada": l.mulai_pada.isoformat(), "selesai_pada": l.selesai_pada.isoformat() if l.selesai_pada else None,
-            "waktu": l.waktu, "durasi_menit": svc.durasi_menit(kasus, l),
+            "waktu": l.waktu, "durasi_menit": durasi_menit(kasus, l),
             "penanggung_jawab": staf.get(l.penanggung_jawab_id), "dikerjakan_oleh": staf.get(l.dikerjakan_oleh_id),
             "isian": [{"label": d["label"], "nilai": tampilkan(d, (l.isian or {}).get(d["nama"]))} for d in isian_langkah(definisi)],
             "catatan": l.catatan, "cabang_ke": l.cabang_ke, "dokumen_keluaran": l.dokumen_keluaran,
@@ -112,8 +114,8 @@ def data_rinci(kasus, pengguna) -> dict:
     v = svc.versi_kasus(kasus)
     staf = peta_staf()
     isi = data_ringkas(kasus, pengguna)
-    isi["klien"] = svc.nama_tampil(pengguna, kasus)
-    identitas = svc.boleh_lihat_identitas(pengguna, kasus)
+    isi["klien"] = akses.nama_tampil(pengguna, kasus)
+    identitas = akses.boleh_lihat_identitas(pengguna, kasus)
     berjalan = svc.langkah_berjalan(kasus)
     isi.update(
         klien_rinci=data_klien(kasus, pengguna),
@@ -122,7 +124,7 @@ def data_rinci(kasus, pengguna) -> dict:
                  "surat_tanggal": kasus.surat_tanggal.isoformat() if kasus.surat_tanggal else None},
         persyaratan=[{"kode": p.kode, "nama": p.nama, "wajib": p.wajib, "status": p.status,
                       "lampiran_id": str(p.lampiran_id) if p.lampiran_id else None} for p in kasus.persyaratan],
-        langkah_berjalan=svc.info_langkah(berjalan) | {"isian": isian_langkah(v.langkah(berjalan.kode)),
+        langkah_berjalan=info_langkah(berjalan) | {"isian": isian_langkah(v.langkah(berjalan.kode)),
                                                       "cabang": v.langkah(berjalan.kode).get("cabang") or [],
                                                       "berikutnya": v.langkah(berjalan.kode).get("berikutnya")} if berjalan else None,
         riwayat_langkah=riwayat_langkah(kasus, v, staf),
@@ -139,7 +141,7 @@ def data_rinci(kasus, pengguna) -> dict:
 
 
 def _boleh_unduh(kasus, pengguna) -> None:
-    if not svc.boleh_lihat_identitas(pengguna, kasus):
+    if not akses.boleh_lihat_identitas(pengguna, kasus):
         tolak(403, _("Berkas kasus rahasia ini hanya dapat diunduh oleh penangan kasus dan pimpinan."))
 
 

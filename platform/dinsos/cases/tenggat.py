@@ -21,13 +21,17 @@ clocks:
 
 Pauses stop the step and case clocks, not the law's: a statutory deadline does
 not wait for the office. Assignment moves the notices to the new assignee.
+
+The time facts of a case (its clock rule, its pauses, its step runs and how long
+each took less the paused time) are read here too, as plain data for the SLA
+engine and the timeline.
 """
 from datetime import datetime
 
 from sqlalchemy import select
 
 from dinsos.catalogue.models import Layanan, VersiLayanan
-from dinsos.core.db import db
+from dinsos.core.db import db, sekarang
 from dinsos.sla import services as sla
 from dinsos.sla.models import Tenggat
 from dinsos.tenancy.models import Tenant
@@ -87,6 +91,11 @@ def _judul_langkah(kasus: Kasus, definisi: dict) -> str:
 # --- the case's own time limit ------------------------------------------------------------------
 
 
+def aturan_jam(versi: VersiLayanan) -> dict:
+    """The service clock's rule of a version (``jangka_waktu.aturan``)."""
+    return versi.isi["penyampaian_pelayanan"]["jangka_waktu"]["aturan"]
+
+
 def durasi_kasus(aturan: dict) -> tuple[str, bool]:
     """The case clock's time standard and whether it is a periodic review, from ``jangka_waktu.aturan``."""
     if aturan["jenis"] == "hari_kerja":
@@ -99,7 +108,7 @@ def durasi_kasus(aturan: dict) -> tuple[str, bool]:
 
 
 def _mulai_jam_kasus(kasus: Kasus, pada: datetime, _rincian=None) -> None:
-    aturan = _versi(kasus).isi["penyampaian_pelayanan"]["jangka_waktu"]["aturan"]
+    aturan = aturan_jam(_versi(kasus))
     durasi, berulang = durasi_kasus(aturan)
     sla.mulai_tenggat(
         KASUS, kasus.id, durasi=durasi, mulai=pada, judul=_judul_kasus(kasus, aturan), tautan=_tautan(kasus),
@@ -117,7 +126,7 @@ def _berkas_lengkap(kasus: Kasus, _pada, _rincian) -> None:
     """The register number is issued now: clocks started before it (Banten's intake rule) take it in their title."""
     for t in sla.tenggat_induk(kasus.id):
         if t.objek_jenis == KASUS:
-            t.judul = _judul_kasus(kasus, _versi(kasus).isi["penyampaian_pelayanan"]["jangka_waktu"]["aturan"])
+            t.judul = _judul_kasus(kasus, aturan_jam(_versi(kasus)))
         elif t.objek_jenis == LAPORAN_SOSIAL:
             t.judul = _judul_laporan_sosial(kasus)
 
@@ -246,3 +255,52 @@ def status_per_kasus(kasus_ids: list, pada: datetime) -> dict:
         if URUTAN_STATUS.get(status, 0) > URUTAN_STATUS.get(hasil.get(t.induk_id), 0):
             hasil[t.induk_id] = status
     return hasil
+
+
+# --- time facts for the SLA engine and the timeline -------------------------------------------
+
+
+def interval_jeda(kasus: Kasus) -> list[tuple[datetime, datetime | None]]:
+    """The case's paused intervals (end None while still paused)."""
+    return [(j.mulai, j.selesai) for j in kasus.jeda]
+
+
+def info_jam_kasus(kasus: Kasus) -> dict:
+    """What the SLA engine needs of a case's service clock, as plain data."""
+    return {
+        "kasus_id": kasus.id,
+        "tenant_id": kasus.tenant_id,
+        "aturan": dict(aturan_jam(_versi(kasus))),
+        "diterima_pada": kasus.diterima_pada,
+        "berkas_lengkap_pada": kasus.berkas_lengkap_pada,
+        "jam_mulai_pada": kasus.jam_mulai_pada,
+        "jeda": interval_jeda(kasus),
+        "status": kasus.status,
+        "ditutup_pada": kasus.ditutup_pada,
+        "penanggung_jawab_id": kasus.penanggung_jawab_id,
+    }
+
+
+def info_langkah(langkah: LangkahKasus) -> dict:
+    """What the SLA engine needs of one step run, as plain data."""
+    return {
+        "langkah_kasus_id": langkah.id,
+        "kasus_id": langkah.kasus_id,
+        "kode": langkah.kode,
+        "status": langkah.status,
+        "mulai_pada": langkah.mulai_pada,
+        "selesai_pada": langkah.selesai_pada,
+        "waktu": langkah.waktu,
+        "penanggung_jawab_id": langkah.penanggung_jawab_id,
+    }
+
+
+def durasi_menit(kasus: Kasus, langkah: LangkahKasus, sampai: datetime | None = None) -> int:
+    """Elapsed minutes of a step run, minus the time the case was paused meanwhile."""
+    akhir = langkah.selesai_pada or sampai or sekarang()
+    total = (akhir - langkah.mulai_pada).total_seconds()
+    for mulai, selesai in interval_jeda(kasus):
+        a, b = max(mulai, langkah.mulai_pada), min(selesai or akhir, akhir)
+        if b > a:
+            total -= (b - a).total_seconds()
+    return int(total // 60)

@@ -13,9 +13,11 @@ from dinsos.core.errors import tolak
 from dinsos.documents.surat import JENIS_SURAT
 from dinsos.documents.views import tanggapan_pdf
 
+from . import akses
+from . import daftar as daftar_svc
 from . import forms as f
 from . import services as svc
-from .surat import boleh_buka_surat, surat_kasus, terbitkan_pemberitahuan_kekurangan
+from .surat import boleh_buka_surat, data_pemberitahuan_kekurangan, surat_kasus, terbitkan_pemberitahuan_kekurangan
 from .konstanta import (
     JENIS_JEDA, JENIS_KELAMIN, JENIS_PELAPOR, LABEL_STATUS, STATUS_KASUS, STATUS_PERSYARATAN,
 )
@@ -87,7 +89,7 @@ def daftar(slug):
     """All cases of the office, filtered, newest first, keyset-paginated."""
     a = request.args
     try:
-        setelah = svc.baca_kursor(a.get("setelah"))
+        setelah = daftar_svc.baca_kursor(a.get("setelah"))
     except ValueError:
         tolak(400, _("Tautan halaman berikutnya tidak valid; buka daftar dari awal."))
     pj = a.get("penanggung_jawab") or None
@@ -99,13 +101,13 @@ def daftar(slug):
         except ValueError:
             tolak(400, _("Filter penanggung jawab tidak valid."))
     status = a.get("status") if a.get("status") in STATUS_KASUS else None
-    baris, lanjut = svc.daftar_kasus(layanan=a.get("layanan") or None, status=status, langkah=a.get("langkah") or None,
+    baris, lanjut = daftar_svc.daftar_kasus(layanan=a.get("layanan") or None, status=status, langkah=a.get("langkah") or None,
                                      penanggung_jawab=pj, nik=a.get("nik") or None, lewat_waktu=bool(a.get("lewat_waktu")),
                                      setelah=setelah)
     filter_ = {k: v for k, v in a.items() if k != "setelah" and v}
     return render_template(
         "kasus/daftar.html", judul=_("Daftar kasus"), baris=_baris_daftar(baris), filter_=filter_,
-        berikutnya=url_for("kasus.daftar", setelah=svc.tulis_kursor(lanjut), **filter_) if lanjut else None,
+        berikutnya=url_for("kasus.daftar", setelah=daftar_svc.tulis_kursor(lanjut), **filter_) if lanjut else None,
         semua_layanan=daftar_layanan(), staf=svc.staf_penerima_tugas(), label_status=LABEL_STATUS, dengan_filter=True,
     )
 
@@ -114,7 +116,7 @@ def daftar(slug):
 @perlu_izin("kasus.kerjakan")
 def saya(slug):
     """The user's inbox: open cases or running steps assigned to them."""
-    return render_template("kasus/daftar.html", judul=_("Kasus saya"), baris=_baris_daftar(svc.kasus_saya(current_user)),
+    return render_template("kasus/daftar.html", judul=_("Kasus saya"), baris=_baris_daftar(daftar_svc.kasus_saya(current_user)),
                            filter_={}, berikutnya=None, dengan_filter=False)
 
 
@@ -213,7 +215,7 @@ def _uraikan_duplikat(duplikat: list[dict]) -> list[dict]:
     for d in duplikat:
         kasus = db.session.scalars(select(Kasus).where(Kasus.klien_id == d["klien_id"]).order_by(Kasus.dibuat_pada.desc())).first()
         hasil.append({"klien_id": d["klien_id"], "alasan": d["alasan"],
-                      "nama": svc.nama_tampil(current_user, kasus, di_daftar=True) if kasus else "",
+                      "nama": akses.nama_tampil(current_user, kasus, di_daftar=True) if kasus else "",
                       "kasus": kasus})
     return hasil
 
@@ -228,7 +230,7 @@ def _halaman(kasus, *, galat: svc.KesalahanKasus | None = None, kode: int = 200,
     berjalan = svc.langkah_berjalan(kasus)
     definisi = v.langkah(berjalan.kode) if berjalan else None
     staf = peta_staf()
-    bisa_langkah = definisi is not None and kasus.status == "berjalan" and svc.boleh_kerjakan(current_user, definisi, kasus)
+    bisa_langkah = definisi is not None and kasus.status == "berjalan" and akses.boleh_kerjakan(current_user, definisi, kasus)
     if bisa_langkah and form_langkah is None:
         form_langkah = f.form_langkah(definisi)
         form_langkah.langkah.data = berjalan.kode
@@ -244,17 +246,17 @@ def _halaman(kasus, *, galat: svc.KesalahanKasus | None = None, kode: int = 200,
     return render_template(
         "kasus/rinci.html",
         kasus=kasus, v=v, layanan=svc.layanan_kasus(kasus), staf_teks={str(k): n for k, n in staf.items()}, klien=data_klien(kasus, current_user),
-        nama_klien=svc.nama_tampil(current_user, kasus), staf=staf, berjalan=berjalan, definisi=definisi,
+        nama_klien=akses.nama_tampil(current_user, kasus), staf=staf, berjalan=berjalan, definisi=definisi,
         riwayat=riwayat_langkah(kasus, v, staf), peristiwa=svc.peristiwa(kasus), lampiran=svc.lampiran(kasus),
         kurang=svc.persyaratan_kurang(kasus), label_status=LABEL_STATUS, label_persyaratan=STATUS_PERSYARATAN,
         label_peristiwa=LABEL_PERISTIWA, jenis_kelamin=JENIS_KELAMIN, jenis_pelapor=JENIS_PELAPOR, jenis_jeda=JENIS_JEDA,
-        identitas=svc.boleh_lihat_identitas(current_user, kasus), bisa_langkah=bisa_langkah,
-        bisa_urus=svc.boleh_urus(current_user, kasus), bisa_tugaskan=boleh(current_user, "kasus.tugaskan"),
-        bisa_kerjakan=boleh(current_user, "kasus.kerjakan"), pelaksana=svc.label_pelaksana(definisi) if definisi else "",
+        identitas=akses.boleh_lihat_identitas(current_user, kasus), bisa_langkah=bisa_langkah,
+        bisa_urus=akses.boleh_urus(current_user, kasus), bisa_tugaskan=boleh(current_user, "kasus.tugaskan"),
+        bisa_kerjakan=boleh(current_user, "kasus.kerjakan"), pelaksana=akses.label_pelaksana(definisi) if definisi else "",
         form_langkah=form_langkah, form_persyaratan=f.FormPersyaratan(), form_catatan=f.FormCatatan(),
         form_lampiran=f.FormLampiran(), form_jeda=f.FormJeda(), form_lanjut=f.FormLanjut(), form_tugas=form_tugas,
         form_tugas_langkah=form_tugas_langkah, form_tutup=form_tutup, form_buka=f.FormBukaKembali(),
-        galat=galat, pemberitahuan=svc.data_pemberitahuan_kekurangan(kasus) if kasus.status == "berkas_belum_lengkap" else None,
+        galat=galat, pemberitahuan=data_pemberitahuan_kekurangan(kasus) if kasus.status == "berkas_belum_lengkap" else None,
         surat=surat, surat_per_id={str(s.id): s for s in surat}, judul_surat={k: j.judul for k, j in JENIS_SURAT.items()},
     ), kode
 

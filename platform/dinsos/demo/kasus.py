@@ -15,9 +15,9 @@ import math
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from dinsos.cases.akses import peran_untuk_langkah
 from dinsos.cases.konstanta import KATEGORI_ABH, MULAI_BAWAAN, PENANGGUNG_JAWAB, UMUR_DEWASA
 from dinsos.cases.nik import PROVINSI as KODE_PROVINSI
-from dinsos.cases.services import peran_untuk_langkah
 from dinsos.core.kripto import brankas
 from dinsos.documents.penomoran import FORMAT_BAWAAN, ROMAWI, format_nomor
 from dinsos.sla.kalender import DurasiTidakValid, parse_waktu
