@@ -150,7 +150,9 @@ def test_kota_metro_repatriation_reaches_the_family_regions_office_through_the_w
     from kantor_uji import LAYANAN, SLUG, onboard
     from test_pemulangan import KELUARGA, _kasus_metro
 
-    from dinsos.referrals import services as rsvc
+    from dinsos.referrals.pemulangan import tujuan_pemulangan
+    from dinsos.referrals.perujukan import buat_rujukan
+    from dinsos.referrals.tujuan import cari_tujuan_layanan
 
     kantor, staf = seed
     lt = onboard(tmp_path / "kantor")
@@ -158,12 +160,12 @@ def test_kota_metro_repatriation_reaches_the_family_regions_office_through_the_w
     kid = _kasus_metro(staf)
     with di_kantor(kantor["kota-metro"]):
         k = muat_kasus(kid)
-        assert rsvc.tujuan_pemulangan(k, KELUARGA)[0].slug == SLUG
+        assert tujuan_pemulangan(k, KELUARGA)[0].slug == SLUG
         lamp = kasus_svc.lampiran(k)[0]
-        rsvc.buat_rujukan(k, pengguna=akun(staf["kota-metro"]["pekerja_sosial"]), tujuan=rsvc.cari_tujuan_layanan(SLUG, LAYANAN),
-                          alasan="Keluarga ditemukan", bidang_klien=["nama", "alamat"], abaikan_opsional=True, pemulangan=True,
-                          berkas=[{"sumber": "lampiran", "id": str(lamp.id), "dokumen_kode": "surat-keterangan-penyerahan"}],
-                          persetujuan={"nama": "Sutrisno", "hubungan": "klien", "cara": "lisan", "tanggal": "2026-05-04"})
+        buat_rujukan(k, pengguna=akun(staf["kota-metro"]["pekerja_sosial"]), tujuan=cari_tujuan_layanan(SLUG, LAYANAN),
+                     alasan="Keluarga ditemukan", bidang_klien=["nama", "alamat"], abaikan_opsional=True, pemulangan=True,
+                     berkas=[{"sumber": "lampiran", "id": str(lamp.id), "dokumen_kode": "surat-keterangan-penyerahan"}],
+                     persetujuan={"nama": "Sutrisno", "hubungan": "klien", "cara": "lisan", "tanggal": "2026-05-04"})
         db.session.commit()
     _relay(app, penerbit)
     [m] = _sampai(lt, 1) and semua_masuk(lt)

@@ -20,10 +20,14 @@ from dinsos.core.extensions import csrf
 from dinsos.core.penyimpanan import EKSTENSI
 
 from . import pengawasan, penerimaan
-from . import services as svc
+from .dibagikan import BIDANG_KLIEN, periksa_kelengkapan
 from .models import JENIS_MITRA
-from .services import BIDANG_KLIEN, CARA_PERSETUJUAN, HUBUNGAN_PERSETUJUAN, KesalahanRujukan
+from .pemulangan import tujuan_pemulangan
+from .persetujuan import CARA_PERSETUJUAN, HUBUNGAN_PERSETUJUAN, catat_persetujuan, ringkas_persetujuan, setujui_override
+from .perujukan import buat_rujukan, catat_tanggapan_mitra, kirim_rujukan, lengkapi_rujukan, tarik_rujukan
+from .rujukan import KesalahanRujukan, daftar_keluar, label_klien, muat_rujukan, nama_tujuan, nomor_tampil, riwayat
 from .status import LABEL, STATUS, aksi_tersedia
+from .tujuan import Tujuan, cari_tujuan_layanan, cari_tujuan_mitra, layanan_tujuan, mitra_aktif, simpan_mitra
 
 blp = Blueprint("api_rujukan", __name__, url_prefix="/api/t/<slug>", description="Rujukan antarkantor dan pengawasan provinsi")
 csrf.exempt(blp)
@@ -136,10 +140,10 @@ def _galat(e):
     return resp
 
 
-def _tujuan(data: dict) -> svc.Tujuan:
+def _tujuan(data: dict) -> Tujuan:
     if data["jenis"] == "mitra":
-        return svc.cari_tujuan_mitra(data.get("mitra_id"))
-    return svc.cari_tujuan_layanan(data.get("kantor") or "", data.get("layanan") or "")
+        return cari_tujuan_mitra(data.get("mitra_id"))
+    return cari_tujuan_layanan(data.get("kantor") or "", data.get("layanan") or "")
 
 
 def _berkas(daftar: list[dict]) -> list[dict]:
@@ -152,17 +156,17 @@ def data_keluar(r) -> dict:
     identitas = kasus_svc.boleh_lihat_identitas(current_user, kasus)
     isi = r.dibagikan or {}
     return {
-        "id": str(r.id), "nomor": svc.nomor_tampil(r.id), "kasus_id": str(r.kasus_id), "status": r.status, "label_status": LABEL[r.status],
-        "jenis_tujuan": r.jenis_tujuan, "tujuan": svc.nama_tujuan(r), "layanan_tujuan": r.tujuan_layanan_kode,
-        "pemulangan": r.pemulangan, "klien": svc.label_klien(kasus, current_user),
+        "id": str(r.id), "nomor": nomor_tampil(r.id), "kasus_id": str(r.kasus_id), "status": r.status, "label_status": LABEL[r.status],
+        "jenis_tujuan": r.jenis_tujuan, "tujuan": nama_tujuan(r), "layanan_tujuan": r.tujuan_layanan_kode,
+        "pemulangan": r.pemulangan, "klien": label_klien(kasus, current_user),
         "dikirim_pada": r.dikirim_pada.isoformat() if r.dikirim_pada else None,
-        "persetujuan": svc.ringkas_persetujuan(r) if (r.persetujuan_pada or r.override_pada) else None,
+        "persetujuan": ringkas_persetujuan(r) if (r.persetujuan_pada or r.override_pada) else None,
         "laporan": r.laporan or {}, "aksi": aksi_tersedia(r.status, mitra=r.jenis_tujuan == "mitra"),
         "berkas": [{"id": b["id"], "nama": b["nama"], "dokumen_kode": b.get("dokumen_kode"), "putaran": b.get("putaran"),
                     "diterima_tujuan": b["id"] in (r.berkas_terkirim or [])} for b in isi.get("berkas", [])],
         "dibagikan": {k: isi.get(k) for k in ("klien", "langkah", "tambahan")} if identitas else None,
         "surat_id": str(r.surat_id) if r.surat_id else None,
-        "riwayat": [{"jenis": h.jenis, "status": h.status, "waktu": h.waktu.isoformat()} for h in svc.riwayat("keluar", r.id)],
+        "riwayat": [{"jenis": h.jenis, "status": h.status, "waktu": h.waktu.isoformat()} for h in riwayat("keluar", r.id)],
     }
 
 
@@ -184,13 +188,13 @@ def data_masuk(m, *, rinci: bool = False) -> dict:
                     for b in snap.get("berkas", [])] if aktif else [],
             persyaratan=[{"kode": p["kode"], "nama": p["nama"], "wajib": p["wajib"], "berkas": [b["id"] for b in p["berkas"]]}
                          for p in penerimaan.kecocokan(m)] if penerimaan.akses_aktif(m) else [],
-            riwayat=[{"jenis": h.jenis, "status": h.status, "waktu": h.waktu.isoformat()} for h in svc.riwayat("masuk", m.id)],
+            riwayat=[{"jenis": h.jenis, "status": h.status, "waktu": h.waktu.isoformat()} for h in riwayat("masuk", m.id)],
         )
     return isi
 
 
 def _rujukan(rujukan_id, kunci=False):
-    r = svc.muat_rujukan(rujukan_id, kunci=kunci)
+    r = muat_rujukan(rujukan_id, kunci=kunci)
     if r is None:
         tolak(404, "Rujukan tidak ditemukan.")
     return r
@@ -211,9 +215,9 @@ def _masuk(masuk_id, kunci=False):
 @perlu_token("rujukan.kirim")
 def tujuan(slug):
     """Layanan kantor lain yang menerima rujukan (dengan persyaratannya) dan mitra kantor ini."""
-    layanan = svc.layanan_tujuan()
+    layanan = layanan_tujuan()
     db.session.commit()
-    return jsonify(layanan=layanan, mitra=[{"id": str(m.id), "nama": m.nama, "jenis": m.jenis} for m in svc.mitra_aktif()])
+    return jsonify(layanan=layanan, mitra=[{"id": str(m.id), "nama": m.nama, "jenis": m.jenis} for m in mitra_aktif()])
 
 
 @blp.route("/rujukan/periksa", methods=["POST"])
@@ -229,7 +233,7 @@ def periksa(data, slug):
         return _galat(e)
     db.session.commit()
     berkas = [{"nama": str(b["id"]), "dokumen_kode": b.get("dokumen_kode")} for b in data["berkas"]]
-    hasil = svc.periksa_kelengkapan(t.persyaratan, berkas) if t.jenis == "layanan" else None
+    hasil = periksa_kelengkapan(t.persyaratan, berkas) if t.jenis == "layanan" else None
     return jsonify(tujuan=t.nama, persyaratan=t.persyaratan, hasil=hasil)
 
 
@@ -243,7 +247,7 @@ def periksa(data, slug):
 def keluar_daftar(filter_, slug):
     """Rujukan keluar kantor ini, terbaru dulu."""
     return jsonify(data=[{k: v for k, v in data_keluar(r).items() if k not in ("dibagikan", "riwayat")}
-                         for r in svc.daftar_keluar(filter_.get("status"))])
+                         for r in daftar_keluar(filter_.get("status"))])
 
 
 @blp.route("/rujukan/keluar", methods=["POST"])
@@ -263,7 +267,7 @@ def keluar_buat(data, slug):
     db.session.commit()
     try:
         persetujuan = data.get("persetujuan")
-        r = svc.buat_rujukan(
+        r = buat_rujukan(
             kasus, pengguna=current_user, tujuan=tujuan_, alasan=data["alasan"], bidang_klien=data["bidang_klien"],
             langkah=[str(x) for x in data["langkah"]], berkas=_berkas(data["berkas"]), persetujuan=persetujuan,
             override_alasan=data.get("override_alasan"), kirim=data["kirim"], abaikan_opsional=data["abaikan_opsional"],
@@ -300,7 +304,7 @@ def _ubah_keluar(rujukan_id, kerja):
 @perlu_token("rujukan.kirim")
 def keluar_kirim(slug, rujukan_id):
     """Mengirim draf."""
-    return _ubah_keluar(rujukan_id, lambda r: svc.kirim_rujukan(r, pengguna=current_user))
+    return _ubah_keluar(rujukan_id, lambda r: kirim_rujukan(r, pengguna=current_user))
 
 
 @blp.route("/rujukan/keluar/<rujukan_id>/persetujuan", methods=["POST"])
@@ -309,7 +313,7 @@ def keluar_kirim(slug, rujukan_id):
 @blp.arguments(SkemaPersetujuan)
 def keluar_persetujuan(data, slug, rujukan_id):
     """Mencatat persetujuan klien atau wali pada draf."""
-    return _ubah_keluar(rujukan_id, lambda r: svc.catat_persetujuan(r, pengguna=current_user, persetujuan=data))
+    return _ubah_keluar(rujukan_id, lambda r: catat_persetujuan(r, pengguna=current_user, persetujuan=data))
 
 
 @blp.route("/rujukan/keluar/<rujukan_id>/override", methods=["POST"])
@@ -318,7 +322,7 @@ def keluar_persetujuan(data, slug, rujukan_id):
 @blp.arguments(SkemaAlasan)
 def keluar_override(data, slug, rujukan_id):
     """Persetujuan pengganti (override) oleh kepala bidang, dengan alasan."""
-    return _ubah_keluar(rujukan_id, lambda r: svc.setujui_override(r, pengguna=current_user, alasan=data["alasan"]))
+    return _ubah_keluar(rujukan_id, lambda r: setujui_override(r, pengguna=current_user, alasan=data["alasan"]))
 
 
 @blp.route("/rujukan/keluar/<rujukan_id>/tarik", methods=["POST"])
@@ -327,7 +331,7 @@ def keluar_override(data, slug, rujukan_id):
 @blp.arguments(SkemaAlasan)
 def keluar_tarik(data, slug, rujukan_id):
     """Menarik rujukan yang belum diterima."""
-    return _ubah_keluar(rujukan_id, lambda r: svc.tarik_rujukan(r, pengguna=current_user, alasan=data["alasan"]))
+    return _ubah_keluar(rujukan_id, lambda r: tarik_rujukan(r, pengguna=current_user, alasan=data["alasan"]))
 
 
 @blp.route("/rujukan/keluar/<rujukan_id>/lengkapi", methods=["POST"])
@@ -336,8 +340,8 @@ def keluar_tarik(data, slug, rujukan_id):
 @blp.arguments(SkemaLengkapi)
 def keluar_lengkapi(data, slug, rujukan_id):
     """Menjawab permintaan informasi kantor tujuan (catatan dan berkas kasus)."""
-    return _ubah_keluar(rujukan_id, lambda r: svc.lengkapi_rujukan(r, pengguna=current_user, catatan=data["catatan"],
-                                                                    berkas=_berkas(data["berkas"])))
+    return _ubah_keluar(rujukan_id, lambda r: lengkapi_rujukan(r, pengguna=current_user, catatan=data["catatan"],
+                                                               berkas=_berkas(data["berkas"])))
 
 
 @blp.route("/rujukan/keluar/<rujukan_id>/mitra", methods=["POST"])
@@ -346,7 +350,7 @@ def keluar_lengkapi(data, slug, rujukan_id):
 @blp.arguments(SkemaMitraTanggapan)
 def keluar_mitra(data, slug, rujukan_id):
     """Mencatat tanggapan mitra di luar platform (terima dengan nomor berita acara, tolak, selesai)."""
-    return _ubah_keluar(rujukan_id, lambda r: svc.catat_tanggapan_mitra(
+    return _ubah_keluar(rujukan_id, lambda r: catat_tanggapan_mitra(
         r, aksi=data["aksi"], pengguna=current_user, catatan=data.get("catatan"), nomor_berita_acara=data.get("nomor_berita_acara")))
 
 
@@ -360,7 +364,7 @@ def pemulangan(data, slug, kasus_id):
     if kasus is None:
         tolak(404, "Kasus tidak ditemukan.")
     try:
-        kantor, layanan = svc.tujuan_pemulangan(kasus, data["kode_wilayah"])
+        kantor, layanan = tujuan_pemulangan(kasus, data["kode_wilayah"])
     except KesalahanRujukan as e:
         return _galat(e)
     db.session.commit()
@@ -452,7 +456,7 @@ def masuk_minta_info(data, slug, masuk_id):
 def mitra_daftar(slug):
     """Mitra rujukan kantor ini (Balai, panti, LKS di luar platform)."""
     return jsonify(data=[{"id": str(m.id), "nama": m.nama, "jenis": m.jenis, "alamat": m.alamat, "kontak": m.kontak}
-                         for m in svc.mitra_aktif()])
+                         for m in mitra_aktif()])
 
 
 @blp.route("/rujukan/mitra", methods=["POST"])
@@ -462,8 +466,8 @@ def mitra_daftar(slug):
 def mitra_baru(data, slug):
     """Mendaftarkan mitra rujukan."""
     try:
-        m = svc.simpan_mitra(nama=data["nama"], jenis=data["jenis"], alamat=data.get("alamat"), kontak=data.get("kontak"),
-                             pengguna=current_user)
+        m = simpan_mitra(nama=data["nama"], jenis=data["jenis"], alamat=data.get("alamat"), kontak=data.get("kontak"),
+                         pengguna=current_user)
         db.session.commit()
     except KesalahanRujukan as e:
         return _galat(e)

@@ -13,10 +13,15 @@ from dinsos.core.penyimpanan import EKSTENSI
 
 from . import forms as f
 from . import pengawasan, penerimaan
-from . import services as svc
+from .dibagikan import BIDANG_KLIEN, bahan_kasus, periksa_kelengkapan
+from .pemulangan import langkah_pemulangan, tujuan_pemulangan
 from .pengawasan import JENIS_TINDAKAN
-from .services import KesalahanRujukan
+from .persetujuan import CARA_PERSETUJUAN, HUBUNGAN_PERSETUJUAN, catat_persetujuan, setujui_override
+from .perujukan import buat_rujukan, catat_tanggapan_mitra, kirim_rujukan, lengkapi_rujukan, tarik_rujukan
+from .rujukan import (KesalahanRujukan, daftar_keluar, kasus_dari, label_klien, muat_rujukan, nama_tujuan, nomor_tampil,
+                      riwayat, rujukan_kasus)
 from .status import LABEL, MENUNGGU, STATUS, aksi_tersedia
+from .tujuan import Tujuan, cari_tujuan_layanan, cari_tujuan_mitra, layanan_tujuan, mitra_aktif, simpan_mitra
 
 bp = Blueprint("rujukan", __name__, url_prefix="/t/<slug>")
 
@@ -29,7 +34,7 @@ def _kasus(kasus_id):
 
 
 def _rujukan(rujukan_id):
-    r = svc.muat_rujukan(rujukan_id)
+    r = muat_rujukan(rujukan_id)
     if r is None:
         tolak(404, _("Rujukan tidak ditemukan."))
     return r
@@ -66,10 +71,10 @@ def _pilihan_berkas(nilai: str, dokumen_kode=None) -> dict | None:
 @perlu_izin("rujukan.lihat")
 def keluar_daftar(slug):
     status = request.args.get("status") if request.args.get("status") in STATUS else None
-    daftar = svc.daftar_keluar(status)
-    kasus = svc.kasus_dari(r.kasus_id for r in daftar)
-    baris = [{"r": r, "nomor": svc.nomor_tampil(r.id), "tujuan": svc.nama_tujuan(r), "kasus": kasus[r.kasus_id],
-              "klien": svc.label_klien(kasus[r.kasus_id], current_user)} for r in daftar]
+    daftar = daftar_keluar(status)
+    kasus = kasus_dari(r.kasus_id for r in daftar)
+    baris = [{"r": r, "nomor": nomor_tampil(r.id), "tujuan": nama_tujuan(r), "kasus": kasus[r.kasus_id],
+              "klien": label_klien(kasus[r.kasus_id], current_user)} for r in daftar]
     return render_template("rujukan/keluar_daftar.html", baris=baris, label=LABEL, status=status, semua_status=STATUS)
 
 
@@ -78,15 +83,15 @@ def _halaman_keluar(r, *, galat: KesalahanRujukan | None = None, kode: int = 200
     mitra = r.jenis_tujuan == "mitra"
     aksi = aksi_tersedia(r.status, mitra=mitra)
     form_lengkapi = f.FormLengkapi()
-    bahan = svc.bahan_kasus(kasus)
+    bahan = bahan_kasus(kasus)
     form_lengkapi.tambahan.choices = f.pilihan([(f"lampiran:{l['id']}", l["nama"]) for l in bahan["lampiran"]]
                                                + [(f"surat:{s['id']}", s["nama"]) for s in bahan["surat"]])
     identitas = kasus_svc.boleh_lihat_identitas(current_user, kasus)
     return render_template(
-        "rujukan/keluar_rinci.html", r=r, kasus=kasus, nomor=svc.nomor_tampil(r.id), label=LABEL, aksi=aksi, mitra=mitra,
-        tujuan=svc.nama_tujuan(r), riwayat=svc.riwayat("keluar", r.id), dibagikan=r.dibagikan if identitas else None,
-        bidang=svc.BIDANG_KLIEN, hubungan=svc.HUBUNGAN_PERSETUJUAN, cara=svc.CARA_PERSETUJUAN,
-        klien=svc.label_klien(kasus, current_user), galat=galat,
+        "rujukan/keluar_rinci.html", r=r, kasus=kasus, nomor=nomor_tampil(r.id), label=LABEL, aksi=aksi, mitra=mitra,
+        tujuan=nama_tujuan(r), riwayat=riwayat("keluar", r.id), dibagikan=r.dibagikan if identitas else None,
+        bidang=BIDANG_KLIEN, hubungan=HUBUNGAN_PERSETUJUAN, cara=CARA_PERSETUJUAN,
+        klien=label_klien(kasus, current_user), galat=galat,
         bisa_kirim=boleh(current_user, "rujukan.kirim"), bisa_override=boleh(current_user, "rujukan.override_persetujuan"),
         form_persetujuan=f.FormPersetujuan(), form_alasan=f.FormAlasan(), form_lengkapi=form_lengkapi,
         form_mitra=f.FormTanggapanMitra(), form_kosong=f.FormKosong(),
@@ -101,7 +106,7 @@ def keluar_rinci(slug, rujukan_id):
 
 def _ubah_keluar(rujukan_id, form, kerja, pesan_ok: str):
     """Run one change of an outgoing referral from a posted form: saved and redirected, or the page again with why."""
-    r = svc.muat_rujukan(rujukan_id, kunci=True)
+    r = muat_rujukan(rujukan_id, kunci=True)
     if r is None:
         tolak(404, _("Rujukan tidak ditemukan."))
     if not form.validate():
@@ -120,14 +125,14 @@ def _ubah_keluar(rujukan_id, form, kerja, pesan_ok: str):
 @bp.post("/rujukan/keluar/<rujukan_id>/kirim")
 @perlu_izin("rujukan.kirim")
 def keluar_kirim(slug, rujukan_id):
-    return _ubah_keluar(rujukan_id, f.FormKosong(), lambda r: svc.kirim_rujukan(r, pengguna=current_user), _("Rujukan dikirim."))
+    return _ubah_keluar(rujukan_id, f.FormKosong(), lambda r: kirim_rujukan(r, pengguna=current_user), _("Rujukan dikirim."))
 
 
 @bp.post("/rujukan/keluar/<rujukan_id>/persetujuan")
 @perlu_izin("rujukan.kirim")
 def keluar_persetujuan(slug, rujukan_id):
     form = f.FormPersetujuan()
-    return _ubah_keluar(rujukan_id, form, lambda r: svc.catat_persetujuan(r, pengguna=current_user, persetujuan=form.data_persetujuan()),
+    return _ubah_keluar(rujukan_id, form, lambda r: catat_persetujuan(r, pengguna=current_user, persetujuan=form.data_persetujuan()),
                         _("Persetujuan dicatat."))
 
 
@@ -135,7 +140,7 @@ def keluar_persetujuan(slug, rujukan_id):
 @perlu_izin("rujukan.override_persetujuan")
 def keluar_override(slug, rujukan_id):
     form = f.FormAlasan()
-    return _ubah_keluar(rujukan_id, form, lambda r: svc.setujui_override(r, pengguna=current_user, alasan=form.alasan.data),
+    return _ubah_keluar(rujukan_id, form, lambda r: setujui_override(r, pengguna=current_user, alasan=form.alasan.data),
                         _("Persetujuan pengganti (override) dicatat."))
 
 
@@ -143,7 +148,7 @@ def keluar_override(slug, rujukan_id):
 @perlu_izin("rujukan.kirim")
 def keluar_tarik(slug, rujukan_id):
     form = f.FormAlasan()
-    return _ubah_keluar(rujukan_id, form, lambda r: svc.tarik_rujukan(r, pengguna=current_user, alasan=form.alasan.data),
+    return _ubah_keluar(rujukan_id, form, lambda r: tarik_rujukan(r, pengguna=current_user, alasan=form.alasan.data),
                         _("Rujukan ditarik."))
 
 
@@ -154,7 +159,7 @@ def keluar_lengkapi(slug, rujukan_id):
 
     def kerja(r):
         pilihan = [p for p in (_pilihan_berkas(n) for n in request.form.getlist("tambahan")) if p]
-        svc.lengkapi_rujukan(r, pengguna=current_user, catatan=form.catatan.data, berkas=pilihan, unggahan=[
+        lengkapi_rujukan(r, pengguna=current_user, catatan=form.catatan.data, berkas=pilihan, unggahan=[
             (isi, nama, None) for isi, nama in _berkas_form(form.unggah)])
 
     return _ubah_keluar(rujukan_id, form, kerja, _("Jawaban dikirim ke kantor tujuan."))
@@ -164,7 +169,7 @@ def keluar_lengkapi(slug, rujukan_id):
 @perlu_izin("rujukan.kirim")
 def keluar_mitra(slug, rujukan_id):
     form = f.FormTanggapanMitra()
-    return _ubah_keluar(rujukan_id, form, lambda r: svc.catat_tanggapan_mitra(
+    return _ubah_keluar(rujukan_id, form, lambda r: catat_tanggapan_mitra(
         r, aksi=form.aksi.data, pengguna=current_user, catatan=form.catatan.data, nomor_berita_acara=form.nomor_berita_acara.data),
         _("Tanggapan mitra dicatat."))
 
@@ -172,17 +177,17 @@ def keluar_mitra(slug, rujukan_id):
 # --- making a referral ----------------------------------------------------------------------------------
 
 
-def _tujuan_dari_pilihan(nilai: str) -> svc.Tujuan:
+def _tujuan_dari_pilihan(nilai: str) -> Tujuan:
     jenis, _t, sisa = (nilai or "").partition(":")
     if jenis == "layanan":
         kantor, _t, kode = sisa.partition(":")
-        return svc.cari_tujuan_layanan(kantor, kode)
+        return cari_tujuan_layanan(kantor, kode)
     if jenis == "mitra":
-        return svc.cari_tujuan_mitra(sisa)
+        return cari_tujuan_mitra(sisa)
     raise KesalahanRujukan(_("Pilih tujuan rujukan: layanan kantor lain atau mitra."), 422, {"tujuan": _("Wajib dipilih.")})
 
 
-def _data_rujukan(form, tujuan: svc.Tujuan) -> dict:
+def _data_rujukan(form, tujuan: Tujuan) -> dict:
     berkas, unggahan = [], []
     for i, d in enumerate(tujuan.persyaratan):
         file = _berkas_form(getattr(form, f"unggah_{i}"))
@@ -204,8 +209,8 @@ def buat(slug, kasus_id):
     kasus = _kasus(kasus_id)
     pilihan_tujuan = request.values.get("tujuan") or ""
     pemulangan = request.values.get("pemulangan") == "1"
-    konteks = dict(kasus=kasus, layanan=svc.layanan_tujuan(), mitra=svc.mitra_aktif(), pilihan_tujuan=pilihan_tujuan,
-                   pemulangan=pemulangan, klien=svc.label_klien(kasus, current_user), bisa_override=boleh(current_user, "rujukan.override_persetujuan"))
+    konteks = dict(kasus=kasus, layanan=layanan_tujuan(), mitra=mitra_aktif(), pilihan_tujuan=pilihan_tujuan,
+                   pemulangan=pemulangan, klien=label_klien(kasus, current_user), bisa_override=boleh(current_user, "rujukan.override_persetujuan"))
     if not pilihan_tujuan:
         db.session.commit()  # the look at other offices' catalogues is audited
         return render_template("rujukan/buat.html", tujuan=None, form=None, **konteks)
@@ -215,11 +220,11 @@ def buat(slug, kasus_id):
         db.session.commit()  # nothing but the audited look was written
         return render_template("rujukan/buat.html", tujuan=None, form=None, galat=e, **konteks), e.kode
     db.session.commit()
-    bahan = svc.bahan_kasus(kasus)
+    bahan = bahan_kasus(kasus)
     form = f.form_rujukan(tujuan.persyaratan, bahan)
     konteks.update(tujuan=tujuan, bahan=bahan, form=form)
     if request.method == "GET":
-        form.bidang_klien.data = list(svc.BIDANG_KLIEN)
+        form.bidang_klien.data = list(BIDANG_KLIEN)
         _pasang_bawaan(form, tujuan, bahan)
         return render_template("rujukan/buat.html", **konteks)
     if not form.validate():
@@ -228,22 +233,22 @@ def buat(slug, kasus_id):
     data = _data_rujukan(form, tujuan)
     aksi = request.form.get("aksi", "kirim")
     if aksi == "periksa":
-        konteks["periksa"] = svc.periksa_kelengkapan(tujuan.persyaratan, [
+        konteks["periksa"] = periksa_kelengkapan(tujuan.persyaratan, [
             {"nama": "", "dokumen_kode": b["dokumen_kode"]} for b in data["berkas"]] + [
             {"nama": n, "dokumen_kode": k} for _i, n, k in data["unggahan"]]) if tujuan.jenis == "layanan" else None
         return render_template("rujukan/buat.html", **konteks)
     try:
-        r = svc.buat_rujukan(kasus, pengguna=current_user, tujuan=tujuan, kirim=aksi == "kirim", pemulangan=pemulangan, **data)
+        r = buat_rujukan(kasus, pengguna=current_user, tujuan=tujuan, kirim=aksi == "kirim", pemulangan=pemulangan, **data)
         db.session.commit()
     except (KesalahanRujukan, kasus_svc.KesalahanKasus) as e:
         db.session.rollback()
         return render_template("rujukan/buat.html", galat=e, **konteks), e.kode
-    flash(_("Rujukan %(n)s dikirim.", n=svc.nomor_tampil(r.id)) if r.status != "draf" else
-          _("Rujukan %(n)s disimpan sebagai draf.", n=svc.nomor_tampil(r.id)), "info")
+    flash(_("Rujukan %(n)s dikirim.", n=nomor_tampil(r.id)) if r.status != "draf" else
+          _("Rujukan %(n)s disimpan sebagai draf.", n=nomor_tampil(r.id)), "info")
     return redirect(url_for("rujukan.keluar_rinci", rujukan_id=r.id))
 
 
-def _pasang_bawaan(form, tujuan: svc.Tujuan, bahan: dict) -> None:
+def _pasang_bawaan(form, tujuan: Tujuan, bahan: dict) -> None:
     """Pre-select, for each requirement, a case file uploaded under the same requirement code."""
     for i, d in enumerate(tujuan.persyaratan):
         cocok = next((l for l in bahan["lampiran"] if l["persyaratan_kode"] == d["kode"]), None)
@@ -260,13 +265,13 @@ def pemulangan(slug, kasus_id):
     identitas = kasus_svc.boleh_lihat_identitas(current_user, kasus)
     if request.method == "GET" and identitas:
         form.kode_wilayah.data = kasus.klien.kode_wilayah
-    konteks = dict(kasus=kasus, form=form, klien=svc.label_klien(kasus, current_user))
+    konteks = dict(kasus=kasus, form=form, klien=label_klien(kasus, current_user))
     if request.method == "GET":
         return render_template("rujukan/pemulangan.html", **konteks)
     if not form.validate():
         return render_template("rujukan/pemulangan.html", **konteks), 400 if "csrf_token" in form.errors else 422
     try:
-        kantor, layanan = svc.tujuan_pemulangan(kasus, form.kode_wilayah.data)
+        kantor, layanan = tujuan_pemulangan(kasus, form.kode_wilayah.data)
     except KesalahanRujukan as e:
         db.session.rollback()
         return render_template("rujukan/pemulangan.html", galat=e, **konteks), e.kode
@@ -299,8 +304,8 @@ def _halaman_masuk(m, *, galat: KesalahanRujukan | None = None, kode: int = 200)
         "rujukan/masuk_rinci.html", m=m, nomor=penerimaan.nomor(m), asal=penerimaan.nama_asal(m), label=LABEL,
         layanan=penerimaan.layanan_masuk(m), aktif=aktif, isi=m.isi if identitas else None,
         nama_klien=penerimaan.nama_klien(current_user, m), kecocokan=penerimaan.kecocokan(m) if aktif else [],
-        riwayat=svc.riwayat("masuk", m.id), tenggat=penerimaan.tenggat_masuk(m), aksi=aksi_tersedia(m.status),
-        bisa_tanggapi=boleh(current_user, "rujukan.tanggapi"), bidang=svc.BIDANG_KLIEN, galat=galat,
+        riwayat=riwayat("masuk", m.id), tenggat=penerimaan.tenggat_masuk(m), aksi=aksi_tersedia(m.status),
+        bisa_tanggapi=boleh(current_user, "rujukan.tanggapi"), bidang=BIDANG_KLIEN, galat=galat,
         form_kosong=f.FormKosong(), form_alasan=f.FormAlasan(), form_info=f.FormMintaInfo(),
         kasus=kasus_svc.muat_kasus(m.kasus_id) if m.kasus_id else None,
     ), kode
@@ -382,8 +387,8 @@ def mitra(slug):
             tolak(403, _("Hanya kepala bidang atau admin kantor yang dapat mendaftarkan mitra."))
         if form.validate():
             try:
-                svc.simpan_mitra(nama=form.nama.data, jenis=form.jenis.data, alamat=form.alamat.data, kontak=form.kontak.data,
-                                 pengguna=current_user)
+                simpan_mitra(nama=form.nama.data, jenis=form.jenis.data, alamat=form.alamat.data, kontak=form.kontak.data,
+                             pengguna=current_user)
                 db.session.commit()
                 flash(_("Mitra didaftarkan."), "info")
                 return redirect(url_for("rujukan.mitra"))
@@ -393,7 +398,7 @@ def mitra(slug):
                 kode = e.kode
         else:
             kode = 400 if "csrf_token" in form.errors else 422
-    return render_template("rujukan/mitra.html", daftar=svc.mitra_aktif(), form=form, jenis=f.LABEL_JENIS_MITRA,
+    return render_template("rujukan/mitra.html", daftar=mitra_aktif(), form=form, jenis=f.LABEL_JENIS_MITRA,
                            bisa_kelola=boleh(current_user, "rujukan.kelola_mitra")), kode
 
 
@@ -472,11 +477,11 @@ def panel_kasus(kasus) -> dict:
 
     from .models import RujukanMasuk
 
-    daftar = [{"id": r.id, "nomor": svc.nomor_tampil(r.id), "tujuan": svc.nama_tujuan(r), "status": LABEL[r.status],
-               "laporan": r.laporan or {}} for r in svc.rujukan_kasus(kasus.id)]
+    daftar = [{"id": r.id, "nomor": nomor_tampil(r.id), "tujuan": nama_tujuan(r), "status": LABEL[r.status],
+               "laporan": r.laporan or {}} for r in rujukan_kasus(kasus.id)]
     asal = db.session.scalar(select(RujukanMasuk).where(RujukanMasuk.kasus_id == kasus.id))
     bisa = boleh(current_user, "rujukan.kirim") and kasus.status in ("berjalan", "dijeda")
-    return {"daftar": daftar, "bisa_rujuk": bisa, "pemulangan": bisa and svc.langkah_pemulangan(kasus) is not None,
+    return {"daftar": daftar, "bisa_rujuk": bisa, "pemulangan": bisa and langkah_pemulangan(kasus) is not None,
             "asal": {"id": asal.id, "nomor": penerimaan.nomor(asal), "kantor": penerimaan.nama_asal(asal)} if asal else None}
 
 
