@@ -7,6 +7,10 @@ decline, ask). Province: ``/api/t/<slug>/pengawasan/rujukan``. Files are
 shared from the case (upload them first through the case API); refusals
 come back as ``{"code", "message", "errors": {"json": {...}}}``.
 """
+from dataclasses import dataclass
+from functools import partial, wraps
+from typing import Callable
+
 import marshmallow as ma
 from flask import Response, g, jsonify
 from flask_login import current_user
@@ -207,6 +211,47 @@ def _masuk(masuk_id, kunci=False):
     return m
 
 
+@dataclass(frozen=True)
+class _Sisi:
+    """One side of a referral in the API (``keluar`` or ``masuk``): its URL variable, how its record is loaded
+    (``muat(id, kunci=)``, 404 when there is none) and how it is answered (``data(record)``)."""
+
+    sisi: str
+    variabel: str
+    muat: Callable
+    data: Callable
+
+    def aksi(self, jalur: str, izin: str, skema: type[ma.Schema] | None = None):
+        """Register the decorated ``kerja(record[, data])`` as ``POST /rujukan/<sisi>/<id>/<jalur>``.
+
+        ``skema`` is the request body's schema, if any. The record is loaded locked, changed and committed; the
+        answer is the record after the change, or the refusal with nothing kept. The function's name is the
+        endpoint's and its docstring the operation's summary in the OpenAPI document.
+        """
+
+        def daftar(kerja):
+            @wraps(kerja)
+            def tampilan(*data, slug, **jalur_id):
+                objek = self.muat(jalur_id[self.variabel], kunci=True)
+                try:
+                    kerja(objek, *data)
+                    db.session.commit()
+                except KesalahanRujukan as e:
+                    return _galat(e)
+                return jsonify(self.data(objek))
+
+            if skema is not None:
+                tampilan = blp.arguments(skema)(tampilan)
+            tampilan = blp.response(200, SkemaJson)(perlu_token(izin)(tampilan))
+            return blp.route(f"/rujukan/{self.sisi}/<{self.variabel}>/{jalur}", methods=["POST"])(tampilan)
+
+        return daftar
+
+
+_KELUAR = _Sisi("keluar", "rujukan_id", _rujukan, data_keluar)
+_MASUK = _Sisi("masuk", "masuk_id", _masuk, partial(data_masuk, rinci=True))
+
+
 # --- targets -----------------------------------------------------------------------------------------
 
 
@@ -289,69 +334,41 @@ def keluar_rinci(slug, rujukan_id):
     return jsonify(data_keluar(_rujukan(rujukan_id)))
 
 
-def _ubah_keluar(rujukan_id, kerja):
-    r = _rujukan(rujukan_id, kunci=True)
-    try:
-        kerja(r)
-        db.session.commit()
-    except KesalahanRujukan as e:
-        return _galat(e)
-    return jsonify(data_keluar(r))
-
-
-@blp.route("/rujukan/keluar/<rujukan_id>/kirim", methods=["POST"])
-@blp.response(200, SkemaJson)
-@perlu_token("rujukan.kirim")
-def keluar_kirim(slug, rujukan_id):
+@_KELUAR.aksi("kirim", "rujukan.kirim")
+def keluar_kirim(r):
     """Mengirim draf."""
-    return _ubah_keluar(rujukan_id, lambda r: kirim_rujukan(r, pengguna=current_user))
+    kirim_rujukan(r, pengguna=current_user)
 
 
-@blp.route("/rujukan/keluar/<rujukan_id>/persetujuan", methods=["POST"])
-@blp.response(200, SkemaJson)
-@perlu_token("rujukan.kirim")
-@blp.arguments(SkemaPersetujuan)
-def keluar_persetujuan(data, slug, rujukan_id):
+@_KELUAR.aksi("persetujuan", "rujukan.kirim", SkemaPersetujuan)
+def keluar_persetujuan(r, data):
     """Mencatat persetujuan klien atau wali pada draf."""
-    return _ubah_keluar(rujukan_id, lambda r: catat_persetujuan(r, pengguna=current_user, persetujuan=data))
+    catat_persetujuan(r, pengguna=current_user, persetujuan=data)
 
 
-@blp.route("/rujukan/keluar/<rujukan_id>/override", methods=["POST"])
-@blp.response(200, SkemaJson)
-@perlu_token("rujukan.override_persetujuan")
-@blp.arguments(SkemaAlasan)
-def keluar_override(data, slug, rujukan_id):
+@_KELUAR.aksi("override", "rujukan.override_persetujuan", SkemaAlasan)
+def keluar_override(r, data):
     """Persetujuan pengganti (override) oleh kepala bidang, dengan alasan."""
-    return _ubah_keluar(rujukan_id, lambda r: setujui_override(r, pengguna=current_user, alasan=data["alasan"]))
+    setujui_override(r, pengguna=current_user, alasan=data["alasan"])
 
 
-@blp.route("/rujukan/keluar/<rujukan_id>/tarik", methods=["POST"])
-@blp.response(200, SkemaJson)
-@perlu_token("rujukan.kirim")
-@blp.arguments(SkemaAlasan)
-def keluar_tarik(data, slug, rujukan_id):
+@_KELUAR.aksi("tarik", "rujukan.kirim", SkemaAlasan)
+def keluar_tarik(r, data):
     """Menarik rujukan yang belum diterima."""
-    return _ubah_keluar(rujukan_id, lambda r: tarik_rujukan(r, pengguna=current_user, alasan=data["alasan"]))
+    tarik_rujukan(r, pengguna=current_user, alasan=data["alasan"])
 
 
-@blp.route("/rujukan/keluar/<rujukan_id>/lengkapi", methods=["POST"])
-@blp.response(200, SkemaJson)
-@perlu_token("rujukan.kirim")
-@blp.arguments(SkemaLengkapi)
-def keluar_lengkapi(data, slug, rujukan_id):
+@_KELUAR.aksi("lengkapi", "rujukan.kirim", SkemaLengkapi)
+def keluar_lengkapi(r, data):
     """Menjawab permintaan informasi kantor tujuan (catatan dan berkas kasus)."""
-    return _ubah_keluar(rujukan_id, lambda r: lengkapi_rujukan(r, pengguna=current_user, catatan=data["catatan"],
-                                                               berkas=_berkas(data["berkas"])))
+    lengkapi_rujukan(r, pengguna=current_user, catatan=data["catatan"], berkas=_berkas(data["berkas"]))
 
 
-@blp.route("/rujukan/keluar/<rujukan_id>/mitra", methods=["POST"])
-@blp.response(200, SkemaJson)
-@perlu_token("rujukan.kirim")
-@blp.arguments(SkemaMitraTanggapan)
-def keluar_mitra(data, slug, rujukan_id):
+@_KELUAR.aksi("mitra", "rujukan.kirim", SkemaMitraTanggapan)
+def keluar_mitra(r, data):
     """Mencatat tanggapan mitra di luar platform (terima dengan nomor berita acara, tolak, selesai)."""
-    return _ubah_keluar(rujukan_id, lambda r: catat_tanggapan_mitra(
-        r, aksi=data["aksi"], pengguna=current_user, catatan=data.get("catatan"), nomor_berita_acara=data.get("nomor_berita_acara")))
+    catat_tanggapan_mitra(r, aksi=data["aksi"], pengguna=current_user, catatan=data.get("catatan"),
+                          nomor_berita_acara=data.get("nomor_berita_acara"))
 
 
 @blp.route("/kasus/<kasus_id>/pemulangan", methods=["POST"])
@@ -411,40 +428,22 @@ def masuk_berkas(slug, masuk_id, berkas_id):
         "Cache-Control": "private, no-store"})
 
 
-def _ubah_masuk(masuk_id, kerja):
-    m = _masuk(masuk_id, kunci=True)
-    try:
-        kerja(m)
-        db.session.commit()
-    except KesalahanRujukan as e:
-        return _galat(e)
-    return jsonify(data_masuk(m, rinci=True))
-
-
-@blp.route("/rujukan/masuk/<masuk_id>/terima", methods=["POST"])
-@blp.response(200, SkemaJson)
-@perlu_token("rujukan.tanggapi")
-def masuk_terima(slug, masuk_id):
+@_MASUK.aksi("terima", "rujukan.tanggapi")
+def masuk_terima(m):
     """Menerima rujukan: kasus dibuka pada versi layanan yang berlaku, berisi hanya yang dibagikan."""
-    return _ubah_masuk(masuk_id, lambda m: penerimaan.terima(m, pengguna=current_user))
+    penerimaan.terima(m, pengguna=current_user)
 
 
-@blp.route("/rujukan/masuk/<masuk_id>/tolak", methods=["POST"])
-@blp.response(200, SkemaJson)
-@perlu_token("rujukan.tanggapi")
-@blp.arguments(SkemaAlasan)
-def masuk_tolak(data, slug, masuk_id):
+@_MASUK.aksi("tolak", "rujukan.tanggapi", SkemaAlasan)
+def masuk_tolak(m, data):
     """Menolak rujukan dengan alasan; akses ke yang dibagikan berakhir."""
-    return _ubah_masuk(masuk_id, lambda m: penerimaan.tolak(m, pengguna=current_user, alasan=data["alasan"]))
+    penerimaan.tolak(m, pengguna=current_user, alasan=data["alasan"])
 
 
-@blp.route("/rujukan/masuk/<masuk_id>/minta-info", methods=["POST"])
-@blp.response(200, SkemaJson)
-@perlu_token("rujukan.tanggapi")
-@blp.arguments(SkemaPertanyaan)
-def masuk_minta_info(data, slug, masuk_id):
+@_MASUK.aksi("minta-info", "rujukan.tanggapi", SkemaPertanyaan)
+def masuk_minta_info(m, data):
     """Meminta informasi atau dokumen tambahan; batas waktu tanggapan berhenti sampai dijawab."""
-    return _ubah_masuk(masuk_id, lambda m: penerimaan.minta_info(m, pengguna=current_user, pertanyaan=data["pertanyaan"]))
+    penerimaan.minta_info(m, pengguna=current_user, pertanyaan=data["pertanyaan"])
 
 
 # --- partners and the province -------------------------------------------------------------------------------

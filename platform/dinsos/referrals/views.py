@@ -1,7 +1,11 @@
 """Referral pages: outgoing and incoming lists, the detail pages and their actions, the referral form,
 repatriation, partners, answer-time settings and the province overview. Thin: the work is in the services."""
+from dataclasses import dataclass
+from typing import Callable
+
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from dinsos.auth.izin import boleh, perlu_izin
@@ -33,15 +37,15 @@ def _kasus(kasus_id):
     return kasus
 
 
-def _rujukan(rujukan_id):
-    r = muat_rujukan(rujukan_id)
+def _rujukan(rujukan_id, kunci: bool = False):
+    r = muat_rujukan(rujukan_id, kunci=kunci)
     if r is None:
         tolak(404, _("Rujukan tidak ditemukan."))
     return r
 
 
-def _masuk(masuk_id):
-    m = penerimaan.muat_masuk(masuk_id)
+def _masuk(masuk_id, kunci: bool = False):
+    m = penerimaan.muat_masuk(masuk_id, kunci=kunci)
     if m is None:
         tolak(404, _("Rujukan masuk tidak ditemukan."))
     return m
@@ -62,6 +66,50 @@ def _berkas_form(medan) -> list[tuple]:
 def _pilihan_berkas(nilai: str, dokumen_kode=None) -> dict | None:
     sumber, _t, sid = (nilai or "").partition(":")
     return {"sumber": sumber, "id": sid, "dokumen_kode": dokumen_kode} if sumber and sid else None
+
+
+@dataclass(frozen=True)
+class _Rinci:
+    """A referral's detail page on one side (``keluar`` or ``masuk``), where its changes are posted from.
+
+    ``muat(id, kunci=)`` loads the record (404 when there is none), ``halaman(record, galat=, kode=)`` shows the page,
+    ``ke(id, hasil)`` is where the browser goes after a change (``hasil``: what the change returned).
+    """
+
+    sisi: str
+    variabel: str
+    muat: Callable
+    halaman: Callable
+    ke: Callable
+
+    def aksi(self, jalur: str, izin: str, Form, pesan_ok):
+        """Register the decorated ``kerja(record, form)`` as the change posted to ``/rujukan/<sisi>/<id>/<jalur>``.
+
+        The record is loaded locked and the form checked; the change is committed and the browser redirected
+        with ``pesan_ok``; on a refusal nothing is kept and the page comes again with why, under the refusal's status.
+        """
+
+        def daftar(kerja):
+            @bp.post(f"/rujukan/{self.sisi}/<{self.variabel}>/{jalur}", endpoint=kerja.__name__)
+            @perlu_izin(izin)
+            def tampilan(slug, **jalur_id):
+                objek_id, form = jalur_id[self.variabel], Form()
+                objek = self.muat(objek_id, kunci=True)
+                if not form.validate():
+                    galat = _galat_form(form)
+                    return self.halaman(objek, galat=galat, kode=galat.kode)
+                try:
+                    hasil = kerja(objek, form)
+                    db.session.commit()
+                except KesalahanRujukan as e:
+                    db.session.rollback()
+                    return self.halaman(self.muat(objek_id), galat=e, kode=e.kode)
+                flash(str(pesan_ok), "info")
+                return redirect(self.ke(objek_id, hasil))
+
+            return tampilan
+
+        return daftar
 
 
 # --- outgoing ------------------------------------------------------------------------------------------
@@ -104,74 +152,41 @@ def keluar_rinci(slug, rujukan_id):
     return _halaman_keluar(_rujukan(rujukan_id))
 
 
-def _ubah_keluar(rujukan_id, form, kerja, pesan_ok: str):
-    """Run one change of an outgoing referral from a posted form: saved and redirected, or the page again with why."""
-    r = muat_rujukan(rujukan_id, kunci=True)
-    if r is None:
-        tolak(404, _("Rujukan tidak ditemukan."))
-    if not form.validate():
-        galat = _galat_form(form)
-        return _halaman_keluar(r, galat=galat, kode=galat.kode)
-    try:
-        kerja(r)
-        db.session.commit()
-    except KesalahanRujukan as e:
-        db.session.rollback()
-        return _halaman_keluar(_rujukan(rujukan_id), galat=e, kode=e.kode)
-    flash(pesan_ok, "info")
-    return redirect(url_for("rujukan.keluar_rinci", rujukan_id=rujukan_id))
+_KELUAR = _Rinci("keluar", "rujukan_id", _rujukan, _halaman_keluar,
+                 lambda rujukan_id, _hasil: url_for("rujukan.keluar_rinci", rujukan_id=rujukan_id))
 
 
-@bp.post("/rujukan/keluar/<rujukan_id>/kirim")
-@perlu_izin("rujukan.kirim")
-def keluar_kirim(slug, rujukan_id):
-    return _ubah_keluar(rujukan_id, f.FormKosong(), lambda r: kirim_rujukan(r, pengguna=current_user), _("Rujukan dikirim."))
+@_KELUAR.aksi("kirim", "rujukan.kirim", f.FormKosong, _l("Rujukan dikirim."))
+def keluar_kirim(r, form):
+    kirim_rujukan(r, pengguna=current_user)
 
 
-@bp.post("/rujukan/keluar/<rujukan_id>/persetujuan")
-@perlu_izin("rujukan.kirim")
-def keluar_persetujuan(slug, rujukan_id):
-    form = f.FormPersetujuan()
-    return _ubah_keluar(rujukan_id, form, lambda r: catat_persetujuan(r, pengguna=current_user, persetujuan=form.data_persetujuan()),
-                        _("Persetujuan dicatat."))
+@_KELUAR.aksi("persetujuan", "rujukan.kirim", f.FormPersetujuan, _l("Persetujuan dicatat."))
+def keluar_persetujuan(r, form):
+    catat_persetujuan(r, pengguna=current_user, persetujuan=form.data_persetujuan())
 
 
-@bp.post("/rujukan/keluar/<rujukan_id>/override")
-@perlu_izin("rujukan.override_persetujuan")
-def keluar_override(slug, rujukan_id):
-    form = f.FormAlasan()
-    return _ubah_keluar(rujukan_id, form, lambda r: setujui_override(r, pengguna=current_user, alasan=form.alasan.data),
-                        _("Persetujuan pengganti (override) dicatat."))
+@_KELUAR.aksi("override", "rujukan.override_persetujuan", f.FormAlasan, _l("Persetujuan pengganti (override) dicatat."))
+def keluar_override(r, form):
+    setujui_override(r, pengguna=current_user, alasan=form.alasan.data)
 
 
-@bp.post("/rujukan/keluar/<rujukan_id>/tarik")
-@perlu_izin("rujukan.kirim")
-def keluar_tarik(slug, rujukan_id):
-    form = f.FormAlasan()
-    return _ubah_keluar(rujukan_id, form, lambda r: tarik_rujukan(r, pengguna=current_user, alasan=form.alasan.data),
-                        _("Rujukan ditarik."))
+@_KELUAR.aksi("tarik", "rujukan.kirim", f.FormAlasan, _l("Rujukan ditarik."))
+def keluar_tarik(r, form):
+    tarik_rujukan(r, pengguna=current_user, alasan=form.alasan.data)
 
 
-@bp.post("/rujukan/keluar/<rujukan_id>/lengkapi")
-@perlu_izin("rujukan.kirim")
-def keluar_lengkapi(slug, rujukan_id):
-    form = f.FormLengkapi()
-
-    def kerja(r):
-        pilihan = [p for p in (_pilihan_berkas(n) for n in request.form.getlist("tambahan")) if p]
-        lengkapi_rujukan(r, pengguna=current_user, catatan=form.catatan.data, berkas=pilihan, unggahan=[
-            (isi, nama, None) for isi, nama in _berkas_form(form.unggah)])
-
-    return _ubah_keluar(rujukan_id, form, kerja, _("Jawaban dikirim ke kantor tujuan."))
+@_KELUAR.aksi("lengkapi", "rujukan.kirim", f.FormLengkapi, _l("Jawaban dikirim ke kantor tujuan."))
+def keluar_lengkapi(r, form):
+    pilihan = [p for p in (_pilihan_berkas(n) for n in request.form.getlist("tambahan")) if p]
+    lengkapi_rujukan(r, pengguna=current_user, catatan=form.catatan.data, berkas=pilihan,
+                     unggahan=[(isi, nama, None) for isi, nama in _berkas_form(form.unggah)])
 
 
-@bp.post("/rujukan/keluar/<rujukan_id>/mitra")
-@perlu_izin("rujukan.kirim")
-def keluar_mitra(slug, rujukan_id):
-    form = f.FormTanggapanMitra()
-    return _ubah_keluar(rujukan_id, form, lambda r: catat_tanggapan_mitra(
-        r, aksi=form.aksi.data, pengguna=current_user, catatan=form.catatan.data, nomor_berita_acara=form.nomor_berita_acara.data),
-        _("Tanggapan mitra dicatat."))
+@_KELUAR.aksi("mitra", "rujukan.kirim", f.FormTanggapanMitra, _l("Tanggapan mitra dicatat."))
+def keluar_mitra(r, form):
+    catat_tanggapan_mitra(r, aksi=form.aksi.data, pengguna=current_user, catatan=form.catatan.data,
+                          nomor_berita_acara=form.nomor_berita_acara.data)
 
 
 # --- making a referral ----------------------------------------------------------------------------------
@@ -332,74 +347,65 @@ def masuk_berkas(slug, masuk_id, berkas_id):
         "Content-Disposition": f'attachment; filename="{nama}"', "Cache-Control": "private, no-store"})
 
 
-def _ubah_masuk(masuk_id, form, kerja, pesan_ok: str):
-    m = penerimaan.muat_masuk(masuk_id, kunci=True)
-    if m is None:
-        tolak(404, _("Rujukan masuk tidak ditemukan."))
-    if not form.validate():
-        galat = _galat_form(form)
-        return _halaman_masuk(m, galat=galat, kode=galat.kode)
-    try:
-        hasil = kerja(m)
-        db.session.commit()
-    except KesalahanRujukan as e:
-        db.session.rollback()
-        return _halaman_masuk(_masuk(masuk_id), galat=e, kode=e.kode)
-    flash(pesan_ok, "info")
-    if hasil is not None:  # a case was opened
-        return redirect(url_for("kasus.rinci", kasus_id=hasil.id))
-    return redirect(url_for("rujukan.masuk_rinci", masuk_id=masuk_id))
+def _setelah_tanggapan(masuk_id, kasus):
+    if kasus is not None:  # accepted: the new case is where the work goes on
+        return url_for("kasus.rinci", kasus_id=kasus.id)
+    return url_for("rujukan.masuk_rinci", masuk_id=masuk_id)
 
 
-@bp.post("/rujukan/masuk/<masuk_id>/terima")
-@perlu_izin("rujukan.tanggapi")
-def masuk_terima(slug, masuk_id):
-    return _ubah_masuk(masuk_id, f.FormKosong(), lambda m: penerimaan.terima(m, pengguna=current_user),
-                       _("Rujukan diterima; kasus dibuka."))
+_MASUK = _Rinci("masuk", "masuk_id", _masuk, _halaman_masuk, _setelah_tanggapan)
 
 
-@bp.post("/rujukan/masuk/<masuk_id>/tolak")
-@perlu_izin("rujukan.tanggapi")
-def masuk_tolak(slug, masuk_id):
-    form = f.FormAlasan()
-    return _ubah_masuk(masuk_id, form, lambda m: penerimaan.tolak(m, pengguna=current_user, alasan=form.alasan.data),
-                       _("Rujukan ditolak."))
+@_MASUK.aksi("terima", "rujukan.tanggapi", f.FormKosong, _l("Rujukan diterima; kasus dibuka."))
+def masuk_terima(m, form):
+    return penerimaan.terima(m, pengguna=current_user)
 
 
-@bp.post("/rujukan/masuk/<masuk_id>/minta-info")
-@perlu_izin("rujukan.tanggapi")
-def masuk_minta_info(slug, masuk_id):
-    form = f.FormMintaInfo()
-    return _ubah_masuk(masuk_id, form, lambda m: penerimaan.minta_info(m, pengguna=current_user, pertanyaan=form.pertanyaan.data),
-                       _("Permintaan informasi dikirim ke kantor pengirim."))
+@_MASUK.aksi("tolak", "rujukan.tanggapi", f.FormAlasan, _l("Rujukan ditolak."))
+def masuk_tolak(m, form):
+    penerimaan.tolak(m, pengguna=current_user, alasan=form.alasan.data)
+
+
+@_MASUK.aksi("minta-info", "rujukan.tanggapi", f.FormMintaInfo, _l("Permintaan informasi dikirim ke kantor pengirim."))
+def masuk_minta_info(m, form):
+    penerimaan.minta_info(m, pengguna=current_user, pertanyaan=form.pertanyaan.data)
 
 
 # --- partners and settings ------------------------------------------------------------------------------------
+
+
+def _halaman_form(form, simpan, pesan_ok: str, tampil):
+    """A page with its own form. A POST is validated and saved: committed, flashed and redirected to the page again;
+    otherwise, or when refused (the reason flashed), ``tampil()`` renders the page under the status that says why."""
+    kode = 200
+    if request.method == "POST":
+        if not form.validate():
+            kode = 400 if "csrf_token" in form.errors else 422
+        else:
+            try:
+                simpan()
+                db.session.commit()
+                flash(pesan_ok, "info")
+                return redirect(url_for(request.endpoint))
+            except KesalahanRujukan as e:
+                db.session.rollback()
+                flash(e.pesan, "galat")
+                kode = e.kode
+    return tampil(), kode
 
 
 @bp.route("/rujukan/mitra", methods=["GET", "POST"])
 @perlu_izin("rujukan.lihat")
 def mitra(slug):
     form = f.FormMitra()
-    kode = 200
-    if request.method == "POST":
-        if not boleh(current_user, "rujukan.kelola_mitra"):
-            tolak(403, _("Hanya kepala bidang atau admin kantor yang dapat mendaftarkan mitra."))
-        if form.validate():
-            try:
-                simpan_mitra(nama=form.nama.data, jenis=form.jenis.data, alamat=form.alamat.data, kontak=form.kontak.data,
-                             pengguna=current_user)
-                db.session.commit()
-                flash(_("Mitra didaftarkan."), "info")
-                return redirect(url_for("rujukan.mitra"))
-            except KesalahanRujukan as e:
-                db.session.rollback()
-                flash(e.pesan, "galat")
-                kode = e.kode
-        else:
-            kode = 400 if "csrf_token" in form.errors else 422
-    return render_template("rujukan/mitra.html", daftar=mitra_aktif(), form=form, jenis=f.LABEL_JENIS_MITRA,
-                           bisa_kelola=boleh(current_user, "rujukan.kelola_mitra")), kode
+    if request.method == "POST" and not boleh(current_user, "rujukan.kelola_mitra"):
+        tolak(403, _("Hanya kepala bidang atau admin kantor yang dapat mendaftarkan mitra."))
+    return _halaman_form(
+        form, lambda: simpan_mitra(nama=form.nama.data, jenis=form.jenis.data, alamat=form.alamat.data, kontak=form.kontak.data,
+                                   pengguna=current_user),
+        _("Mitra didaftarkan."),
+        lambda: render_template("rujukan/mitra.html", daftar=mitra_aktif(), form=form, jenis=f.LABEL_JENIS_MITRA,
+                                bisa_kelola=boleh(current_user, "rujukan.kelola_mitra")))
 
 
 @bp.route("/rujukan/pengaturan", methods=["GET", "POST"])
@@ -407,27 +413,15 @@ def mitra(slug):
 def pengaturan(slug):
     layanan = [l for l in daftar_layanan() if l.menerima_rujukan]
     form = f.form_pengaturan(layanan)
-    kode = 200
-    if request.method == "GET":
-        p = penerimaan.pengaturan()
-        if p is not None:
-            form.batas_tanggapan.data = p.batas_tanggapan
-            for l in layanan:
-                getattr(form, f"batas_{l.kode}").data = (p.batas_per_layanan or {}).get(l.kode)
-    elif form.validate():
-        try:
-            penerimaan.simpan_pengaturan(batas_tanggapan=form.batas_tanggapan.data, pengguna=current_user,
-                                         per_layanan={l.kode: getattr(form, f"batas_{l.kode}").data for l in layanan})
-            db.session.commit()
-            flash(_("Batas waktu tanggapan rujukan disimpan."), "info")
-            return redirect(url_for("rujukan.pengaturan"))
-        except KesalahanRujukan as e:
-            db.session.rollback()
-            flash(e.pesan, "galat")
-            kode = e.kode
-    else:
-        kode = 400 if "csrf_token" in form.errors else 422
-    return render_template("rujukan/pengaturan.html", form=form, layanan=layanan, bawaan=penerimaan.BATAS_TANGGAPAN_BAWAAN), kode
+    if request.method == "GET" and (p := penerimaan.pengaturan()) is not None:
+        form.batas_tanggapan.data = p.batas_tanggapan
+        for l in layanan:
+            getattr(form, f"batas_{l.kode}").data = (p.batas_per_layanan or {}).get(l.kode)
+    return _halaman_form(
+        form, lambda: penerimaan.simpan_pengaturan(batas_tanggapan=form.batas_tanggapan.data, pengguna=current_user,
+                                                   per_layanan={l.kode: getattr(form, f"batas_{l.kode}").data for l in layanan}),
+        _("Batas waktu tanggapan rujukan disimpan."),
+        lambda: render_template("rujukan/pengaturan.html", form=form, layanan=layanan, bawaan=penerimaan.BATAS_TANGGAPAN_BAWAAN))
 
 
 # --- province overview --------------------------------------------------------------------------------------------
