@@ -39,7 +39,8 @@ def siapkan_data(app) -> None:
     from dinsos.cases import services as kasus_svc
     from dinsos.core.db import db
     from dinsos.core.tenant import dalam_tenant, lintas_tenant
-    from dinsos.referrals import services as rsvc
+    from dinsos.referrals.perujukan import buat_rujukan
+    from dinsos.referrals.tujuan import cari_tujuan_layanan
     from dinsos.tenancy.models import Tenant
     from dinsos.tenancy.muat import muat_akar
 
@@ -50,7 +51,7 @@ def siapkan_data(app) -> None:
         with dalam_tenant(magetan):
             peksos = buat_pengguna("peksos@magetan.bench", "Budi", ["pekerja_sosial", "petugas_pelayanan"], "bench-rahasia-123")
             db.session.commit()
-            tujuan = rsvc.cari_tujuan_layanan("provinsi-banten", "rehabilitasi-anak-terlantar-panti")
+            tujuan = cari_tujuan_layanan("provinsi-banten", "rehabilitasi-anak-terlantar-panti")
             for n in range(N):
                 k = kasus_svc.terima_kasus(
                     "pengiriman-anjal-at", pelapor={"jenis": "kepolisian", "instansi": "Polres Magetan"},
@@ -62,8 +63,8 @@ def siapkan_data(app) -> None:
                     lamp = kasus_svc.unggah_lampiran(k, versi=k.versi, isi=PDF + f"% {n} {kode}\n".encode(), nama_berkas=f"{kode}.pdf",
                                                      pengguna=peksos)
                     berkas.append({"sumber": "lampiran", "id": str(lamp.id), "dokumen_kode": kode})
-                rsvc.buat_rujukan(k, pengguna=peksos, tujuan=tujuan, alasan="Panti", bidang_klien=["nama"], berkas=berkas,
-                                  persetujuan={"nama": "Ibu", "hubungan": "orang_tua", "cara": "tertulis", "tanggal": "2026-05-04"})
+                buat_rujukan(k, pengguna=peksos, tujuan=tujuan, alasan="Panti", bidang_klien=["nama"], berkas=berkas,
+                             persetujuan={"nama": "Ibu", "hubungan": "orang_tua", "cara": "tertulis", "tanggal": "2026-05-04"})
                 db.session.commit()
 
 

@@ -186,3 +186,68 @@ def akar(tmp_path):
     salinan = tmp_path / "tenants"
     shutil.copytree(Path(__file__).resolve().parents[1] / "tenants", salinan)
     return salinan
+
+
+# --- real services: the broker, an SMTP server, worker and beat subprocesses (tests marked redis/postgres) ----------
+
+
+@pytest.fixture
+def broker():
+    """The test broker: the Redis database named by REDIS_URL, emptied before and after the test."""
+    import redis
+
+    r = redis.Redis.from_url(REDIS_URL)
+    r.flushdb()
+    yield REDIS_URL
+    r.flushdb()
+    r.close()
+
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    """A local SMTP server, configured in the test process too: notices written here go out by e-mail like the app's."""
+    from server_uji import server_smtp
+
+    with server_smtp() as kotak:
+        monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+        monkeypatch.setitem(app.config, "SMTP_PORT", kotak.port)
+        yield kotak
+
+
+@pytest.fixture
+def penerbit(app, broker, monkeypatch):
+    """The product's Celery publisher, bound to the test broker for the test and unbound after it."""
+    from dinsos_workers.celery_app import ikat
+    from dinsos_workers.tugas import terbitkan_ke_antrean
+
+    monkeypatch.setitem(app.config, "REDIS_URL", broker)
+    ikat(app)
+    yield terbitkan_ke_antrean
+    monkeypatch.setitem(app.config, "REDIS_URL", None)
+    ikat(app)
+
+
+@pytest.fixture
+def proses_pekerja(app, broker, tmp_path, request):
+    """Worker and beat subprocesses on the test broker: ``proses_pekerja(modul_uji, nama="uji", **env)`` -> ``Proses``.
+
+    They run this test app's configuration (database as the app role, instance and
+    upload folders, heartbeat files in ``tmp_path``), import the test-only
+    ``modul_uji`` from the test's own folder, and are killed when the test ends.
+    """
+    from pekerja_uji import Proses, env_aplikasi
+
+    semua = []
+
+    def buat(modul_uji: str, nama: str = "uji", **env) -> Proses:
+        p = Proses(env_aplikasi(app, request.path.parent, REDIS_URL=broker, DINSOS_INSTANCE_PATH=app.instance_path,
+                                DINSOS_UPLOAD_DIR=app.config["UPLOAD_DIR"],
+                                DINSOS_WORKER_HEARTBEAT_FILE=tmp_path / "worker.heartbeat",
+                                DINSOS_BEAT_HEARTBEAT_FILE=tmp_path / "beat.heartbeat", **env),
+                   tmp_path, modul_uji, nama)
+        semua.append(p)
+        return p
+
+    yield buat
+    for p in semua:
+        p.bersihkan()

@@ -9,7 +9,6 @@ stays down (default 15 s; the issue's scenario is a minute).
 """
 import os
 import random
-import sys
 import time
 from datetime import datetime, timedelta, timezone
 from email.utils import parseaddr
@@ -19,10 +18,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from alat_gangguan import Proksi, Proses, RedisPribadi, env_aplikasi, tunggu
-
-sys.path.append(str(Path(__file__).resolve().parents[1] / "notify"))
-from server_uji import server_smtp  # noqa: E402
+from alat_gangguan import ProsesWeb, RedisPribadi, env_gangguan
+from pekerja_uji import tunggu
+from server_uji import Proksi
 
 ROOT = Path(__file__).resolve().parents[2]
 SANDI = "sandi-gangguan-1"
@@ -51,15 +49,6 @@ def data(app):
             token = buat_token(db.session.scalar(select(Pengguna).where(Pengguna.email == akun["petugas_pelayanan"])), "uji")
             db.session.commit()
     return {"tenant_id": tid, "akun": akun, "staf": staf, "token": token}
-
-
-@pytest.fixture
-def smtp(app, monkeypatch):
-    with server_smtp() as kotak:
-        # notices written in this process go out by e-mail too, like the web app's
-        monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
-        monkeypatch.setitem(app.config, "SMTP_PORT", kotak.port)
-        yield kotak
 
 
 @pytest.fixture
@@ -105,13 +94,13 @@ def test_with_redis_down_people_keep_working_and_every_notice_goes_out_once_it_i
     from dinsos.notify.services import kirim_notifikasi
     from dinsos.sla.services import mulai_tenggat
 
-    env = env_aplikasi(app, REDIS_URL=redis_pribadi.url, DINSOS_SMTP_HOST="127.0.0.1", DINSOS_SMTP_PORT=smtp.port,
+    env = env_gangguan(app, REDIS_URL=redis_pribadi.url, DINSOS_SMTP_HOST="127.0.0.1", DINSOS_SMTP_PORT=smtp.port,
                        DINSOS_INSTANCE_PATH=tmp_path / "instance", DINSOS_WORKER_HEARTBEAT_FILE=tmp_path / "worker.detak")
-    proses = Proses(env, tmp_path)
+    proses = ProsesWeb(env, tmp_path)
     try:
         web = proses.web()
         proses.worker()
-        proses.mulai([sys.executable, "-m", "dinsos_workers", "beat", "-s", str(tmp_path / "jadwal-beat")], "beat")
+        proses.beat()
         assert web.masuk(SLUG, data["akun"]["kepala_bidang"], SANDI) == 302
         api = {"Authorization": f"Bearer {data['token']}", "Content-Type": "application/json"}
 
@@ -170,7 +159,7 @@ def test_a_database_outage_answers_a_clear_503_at_once_and_the_app_recovers_with
     url = make_url(app.config["DATABASE_URL"])
     proksi = Proksi(url.host, url.port or 5432)
     lewat = url.set(host="127.0.0.1", port=proksi.port).render_as_string(hide_password=False)
-    proses = Proses(env_aplikasi(app, DATABASE_URL=lewat, DINSOS_INSTANCE_PATH=tmp_path / "instance"), tmp_path)
+    proses = ProsesWeb(env_gangguan(app, DATABASE_URL=lewat, DINSOS_INSTANCE_PATH=tmp_path / "instance"), tmp_path)
     api = {"Authorization": f"Bearer {data['token']}"}
     try:
         web = proses.web()
@@ -245,9 +234,9 @@ def test_a_worker_killed_again_and_again_during_delivery_loses_nothing_and_sends
         db.session.commit()
         app.config["SMTP_HOST"] = "127.0.0.1"
 
-    env = env_aplikasi(app, REDIS_URL=redis_pribadi.url, DINSOS_SMTP_HOST="127.0.0.1", DINSOS_SMTP_PORT=smtp.port,
+    env = env_gangguan(app, REDIS_URL=redis_pribadi.url, DINSOS_SMTP_HOST="127.0.0.1", DINSOS_SMTP_PORT=smtp.port,
                        DINSOS_INSTANCE_PATH=tmp_path / "instance", DINSOS_WORKER_HEARTBEAT_FILE=tmp_path / "worker.detak")
-    proses = Proses(env, tmp_path)
+    proses = ProsesWeb(env, tmp_path, "penangan_uji")
     acak = random.Random(7)
     pada = datetime.now(timezone.utc)
 
@@ -260,12 +249,12 @@ def test_a_worker_killed_again_and_again_during_delivery_loses_nothing_and_sends
 
     try:
         for _ in range(5):
-            worker = proses.worker("-I", "penangan_uji")
+            worker = proses.worker()
             relay_lewat()
             time.sleep(acak.uniform(0.4, 1.6))  # mid-delivery: handlers are sleeping, or sending, or committing
             proses.bunuh(worker)
         assert len(smtp.surel) < jumlah  # the kills did cut deliveries short
-        proses.worker("-I", "penangan_uji")
+        proses.worker()
 
         def selesai():
             relay_lewat()

@@ -1,15 +1,15 @@
 """Health, readiness and metrics; gunicorn serving the real app."""
 import os
-import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
+
+from server_uji import Proksi, port_bebas
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,64 +66,12 @@ def test_every_response_carries_a_request_id(klien):
     assert klien.get("/healthz", headers={"X-Request-ID": "abc"}).headers["X-Request-ID"] == "abc"
 
 
-class _Proksi:
-    """A TCP proxy to the database that can be cut and restored, to play an outage."""
-
-    def __init__(self, host, port):
-        self.tujuan = (host, port)
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.port = self.server.getsockname()[1]
-        self.hidup = threading.Event()
-        self.hidup.set()
-        self.koneksi = []
-        threading.Thread(target=self._terima, daemon=True).start()
-
-    def _salur(self, a, b):
-        try:
-            while data := a.recv(65536):
-                b.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (a, b):
-                try:
-                    s.close()
-                except OSError:
-                    pass
-
-    def _terima(self):
-        while True:
-            try:
-                klien, _ = self.server.accept()
-            except OSError:
-                return
-            if not self.hidup.is_set():
-                klien.close()
-                continue
-            hulu = socket.create_connection(self.tujuan)
-            self.koneksi += [klien, hulu]
-            threading.Thread(target=self._salur, args=(klien, hulu), daemon=True).start()
-            threading.Thread(target=self._salur, args=(hulu, klien), daemon=True).start()
-
-    def putus(self):
-        self.hidup.clear()
-        for s in self.koneksi:
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-        self.koneksi.clear()
-
-    def sambung(self):
-        self.hidup.set()
-
-
 @pytest.mark.postgres
 def test_readyz_goes_503_during_a_database_outage_and_recovers_without_restart(app, tmp_path):
     from dinsos import create_app
 
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    proksi = _Proksi(url.host, url.port or 5432)
+    proksi = Proksi(url.host, url.port or 5432)
     lewat = url.set(host="127.0.0.1", port=proksi.port).render_as_string(hide_password=False)
     aplikasi = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x", "REDIS_URL": None, "DATABASE_URL": lewat})
     klien = aplikasi.test_client()
@@ -134,15 +82,9 @@ def test_readyz_goes_503_during_a_database_outage_and_recovers_without_restart(a
     assert klien.get("/readyz").status_code == 200
 
 
-def _port_bebas():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.slow
 def test_gunicorn_serves_the_app(app, tmp_path):
-    port = _port_bebas()
+    port = port_bebas()
     env = {
         **os.environ,
         "PYTHONPATH": f"{ROOT / 'platform'}:{ROOT / 'workers'}",

@@ -46,15 +46,17 @@ def kasus_magetan(staf, *, berkas=DOKUMEN_BANTEN, klien=None) -> tuple:
 def rujuk_ke_banten(staf, kasus_id, lampiran, *, peran="pekerja_sosial", kirim=True, persetujuan=PERSETUJUAN, **lain):
     """Refer the case to Banten's panti service, each scan mapped to the requirement of the same code; returns the referral id."""
     from dinsos.core.db import db
-    from dinsos.referrals import services as rsvc
+    from dinsos.referrals.dibagikan import BIDANG_KLIEN
+    from dinsos.referrals.perujukan import buat_rujukan
+    from dinsos.referrals.tujuan import cari_tujuan_layanan
 
     s = staf["kabupaten-magetan"]
     with di_kantor(s[peran].kantor):
         k = muat_kasus(kasus_id)
         langkah = [l.id for l in k.langkah if l.status == "selesai"]
-        r = rsvc.buat_rujukan(
-            k, pengguna=akun(s[peran]), tujuan=rsvc.cari_tujuan_layanan(*BANTEN), alasan="Anak terlantar butuh pengasuhan panti",
-            bidang_klien=list(rsvc.BIDANG_KLIEN), langkah=langkah,
+        r = buat_rujukan(
+            k, pengguna=akun(s[peran]), tujuan=cari_tujuan_layanan(*BANTEN), alasan="Anak terlantar butuh pengasuhan panti",
+            bidang_klien=list(BIDANG_KLIEN), langkah=langkah,
             berkas=[{"sumber": "lampiran", "id": str(i), "dokumen_kode": kode} for kode, i in lampiran.items()],
             persetujuan=persetujuan, kirim=kirim, **lain)
         db.session.commit()
@@ -82,7 +84,7 @@ def antar_semua(batas: int = 10) -> int:
 
 def rujukan(kantor, rujukan_id) -> dict:
     """The sender's referral as plain data."""
-    from dinsos.referrals.services import muat_rujukan
+    from dinsos.referrals.rujukan import muat_rujukan
 
     with di_kantor(kantor):
         r = muat_rujukan(rujukan_id)

@@ -17,9 +17,12 @@ from dinsos.core.db import db
 from dinsos.core.outbox import PesanOutbox, proses_pesan
 from dinsos.core.penyimpanan import BerkasTidakAda, penyimpanan
 from dinsos.referrals import penerimaan
-from dinsos.referrals import services as rsvc
+from dinsos.referrals.dibagikan import periksa_kelengkapan
 from dinsos.referrals.models import Rujukan, RujukanMasuk
-from dinsos.referrals.services import KesalahanRujukan
+from dinsos.referrals.persetujuan import setujui_override
+from dinsos.referrals.perujukan import buat_rujukan, catat_tanggapan_mitra, kirim_rujukan, lengkapi_rujukan, tarik_rujukan
+from dinsos.referrals.rujukan import KesalahanRujukan, muat_rujukan, riwayat
+from dinsos.referrals.tujuan import cari_tujuan_layanan, cari_tujuan_mitra, simpan_mitra
 
 
 def _peristiwa_kasus(kantor, kasus_id) -> list[str]:
@@ -138,7 +141,7 @@ def test_a_referral_to_ones_own_office_or_an_unknown_or_non_accepting_service_is
     sebelum = _hitung()
     with di_kantor(kantor["kabupaten-magetan"]):
         with pytest.raises(KesalahanRujukan, match=pesan):
-            rsvc.cari_tujuan_layanan(*tujuan)
+            cari_tujuan_layanan(*tujuan)
     assert _hitung() == sebelum
 
 
@@ -156,8 +159,8 @@ def test_missing_required_documents_are_named_and_nothing_is_sent(seed):
     assert _hitung() == sebelum
     # What is missing is also told before sending.
     with di_kantor(kantor["kabupaten-magetan"]):
-        t = rsvc.cari_tujuan_layanan(*BANTEN)
-        hasil = rsvc.periksa_kelengkapan(t.persyaratan, [{"nama": "x.pdf", "dokumen_kode": "surat-permohonan"}])
+        t = cari_tujuan_layanan(*BANTEN)
+        hasil = periksa_kelengkapan(t.persyaratan, [{"nama": "x.pdf", "dokumen_kode": "surat-permohonan"}])
         assert [d["kode"] for d in hasil["kurang_wajib"]] == ["surat-persetujuan", "hasil-asesmen", "surat-keterangan-sehat",
                                                               "berita-acara-serah-terima"]
 
@@ -178,15 +181,15 @@ def test_consent_is_recorded_or_overridden_by_a_kepala_bidang_and_a_child_cannot
     assert rujukan(mg, rid)["status"] == "draf"
     s = staf["kabupaten-magetan"]
     with di_kantor(mg):
-        r = rsvc.muat_rujukan(rid)
+        r = muat_rujukan(rid)
         with pytest.raises(KesalahanRujukan, match="Persetujuan klien atau wali belum dicatat"):
-            rsvc.kirim_rujukan(r, pengguna=akun(s["pekerja_sosial"]))
+            kirim_rujukan(r, pengguna=akun(s["pekerja_sosial"]))
     with di_kantor(mg):
-        r = rsvc.muat_rujukan(rid)
+        r = muat_rujukan(rid)
         with pytest.raises(KesalahanRujukan, match="Hanya kepala bidang"):
-            rsvc.setujui_override(r, pengguna=akun(s["pekerja_sosial"]), alasan="x")
-        rsvc.setujui_override(r, pengguna=akun(s["kepala_bidang"]), alasan="Orang tua tidak diketahui keberadaannya")
-        rsvc.kirim_rujukan(r, pengguna=akun(s["pekerja_sosial"]))
+            setujui_override(r, pengguna=akun(s["pekerja_sosial"]), alasan="x")
+        setujui_override(r, pengguna=akun(s["kepala_bidang"]), alasan="Orang tua tidak diketahui keberadaannya")
+        kirim_rujukan(r, pengguna=akun(s["pekerja_sosial"]))
         db.session.commit()
     assert rujukan(mg, rid)["status"] == "dikirim"
     antar_semua()
@@ -204,10 +207,10 @@ def test_withdrawn_before_acceptance_ends_bantens_access_and_cannot_then_be_acce
     [m] = semua_masuk(bt)
     kunci = [b["kunci"] for b in m["isi"]["berkas"]]
     with di_kantor(mg):
-        r = rsvc.muat_rujukan(rid)
+        r = muat_rujukan(rid)
         with pytest.raises(KesalahanRujukan, match="Alasan penarikan wajib"):
-            rsvc.tarik_rujukan(r, pengguna=akun(staf["kabupaten-magetan"]["pekerja_sosial"]), alasan=" ")
-        rsvc.tarik_rujukan(r, pengguna=akun(staf["kabupaten-magetan"]["pekerja_sosial"]), alasan="Keluarga ditemukan")
+            tarik_rujukan(r, pengguna=akun(staf["kabupaten-magetan"]["pekerja_sosial"]), alasan=" ")
+        tarik_rujukan(r, pengguna=akun(staf["kabupaten-magetan"]["pekerja_sosial"]), alasan="Keluarga ditemukan")
         db.session.commit()
     antar_semua()
     [m] = semua_masuk(bt)
@@ -222,9 +225,9 @@ def test_withdrawn_before_acceptance_ends_bantens_access_and_cannot_then_be_acce
     assert rujukan(mg, rid)["status"] == "ditarik"
     # A withdrawal after acceptance is refused by the state machine.
     with di_kantor(mg):
-        r = rsvc.muat_rujukan(rid)
+        r = muat_rujukan(rid)
         with pytest.raises(KesalahanRujukan, match="tidak dapat ditarik"):
-            rsvc.tarik_rujukan(r, pengguna=akun(staf["kabupaten-magetan"]["pekerja_sosial"]), alasan="lagi")
+            tarik_rujukan(r, pengguna=akun(staf["kabupaten-magetan"]["pekerja_sosial"]), alasan="lagi")
 
 
 def test_withdrawn_before_delivery_never_reaches_the_receiver(seed):
@@ -232,7 +235,7 @@ def test_withdrawn_before_delivery_never_reaches_the_receiver(seed):
     kasus_id, lampiran = kasus_magetan(staf)
     rid = rujuk_ke_banten(staf, kasus_id, lampiran)
     with di_kantor(kantor["kabupaten-magetan"]):
-        rsvc.tarik_rujukan(rsvc.muat_rujukan(rid), pengguna=akun(staf["kabupaten-magetan"]["pekerja_sosial"]), alasan="Salah tujuan")
+        tarik_rujukan(muat_rujukan(rid), pengguna=akun(staf["kabupaten-magetan"]["pekerja_sosial"]), alasan="Salah tujuan")
         db.session.commit()
     antar_semua()
     assert semua_masuk(kantor["provinsi-banten"]) == []
@@ -248,15 +251,15 @@ def test_a_withdrawal_arriving_after_the_acceptance_loses_and_the_sender_follows
     [m] = semua_masuk(bt)
     tanggapi(staf["provinsi-banten"]["pekerja_sosial"], m["id"], "terima")
     with di_kantor(mg):  # Magetan has not heard yet: it may still withdraw on its side
-        rsvc.tarik_rujukan(rsvc.muat_rujukan(rid), pengguna=akun(staf["kabupaten-magetan"]["pekerja_sosial"]), alasan="Berubah pikiran")
+        tarik_rujukan(muat_rujukan(rid), pengguna=akun(staf["kabupaten-magetan"]["pekerja_sosial"]), alasan="Berubah pikiran")
         db.session.commit()
     antar_semua()
     assert semua_masuk(bt)[0]["status"] == "diterima"
     a = rujukan(mg, rid)
     assert a["status"] == "diterima"
     with di_kantor(mg):
-        assert "laporan_diterima" in [h.jenis for h in rsvc.riwayat("keluar", rid)]
-        [h] = [h for h in rsvc.riwayat("keluar", rid) if h.jenis == "laporan_diterima"]
+        assert "laporan_diterima" in [h.jenis for h in riwayat("keluar", rid)]
+        [h] = [h for h in riwayat("keluar", rid) if h.jenis == "laporan_diterima"]
         assert h.rincian["penarikan_terlambat"] is True
 
 
@@ -297,8 +300,8 @@ def test_asking_for_more_pauses_the_answer_clock_and_the_answer_arrives_with_new
     a = rujukan(mg, rid)
     assert a["status"] == "perlu_info" and "lewat 30 hari" in a["laporan"]["permintaan_info"]
     with di_kantor(mg):
-        rsvc.lengkapi_rujukan(rsvc.muat_rujukan(rid), pengguna=akun(staf["kabupaten-magetan"]["pekerja_sosial"]),
-                              catatan="Terlampir surat sehat baru", unggahan=[(pdf("sehat-baru"), "sehat baru.pdf", "surat-keterangan-sehat")])
+        lengkapi_rujukan(muat_rujukan(rid), pengguna=akun(staf["kabupaten-magetan"]["pekerja_sosial"]),
+                         catatan="Terlampir surat sehat baru", unggahan=[(pdf("sehat-baru"), "sehat baru.pdf", "surat-keterangan-sehat")])
         db.session.commit()
     antar_semua()
     [m] = semua_masuk(bt)
@@ -322,16 +325,16 @@ def test_a_partner_referral_issues_the_referral_letter_and_the_handover_is_recor
     kasus_id, lampiran = kasus_magetan(staf, berkas=("hasil-asesmen",))
     with di_kantor(mg):
         with pytest.raises(KesalahanRujukan, match="Hanya kepala bidang atau admin"):
-            rsvc.simpan_mitra(nama="Balai X", jenis="balai", alamat=None, kontak=None, pengguna=akun(s["pekerja_sosial"]))
-        mitra = rsvc.simpan_mitra(nama="Balai Rehabilitasi Sosial Anak Bina Remaja", jenis="balai", alamat="Jl. Balai 1, Madiun",
-                                  kontak="0351-000", pengguna=akun(s["kepala_bidang"]))
+            simpan_mitra(nama="Balai X", jenis="balai", alamat=None, kontak=None, pengguna=akun(s["pekerja_sosial"]))
+        mitra = simpan_mitra(nama="Balai Rehabilitasi Sosial Anak Bina Remaja", jenis="balai", alamat="Jl. Balai 1, Madiun",
+                             kontak="0351-000", pengguna=akun(s["kepala_bidang"]))
         db.session.commit()
         mid = mitra.id
     with di_kantor(mg):
         k = muat_kasus(kasus_id)
-        r = rsvc.buat_rujukan(k, pengguna=akun(s["pekerja_sosial"]), tujuan=rsvc.cari_tujuan_mitra(mid), alasan="Rehabilitasi lanjut",
-                              bidang_klien=["nama"], berkas=[{"sumber": "lampiran", "id": str(lampiran["hasil-asesmen"])}],
-                              persetujuan=PERSETUJUAN)
+        r = buat_rujukan(k, pengguna=akun(s["pekerja_sosial"]), tujuan=cari_tujuan_mitra(mid), alasan="Rehabilitasi lanjut",
+                         bidang_klien=["nama"], berkas=[{"sumber": "lampiran", "id": str(lampiran["hasil-asesmen"])}],
+                         persetujuan=PERSETUJUAN)
         db.session.commit()
         rid = r.id
         surat = db.session.scalar(select(SuratTerbit).where(SuratTerbit.objek_jenis == "rujukan", SuratTerbit.objek_id == str(rid)))
@@ -339,11 +342,11 @@ def test_a_partner_referral_issues_the_referral_letter_and_the_handover_is_recor
         # Nothing crosses offices for a partner outside the platform.
         assert db.session.scalar(select(PesanOutbox.id).where(PesanOutbox.jenis == "rujukan.teruskan")) is None
     with di_kantor(mg):
-        r = rsvc.muat_rujukan(rid)
+        r = muat_rujukan(rid)
         with pytest.raises(KesalahanRujukan, match="Nomor berita acara serah terima wajib"):
-            rsvc.catat_tanggapan_mitra(r, aksi="terima", pengguna=akun(s["pekerja_sosial"]))
-        rsvc.catat_tanggapan_mitra(r, aksi="terima", nomor_berita_acara="BA/12/2026", pengguna=akun(s["pekerja_sosial"]))
-        rsvc.catat_tanggapan_mitra(r, aksi="selesai", catatan="Selesai rehabilitasi", pengguna=akun(s["pekerja_sosial"]))
+            catat_tanggapan_mitra(r, aksi="terima", pengguna=akun(s["pekerja_sosial"]))
+        catat_tanggapan_mitra(r, aksi="terima", nomor_berita_acara="BA/12/2026", pengguna=akun(s["pekerja_sosial"]))
+        catat_tanggapan_mitra(r, aksi="selesai", catatan="Selesai rehabilitasi", pengguna=akun(s["pekerja_sosial"]))
         db.session.commit()
     a = rujukan(mg, rid)
     assert a["status"] == "selesai" and a["laporan"]["nomor_berita_acara"] == "BA/12/2026"

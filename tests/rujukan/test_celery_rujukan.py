@@ -2,19 +2,14 @@
 
 The worker runs as a subprocess against the test database as the app role
 (row-level security applies), on the Redis database named by REDIS_URL
-(flushed before and after). Every wait is bounded; every process is killed
-in ``finally``.
+(the ``broker`` fixture: flushed before and after). Every wait is bounded;
+every process is killed at the end of the test.
 """
 import functools
-import os
-import sys
-import threading
 import time
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
-import redis
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
@@ -26,14 +21,13 @@ from dinsos.cases import services as kasus_svc
 from dinsos.cases.tenggat import info_jam_kasus
 from dinsos.core import outbox
 from dinsos.core.db import db
-from dinsos.core.outbox import PesanOutbox, relay
+from dinsos.core.outbox import PesanOutbox
 from dinsos.core.tenant import lintas_tenant
-
-from pekerja_uji import Proses, tunggu
+from pekerja_uji import jalankan_relay, relay_serentak, terbit_ulang, tunggu
+from server_uji import port_bebas
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[2]
 BATAS = 30.0
 ULANG = 3
 
@@ -42,52 +36,9 @@ _tunggu = functools.partial(tunggu, batas=BATAS)
 
 
 @pytest.fixture
-def broker():
-    url = os.environ["REDIS_URL"]
-    r = redis.Redis.from_url(url)
-    r.flushdb()
-    yield url
-    r.flushdb()
-
-
-@pytest.fixture
-def penerbit(app, broker, monkeypatch):
-    """The product's Celery publisher, bound to the test broker."""
-    from dinsos_workers.celery_app import ikat
-    from dinsos_workers.tugas import terbitkan_ke_antrean
-
-    monkeypatch.setitem(app.config, "REDIS_URL", broker)
-    ikat(app)
-    yield terbitkan_ke_antrean
-    monkeypatch.setitem(app.config, "REDIS_URL", None)
-    ikat(app)
-
-
-@pytest.fixture
-def proses(app, broker, tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DINSOS_", "DATABASE_URL", "REDIS_URL", "UJI_"))}
-    env.update(
-        PYTHONPATH=os.pathsep.join(str(p) for p in (ROOT / "platform", ROOT / "workers", Path(__file__).parent)),
-        DATABASE_URL=app.config["DATABASE_URL"],  # the app role: row-level security applies in the worker too
-        DINSOS_INSTANCE_PATH=app.instance_path,
-        DINSOS_SECRET_KEY="uji-rahasia",
-        DINSOS_ENCRYPTION_KEYS=app.config["ENCRYPTION_KEYS"],
-        DINSOS_UPLOAD_DIR=app.config["UPLOAD_DIR"],
-        DINSOS_BASE_URL="http://localhost",
-        REDIS_URL=broker,
-        DINSOS_WORKER_HEARTBEAT_FILE=str(tmp_path / "worker.heartbeat"),
-    )
-    p = Proses(env, tmp_path, "penangan_lambat", nama="rujukan")
-    try:
-        yield p
-    finally:
-        p.bersihkan()
-
-
-
-def _relay(app, terbitkan, **kw):
-    with app.app_context():
-        return relay(terbitkan, **kw)
+def proses(proses_pekerja):
+    """Workers whose referral deliveries can be made to pause before their commit (``penangan_lambat``)."""
+    return proses_pekerja("penangan_lambat", "rujukan")
 
 
 def _pesan(app, jenis="rujukan.teruskan") -> dict:
@@ -103,12 +54,8 @@ def _sampai(kantor, jumlah: int):
 
 
 def _kirim_ulang(app, worker, pesan: dict):
-    """Publish every message once more, as a broker redelivery would, and wait until the worker has run each."""
-    from dinsos_workers.tugas import proses_outbox
-
-    with app.app_context():
-        tugas = [proses_outbox.apply_async(args=(tid, str(pid))).id for pid, (tid, _s) in pesan.items()]
-    _tunggu(lambda: all(f"[{t}] succeeded" in worker.log.read_text() for t in tugas), pesan="the duplicate deliveries")
+    """Publish every message of ``_pesan`` once more, as a broker redelivery would, and wait until the worker has run each."""
+    terbit_ulang(app, worker, [(tid, pid) for pid, (tid, _s) in pesan.items()], batas=BATAS)
 
 
 def _lewat_batas_kirim_ulang():
@@ -121,7 +68,7 @@ def test_magetan_to_banten_through_the_worker_delivered_once_accepted_and_comple
     worker = proses.worker()
     kasus_id, lampiran = kasus_magetan(staf)
     rid = rujuk_ke_banten(staf, kasus_id, lampiran)
-    assert _relay(app, penerbit) >= 1
+    assert jalankan_relay(app, penerbit) >= 1
     [m] = _sampai(bt, 1) and semua_masuk(bt)
     assert m["status"] == "diterima_tujuan" and len(m["isi"]["berkas"]) == len(DOKUMEN_BANTEN)
     _tunggu(lambda: rujukan(mg, rid)["status"] == "diterima_tujuan", pesan="Magetan to see the delivery")
@@ -134,14 +81,14 @@ def test_magetan_to_banten_through_the_worker_delivered_once_accepted_and_comple
         aturan = info_jam_kasus(k)["aturan"]
         assert (kasus_svc.layanan_kasus(k).kode, k.langkah_kode) == ("rehabilitasi-anak-terlantar-panti", "permohonan")
         assert (aturan["jumlah"], aturan["satuan"]) == (1, "tahun") and k.jam_mulai_pada is not None
-    _relay(app, penerbit)
+    jalankan_relay(app, penerbit)
     _tunggu(lambda: rujukan(mg, rid)["status"] == "diterima", pesan="Magetan to see the acceptance")
     with di_kantor(bt):
         k = muat_kasus(kasus_b)
         kasus_svc.tutup_kasus(k, versi=k.versi, hasil_akhir="rehabilitasi-selesai", catatan="Selesai",
                               pengguna=akun(staf["provinsi-banten"]["kepala_bidang"]))
         kasus_svc.simpan()
-    _relay(app, penerbit)
+    jalankan_relay(app, penerbit)
     _tunggu(lambda: rujukan(mg, rid)["status"] == "selesai", pesan="Magetan to see the completion")
     with di_kantor(mg):
         assert [p.jenis for p in kasus_svc.peristiwa(muat_kasus(kasus_id))][-1] == "rujukan_selesai"
@@ -151,7 +98,9 @@ def test_kota_metro_repatriation_reaches_the_family_regions_office_through_the_w
     from kantor_uji import LAYANAN, SLUG, onboard
     from test_pemulangan import KELUARGA, _kasus_metro
 
-    from dinsos.referrals import services as rsvc
+    from dinsos.referrals.pemulangan import tujuan_pemulangan
+    from dinsos.referrals.perujukan import buat_rujukan
+    from dinsos.referrals.tujuan import cari_tujuan_layanan
 
     kantor, staf = seed
     lt = onboard(tmp_path / "kantor")
@@ -159,14 +108,14 @@ def test_kota_metro_repatriation_reaches_the_family_regions_office_through_the_w
     kid = _kasus_metro(staf)
     with di_kantor(kantor["kota-metro"]):
         k = muat_kasus(kid)
-        assert rsvc.tujuan_pemulangan(k, KELUARGA)[0].slug == SLUG
+        assert tujuan_pemulangan(k, KELUARGA)[0].slug == SLUG
         lamp = kasus_svc.lampiran(k)[0]
-        rsvc.buat_rujukan(k, pengguna=akun(staf["kota-metro"]["pekerja_sosial"]), tujuan=rsvc.cari_tujuan_layanan(SLUG, LAYANAN),
-                          alasan="Keluarga ditemukan", bidang_klien=["nama", "alamat"], abaikan_opsional=True, pemulangan=True,
-                          berkas=[{"sumber": "lampiran", "id": str(lamp.id), "dokumen_kode": "surat-keterangan-penyerahan"}],
-                          persetujuan={"nama": "Sutrisno", "hubungan": "klien", "cara": "lisan", "tanggal": "2026-05-04"})
+        buat_rujukan(k, pengguna=akun(staf["kota-metro"]["pekerja_sosial"]), tujuan=cari_tujuan_layanan(SLUG, LAYANAN),
+                     alasan="Keluarga ditemukan", bidang_klien=["nama", "alamat"], abaikan_opsional=True, pemulangan=True,
+                     berkas=[{"sumber": "lampiran", "id": str(lamp.id), "dokumen_kode": "surat-keterangan-penyerahan"}],
+                     persetujuan={"nama": "Sutrisno", "hubungan": "klien", "cara": "lisan", "tanggal": "2026-05-04"})
         db.session.commit()
-    _relay(app, penerbit)
+    jalankan_relay(app, penerbit)
     [m] = _sampai(lt, 1) and semua_masuk(lt)
     assert m["pemulangan"] and any(b["nama"].startswith("Surat Pengantar") for b in m["isi"]["berkas"])
 
@@ -179,15 +128,15 @@ def test_a_worker_killed_during_delivery_and_restarted_still_delivers_each_refer
         kasus_id, lampiran = kasus_magetan(staf, klien={"nama": f"Anak {putaran}", "umur_perkiraan": 10, "jenis_kelamin": "L"})
         rid = rujuk_ke_banten(staf, kasus_id, lampiran)
         lambat = proses.worker(UJI_PENANDA_RUJUKAN=str(penanda), UJI_JEDA_RUJUKAN="4")  # each delivery pauses before its commit
-        assert _relay(app, penerbit) == 1
+        assert jalankan_relay(app, penerbit) == 1
         _tunggu(lambda: penanda.exists(), pesan="the slow delivery to reach its pause")
         proses.bunuh(lambat)  # after the work, before the commit
         assert len(semua_masuk(bt)) == putaran - 1  # the killed delivery left nothing behind in Banten
         assert rujukan(mg, rid)["status"] == "dikirim"
 
         kedua = proses.worker()
-        assert _relay(app, penerbit) == 0  # not overdue yet: no second publication
-        assert _relay(app, penerbit, pada=_lewat_batas_kirim_ulang()) >= 1  # the lost task is published again
+        assert jalankan_relay(app, penerbit) == 0  # not overdue yet: no second publication
+        assert jalankan_relay(app, penerbit, pada=_lewat_batas_kirim_ulang()) >= 1  # the lost task is published again
         _sampai(bt, putaran)
         _tunggu(lambda: rujukan(mg, rid)["status"] == "diterima_tujuan", pesan="Magetan to see the delivery")
         _kirim_ulang(app, kedua, {p: v for p, v in _pesan(app).items()})
@@ -208,18 +157,7 @@ def test_two_relays_at_once_publish_and_deliver_each_referral_once(app, seed, pe
             kasus_id, lampiran = kasus_magetan(staf, klien={"nama": f"Anak {putaran}-{n}", "umur_perkiraan": 9, "jenis_kelamin": "P"})
             ids.append(rujuk_ke_banten(staf, kasus_id, lampiran))
         total += len(ids)
-        hasil, mulai = [], threading.Barrier(2)
-
-        def jalan():
-            mulai.wait()
-            hasil.append(_relay(app, penerbit, batas=2))
-            hasil.append(_relay(app, penerbit, batas=100))
-
-        benang = [threading.Thread(target=jalan) for _ in range(2)]
-        for t in benang:
-            t.start()
-        for t in benang:
-            t.join(BATAS)
+        hasil = relay_serentak(app, penerbit, 2, batas=BATAS)
         _sampai(bt, total)
         _kirim_ulang(app, worker, _pesan(app))
         asal = [m["asal_rujukan_id"] for m in semua_masuk(bt)]
@@ -229,16 +167,14 @@ def test_two_relays_at_once_publish_and_deliver_each_referral_once(app, seed, pe
         assert all(s == "selesai" for _t, s in _pesan(app).values())
 
 
-def test_with_redis_down_sending_still_succeeds_and_is_delivered_once_redis_is_back(app, seed, penerbit, proses, monkeypatch):
+def test_with_redis_down_sending_still_succeeds_and_is_delivered_once_redis_is_back(app, seed, broker, penerbit, proses,
+                                                                                   monkeypatch):
     from dinsos_workers.celery_app import ikat
-
-    sys.path.append(str(Path(__file__).resolve().parents[1] / "notify"))
-    from server_uji import port_bebas
 
     kantor, staf = seed
     mg, bt = kantor["kabupaten-magetan"], kantor["provinsi-banten"]
     proses.worker()
-    mati = make_url(os.environ["REDIS_URL"]).set(host="127.0.0.1", port=port_bebas()).render_as_string(hide_password=False)
+    mati = make_url(broker).set(host="127.0.0.1", port=port_bebas()).render_as_string(hide_password=False)
     monkeypatch.setitem(app.config, "REDIS_URL", mati)  # nothing listens there
     ikat(app)
     kasus_id, lampiran = kasus_magetan(staf)
@@ -251,13 +187,13 @@ def test_with_redis_down_sending_still_succeeds_and_is_delivered_once_redis_is_b
     mulai = time.monotonic()
     r = budi.post(f"/t/kabupaten-magetan/kasus/{kasus_id}/rujuk", data=data)
     assert r.status_code == 302 and time.monotonic() - mulai < 10  # the user is not kept waiting on the broker
-    assert _relay(app, penerbit) == 0  # the dead broker refuses; the message stays due
+    assert jalankan_relay(app, penerbit) == 0  # the dead broker refuses; the message stays due
     assert [s for _t, s in _pesan(app).values()] == ["baru"]
     assert semua_masuk(bt) == []
 
-    monkeypatch.setitem(app.config, "REDIS_URL", os.environ["REDIS_URL"])
+    monkeypatch.setitem(app.config, "REDIS_URL", broker)
     ikat(app)
-    assert _relay(app, penerbit) >= 1
+    assert jalankan_relay(app, penerbit) >= 1
     _sampai(bt, 1)
     [rid] = [m["asal_rujukan_id"] for m in semua_masuk(bt)]
     _tunggu(lambda: rujukan(mg, rid)["status"] == "diterima_tujuan", pesan="Magetan to see the delivery")

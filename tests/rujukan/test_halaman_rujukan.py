@@ -6,8 +6,10 @@ from alat_kasus import di_kantor, klien_masuk
 from alat_rujukan import DOKUMEN_BANTEN, antar_semua, kasus_magetan, notifikasi, rujuk_ke_banten, semua_masuk, tanggapi
 from bantuan import token_csrf
 from dinsos.core.db import db
-from dinsos.referrals import services as rsvc
 from dinsos.referrals.models import Rujukan
+from dinsos.referrals.perujukan import buat_rujukan
+from dinsos.referrals.rujukan import nomor_tampil
+from dinsos.referrals.tujuan import cari_tujuan_mitra, simpan_mitra
 
 TUJUAN = "layanan:provinsi-banten:rehabilitasi-anak-terlantar-panti"
 
@@ -143,9 +145,9 @@ def test_a_partner_referral_letter_is_downloadable_by_the_sender_only(seed):
     from alat_rujukan import PERSETUJUAN
 
     with di_kantor(kantor["kabupaten-magetan"]):
-        mitra = rsvc.simpan_mitra(nama="Panti Asuhan Harapan", jenis="panti", alamat="Magetan", kontak=None, pengguna=akun(s["kepala_bidang"]))
-        r = rsvc.buat_rujukan(muat_kasus(kasus_id), pengguna=akun(s["pekerja_sosial"]), tujuan=rsvc.cari_tujuan_mitra(mitra.id),
-                              alasan="Pengasuhan", bidang_klien=["nama"], persetujuan=PERSETUJUAN)
+        mitra = simpan_mitra(nama="Panti Asuhan Harapan", jenis="panti", alamat="Magetan", kontak=None, pengguna=akun(s["kepala_bidang"]))
+        r = buat_rujukan(muat_kasus(kasus_id), pengguna=akun(s["pekerja_sosial"]), tujuan=cari_tujuan_mitra(mitra.id),
+                         alasan="Pengasuhan", bidang_klien=["nama"], persetujuan=PERSETUJUAN)
         db.session.commit()
         surat_id = r.surat_id
     budi = klien_masuk(s["pekerja_sosial"])
@@ -156,7 +158,7 @@ def test_a_partner_referral_letter_is_downloadable_by_the_sender_only(seed):
 
 
 def _nomor(rid) -> str:
-    return rsvc.nomor_tampil(rid)
+    return nomor_tampil(rid)
 
 
 def test_ibu_yuli_sees_her_kabupatens_referrals_without_names_and_reminds_banten(seed):

@@ -10,8 +10,10 @@ from alat_rujukan import antar_semua, konteks_app, semua_masuk
 from dinsos.cases import services as kasus_svc
 from dinsos.core.db import db
 from dinsos.core.penyimpanan import penyimpanan
-from dinsos.referrals import services as rsvc
-from dinsos.referrals.services import KesalahanRujukan
+from dinsos.referrals.pemulangan import langkah_pemulangan, tujuan_pemulangan
+from dinsos.referrals.perujukan import buat_rujukan
+from dinsos.referrals.rujukan import KesalahanRujukan
+from dinsos.referrals.tujuan import cari_tujuan_layanan
 from kantor_uji import LAYANAN, SLUG, onboard
 
 KELUARGA = "18.02.01.2001"
@@ -47,10 +49,10 @@ def test_a_family_found_in_lampung_tengah_is_referred_there_with_the_cover_lette
     peksos = staf["kota-metro"]["pekerja_sosial"]
     with di_kantor(mt):
         k = muat_kasus(kid)
-        assert rsvc.langkah_pemulangan(k).kode == "surat-pengantar"
-        tujuan_kantor, layanan = rsvc.tujuan_pemulangan(k, KELUARGA)
+        assert langkah_pemulangan(k).kode == "surat-pengantar"
+        tujuan_kantor, layanan = tujuan_pemulangan(k, KELUARGA)
         assert tujuan_kantor.slug == SLUG and [l["kode"] for l in layanan] == [LAYANAN]
-        tujuan = rsvc.cari_tujuan_layanan(SLUG, LAYANAN)
+        tujuan = cari_tujuan_layanan(SLUG, LAYANAN)
         lamp = kasus_svc.lampiran(k)[0]
         data = dict(tujuan=tujuan, alasan="Keluarga ditemukan di Bandar Agung", bidang_klien=["nama", "alamat", "tanggal_lahir"],
                     berkas=[{"sumber": "lampiran", "id": str(lamp.id), "dokumen_kode": "surat-keterangan-penyerahan"}],
@@ -58,9 +60,9 @@ def test_a_family_found_in_lampung_tengah_is_referred_there_with_the_cover_lette
                     pemulangan=True)
         # The ID copy is optional: sent only once the sender says so.
         with pytest.raises(KesalahanRujukan, match="Dokumen tidak wajib belum dilampirkan: Fotocopy KTP"):
-            rsvc.buat_rujukan(k, pengguna=akun(peksos), **data)
+            buat_rujukan(k, pengguna=akun(peksos), **data)
         db.session.rollback()
-        r = rsvc.buat_rujukan(muat_kasus(kid), pengguna=akun(peksos), abaikan_opsional=True, **data)
+        r = buat_rujukan(muat_kasus(kid), pengguna=akun(peksos), abaikan_opsional=True, **data)
         db.session.commit()
         rid = r.id
         surat = db.session.scalar(select(SuratTerbit).where(SuratTerbit.objek_jenis == "rujukan", SuratTerbit.objek_id == str(rid)))
@@ -87,7 +89,7 @@ def test_the_family_region_must_have_another_office_that_accepts_referrals(seed,
     kid = _kasus_metro(staf)
     with di_kantor(kantor["kota-metro"]):
         with pytest.raises(KesalahanRujukan, match=pesan):
-            rsvc.tujuan_pemulangan(muat_kasus(kid), kode)
+            tujuan_pemulangan(muat_kasus(kid), kode)
 
 
 def test_repatriation_is_offered_only_on_the_family_found_branch(seed, tmp_path):
@@ -96,6 +98,6 @@ def test_repatriation_is_offered_only_on_the_family_found_branch(seed, tmp_path)
     kid = _kasus_metro(staf, sampai_cabang=False)
     with di_kantor(kantor["kota-metro"]):
         k = muat_kasus(kid)
-        assert rsvc.langkah_pemulangan(k) is None
+        assert langkah_pemulangan(k) is None
         with pytest.raises(KesalahanRujukan, match="belum sampai di langkah itu"):
-            rsvc.tujuan_pemulangan(k, KELUARGA)
+            tujuan_pemulangan(k, KELUARGA)

@@ -14,76 +14,32 @@ out, each once in the in-app inbox and once at the SMTP server.
 The service's own time limit is set to one calendar year for this case, so
 only the step's clock is due and the count is the step's alone.
 """
-import os
 import re
-import sys
 import threading
 import time
 from datetime import datetime, time as jam, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import redis
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from bantuan import buat_staf
 from dinsos.core.db import db, sekarang
 from dinsos.core.tenant import dalam_tenant, lintas_tenant
-
-sys.path.append(str(Path(__file__).resolve().parents[1] / "notify"))
-from server_uji import server_smtp  # noqa: E402
-
-from pekerja_uji import BATAS, Proses, tunggu as _tunggu  # noqa: E402
+from pekerja_uji import BATAS, tunggu as _tunggu
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
 
 @pytest.fixture
-def broker():
-    url = os.environ["REDIS_URL"]
-    r = redis.Redis.from_url(url)
-    r.flushdb()
-    yield url
-    r.flushdb()
+def proses(proses_pekerja, smtp, tmp_path):
+    """Workers and beats sweeping every second; the first sweep to reach a notice stalls (``tenggat_lambat``).
 
-
-@pytest.fixture
-def smtp(app, monkeypatch):
-    """The SMTP server, configured in the test process too: a sweep run here queues e-mail like the worker's."""
-    with server_smtp() as kotak:
-        monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
-        monkeypatch.setitem(app.config, "SMTP_PORT", kotak.port)
-        yield kotak
-
-
-@pytest.fixture
-def proses(app, broker, smtp, tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DINSOS_", "DATABASE_URL", "REDIS_URL", "UJI_"))}
-    env.update(
-        PYTHONPATH=os.pathsep.join(str(p) for p in (ROOT / "platform", ROOT / "workers", Path(__file__).parent)),
-        DATABASE_URL=app.config["DATABASE_URL"],  # the app role: row-level security applies in the worker too
-        DINSOS_INSTANCE_PATH=app.instance_path,
-        DINSOS_SECRET_KEY="uji-rahasia",
-        DINSOS_ENCRYPTION_KEYS=app.config["ENCRYPTION_KEYS"],
-        DINSOS_BASE_URL="http://localhost",
-        REDIS_URL=broker,
-        DINSOS_SMTP_HOST="127.0.0.1",
-        DINSOS_SMTP_PORT=str(smtp.port),
-        DINSOS_WORKER_HEARTBEAT_FILE=str(tmp_path / "worker.heartbeat"),
-        DINSOS_SAPU_TENGGAT_DETIK="1",
-        UJI_PENANDA_SAPU=str(tmp_path / "sapu-pertama"),
-        UJI_JEDA_SAPU="60",
-    )
-    p = Proses(env, tmp_path, "tenggat_lambat", nama="sapu")
-    try:
-        yield p
-    finally:
-        p.bersihkan()
+    ``smtp`` is configured in the test process too: a sweep run here queues e-mail like the worker's.
+    """
+    return proses_pekerja("tenggat_lambat", "sapu", DINSOS_SMTP_HOST="127.0.0.1", DINSOS_SMTP_PORT=smtp.port,
+                          DINSOS_SAPU_TENGGAT_DETIK="1", UJI_PENANDA_SAPU=tmp_path / "sapu-pertama", UJI_JEDA_SAPU="60")
 
 
 @pytest.fixture

@@ -59,10 +59,6 @@ from .konstanta import (
 )
 from .models import JedaKasus, Kasus, Klien, LampiranKasus, LangkahKasus, PeristiwaKasus, PersyaratanKasus
 
-# The referral pages still reach these two through this module; they belong to ``akses`` and go from here
-# once the referral clean-up running alongside this split has landed and calls them there.
-from .akses import boleh_lihat_identitas, nama_tampil  # noqa: F401
-
 
 class KesalahanKasus(ValueError):
     """A refused case operation. ``kode`` is the HTTP status; ``kesalahan`` maps field names to messages."""

@@ -1,7 +1,7 @@
 """Who may download a letter issued for a referral (the referral form, the cover letter of a repatriation)."""
 from dinsos.auth.izin import boleh
 
-from .services import muat_rujukan
+from .rujukan import muat_rujukan
 
 
 def boleh_unduh_surat_rujukan(pengguna, objek_id: str) -> bool:

@@ -7,12 +7,17 @@ decline, ask). Province: ``/api/t/<slug>/pengawasan/rujukan``. Files are
 shared from the case (upload them first through the case API); refusals
 come back as ``{"code", "message", "errors": {"json": {...}}}``.
 """
+from dataclasses import dataclass
+from functools import partial, wraps
+from typing import Callable
+
 import marshmallow as ma
 from flask import Response, g, jsonify
 from flask_login import current_user
 from flask_smorest import Blueprint
 
 from dinsos.auth.api import perlu_token
+from dinsos.cases import akses as kasus_akses
 from dinsos.cases import services as kasus_svc
 from dinsos.core.db import db
 from dinsos.core.errors import tolak
@@ -20,10 +25,14 @@ from dinsos.core.extensions import csrf
 from dinsos.core.penyimpanan import EKSTENSI
 
 from . import pengawasan, penerimaan
-from . import services as svc
+from .dibagikan import BIDANG_KLIEN, periksa_kelengkapan
 from .models import JENIS_MITRA
-from .services import BIDANG_KLIEN, CARA_PERSETUJUAN, HUBUNGAN_PERSETUJUAN, KesalahanRujukan
+from .pemulangan import tujuan_pemulangan
+from .persetujuan import CARA_PERSETUJUAN, HUBUNGAN_PERSETUJUAN, catat_persetujuan, ringkas_persetujuan, setujui_override
+from .perujukan import buat_rujukan, catat_tanggapan_mitra, kirim_rujukan, lengkapi_rujukan, tarik_rujukan
+from .rujukan import KesalahanRujukan, daftar_keluar, label_klien, muat_rujukan, nama_tujuan, nomor_tampil, riwayat
 from .status import LABEL, STATUS, aksi_tersedia
+from .tujuan import Tujuan, cari_tujuan_layanan, cari_tujuan_mitra, layanan_tujuan, mitra_aktif, simpan_mitra
 
 blp = Blueprint("api_rujukan", __name__, url_prefix="/api/t/<slug>", description="Rujukan antarkantor dan pengawasan provinsi")
 csrf.exempt(blp)
@@ -136,10 +145,10 @@ def _galat(e):
     return resp
 
 
-def _tujuan(data: dict) -> svc.Tujuan:
+def _tujuan(data: dict) -> Tujuan:
     if data["jenis"] == "mitra":
-        return svc.cari_tujuan_mitra(data.get("mitra_id"))
-    return svc.cari_tujuan_layanan(data.get("kantor") or "", data.get("layanan") or "")
+        return cari_tujuan_mitra(data.get("mitra_id"))
+    return cari_tujuan_layanan(data.get("kantor") or "", data.get("layanan") or "")
 
 
 def _berkas(daftar: list[dict]) -> list[dict]:
@@ -149,20 +158,20 @@ def _berkas(daftar: list[dict]) -> list[dict]:
 def data_keluar(r) -> dict:
     """An outgoing referral for the API: the sender's own record (what was shared only to those who see the client)."""
     kasus = kasus_svc.muat_kasus(r.kasus_id)
-    identitas = kasus_svc.boleh_lihat_identitas(current_user, kasus)
+    identitas = kasus_akses.boleh_lihat_identitas(current_user, kasus)
     isi = r.dibagikan or {}
     return {
-        "id": str(r.id), "nomor": svc.nomor_tampil(r.id), "kasus_id": str(r.kasus_id), "status": r.status, "label_status": LABEL[r.status],
-        "jenis_tujuan": r.jenis_tujuan, "tujuan": svc.nama_tujuan(r), "layanan_tujuan": r.tujuan_layanan_kode,
-        "pemulangan": r.pemulangan, "klien": svc.label_klien(kasus, current_user),
+        "id": str(r.id), "nomor": nomor_tampil(r.id), "kasus_id": str(r.kasus_id), "status": r.status, "label_status": LABEL[r.status],
+        "jenis_tujuan": r.jenis_tujuan, "tujuan": nama_tujuan(r), "layanan_tujuan": r.tujuan_layanan_kode,
+        "pemulangan": r.pemulangan, "klien": label_klien(kasus, current_user),
         "dikirim_pada": r.dikirim_pada.isoformat() if r.dikirim_pada else None,
-        "persetujuan": svc.ringkas_persetujuan(r) if (r.persetujuan_pada or r.override_pada) else None,
+        "persetujuan": ringkas_persetujuan(r) if (r.persetujuan_pada or r.override_pada) else None,
         "laporan": r.laporan or {}, "aksi": aksi_tersedia(r.status, mitra=r.jenis_tujuan == "mitra"),
         "berkas": [{"id": b["id"], "nama": b["nama"], "dokumen_kode": b.get("dokumen_kode"), "putaran": b.get("putaran"),
                     "diterima_tujuan": b["id"] in (r.berkas_terkirim or [])} for b in isi.get("berkas", [])],
         "dibagikan": {k: isi.get(k) for k in ("klien", "langkah", "tambahan")} if identitas else None,
         "surat_id": str(r.surat_id) if r.surat_id else None,
-        "riwayat": [{"jenis": h.jenis, "status": h.status, "waktu": h.waktu.isoformat()} for h in svc.riwayat("keluar", r.id)],
+        "riwayat": [{"jenis": h.jenis, "status": h.status, "waktu": h.waktu.isoformat()} for h in riwayat("keluar", r.id)],
     }
 
 
@@ -184,13 +193,13 @@ def data_masuk(m, *, rinci: bool = False) -> dict:
                     for b in snap.get("berkas", [])] if aktif else [],
             persyaratan=[{"kode": p["kode"], "nama": p["nama"], "wajib": p["wajib"], "berkas": [b["id"] for b in p["berkas"]]}
                          for p in penerimaan.kecocokan(m)] if penerimaan.akses_aktif(m) else [],
-            riwayat=[{"jenis": h.jenis, "status": h.status, "waktu": h.waktu.isoformat()} for h in svc.riwayat("masuk", m.id)],
+            riwayat=[{"jenis": h.jenis, "status": h.status, "waktu": h.waktu.isoformat()} for h in riwayat("masuk", m.id)],
         )
     return isi
 
 
 def _rujukan(rujukan_id, kunci=False):
-    r = svc.muat_rujukan(rujukan_id, kunci=kunci)
+    r = muat_rujukan(rujukan_id, kunci=kunci)
     if r is None:
         tolak(404, "Rujukan tidak ditemukan.")
     return r
@@ -203,6 +212,47 @@ def _masuk(masuk_id, kunci=False):
     return m
 
 
+@dataclass(frozen=True)
+class _Sisi:
+    """One side of a referral in the API (``keluar`` or ``masuk``): its URL variable, how its record is loaded
+    (``muat(id, kunci=)``, 404 when there is none) and how it is answered (``data(record)``)."""
+
+    sisi: str
+    variabel: str
+    muat: Callable
+    data: Callable
+
+    def aksi(self, jalur: str, izin: str, skema: type[ma.Schema] | None = None):
+        """Register the decorated ``kerja(record[, data])`` as ``POST /rujukan/<sisi>/<id>/<jalur>``.
+
+        ``skema`` is the request body's schema, if any. The record is loaded locked, changed and committed; the
+        answer is the record after the change, or the refusal with nothing kept. The function's name is the
+        endpoint's and its docstring the operation's summary in the OpenAPI document.
+        """
+
+        def daftar(kerja):
+            @wraps(kerja)
+            def tampilan(*data, slug, **jalur_id):
+                objek = self.muat(jalur_id[self.variabel], kunci=True)
+                try:
+                    kerja(objek, *data)
+                    db.session.commit()
+                except KesalahanRujukan as e:
+                    return _galat(e)
+                return jsonify(self.data(objek))
+
+            if skema is not None:
+                tampilan = blp.arguments(skema)(tampilan)
+            tampilan = blp.response(200, SkemaJson)(perlu_token(izin)(tampilan))
+            return blp.route(f"/rujukan/{self.sisi}/<{self.variabel}>/{jalur}", methods=["POST"])(tampilan)
+
+        return daftar
+
+
+_KELUAR = _Sisi("keluar", "rujukan_id", _rujukan, data_keluar)
+_MASUK = _Sisi("masuk", "masuk_id", _masuk, partial(data_masuk, rinci=True))
+
+
 # --- targets -----------------------------------------------------------------------------------------
 
 
@@ -211,9 +261,9 @@ def _masuk(masuk_id, kunci=False):
 @perlu_token("rujukan.kirim")
 def tujuan(slug):
     """Layanan kantor lain yang menerima rujukan (dengan persyaratannya) dan mitra kantor ini."""
-    layanan = svc.layanan_tujuan()
+    layanan = layanan_tujuan()
     db.session.commit()
-    return jsonify(layanan=layanan, mitra=[{"id": str(m.id), "nama": m.nama, "jenis": m.jenis} for m in svc.mitra_aktif()])
+    return jsonify(layanan=layanan, mitra=[{"id": str(m.id), "nama": m.nama, "jenis": m.jenis} for m in mitra_aktif()])
 
 
 @blp.route("/rujukan/periksa", methods=["POST"])
@@ -229,7 +279,7 @@ def periksa(data, slug):
         return _galat(e)
     db.session.commit()
     berkas = [{"nama": str(b["id"]), "dokumen_kode": b.get("dokumen_kode")} for b in data["berkas"]]
-    hasil = svc.periksa_kelengkapan(t.persyaratan, berkas) if t.jenis == "layanan" else None
+    hasil = periksa_kelengkapan(t.persyaratan, berkas) if t.jenis == "layanan" else None
     return jsonify(tujuan=t.nama, persyaratan=t.persyaratan, hasil=hasil)
 
 
@@ -243,7 +293,7 @@ def periksa(data, slug):
 def keluar_daftar(filter_, slug):
     """Rujukan keluar kantor ini, terbaru dulu."""
     return jsonify(data=[{k: v for k, v in data_keluar(r).items() if k not in ("dibagikan", "riwayat")}
-                         for r in svc.daftar_keluar(filter_.get("status"))])
+                         for r in daftar_keluar(filter_.get("status"))])
 
 
 @blp.route("/rujukan/keluar", methods=["POST"])
@@ -263,7 +313,7 @@ def keluar_buat(data, slug):
     db.session.commit()
     try:
         persetujuan = data.get("persetujuan")
-        r = svc.buat_rujukan(
+        r = buat_rujukan(
             kasus, pengguna=current_user, tujuan=tujuan_, alasan=data["alasan"], bidang_klien=data["bidang_klien"],
             langkah=[str(x) for x in data["langkah"]], berkas=_berkas(data["berkas"]), persetujuan=persetujuan,
             override_alasan=data.get("override_alasan"), kirim=data["kirim"], abaikan_opsional=data["abaikan_opsional"],
@@ -285,69 +335,41 @@ def keluar_rinci(slug, rujukan_id):
     return jsonify(data_keluar(_rujukan(rujukan_id)))
 
 
-def _ubah_keluar(rujukan_id, kerja):
-    r = _rujukan(rujukan_id, kunci=True)
-    try:
-        kerja(r)
-        db.session.commit()
-    except KesalahanRujukan as e:
-        return _galat(e)
-    return jsonify(data_keluar(r))
-
-
-@blp.route("/rujukan/keluar/<rujukan_id>/kirim", methods=["POST"])
-@blp.response(200, SkemaJson)
-@perlu_token("rujukan.kirim")
-def keluar_kirim(slug, rujukan_id):
+@_KELUAR.aksi("kirim", "rujukan.kirim")
+def keluar_kirim(r):
     """Mengirim draf."""
-    return _ubah_keluar(rujukan_id, lambda r: svc.kirim_rujukan(r, pengguna=current_user))
+    kirim_rujukan(r, pengguna=current_user)
 
 
-@blp.route("/rujukan/keluar/<rujukan_id>/persetujuan", methods=["POST"])
-@blp.response(200, SkemaJson)
-@perlu_token("rujukan.kirim")
-@blp.arguments(SkemaPersetujuan)
-def keluar_persetujuan(data, slug, rujukan_id):
+@_KELUAR.aksi("persetujuan", "rujukan.kirim", SkemaPersetujuan)
+def keluar_persetujuan(r, data):
     """Mencatat persetujuan klien atau wali pada draf."""
-    return _ubah_keluar(rujukan_id, lambda r: svc.catat_persetujuan(r, pengguna=current_user, persetujuan=data))
+    catat_persetujuan(r, pengguna=current_user, persetujuan=data)
 
 
-@blp.route("/rujukan/keluar/<rujukan_id>/override", methods=["POST"])
-@blp.response(200, SkemaJson)
-@perlu_token("rujukan.override_persetujuan")
-@blp.arguments(SkemaAlasan)
-def keluar_override(data, slug, rujukan_id):
+@_KELUAR.aksi("override", "rujukan.override_persetujuan", SkemaAlasan)
+def keluar_override(r, data):
     """Persetujuan pengganti (override) oleh kepala bidang, dengan alasan."""
-    return _ubah_keluar(rujukan_id, lambda r: svc.setujui_override(r, pengguna=current_user, alasan=data["alasan"]))
+    setujui_override(r, pengguna=current_user, alasan=data["alasan"])
 
 
-@blp.route("/rujukan/keluar/<rujukan_id>/tarik", methods=["POST"])
-@blp.response(200, SkemaJson)
-@perlu_token("rujukan.kirim")
-@blp.arguments(SkemaAlasan)
-def keluar_tarik(data, slug, rujukan_id):
+@_KELUAR.aksi("tarik", "rujukan.kirim", SkemaAlasan)
+def keluar_tarik(r, data):
     """Menarik rujukan yang belum diterima."""
-    return _ubah_keluar(rujukan_id, lambda r: svc.tarik_rujukan(r, pengguna=current_user, alasan=data["alasan"]))
+    tarik_rujukan(r, pengguna=current_user, alasan=data["alasan"])
 
 
-@blp.route("/rujukan/keluar/<rujukan_id>/lengkapi", methods=["POST"])
-@blp.response(200, SkemaJson)
-@perlu_token("rujukan.kirim")
-@blp.arguments(SkemaLengkapi)
-def keluar_lengkapi(data, slug, rujukan_id):
+@_KELUAR.aksi("lengkapi", "rujukan.kirim", SkemaLengkapi)
+def keluar_lengkapi(r, data):
     """Menjawab permintaan informasi kantor tujuan (catatan dan berkas kasus)."""
-    return _ubah_keluar(rujukan_id, lambda r: svc.lengkapi_rujukan(r, pengguna=current_user, catatan=data["catatan"],
-                                                                    berkas=_berkas(data["berkas"])))
+    lengkapi_rujukan(r, pengguna=current_user, catatan=data["catatan"], berkas=_berkas(data["berkas"]))
 
 
-@blp.route("/rujukan/keluar/<rujukan_id>/mitra", methods=["POST"])
-@blp.response(200, SkemaJson)
-@perlu_token("rujukan.kirim")
-@blp.arguments(SkemaMitraTanggapan)
-def keluar_mitra(data, slug, rujukan_id):
+@_KELUAR.aksi("mitra", "rujukan.kirim", SkemaMitraTanggapan)
+def keluar_mitra(r, data):
     """Mencatat tanggapan mitra di luar platform (terima dengan nomor berita acara, tolak, selesai)."""
-    return _ubah_keluar(rujukan_id, lambda r: svc.catat_tanggapan_mitra(
-        r, aksi=data["aksi"], pengguna=current_user, catatan=data.get("catatan"), nomor_berita_acara=data.get("nomor_berita_acara")))
+    catat_tanggapan_mitra(r, aksi=data["aksi"], pengguna=current_user, catatan=data.get("catatan"),
+                          nomor_berita_acara=data.get("nomor_berita_acara"))
 
 
 @blp.route("/kasus/<kasus_id>/pemulangan", methods=["POST"])
@@ -360,7 +382,7 @@ def pemulangan(data, slug, kasus_id):
     if kasus is None:
         tolak(404, "Kasus tidak ditemukan.")
     try:
-        kantor, layanan = svc.tujuan_pemulangan(kasus, data["kode_wilayah"])
+        kantor, layanan = tujuan_pemulangan(kasus, data["kode_wilayah"])
     except KesalahanRujukan as e:
         return _galat(e)
     db.session.commit()
@@ -407,40 +429,22 @@ def masuk_berkas(slug, masuk_id, berkas_id):
         "Cache-Control": "private, no-store"})
 
 
-def _ubah_masuk(masuk_id, kerja):
-    m = _masuk(masuk_id, kunci=True)
-    try:
-        kerja(m)
-        db.session.commit()
-    except KesalahanRujukan as e:
-        return _galat(e)
-    return jsonify(data_masuk(m, rinci=True))
-
-
-@blp.route("/rujukan/masuk/<masuk_id>/terima", methods=["POST"])
-@blp.response(200, SkemaJson)
-@perlu_token("rujukan.tanggapi")
-def masuk_terima(slug, masuk_id):
+@_MASUK.aksi("terima", "rujukan.tanggapi")
+def masuk_terima(m):
     """Menerima rujukan: kasus dibuka pada versi layanan yang berlaku, berisi hanya yang dibagikan."""
-    return _ubah_masuk(masuk_id, lambda m: penerimaan.terima(m, pengguna=current_user))
+    penerimaan.terima(m, pengguna=current_user)
 
 
-@blp.route("/rujukan/masuk/<masuk_id>/tolak", methods=["POST"])
-@blp.response(200, SkemaJson)
-@perlu_token("rujukan.tanggapi")
-@blp.arguments(SkemaAlasan)
-def masuk_tolak(data, slug, masuk_id):
+@_MASUK.aksi("tolak", "rujukan.tanggapi", SkemaAlasan)
+def masuk_tolak(m, data):
     """Menolak rujukan dengan alasan; akses ke yang dibagikan berakhir."""
-    return _ubah_masuk(masuk_id, lambda m: penerimaan.tolak(m, pengguna=current_user, alasan=data["alasan"]))
+    penerimaan.tolak(m, pengguna=current_user, alasan=data["alasan"])
 
 
-@blp.route("/rujukan/masuk/<masuk_id>/minta-info", methods=["POST"])
-@blp.response(200, SkemaJson)
-@perlu_token("rujukan.tanggapi")
-@blp.arguments(SkemaPertanyaan)
-def masuk_minta_info(data, slug, masuk_id):
+@_MASUK.aksi("minta-info", "rujukan.tanggapi", SkemaPertanyaan)
+def masuk_minta_info(m, data):
     """Meminta informasi atau dokumen tambahan; batas waktu tanggapan berhenti sampai dijawab."""
-    return _ubah_masuk(masuk_id, lambda m: penerimaan.minta_info(m, pengguna=current_user, pertanyaan=data["pertanyaan"]))
+    penerimaan.minta_info(m, pengguna=current_user, pertanyaan=data["pertanyaan"])
 
 
 # --- partners and the province -------------------------------------------------------------------------------
@@ -452,7 +456,7 @@ def masuk_minta_info(data, slug, masuk_id):
 def mitra_daftar(slug):
     """Mitra rujukan kantor ini (Balai, panti, LKS di luar platform)."""
     return jsonify(data=[{"id": str(m.id), "nama": m.nama, "jenis": m.jenis, "alamat": m.alamat, "kontak": m.kontak}
-                         for m in svc.mitra_aktif()])
+                         for m in mitra_aktif()])
 
 
 @blp.route("/rujukan/mitra", methods=["POST"])
@@ -462,8 +466,8 @@ def mitra_daftar(slug):
 def mitra_baru(data, slug):
     """Mendaftarkan mitra rujukan."""
     try:
-        m = svc.simpan_mitra(nama=data["nama"], jenis=data["jenis"], alamat=data.get("alamat"), kontak=data.get("kontak"),
-                             pengguna=current_user)
+        m = simpan_mitra(nama=data["nama"], jenis=data["jenis"], alamat=data.get("alamat"), kontak=data.get("kontak"),
+                         pengguna=current_user)
         db.session.commit()
     except KesalahanRujukan as e:
         return _galat(e)

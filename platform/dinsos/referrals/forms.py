@@ -9,7 +9,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from dinsos.cases.forms import pilihan
 
 from .models import JENIS_MITRA
-from .services import BIDANG_KLIEN, CARA_PERSETUJUAN, HUBUNGAN_PERSETUJUAN
+from .dibagikan import BIDANG_KLIEN
+from .persetujuan import CARA_PERSETUJUAN, HUBUNGAN_PERSETUJUAN
 
 LABEL_JENIS_MITRA = {"balai": _l("Balai / Loka rehabilitasi"), "panti": _l("Panti sosial"),
                      "lks": _l("Lembaga Kesejahteraan Sosial (LKS)"), "lainnya": _l("Lainnya")}

@@ -29,7 +29,7 @@ from dinsos.sla.kalender import DurasiTidakValid, parse_waktu
 from dinsos.tenancy.models import Tenant
 
 from .models import PengaturanRujukan, RujukanMasuk
-from .services import KesalahanRujukan, catat_riwayat, nomor_tampil
+from .rujukan import KesalahanRujukan, catat_riwayat, muat_satu, nomor_tampil
 from .status import AKSES_TUJUAN, LABEL, TransisiTidakSah, transisi
 
 # The platform's default time for a receiving office to answer a referral, on its own working calendar.
@@ -37,21 +37,9 @@ BATAS_TANGGAPAN_BAWAAN = "2 hari kerja"
 OBJEK_TENGGAT = "rujukan_masuk"
 
 
-def _uuid(nilai) -> uuid.UUID | None:
-    try:
-        return nilai if isinstance(nilai, uuid.UUID) else uuid.UUID(str(nilai))
-    except (TypeError, ValueError):
-        return None
-
-
 def muat_masuk(masuk_id, *, kunci: bool = False) -> RujukanMasuk | None:
     """The bound office's incoming referral with this id (locked when ``kunci``), or None."""
-    mid = _uuid(masuk_id)
-    if mid is None:
-        return None
-    q = select(RujukanMasuk).where(RujukanMasuk.id == mid)
-    # populate_existing: a locked re-read must see the committed row, not an earlier copy in the session
-    return db.session.scalar(q.with_for_update().execution_options(populate_existing=True) if kunci else q)
+    return muat_satu(RujukanMasuk, masuk_id, kunci=kunci)
 
 
 def daftar_masuk(status: str | None = None, batas: int = 200) -> list[RujukanMasuk]:

@@ -27,7 +27,7 @@ from dinsos.tenancy.models import Tenant
 
 from .models import MitraRujukan, Rujukan, RujukanMasuk
 from .penerimaan import OBJEK_TENGGAT
-from .services import KesalahanRujukan, nomor_tampil
+from .rujukan import KesalahanRujukan, nomor_tampil
 from .status import LABEL, MENUNGGU, status_dari_laporan
 
 LABEL_TENGGAT = {

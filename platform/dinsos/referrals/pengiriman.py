@@ -36,7 +36,9 @@ from dinsos.documents.models import SuratTerbit
 from dinsos.tenancy.models import Tenant
 
 from . import penerimaan
-from .services import catat_di_kasus, catat_riwayat, muat_rujukan, nomor_tampil, ringkas_persetujuan
+from .dibagikan import kunci_dihapus_bila_gagal
+from .persetujuan import ringkas_persetujuan
+from .rujukan import catat_di_kasus, catat_riwayat, kasus_rujukan, muat_rujukan, nomor_tampil
 from .status import LABEL, status_dari_laporan
 
 MENUNGGU_TUJUAN = ("diterima_tujuan", "perlu_info")
@@ -78,10 +80,9 @@ def teruskan(muatan: dict) -> None:
     if r is None or r.jenis_tujuan != "layanan" or r.status == "draf":
         return
     pada = sekarang()
-    kasus = db.session.scalar(select(Kasus).where(Kasus.id == r.kasus_id))
+    kasus = kasus_rujukan(r)
     kiriman = data_kiriman(r, db.session.get(Tenant, r.tenant_id), kasus)
-    kunci_baru: list[str] = []
-    try:
+    with kunci_dihapus_bila_gagal() as kunci_baru:  # the copies of a transaction that did not commit
         with lintas_tenant("rujukan: menyampaikan ke kantor tujuan", rujukan_id=str(r.id), tujuan_tenant_id=r.tujuan_tenant_id):
             with dalam_tenant(r.tujuan_tenant_id):
                 laporan = penerimaan.sinkron_dari_pengirim(kiriman, pada, kunci_baru)
@@ -90,10 +91,6 @@ def teruskan(muatan: dict) -> None:
             r.berkas_terkirim = laporan["berkas"]
             terapkan_laporan(r, laporan, pada, kasus=kasus)
         db.session.flush()
-    except BaseException:
-        for kunci in kunci_baru:  # the copies of a transaction that did not commit
-            penyimpanan().hapus(kunci)
-        raise
 
 
 # --- receiver -> sender ------------------------------------------------------------------------------
@@ -134,7 +131,7 @@ def terapkan_laporan(r, laporan: dict, pada: datetime, *, kasus: Kasus | None = 
     terlambat = lama == "ditarik"
     catat_riwayat("keluar", r.id, f"laporan_{baru}", status=baru, pada=pada, catatan=catatan,
                   penarikan_terlambat=terlambat or None)
-    kasus = kasus or db.session.scalar(select(Kasus).where(Kasus.id == r.kasus_id))
+    kasus = kasus or kasus_rujukan(r)
     catat_di_kasus(kasus, r, pada, None, catatan=catatan, hasil_akhir=laporan.get("hasil") if baru == "selesai" else None)
     catat_peristiwa("laporan_rujukan", objek_jenis="rujukan", objek_id=r.id, dari=lama, ke=baru, urutan=laporan["urutan"])
     if r.dibuat_oleh_id:

@@ -1,10 +1,15 @@
 """Referral pages: outgoing and incoming lists, the detail pages and their actions, the referral form,
 repatriation, partners, answer-time settings and the province overview. Thin: the work is in the services."""
+from dataclasses import dataclass
+from typing import Callable
+
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from dinsos.auth.izin import boleh, perlu_izin
+from dinsos.cases import akses as kasus_akses
 from dinsos.cases import services as kasus_svc
 from dinsos.cases.konstanta import HUBUNGAN_KELUARGA, JENIS_KELAMIN, KATEGORI_PPKS
 from dinsos.catalogue.services import daftar_layanan
@@ -14,10 +19,15 @@ from dinsos.core.penyimpanan import EKSTENSI
 
 from . import forms as f
 from . import pengawasan, penerimaan
-from . import services as svc
+from .dibagikan import BIDANG_KLIEN, bahan_kasus, periksa_kelengkapan
+from .pemulangan import langkah_pemulangan, tujuan_pemulangan
 from .pengawasan import JENIS_TINDAKAN
-from .services import KesalahanRujukan
+from .persetujuan import CARA_PERSETUJUAN, HUBUNGAN_PERSETUJUAN, catat_persetujuan, setujui_override
+from .perujukan import buat_rujukan, catat_tanggapan_mitra, kirim_rujukan, lengkapi_rujukan, tarik_rujukan
+from .rujukan import (KesalahanRujukan, daftar_keluar, kasus_dari, label_klien, muat_rujukan, nama_tujuan, nomor_tampil,
+                      riwayat, rujukan_kasus)
 from .status import LABEL, LABEL_RIWAYAT, MENUNGGU, STATUS, aksi_tersedia
+from .tujuan import Tujuan, cari_tujuan_layanan, cari_tujuan_mitra, layanan_tujuan, mitra_aktif, simpan_mitra
 
 bp = Blueprint("rujukan", __name__, url_prefix="/t/<slug>")
 
@@ -29,15 +39,15 @@ def _kasus(kasus_id):
     return kasus
 
 
-def _rujukan(rujukan_id):
-    r = svc.muat_rujukan(rujukan_id)
+def _rujukan(rujukan_id, kunci: bool = False):
+    r = muat_rujukan(rujukan_id, kunci=kunci)
     if r is None:
         tolak(404, _("Rujukan tidak ditemukan."))
     return r
 
 
-def _masuk(masuk_id):
-    m = penerimaan.muat_masuk(masuk_id)
+def _masuk(masuk_id, kunci: bool = False):
+    m = penerimaan.muat_masuk(masuk_id, kunci=kunci)
     if m is None:
         tolak(404, _("Rujukan masuk tidak ditemukan."))
     return m
@@ -60,6 +70,50 @@ def _pilihan_berkas(nilai: str, dokumen_kode=None) -> dict | None:
     return {"sumber": sumber, "id": sid, "dokumen_kode": dokumen_kode} if sumber and sid else None
 
 
+@dataclass(frozen=True)
+class _Rinci:
+    """A referral's detail page on one side (``keluar`` or ``masuk``), where its changes are posted from.
+
+    ``muat(id, kunci=)`` loads the record (404 when there is none), ``halaman(record, galat=, kode=)`` shows the page,
+    ``ke(id, hasil)`` is where the browser goes after a change (``hasil``: what the change returned).
+    """
+
+    sisi: str
+    variabel: str
+    muat: Callable
+    halaman: Callable
+    ke: Callable
+
+    def aksi(self, jalur: str, izin: str, Form, pesan_ok):
+        """Register the decorated ``kerja(record, form)`` as the change posted to ``/rujukan/<sisi>/<id>/<jalur>``.
+
+        The record is loaded locked and the form checked; the change is committed and the browser redirected
+        with ``pesan_ok``; on a refusal nothing is kept and the page comes again with why, under the refusal's status.
+        """
+
+        def daftar(kerja):
+            @bp.post(f"/rujukan/{self.sisi}/<{self.variabel}>/{jalur}", endpoint=kerja.__name__)
+            @perlu_izin(izin)
+            def tampilan(slug, **jalur_id):
+                objek_id, form = jalur_id[self.variabel], Form()
+                objek = self.muat(objek_id, kunci=True)
+                if not form.validate():
+                    galat = _galat_form(form)
+                    return self.halaman(objek, galat=galat, kode=galat.kode)
+                try:
+                    hasil = kerja(objek, form)
+                    db.session.commit()
+                except KesalahanRujukan as e:
+                    db.session.rollback()
+                    return self.halaman(self.muat(objek_id), galat=e, kode=e.kode)
+                flash(str(pesan_ok), "info")
+                return redirect(self.ke(objek_id, hasil))
+
+            return tampilan
+
+        return daftar
+
+
 # --- outgoing ------------------------------------------------------------------------------------------
 
 
@@ -67,10 +121,10 @@ def _pilihan_berkas(nilai: str, dokumen_kode=None) -> dict | None:
 @perlu_izin("rujukan.lihat")
 def keluar_daftar(slug):
     status = request.args.get("status") if request.args.get("status") in STATUS else None
-    daftar = svc.daftar_keluar(status)
-    kasus = svc.kasus_dari(r.kasus_id for r in daftar)
-    baris = [{"r": r, "nomor": svc.nomor_tampil(r.id), "tujuan": svc.nama_tujuan(r), "kasus": kasus[r.kasus_id],
-              "klien": svc.label_klien(kasus[r.kasus_id], current_user)} for r in daftar]
+    daftar = daftar_keluar(status)
+    kasus = kasus_dari(r.kasus_id for r in daftar)
+    baris = [{"r": r, "nomor": nomor_tampil(r.id), "tujuan": nama_tujuan(r), "kasus": kasus[r.kasus_id],
+              "klien": label_klien(kasus[r.kasus_id], current_user)} for r in daftar]
     return render_template("rujukan/keluar_daftar.html", baris=baris, label=LABEL, status=status, semua_status=STATUS)
 
 
@@ -79,16 +133,16 @@ def _halaman_keluar(r, *, galat: KesalahanRujukan | None = None, kode: int = 200
     mitra = r.jenis_tujuan == "mitra"
     aksi = aksi_tersedia(r.status, mitra=mitra)
     form_lengkapi = f.FormLengkapi()
-    bahan = svc.bahan_kasus(kasus)
+    bahan = bahan_kasus(kasus)
     form_lengkapi.tambahan.choices = f.pilihan([(f"lampiran:{l['id']}", l["nama"]) for l in bahan["lampiran"]]
                                                + [(f"surat:{s['id']}", s["nama"]) for s in bahan["surat"]])
-    identitas = kasus_svc.boleh_lihat_identitas(current_user, kasus)
+    identitas = kasus_akses.boleh_lihat_identitas(current_user, kasus)
     return render_template(
-        "rujukan/keluar_rinci.html", r=r, kasus=kasus, nomor=svc.nomor_tampil(r.id), label=LABEL, aksi=aksi, mitra=mitra,
-        tujuan=svc.nama_tujuan(r), riwayat=svc.riwayat("keluar", r.id), label_riwayat=LABEL_RIWAYAT,
+        "rujukan/keluar_rinci.html", r=r, kasus=kasus, nomor=nomor_tampil(r.id), label=LABEL, aksi=aksi, mitra=mitra,
+        tujuan=nama_tujuan(r), riwayat=riwayat("keluar", r.id), label_riwayat=LABEL_RIWAYAT,
         dibagikan=r.dibagikan if identitas else None,
-        bidang_klien=svc.BIDANG_KLIEN, hubungan=svc.HUBUNGAN_PERSETUJUAN, cara=svc.CARA_PERSETUJUAN,
-        klien=svc.label_klien(kasus, current_user), galat=galat,
+        bidang_klien=BIDANG_KLIEN, hubungan=HUBUNGAN_PERSETUJUAN, cara=CARA_PERSETUJUAN,
+        klien=label_klien(kasus, current_user), galat=galat,
         bisa_kirim=boleh(current_user, "rujukan.kirim"), bisa_override=boleh(current_user, "rujukan.override_persetujuan"),
         form_persetujuan=f.FormPersetujuan(), form_alasan=f.FormAlasan(), form_lengkapi=form_lengkapi,
         form_mitra=f.FormTanggapanMitra(), form_kosong=f.FormKosong(),
@@ -101,90 +155,57 @@ def keluar_rinci(slug, rujukan_id):
     return _halaman_keluar(_rujukan(rujukan_id))
 
 
-def _ubah_keluar(rujukan_id, form, kerja, pesan_ok: str):
-    """Run one change of an outgoing referral from a posted form: saved and redirected, or the page again with why."""
-    r = svc.muat_rujukan(rujukan_id, kunci=True)
-    if r is None:
-        tolak(404, _("Rujukan tidak ditemukan."))
-    if not form.validate():
-        galat = _galat_form(form)
-        return _halaman_keluar(r, galat=galat, kode=galat.kode)
-    try:
-        kerja(r)
-        db.session.commit()
-    except KesalahanRujukan as e:
-        db.session.rollback()
-        return _halaman_keluar(_rujukan(rujukan_id), galat=e, kode=e.kode)
-    flash(pesan_ok, "info")
-    return redirect(url_for("rujukan.keluar_rinci", rujukan_id=rujukan_id))
+_KELUAR = _Rinci("keluar", "rujukan_id", _rujukan, _halaman_keluar,
+                 lambda rujukan_id, _hasil: url_for("rujukan.keluar_rinci", rujukan_id=rujukan_id))
 
 
-@bp.post("/rujukan/keluar/<rujukan_id>/kirim")
-@perlu_izin("rujukan.kirim")
-def keluar_kirim(slug, rujukan_id):
-    return _ubah_keluar(rujukan_id, f.FormKosong(), lambda r: svc.kirim_rujukan(r, pengguna=current_user), _("Rujukan dikirim."))
+@_KELUAR.aksi("kirim", "rujukan.kirim", f.FormKosong, _l("Rujukan dikirim."))
+def keluar_kirim(r, form):
+    kirim_rujukan(r, pengguna=current_user)
 
 
-@bp.post("/rujukan/keluar/<rujukan_id>/persetujuan")
-@perlu_izin("rujukan.kirim")
-def keluar_persetujuan(slug, rujukan_id):
-    form = f.FormPersetujuan()
-    return _ubah_keluar(rujukan_id, form, lambda r: svc.catat_persetujuan(r, pengguna=current_user, persetujuan=form.data_persetujuan()),
-                        _("Persetujuan dicatat."))
+@_KELUAR.aksi("persetujuan", "rujukan.kirim", f.FormPersetujuan, _l("Persetujuan dicatat."))
+def keluar_persetujuan(r, form):
+    catat_persetujuan(r, pengguna=current_user, persetujuan=form.data_persetujuan())
 
 
-@bp.post("/rujukan/keluar/<rujukan_id>/override")
-@perlu_izin("rujukan.override_persetujuan")
-def keluar_override(slug, rujukan_id):
-    form = f.FormAlasan()
-    return _ubah_keluar(rujukan_id, form, lambda r: svc.setujui_override(r, pengguna=current_user, alasan=form.alasan.data),
-                        _("Persetujuan pengganti (override) dicatat."))
+@_KELUAR.aksi("override", "rujukan.override_persetujuan", f.FormAlasan, _l("Persetujuan pengganti (override) dicatat."))
+def keluar_override(r, form):
+    setujui_override(r, pengguna=current_user, alasan=form.alasan.data)
 
 
-@bp.post("/rujukan/keluar/<rujukan_id>/tarik")
-@perlu_izin("rujukan.kirim")
-def keluar_tarik(slug, rujukan_id):
-    form = f.FormAlasan()
-    return _ubah_keluar(rujukan_id, form, lambda r: svc.tarik_rujukan(r, pengguna=current_user, alasan=form.alasan.data),
-                        _("Rujukan ditarik."))
+@_KELUAR.aksi("tarik", "rujukan.kirim", f.FormAlasan, _l("Rujukan ditarik."))
+def keluar_tarik(r, form):
+    tarik_rujukan(r, pengguna=current_user, alasan=form.alasan.data)
 
 
-@bp.post("/rujukan/keluar/<rujukan_id>/lengkapi")
-@perlu_izin("rujukan.kirim")
-def keluar_lengkapi(slug, rujukan_id):
-    form = f.FormLengkapi()
-
-    def kerja(r):
-        pilihan = [p for p in (_pilihan_berkas(n) for n in request.form.getlist("tambahan")) if p]
-        svc.lengkapi_rujukan(r, pengguna=current_user, catatan=form.catatan.data, berkas=pilihan, unggahan=[
-            (isi, nama, None) for isi, nama in _berkas_form(form.unggah)])
-
-    return _ubah_keluar(rujukan_id, form, kerja, _("Jawaban dikirim ke kantor tujuan."))
+@_KELUAR.aksi("lengkapi", "rujukan.kirim", f.FormLengkapi, _l("Jawaban dikirim ke kantor tujuan."))
+def keluar_lengkapi(r, form):
+    pilihan = [p for p in (_pilihan_berkas(n) for n in request.form.getlist("tambahan")) if p]
+    lengkapi_rujukan(r, pengguna=current_user, catatan=form.catatan.data, berkas=pilihan,
+                     unggahan=[(isi, nama, None) for isi, nama in _berkas_form(form.unggah)])
 
 
-@bp.post("/rujukan/keluar/<rujukan_id>/mitra")
-@perlu_izin("rujukan.kirim")
-def keluar_mitra(slug, rujukan_id):
-    form = f.FormTanggapanMitra()
-    return _ubah_keluar(rujukan_id, form, lambda r: svc.catat_tanggapan_mitra(
-        r, aksi=form.aksi.data, pengguna=current_user, catatan=form.catatan.data, nomor_berita_acara=form.nomor_berita_acara.data),
-        _("Tanggapan mitra dicatat."))
+@_KELUAR.aksi("mitra", "rujukan.kirim", f.FormTanggapanMitra, _l("Tanggapan mitra dicatat."))
+def keluar_mitra(r, form):
+    catat_tanggapan_mitra(r, aksi=form.aksi.data, pengguna=current_user, catatan=form.catatan.data,
+                          nomor_berita_acara=form.nomor_berita_acara.data)
 
 
 # --- making a referral ----------------------------------------------------------------------------------
 
 
-def _tujuan_dari_pilihan(nilai: str) -> svc.Tujuan:
+def _tujuan_dari_pilihan(nilai: str) -> Tujuan:
     jenis, _t, sisa = (nilai or "").partition(":")
     if jenis == "layanan":
         kantor, _t, kode = sisa.partition(":")
-        return svc.cari_tujuan_layanan(kantor, kode)
+        return cari_tujuan_layanan(kantor, kode)
     if jenis == "mitra":
-        return svc.cari_tujuan_mitra(sisa)
+        return cari_tujuan_mitra(sisa)
     raise KesalahanRujukan(_("Pilih tujuan rujukan: layanan kantor lain atau mitra."), 422, {"tujuan": _("Wajib dipilih.")})
 
 
-def _data_rujukan(form, tujuan: svc.Tujuan) -> dict:
+def _data_rujukan(form, tujuan: Tujuan) -> dict:
     berkas, unggahan = [], []
     for i, d in enumerate(tujuan.persyaratan):
         file = _berkas_form(getattr(form, f"unggah_{i}"))
@@ -206,8 +227,8 @@ def buat(slug, kasus_id):
     kasus = _kasus(kasus_id)
     pilihan_tujuan = request.values.get("tujuan") or ""
     pemulangan = request.values.get("pemulangan") == "1"
-    konteks = dict(kasus=kasus, layanan=svc.layanan_tujuan(), mitra=svc.mitra_aktif(), pilihan_tujuan=pilihan_tujuan,
-                   pemulangan=pemulangan, klien=svc.label_klien(kasus, current_user), bisa_override=boleh(current_user, "rujukan.override_persetujuan"))
+    konteks = dict(kasus=kasus, layanan=layanan_tujuan(), mitra=mitra_aktif(), pilihan_tujuan=pilihan_tujuan,
+                   pemulangan=pemulangan, klien=label_klien(kasus, current_user), bisa_override=boleh(current_user, "rujukan.override_persetujuan"))
     if not pilihan_tujuan:
         db.session.commit()  # the look at other offices' catalogues is audited
         return render_template("rujukan/buat.html", tujuan=None, form=None, **konteks)
@@ -217,11 +238,11 @@ def buat(slug, kasus_id):
         db.session.commit()  # nothing but the audited look was written
         return render_template("rujukan/buat.html", tujuan=None, form=None, galat=e, **konteks), e.kode
     db.session.commit()
-    bahan = svc.bahan_kasus(kasus)
+    bahan = bahan_kasus(kasus)
     form = f.form_rujukan(tujuan.persyaratan, bahan)
     konteks.update(tujuan=tujuan, bahan=bahan, form=form)
     if request.method == "GET":
-        form.bidang_klien.data = list(svc.BIDANG_KLIEN)
+        form.bidang_klien.data = list(BIDANG_KLIEN)
         _pasang_bawaan(form, tujuan, bahan)
         return render_template("rujukan/buat.html", **konteks)
     if not form.validate():
@@ -230,22 +251,22 @@ def buat(slug, kasus_id):
     data = _data_rujukan(form, tujuan)
     aksi = request.form.get("aksi", "kirim")
     if aksi == "periksa":
-        konteks["periksa"] = svc.periksa_kelengkapan(tujuan.persyaratan, [
+        konteks["periksa"] = periksa_kelengkapan(tujuan.persyaratan, [
             {"nama": "", "dokumen_kode": b["dokumen_kode"]} for b in data["berkas"]] + [
             {"nama": n, "dokumen_kode": k} for _i, n, k in data["unggahan"]]) if tujuan.jenis == "layanan" else None
         return render_template("rujukan/buat.html", **konteks)
     try:
-        r = svc.buat_rujukan(kasus, pengguna=current_user, tujuan=tujuan, kirim=aksi == "kirim", pemulangan=pemulangan, **data)
+        r = buat_rujukan(kasus, pengguna=current_user, tujuan=tujuan, kirim=aksi == "kirim", pemulangan=pemulangan, **data)
         db.session.commit()
     except (KesalahanRujukan, kasus_svc.KesalahanKasus) as e:
         db.session.rollback()
         return render_template("rujukan/buat.html", galat=e, **konteks), e.kode
-    flash(_("Rujukan %(n)s dikirim.", n=svc.nomor_tampil(r.id)) if r.status != "draf" else
-          _("Rujukan %(n)s disimpan sebagai draf.", n=svc.nomor_tampil(r.id)), "info")
+    flash(_("Rujukan %(n)s dikirim.", n=nomor_tampil(r.id)) if r.status != "draf" else
+          _("Rujukan %(n)s disimpan sebagai draf.", n=nomor_tampil(r.id)), "info")
     return redirect(url_for("rujukan.keluar_rinci", rujukan_id=r.id))
 
 
-def _pasang_bawaan(form, tujuan: svc.Tujuan, bahan: dict) -> None:
+def _pasang_bawaan(form, tujuan: Tujuan, bahan: dict) -> None:
     """Pre-select, for each requirement, a case file uploaded under the same requirement code."""
     for i, d in enumerate(tujuan.persyaratan):
         cocok = next((l for l in bahan["lampiran"] if l["persyaratan_kode"] == d["kode"]), None)
@@ -259,16 +280,16 @@ def pemulangan(slug, kasus_id):
     """Repatriation: find the office of the family's region by kode wilayah, then refer to its service."""
     kasus = _kasus(kasus_id)
     form = f.FormPemulangan()
-    identitas = kasus_svc.boleh_lihat_identitas(current_user, kasus)
+    identitas = kasus_akses.boleh_lihat_identitas(current_user, kasus)
     if request.method == "GET" and identitas:
         form.kode_wilayah.data = kasus.klien.kode_wilayah
-    konteks = dict(kasus=kasus, form=form, klien=svc.label_klien(kasus, current_user))
+    konteks = dict(kasus=kasus, form=form, klien=label_klien(kasus, current_user))
     if request.method == "GET":
         return render_template("rujukan/pemulangan.html", **konteks)
     if not form.validate():
         return render_template("rujukan/pemulangan.html", **konteks), 400 if "csrf_token" in form.errors else 422
     try:
-        kantor, layanan = svc.tujuan_pemulangan(kasus, form.kode_wilayah.data)
+        kantor, layanan = tujuan_pemulangan(kasus, form.kode_wilayah.data)
     except KesalahanRujukan as e:
         db.session.rollback()
         return render_template("rujukan/pemulangan.html", galat=e, **konteks), e.kode
@@ -301,7 +322,7 @@ def _halaman_masuk(m, *, galat: KesalahanRujukan | None = None, kode: int = 200)
         "rujukan/masuk_rinci.html", m=m, nomor=penerimaan.nomor(m), asal=penerimaan.nama_asal(m), label=LABEL,
         layanan=penerimaan.layanan_masuk(m), aktif=aktif, isi=m.isi if identitas else None,
         nama_klien=penerimaan.nama_klien(current_user, m), kecocokan=penerimaan.kecocokan(m) if aktif else [],
-        riwayat=svc.riwayat("masuk", m.id), label_riwayat=LABEL_RIWAYAT, tenggat=penerimaan.tenggat_masuk(m),
+        riwayat=riwayat("masuk", m.id), label_riwayat=LABEL_RIWAYAT, tenggat=penerimaan.tenggat_masuk(m),
         aksi=aksi_tersedia(m.status),
         bisa_tanggapi=boleh(current_user, "rujukan.tanggapi"), galat=galat,
         form_kosong=f.FormKosong(), form_alasan=f.FormAlasan(), form_info=f.FormMintaInfo(),
@@ -331,74 +352,65 @@ def masuk_berkas(slug, masuk_id, berkas_id):
         "Content-Disposition": f'attachment; filename="{nama}"', "Cache-Control": "private, no-store"})
 
 
-def _ubah_masuk(masuk_id, form, kerja, pesan_ok: str):
-    m = penerimaan.muat_masuk(masuk_id, kunci=True)
-    if m is None:
-        tolak(404, _("Rujukan masuk tidak ditemukan."))
-    if not form.validate():
-        galat = _galat_form(form)
-        return _halaman_masuk(m, galat=galat, kode=galat.kode)
-    try:
-        hasil = kerja(m)
-        db.session.commit()
-    except KesalahanRujukan as e:
-        db.session.rollback()
-        return _halaman_masuk(_masuk(masuk_id), galat=e, kode=e.kode)
-    flash(pesan_ok, "info")
-    if hasil is not None:  # a case was opened
-        return redirect(url_for("kasus.rinci", kasus_id=hasil.id))
-    return redirect(url_for("rujukan.masuk_rinci", masuk_id=masuk_id))
+def _setelah_tanggapan(masuk_id, kasus):
+    if kasus is not None:  # accepted: the new case is where the work goes on
+        return url_for("kasus.rinci", kasus_id=kasus.id)
+    return url_for("rujukan.masuk_rinci", masuk_id=masuk_id)
 
 
-@bp.post("/rujukan/masuk/<masuk_id>/terima")
-@perlu_izin("rujukan.tanggapi")
-def masuk_terima(slug, masuk_id):
-    return _ubah_masuk(masuk_id, f.FormKosong(), lambda m: penerimaan.terima(m, pengguna=current_user),
-                       _("Rujukan diterima; kasus dibuka."))
+_MASUK = _Rinci("masuk", "masuk_id", _masuk, _halaman_masuk, _setelah_tanggapan)
 
 
-@bp.post("/rujukan/masuk/<masuk_id>/tolak")
-@perlu_izin("rujukan.tanggapi")
-def masuk_tolak(slug, masuk_id):
-    form = f.FormAlasan()
-    return _ubah_masuk(masuk_id, form, lambda m: penerimaan.tolak(m, pengguna=current_user, alasan=form.alasan.data),
-                       _("Rujukan ditolak."))
+@_MASUK.aksi("terima", "rujukan.tanggapi", f.FormKosong, _l("Rujukan diterima; kasus dibuka."))
+def masuk_terima(m, form):
+    return penerimaan.terima(m, pengguna=current_user)
 
 
-@bp.post("/rujukan/masuk/<masuk_id>/minta-info")
-@perlu_izin("rujukan.tanggapi")
-def masuk_minta_info(slug, masuk_id):
-    form = f.FormMintaInfo()
-    return _ubah_masuk(masuk_id, form, lambda m: penerimaan.minta_info(m, pengguna=current_user, pertanyaan=form.pertanyaan.data),
-                       _("Permintaan informasi dikirim ke kantor pengirim."))
+@_MASUK.aksi("tolak", "rujukan.tanggapi", f.FormAlasan, _l("Rujukan ditolak."))
+def masuk_tolak(m, form):
+    penerimaan.tolak(m, pengguna=current_user, alasan=form.alasan.data)
+
+
+@_MASUK.aksi("minta-info", "rujukan.tanggapi", f.FormMintaInfo, _l("Permintaan informasi dikirim ke kantor pengirim."))
+def masuk_minta_info(m, form):
+    penerimaan.minta_info(m, pengguna=current_user, pertanyaan=form.pertanyaan.data)
 
 
 # --- partners and settings ------------------------------------------------------------------------------------
+
+
+def _halaman_form(form, simpan, pesan_ok: str, tampil):
+    """A page with its own form. A POST is validated and saved: committed, flashed and redirected to the page again;
+    otherwise, or when refused (the reason flashed), ``tampil()`` renders the page under the status that says why."""
+    kode = 200
+    if request.method == "POST":
+        if not form.validate():
+            kode = 400 if "csrf_token" in form.errors else 422
+        else:
+            try:
+                simpan()
+                db.session.commit()
+                flash(pesan_ok, "info")
+                return redirect(url_for(request.endpoint))
+            except KesalahanRujukan as e:
+                db.session.rollback()
+                flash(e.pesan, "galat")
+                kode = e.kode
+    return tampil(), kode
 
 
 @bp.route("/rujukan/mitra", methods=["GET", "POST"])
 @perlu_izin("rujukan.lihat")
 def mitra(slug):
     form = f.FormMitra()
-    kode = 200
-    if request.method == "POST":
-        if not boleh(current_user, "rujukan.kelola_mitra"):
-            tolak(403, _("Hanya kepala bidang atau admin kantor yang dapat mendaftarkan mitra."))
-        if form.validate():
-            try:
-                svc.simpan_mitra(nama=form.nama.data, jenis=form.jenis.data, alamat=form.alamat.data, kontak=form.kontak.data,
-                                 pengguna=current_user)
-                db.session.commit()
-                flash(_("Mitra didaftarkan."), "info")
-                return redirect(url_for("rujukan.mitra"))
-            except KesalahanRujukan as e:
-                db.session.rollback()
-                flash(e.pesan, "galat")
-                kode = e.kode
-        else:
-            kode = 400 if "csrf_token" in form.errors else 422
-    return render_template("rujukan/mitra.html", daftar=svc.mitra_aktif(), form=form, jenis=f.LABEL_JENIS_MITRA,
-                           bisa_kelola=boleh(current_user, "rujukan.kelola_mitra")), kode
+    if request.method == "POST" and not boleh(current_user, "rujukan.kelola_mitra"):
+        tolak(403, _("Hanya kepala bidang atau admin kantor yang dapat mendaftarkan mitra."))
+    return _halaman_form(
+        form, lambda: simpan_mitra(nama=form.nama.data, jenis=form.jenis.data, alamat=form.alamat.data, kontak=form.kontak.data,
+                                   pengguna=current_user),
+        _("Mitra didaftarkan."),
+        lambda: render_template("rujukan/mitra.html", daftar=mitra_aktif(), form=form, jenis=f.LABEL_JENIS_MITRA,
+                                bisa_kelola=boleh(current_user, "rujukan.kelola_mitra")))
 
 
 @bp.route("/rujukan/pengaturan", methods=["GET", "POST"])
@@ -406,27 +418,15 @@ def mitra(slug):
 def pengaturan(slug):
     layanan = [l for l in daftar_layanan() if l.menerima_rujukan]
     form = f.form_pengaturan(layanan)
-    kode = 200
-    if request.method == "GET":
-        p = penerimaan.pengaturan()
-        if p is not None:
-            form.batas_tanggapan.data = p.batas_tanggapan
-            for l in layanan:
-                getattr(form, f"batas_{l.kode}").data = (p.batas_per_layanan or {}).get(l.kode)
-    elif form.validate():
-        try:
-            penerimaan.simpan_pengaturan(batas_tanggapan=form.batas_tanggapan.data, pengguna=current_user,
-                                         per_layanan={l.kode: getattr(form, f"batas_{l.kode}").data for l in layanan})
-            db.session.commit()
-            flash(_("Batas waktu tanggapan rujukan disimpan."), "info")
-            return redirect(url_for("rujukan.pengaturan"))
-        except KesalahanRujukan as e:
-            db.session.rollback()
-            flash(e.pesan, "galat")
-            kode = e.kode
-    else:
-        kode = 400 if "csrf_token" in form.errors else 422
-    return render_template("rujukan/pengaturan.html", form=form, layanan=layanan, bawaan=penerimaan.BATAS_TANGGAPAN_BAWAAN), kode
+    if request.method == "GET" and (p := penerimaan.pengaturan()) is not None:
+        form.batas_tanggapan.data = p.batas_tanggapan
+        for l in layanan:
+            getattr(form, f"batas_{l.kode}").data = (p.batas_per_layanan or {}).get(l.kode)
+    return _halaman_form(
+        form, lambda: penerimaan.simpan_pengaturan(batas_tanggapan=form.batas_tanggapan.data, pengguna=current_user,
+                                                   per_layanan={l.kode: getattr(form, f"batas_{l.kode}").data for l in layanan}),
+        _("Batas waktu tanggapan rujukan disimpan."),
+        lambda: render_template("rujukan/pengaturan.html", form=form, layanan=layanan, bawaan=penerimaan.BATAS_TANGGAPAN_BAWAAN))
 
 
 # --- province overview --------------------------------------------------------------------------------------------
@@ -476,11 +476,11 @@ def panel_kasus(kasus) -> dict:
 
     from .models import RujukanMasuk
 
-    daftar = [{"id": r.id, "nomor": svc.nomor_tampil(r.id), "tujuan": svc.nama_tujuan(r), "status": LABEL[r.status],
-               "laporan": r.laporan or {}} for r in svc.rujukan_kasus(kasus.id)]
+    daftar = [{"id": r.id, "nomor": nomor_tampil(r.id), "tujuan": nama_tujuan(r), "status": LABEL[r.status],
+               "laporan": r.laporan or {}} for r in rujukan_kasus(kasus.id)]
     asal = db.session.scalar(select(RujukanMasuk).where(RujukanMasuk.kasus_id == kasus.id))
     bisa = boleh(current_user, "rujukan.kirim") and kasus.status in ("berjalan", "dijeda")
-    return {"daftar": daftar, "bisa_rujuk": bisa, "pemulangan": bisa and svc.langkah_pemulangan(kasus) is not None,
+    return {"daftar": daftar, "bisa_rujuk": bisa, "pemulangan": bisa and langkah_pemulangan(kasus) is not None,
             "asal": {"id": asal.id, "nomor": penerimaan.nomor(asal), "kantor": penerimaan.nama_asal(asal)} if asal else None}
 
 

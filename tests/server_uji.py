@@ -1,7 +1,8 @@
-"""Real local servers for channel tests: an SMTP server (aiosmtpd) and an HTTP webhook (http.server).
+"""Real local servers for tests: an SMTP server (aiosmtpd), an HTTP webhook (http.server), a TCP proxy that can be cut.
 
-Both listen on 127.0.0.1 on a free port, record what they receive and are
-stopped by their context manager; nothing leaves the machine.
+They listen on 127.0.0.1 on a free port; the SMTP server and the webhook
+record what they receive and are stopped by their context manager; nothing
+leaves the machine. The proxy stands in front of PostgreSQL to play an outage.
 """
 import json
 import socket
@@ -90,3 +91,57 @@ def server_webhook(status: int = 200):
     finally:
         server.shutdown()
         server.server_close()
+
+
+class Proksi:
+    """A TCP proxy to the database that can be cut (every connection dropped, new ones refused) and restored."""
+
+    def __init__(self, host, port):
+        self.tujuan = (host, port)
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.hidup = threading.Event()
+        self.hidup.set()
+        self.koneksi, self._kunci = [], threading.Lock()
+        threading.Thread(target=self._terima, daemon=True).start()
+
+    def _salur(self, a, b):
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (a, b):
+                try:
+                    s.close()
+                except OSError:
+                    pass
+
+    def _terima(self):
+        while True:
+            try:
+                klien, _ = self.server.accept()
+            except OSError:
+                return
+            if not self.hidup.is_set():
+                klien.close()
+                continue
+            hulu = socket.create_connection(self.tujuan)
+            with self._kunci:
+                self.koneksi += [klien, hulu]
+            threading.Thread(target=self._salur, args=(klien, hulu), daemon=True).start()
+            threading.Thread(target=self._salur, args=(hulu, klien), daemon=True).start()
+
+    def putus(self):
+        self.hidup.clear()
+        with self._kunci:
+            for s in self.koneksi:
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            self.koneksi.clear()
+
+    def sambung(self):
+        self.hidup.set()
