@@ -260,6 +260,8 @@ def test_an_overdue_answer_to_a_referral_is_named_on_the_receivers_deadline_dash
     halaman = kabid.get("/t/provinsi-banten/dasbor/tenggat").get_data(as_text=True)
     terlambat = halaman[halaman.index('id="judul-terlambat"'):halaman.index('id="judul-berisiko"')]
     assert "Tanggapan rujukan masuk" in terlambat and "rujukan_masuk" not in terlambat
+    # an incoming referral is answered by whoever handles referrals here, not by one assigned person
+    assert "petugas rujukan kantor ini" in terlambat and "belum ditugaskan" not in terlambat
     assert "Answer to an incoming referral" in kabid.get("/t/provinsi-banten/dasbor/tenggat?lang=en").get_data(as_text=True)
 
 
