@@ -327,3 +327,27 @@ def test_pause_resume_close_and_reopen_through_the_page(kasus_magetan):
         k = muat(kid)
         assert k.status == "berjalan" and [p.jenis for p in svc.peristiwa(k)][-6:] == [
             "dijeda", "dilanjutkan", "ditutup", "surat_terbit", "dibuka_kembali", "langkah_mulai"]
+
+
+def test_each_page_action_says_what_it_did_and_a_refused_one_keeps_the_page(kasus_magetan):
+    kantor, s, kid = kasus_magetan
+    ratna, sri = klien_masuk(s["kepala_bidang"]), klien_masuk(s["petugas_pelayanan"])
+
+    def kirim(k, aksi, **data):
+        halaman = k.get(f"{MG}/{kid}").get_data(as_text=True)
+        r = k.post(f"{MG}/{kid}/{aksi}", data={"csrf_token": token_csrf(halaman), "versi": versi_di(halaman), **data})
+        return r, (teks(k.get(r.headers["Location"])) if r.status_code == 302 else teks(r))
+
+    r, halaman = kirim(ratna, "tugaskan-langkah", pj_langkah_id=str(s["petugas_pelayanan"].id))
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/kasus/{kid}") and "Penanggung jawab langkah diperbarui." in halaman
+    r, halaman = kirim(sri, "catatan", catatan_perkembangan="Anak sudah makan dan mandi")
+    assert r.status_code == 302 and "Catatan perkembangan disimpan." in halaman and "Anak sudah makan dan mandi" in halaman
+    r, halaman = kirim(sri, "catatan", catatan_perkembangan=" ")
+    assert r.status_code == 422 and "Tidak disimpan." in halaman and "Catatan perkembangan wajib diisi." in halaman
+    r, halaman = kirim(ratna, "jeda", jenis_jeda="menunggu_instansi", alasan_jeda="Menunggu surat polres")
+    assert r.status_code == 302 and "Kasus dijeda." in halaman
+    r, halaman = kirim(ratna, "lanjut", catatan_lanjut="")
+    assert r.status_code == 302 and "Kasus dilanjutkan." in halaman
+    with di_kantor(kantor):
+        k = muat(kid)
+        assert [p.jenis for p in svc.peristiwa(k)][-4:] == ["langkah_ditugaskan", "catatan", "dijeda", "dilanjutkan"]
