@@ -285,25 +285,39 @@ def _kirim(kasus_id, form, kerja, pesan_ok: str, form_langkah=None):
     return redirect(url_for("kasus.rinci", kasus_id=kasus_id))
 
 
-@bp.post("/<kasus_id>/persyaratan")
-@perlu_izin("kasus.kerjakan")
-def persyaratan(slug, kasus_id):
-    form = f.FormPersyaratan()
+def _aksi(jalur: str, izin: str, Form, pesan_ok):
+    """Register the decorated ``kerja(kasus, form)`` as the change posted to ``/<kasus_id>/<jalur>``.
 
-    def kerja(kasus):
-        berkas = _berkas(form.berkas)
-        lengkap = svc.ubah_persyaratan(kasus, versi=form.versi.data, pengguna=current_user,
-                                       perubahan=None if berkas else {form.kode.data: form.status.data},
-                                       unggahan={form.kode.data: berkas} if berkas else None)
-        if lengkap:
-            flash(_("Berkas lengkap: jam layanan mulai berjalan dan nomor register %(nomor)s diberikan.", nomor=kasus.nomor_register), "info")
+    The function's name is the endpoint's; ``_kirim`` runs it: saved and redirected with ``pesan_ok``,
+    or the case page again with why.
+    """
 
-    return _kirim(kasus_id, form, kerja, _("Persyaratan diperbarui."))
+    def daftar(kerja):
+        @bp.post(f"/<kasus_id>/{jalur}", endpoint=kerja.__name__)
+        @perlu_izin(izin)
+        def tampilan(slug, kasus_id):
+            form = Form()
+            return _kirim(kasus_id, form, lambda kasus: kerja(kasus, form), str(pesan_ok))
+
+        return tampilan
+
+    return daftar
+
+
+@_aksi("persyaratan", "kasus.kerjakan", f.FormPersyaratan, _l("Persyaratan diperbarui."))
+def persyaratan(kasus, form):
+    berkas = _berkas(form.berkas)
+    lengkap = svc.ubah_persyaratan(kasus, versi=form.versi.data, pengguna=current_user,
+                                   perubahan=None if berkas else {form.kode.data: form.status.data},
+                                   unggahan={form.kode.data: berkas} if berkas else None)
+    if lengkap:
+        flash(_("Berkas lengkap: jam layanan mulai berjalan dan nomor register %(nomor)s diberikan.", nomor=kasus.nomor_register), "info")
 
 
 @bp.post("/<kasus_id>/langkah")
 @perlu_izin("kasus.kerjakan")
 def langkah(slug, kasus_id):
+    # Not an ``_aksi``: the form is built from the running step's definition, so the case is read first.
     kasus = _kasus(kasus_id)
     berjalan = svc.langkah_berjalan(kasus)
     definisi = svc.versi_kasus(kasus).langkah(berjalan.kode) if berjalan else {"isian": [], "cabang": []}
@@ -332,26 +346,17 @@ def pemberitahuan_kekurangan(slug, kasus_id):
     return tanggapan_pdf(surat, cetak=True)
 
 
-@bp.post("/<kasus_id>/catatan")
-@perlu_izin("kasus.kerjakan")
-def catatan(slug, kasus_id):
-    form = f.FormCatatan()
-    return _kirim(kasus_id, form, lambda k: svc.catat_perkembangan(k, versi=form.versi.data, catatan=form.catatan_perkembangan.data,
-                                                                   pengguna=current_user), _("Catatan perkembangan disimpan."))
+@_aksi("catatan", "kasus.kerjakan", f.FormCatatan, _l("Catatan perkembangan disimpan."))
+def catatan(kasus, form):
+    svc.catat_perkembangan(kasus, versi=form.versi.data, catatan=form.catatan_perkembangan.data, pengguna=current_user)
 
 
-@bp.post("/<kasus_id>/lampiran")
-@perlu_izin("kasus.kerjakan")
-def lampiran(slug, kasus_id):
-    form = f.FormLampiran()
-
-    def kerja(kasus):
-        berkas = _berkas(form.berkas_lampiran)
-        if berkas is None:
-            raise svc.KesalahanKasus(_("Pilih berkas yang akan diunggah."), 422, {"berkas": "Wajib dipilih."})
-        svc.unggah_lampiran(kasus, versi=form.versi.data, isi=berkas[0], nama_berkas=berkas[1], pengguna=current_user)
-
-    return _kirim(kasus_id, form, kerja, _("Lampiran diunggah."))
+@_aksi("lampiran", "kasus.kerjakan", f.FormLampiran, _l("Lampiran diunggah."))
+def lampiran(kasus, form):
+    berkas = _berkas(form.berkas_lampiran)
+    if berkas is None:
+        raise svc.KesalahanKasus(_("Pilih berkas yang akan diunggah."), 422, {"berkas": "Wajib dipilih."})
+    svc.unggah_lampiran(kasus, versi=form.versi.data, isi=berkas[0], nama_berkas=berkas[1], pengguna=current_user)
 
 
 @bp.get("/<kasus_id>/lampiran/<lampiran_id>")
@@ -366,49 +371,32 @@ def foto(slug, kasus_id):
     return unduh_foto(_kasus(kasus_id), current_user)
 
 
-@bp.post("/<kasus_id>/jeda")
-@perlu_izin("kasus.kerjakan")
-def jeda(slug, kasus_id):
-    form = f.FormJeda()
-    return _kirim(kasus_id, form, lambda k: svc.jeda_kasus(k, versi=form.versi.data, jenis=form.jenis_jeda.data,
-                                                           alasan=form.alasan_jeda.data, pengguna=current_user), _("Kasus dijeda."))
+@_aksi("jeda", "kasus.kerjakan", f.FormJeda, _l("Kasus dijeda."))
+def jeda(kasus, form):
+    svc.jeda_kasus(kasus, versi=form.versi.data, jenis=form.jenis_jeda.data, alasan=form.alasan_jeda.data, pengguna=current_user)
 
 
-@bp.post("/<kasus_id>/lanjut")
-@perlu_izin("kasus.kerjakan")
-def lanjut(slug, kasus_id):
-    form = f.FormLanjut()
-    return _kirim(kasus_id, form, lambda k: svc.lanjutkan_kasus(k, versi=form.versi.data, catatan=form.catatan_lanjut.data,
-                                                                pengguna=current_user), _("Kasus dilanjutkan."))
+@_aksi("lanjut", "kasus.kerjakan", f.FormLanjut, _l("Kasus dilanjutkan."))
+def lanjut(kasus, form):
+    svc.lanjutkan_kasus(kasus, versi=form.versi.data, catatan=form.catatan_lanjut.data, pengguna=current_user)
 
 
-@bp.post("/<kasus_id>/tugaskan")
-@perlu_izin("kasus.tugaskan")
-def tugaskan(slug, kasus_id):
-    form = f.FormTugaskan()
-    return _kirim(kasus_id, form, lambda k: svc.tugaskan_kasus(k, versi=form.versi.data, penanggung_jawab_id=form.penanggung_jawab_id.data,
-                                                               pengguna=current_user), _("Penanggung jawab kasus diperbarui."))
+@_aksi("tugaskan", "kasus.tugaskan", f.FormTugaskan, _l("Penanggung jawab kasus diperbarui."))
+def tugaskan(kasus, form):
+    svc.tugaskan_kasus(kasus, versi=form.versi.data, penanggung_jawab_id=form.penanggung_jawab_id.data, pengguna=current_user)
 
 
-@bp.post("/<kasus_id>/tugaskan-langkah")
-@perlu_izin("kasus.tugaskan")
-def tugaskan_langkah(slug, kasus_id):
-    form = f.FormTugaskanLangkah()
-    return _kirim(kasus_id, form, lambda k: svc.tugaskan_langkah(k, versi=form.versi.data, penanggung_jawab_id=form.pj_langkah_id.data,
-                                                                 pengguna=current_user), _("Penanggung jawab langkah diperbarui."))
+@_aksi("tugaskan-langkah", "kasus.tugaskan", f.FormTugaskanLangkah, _l("Penanggung jawab langkah diperbarui."))
+def tugaskan_langkah(kasus, form):
+    svc.tugaskan_langkah(kasus, versi=form.versi.data, penanggung_jawab_id=form.pj_langkah_id.data, pengguna=current_user)
 
 
-@bp.post("/<kasus_id>/tutup")
-@perlu_izin("kasus.kerjakan")
-def tutup(slug, kasus_id):
-    form = f.FormTutup()
-    return _kirim(kasus_id, form, lambda k: svc.tutup_kasus(k, versi=form.versi.data, hasil_akhir=form.hasil_akhir.data,
-                                                            catatan=form.catatan_tutup.data, pengguna=current_user), _("Kasus ditutup."))
+@_aksi("tutup", "kasus.kerjakan", f.FormTutup, _l("Kasus ditutup."))
+def tutup(kasus, form):
+    svc.tutup_kasus(kasus, versi=form.versi.data, hasil_akhir=form.hasil_akhir.data, catatan=form.catatan_tutup.data,
+                    pengguna=current_user)
 
 
-@bp.post("/<kasus_id>/buka-kembali")
-@perlu_izin("kasus.tugaskan")
-def buka_kembali(slug, kasus_id):
-    form = f.FormBukaKembali()
-    return _kirim(kasus_id, form, lambda k: svc.buka_kembali(k, versi=form.versi.data, alasan=form.alasan_buka.data,
-                                                             pengguna=current_user), _("Kasus dibuka kembali."))
+@_aksi("buka-kembali", "kasus.tugaskan", f.FormBukaKembali, _l("Kasus dibuka kembali."))
+def buka_kembali(kasus, form):
+    svc.buka_kembali(kasus, versi=form.versi.data, alasan=form.alasan_buka.data, pengguna=current_user)
