@@ -5,6 +5,8 @@ own checks (NIK agreement, required step fields, version) come back in the
 same shape, ``{"errors": {"json": {"klien": {"nik": ["..."]}}}}``.
 """
 import uuid
+from functools import wraps
+from typing import Callable
 
 import marshmallow as ma
 from flask import Response, jsonify, url_for
@@ -224,6 +226,32 @@ def _kasus_atau_404(kasus_id):
     return kasus
 
 
+def _aksi(jalur: str, izin: str, skema: type[ma.Schema], skema_jawab: type[ma.Schema], jawab: Callable, *,
+          metode: str = "POST", lokasi: str = "json", kode: int = 200):
+    """Register the decorated ``kerja(kasus, data)`` as ``<metode> /<kasus_id>/<jalur>`` with the body ``skema``.
+
+    The case is loaded (404 when there is none), changed and saved; the answer is ``jawab(kasus, hasil)`` with what
+    ``kerja`` returned, under ``kode`` and documented as ``skema_jawab``, or the refusal with nothing kept. The
+    function's name is the endpoint's and its docstring the operation's summary in the OpenAPI document.
+    """
+
+    def daftar(kerja):
+        @wraps(kerja)
+        def tampilan(data, slug, kasus_id):
+            kasus = _kasus_atau_404(kasus_id)
+            try:
+                hasil = kerja(kasus, data)
+                svc.simpan()
+            except svc.KesalahanKasus as e:
+                return _tanggapan_galat(e)
+            return jawab(kasus, hasil)
+
+        tampilan = blp.arguments(skema, location=lokasi)(blp.response(kode, skema_jawab)(tampilan))
+        return blp.route(f"/<kasus_id>/{jalur}", methods=[metode])(perlu_token(izin)(tampilan))
+
+    return daftar
+
+
 def _surat(kasus, surat) -> dict:
     return {"id": surat.id, "jenis": surat.jenis, "nomor": surat.nomor, "diterbitkan_pada": surat.diterbitkan_pada,
             "url_verifikasi": surat.url_verifikasi,
@@ -283,19 +311,7 @@ def rinci(slug, kasus_id):
     return isi
 
 
-@blp.route("/<kasus_id>/langkah", methods=["POST"])
-@perlu_token("kasus.kerjakan")
-@blp.arguments(SkemaLangkah)
-@blp.response(200, SkemaHasilLangkah)
-def langkah(data, slug, kasus_id):
-    """Menyelesaikan langkah SOP yang sedang berjalan (kirim 'versi' kasus yang dibaca)."""
-    kasus = _kasus_atau_404(kasus_id)
-    try:
-        hasil = svc.selesaikan_langkah(kasus, versi=data["versi"], kode_langkah=data["langkah"], pengguna=current_user,
-                                       isian=data["isian"], catatan=data.get("catatan"), cabang=data.get("cabang"))
-        svc.simpan()
-    except svc.KesalahanKasus as e:
-        return _tanggapan_galat(e)
+def _hasil_langkah(kasus, hasil) -> dict:
     surat = muat_surat_kasus(kasus, hasil.langkah.surat_id) if hasil.langkah.surat_id else None
     return {"kasus": data_ringkas(kasus, current_user), "langkah_selesai": hasil.langkah.kode,
             "dokumen_keluaran": hasil.langkah.dokumen_keluaran,
@@ -303,40 +319,36 @@ def langkah(data, slug, kasus_id):
             "surat": _surat(kasus, surat) if surat else None}
 
 
-@blp.route("/<kasus_id>/persyaratan", methods=["PATCH"])
-@perlu_token("kasus.kerjakan")
-@blp.arguments(SkemaPersyaratan)
-@blp.response(200, SkemaRingkas)
-def persyaratan(data, slug, kasus_id):
-    """Mengubah daftar persyaratan (dilihat/belum); berkas lengkap memulai jam layanan dan memberi nomor register."""
-    kasus = _kasus_atau_404(kasus_id)
-    try:
-        svc.ubah_persyaratan(kasus, versi=data["versi"], perubahan=data["perubahan"], pengguna=current_user)
-        svc.simpan()
-    except svc.KesalahanKasus as e:
-        return _tanggapan_galat(e)
+@_aksi("langkah", "kasus.kerjakan", SkemaLangkah, SkemaHasilLangkah, _hasil_langkah)
+def langkah(kasus, data):
+    """Menyelesaikan langkah SOP yang sedang berjalan (kirim 'versi' kasus yang dibaca)."""
+    return svc.selesaikan_langkah(kasus, versi=data["versi"], kode_langkah=data["langkah"], pengguna=current_user,
+                                  isian=data["isian"], catatan=data.get("catatan"), cabang=data.get("cabang"))
+
+
+def _ringkas(kasus, _hasil) -> dict:
     return data_ringkas(kasus, current_user)
 
 
-@blp.route("/<kasus_id>/lampiran", methods=["POST"])
-@perlu_token("kasus.kerjakan")
-@blp.arguments(SkemaUnggah, location="files")
-@blp.response(201, SkemaLampiran)
-def unggah(form, slug, kasus_id):
+@_aksi("persyaratan", "kasus.kerjakan", SkemaPersyaratan, SkemaRingkas, _ringkas, metode="PATCH")
+def persyaratan(kasus, data):
+    """Mengubah daftar persyaratan (dilihat/belum); berkas lengkap memulai jam layanan dan memberi nomor register."""
+    svc.ubah_persyaratan(kasus, versi=data["versi"], perubahan=data["perubahan"], pengguna=current_user)
+
+
+def _lampiran(kasus, lamp) -> dict:
+    return {"id": lamp.id, "jenis_mime": lamp.jenis_mime, "ukuran": lamp.ukuran, "sha256": lamp.sha256, "versi_kasus": kasus.versi}
+
+
+@_aksi("lampiran", "kasus.kerjakan", SkemaUnggah, SkemaLampiran, _lampiran, lokasi="files", kode=201)
+def unggah(kasus, form):
     """Mengunggah lampiran (PDF, JPEG, PNG); dengan 'persyaratan' pindaian itu memenuhi persyaratan tersebut."""
-    kasus = _kasus_atau_404(kasus_id)
     f = form["berkas"]
     isi = f.read()
-    try:
-        if form.get("persyaratan"):
-            svc.ubah_persyaratan(kasus, versi=form["versi"], unggahan={form["persyaratan"]: (isi, f.filename)}, pengguna=current_user)
-            lamp = svc.muat_lampiran(kasus, next(p.lampiran_id for p in kasus.persyaratan if p.kode == form["persyaratan"]))
-        else:
-            lamp = svc.unggah_lampiran(kasus, versi=form["versi"], isi=isi, nama_berkas=f.filename, pengguna=current_user)
-        svc.simpan()
-    except svc.KesalahanKasus as e:
-        return _tanggapan_galat(e)
-    return {"id": lamp.id, "jenis_mime": lamp.jenis_mime, "ukuran": lamp.ukuran, "sha256": lamp.sha256, "versi_kasus": kasus.versi}
+    if form.get("persyaratan"):
+        svc.ubah_persyaratan(kasus, versi=form["versi"], unggahan={form["persyaratan"]: (isi, f.filename)}, pengguna=current_user)
+        return svc.muat_lampiran(kasus, next(p.lampiran_id for p in kasus.persyaratan if p.kode == form["persyaratan"]))
+    return svc.unggah_lampiran(kasus, versi=form["versi"], isi=isi, nama_berkas=f.filename, pengguna=current_user)
 
 
 @blp.route("/<kasus_id>/lampiran/<lampiran_id>")
