@@ -101,6 +101,9 @@ def test_api_list_pages_with_a_cursor_and_opening_a_case_is_audited(seed, klien)
     assert klien.get(API + "/?setelah=rusak", headers=sri).status_code == 422
     assert klien.get(API + "/?status=ngawur", headers=sri).status_code == 422
     assert klien.get(API + "/?penanggung_jawab=belum&status=berkas_belum_lengkap", headers=sri).json["data"][0]["id"] == ids[-1]
+    assert klien.get(API + "/?penanggung_jawab=saya", headers=sri).json["data"] == []
+    r = klien.get(API + "/?penanggung_jawab=bukan-id", headers=sri)
+    assert r.status_code == 422 and r.json["errors"]["json"] == {"penanggung_jawab": ["Bukan id petugas."]}
     klien.get(f"{API}/{ids[0]}", headers=sri)
     with bantuan.APP.app_context():
         assert db.session.scalar(select(func.count()).select_from(CatatanAudit).where(

@@ -4,7 +4,6 @@ Refusals name the field: marshmallow reports type errors, and the service's
 own checks (NIK agreement, required step fields, version) come back in the
 same shape, ``{"errors": {"json": {"klien": {"nik": ["..."]}}}}``.
 """
-import uuid
 from functools import wraps
 from typing import Callable
 
@@ -268,14 +267,10 @@ def daftar(filter_, slug):
         setelah = daftar_svc.baca_kursor(filter_.get("setelah"))
     except ValueError:
         return _tanggapan_galat(svc.KesalahanKasus("Kursor halaman tidak valid.", 422, {"setelah": "Kursor tidak valid."}))
-    pj = filter_.get("penanggung_jawab")
-    if pj == "saya":
-        pj = current_user.id
-    elif pj and pj != "belum":
-        try:
-            pj = uuid.UUID(pj)
-        except ValueError:
-            return _tanggapan_galat(svc.KesalahanKasus("Penanggung jawab tidak valid.", 422, {"penanggung_jawab": "Bukan id petugas."}))
+    try:
+        pj = daftar_svc.baca_penanggung_jawab(filter_.get("penanggung_jawab"), current_user.id)
+    except ValueError:
+        return _tanggapan_galat(svc.KesalahanKasus("Penanggung jawab tidak valid.", 422, {"penanggung_jawab": "Bukan id petugas."}))
     baris, lanjut = daftar_svc.daftar_kasus(layanan=filter_.get("layanan"), status=filter_.get("status"), langkah=filter_.get("langkah"),
                                      penanggung_jawab=pj, nik=filter_.get("nik"), setelah=setelah, batas=filter_["batas"])
     return {"data": ringkasan_banyak(baris, current_user), "berikutnya": daftar_svc.tulis_kursor(lanjut)}

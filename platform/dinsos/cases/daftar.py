@@ -68,6 +68,16 @@ def tulis_kursor(nilai: tuple | None) -> str | None:
     return base64.urlsafe_b64encode(f"{nilai[0].isoformat()}|{nilai[1]}".encode()).decode() if nilai else None
 
 
+def baca_penanggung_jawab(nilai, saya):
+    """A list filter's ``penanggung_jawab`` for ``daftar_kasus``: ``"saya"`` is the user's id ``saya``, ``"belum"`` and an
+    empty value stay as they are, anything else must be a staff id (``ValueError`` when it is not one)."""
+    if nilai == "saya":
+        return saya
+    if nilai and nilai != "belum":
+        return uuid.UUID(nilai)
+    return nilai
+
+
 def baca_kursor(teks: str | None) -> tuple | None:
     """A cursor back to (dibuat_pada, id); None when absent; ValueError when malformed."""
     if not teks:

@@ -1,6 +1,4 @@
 """Case pages under ``/t/<slug>/kasus``: lists, intake, the case page and its forms. Thin: the work is in ``services``."""
-import uuid
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -92,14 +90,10 @@ def daftar(slug):
         setelah = daftar_svc.baca_kursor(a.get("setelah"))
     except ValueError:
         tolak(400, _("Tautan halaman berikutnya tidak valid; buka daftar dari awal."))
-    pj = a.get("penanggung_jawab") or None
-    if pj == "saya":
-        pj = current_user.id
-    elif pj and pj != "belum":
-        try:
-            pj = uuid.UUID(pj)
-        except ValueError:
-            tolak(400, _("Filter penanggung jawab tidak valid."))
+    try:
+        pj = daftar_svc.baca_penanggung_jawab(a.get("penanggung_jawab") or None, current_user.id)
+    except ValueError:
+        tolak(400, _("Filter penanggung jawab tidak valid."))
     status = a.get("status") if a.get("status") in STATUS_KASUS else None
     baris, lanjut = daftar_svc.daftar_kasus(layanan=a.get("layanan") or None, status=status, langkah=a.get("langkah") or None,
                                      penanggung_jawab=pj, nik=a.get("nik") or None, lewat_waktu=bool(a.get("lewat_waktu")),
