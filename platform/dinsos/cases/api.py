@@ -8,7 +8,7 @@ from functools import wraps
 from typing import Callable
 
 import marshmallow as ma
-from flask import Response, jsonify, url_for
+from flask import Response, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -20,7 +20,7 @@ from werkzeug.datastructures import CombinedMultiDict
 from dinsos.audit.services import catat_peristiwa
 from dinsos.auth.api import perlu_token
 from dinsos.core.db import db
-from dinsos.core.errors import tolak
+from dinsos.core.errors import jawaban_galat, tolak
 from dinsos.core.extensions import csrf
 from dinsos.documents.views import tanggapan_pdf
 
@@ -196,28 +196,6 @@ class SkemaLampiran(ma.Schema):
     versi_kasus = ma.fields.Integer()
 
 
-def _bersarang(kesalahan: dict) -> dict:
-    """{"klien.nik": "..."} -> {"klien": {"nik": ["..."]}}, the shape marshmallow uses."""
-    hasil: dict = {}
-    for kunci, pesan in kesalahan.items():
-        *jalur, akhir = kunci.split(".")
-        tempat = hasil
-        for bagian in jalur:
-            tempat = tempat.setdefault(bagian, {})
-        tempat[akhir] = [pesan]
-    return hasil
-
-
-def _tanggapan_galat(e: svc.KesalahanKasus):
-    db.session.rollback()
-    isi = {"code": e.kode, "status": e.pesan, "message": e.pesan}
-    if e.kesalahan:
-        isi["errors"] = {"json": _bersarang(e.kesalahan)}
-    resp = jsonify(isi)
-    resp.status_code = e.kode
-    return resp
-
-
 def _kasus_atau_404(kasus_id):
     kasus = svc.muat_kasus(kasus_id)
     if kasus is None:
@@ -242,7 +220,7 @@ def _aksi(jalur: str, izin: str, skema: type[ma.Schema], skema_jawab: type[ma.Sc
                 hasil = kerja(kasus, data)
                 svc.simpan()
             except svc.KesalahanKasus as e:
-                return _tanggapan_galat(e)
+                return jawaban_galat(e)
             return jawab(kasus, hasil)
 
         tampilan = blp.arguments(skema, location=lokasi)(blp.response(kode, skema_jawab)(tampilan))
@@ -266,11 +244,11 @@ def daftar(filter_, slug):
     try:
         setelah = daftar_svc.baca_kursor(filter_.get("setelah"))
     except ValueError:
-        return _tanggapan_galat(svc.KesalahanKasus("Kursor halaman tidak valid.", 422, {"setelah": "Kursor tidak valid."}))
+        return jawaban_galat(svc.KesalahanKasus("Kursor halaman tidak valid.", 422, {"setelah": "Kursor tidak valid."}))
     try:
         pj = daftar_svc.baca_penanggung_jawab(filter_.get("penanggung_jawab"), current_user.id)
     except ValueError:
-        return _tanggapan_galat(svc.KesalahanKasus("Penanggung jawab tidak valid.", 422, {"penanggung_jawab": "Bukan id petugas."}))
+        return jawaban_galat(svc.KesalahanKasus("Penanggung jawab tidak valid.", 422, {"penanggung_jawab": "Bukan id petugas."}))
     baris, lanjut = daftar_svc.daftar_kasus(layanan=filter_.get("layanan"), status=filter_.get("status"), langkah=filter_.get("langkah"),
                                      penanggung_jawab=pj, nik=filter_.get("nik"), setelah=setelah, batas=filter_["batas"])
     return {"data": ringkasan_banyak(baris, current_user), "berikutnya": daftar_svc.tulis_kursor(lanjut)}
@@ -287,7 +265,7 @@ def terima(data, slug):
                                  persyaratan=data["persyaratan"], pengguna=current_user)
         svc.simpan()
     except svc.KesalahanKasus as e:
-        return _tanggapan_galat(e)
+        return jawaban_galat(e)
     isi = data_ringkas(hasil.kasus, current_user)
     isi["kurang"] = [{"kode": p.kode, "nama": p.nama} for p in svc.persyaratan_kurang(hasil.kasus)]
     isi["kemungkinan_duplikat"] = [{"klien_id": str(d["klien_id"]), "alasan": d["alasan"]} for d in hasil.duplikat]
@@ -364,7 +342,7 @@ def pemberitahuan_kekurangan(slug, kasus_id) -> Response:
     try:
         surat = terbitkan_pemberitahuan_kekurangan(kasus, current_user)
     except svc.KesalahanKasus as e:
-        return _tanggapan_galat(e)
+        return jawaban_galat(e)
     db.session.commit()
     tanggapan = tanggapan_pdf(surat, kode=201)
     tanggapan.headers["Location"] = url_for("api_kasus.unduh_surat", kasus_id=kasus.id, surat_id=surat.id)

@@ -43,6 +43,33 @@ def tanggapan_kesalahan(kode: int, pesan: str | None = None, rincian=None):
     return render_template("kesalahan.html", kode=kode, pesan=pesan, rincian=rincian), kode
 
 
+def _bersarang(kesalahan: dict) -> dict:
+    """{"klien.nik": "..."} -> {"klien": {"nik": ["..."]}}, the shape marshmallow uses."""
+    hasil: dict = {}
+    for kunci, pesan in kesalahan.items():
+        *jalur, akhir = kunci.split(".")
+        tempat = hasil
+        for bagian in jalur:
+            tempat = tempat.setdefault(bagian, {})
+        tempat[akhir] = [pesan]
+    return hasil
+
+
+def jawaban_galat(e):
+    """An API's answer to a refused service operation (``e.pesan``, ``e.kode``, ``e.kesalahan`` by dotted field).
+
+    Nothing of the change is kept; the body has the shape of the other API errors, with the fields at fault
+    under ``errors.json`` as marshmallow reports its own.
+    """
+    db.session.rollback()
+    isi = {"code": e.kode, "status": e.pesan, "message": e.pesan}
+    if e.kesalahan:
+        isi["errors"] = {"json": _bersarang(e.kesalahan)}
+    resp = jsonify(isi)
+    resp.status_code = e.kode
+    return resp
+
+
 def _jalur(rincian, awal: str = "") -> list[str]:
     """The dotted paths of the fields in a marshmallow-shaped errors object, e.g. ``json.pelapor.jenis``."""
     if not isinstance(rincian, dict):

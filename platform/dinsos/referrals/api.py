@@ -20,7 +20,7 @@ from dinsos.auth.api import perlu_token
 from dinsos.cases import akses as kasus_akses
 from dinsos.cases import services as kasus_svc
 from dinsos.core.db import db
-from dinsos.core.errors import tolak
+from dinsos.core.errors import jawaban_galat, tolak
 from dinsos.core.extensions import csrf
 from dinsos.core.penyimpanan import EKSTENSI
 
@@ -124,27 +124,6 @@ class SkemaFilter(ma.Schema):
     status = ma.fields.String(validate=ma.validate.OneOf(STATUS))
 
 
-def _bersarang(kesalahan: dict) -> dict:
-    hasil: dict = {}
-    for kunci, pesan in kesalahan.items():
-        *jalur, akhir = kunci.split(".")
-        tempat = hasil
-        for bagian in jalur:
-            tempat = tempat.setdefault(bagian, {})
-        tempat[akhir] = [pesan]
-    return hasil
-
-
-def _galat(e):
-    db.session.rollback()
-    isi = {"code": e.kode, "status": e.pesan, "message": e.pesan}
-    if e.kesalahan:
-        isi["errors"] = {"json": _bersarang(e.kesalahan)}
-    resp = jsonify(isi)
-    resp.status_code = e.kode
-    return resp
-
-
 def _tujuan(data: dict) -> Tujuan:
     if data["jenis"] == "mitra":
         return cari_tujuan_mitra(data.get("mitra_id"))
@@ -238,7 +217,7 @@ class _Sisi:
                     kerja(objek, *data)
                     db.session.commit()
                 except KesalahanRujukan as e:
-                    return _galat(e)
+                    return jawaban_galat(e)
                 return jsonify(self.data(objek))
 
             if skema is not None:
@@ -276,7 +255,7 @@ def periksa(data, slug):
         t = _tujuan(data["tujuan"])
     except KesalahanRujukan as e:
         db.session.commit()  # nothing but the audited look at the other office was written
-        return _galat(e)
+        return jawaban_galat(e)
     db.session.commit()
     berkas = [{"nama": str(b["id"]), "dokumen_kode": b.get("dokumen_kode")} for b in data["berkas"]]
     hasil = periksa_kelengkapan(t.persyaratan, berkas) if t.jenis == "layanan" else None
@@ -309,7 +288,7 @@ def keluar_buat(data, slug):
         tujuan_ = _tujuan(data["tujuan"])
     except KesalahanRujukan as e:
         db.session.commit()  # nothing but the audited look at the other office was written
-        return _galat(e)
+        return jawaban_galat(e)
     db.session.commit()
     try:
         persetujuan = data.get("persetujuan")
@@ -321,7 +300,7 @@ def keluar_buat(data, slug):
         )
         db.session.commit()
     except (KesalahanRujukan, kasus_svc.KesalahanKasus) as e:
-        return _galat(e)
+        return jawaban_galat(e)
     resp = jsonify(data_keluar(r))
     resp.status_code = 201
     return resp
@@ -384,7 +363,7 @@ def pemulangan(data, slug, kasus_id):
     try:
         kantor, layanan = tujuan_pemulangan(kasus, data["kode_wilayah"])
     except KesalahanRujukan as e:
-        return _galat(e)
+        return jawaban_galat(e)
     db.session.commit()
     return jsonify(kantor={"slug": kantor.slug, "nama": kantor.nama, "kode_wilayah": kantor.kode_wilayah}, layanan=layanan)
 
@@ -422,7 +401,7 @@ def masuk_berkas(slug, masuk_id, berkas_id):
     try:
         isi, butir = penerimaan.buka_berkas(m, berkas_id, current_user)
     except KesalahanRujukan as e:
-        return _galat(e)
+        return jawaban_galat(e)
     db.session.commit()
     return Response(isi, mimetype=butir["jenis_mime"], headers={
         "Content-Disposition": f'attachment; filename="rujukan-{berkas_id[:8]}.{EKSTENSI.get(butir["jenis_mime"], "bin")}"',
@@ -470,7 +449,7 @@ def mitra_baru(data, slug):
                          pengguna=current_user)
         db.session.commit()
     except KesalahanRujukan as e:
-        return _galat(e)
+        return jawaban_galat(e)
     resp = jsonify(id=str(m.id), nama=m.nama, jenis=m.jenis)
     resp.status_code = 201
     return resp
@@ -485,7 +464,7 @@ def pengawasan_rujukan(filter_, slug):
     try:
         data = pengawasan.ringkasan(g.tenant, status=filter_.get("status"))
     except KesalahanRujukan as e:
-        return _galat(e)
+        return jawaban_galat(e)
     db.session.commit()
     baris = [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in b.items()} for b in data["baris"]]
     return jsonify(baris=baris, per_kantor=data["per_kantor"], matriks=data["matriks"], jumlah=data["jumlah"])
@@ -502,7 +481,7 @@ def pengawasan_tindakan(data, slug):
                                   catatan=data.get("catatan"))
     except KesalahanRujukan as e:
         db.session.commit()  # a refusal writes nothing but the audited look at the other offices
-        return _galat(e)
+        return jawaban_galat(e)
     db.session.commit()
     resp = jsonify(status="diantrekan", jenis=data["jenis"])
     resp.status_code = 202
