@@ -5,6 +5,7 @@ Plain functions over the bound tenant; no request needed.
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -16,8 +17,18 @@ from .izin import PERAN
 from .models import AdminPlatform, Pengguna, TokenApi
 
 _hasher = PasswordHasher()
-# A real hash, so checking an unknown e-mail costs the same as a wrong password.
-_HASH_PENGECOH = _hasher.hash("bukan-kata-sandi-siapa-pun")
+
+
+@cache
+def _hash_pengecoh() -> str:
+    """A real hash, so checking an unknown e-mail costs the same as a wrong password.
+
+    Made on first use, not at import: hashing takes argon2's 64 MiB and a quarter
+    second, which every web worker would otherwise pay as it starts.
+    """
+    return _hasher.hash("bukan-kata-sandi-siapa-pun")
+
+
 PANJANG_MINIMAL = 10
 PRESISI_TERAKHIR_DIPAKAI = timedelta(minutes=1)
 
@@ -72,11 +83,11 @@ def autentikasi(akun, kata_sandi: str, *, maks_gagal: int, menit_kunci: int):
     for every failure, so nobody learns whether an account exists or is locked.
     """
     if akun is None:
-        _cocok(_HASH_PENGECOH, kata_sandi)
+        _cocok(_hash_pengecoh(), kata_sandi)
         return None
     now = sekarang()
     if akun.terkunci_sampai and akun.terkunci_sampai > now:
-        _cocok(_HASH_PENGECOH, kata_sandi)
+        _cocok(_hash_pengecoh(), kata_sandi)
         return None
     if not akun.aktif or not _cocok(akun.hash_kata_sandi, kata_sandi):
         akun.gagal_masuk += 1
