@@ -312,6 +312,8 @@ class KalenderKerja:
         object.__setattr__(self, "_tz", tz)
         object.__setattr__(self, "_jadwal", jadwal)
         object.__setattr__(self, "_libur_per_tahun", {})
+        # Opening and closing instants per local date: deadline walks visit the same days again and again.
+        object.__setattr__(self, "_buka_per_tanggal", {})
 
     # -- days ------------------------------------------------------------
 
@@ -353,9 +355,19 @@ class KalenderKerja:
     def _jam_buka(self, tanggal: date) -> tuple[time, time] | None:
         return self._jadwal[tanggal.weekday()] if self.adalah_hari_kerja(tanggal) else None
 
+    def _buka_utc(self, tanggal: date) -> tuple[datetime, datetime] | None:
+        """The UTC opening and closing instants of a local date, None when the office is shut (cached)."""
+        try:
+            return self._buka_per_tanggal[tanggal]
+        except KeyError:
+            jam = self._jam_buka(tanggal)
+            hasil = (self._utc(tanggal, jam[0]), self._utc(tanggal, jam[1])) if jam else None
+            self._buka_per_tanggal[tanggal] = hasil
+            return hasil
+
     def _hari_kerja_berikut(self, tanggal: date, batas: date) -> date:
         tanggal += timedelta(days=1)
-        while not self.adalah_hari_kerja(tanggal):
+        while self._buka_utc(tanggal) is None:
             if tanggal > batas:
                 raise _terlalu_jauh("pencarian hari kerja berikutnya")
             tanggal += timedelta(days=1)
@@ -377,10 +389,10 @@ class KalenderKerja:
         total = timedelta(0)
         tanggal = hari_a
         while tanggal <= hari_b:
-            jam = self._jam_buka(tanggal)
-            if jam:
-                awal = max(a, self._utc(tanggal, jam[0]))
-                akhir = min(b, self._utc(tanggal, jam[1]))
+            buka = self._buka_utc(tanggal)
+            if buka:
+                awal = max(a, buka[0])
+                akhir = min(b, buka[1])
                 if akhir > awal:
                     total += akhir - awal
             tanggal += timedelta(days=1)
@@ -394,10 +406,10 @@ class KalenderKerja:
         batas = tanggal + timedelta(days=BATAS_HARI)
         kursor = mulai
         while tanggal <= batas:
-            jam = self._jam_buka(tanggal)
-            if jam:
-                awal = max(kursor, self._utc(tanggal, jam[0]))
-                tutup = self._utc(tanggal, jam[1])
+            buka = self._buka_utc(tanggal)
+            if buka:
+                awal = max(kursor, buka[0])
+                tutup = buka[1]
                 if awal < tutup:
                     if lama <= tutup - awal:
                         return awal + lama
