@@ -55,6 +55,34 @@ def ikuti(kasus: Kasus, p: PeristiwaKasus) -> None:
 
 
 # --- titles and links (never the client's name: notices reach people who do not handle the case) ---------------
+# The plain functions take values, so the demo generator titles its clocks the same way.
+
+
+def tautan_kasus(slug: str, kasus_id) -> str:
+    return f"/t/{slug}/kasus/{kasus_id}"
+
+
+def nama_kasus(nomor_register: str | None, nama_layanan: str | None) -> str:
+    """How a clock names its case: by register number, else (not yet numbered) by its service."""
+    if nomor_register:
+        return f"kasus {nomor_register}"
+    return f"kasus {nama_layanan} (belum bernomor register)"
+
+
+def judul_kasus(nama: str, aturan: dict) -> str:
+    if aturan["jenis"] == "terbuka":
+        return f"Tinjauan berkala {nama}"
+    return f"Jangka waktu layanan {nama}"
+
+
+def judul_laporan_sosial(nama: str) -> str:
+    return f"Laporan sosial 3x24 jam (UU 11/2012) {nama}"
+
+
+def judul_langkah(nama: str, definisi: dict) -> str:
+    kegiatan = definisi["kegiatan"]
+    kegiatan = kegiatan if len(kegiatan) <= 120 else kegiatan[:118] + "…"
+    return f"{kegiatan} ({nama})"
 
 
 def _versi(kasus: Kasus) -> VersiLayanan:
@@ -62,30 +90,25 @@ def _versi(kasus: Kasus) -> VersiLayanan:
 
 
 def _tautan(kasus: Kasus) -> str:
-    return f"/t/{db.session.get(Tenant, kasus.tenant_id).slug}/kasus/{kasus.id}"
+    return tautan_kasus(db.session.get(Tenant, kasus.tenant_id).slug, kasus.id)
 
 
 def _nama_kasus(kasus: Kasus) -> str:
     if kasus.nomor_register:
-        return f"kasus {kasus.nomor_register}"
-    layanan = db.session.scalar(select(Layanan).where(Layanan.id == kasus.layanan_id))
-    return f"kasus {layanan.nama} (belum bernomor register)"
+        return nama_kasus(kasus.nomor_register, None)
+    return nama_kasus(None, db.session.scalar(select(Layanan).where(Layanan.id == kasus.layanan_id)).nama)
 
 
 def _judul_kasus(kasus: Kasus, aturan: dict) -> str:
-    if aturan["jenis"] == "terbuka":
-        return f"Tinjauan berkala {_nama_kasus(kasus)}"
-    return f"Jangka waktu layanan {_nama_kasus(kasus)}"
+    return judul_kasus(_nama_kasus(kasus), aturan)
 
 
 def _judul_laporan_sosial(kasus: Kasus) -> str:
-    return f"Laporan sosial 3x24 jam (UU 11/2012) {_nama_kasus(kasus)}"
+    return judul_laporan_sosial(_nama_kasus(kasus))
 
 
 def _judul_langkah(kasus: Kasus, definisi: dict) -> str:
-    kegiatan = definisi["kegiatan"]
-    kegiatan = kegiatan if len(kegiatan) <= 120 else kegiatan[:118] + "…"
-    return f"{kegiatan} ({_nama_kasus(kasus)})"
+    return judul_langkah(_nama_kasus(kasus), definisi)
 
 
 # --- the case's own time limit ------------------------------------------------------------------

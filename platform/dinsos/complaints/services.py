@@ -136,8 +136,22 @@ def langkah_untuk(layanan: Layanan | None) -> list[dict]:
 
 # --- deadlines ------------------------------------------------------------------
 
+# Plain functions of values, so the demo generator names and links its clocks the same way.
+
+def tautan_pengaduan(slug: str, pengaduan_id) -> str:
+    return f"/t/{slug}/pengaduan/kelola/{pengaduan_id}"
+
+
+def judul_tenggat_pengaduan(kode_lacak: str) -> str:
+    return f"Penyelesaian pengaduan {tampilan_kode(kode_lacak)}"
+
+
+def judul_tenggat_langkah(nama_langkah: str, kode_lacak: str) -> str:
+    return f"{nama_langkah} (pengaduan {tampilan_kode(kode_lacak)})"
+
+
 def _tautan(pengaduan: Pengaduan) -> str:
-    return f"/t/{_tenant().slug}/pengaduan/kelola/{pengaduan.id}"
+    return tautan_pengaduan(_tenant().slug, pengaduan.id)
 
 
 def _mulai_langkah(langkah: LangkahPengaduan, pengaduan: Pengaduan, pada: datetime) -> None:
@@ -149,7 +163,7 @@ def _mulai_langkah(langkah: LangkahPengaduan, pengaduan: Pengaduan, pada: dateti
         # Without a time standard of its own a step is due, and escalates, with the complaint.
         sampai=None if langkah.waktu_standar else keseluruhan.due_at,
         eskalasi_pada=None if langkah.waktu_standar else keseluruhan.eskalasi_at,
-        judul=f"{langkah.nama} (pengaduan {tampilan_kode(pengaduan.kode_lacak)})", tautan=_tautan(pengaduan),
+        judul=judul_tenggat_langkah(langkah.nama, pengaduan.kode_lacak), tautan=_tautan(pengaduan),
         induk_id=pengaduan.id, layanan_id=pengaduan.layanan_id, langkah_kode=langkah.kode,
     )
 
@@ -198,7 +212,7 @@ def terima_pengaduan(
     db.session.flush()
     sla.mulai_tenggat(
         TENGGAT_PENGADUAN, pengaduan.id, durasi=WAKTU_PENYELESAIAN_BAWAAN, mulai=pada,
-        judul=f"Penyelesaian pengaduan {tampilan_kode(pengaduan.kode_lacak)}", tautan=_tautan(pengaduan),
+        judul=judul_tenggat_pengaduan(pengaduan.kode_lacak), tautan=_tautan(pengaduan),
         induk_id=pengaduan.id, layanan_id=pengaduan.layanan_id,
     )
     _mulai_langkah(pengaduan.langkah[0], pengaduan, pada)

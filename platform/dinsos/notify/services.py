@@ -34,6 +34,11 @@ def tautan_internal(tautan: str) -> bool:
     return tautan.startswith("/") and not tautan.startswith("//") and not bagian.scheme and not bagian.netloc and "\\" not in tautan
 
 
+def judul_satu_baris(judul: str | None) -> str:
+    """A notice's title as stored: one line, since it becomes an e-mail subject."""
+    return " ".join((judul or "").split())
+
+
 def _uuid(nilai, apa: str) -> uuid.UUID:
     try:
         return nilai if isinstance(nilai, uuid.UUID) else uuid.UUID(str(nilai))
@@ -53,7 +58,7 @@ def kirim_notifikasi(penerima_id, judul: str, isi: str, tautan: str | None = Non
     second call with the same key in this office adds nothing and returns the
     first notice. The caller commits.
     """
-    judul = " ".join((judul or "").split())  # one line: it becomes an e-mail subject
+    judul = judul_satu_baris(judul)
     if not judul:
         raise KesalahanNotifikasi("Judul notifikasi wajib diisi.")
     if len(judul) > PANJANG_JUDUL:

@@ -87,6 +87,82 @@ def _menit_antara(kal: KalenderKerja, a: datetime, b: datetime, waktu_kalender: 
     return kal.menit_kerja_antara(a, b)
 
 
+# --- the arithmetic of one clock ------------------------------------------------
+#
+# On any object with Tenggat's attributes: the ORM rows below, and the rows the
+# demo generator writes in bulk (``dinsos.demo.tenggat``), so both hold the
+# same thresholds for the same history.
+
+def atur_mulai(t, kal: KalenderKerja, d: Durasi, mulai: datetime, *, berulang: bool = False,
+               sampai: datetime | None = None, eskalasi_pada: datetime | None = None) -> None:
+    """Set a clock's thresholds for a (re)start at ``mulai`` and clear any pause or end (see ``mulai_tenggat``)."""
+    if sampai is None:
+        warn, due, dua_kali = _titik(kal, mulai, d)
+        waktu_kalender = d.waktu_kalender
+    else:
+        waktu_kalender = True
+        warn, due, dua_kali = _titik_sampai(kal, mulai, sampai, waktu_kalender)
+        if eskalasi_pada is not None:
+            dua_kali = max(eskalasi_pada, due)
+    t.waktu_kalender, t.berulang = waktu_kalender, berulang
+    t.mulai_pada, t.warn_at, t.due_at, t.eskalasi_at = mulai, warn, due, dua_kali
+    t.dijeda_pada = t.sisa_menit = t.sisa_menit_peringatan = t.selesai_pada = t.menit_aktual = None
+    t.dihentikan = False
+    t.menit_standar = max(_menit_antara(kal, mulai, due, waktu_kalender), 0)
+    t.aksi_berikutnya_pada = due if berulang else warn
+
+
+def atur_jeda(t, kal: KalenderKerja, pada: datetime) -> None:
+    """Stop a running clock at ``pada`` and keep what is left of it; a paused or ended clock is left alone."""
+    if t.selesai_pada or t.dijeda_pada:
+        return
+    t.sisa_menit = kal.sisa_setelah_jeda(t.mulai_pada, t.due_at, pada, waktu_kalender=t.waktu_kalender)
+    t.sisa_menit_peringatan = kal.sisa_setelah_jeda(t.mulai_pada, t.warn_at, pada, waktu_kalender=t.waktu_kalender)
+    t.dijeda_pada, t.aksi_berikutnya_pada = pada, None
+
+
+def atur_lanjut(t, kal: KalenderKerja, pada: datetime, terkirim) -> None:
+    """Restart a paused clock at ``pada`` with the time it had left; any other clock is left alone.
+
+    ``terkirim()`` gives the kinds of notice already recorded for its round (asked only when it restarts).
+    """
+    if t.selesai_pada or not t.dijeda_pada:
+        return
+    t.due_at = kal.jatuh_tempo_setelah_lanjut(pada, t.sisa_menit, waktu_kalender=t.waktu_kalender)
+    t.warn_at = kal.jatuh_tempo_setelah_lanjut(pada, t.sisa_menit_peringatan, waktu_kalender=t.waktu_kalender)
+    # Twice over means the whole standard again after the deadline, however the pauses cut it.
+    t.eskalasi_at = kal.jatuh_tempo_setelah_lanjut(t.due_at, t.menit_standar or 0, waktu_kalender=t.waktu_kalender)
+    t.mulai_pada = pada
+    t.dijeda_pada = t.sisa_menit = t.sisa_menit_peringatan = None
+    t.aksi_berikutnya_pada = _aksi_berikutnya(t, sudah=terkirim())
+
+
+def atur_selesai(t, kal: KalenderKerja, pada: datetime) -> None:
+    """End a clock done at ``pada``, keeping the minutes it used; an ended clock is left alone."""
+    if t.selesai_pada is None:
+        t.menit_aktual = None if t.berulang else _menit_terpakai(t, kal, pada)
+        t.selesai_pada, t.aksi_berikutnya_pada = pada, None
+
+
+def atur_henti(t, pada: datetime) -> None:
+    """End a clock not done (closed early, skipped) at ``pada``; an ended clock is left alone."""
+    if t.selesai_pada is None:
+        t.selesai_pada, t.aksi_berikutnya_pada, t.dihentikan = pada, None, True
+
+
+def _menit_terpakai(t, kal: KalenderKerja, pada: datetime) -> int | None:
+    """Minutes of the standard used up at ``pada``: the standard minus what is left (negative left when late)."""
+    if t.menit_standar is None:
+        return None
+    if t.dijeda_pada is not None:
+        return t.menit_standar - (t.sisa_menit or 0)
+    return t.menit_standar - _menit_antara(kal, pada, t.due_at, t.waktu_kalender)
+
+
+def _kalender_dari(t: Tenggat) -> KalenderKerja:
+    return kalender_tenant(db.session.get(Tenant, t.tenant_id))
+
+
 # --- starting and moving clocks -------------------------------------------------
 
 def _cari(objek_jenis: str, objek_id) -> Tenggat | None:
@@ -124,14 +200,6 @@ def mulai_tenggat(
     """
     d = durasi if isinstance(durasi, Durasi) else parse_waktu(durasi)
     kal = kalender_tenant(db.session.get(Tenant, tenant_aktif()))
-    if sampai is None:
-        warn, due, dua_kali = _titik(kal, mulai, d)
-        waktu_kalender = d.waktu_kalender
-    else:
-        waktu_kalender = True
-        warn, due, dua_kali = _titik_sampai(kal, mulai, sampai, waktu_kalender)
-        if eskalasi_pada is not None:
-            dua_kali = max(eskalasi_pada, due)
     t = _cari(objek_jenis, objek_id)
     if t is None:
         t = Tenggat(objek_jenis=objek_jenis, objek_id=str(objek_id), putaran=1)
@@ -140,13 +208,8 @@ def mulai_tenggat(
         t.putaran += 1  # a restarted clock may warn and escalate afresh
     t.judul, t.tautan, t.penanggung_jawab_id = judul[:300], tautan, penanggung_jawab_id
     t.durasi = durasi if isinstance(durasi, str) else f"{d.jumlah} {d.satuan}"
-    t.waktu_kalender, t.berulang = waktu_kalender, berulang
-    t.mulai_pada, t.warn_at, t.due_at, t.eskalasi_at = mulai, warn, due, dua_kali
-    t.dijeda_pada = t.sisa_menit = t.sisa_menit_peringatan = t.selesai_pada = t.menit_aktual = None
-    t.dihentikan = False
     t.induk_id, t.layanan_id, t.langkah_kode = induk_id, layanan_id, langkah_kode
-    t.menit_standar = max(_menit_antara(kal, mulai, due, waktu_kalender), 0)
-    t.aksi_berikutnya_pada = due if berulang else warn
+    atur_mulai(t, kal, d, mulai, berulang=berulang, sampai=sampai, eskalasi_pada=eskalasi_pada)
     db.session.flush()
     return t
 
@@ -154,56 +217,33 @@ def mulai_tenggat(
 def jeda_tenggat(objek_jenis: str, objek_id, pada: datetime) -> Tenggat | None:
     """Stop the clock (waiting on the applicant or another agency); remember what is left."""
     t = _cari(objek_jenis, objek_id)
-    if t is None or t.selesai_pada or t.dijeda_pada:
-        return t
-    kal = kalender_tenant(db.session.get(Tenant, t.tenant_id))
-    t.sisa_menit = kal.sisa_setelah_jeda(t.mulai_pada, t.due_at, pada, waktu_kalender=t.waktu_kalender)
-    t.sisa_menit_peringatan = kal.sisa_setelah_jeda(t.mulai_pada, t.warn_at, pada, waktu_kalender=t.waktu_kalender)
-    t.dijeda_pada, t.aksi_berikutnya_pada = pada, None
+    if t is not None:
+        atur_jeda(t, _kalender_dari(t), pada)
     return t
 
 
 def lanjutkan_tenggat(objek_jenis: str, objek_id, pada: datetime) -> Tenggat | None:
     """Restart a paused clock with the time that was left."""
     t = _cari(objek_jenis, objek_id)
-    if t is None or t.selesai_pada or not t.dijeda_pada:
-        return t
-    kal = kalender_tenant(db.session.get(Tenant, t.tenant_id))
-    t.due_at = kal.jatuh_tempo_setelah_lanjut(pada, t.sisa_menit, waktu_kalender=t.waktu_kalender)
-    t.warn_at = kal.jatuh_tempo_setelah_lanjut(pada, t.sisa_menit_peringatan, waktu_kalender=t.waktu_kalender)
-    # Twice over means the whole standard again after the deadline, however the pauses cut it.
-    t.eskalasi_at = kal.jatuh_tempo_setelah_lanjut(t.due_at, t.menit_standar or 0, waktu_kalender=t.waktu_kalender)
-    t.mulai_pada = pada
-    t.dijeda_pada = t.sisa_menit = t.sisa_menit_peringatan = None
-    t.aksi_berikutnya_pada = _aksi_berikutnya(t, sudah=_terkirim(t))
+    if t is not None:
+        atur_lanjut(t, _kalender_dari(t), pada, lambda: _terkirim(t))
     return t
 
 
 def selesaikan_tenggat(objek_jenis: str, objek_id, pada: datetime) -> Tenggat | None:
     """The thing was done: the clock stops for good and keeps how long it took."""
     t = _cari(objek_jenis, objek_id)
-    if t is not None and t.selesai_pada is None:
-        t.menit_aktual = None if t.berulang else _menit_terpakai(t, pada)
-        t.selesai_pada, t.aksi_berikutnya_pada = pada, None
+    if t is not None:
+        atur_selesai(t, _kalender_dari(t), pada)
     return t
 
 
 def hentikan_tenggat(objek_jenis: str, objek_id, pada: datetime) -> Tenggat | None:
     """The clock ends without the thing being done (closed early, skipped): no more notices, no on-time count."""
     t = _cari(objek_jenis, objek_id)
-    if t is not None and t.selesai_pada is None:
-        t.selesai_pada, t.aksi_berikutnya_pada, t.dihentikan = pada, None, True
+    if t is not None:
+        atur_henti(t, pada)
     return t
-
-
-def _menit_terpakai(t: Tenggat, pada: datetime) -> int | None:
-    """Minutes of the standard used up at ``pada``: the standard minus what is left (negative left when late)."""
-    if t.menit_standar is None:
-        return None
-    if t.dijeda_pada is not None:
-        return t.menit_standar - (t.sisa_menit or 0)
-    kal = kalender_tenant(db.session.get(Tenant, t.tenant_id))
-    return t.menit_standar - _menit_antara(kal, pada, t.due_at, t.waktu_kalender)
 
 
 def tenggat_induk(induk_id) -> list[Tenggat]:
@@ -273,6 +313,33 @@ def _aksi_berikutnya(t: Tenggat, sudah: set[str]) -> datetime | None:
     return min(sisa) if sisa else None
 
 
+def pemberitahuan_jatuh(t, sudah: set[str], pada: datetime) -> list[str]:
+    """The notices of the clock's round due by ``pada`` and not in ``sudah`` (the kinds recorded already), in order.
+
+    A warning not yet sent once the deadline has passed is noise: it is left
+    out and added to ``sudah`` instead.
+    """
+    lewat = [j for j, saat in _ambang(t) if saat <= pada and j not in sudah]
+    if "terlambat" in lewat or "terlambat" in sudah:
+        lewat = [j for j in lewat if j != "peringatan"]
+        sudah.add("peringatan")
+    return lewat
+
+
+def akhiri_sapuan(t, sudah: set[str], kal: KalenderKerja | None) -> None:
+    """After a sweep sent ``sudah``: a periodic review that went out starts its next round; set the next action.
+
+    ``kal`` (the office's calendar) is needed for periodic clocks only.
+    """
+    if t.berulang and "tinjauan" in sudah:
+        d = parse_waktu(t.durasi)
+        t.mulai_pada = t.due_at
+        t.warn_at, t.due_at, t.eskalasi_at = _titik(kal, t.mulai_pada, d)
+        t.putaran += 1
+        sudah = set()
+    t.aksi_berikutnya_pada = _aksi_berikutnya(t, sudah)
+
+
 def _catat_sekali(t: Tenggat, jenis: str, pada: datetime) -> bool:
     """Record that a notice goes out; False if another sweep recorded it already."""
     nilai = dict(tenant_id=t.tenant_id, tenggat_id=t.id, jenis=jenis, putaran=t.putaran, dikirim_pada=pada)
@@ -290,15 +357,25 @@ def _staf_berperan(tenant_id: int, peran: str) -> list:
     ]
 
 
-def _penerima(t: Tenggat, jenis: str) -> list:
+def penerima_pemberitahuan(t, jenis: str, staf_berperan) -> list:
+    """Who gets one notice: the person responsible (else the heads of division), the heads, or the head of office.
+
+    ``staf_berperan(peran)`` gives the ids of the office's active staff holding a role.
+    """
     if jenis in ("peringatan", "terlambat", "tinjauan"):
-        return [t.penanggung_jawab_id] if t.penanggung_jawab_id else _staf_berperan(t.tenant_id, "kepala_bidang")
+        return [t.penanggung_jawab_id] if t.penanggung_jawab_id else staf_berperan("kepala_bidang")
     if jenis == "eskalasi_kabid":
-        return _staf_berperan(t.tenant_id, "kepala_bidang")
-    return _staf_berperan(t.tenant_id, "kepala_dinas")
+        return staf_berperan("kepala_bidang")
+    return staf_berperan("kepala_dinas")
 
 
-def _pesan(t: Tenggat, jenis: str, zona: str) -> tuple[str, str]:
+def kunci_notifikasi(t, jenis: str, penerima) -> str:
+    """The inbox key of one notice to one person: a second sweep finds it and adds nothing."""
+    return f"tenggat:{t.id}:{t.putaran}:{jenis}:{penerima}"
+
+
+def pesan_pemberitahuan(t, jenis: str, zona: str) -> tuple[str, str]:
+    """Title and text of one notice, the deadline shown in the office's zone."""
     batas = t.due_at.astimezone(ZoneInfo(zona)).strftime("%d-%m-%Y %H:%M")
     batas = f"{batas} {SINGKATAN_ZONA.get(zona, zona)}"
     return {
@@ -324,11 +401,9 @@ def daftar_penerima_luar(objek_jenis: str, fungsi) -> None:
 def _kirim(t: Tenggat, jenis: str, zona: str) -> None:
     from dinsos.notify.services import kirim_notifikasi
 
-    judul, isi = _pesan(t, jenis, zona)
-    for penerima in _penerima(t, jenis):
-        kirim_notifikasi(
-            penerima, judul, isi, tautan=t.tautan, kunci=f"tenggat:{t.id}:{t.putaran}:{jenis}:{penerima}"
-        )
+    judul, isi = pesan_pemberitahuan(t, jenis, zona)
+    for penerima in penerima_pemberitahuan(t, jenis, lambda peran: _staf_berperan(t.tenant_id, peran)):
+        kirim_notifikasi(penerima, judul, isi, tautan=t.tautan, kunci=kunci_notifikasi(t, jenis, penerima))
     luar = _PENERIMA_LUAR.get(t.objek_jenis)
     if luar is not None:
         luar(t, jenis, judul, isi)
@@ -336,24 +411,13 @@ def _kirim(t: Tenggat, jenis: str, zona: str) -> None:
 
 def _proses(t: Tenggat, pada: datetime, zona: str) -> int:
     sudah = _terkirim(t)
-    lewat = [j for j, saat in _ambang(t) if saat <= pada and j not in sudah]
-    if "terlambat" in lewat or "terlambat" in sudah:
-        lewat = [j for j in lewat if j != "peringatan"]  # a warning after the deadline is noise
-        sudah.add("peringatan")
     terkirim = 0
-    for jenis in lewat:
+    for jenis in pemberitahuan_jatuh(t, sudah, pada):
         if _catat_sekali(t, jenis, pada):
             _kirim(t, jenis, zona)
             terkirim += 1
         sudah.add(jenis)
-    if t.berulang and "tinjauan" in sudah:
-        kal = kalender_tenant(db.session.get(Tenant, t.tenant_id))
-        d = parse_waktu(t.durasi)
-        t.mulai_pada = t.due_at
-        t.warn_at, t.due_at, t.eskalasi_at = _titik(kal, t.mulai_pada, d)
-        t.putaran += 1
-        sudah = set()
-    t.aksi_berikutnya_pada = _aksi_berikutnya(t, sudah)
+    akhiri_sapuan(t, sudah, _kalender_dari(t) if t.berulang else None)
     return terkirim
 
 
