@@ -142,6 +142,29 @@ def test_tambah_menit_kerja_is_the_inverse_of_menit_kerja_antara(kalender):
         assert kalender.menit_kerja_antara(mulai, akhir) == menit
 
 
+def test_kurangi_menit_kerja_looks_back_over_nights_weekends_and_holidays(kalender):
+    # Monday 09:00 less 180 working minutes: 90 on Monday morning, 90 before Friday's 16:30 closing.
+    assert kalender.kurangi_menit_kerja(wib(2026, 3, 9, 9, 0), 180) == wib(2026, 3, 6, 15, 0)
+    # From a Sunday: counted back from Friday's closing.
+    assert kalender.kurangi_menit_kerja(wib(2026, 3, 8, 12, 0), 30) == wib(2026, 3, 6, 16, 0)
+    # A day used up exactly starts at its opening.
+    assert kalender.kurangi_menit_kerja(wib(2026, 3, 10, 16, 0), 510) == wib(2026, 3, 10, 7, 30)
+    # Over the Idul Fitri holidays (Wednesday 18 to Tuesday 24 March 2026) to Tuesday 17 March.
+    assert kalender.kurangi_menit_kerja(wib(2026, 3, 25, 8, 30), 120) == wib(2026, 3, 17, 15, 0)
+    assert kalender.kurangi_menit_kerja(wib(2026, 3, 8, 12, 0), 0) == wib(2026, 3, 8, 12, 0)
+    with pytest.raises(ValueError):
+        kalender.kurangi_menit_kerja(wib(2026, 3, 9, 9, 0), -1)
+
+
+def test_kurangi_menit_kerja_is_the_inverse_of_menit_kerja_antara(kalender):
+    for sampai in (wib(2026, 3, 12, 14, 7), wib(2026, 3, 14, 3, 0), wib(2026, 3, 25, 7, 45)):
+        for menit in (1, 59, 113, 510, 511, 2000, 9000):
+            mulai = kalender.kurangi_menit_kerja(sampai, menit)
+            assert kalender.menit_kerja_antara(mulai, sampai) == menit
+            # the latest such instant: a minute later leaves a minute less
+            assert kalender.menit_kerja_antara(mulai + timedelta(minutes=1), sampai) == menit - 1
+
+
 # --- time zones ----------------------------------------------------------------
 
 def test_wita_and_wit_tenants_compute_in_their_own_zone():

@@ -249,6 +249,8 @@ def _tanggal(nilai: object, tempat: str) -> date:
 
 
 def _aware(nilai: datetime, nama: str) -> datetime:
+    if type(nilai) is datetime and nilai.tzinfo is UTC:
+        return nilai  # the usual case (stored timestamps are UTC): nothing to convert
     if not isinstance(nilai, datetime) or nilai.tzinfo is None or nilai.utcoffset() is None:
         raise ValueError(f"{nama} harus waktu lengkap dengan zona waktu, bukan {nilai!r}")
     return nilai.astimezone(UTC)
@@ -314,6 +316,9 @@ class KalenderKerja:
         object.__setattr__(self, "_libur_per_tahun", {})
         # Opening and closing instants per local date: deadline walks visit the same days again and again.
         object.__setattr__(self, "_buka_per_tanggal", {})
+        # The last span measured: a deadline's warn point, second escalation and standard minutes all measure
+        # the same start-to-deadline span, one after the other.
+        object.__setattr__(self, "_rentang_terakhir", (None, None, None))
 
     # -- days ------------------------------------------------------------
 
@@ -383,6 +388,9 @@ class KalenderKerja:
 
     def _waktu_kerja_antara(self, a: datetime, b: datetime) -> timedelta:
         """Office time between two UTC instants, a <= b."""
+        terakhir = self._rentang_terakhir
+        if terakhir[0] == a and terakhir[1] == b:
+            return terakhir[2]
         hari_a, hari_b = self._lokal(a).date(), self._lokal(b).date()
         if (hari_b - hari_a).days > BATAS_HARI:
             raise _terlalu_jauh("rentang waktu")
@@ -396,6 +404,7 @@ class KalenderKerja:
                 if akhir > awal:
                     total += akhir - awal
             tanggal += timedelta(days=1)
+        object.__setattr__(self, "_rentang_terakhir", (a, b, total))
         return total
 
     def _tambah_waktu_kerja(self, mulai: datetime, lama: timedelta) -> datetime:
@@ -433,6 +442,31 @@ class KalenderKerja:
         if isinstance(menit, bool) or not isinstance(menit, int) or menit < 0:
             raise ValueError(f"jumlah menit kerja harus bilangan bulat nol atau lebih, bukan {menit!r}")
         return self._tambah_waktu_kerja(_aware(mulai, "mulai"), timedelta(minutes=menit))
+
+    def kurangi_menit_kerja(self, sampai: datetime, menit: int) -> datetime:
+        """The latest instant from which `menit` working minutes run until `sampai`, in UTC.
+
+        The inverse of ``tambah_menit_kerja`` looking back: for a positive
+        `menit` the instant lies in office hours (an opening, at the earliest).
+        """
+        if isinstance(menit, bool) or not isinstance(menit, int) or menit < 0:
+            raise ValueError(f"jumlah menit kerja harus bilangan bulat nol atau lebih, bukan {menit!r}")
+        sampai = _aware(sampai, "sampai")
+        lama = timedelta(minutes=menit)
+        if not lama:
+            return sampai
+        tanggal = self._lokal(sampai).date()
+        batas = tanggal - timedelta(days=BATAS_HARI)
+        while tanggal >= batas:
+            buka = self._buka_utc(tanggal)
+            if buka:
+                akhir = min(sampai, buka[1])
+                if akhir > buka[0]:
+                    if lama <= akhir - buka[0]:
+                        return akhir - lama
+                    lama -= akhir - buka[0]
+            tanggal -= timedelta(days=1)
+        raise _terlalu_jauh("mundur menit kerja")
 
     def _tambah_hari_kerja(self, mulai: datetime, jumlah: int) -> datetime:
         lokal = self._lokal(mulai)
