@@ -2,10 +2,15 @@
 
 Each case is simulated forward from its intake through its service's SOP
 (following a branch where the SOP has one) on the office's opening hours,
-with step durations around the SOP's time standards (about a quarter run
-late). Its intake time is chosen so that, at the reference time, it is in
-the state it was drawn for: still waiting for documents, at a given step
-(running or paused), or closed with one of the SOP's outcomes. The first
+with step durations around the SOP's time standards (under a tenth of the
+steps run late; a service whose step standards add up to more than its own
+time limit is worked faster, except in its slow cases). Its intake time is
+chosen so that, at the reference time, it is in the state it was drawn for:
+still waiting for documents, at a given step (running or paused), or closed
+with one of the SOP's outcomes. An open case's current step began so that
+it is a drawn fraction into its time standard, measured on the working
+calendar as the deadline engine measures it: most within it, some past the
+warn point, some overdue (``SAAT_LANGKAH``). The first
 cases of each service cover every state and step, so even a small run shows
 them all; the rest follow a plausible mix. Register numbers are issued in
 the order files became complete, per office and local year, like
@@ -21,6 +26,7 @@ from dinsos.cases.nik import PROVINSI as KODE_PROVINSI
 from dinsos.core.kripto import brankas
 from dinsos.documents.penomoran import FORMAT_BAWAAN, ROMAWI, format_nomor
 from dinsos.sla.kalender import DurasiTidakValid, parse_waktu
+from dinsos.sla.services import kalender_tenant
 
 from . import acak
 from .konteks import JamKantor, Konteks, LayananDemo
@@ -36,6 +42,14 @@ MENIT_SATUAN = {"menit": 1, "jam": 60, "hari_kerja": 1440, "jam_kalender": 60, "
 # Ages of clients by PPKS category (years, inclusive); other categories are adults.
 UMUR_KATEGORI = {1: (0, 4), 2: (5, 17), 3: (12, 17), 4: (6, 17), 5: (4, 17), 6: (3, 17), 7: (5, 17), 8: (60, 85)}
 PANGKAT_POLISI = ("Bripka", "Brigpol", "Aipda", "Aiptu", "Ipda")
+# Open cases: how far into its time standard the current step is (fraction of it, weight). Most are within
+# their time, some past the warn point (0.75, ``SLA_WARN_FRACTION``), some overdue: the stuck ones stay open.
+SAAT_LANGKAH = (((0.05, 0.75), 0.74), ((0.75, 1.0), 0.13), ((1.0, 2.0), 0.13))
+# A service whose step standards add up to more than its own time limit is worked faster than the steps'
+# standards (Magetan: four "1 hari" steps in a 2-working-day service): the usual case takes this fraction of
+# the limit; a slow case (KASUS_LAMBAT of them) runs at the steps' own standards and misses it.
+PORSI_BATAS = 0.3
+KASUS_LAMBAT = 0.12
 ALASAN_TUTUP_AWAL = (
     "Klien meninggalkan tempat penampungan sebelum layanan selesai.",
     "Keluarga menjemput klien dan menolak layanan lanjutan.",
@@ -73,6 +87,7 @@ class _Profil:
         self.nominal = {k: _menit_nominal(d, aturan, d.get("berikutnya") is None and not d.get("cabang"))
                         for k, d in self.langkah.items()}
         self.peran = {k: peran_untuk_langkah(d) for k, d in self.langkah.items()}
+        self.tempo = self._tempo(aturan)
         self.dokumen = isi["penyampaian_pelayanan"]["persyaratan"]["dokumen"]
         self.hasil = isi["sop"]["hasil_akhir"]
         self.kategori = list(isi.get("kategori_ppks") or []) or [24]
@@ -81,12 +96,33 @@ class _Profil:
         self.target = ([("berkas_belum_lengkap", None)] + [("berjalan", k) for k in kode]
                        + [("dijeda", k) for k in kode] + [("ditutup", h["kode"]) for h in self.hasil])
 
+    def _tempo(self, aturan: dict) -> float:
+        """How much faster than their standards the steps of a usual case run (1: at their standards)."""
+        if aturan.get("jenis") != "hari_kerja":
+            return 1.0
+        total, kode, dilihat = 0.0, self.pertama, set()
+        while kode and kode not in dilihat:  # the main path: each step's ``berikutnya``
+            dilihat.add(kode)
+            total += self.nominal[kode]
+            kode = self.langkah[kode].get("berikutnya")
+        return min(1.0, PORSI_BATAS * aturan["maksimal"] * MENIT_SATUAN["hari_kerja"] / total)
+
     def hasil_untuk(self, jalur: list) -> str:
         """The outcome a path ends in: the outcome whose name shares most words with the last step's activity."""
         if len(self.hasil) == 1:
             return self.hasil[0]["kode"]
         kata = set(self.langkah[jalur[-1][0]]["kegiatan"].lower().split())
         return max(self.hasil, key=lambda h: len(kata & set(h["nama"].lower().split())))["kode"]
+
+
+def _dari_campuran(u: float, campuran) -> float:
+    """A value of a mixture of uniform ranges ``((low, high), weight)`` from one uniform draw ``u`` in [0, 1)."""
+    for (bawah, atas), bobot in campuran:
+        if u < bobot:
+            return bawah + (atas - bawah) * u / bobot
+        u -= bobot
+    (bawah, atas), _bobot = campuran[-1]
+    return atas
 
 
 def _jalur(r, p: _Profil) -> list[tuple[str, str | None]]:
@@ -170,6 +206,8 @@ class _Generator:
                          if o.tingkat != "provinsi" and o.kode_wilayah.startswith(k.kantor.kode_wilayah + ".")] or [
             f"Dinas Sosial Kabupaten {self.tempat}"]
         self.sidik = brankas().sidik
+        self.kal = kalender_tenant(k.kantor)
+        self._menit_standar: dict = {}
 
     # --- one case -----------------------------------------------------------------------
 
@@ -203,7 +241,9 @@ class _Generator:
         if tutup_awal:
             posisi = r.randrange(len(jalur))
             jalur = jalur[:posisi + 1]
-        durasi = [p.nominal[a] * math.exp(r.gauss(-0.45, 0.6)) for a, _b in jalur]
+        # Drawn from the case's own source, so the office's stream (who takes it in, what it is) stays as it was.
+        tempo = 1.0 if acak.rng(self.k.benih, "tempo-kasus", str(kid)).random() < KASUS_LAMBAT else p.tempo
+        durasi = [p.nominal[a] * tempo * math.exp(r.gauss(-0.45, 0.6)) for a, _b in jalur]
         jeda_langkah = {n: (r.random(), r.uniform(1, 10) * 1440) for n in range(len(jalur)) if r.random() < 0.05}
         telat_berkas = r.uniform(30, 7 * 1440) if status != "berkas_belum_lengkap" and r.random() < 0.15 else None
         # the head of division assigns the case while its first step runs
@@ -211,7 +251,7 @@ class _Generator:
         pj = r.choice(self.penangan) if penugasan is not None else None
         kabid = r.choice(self.kabid)
         petugas = r.choice(self.petugas)
-        pecahan = r.uniform(0.05, 1.4)
+        pecahan = _dari_campuran(r.random(), SAAT_LANGKAH)
         pecahan_jeda = r.uniform(0.1, 0.9)
         klien = self._klien(p, klien_id)
         c.keluarga = self._keluarga(klien)
@@ -231,25 +271,34 @@ class _Generator:
         pelaku = [self._pelaku(p.peran[a], pj) for a, _b in jalur]
 
         # how long the case has run by the reference time, then its intake time
+        awal_kini = None
         if status == "berkas_belum_lengkap":
             lama = r.uniform(60, 45 * 1440)
         else:
             lama = (telat_berkas or 0) + sum(durasi[:posisi]) + sum(d for n, (_f, d) in jeda_langkah.items() if n < posisi)
+            awal_kini = None if status == "ditutup" else self._awal_kini(p, jalur[posisi][0], pecahan)
             if status == "ditutup":
                 lama += sela
+            elif awal_kini is not None:
+                lama += (k.pada - awal_kini).total_seconds() / 60
             else:
                 lama += pecahan * p.nominal[jalur[posisi][0]]
         mulai = k.pada - timedelta(minutes=lama)
-        for _ in range(6):
+        for n in range(60):
             rencana = self._simulasi(
                 p, c, kid, klien_id, status, jalur, posisi, durasi, jeda_langkah, alasan_jeda, telat_berkas, penugasan, pj,
                 kabid, petugas, kurang, pelapor, isian, catatan, pelaku, hasil_akhir, alasan_tutup, tutup_awal, jeda_kini,
-                pecahan_jeda, mulai,
+                pecahan_jeda, mulai, awal_kini,
             )
-            lewat = rencana - k.pada
-            if lewat <= timedelta(0):
+            if awal_kini is not None and n < 5 and c.langkah[-1]["mulai_pada"] > awal_kini:
+                # Office hours pushed the steps before it: its current step began later than meant; start earlier.
+                mulai -= c.langkah[-1]["mulai_pada"] - awal_kini + timedelta(minutes=15)
+            elif rencana > k.pada:
+                mulai -= rencana - k.pada + timedelta(days=1)
+            else:
                 break
-            mulai -= lewat + timedelta(days=1)
+        else:
+            raise RuntimeError(f"kasus demo {kid} tidak dapat ditempatkan sebelum waktu acuan")
         tanggal = mulai.astimezone(self.zona).date()
         anak = klien["_umur"] < UMUR_DEWASA
         del klien["_umur"]
@@ -266,8 +315,12 @@ class _Generator:
 
     def _simulasi(self, p, c, kid, klien_id, status, jalur, posisi, durasi, jeda_langkah, alasan_jeda, telat_berkas,
                   penugasan, pj, kabid, petugas, kurang, pelapor, isian, catatan, pelaku, hasil_akhir, alasan_tutup,
-                  tutup_awal, jeda_kini, pecahan_jeda, mulai) -> datetime:
-        """Lay the case out in time from intake ``mulai``; returns the instant that must not pass the reference time."""
+                  tutup_awal, jeda_kini, pecahan_jeda, mulai, awal_kini) -> datetime:
+        """Lay the case out in time from intake ``mulai``; returns the instant that must not pass the reference time.
+
+        An open case's step before the current one runs on to ``awal_kini`` when it would end sooner, so the
+        current step begins when it was meant to.
+        """
         geser, tid = self.jam.geser, self.tid
         r_id = acak.rng(self.k.benih, "id-kasus", str(kid))  # ids stable across the retries of this case
         ev = []  # (time, order within the same time, kind, actor, details, note)
@@ -312,8 +365,12 @@ class _Generator:
                 pj_langkah = pj_kini if pj_kini and self._boleh(p.peran[kode], pj_kini) else None
                 rincian = {"langkah": kode, "urutan": n + 1, "waktu": d.get("waktu")}
                 if n == 0 and penugasan is not None:
-                    sampai = self.k.pada - t if n == posisi and status != "ditutup" else timedelta(minutes=durasi[0])
-                    ta = t + max(sampai, timedelta(minutes=1)) * penugasan
+                    # while the first step runs (a closed case cannot be assigned; a step already done keeps no assignee)
+                    if n == posisi and status != "ditutup":
+                        sampai = self.k.pada - t
+                    else:
+                        sampai = timedelta(minutes=durasi[0] * (0.5 if tutup_awal and posisi == 0 else 1))
+                    ta = t + max(sampai, timedelta(0)) * penugasan
                     ev.append((ta, 0, "ditugaskan", kabid["id"], {"ke": str(pj["id"])}, None))
                     pj_kini = pj
                     kasus["penanggung_jawab_id"] = pj["id"]
@@ -356,6 +413,8 @@ class _Generator:
                     ev.append((je, 0, "dilanjutkan", oleh, {"durasi_menit": int((je - js).total_seconds() // 60)}, None))
                     akhir = je + (akhir - js)
                 akhir = geser(akhir)
+                if awal_kini is not None and n == posisi - 1 and akhir < awal_kini:
+                    akhir = awal_kini
                 if tutup_awal and n == posisi:
                     baris.update(status="dihentikan", selesai_pada=akhir)
                     kasus.update(status="ditutup", langkah_kode=None, hasil_akhir=hasil_akhir, ditutup_pada=akhir)
@@ -391,6 +450,31 @@ class _Generator:
             "diubah_oleh_id": petugas["id"], "diubah_pada": ubah_syarat.get(d["kode"], t0),
         } for n, d in enumerate(p.dokumen)]
         return batas
+
+    def _awal_kini(self, p: _Profil, kode: str, pecahan: float) -> datetime | None:
+        """When an open case's current step began, to be ``pecahan`` into its time standard at the reference time.
+
+        Measured as the deadline engine measures it (working time on the office's calendar); None for a
+        step without a time standard of its own.
+        """
+        waktu = p.langkah[kode].get("waktu")
+        if not waktu:
+            return None
+        kunci = (p.layanan.id, kode)
+        standar = self._menit_standar.get(kunci)
+        if standar is None:
+            try:
+                d = parse_waktu(waktu)
+            except DurasiTidakValid:
+                return None
+            jatuh_tempo = self.kal.tambah(self.k.pada, d)
+            standar = self._menit_standar[kunci] = (
+                (d.waktu_kalender, (jatuh_tempo - self.k.pada).total_seconds() // 60) if d.waktu_kalender
+                else (False, self.kal.menit_kerja_antara(self.k.pada, jatuh_tempo)))
+        kalender, menit = standar
+        if kalender:
+            return self.k.pada - timedelta(minutes=pecahan * menit)
+        return self.kal.kurangi_menit_kerja(self.k.pada, round(pecahan * menit))
 
     # --- numbers -------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """Demo complaints: about one in twenty-five cases, through every channel, with the office's own follow-up steps.
 
-Demo complaints carry no deadline clocks (``tenggat`` rows): the generator
-writes history in bulk, and the sweep would only flood the demo inboxes.
+Old complaints are answered; recent ones are at some step or wait for the
+answer. The first ones of each office are recent, so even a small run has
+open complaints (and their deadline clocks, made in ``tenggat.py``).
 """
 from datetime import timedelta
 
@@ -17,6 +18,8 @@ from .staf import per_peran
 
 KASUS_PER_PENGADUAN = 25
 RENTANG_HARI = 2 * 365
+BARU = 2  # the first complaints of an office: received in the last BARU_HARI days, still open
+BARU_HARI = 10
 
 
 def _langkah(layanan) -> list[dict]:
@@ -31,11 +34,11 @@ def buat(k: Konteks) -> dict[str, list[dict]]:
     pengelola = staf["petugas_pelayanan"] + staf["kepala_bidang"]
     kode_dipakai: set = set()
     pengaduan, langkah = [], []
-    for _ in range(max(1, k.jumlah_kasus // KASUS_PER_PENGADUAN)):
+    for n in range(max(1, k.jumlah_kasus // KASUS_PER_PENGADUAN)):
         pid = acak.uuid_acak(r)
         layanan = r.choice(k.kantor.layanan) if k.kantor.layanan and r.random() < 0.7 else None
         kanal = r.choice(sorted(KANAL_PENGADUAN))
-        mulai = jam.geser(k.pada - timedelta(minutes=r.uniform(30, RENTANG_HARI * 1440)))
+        mulai = jam.geser(k.pada - timedelta(minutes=r.uniform(30, (BARU_HARI if n < BARU else RENTANG_HARI) * 1440)))
         if mulai > k.pada:
             mulai = k.pada - timedelta(hours=1)
         while (kode := "".join(r.choice(ABJAD_KODE) for _ in range(PANJANG_KODE))) in kode_dipakai:
@@ -46,7 +49,7 @@ def buat(k: Konteks) -> dict[str, list[dict]]:
         dicatat = None if kanal == "website" else r.choice(pengelola)["id"]
         umur_hari = (k.pada - mulai).days
         # Old complaints are answered; recent ones are at some step, a few wait for the answer.
-        selesai_semua = umur_hari > 20 or r.random() < 0.3
+        selesai_semua = n >= BARU and (umur_hari > 20 or r.random() < 0.3)
         daftar = _langkah(layanan)
         berhenti = len(daftar) if selesai_semua else r.randrange(len(daftar) + 1)
         t, oleh = mulai, r.choice(pengelola)["id"]
