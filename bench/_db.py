@@ -62,7 +62,9 @@ def data_demo(jumlah_kantor: int, jumlah_kasus: int, benih: int = 1, proses: int
     from cryptography.fernet import Fernet
 
     nama = f"dinsos_beban_{jumlah_kasus}"
-    tanda = f"dinsos demo generate --tenants {jumlah_kantor} --cases {jumlah_kasus} --seed {benih}"
+    from dinsos.demo.buat import VERSI_DATA
+
+    tanda = f"dinsos demo generate --tenants {jumlah_kantor} --cases {jumlah_kasus} --seed {benih} (data v{VERSI_DATA})"
     berkas = Path(FOLDER_KEADAAN) / f"{nama}.json"
     hasil = {"nama": nama, "url_pemilik": url(nama), "url_app": url(nama, username=PERAN_APP, password=None)}
     if not bangun_ulang and berkas.exists() and _komentar(nama) == tanda:

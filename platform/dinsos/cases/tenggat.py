@@ -157,11 +157,15 @@ def _berkas_lengkap(kasus: Kasus, _pada, _rincian) -> None:
 # --- the law's deadline on ABH cases -----------------------------------------------------------
 
 
+def layanan_laporan_sosial(isi: dict) -> bool:
+    """An ABH service whose SOP outputs a social report (a service version's ``isi``)."""
+    abh = KATEGORI_ABH in (isi.get("kategori_ppks") or [])
+    return abh and any(l.get("dokumen_keluaran") == "laporan_sosial" for l in isi["sop"]["langkah"])
+
+
 def wajib_laporan_sosial(kasus: Kasus, versi: VersiLayanan) -> bool:
     """An ABH service whose SOP outputs a social report, and a case that came with the authority's request letter."""
-    abh = KATEGORI_ABH in (versi.isi.get("kategori_ppks") or [])
-    ada_laporan = any(l.get("dokumen_keluaran") == "laporan_sosial" for l in versi.isi["sop"]["langkah"])
-    return abh and ada_laporan and bool(kasus.surat_nomor or kasus.surat_tanggal)
+    return layanan_laporan_sosial(versi.isi) and bool(kasus.surat_nomor or kasus.surat_tanggal)
 
 
 def _penerimaan(kasus: Kasus, _pada, _rincian) -> None:

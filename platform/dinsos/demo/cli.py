@@ -49,7 +49,7 @@ def _waktu(teks: str | None) -> datetime:
               help="Offices generated in parallel (PostgreSQL only; the data is the same).")
 @with_appcontext
 def buat_demo(jumlah_kantor, jumlah_kasus, benih, pada, password, akar, proses):
-    """Generate offices, staff, cases, complaints and survey responses, deterministic from --seed and --at."""
+    """Generate offices, staff, cases, complaints, their deadline clocks and survey responses, deterministic from --seed and --at."""
     from .buat import DataDemoSudahAda, buat_data_demo
 
     password = password or secrets.token_urlsafe(9)
