@@ -67,7 +67,7 @@ class _Layanan:
     """What the clocks need of one service version, computed once per office."""
 
     def __init__(self, l: LayananDemo):
-        aturan = l.isi["penyampaian_pelayanan"]["jangka_waktu"]["aturan"]
+        aturan = kasus_tenggat.aturan_jam(l)
         self.id, self.nama, self.aturan = l.id, l.nama, aturan
         self.durasi, self.berulang = kasus_tenggat.durasi_kasus(aturan)
         self.langkah = {d["kode"]: d for d in l.isi["sop"]["langkah"]}
