@@ -5,8 +5,10 @@ The offices that hold the cases are the seed offices with services
 (``kantor.py``). For each office the kinds of data in ``JENIS_DATA`` run in
 order, each one function of ``Konteks`` returning plain rows, and the rows
 are written in bulk (``penulis.py``) and committed office by office. A new
-kind (referrals, say) is one more function added to ``JENIS_DATA``; it sees
-the rows of the kinds before it and every office (``konteks.semua_kantor``).
+kind is one more function added to ``JENIS_DATA``; it sees the rows of the
+kinds before it and every office (``konteks.semua_kantor``). Referrals span
+two offices, so they are made last, in one pass over the written cases of
+every office (``rujukan.py``), after all offices are done.
 
 Same seed, same office and case counts and same reference time give the same
 rows; ``Ringkasan.sidik`` is a SHA-256 over them (database ids and the
@@ -30,7 +32,7 @@ from dinsos.core.tenant import lintas_tenant
 from dinsos.tenancy.models import Tenant
 from dinsos.tenancy.muat import baca_sumber, muat_akar, periksa, tulis
 
-from . import kasus, pengaduan, staf, survei, tenggat
+from . import kasus, pengaduan, rujukan, staf, survei, tenggat
 from .kantor import KANTOR_SEED, rancang_kantor, sebagai_berkas
 from .konteks import KantorDemo, Konteks, LayananDemo
 from .penulis import Penulis, Sidik
@@ -45,8 +47,8 @@ JENIS_DATA = (
     ("survei", survei.buat),
 )
 # Raised whenever the same seed starts giving other data, so kept databases of demo data (the load
-# benchmark's) are built again. 2: deadline clocks and their notices.
-VERSI_DATA = 2
+# benchmark's) are built again. 2: deadline clocks and their notices. 3: referrals between offices.
+VERSI_DATA = 3
 
 
 class DataDemoSudahAda(RuntimeError):
@@ -172,6 +174,38 @@ def _buat_kantor_tanpa_gc(i: int) -> tuple[str, str, dict, dict]:
     return kantor.slug, sidik.hexdigest(), {n: len(b) for n, b in konteks.baris.items()}, akun
 
 
+def _sidik_rujukan(baris: list[dict], slug: dict[int, str]) -> list[dict]:
+    """Referral rows with the other office's database id given as its slug, for the fingerprint."""
+    hasil = []
+    for b in baris:
+        b = dict(b)
+        for k in ("tujuan_tenant_id", "asal_tenant_id"):
+            if k in b:
+                b[k] = slug.get(b[k], b[k])
+        if "kunci_kirim" in b:
+            tid, _, rid = b["kunci_kirim"].partition(":")
+            b["kunci_kirim"] = f"{slug.get(int(tid), tid)}:{rid}"
+        hasil.append(b)
+    return hasil
+
+
+def _buat_rujukan(semua: tuple, benih: int, pada: datetime, sidik: Sidik) -> dict[str, int]:
+    """Generate and write the referrals between the offices, once every office's cases are written."""
+    baris = rujukan.buat(semua, benih, pada)
+    slug = {k.id: k.slug for k in semua}
+    with lintas_tenant("demo: menulis rujukan antarkantor", catat=False):
+        try:
+            penulis = Penulis(db.session)
+            for tabel in _urutan_tabel(set(baris)):
+                sidik.baris(tabel, _sidik_rujukan(baris[tabel], slug))
+                penulis.tulis(tabel, baris[tabel])
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
+    return {n: len(b) for n, b in baris.items()}
+
+
 def buat_data_demo(*, jumlah_kantor: int, jumlah_kasus: int, benih: int, pada: datetime, kata_sandi: str,
                    akar: str | Path, proses: int = 1, laporan=lambda teks: None) -> Ringkasan:
     """Generate and write the demo data; see the module docstring. Commits office by office.
@@ -225,6 +259,9 @@ def buat_data_demo(*, jumlah_kantor: int, jumlah_kasus: int, benih: int, pada: d
         for n, v in jumlah.items():
             ringkasan.jumlah[n] = ringkasan.jumlah.get(n, 0) + v
         ringkasan.akun[s] = akun
+    for n, v in _buat_rujukan(semua, benih, pada, sidik).items():
+        ringkasan.jumlah[n] = ringkasan.jumlah.get(n, 0) + v
+    laporan(f"rujukan antarkantor: {ringkasan.jumlah.get('rujukan', 0)} ({time.monotonic() - mulai:.0f} d)")
     ringkasan.sidik = sidik.hexdigest()
     ringkasan.detik = time.monotonic() - mulai
     return ringkasan
