@@ -189,20 +189,23 @@ def _sidik_rujukan(baris: list[dict], slug: dict[int, str]) -> list[dict]:
     return hasil
 
 
-def _buat_rujukan(semua: tuple, benih: int, pada: datetime, sidik: Sidik) -> dict[str, int]:
+def _buat_rujukan(semua: tuple, benih: int, pada: datetime, sidik: Sidik, label: dict) -> dict[str, int]:
     """Generate and write the referrals between the offices, once every office's cases are written."""
     baris = rujukan.buat(semua, benih, pada)
     slug = {k.id: k.slug for k in semua}
+    sidik_rujukan = Sidik()
+    sidik_rujukan.label.update(label)  # services are named, not given by their database ids
     with lintas_tenant("demo: menulis rujukan antarkantor", catat=False):
         try:
             penulis = Penulis(db.session)
             for tabel in _urutan_tabel(set(baris)):
-                sidik.baris(tabel, _sidik_rujukan(baris[tabel], slug))
+                sidik_rujukan.baris(tabel, _sidik_rujukan(baris[tabel], slug))
                 penulis.tulis(tabel, baris[tabel])
             db.session.commit()
         except BaseException:
             db.session.rollback()
             raise
+    sidik.teks(f"rujukan:{sidik_rujukan.hexdigest()}")
     return {n: len(b) for n, b in baris.items()}
 
 
@@ -259,7 +262,7 @@ def buat_data_demo(*, jumlah_kantor: int, jumlah_kasus: int, benih: int, pada: d
         for n, v in jumlah.items():
             ringkasan.jumlah[n] = ringkasan.jumlah.get(n, 0) + v
         ringkasan.akun[s] = akun
-    for n, v in _buat_rujukan(semua, benih, pada, sidik).items():
+    for n, v in _buat_rujukan(semua, benih, pada, sidik, label).items():
         ringkasan.jumlah[n] = ringkasan.jumlah.get(n, 0) + v
     laporan(f"rujukan antarkantor: {ringkasan.jumlah.get('rujukan', 0)} ({time.monotonic() - mulai:.0f} d)")
     ringkasan.sidik = sidik.hexdigest()

@@ -77,10 +77,16 @@ ALASAN_TARIK = (
     "Keluarga klien ditemukan dan bersedia mengasuh; rujukan tidak diperlukan lagi.",
     "Klien dirujuk ke panti milik mitra yang lebih dekat dengan keluarga.",
 )
-# The states made, and their weights, for a referral that arrived recently (before the office could answer) or earlier.
-STATUS_BARU = (("diterima_tujuan", 70), ("perlu_info", 15), ("ditarik", 15))
-STATUS_LAMA = (("ditolak", 50), ("ditarik", 20), ("perlu_info", 15), ("diterima_tujuan", 15))
-BARU = timedelta(days=3)
+# The states made, and their weights, by the referral's age: a recent one mostly waits, one some weeks old may
+# still wait (overdue) or wait on the sender, an old one was answered or withdrawn long ago.
+STATUS_MENURUT_UMUR = (
+    (timedelta(days=3), (("diterima_tujuan", 70), ("perlu_info", 15), ("ditarik", 15))),
+    (timedelta(days=21), (("ditolak", 35), ("perlu_info", 25), ("diterima_tujuan", 25), ("ditarik", 15))),
+    (None, (("ditolak", 70), ("ditarik", 30))),
+)
+# A third of an office's referrals are of cases that reached the referring step in these last weeks, so the
+# waiting states show even where most cases are years old.
+BARU = timedelta(days=21)
 
 
 @dataclass(frozen=True)
@@ -170,8 +176,12 @@ class _Pembuat:
             sudah = set()
             calon = [c for c in calon if not (c[0] in sudah or sudah.add(c[0]))]  # a case is referred once
             n = min(len(calon), max(1, round(jumlah * BAGIAN)))
+            baru = [c for c in calon if c[1] > self.pada - BARU]
+            lama = [c for c in calon if c[1] <= self.pada - BARU]
+            n_baru = min(len(baru), max(1, n // 3))
+            dipilih = r.sample(baru, n_baru) + r.sample(lama, min(len(lama), n - n_baru))
             pengirim = _staf("rujukan.kirim")
-            for kasus_id, mulai in sorted(r.sample(calon, n), key=lambda c: (c[1], c[0])):
+            for kasus_id, mulai in sorted(dipilih, key=lambda c: (c[1], c[0])):
                 kasus = db.session.scalar(select(Kasus).where(Kasus.id == kasus_id))
                 kirim = jam_kantor.geser(mulai + timedelta(hours=r.randint(1, 30)))
                 if kirim + JEDA_KIRIM >= self.pada or (kasus.ditutup_pada is not None and kirim >= kasus.ditutup_pada):
@@ -196,7 +206,7 @@ class _Pembuat:
         alasan = r.choice(ALASAN)
 
         # What the receiver did, and when (office hours after arrival, before the reference time).
-        status = _pilih(r, STATUS_BARU if sampai > self.pada - BARU else STATUS_LAMA)
+        status = _pilih(r, next(b for umur, b in STATUS_MENURUT_UMUR if umur is None or sampai > self.pada - umur))
         tanggap = jam_kantor.geser(sampai + timedelta(hours=r.randint(2, 40)))
         if status != "diterima_tujuan" and tanggap >= self.pada:
             status = "diterima_tujuan"

@@ -1,0 +1,290 @@
+"""The demo generator's referrals between offices: states, pages, answer clocks, determinism.
+
+One dataset is generated into a SQLite file once; each test that changes it
+works on its own copy. Reference time: Friday 20 November 2026, 10:00 WIB.
+"""
+import shutil
+from collections import Counter
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import delete, select
+
+import bantuan
+
+ROOT = Path(__file__).resolve().parents[2]
+PADA = datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)
+SANDI = "sandi-demo-uji-1"
+KUNCI = Fernet.generate_key().decode()
+BENIH = 7
+KOLOM_JAM = ("objek_jenis", "objek_id", "judul", "tautan", "penanggung_jawab_id", "durasi", "waktu_kalender", "berulang",
+             "putaran", "mulai_pada", "warn_at", "due_at", "eskalasi_at", "aksi_berikutnya_pada", "dijeda_pada", "sisa_menit",
+             "sisa_menit_peringatan", "selesai_pada", "dihentikan", "induk_id", "layanan_id", "langkah_kode", "menit_standar",
+             "menit_aktual")
+
+
+def _app(folder: Path, baru: bool):
+    from flask_migrate import upgrade
+
+    from dinsos import create_app
+
+    app = create_app({"INSTANCE_PATH": str(folder), "SECRET_KEY": "uji", "REDIS_URL": None, "TESTING": True,
+                      "DATABASE_URL": f"sqlite:///{folder / 'demo.sqlite'}", "ENCRYPTION_KEYS": KUNCI})
+    if baru:
+        with app.app_context():
+            upgrade()
+    return app
+
+
+def _hasilkan(folder: Path):
+    from dinsos.core.db import db
+    from dinsos.demo.buat import buat_data_demo
+
+    folder.mkdir(parents=True)
+    app = _app(folder, baru=True)
+    with app.app_context():
+        hasil = buat_data_demo(jumlah_kantor=4, jumlah_kasus=1200, benih=BENIH, pada=PADA, kata_sandi=SANDI,
+                               akar=ROOT / "tenants")
+        db.engine.dispose()
+    return app, hasil
+
+
+@pytest.fixture(scope="module")
+def templat(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo-rujukan") / "templat"
+    _app_, hasil = _hasilkan(folder)
+    return folder, hasil
+
+
+@pytest.fixture
+def demo(templat, tmp_path):
+    folder, hasil = templat
+    shutil.copy(folder / "demo.sqlite", tmp_path / "demo.sqlite")
+    return _app(tmp_path, baru=False), hasil
+
+
+@contextmanager
+def _lintas():
+    from dinsos.core.db import db
+    from dinsos.core.tenant import lintas_tenant
+
+    with lintas_tenant("uji", catat=False):
+        yield
+        db.session.commit()
+
+
+@contextmanager
+def _kantor(tid):
+    from dinsos.core.db import db
+    from dinsos.core.tenant import dalam_tenant
+
+    with dalam_tenant(tid):
+        yield
+        db.session.commit()
+
+
+def _pasangan():
+    """Every generated referral as (sender's row, receiver's row), read across offices."""
+    from dinsos.core.db import db
+    from dinsos.referrals.models import Rujukan, RujukanMasuk
+
+    with _lintas():
+        masuk = {m.asal_rujukan_id: m for m in db.session.scalars(select(RujukanMasuk))}
+        return [(r, masuk.get(r.id)) for r in db.session.scalars(select(Rujukan).order_by(Rujukan.dikirim_pada))]
+
+
+def test_referrals_exist_in_several_states_with_both_records_in_step(demo):
+    from dinsos.auth.izin import IZIN
+    from dinsos.auth.models import Pengguna
+    from dinsos.cases.models import Kasus
+    from dinsos.core.db import db
+    from dinsos.referrals.models import RiwayatRujukan
+    from dinsos.referrals.status import AKSES_TUJUAN
+    from dinsos.tenancy.models import Tenant
+
+    app, hasil = demo
+    with app.app_context():
+        pasangan = _pasangan()
+        status = Counter(r.status for r, _m in pasangan)
+        assert {"diterima_tujuan", "ditolak", "ditarik"} <= set(status), status
+        assert len(pasangan) <= 0.04 * 1200, status  # a small share of the cases
+        with _lintas():
+            tenant = {t.id: t for t in db.session.scalars(select(Tenant))}
+            for r, m in pasangan:
+                assert m is not None and m.tenant_id == r.tujuan_tenant_id != r.tenant_id
+                assert m.kunci_kirim == f"{r.tenant_id}:{r.id}" and m.asal_tenant_id == r.tenant_id
+                assert m.status == r.status and m.urutan_status == r.urutan_laporan
+                kasus = db.session.scalar(select(Kasus).where(Kasus.tenant_id == r.tenant_id, Kasus.id == r.kasus_id))
+                assert kasus is not None and (kasus.ditutup_pada is None or kasus.ditutup_pada > r.dikirim_pada)
+                assert r.persetujuan_pada is not None and r.persetujuan_pada <= r.dikirim_pada
+                assert r.dikirim_pada <= r.sampai_pada == m.sampai_pada < PADA
+                # access to the snapshot ends on a decline or a withdrawal, as ``penerimaan.cabut_akses`` leaves it
+                assert (m.akses_berakhir_pada is None) == (m.status in AKSES_TUJUAN)
+                assert ("klien" in m.isi) == (m.status in AKSES_TUJUAN)
+                if r.status == "ditolak":
+                    assert m.tanggapan["alasan_tolak"] == r.laporan["alasan_tolak"] and m.ditanggapi_oleh_id
+                    penanggap = db.session.scalar(select(Pengguna).where(Pengguna.tenant_id == m.tenant_id,
+                                                                         Pengguna.id == m.ditanggapi_oleh_id))
+                    assert set(penanggap.peran) & IZIN["rujukan.tanggapi"]
+                if r.status == "ditarik":
+                    assert r.laporan["alasan_tarik"]
+                # the target is an office's service that accepts referrals, in the same province when one exists there
+                assert tenant[m.tenant_id].kode_wilayah.split(".")[0] == tenant[r.tenant_id].kode_wilayah.split(".")[0] \
+                    or tenant[r.tenant_id].kode_wilayah.startswith(("35", "18"))
+                keluar = [h.jenis for h in db.session.scalars(select(RiwayatRujukan).where(
+                    RiwayatRujukan.tenant_id == r.tenant_id, RiwayatRujukan.objek_id == r.id).order_by(RiwayatRujukan.waktu))]
+                sisi_masuk = [h.jenis for h in db.session.scalars(select(RiwayatRujukan).where(
+                    RiwayatRujukan.tenant_id == m.tenant_id, RiwayatRujukan.objek_id == m.id).order_by(RiwayatRujukan.waktu))]
+                assert keluar[:3] == ["dibuat", "dikirim", "laporan_diterima_tujuan"] and sisi_masuk[0] == "sampai"
+
+
+def _jam(t) -> dict:
+    return {k: getattr(t, k) for k in KOLOM_JAM}
+
+
+def _sapu_sampai(objek_ids, sampai):
+    """Run the real sweep at each threshold of these clocks up to ``sampai``, as the scheduler would have."""
+    from dinsos.core.db import db
+    from dinsos.sla.models import Tenggat
+    from dinsos.sla.services import sapu_tenggat
+
+    while True:
+        with _lintas():
+            saat = db.session.scalar(select(Tenggat.aksi_berikutnya_pada).where(
+                Tenggat.objek_id.in_(objek_ids), Tenggat.aksi_berikutnya_pada <= sampai).order_by(Tenggat.aksi_berikutnya_pada))
+        if saat is None:
+            return
+        sapu_tenggat(pada=saat)
+
+
+def test_answer_clocks_are_what_the_live_engine_makes(demo):
+    """Delete each incoming referral's clock and notices, start it again as delivery does (``penerimaan``'s answer
+    time and title, ``sla.mulai_tenggat``), pause or end it as asking, declining or a withdrawal does, with the real
+    sweep between: the clocks and the notices recorded as sent come out exactly as generated."""
+    from dinsos.core.db import db
+    from dinsos.referrals import penerimaan
+    from dinsos.referrals.models import RiwayatRujukan
+    from dinsos.sla import services as sla
+    from dinsos.sla.models import PemberitahuanTenggat, Tenggat
+    from dinsos.tenancy.models import Tenant
+
+    app, _hasil = demo
+    dilihat = Counter()
+    with app.app_context():
+        for r, m in _pasangan():
+            oid = str(m.id)
+            with _kantor(m.tenant_id):
+                dulu = db.session.scalar(select(Tenggat).where(Tenggat.objek_jenis == "rujukan_masuk", Tenggat.objek_id == oid))
+                jam_dulu = _jam(dulu)
+                catatan_dulu = {(p.jenis, p.putaran, p.dikirim_pada) for p in db.session.scalars(
+                    select(PemberitahuanTenggat).where(PemberitahuanTenggat.tenggat_id == dulu.id))}
+                db.session.execute(delete(PemberitahuanTenggat).where(PemberitahuanTenggat.tenggat_id == dulu.id))
+                db.session.execute(delete(Tenggat).where(Tenggat.id == dulu.id))
+                riwayat = [(h.jenis, h.waktu) for h in db.session.scalars(select(RiwayatRujukan).where(
+                    RiwayatRujukan.objek_id == m.id).order_by(RiwayatRujukan.waktu))]
+                layanan = penerimaan.layanan_masuk(m)
+                durasi = penerimaan.batas_tanggapan(layanan.kode)
+                asal = db.session.get(Tenant, m.asal_tenant_id).nama
+                nomor = penerimaan.nomor(m)
+                sla.mulai_tenggat("rujukan_masuk", m.id, durasi=durasi, mulai=m.sampai_pada, tautan=penerimaan.tautan(m),
+                                  judul=f"Tanggapi rujukan {nomor} dari {asal} ({layanan.nama})")
+            for jenis, waktu in riwayat[1:]:
+                _sapu_sampai([oid], waktu)
+                with _kantor(m.tenant_id):
+                    if jenis == "minta_info":
+                        sla.jeda_tenggat("rujukan_masuk", m.id, waktu)
+                    elif jenis in ("ditolak", "ditarik"):
+                        sla.selesaikan_tenggat("rujukan_masuk", m.id, waktu)
+            _sapu_sampai([oid], PADA)
+            with _kantor(m.tenant_id):
+                kini = db.session.scalar(select(Tenggat).where(Tenggat.objek_jenis == "rujukan_masuk", Tenggat.objek_id == oid))
+                jam_kini = _jam(kini)
+                catatan_kini = {(p.jenis, p.putaran, p.dikirim_pada) for p in db.session.scalars(
+                    select(PemberitahuanTenggat).where(PemberitahuanTenggat.tenggat_id == kini.id))}
+            assert jam_kini == jam_dulu, (r.status, {k: (jam_kini[k], jam_dulu[k]) for k in KOLOM_JAM if jam_kini[k] != jam_dulu[k]})
+            if kini.selesai_pada is None:  # notices of ended clocks are not reproduced
+                assert catatan_kini == catatan_dulu, r.status
+                dilihat["pemberitahuan"] += len(catatan_dulu)
+            dilihat[(r.status, kini.selesai_pada is None, kini.dijeda_pada is not None)] += 1
+    assert dilihat[("diterima_tujuan", True, False)] and dilihat[("ditolak", False, False)], dilihat
+
+
+def test_pages_of_sender_receiver_and_province_show_the_generated_referrals(demo):
+    from dinsos.core.db import db
+    from dinsos.referrals.status import LABEL
+    from dinsos.tenancy.models import Tenant
+
+    app, hasil = demo
+    with app.app_context():
+        # plain values: the rows are read again by the pages, outside this context
+        pasangan = [((r.tenant_id, r.id, r.status), (m.tenant_id, m.id, m.status)) for r, m in _pasangan()]
+        with _lintas():
+            slug = {t.id: t.slug for t in db.session.scalars(select(Tenant))}
+            provinsi = {t.slug for t in db.session.scalars(select(Tenant)) if t.tingkat == "provinsi"}
+    per_kantor: dict = {}
+    for r, m in pasangan:
+        per_kantor.setdefault(slug[r[0]], []).append(("keluar", r))
+        per_kantor.setdefault(slug[m[0]], []).append(("masuk", m))
+    dilihat = Counter()
+    for s, daftar in per_kantor.items():
+        klien = app.test_client()
+        assert bantuan.masuk(klien, s, hasil.akun[s]["kepala_bidang"], SANDI).status_code == 302
+        for sisi in {x for x, _b in daftar}:
+            halaman = klien.get(f"/t/{s}/rujukan/{sisi}")
+            assert halaman.status_code == 200, (s, sisi)
+        for sisi, (_t, bid, status) in daftar:
+            halaman = klien.get(f"/t/{s}/rujukan/{sisi}/{bid}")
+            assert halaman.status_code == 200, (s, sisi, status)
+            assert LABEL[status] in halaman.get_data(as_text=True), (s, sisi, status)
+            dilihat[sisi, status] += 1
+        if s in provinsi:
+            halaman = klien.get(f"/t/{s}/pengawasan/rujukan")
+            assert halaman.status_code == 200
+            teks = halaman.get_data(as_text=True)
+            for status in {b[2] for _x, b in daftar}:
+                assert LABEL[status] in teks, status
+            dilihat["pengawasan"] += 1
+    assert dilihat["pengawasan"] and dilihat["masuk", "diterima_tujuan"] and dilihat["keluar", "ditolak"], dilihat
+
+
+def test_the_deadline_dashboard_of_the_receiver_lists_waiting_referrals(demo):
+    app, hasil = demo
+    with app.app_context():
+        from dinsos.core.db import db
+        from dinsos.tenancy.models import Tenant
+
+        tunggu = [(m.tenant_id, m.id) for _r, m in _pasangan() if m.status == "diterima_tujuan"]
+        with _lintas():
+            s = db.session.get(Tenant, tunggu[0][0]).slug
+    klien = app.test_client()
+    assert bantuan.masuk(klien, s, hasil.akun[s]["kepala_bidang"], SANDI).status_code == 302
+    halaman = klien.get(f"/t/{s}/dasbor/tenggat")
+    assert halaman.status_code == 200
+    teks = halaman.get_data(as_text=True)
+    assert any(f"/t/{s}/rujukan/masuk/{mid}" in teks for _t, mid in tunggu)
+
+
+def test_the_same_seed_gives_the_same_referrals(templat, tmp_path):
+    from dinsos.core.db import db
+    from dinsos.referrals.models import RiwayatRujukan
+    from dinsos.sla.models import Tenggat
+
+    def baca(app):
+        with app.app_context():
+            rujukan = [(r.id, r.kasus_id, r.status, r.dikirim_pada, r.ditanggapi_pada, r.alasan, r.dibagikan, m.id, m.status,
+                        m.isi, m.tanggapan) for r, m in _pasangan()]
+            with _lintas():
+                riwayat = sorted((h.id, h.jenis, h.waktu, h.catatan) for h in db.session.scalars(select(RiwayatRujukan)))
+                jam = sorted((t.id, t.objek_id, t.due_at, t.selesai_pada) for t in db.session.scalars(
+                    select(Tenggat).where(Tenggat.objek_jenis == "rujukan_masuk")))
+            db.engine.dispose()
+        return rujukan, riwayat, jam
+
+    folder, hasil = templat
+    app2, hasil2 = _hasilkan(tmp_path / "lagi")
+    pertama = baca(_app(folder, baru=False))
+    assert pertama[0] and baca(app2) == pertama
+    assert hasil2.sidik == hasil.sidik
