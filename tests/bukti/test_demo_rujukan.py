@@ -288,3 +288,23 @@ def test_the_same_seed_gives_the_same_referrals(templat, tmp_path):
     pertama = baca(_app(folder, baru=False))
     assert pertama[0] and baca(app2) == pertama
     assert hasil2.sidik == hasil.sidik
+
+
+@pytest.mark.postgres
+def test_generated_in_parallel_on_postgresql_as_the_app_role(app):
+    """Offices in two worker processes, then the referrals in the parent: written under row-level security, each
+    office's copy in that office, the same rows as from one process."""
+    from dinsos.core.db import db
+    from dinsos.demo.buat import buat_data_demo
+    from dinsos.referrals.models import RujukanMasuk
+
+    with app.app_context():
+        hasil = buat_data_demo(jumlah_kantor=4, jumlah_kasus=400, benih=BENIH, pada=PADA, kata_sandi=SANDI,
+                               akar=ROOT / "tenants", proses=2)
+        with _lintas():
+            nilai = [(r.tujuan_tenant_id, r.status, m and m.tenant_id, m and m.status, m and m.id) for r, m in _pasangan()]
+        assert nilai and hasil.jumlah["rujukan"] == len(nilai) == hasil.jumlah["rujukan_masuk"]
+        for tujuan, status, tenant_masuk, status_masuk, mid in nilai:
+            assert tenant_masuk == tujuan and status_masuk == status
+            with _kantor(tujuan):  # bound to the receiver, its own copy is visible under row-level security
+                assert db.session.scalar(select(RujukanMasuk.id).where(RujukanMasuk.id == mid)) == mid
