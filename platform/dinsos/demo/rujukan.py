@@ -25,8 +25,9 @@ generator does not make here. Shared files are not made either (the demo
 cases hold no stored files); the snapshot names what was shared of the client.
 
 Not reproduced: the outbox messages that carried the referral (delivered long
-ago), the referral events on the sender's case timeline, and the sweep's
-escalations to the sender's province.
+ago), the referral events on the sender's case timeline, the inbox notices of
+arrival and of the receiver's reports, and the sweep's escalations to the
+sender's province (its notices to the receiver's own staff are made).
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta

@@ -15,9 +15,8 @@ of its current round that fell due before then are written as sent: the
 once-only record (``pemberitahuan_tenggat``, whose unique key the sweep
 checks) and the inbox rows, read a day after they came. So a sweep after
 generating sends only what falls due later. Notices of ended clocks and of
-earlier review rounds are not reproduced. The generator makes no referrals
-yet, so there are no referral clocks; a referrals kind, placed before this
-one, would add its awaiting-answer clocks here.
+earlier review rounds are not reproduced. Referral answer clocks are made by
+``demo.rujukan`` after every office exists, through the same ``_Generator``.
 """
 import uuid
 from datetime import timedelta
