@@ -1,89 +1,14 @@
 """The demo generator's referrals between offices: states, pages, answer clocks, determinism.
 
-One dataset is generated into a SQLite file once; each test that changes it
-works on its own copy. Reference time: Friday 20 November 2026, 10:00 WIB.
+The dataset is the one of ``data_demo`` (made once per session, see conftest).
 """
-import shutil
 from collections import Counter
-from contextlib import contextmanager
-from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
-from cryptography.fernet import Fernet
 from sqlalchemy import delete, select
 
 import bantuan
-
-ROOT = Path(__file__).resolve().parents[2]
-PADA = datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)
-SANDI = "sandi-demo-uji-1"
-KUNCI = Fernet.generate_key().decode()
-BENIH = 7
-KOLOM_JAM = ("objek_jenis", "objek_id", "judul", "tautan", "penanggung_jawab_id", "durasi", "waktu_kalender", "berulang",
-             "putaran", "mulai_pada", "warn_at", "due_at", "eskalasi_at", "aksi_berikutnya_pada", "dijeda_pada", "sisa_menit",
-             "sisa_menit_peringatan", "selesai_pada", "dihentikan", "induk_id", "layanan_id", "langkah_kode", "menit_standar",
-             "menit_aktual")
-
-
-def _app(folder: Path, baru: bool):
-    from flask_migrate import upgrade
-
-    from dinsos import create_app
-
-    app = create_app({"INSTANCE_PATH": str(folder), "SECRET_KEY": "uji", "REDIS_URL": None, "TESTING": True,
-                      "DATABASE_URL": f"sqlite:///{folder / 'demo.sqlite'}", "ENCRYPTION_KEYS": KUNCI})
-    if baru:
-        with app.app_context():
-            upgrade()
-    return app
-
-
-def _hasilkan(folder: Path):
-    from dinsos.core.db import db
-    from dinsos.demo.buat import buat_data_demo
-
-    folder.mkdir(parents=True)
-    app = _app(folder, baru=True)
-    with app.app_context():
-        hasil = buat_data_demo(jumlah_kantor=4, jumlah_kasus=1200, benih=BENIH, pada=PADA, kata_sandi=SANDI,
-                               akar=ROOT / "tenants")
-        db.engine.dispose()
-    return app, hasil
-
-
-@pytest.fixture(scope="module")
-def templat(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo-rujukan") / "templat"
-    _app_, hasil = _hasilkan(folder)
-    return folder, hasil
-
-
-@pytest.fixture
-def demo(templat, tmp_path):
-    folder, hasil = templat
-    shutil.copy(folder / "demo.sqlite", tmp_path / "demo.sqlite")
-    return _app(tmp_path, baru=False), hasil
-
-
-@contextmanager
-def _lintas():
-    from dinsos.core.db import db
-    from dinsos.core.tenant import lintas_tenant
-
-    with lintas_tenant("uji", catat=False):
-        yield
-        db.session.commit()
-
-
-@contextmanager
-def _kantor(tid):
-    from dinsos.core.db import db
-    from dinsos.core.tenant import dalam_tenant
-
-    with dalam_tenant(tid):
-        yield
-        db.session.commit()
+from data_demo import BENIH, KOLOM_JAM, PADA, ROOT, SANDI, aplikasi, di_kantor, kolom_jam, lintas
 
 
 def _pasangan():
@@ -91,7 +16,7 @@ def _pasangan():
     from dinsos.core.db import db
     from dinsos.referrals.models import Rujukan, RujukanMasuk
 
-    with _lintas():
+    with lintas():
         masuk = {m.asal_rujukan_id: m for m in db.session.scalars(select(RujukanMasuk))}
         return [(r, masuk.get(r.id)) for r in db.session.scalars(select(Rujukan).order_by(Rujukan.dikirim_pada))]
 
@@ -111,7 +36,7 @@ def test_referrals_exist_in_several_states_with_both_records_in_step(demo):
         status = Counter(r.status for r, _m in pasangan)
         assert {"diterima_tujuan", "ditolak", "ditarik"} <= set(status), status
         assert len(pasangan) <= 0.04 * 1200, status  # a small share of the cases
-        with _lintas():
+        with lintas():
             tenant = {t.id: t for t in db.session.scalars(select(Tenant))}
             for r, m in pasangan:
                 assert m is not None and m.tenant_id == r.tujuan_tenant_id != r.tenant_id
@@ -141,10 +66,6 @@ def test_referrals_exist_in_several_states_with_both_records_in_step(demo):
                 assert keluar[:3] == ["dibuat", "dikirim", "laporan_diterima_tujuan"] and sisi_masuk[0] == "sampai"
 
 
-def _jam(t) -> dict:
-    return {k: getattr(t, k) for k in KOLOM_JAM}
-
-
 def _sapu_sampai(objek_ids, sampai):
     """Run the real sweep at each threshold of these clocks up to ``sampai``, as the scheduler would have."""
     from dinsos.core.db import db
@@ -152,7 +73,7 @@ def _sapu_sampai(objek_ids, sampai):
     from dinsos.sla.services import sapu_tenggat
 
     while True:
-        with _lintas():
+        with lintas():
             saat = db.session.scalar(select(Tenggat.aksi_berikutnya_pada).where(
                 Tenggat.objek_id.in_(objek_ids), Tenggat.aksi_berikutnya_pada <= sampai).order_by(Tenggat.aksi_berikutnya_pada))
         if saat is None:
@@ -176,9 +97,9 @@ def test_answer_clocks_are_what_the_live_engine_makes(demo):
     with app.app_context():
         for r, m in _pasangan():
             oid = str(m.id)
-            with _kantor(m.tenant_id):
+            with di_kantor(m.tenant_id):
                 dulu = db.session.scalar(select(Tenggat).where(Tenggat.objek_jenis == "rujukan_masuk", Tenggat.objek_id == oid))
-                jam_dulu = _jam(dulu)
+                jam_dulu = kolom_jam(dulu)
                 catatan_dulu = {(p.jenis, p.putaran, p.dikirim_pada) for p in db.session.scalars(
                     select(PemberitahuanTenggat).where(PemberitahuanTenggat.tenggat_id == dulu.id))}
                 db.session.execute(delete(PemberitahuanTenggat).where(PemberitahuanTenggat.tenggat_id == dulu.id))
@@ -193,15 +114,15 @@ def test_answer_clocks_are_what_the_live_engine_makes(demo):
                                   judul=f"Tanggapi rujukan {nomor} dari {asal} ({layanan.nama})")
             for jenis, waktu in riwayat[1:]:
                 _sapu_sampai([oid], waktu)
-                with _kantor(m.tenant_id):
+                with di_kantor(m.tenant_id):
                     if jenis == "minta_info":
                         sla.jeda_tenggat("rujukan_masuk", m.id, waktu)
                     elif jenis in ("ditolak", "ditarik"):
                         sla.selesaikan_tenggat("rujukan_masuk", m.id, waktu)
             _sapu_sampai([oid], PADA)
-            with _kantor(m.tenant_id):
+            with di_kantor(m.tenant_id):
                 kini = db.session.scalar(select(Tenggat).where(Tenggat.objek_jenis == "rujukan_masuk", Tenggat.objek_id == oid))
-                jam_kini = _jam(kini)
+                jam_kini = kolom_jam(kini)
                 catatan_kini = {(p.jenis, p.putaran, p.dikirim_pada) for p in db.session.scalars(
                     select(PemberitahuanTenggat).where(PemberitahuanTenggat.tenggat_id == kini.id))}
             assert jam_kini == jam_dulu, (r.status, {k: (jam_kini[k], jam_dulu[k]) for k in KOLOM_JAM if jam_kini[k] != jam_dulu[k]})
@@ -221,7 +142,7 @@ def test_pages_of_sender_receiver_and_province_show_the_generated_referrals(demo
     with app.app_context():
         # plain values: the rows are read again by the pages, outside this context
         pasangan = [((r.tenant_id, r.id, r.status), (m.tenant_id, m.id, m.status)) for r, m in _pasangan()]
-        with _lintas():
+        with lintas():
             slug = {t.id: t.slug for t in db.session.scalars(select(Tenant))}
             provinsi = {t.slug for t in db.session.scalars(select(Tenant)) if t.tingkat == "provinsi"}
     per_kantor: dict = {}
@@ -257,7 +178,7 @@ def test_the_deadline_dashboard_of_the_receiver_lists_waiting_referrals(demo):
         from dinsos.tenancy.models import Tenant
 
         tunggu = [(m.tenant_id, m.id) for _r, m in _pasangan() if m.status == "diterima_tujuan"]
-        with _lintas():
+        with lintas():
             s = db.session.get(Tenant, tunggu[0][0]).slug
     klien = app.test_client()
     assert bantuan.masuk(klien, s, hasil.akun[s]["kepala_bidang"], SANDI).status_code == 302
@@ -267,7 +188,7 @@ def test_the_deadline_dashboard_of_the_receiver_lists_waiting_referrals(demo):
     assert any(f"/t/{s}/rujukan/masuk/{mid}" in teks for _t, mid in tunggu)
 
 
-def test_the_same_seed_gives_the_same_referrals(templat, tmp_path):
+def test_the_same_seed_gives_the_same_referrals(templat, templat_lagi):
     from dinsos.core.db import db
     from dinsos.referrals.models import RiwayatRujukan
     from dinsos.sla.models import Tenggat
@@ -276,17 +197,16 @@ def test_the_same_seed_gives_the_same_referrals(templat, tmp_path):
         with app.app_context():
             rujukan = [(r.id, r.kasus_id, r.status, r.dikirim_pada, r.ditanggapi_pada, r.alasan, r.dibagikan, m.id, m.status,
                         m.isi, m.tanggapan) for r, m in _pasangan()]
-            with _lintas():
+            with lintas():
                 riwayat = sorted((h.id, h.jenis, h.waktu, h.catatan) for h in db.session.scalars(select(RiwayatRujukan)))
                 jam = sorted((t.id, t.objek_id, t.due_at, t.selesai_pada) for t in db.session.scalars(
                     select(Tenggat).where(Tenggat.objek_jenis == "rujukan_masuk")))
             db.engine.dispose()
         return rujukan, riwayat, jam
 
-    folder, hasil = templat
-    app2, hasil2 = _hasilkan(tmp_path / "lagi")
-    pertama = baca(_app(folder, baru=False))
-    assert pertama[0] and baca(app2) == pertama
+    (folder, hasil), (folder2, hasil2) = templat, templat_lagi
+    pertama = baca(aplikasi(folder, baru=False))
+    assert pertama[0] and baca(aplikasi(folder2, baru=False)) == pertama
     assert hasil2.sidik == hasil.sidik
 
 
@@ -301,10 +221,10 @@ def test_generated_in_parallel_on_postgresql_as_the_app_role(app):
     with app.app_context():
         hasil = buat_data_demo(jumlah_kantor=4, jumlah_kasus=400, benih=BENIH, pada=PADA, kata_sandi=SANDI,
                                akar=ROOT / "tenants", proses=2)
-        with _lintas():
+        with lintas():
             nilai = [(r.tujuan_tenant_id, r.status, m and m.tenant_id, m and m.status, m and m.id) for r, m in _pasangan()]
         assert nilai and hasil.jumlah["rujukan"] == len(nilai) == hasil.jumlah["rujukan_masuk"]
         for tujuan, status, tenant_masuk, status_masuk, mid in nilai:
             assert tenant_masuk == tujuan and status_masuk == status
-            with _kantor(tujuan):  # bound to the receiver, its own copy is visible under row-level security
+            with di_kantor(tujuan):  # bound to the receiver, its own copy is visible under row-level security
                 assert db.session.scalar(select(RujukanMasuk.id).where(RujukanMasuk.id == mid)) == mid

@@ -1,94 +1,17 @@
 """The demo generator's deadline clocks: what the live engine would hold, on the dashboard, under the sweep.
 
-One dataset is generated into a SQLite file once; each test works on its own
-copy. The reference time is Friday 20 November 2026, 10:00 WIB.
+The dataset is the one of ``data_demo`` (made once per session, see conftest).
 """
 import re
-import shutil
 from collections import Counter
-from contextlib import contextmanager
-from datetime import datetime, time, timedelta, timezone
-from pathlib import Path
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from cryptography.fernet import Fernet
 from sqlalchemy import delete, select
 
 import bantuan
-
-ROOT = Path(__file__).resolve().parents[2]
-PADA = datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)
-SANDI = "sandi-demo-uji-1"
-KUNCI = Fernet.generate_key().decode()
-BENIH = 7
-# The kolom of a clock that the live engine computes (its id, creation time and office aside).
-KOLOM_JAM = ("objek_jenis", "objek_id", "judul", "tautan", "penanggung_jawab_id", "durasi", "waktu_kalender", "berulang",
-             "putaran", "mulai_pada", "warn_at", "due_at", "eskalasi_at", "aksi_berikutnya_pada", "dijeda_pada", "sisa_menit",
-             "sisa_menit_peringatan", "selesai_pada", "dihentikan", "induk_id", "layanan_id", "langkah_kode", "menit_standar",
-             "menit_aktual")
-
-
-def _app(folder: Path, baru: bool):
-    from flask_migrate import upgrade
-
-    from dinsos import create_app
-
-    app = create_app({"INSTANCE_PATH": str(folder), "SECRET_KEY": "uji", "REDIS_URL": None, "TESTING": True,
-                      "DATABASE_URL": f"sqlite:///{folder / 'demo.sqlite'}", "ENCRYPTION_KEYS": KUNCI})
-    if baru:
-        with app.app_context():
-            upgrade()
-    return app
-
-
-def _hasilkan(folder: Path):
-    from dinsos.core.db import db
-    from dinsos.demo.buat import buat_data_demo
-
-    folder.mkdir(parents=True)
-    app = _app(folder, baru=True)
-    with app.app_context():
-        hasil = buat_data_demo(jumlah_kantor=4, jumlah_kasus=1200, benih=BENIH, pada=PADA, kata_sandi=SANDI,
-                               akar=ROOT / "tenants")
-        db.engine.dispose()
-    return app, hasil
-
-
-@pytest.fixture(scope="module")
-def templat(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo-tenggat") / "templat"
-    _app_, hasil = _hasilkan(folder)
-    return folder, hasil
-
-
-@pytest.fixture
-def demo(templat, tmp_path):
-    """A fresh copy of the generated database, and the generation's summary."""
-    folder, hasil = templat
-    shutil.copy(folder / "demo.sqlite", tmp_path / "demo.sqlite")
-    return _app(tmp_path, baru=False), hasil
-
-
-@contextmanager
-def _kantor(tid):
-    """Bound to one office; the block's changes are committed while still bound (a flush outside is refused)."""
-    from dinsos.core.db import db
-    from dinsos.core.tenant import dalam_tenant
-
-    with dalam_tenant(tid):
-        yield
-        db.session.commit()
-
-
-@contextmanager
-def _lintas():
-    from dinsos.core.db import db
-    from dinsos.core.tenant import lintas_tenant
-
-    with lintas_tenant("uji", catat=False):
-        yield
-        db.session.commit()
+from data_demo import BENIH, KOLOM_JAM, PADA, ROOT, SANDI, aplikasi, di_kantor, kolom_jam, lintas
 
 
 def _tenant(slug):
@@ -96,10 +19,6 @@ def _tenant(slug):
     from dinsos.tenancy.models import Tenant
 
     return db.session.scalar(select(Tenant).where(Tenant.slug == slug))
-
-
-def _jam(t) -> dict:
-    return {k: getattr(t, k) for k in KOLOM_JAM}
 
 
 def _beda(kini: dict, dulu: dict) -> dict:
@@ -118,7 +37,7 @@ def _sapu_sampai(induk_ids, sampai):
     from dinsos.sla.services import sapu_tenggat
 
     while True:
-        with _lintas():
+        with lintas():
             saat = db.session.scalar(select(Tenggat.aksi_berikutnya_pada).where(
                 Tenggat.induk_id.in_(induk_ids), Tenggat.aksi_berikutnya_pada <= sampai).order_by(Tenggat.aksi_berikutnya_pada))
         if saat is None:
@@ -130,7 +49,7 @@ def _catatan(tenggat_ids) -> set:
     from dinsos.core.db import db
     from dinsos.sla.models import PemberitahuanTenggat
 
-    with _lintas():
+    with lintas():
         return {(p.tenggat_id, p.jenis, p.putaran, p.dikirim_pada) for p in db.session.scalars(
             select(PemberitahuanTenggat).where(PemberitahuanTenggat.tenggat_id.in_(tenggat_ids)))}
 
@@ -163,16 +82,16 @@ def test_case_clocks_are_what_the_live_engine_makes_of_the_same_timeline(demo):
     dilihat = Counter()
     with app.app_context():
         for slug in hasil.kantor:
-            with _lintas():
+            with lintas():
                 tid = _tenant(slug).id
                 sampel = _sampel_kasus(tid)
             for kid in sampel:
-                with _kantor(tid):
+                with di_kantor(tid):
                     dulu = {(t.objek_jenis, t.objek_id): t for t in db.session.scalars(select(Tenggat).where(Tenggat.induk_id == kid))}
-                    jam_dulu = {k: _jam(t) for k, t in dulu.items()}
+                    jam_dulu = {k: kolom_jam(t) for k, t in dulu.items()}
                     kunci_dulu = {t.id: k for k, t in dulu.items()}
                 catatan_dulu = {(kunci_dulu[i], j, p, w) for i, j, p, w in _catatan(list(kunci_dulu))}
-                with _kantor(tid):
+                with di_kantor(tid):
                     db.session.execute(delete(PemberitahuanTenggat).where(PemberitahuanTenggat.tenggat_id.in_(list(kunci_dulu))))
                     db.session.execute(delete(Tenggat).where(Tenggat.induk_id == kid))
                     peristiwa = db.session.scalars(select(PeristiwaKasus).where(PeristiwaKasus.kasus_id == kid)
@@ -180,14 +99,14 @@ def test_case_clocks_are_what_the_live_engine_makes_of_the_same_timeline(demo):
                     urutan = [(p.urutan, p.waktu) for p in peristiwa]
                 for n, w in urutan:
                     _sapu_sampai([kid], w)
-                    with _kantor(tid):
+                    with di_kantor(tid):
                         kasus = db.session.get(Kasus, (tid, kid))
                         ikuti(kasus, db.session.scalar(select(PeristiwaKasus).where(
                             PeristiwaKasus.kasus_id == kid, PeristiwaKasus.urutan == n)))
                 _sapu_sampai([kid], PADA)
-                with _kantor(tid):
+                with di_kantor(tid):
                     kini = {(t.objek_jenis, t.objek_id): t for t in db.session.scalars(select(Tenggat).where(Tenggat.induk_id == kid))}
-                    jam_kini = {k: _jam(t) for k, t in kini.items()}
+                    jam_kini = {k: kolom_jam(t) for k, t in kini.items()}
                     hidup = {t.id: (k, t.putaran) for k, t in kini.items() if t.selesai_pada is None}
                 assert jam_kini == jam_dulu, (slug, kid, _beda(jam_kini, jam_dulu))
                 # notices: the generator records the current round's of the clocks still live
@@ -215,16 +134,16 @@ def test_complaint_clocks_are_what_the_live_complaint_functions_make(demo):
     jumlah = Counter()
     with app.app_context():
         for slug in hasil.kantor:
-            with _lintas():
+            with lintas():
                 tid = _tenant(slug).id
-            with _kantor(tid):
+            with di_kantor(tid):
                 sampel = db.session.scalars(select(Pengaduan.id).where(Pengaduan.layanan_id.is_not(None))
                                             .order_by(Pengaduan.mulai_pada.desc()).limit(6)).all()
             for pid in sampel:
-                with _kantor(tid):
+                with di_kantor(tid):
                     p = db.session.get(Pengaduan, (tid, pid))
                     langkah = [(l.status, l.selesai_pada, l.catatan, l.dikerjakan_oleh) for l in p.langkah]
-                    dulu = {(t.objek_jenis, t.langkah_kode): _jam(t) for t in db.session.scalars(select(Tenggat).where(Tenggat.induk_id == pid))}
+                    dulu = {(t.objek_jenis, t.langkah_kode): kolom_jam(t) for t in db.session.scalars(select(Tenggat).where(Tenggat.induk_id == pid))}
                     baru = aduan.terima_pengaduan(isi=p.isi, kanal=p.kanal, layanan=db.session.get(Layanan, (tid, p.layanan_id)),
                                                   nomor_referensi=p.nomor_referensi, dicatat_oleh=p.dicatat_oleh, pada=p.mulai_pada)
                     bid, kode, akhir = baru.id, p.kode_lacak, (p.status, p.jawaban, p.ditutup_oleh, p.ditutup_pada)
@@ -232,22 +151,22 @@ def test_complaint_clocks_are_what_the_live_complaint_functions_make(demo):
                     if selesai is None:
                         break
                     _sapu_sampai([bid], selesai)
-                    with _kantor(tid):
+                    with di_kantor(tid):
                         b = db.session.get(Pengaduan, (tid, bid))
                         kerja = aduan.lewati_langkah if status == "dilewati" else aduan.selesaikan_langkah
                         kerja(b, b.langkah_berjalan.id, catatan, oleh, pada=selesai)
                 if akhir[0] == "selesai":
                     _sapu_sampai([bid], akhir[3])
-                    with _kantor(tid):
+                    with di_kantor(tid):
                         aduan.tutup_pengaduan(db.session.get(Pengaduan, (tid, bid)), akhir[1], akhir[2], pada=akhir[3])
                 _sapu_sampai([bid], PADA)
-                with _kantor(tid):
+                with di_kantor(tid):
                     b = db.session.get(Pengaduan, (tid, bid))
                     kode_baru = b.kode_lacak
                     objek = {str(pid): str(bid)} | {str(l.id): str(lb.id) for l, lb in zip(
                         db.session.scalars(select(LangkahPengaduan).where(LangkahPengaduan.pengaduan_id == pid).order_by(LangkahPengaduan.urutan)),
                         b.langkah)}
-                    kini = {(t.objek_jenis, t.langkah_kode): _jam(t) for t in db.session.scalars(select(Tenggat).where(Tenggat.induk_id == bid))}
+                    kini = {(t.objek_jenis, t.langkah_kode): kolom_jam(t) for t in db.session.scalars(select(Tenggat).where(Tenggat.induk_id == bid))}
                 for j in dulu.values():  # the same clocks under the new complaint's code, ids and link
                     j["judul"] = j["judul"].replace(aduan.tampilan_kode(kode), aduan.tampilan_kode(kode_baru))
                     j["tautan"] = j["tautan"].replace(str(pid), str(bid))
@@ -267,10 +186,10 @@ def test_the_deadline_dashboard_shows_what_the_rows_hold(demo, monkeypatch):
     app, hasil = demo
     monkeypatch.setattr("dinsos.dasbor.views.sekarang", lambda: PADA)
     with app.app_context():
-        with _lintas():
+        with lintas():
             tenant = _tenant("kabupaten-magetan")
             tid, zona = tenant.id, ZoneInfo(tenant.zona_waktu)
-        with _kantor(tid):
+        with di_kantor(tid):
             jalan = [t for t in db.session.scalars(select(Tenggat)) if t.selesai_pada is None and t.dijeda_pada is None]
             tengah_malam = datetime.combine(PADA.astimezone(zona).date() + timedelta(days=1), time(0), tzinfo=zona)
             harapan = {
@@ -319,7 +238,7 @@ def _periksa_sapuan(app):
 
     besok = PADA + timedelta(days=1)
     with app.app_context():
-        with _lintas():
+        with lintas():
             sudah = {(p.tenggat_id, p.putaran, p.jenis) for p in db.session.scalars(select(PemberitahuanTenggat))}
             kotak = db.session.scalars(select(Notifikasi.kunci)).all()
             jam = db.session.scalars(select(Tenggat)).all()
@@ -346,7 +265,7 @@ def _periksa_sapuan(app):
 
         assert sapu_tenggat(pada=PADA) == 0
         assert sapu_tenggat(pada=besok) == len(harapan)
-        with _lintas():
+        with lintas():
             baru = {(p.tenggat_id, p.putaran, p.jenis) for p in db.session.scalars(select(PemberitahuanTenggat))} - sudah
             assert db.session.scalar(select(Notifikasi.kunci).where(Notifikasi.kunci.notin_(kotak)).limit(1))
         assert baru == harapan
@@ -356,24 +275,23 @@ def _periksa_sapuan(app):
 # --- determinism -----------------------------------------------------------------------------------------
 
 
-def test_the_same_seed_gives_the_same_clocks(templat, tmp_path):
+def test_the_same_seed_gives_the_same_clocks(templat, templat_lagi):
     from dinsos.catalogue.models import Layanan
     from dinsos.core.db import db
     from dinsos.notify.models import Notifikasi
     from dinsos.sla.models import PemberitahuanTenggat, Tenggat
 
     def baca(app):
-        with app.app_context(), _lintas():
+        with app.app_context(), lintas():
             # services get their ids when the offices are loaded: compare them by code
             layanan = dict(db.session.execute(select(Layanan.id, Layanan.kode)).all())
-            jam = sorted((t.id,) + tuple((_jam(t) | {"layanan_id": layanan.get(t.layanan_id)}).values())
+            jam = sorted((t.id,) + tuple((kolom_jam(t) | {"layanan_id": layanan.get(t.layanan_id)}).values())
                          for t in db.session.scalars(select(Tenggat)))
             catatan = sorted((p.id, p.tenggat_id, p.jenis, p.putaran, p.dikirim_pada) for p in db.session.scalars(select(PemberitahuanTenggat)))
             kotak = sorted((n.kunci, n.judul, n.isi, n.dibaca_pada) for n in db.session.scalars(select(Notifikasi)))
             return jam, catatan, kotak
 
-    folder, hasil = templat
-    lagi, hasil_lagi = _hasilkan(tmp_path / "lagi")
+    (folder, hasil), (folder_lagi, hasil_lagi) = templat, templat_lagi
     assert hasil_lagi.sidik == hasil.sidik
-    pertama, kedua = baca(_app(folder, baru=False)), baca(lagi)
+    pertama, kedua = baca(aplikasi(folder, baru=False)), baca(aplikasi(folder_lagi, baru=False))
     assert pertama == kedua and len(pertama[0]) > 1000 and pertama[1] and pertama[2]
