@@ -52,7 +52,7 @@ from dinsos.tenancy.models import Tenant
 
 from . import acak
 from .konteks import JamKantor, KantorDemo, Konteks
-from .tenggat import _Generator
+from .tenggat import PembuatTenggat
 
 # Share of an office's cases referred, among those that reached a referring step.
 BAGIAN = 0.025
@@ -276,7 +276,7 @@ class _Pembuat:
 
     def tenggat(self, kantor: KantorDemo, pengguna: list[dict]) -> dict[str, list[dict]]:
         """The receiver's answer clocks, as ``penerimaan`` starts, pauses and ends them, with the sweep's notices."""
-        g = _Generator(Konteks(benih=self.benih, pada=self.pada, kantor=kantor, jumlah_kasus=0, semua_kantor=self.semua,
+        g = PembuatTenggat(Konteks(benih=self.benih, pada=self.pada, kantor=kantor, jumlah_kasus=0, semua_kantor=self.semua,
                                hash_kata_sandi="", baris={"pengguna": pengguna}))
         g.r = acak.rng(self.benih, "rujukan-tenggat", kantor.slug)  # not the office's own clocks' id stream
         for masuk, t, asal, peristiwa in self.jam.get(kantor.id, []):

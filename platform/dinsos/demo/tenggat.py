@@ -16,7 +16,7 @@ once-only record (``pemberitahuan_tenggat``, whose unique key the sweep
 checks) and the inbox rows, read a day after they came. So a sweep after
 generating sends only what falls due later. Notices of ended clocks and of
 earlier review rounds are not reproduced. Referral answer clocks are made by
-``demo.rujukan`` after every office exists, through the same ``_Generator``.
+``demo.rujukan`` after every office exists, through the same ``PembuatTenggat``.
 """
 import uuid
 from datetime import timedelta
@@ -73,7 +73,12 @@ class _Layanan:
         self.laporan_sosial = kasus_tenggat.layanan_laporan_sosial(l.isi)
 
 
-class _Generator:
+class PembuatTenggat:
+    """Writes one office's clocks, notice records and inbox rows by replaying its events through the engine.
+
+    Used for the office's cases and complaints here, and by ``demo.rujukan`` for referral answers.
+    """
+
     def __init__(self, k: Konteks):
         self.k = k
         self.r = acak.rng(k.benih, "tenggat", k.kantor.slug)
@@ -236,7 +241,7 @@ class _Generator:
 
 
 def buat(k: Konteks) -> dict[str, list[dict]]:
-    g = _Generator(k)
+    g = PembuatTenggat(k)
     langkah: dict = {}
     for l in k.baris["langkah_kasus"]:
         langkah.setdefault(l["kasus_id"], {})[l["urutan"]] = l
