@@ -75,3 +75,21 @@ def lintas():
     with lintas_tenant("uji", catat=False):
         yield
         db.session.commit()
+
+
+def sapu_sampai(sampai, **kolom):
+    """Run the real sweep at each threshold, up to ``sampai``, of the clocks matching ``kolom``
+    (e.g. ``objek_id=...``), as the scheduler would have."""
+    from sqlalchemy import select
+
+    from dinsos.core.db import db
+    from dinsos.sla.models import Tenggat
+    from dinsos.sla.services import sapu_tenggat
+
+    while True:
+        with lintas():
+            saat = db.session.scalar(select(Tenggat.aksi_berikutnya_pada).filter_by(**kolom)
+                                     .where(Tenggat.aksi_berikutnya_pada <= sampai).order_by(Tenggat.aksi_berikutnya_pada))
+        if saat is None:
+            return
+        sapu_tenggat(pada=saat)

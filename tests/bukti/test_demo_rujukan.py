@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import delete, select
 
 import bantuan
-from data_demo import BENIH, KOLOM_JAM, PADA, ROOT, SANDI, aplikasi, di_kantor, kolom_jam, lintas
+from data_demo import BENIH, KOLOM_JAM, PADA, ROOT, SANDI, aplikasi, di_kantor, kolom_jam, lintas, sapu_sampai
 
 
 def _pasangan():
@@ -66,21 +66,6 @@ def test_referrals_exist_in_several_states_with_both_records_in_step(demo):
                 assert keluar[:3] == ["dibuat", "dikirim", "laporan_diterima_tujuan"] and sisi_masuk[0] == "sampai"
 
 
-def _sapu_sampai(objek_ids, sampai):
-    """Run the real sweep at each threshold of these clocks up to ``sampai``, as the scheduler would have."""
-    from dinsos.core.db import db
-    from dinsos.sla.models import Tenggat
-    from dinsos.sla.services import sapu_tenggat
-
-    while True:
-        with lintas():
-            saat = db.session.scalar(select(Tenggat.aksi_berikutnya_pada).where(
-                Tenggat.objek_id.in_(objek_ids), Tenggat.aksi_berikutnya_pada <= sampai).order_by(Tenggat.aksi_berikutnya_pada))
-        if saat is None:
-            return
-        sapu_tenggat(pada=saat)
-
-
 def test_answer_clocks_are_what_the_live_engine_makes(demo):
     """Delete each incoming referral's clock and notices, start it again as delivery does (``penerimaan``'s answer
     time and title, ``sla.mulai_tenggat``), pause or end it as asking, declining or a withdrawal does, with the real
@@ -113,13 +98,13 @@ def test_answer_clocks_are_what_the_live_engine_makes(demo):
                 sla.mulai_tenggat("rujukan_masuk", m.id, durasi=durasi, mulai=m.sampai_pada, tautan=penerimaan.tautan(m),
                                   judul=f"Tanggapi rujukan {nomor} dari {asal} ({layanan.nama})")
             for jenis, waktu in riwayat[1:]:
-                _sapu_sampai([oid], waktu)
+                sapu_sampai(waktu, objek_id=oid)
                 with di_kantor(m.tenant_id):
                     if jenis == "minta_info":
                         sla.jeda_tenggat("rujukan_masuk", m.id, waktu)
                     elif jenis in ("ditolak", "ditarik"):
                         sla.selesaikan_tenggat("rujukan_masuk", m.id, waktu)
-            _sapu_sampai([oid], PADA)
+            sapu_sampai(PADA, objek_id=oid)
             with di_kantor(m.tenant_id):
                 kini = db.session.scalar(select(Tenggat).where(Tenggat.objek_jenis == "rujukan_masuk", Tenggat.objek_id == oid))
                 jam_kini = kolom_jam(kini)

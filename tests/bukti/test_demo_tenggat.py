@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import delete, select
 
 import bantuan
-from data_demo import BENIH, KOLOM_JAM, PADA, ROOT, SANDI, aplikasi, di_kantor, kolom_jam, lintas
+from data_demo import BENIH, KOLOM_JAM, PADA, ROOT, SANDI, aplikasi, di_kantor, kolom_jam, lintas, sapu_sampai
 
 
 def _tenant(slug):
@@ -28,21 +28,6 @@ def _beda(kini: dict, dulu: dict) -> dict:
 
 
 # --- the live engine, replayed on a sample ------------------------------------------------------------
-
-
-def _sapu_sampai(induk_ids, sampai):
-    """Run the real sweep at each threshold of these clocks up to ``sampai``, as the scheduler would have."""
-    from dinsos.core.db import db
-    from dinsos.sla.models import Tenggat
-    from dinsos.sla.services import sapu_tenggat
-
-    while True:
-        with lintas():
-            saat = db.session.scalar(select(Tenggat.aksi_berikutnya_pada).where(
-                Tenggat.induk_id.in_(induk_ids), Tenggat.aksi_berikutnya_pada <= sampai).order_by(Tenggat.aksi_berikutnya_pada))
-        if saat is None:
-            return
-        sapu_tenggat(pada=saat)
 
 
 def _catatan(tenggat_ids) -> set:
@@ -98,12 +83,12 @@ def test_case_clocks_are_what_the_live_engine_makes_of_the_same_timeline(demo):
                                                    .order_by(PeristiwaKasus.urutan)).all()
                     urutan = [(p.urutan, p.waktu) for p in peristiwa]
                 for n, w in urutan:
-                    _sapu_sampai([kid], w)
+                    sapu_sampai(w, induk_id=kid)
                     with di_kantor(tid):
                         kasus = db.session.get(Kasus, (tid, kid))
                         ikuti(kasus, db.session.scalar(select(PeristiwaKasus).where(
                             PeristiwaKasus.kasus_id == kid, PeristiwaKasus.urutan == n)))
-                _sapu_sampai([kid], PADA)
+                sapu_sampai(PADA, induk_id=kid)
                 with di_kantor(tid):
                     kini = {(t.objek_jenis, t.objek_id): t for t in db.session.scalars(select(Tenggat).where(Tenggat.induk_id == kid))}
                     jam_kini = {k: kolom_jam(t) for k, t in kini.items()}
@@ -150,16 +135,16 @@ def test_complaint_clocks_are_what_the_live_complaint_functions_make(demo):
                 for status, selesai, catatan, oleh in langkah:
                     if selesai is None:
                         break
-                    _sapu_sampai([bid], selesai)
+                    sapu_sampai(selesai, induk_id=bid)
                     with di_kantor(tid):
                         b = db.session.get(Pengaduan, (tid, bid))
                         kerja = aduan.lewati_langkah if status == "dilewati" else aduan.selesaikan_langkah
                         kerja(b, b.langkah_berjalan.id, catatan, oleh, pada=selesai)
                 if akhir[0] == "selesai":
-                    _sapu_sampai([bid], akhir[3])
+                    sapu_sampai(akhir[3], induk_id=bid)
                     with di_kantor(tid):
                         aduan.tutup_pengaduan(db.session.get(Pengaduan, (tid, bid)), akhir[1], akhir[2], pada=akhir[3])
-                _sapu_sampai([bid], PADA)
+                sapu_sampai(PADA, induk_id=bid)
                 with di_kantor(tid):
                     b = db.session.get(Pengaduan, (tid, bid))
                     kode_baru = b.kode_lacak
