@@ -166,7 +166,7 @@ def test_kota_metro_ppks_family_not_found_is_referred_to_a_panti(seed):
     assert nxt == "koordinasi-rujukan-panti"
     dok, nxt = _langkah(mt, s["pekerja_sosial"], kid, None, isian={"tujuan_surat": "UPTD Panti Sosial", "alamat_tujuan": "Bandar Lampung"})
     assert dok["jenis"] == "form_rujukan" and nxt == "antar-ke-panti"
-    dok, nxt = _langkah(mt, s["petugas_pelayanan"], kid, None)
+    dok, nxt = _langkah(mt, s["petugas_pelayanan"], kid, None, isian={"tujuan_surat": "UPTD Panti Sosial", "alamat_tujuan": "Bandar Lampung"})
     assert dok["jenis"] == "berita_acara_serah_terima" and nxt is None
     _tutup(mt, s["kepala_bidang"], kid, "di-panti-sosial", None)
     with di_kantor(mt):
@@ -236,8 +236,9 @@ def test_banten_one_year_clock_starts_at_intake_even_before_the_file_is_complete
         assert k.jam_mulai_pada == diterima and k.berkas_lengkap_pada == diterima + timedelta(days=1)
         assert k.nomor_register == "460/1/DINSOS/III/2026"  # numbered in March, when the file became complete
         assert tenggat.info_jam_kasus(k)["aturan"] == {"jenis": "kalender", "jumlah": 1, "satuan": "tahun", "mulai": "penerimaan"}
-    for peran in ("petugas_pelayanan", "pekerja_sosial", "petugas_pelayanan", "petugas_pelayanan"):
+    for peran in ("petugas_pelayanan", "pekerja_sosial", "petugas_pelayanan"):
         _langkah(bt, s[peran], kid, None)
+    _langkah(bt, s["petugas_pelayanan"], kid, None, isian={"tujuan_surat": "UPT Balai Rehabilitasi Sosial Anak", "alamat_tujuan": "Serang"})
     _langkah(bt, s["pekerja_sosial"], kid, None, isian={"catatan_perkembangan": "Anak mengikuti sekolah di panti"})
     _tutup(bt, s["pekerja_sosial"], kid, "rehabilitasi-selesai", None)
     with di_kantor(bt):

@@ -148,6 +148,9 @@ def test_sri_prints_the_notice_then_the_handover_minutes_with_the_register_numbe
                   "Staf petugas_pelayanan", "Tanpa identitas", "Senin, 4 Mei 2026", "Diserahkan Bripka Anton",
                   "PARMINTO BUDI UTOMO, S.Sos., M.AP.", ba.url_verifikasi):
         assert harus in berita_acara, harus
+    # The reporter hands the child over; the office's officer receives.
+    assert berita_acara.index("Bripka Anton") < berita_acara.index("PIHAK PERTAMA") < berita_acara.index("Staf petugas_pelayanan")
+    assert berita_acara.index("Staf petugas_pelayanan") < berita_acara.index("PIHAK KEDUA")
 
     # Anyone can check it from its QR code, without seeing the case.
     publik = bantuan.APP.test_client().get(urlparse(ba.url_verifikasi).path)
@@ -210,6 +213,33 @@ def test_an_addressed_letter_asks_for_its_recipient_and_prints_it(seed, klien):
         k = muat(kid)
         assert k.langkah[-2].isian == {"tujuan_surat": "Kepala Desa Hadimulyo", "alamat_tujuan": "Hadimulyo Barat, Metro Pusat"}
         assert k.langkah[-2].surat_id == pengantar.id
+
+
+def test_taking_a_client_to_a_panti_names_the_panti_as_the_receiving_party(seed, klien):
+    kantor, staf = seed
+    mt, s = kantor["kota-metro"], staf["kota-metro"]
+    kid = _ppks_sampai(mt, s, "koordinasi-rujukan-panti", "koordinasi-rujukan-panti")
+    with di_kantor(mt):
+        k = muat(kid)
+        svc.selesaikan_langkah(k, versi=k.versi, kode_langkah=k.langkah_kode, pengguna=akun(s["pekerja_sosial"]),
+                               isian={"tujuan_surat": "UPTD Panti Sosial Tresna Werdha", "alamat_tujuan": "Natar, Lampung Selatan"})
+        svc.simpan()
+    petugas = klien_masuk(s["petugas_pelayanan"])
+    halaman = teks(petugas.get(f"{MT}/kasus/{kid}"))
+    assert "antar-ke-panti" in halaman and "Tujuan surat *" in halaman  # the receiving panti must be named
+
+    r = petugas.post(f"{MT}/kasus/{kid}/langkah", content_type="multipart/form-data", data={
+        "csrf_token": token_csrf(halaman), "versi": versi_di(halaman), "langkah": "antar-ke-panti",
+        "isian_tujuan_surat": "UPTD Panti Sosial Tresna Werdha", "isian_alamat_tujuan": "Natar, Lampung Selatan"})
+    assert r.status_code == 302, teks(r)[:2000]
+    penyerahan, ba = [b for b in _surat(mt, jenis="berita_acara_serah_terima") if str(b.objek_id) == kid]  # Satpol PP's, then this
+    isi = teks_pdf(_pdf(mt, ba.id))
+    # The office's officer hands the client over for the office; the panti receives and becomes responsible.
+    assert isi.index("Staf petugas_pelayanan") < isi.index("atas nama Dinas Sosial Kota Metro") < isi.index("PIHAK PERTAMA")
+    assert isi.index("PIHAK PERTAMA") < isi.index("UPTD Panti Sosial Tresna Werdha") < isi.index("PIHAK KEDUA")
+    assert "Natar, Lampung Selatan" in isi and "tanggung jawab UPTD Panti Sosial Tresna Werdha" in isi
+    assert "Joko Santoso" not in isi  # the Satpol PP officer who brought him in is no party to this hand-over
+    assert "Joko Santoso" in teks_pdf(_pdf(mt, penyerahan.id))
 
 
 def test_the_api_issues_the_notice_lists_letters_and_reports_a_steps_letter(seed, klien):

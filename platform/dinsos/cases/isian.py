@@ -5,10 +5,11 @@ ya_tidak, pilihan), optional ``pilihan`` and ``wajib``. Answers come from an
 HTML form (strings) or the API (JSON values); both give the same clean values:
 text, an ISO date, a boolean, or one of the choices.
 
-A step whose letter is addressed to someone (``SURAT_BERALAMAT``) also asks
-for the recipient, whatever its service's SOP declares: ``isian_langkah``
-adds those fields, and everything that shows, checks or prints a step's
-fields reads them from there.
+A step whose letter is addressed to someone (``SURAT_BERALAMAT``, or a
+berita acara by which the office hands the client over: ``serah_terima_keluar``)
+also asks for the recipient, whatever its service's SOP declares:
+``isian_langkah`` adds those fields, and everything that shows, checks or
+prints a step's fields reads them from there.
 """
 from datetime import date
 
@@ -16,6 +17,7 @@ PANJANG_MAKS = {"teks": 500, "teks_panjang": 20000}
 
 # Letters that print an addressee: the step that issues one must say to whom and where.
 SURAT_BERALAMAT = ("surat_pengantar", "form_rujukan")
+BERITA_ACARA = "berita_acara_serah_terima"
 ISIAN_TUJUAN = (
     {"nama": "tujuan_surat", "label": "Tujuan surat", "jenis": "teks", "wajib": True},
     {"nama": "alamat_tujuan", "label": "Alamat tujuan", "jenis": "teks", "wajib": True},
@@ -28,10 +30,29 @@ def isian_langkah(definisi: dict) -> list[dict]:
     A service that already declares a field of the same name keeps its own.
     """
     isian = list(definisi.get("isian") or [])
-    if definisi.get("dokumen_keluaran") in SURAT_BERALAMAT:
+    if beralamat(definisi):
         ada = {d["nama"] for d in isian}
         isian += [dict(d) for d in ISIAN_TUJUAN if d["nama"] not in ada]
     return isian
+
+
+def serah_terima_keluar(definisi: dict) -> bool:
+    """Whether a hand-over step's berita acara is the office handing the client to someone else.
+
+    The seeds write both directions as one kind of letter: a reporter handing a
+    child to the office (the reporter is among the step's actors, as in
+    Magetan's "serah-terima") and the office taking a client to a panti or balai
+    (no reporter: Metro's "antar-ke-panti", Banten's "serah-terima-penempatan").
+    The parties swap, and the receiving party must be named.
+    """
+    return definisi.get("dokumen_keluaran") == BERITA_ACARA and "pelapor" not in (definisi.get("pelaksana") or [])
+
+
+def beralamat(definisi: dict) -> bool:
+    """Whether the step's letter names a recipient the step must ask for."""
+    return definisi.get("dokumen_keluaran") in SURAT_BERALAMAT or serah_terima_keluar(definisi)
+
+
 _YA = {"ya", "y", "true", "1", "on"}
 _TIDAK = {"tidak", "t", "false", "0", "off"}
 
