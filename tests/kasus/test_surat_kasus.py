@@ -226,7 +226,7 @@ def test_taking_a_client_to_a_panti_names_the_panti_as_the_receiving_party(seed,
         svc.simpan()
     petugas = klien_masuk(s["petugas_pelayanan"])
     halaman = teks(petugas.get(f"{MT}/kasus/{kid}"))
-    assert "antar-ke-panti" in halaman and "Tujuan surat *" in halaman  # the receiving panti must be named
+    assert "antar-ke-panti" in halaman and "Pihak penerima (panti, balai atau keluarga) *" in halaman  # must be named
 
     r = petugas.post(f"{MT}/kasus/{kid}/langkah", content_type="multipart/form-data", data={
         "csrf_token": token_csrf(halaman), "versi": versi_di(halaman), "langkah": "antar-ke-panti",

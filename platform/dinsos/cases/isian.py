@@ -22,6 +22,8 @@ ISIAN_TUJUAN = (
     {"nama": "tujuan_surat", "label": "Tujuan surat", "jenis": "teks", "wajib": True},
     {"nama": "alamat_tujuan", "label": "Alamat tujuan", "jenis": "teks", "wajib": True},
 )
+# The same two answers, as a hand-over's staff would name them.
+LABEL_PENERIMA = {"tujuan_surat": "Pihak penerima (panti, balai atau keluarga)", "alamat_tujuan": "Alamat pihak penerima"}
 
 
 def isian_langkah(definisi: dict) -> list[dict]:
@@ -32,7 +34,8 @@ def isian_langkah(definisi: dict) -> list[dict]:
     isian = list(definisi.get("isian") or [])
     if beralamat(definisi):
         ada = {d["nama"] for d in isian}
-        isian += [dict(d) for d in ISIAN_TUJUAN if d["nama"] not in ada]
+        label = LABEL_PENERIMA if serah_terima_keluar(definisi) else {}
+        isian += [dict(d, label=label.get(d["nama"], d["label"])) for d in ISIAN_TUJUAN if d["nama"] not in ada]
     return isian
 
 
