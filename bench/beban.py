@@ -7,7 +7,9 @@ The app runs under ``deploy/gunicorn.conf.py`` with its default workers
 (2 x CPUs + 1 sync workers: 5 here) as the non-owner database role (row-level security in force), embedded mode (no
 Redis). The floor is ``bench/_lantai.py`` under the same gunicorn settings,
 answering the case-list API's own body, so the ratio is what the platform
-adds on top of Flask and gunicorn. The load comes from ``wrk`` (Debian's
+adds on top of Flask and gunicorn; the same server also sends the list's own
+SQL statements with plain psycopg before answering that body (the database's
+share: what any implementation that checks its caller on every request pays). The load comes from ``wrk`` (Debian's
 package, installed if missing) in another process: 50 connections (users)
 per scenario, each request picking one of ten offices and, for the detail,
 one of 200 cases of that office. Each scenario is warmed up, then measured.
@@ -38,6 +40,7 @@ sys.path[:0] = [str(AKAR / "platform"), str(AKAR / "workers"), str(Path(__file__
 
 import _db  # noqa: E402
 
+SQL_DAFTAR = "floor + the list's SQL (psycopg)"
 KANTOR_DIUJI = 10
 KASUS_PER_KANTOR = 200
 AGEN = "dinsos-bench/1"  # the same User-Agent for the login and the load, as a browser keeps one
@@ -243,11 +246,12 @@ def main():
         contoh = urllib.request.urlopen(urllib.request.Request(
             f"{url}/api/t/{klien[0]['slug']}/kasus/", headers={"Authorization": f"Bearer {klien[0]['token']}"})).read()
         (folder / "lantai.json").write_bytes(contoh)
-        env_lantai = dict(env, BENCH_LANTAI_JSON=str(folder / "lantai.json"))
+        env_lantai = dict(env, BENCH_LANTAI_JSON=str(folder / "lantai.json"), BENCH_LANTAI_DB=data["url_app"])
         lantai, port_lantai = gunicorn("_lantai:app", env_lantai, folder)
         hasil, memori = {}, {}
         try:
-            daftar = [("floor (bare Flask, same JSON)", f"http://127.0.0.1:{port_lantai}", ["GET\t/lantai\t"], lantai)]
+            daftar = [("floor (bare Flask, same JSON)", f"http://127.0.0.1:{port_lantai}", ["GET\t/lantai\t"], lantai),
+                      (SQL_DAFTAR, f"http://127.0.0.1:{port_lantai}", skenario["API case list"], lantai)]
             daftar += [(nama, url, minta, app) for nama, minta in skenario.items()]
             for nama, alamat, minta, server in daftar:
                 pantau = PemantauMemori(server.pid)
@@ -268,14 +272,16 @@ def main():
     print()
     print(f"{kantor} offices, {kasus:,} cases; gunicorn {pekerja_web} sync workers; wrk {versi_wrk}, {a.pengguna} connections, "
           f"{a.detik}s per scenario; response of the list: {len(contoh):,} bytes")
-    print(f"| {'scenario':<30} | {'req/s':>7} | {'p50 ms':>7} | {'p95 ms':>7} | {'non-2xx':>7} | {'vs floor':>8} | {'max RSS/worker':>14} |")
-    print(f"|{'-' * 32}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 10}|{'-' * 16}|")
+    print(f"| {'scenario':<34} | {'req/s':>7} | {'p50 ms':>7} | {'p95 ms':>7} | {'non-2xx':>7} | {'vs floor':>8} | {'max RSS/worker':>14} |")
+    print(f"|{'-' * 36}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 10}|{'-' * 16}|")
     for nama, h in hasil.items():
-        print(f"| {nama:<30} | {h['rps']:>7.0f} | {h['p50']:>7.1f} | {h['p95']:>7.1f} | {h['galat']:>7} | "
+        print(f"| {nama:<34} | {h['rps']:>7.0f} | {h['p50']:>7.1f} | {h['p95']:>7.1f} | {h['galat']:>7} | "
               f"{h['rps'] / lantai_rps:>7.2f}x | {memori[nama]:>11.0f} MB |")
-    daftar_api = hasil["API case list"]
+    daftar_api, sql = hasil["API case list"], hasil[SQL_DAFTAR]
     print(f"\ncase list API: {daftar_api['rps'] / lantai_rps:.2f}x the floor (target >= 0.5), p95 {daftar_api['p95']:.1f} ms "
           f"(target < 50), largest worker {max(memori.values()):.0f} MB (target < 150)")
+    print(f"the list's own SQL alone (plain psycopg, no ORM): {sql['rps'] / lantai_rps:.2f}x the floor; "
+          f"the API is {daftar_api['rps'] / sql['rps']:.2f}x of its SQL")
 
 
 if __name__ == "__main__":

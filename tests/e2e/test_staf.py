@@ -197,8 +197,9 @@ def budi_merujuk_ke_banten(page) -> str:
     assert page.locator("tr", has_text="Status").first.inner_text().endswith("Dikirim")
     assert KEPALA_DINAS in page.locator("tr", has_text="Persetujuan").inner_text()
     dibagikan = page.locator("#judul-dibagikan + ul").inner_text()
-    for kode in ("surat-permohonan", "surat-persetujuan", "hasil-asesmen", "surat-keterangan-sehat", "berita-acara-serah-terima"):
-        assert f"memenuhi {kode}" in dibagikan
+    for syarat_banten in ("Surat permohonan dari dinas sosial", "Surat persetujuan untuk mendapatkan", "Hasil asesmen dari Pekerja Sosial",
+                          "Surat keterangan sehat dari dokter", "Berita acara serah terima penempatan"):
+        assert f"memenuhi {syarat_banten}" in dibagikan  # named as Banten names them, not by code
     assert "Data klien: Nama, NIK, Tanggal lahir / umur, Jenis kelamin" in page.locator("#judul-dibagikan ~ p").first.inner_text()
     riwayat = [re.sub(r"^.* — ", "", li) for li in page.locator("#judul-riwayat + ol li").all_inner_texts()]
     assert riwayat == ["Dibuat (Draf)", "Dikirim"], riwayat

@@ -98,6 +98,7 @@ def test_both_offices_read_what_was_shared_and_the_history_in_words_not_field_na
             "Deskripsi / ciri-ciri, Keluarga / wali") in teks
     assert "Dibuat (Draf)" in teks and "Dikirim " in teks and "Laporan kantor tujuan (Sampai di kantor tujuan)" in teks
     assert "dibuat (" not in teks and "laporan_" not in teks
+    assert "memenuhi Hasil asesmen dari Pekerja Sosial" in teks and "memenuhi hasil-asesmen" not in teks  # Banten's words
     inggris = kabid.get(f"/t/kabupaten-magetan/rujukan/keluar/{rid}?lang=en").get_data(as_text=True)
     assert "Receiving office's report (Reached the receiving office)" in inggris and "Family / guardians" in inggris
 

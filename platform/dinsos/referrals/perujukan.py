@@ -118,7 +118,9 @@ def buat_rujukan(
             mitra_id=tujuan.mitra.id if tujuan.mitra else None, pemulangan=pemulangan, alasan=alasan,
             dibagikan={"klien": klien_dibagikan(kasus, bidang_klien or [], pada), "bidang_klien": sorted(bidang_klien or []),
                        "langkah": langkah_isi, "berkas": butir, "rahasia": kasus.rahasia, "tujuan_nama": tujuan.nama,
-                       "tujuan_alamat": tujuan.alamat, "tambahan": []},
+                       "tujuan_alamat": tujuan.alamat, "tambahan": [],
+                       # The names of the requirements files are matched to, as the receiving service called them then.
+                       "persyaratan_tujuan": {d["kode"]: d["nama"] for d in tujuan.persyaratan}},
             berkas_terkirim=[], putaran=1, dibuat_oleh_id=pengguna.id, diperbarui_pada=pada, dibuat_pada=pada,
         )
         if setuju:
