@@ -38,7 +38,7 @@ class _Penghitung:
 
         with app.app_context():
             self.engine = db.engine
-        self.n = 0
+        self.n, self.sql = 0, []
 
     def __enter__(self):
         event.listen(self.engine, "before_cursor_execute", self._hitung)
@@ -47,8 +47,9 @@ class _Penghitung:
     def __exit__(self, *exc):
         event.remove(self.engine, "before_cursor_execute", self._hitung)
 
-    def _hitung(self, *args, **kwargs):
+    def _hitung(self, conn, cursor, statement, *args):
         self.n += 1
+        self.sql.append(" ".join(statement.split()))
 
 
 def test_the_case_list_api_and_page_read_the_same_number_of_rows_per_page_size(app, kantor_demo):
@@ -62,8 +63,12 @@ def test_the_case_list_api_and_page_read_the_same_number_of_rows_per_page_size(a
         assert r.status_code == 200 and len(r.json["data"]) == batas
         assert any(b["rahasia"] for b in r.json["data"]) and any("***" in b["klien"] for b in r.json["data"])
         hitung[batas] = p.n
-    # office, row-level-security binding (PostgreSQL), token and user, the page, its clients, their handlers
-    assert hitung[5] == hitung[50] <= 6, hitung
+        # The page is read from the (tenant_id, dibuat_pada, id) index alone: joining the clients into it makes
+        # PostgreSQL, misled by both tables' row-level security, sort every case of the office first.
+        halaman_kasus = [q for q in p.sql if q.startswith("SELECT kasus.")]
+        assert len(halaman_kasus) == 1 and " JOIN " not in halaman_kasus[0], halaman_kasus
+    # the office found and bound for row-level security in one, token and user, the page, its clients, their handlers
+    assert hitung[5] == hitung[50] <= 5, hitung
 
     halaman = app.test_client()
     assert bantuan.masuk(halaman, "kota-metro", kantor_demo["email"], SANDI).status_code == 302

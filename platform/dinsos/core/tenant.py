@@ -40,10 +40,15 @@ def alasan_lintas() -> str | None:
     return _lintas.get()
 
 
-def ikat_tenant(tenant_id: int | None):
-    """Bind a tenant for the rest of this context; returns a token for ``lepas_tenant``."""
+def ikat_tenant(tenant_id: int | None, *, sudah_di_transaksi: bool = False):
+    """Bind a tenant for the rest of this context; returns a token for ``lepas_tenant``.
+
+    ``sudah_di_transaksi``: the caller has already copied this binding into the open transaction
+    (``tenancy.services.ikat_dari_slug`` does, in its lookup), so it is not sent again.
+    """
     token = _tenant_id.set(tenant_id)
-    _sinkron_db()
+    if not sudah_di_transaksi:
+        _sinkron_db()
     return token
 
 

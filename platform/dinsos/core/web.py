@@ -1,8 +1,10 @@
 """Wiring the Flask app: extensions, tenant binding per request, capabilities, errors, headers."""
+from functools import partial
 from importlib import import_module
 
 from flask import g, request
 from flask_login import current_user
+from werkzeug.local import LocalProxy
 
 from .db import db
 from .extensions import api, babel, csrf, limiter, login_manager, migrate
@@ -69,7 +71,13 @@ def _folder_migrasi() -> str:
 
 def _ikat_tenant_per_permintaan(app):
     """Bind the tenant named by ``/t/<slug>/`` or ``/api/t/<slug>/`` for this request only."""
-    from dinsos.tenancy.services import tenant_dari_slug
+    from dinsos.tenancy.models import Tenant
+    from dinsos.tenancy.services import ikat_dari_slug
+
+    def _tenant_permintaan(tenant_id: int) -> Tenant:
+        if "_tenant" not in g:
+            g._tenant = db.session.get(Tenant, tenant_id)
+        return g._tenant
 
     @app.url_value_preprocessor
     def _ikat(endpoint, values):
@@ -77,12 +85,12 @@ def _ikat_tenant_per_permintaan(app):
         rule = request.url_rule.rule if request.url_rule else ""
         if slug is None or not (rule.startswith("/t/<slug>") or rule.startswith("/api/t/<slug>")):
             return
-        tenant = tenant_dari_slug(slug)  # aborts 404 for an unknown or inactive office
-        g.tenant = tenant
-        # Kept as text too: after a commit the Tenant row is expired, and URL building and the request log
-        # would otherwise read it again from the database just for its slug.
-        g.slug_tenant = tenant.slug
-        g._token_tenant = ikat_tenant(tenant.id)
+        tenant_id = ikat_dari_slug(slug)  # aborts 404 for an unknown or inactive office
+        g._token_tenant = ikat_tenant(tenant_id, sudah_di_transaksi=True)
+        # The office's row is read when something first asks for it: most API requests never do.
+        g.tenant = LocalProxy(partial(_tenant_permintaan, tenant_id))
+        # Kept as text: URL building and the request log need only the slug, and after a commit the row is expired.
+        g.slug_tenant = slug
 
     @app.url_defaults
     def _slug_bawaan(endpoint, values):

@@ -1,6 +1,6 @@
 """Looking up offices and writing their profile from ``tenant.yaml`` data."""
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import Text, cast, func, select
 
 from dinsos.core.db import db
 
@@ -12,12 +12,19 @@ KOLOM_PROFIL = (
 )
 
 
-def tenant_dari_slug(slug: str) -> Tenant:
-    """The active office with this slug, or a 404."""
-    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug, Tenant.aktif.is_(True)))
-    if tenant is None:
+def ikat_dari_slug(slug: str) -> int:
+    """The id of the active office with this slug, bound for row-level security in the same round trip; or a 404.
+
+    Every request under ``/t/<slug>/`` and ``/api/t/<slug>/`` starts here, so the lookup and the binding
+    of the transaction (``core.tenant``) are one statement; the caller marks the binding as made.
+    """
+    q = select(Tenant.id).where(Tenant.slug == slug, Tenant.aktif.is_(True))
+    if db.session.get_bind().dialect.name == "postgresql":
+        q = q.add_columns(func.set_config("app.tenant_id", cast(Tenant.id, Text), True))
+    tenant_id = db.session.scalar(q)
+    if tenant_id is None:
         abort(404)
-    return tenant
+    return tenant_id
 
 
 def daftar_tenant() -> list[Tenant]:
