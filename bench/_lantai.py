@@ -8,8 +8,8 @@ session, no tenant; whatever the platform costs on top of this is its own.
 
 With ``BENCH_LANTAI_DB`` (a database URL) it also serves the database's share
 of that cost: ``/api/t/<slug>/kasus/`` sends, with plain psycopg, the very
-statements the case-list API sends for the same request (the office, its
-binding for row-level security, the token and its user, one page of cases,
+statements the case-list API sends for the same request (the office found and
+bound for row-level security, the token and its user, one page of cases,
 their clients' names, in one transaction) and answers the same constant body.
 No ORM, no authentication logic, no decryption, no serialising of rows: what
 no implementation of the list that checks its caller on every request can do
@@ -31,8 +31,7 @@ def lantai():
     return jsonify(ISI)
 
 
-KANTOR = "SELECT id FROM tenants WHERE slug = %s AND aktif IS true"
-IKAT = "SELECT set_config('app.tenant_id', %s, true), set_config('app.lintas_tenant', '', true)"
+KANTOR = "SELECT id, set_config('app.tenant_id', CAST(id AS TEXT), true) FROM tenants WHERE slug = %s AND aktif IS true"
 TOKEN = ("SELECT token_api.id, token_api.terakhir_dipakai, pengguna.id, pengguna.peran, pengguna.sesi_versi FROM token_api "
          "JOIN pengguna ON pengguna.tenant_id = token_api.tenant_id AND pengguna.id = token_api.pengguna_id "
          "AND pengguna.tenant_id = %(t)s WHERE token_api.sidik = %(s)s AND token_api.dicabut_pada IS NULL "
@@ -62,7 +61,6 @@ if os.environ.get("BENCH_LANTAI_DB"):
         sidik = hashlib.sha256(request.headers.get("Authorization", "").removeprefix("Bearer ").encode()).hexdigest()
         with _db().transaction(force_rollback=True), _db().cursor() as c:
             tid = c.execute(KANTOR, (slug,)).fetchone()[0]
-            c.execute(IKAT, (str(tid),))
             if c.execute(TOKEN, {"t": tid, "s": sidik}).fetchone() is None:
                 return jsonify(galat="token"), 401
             klien = [baris[2] for baris in c.execute(HALAMAN, (tid,)).fetchall()]
