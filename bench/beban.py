@@ -129,7 +129,8 @@ def rss_mb(pid: int) -> float:
         teks = Path(f"/proc/{pid}/status").read_text()
     except OSError:
         return 0.0
-    return int(re.search(r"VmRSS:\s+(\d+)", teks)[1]) / 1024
+    rss = re.search(r"VmRSS:\s+(\d+)", teks)  # absent while a recycled worker is exiting
+    return int(rss[1]) / 1024 if rss else 0.0
 
 
 class PemantauMemori(threading.Thread):
