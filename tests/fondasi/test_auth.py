@@ -125,6 +125,28 @@ def test_api_token_works_only_for_its_own_office(klien, app, dua_kantor):
     assert klien.get("/api/t/kota-a/saya", headers={"Authorization": "Bearer salah"}).json["message"]
 
 
+def test_a_deactivated_office_closes_at_once_for_its_pages_and_tokens(klien, app, dua_kantor):
+    from dinsos.auth.models import Pengguna
+    from dinsos.auth.services import buat_token
+    from dinsos.core.tenant import dalam_tenant
+    from dinsos.tenancy.models import Tenant
+
+    a, _ = dua_kantor
+    pid, email = buat_staf(a, "pekerja_sosial")
+    with app.app_context(), dalam_tenant(a.id):
+        kepala = {"Authorization": "Bearer " + buat_token(db.session.scalar(select(Pengguna).where(Pengguna.id == pid)), "uji")}
+        db.session.commit()
+    masuk(klien, "kota-a", email)
+    assert klien.get("/t/kota-a/dasbor").status_code == 200
+    assert klien.get("/api/t/kota-a/saya", headers=kepala).status_code == 200
+    with app.app_context():
+        db.session.get(Tenant, a.id).aktif = False
+        db.session.commit()
+    for jalur, k in (("/t/kota-a/dasbor", {}), ("/t/kota-a/masuk", {}), ("/api/t/kota-a/saya", kepala), ("/api/t/kota-a/kasus/", kepala)):
+        r = klien.get(jalur, headers=k)
+        assert r.status_code == 404 and "tidak ditemukan" in r.get_data(as_text=True), jalur
+
+
 def test_api_ignores_the_session_cookie(klien, dua_kantor):
     a, _ = dua_kantor
     _, email = buat_staf(a, "pekerja_sosial")
