@@ -133,6 +133,8 @@ def test_daftar_surat_lists_an_objects_letters_only(app, kantor):
         ("surat_pengantar", {**DATA, "tujuan": None}, "'tujuan' wajib diisi"),
         ("pemberitahuan_kekurangan_berkas", {**DATA, "daftar_kekurangan": []}, "'daftar_kekurangan' wajib diisi"),
         ("tanda_terima", {"pelapor": "Lurah Hadimulyo"}, "'daftar_diterima' atau 'klien' wajib diisi"),
+        # a hand-over names who hands over: the reporter (to the office) or, the office handing over, who receives
+        ("berita_acara_serah_terima", {**DATA, "pelapor": None}, "'pelapor' atau 'penerima' wajib diisi"),
     ],
 )
 def test_unusable_data_is_refused_before_a_number_is_taken(app, kantor, jenis, data, pesan):

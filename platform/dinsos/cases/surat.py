@@ -28,7 +28,7 @@ from dinsos.tenancy.models import Tenant
 from . import akses
 from . import klien as klien_svc
 from . import services as svc
-from .isian import ISIAN_TUJUAN, beralamat, isian_langkah, tampilkan
+from .isian import ISIAN_TUJUAN, beralamat, isian_langkah, serah_terima_keluar, tampilkan
 from .konstanta import NAMA_PERAN, PERSYARATAN_DITERIMA
 from .models import Kasus, LangkahKasus
 from .nik import samarkan as samarkan_nik
@@ -168,9 +168,11 @@ def surat_untuk_langkah(kasus: Kasus, langkah: LangkahKasus) -> tuple[str, dict]
         "catatan": langkah.catatan,
         "daftar_diterima": [p.nama for p in kasus.persyaratan if p.status in PERSYARATAN_DITERIMA],
     }
-    if beralamat(svc.versi_kasus(kasus).langkah(langkah.kode)):
+    definisi = svc.versi_kasus(kasus).langkah(langkah.kode)
+    if beralamat(definisi):
         jawaban = langkah.isian or {}
-        data["tujuan"] = {"nama": jawaban.get(_TUJUAN), "alamat": jawaban.get(_ALAMAT)}
+        pihak = {"nama": jawaban.get(_TUJUAN), "alamat": jawaban.get(_ALAMAT)}
+        data["penerima" if serah_terima_keluar(definisi) else "tujuan"] = pihak
     return jenis, data
 
 

@@ -9,9 +9,9 @@ names masked where the law requires it. The keys a letter reads:
 - ``pelapor``: name or ``{nama, instansi, jabatan, alamat}``
 - ``petugas``: one or a list of ``{nama, nip, pangkat, jabatan}``
 - ``isian``: ``{label: value}`` (the step's form fields), ``catatan``, ``untuk``
-  (purpose of an assignment), ``tujuan``: ``{nama, alamat}`` (recipient; on a
-  berita acara, the party the office hands the client to, else the reporter
-  hands the client to the office),
+  (purpose of an assignment), ``tujuan``: ``{nama, alamat}`` (recipient),
+  ``penerima``: ``{nama, alamat}`` (on a berita acara, the party the office
+  hands the client to; without it the reporter hands the client to the office),
   ``daftar_kekurangan`` / ``daftar_diterima``: lists of documents,
   ``lampiran``, ``perihal`` (override the defaults).
 - ``hasil_akhir`` (how a case ended), ``tautan_survei`` (the satisfaction
@@ -53,7 +53,7 @@ class JenisSurat:
 
 
 JENIS_SURAT: dict[str, JenisSurat] = {
-    "berita_acara_serah_terima": JenisSurat("Berita Acara Serah Terima", "Serah Terima Klien", ("klien", ("pelapor", "tujuan"), "petugas")),
+    "berita_acara_serah_terima": JenisSurat("Berita Acara Serah Terima", "Serah Terima Klien", ("klien", ("pelapor", "penerima"), "petugas")),
     "surat_tugas": JenisSurat("Surat Tugas", "Penugasan Penanganan Klien", ("petugas",)),
     "form_asesmen": JenisSurat("Formulir Asesmen", "Hasil Asesmen Klien", ("klien", "isian")),
     "laporan_sosial": JenisSurat("Laporan Sosial", "Laporan Sosial Klien", ("klien", "isian")),
@@ -161,6 +161,7 @@ def siapkan_isi(data: dict, zona: str) -> dict:
         "catatan": data.get("catatan"),
         "untuk": data.get("untuk"),
         "tujuan": _orang(tujuan) if tujuan else None,
+        "penerima": _orang(data["penerima"]) if data.get("penerima") else None,
         "daftar_kekurangan": _daftar_dokumen(data.get("daftar_kekurangan")),
         "daftar_diterima": _daftar_dokumen(data.get("daftar_diterima")),
         "tanggal": _tanggal_peristiwa(data.get("tanggal"), zona),
