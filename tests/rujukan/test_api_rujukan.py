@@ -93,6 +93,9 @@ def test_decline_ask_withdraw_and_partner_through_the_api(seed, klien):
     antar_semua()
     keluar = klien.get(f"/api/t/kabupaten-magetan/rujukan/keluar/{rid}", headers=budi).get_json()
     assert keluar["status"] == "ditolak" and keluar["laporan"]["alasan_tolak"] == "Bukan wilayah layanan"
+    # each shared file names the requirement it meets in the receiving service's words
+    sehat = [b for b in keluar["berkas"] if b["dokumen_kode"] == "surat-keterangan-sehat"]
+    assert sehat and all(b["dokumen_nama"].startswith("Surat keterangan sehat dari dokter") for b in sehat)
     r = klien.post(f"/api/t/kabupaten-magetan/rujukan/keluar/{rid}/tarik", headers=budi, json={"alasan": "x"})
     assert r.status_code == 409 and "tidak dapat ditarik" in r.get_json()["message"]
 

@@ -147,6 +147,7 @@ def data_keluar(r) -> dict:
         "persetujuan": ringkas_persetujuan(r) if (r.persetujuan_pada or r.override_pada) else None,
         "laporan": r.laporan or {}, "aksi": aksi_tersedia(r.status, mitra=r.jenis_tujuan == "mitra"),
         "berkas": [{"id": b["id"], "nama": b["nama"], "dokumen_kode": b.get("dokumen_kode"), "putaran": b.get("putaran"),
+                    "dokumen_nama": (isi.get("persyaratan_tujuan") or {}).get(b.get("dokumen_kode")),
                     "diterima_tujuan": b["id"] in (r.berkas_terkirim or [])} for b in isi.get("berkas", [])],
         "dibagikan": {k: isi.get(k) for k in ("klien", "langkah", "tambahan")} if identitas else None,
         "surat_id": str(r.surat_id) if r.surat_id else None,
