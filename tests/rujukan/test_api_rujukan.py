@@ -56,8 +56,11 @@ def test_refer_deliver_accept_and_oversee_through_the_api(seed, klien):
     assert klien.get(f"/api/t/provinsi-banten/rujukan/masuk/{m['id']}", headers=budi).status_code == 401
     assert klien.get(f"/api/t/kabupaten-magetan/rujukan/keluar/{rid}", headers=dedi).status_code == 401
 
+    assert rinci["klien_serupa"] == []  # Banten has never held her: the case opens on a new client
+    r = klien.post(f"/api/t/provinsi-banten/rujukan/masuk/{m['id']}/terima", headers=dedi, json={"klien_id": str(kasus_id)})
+    assert r.status_code == 422 and r.get_json()["errors"]["json"]["klien_id"] == ["Bukan klien yang cocok."]
     r = klien.post(f"/api/t/provinsi-banten/rujukan/masuk/{m['id']}/terima", headers=dedi)
-    assert r.status_code == 200 and r.get_json()["kasus_id"]
+    assert r.status_code == 200 and r.get_json()["kasus_id"] and r.get_json()["klien_serupa"] == []
     r = klien.post(f"/api/t/provinsi-banten/rujukan/masuk/{m['id']}/terima", headers=dedi)
     assert r.status_code == 409 and "dua kali" in r.get_json()["message"]
     antar_semua()

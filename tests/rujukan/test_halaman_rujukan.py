@@ -339,3 +339,40 @@ def test_the_other_pages_partners_settings_drafts_questions_and_repatriation(see
     assert r.status_code == 302 and "pemulangan=1" in r.headers["Location"]
     form = peksos.get(r.headers["Location"]).get_data(as_text=True)
     assert "Rujukan pemulangan: surat pengantar diterbitkan" in form and "Fotocopy KTP" in form
+
+
+def test_a_child_banten_already_knows_is_accepted_onto_her_existing_record(seed):
+    """Banten took Rina in two years ago; accepting Magetan's referral opens the new case on that same client."""
+    from dinsos.cases.models import Kasus, Klien
+
+    from alat_kasus import terima_langsung
+    from alat_rujukan import BANTEN, KLIEN_ANAK
+
+    kantor, staf = seed
+    banten = kantor["provinsi-banten"]
+    dulu = terima_langsung(staf["provinsi-banten"]["petugas_pelayanan"], BANTEN[1],
+                           {k: KLIEN_ANAK[k] for k in ("nama", "tanggal_lahir", "jenis_kelamin", "kategori_ppks")}, {})
+    with di_kantor(banten):
+        klien_lama = db.session.scalar(select(Kasus.klien_id).where(Kasus.id == dulu))
+        jumlah_klien = len(db.session.scalars(select(Klien.id)).all())
+    kasus_id, lampiran = kasus_magetan(staf)
+    rujuk_ke_banten(staf, kasus_id, lampiran)
+    antar_semua()
+    [m] = semua_masuk(banten)
+
+    dedi = klien_masuk(staf["provinsi-banten"]["pekerja_sosial"])
+    rinci = dedi.get(f"/t/provinsi-banten/rujukan/masuk/{m['id']}").get_data(as_text=True)
+    assert "Klien ini mungkin sudah tercatat di kantor ini" in rinci and f'value="{klien_lama}"' in rinci
+    assert "R*** L***" in rinci and "nama mirip (100%) dan tanggal lahir sama" in rinci  # her old record, masked for him
+
+    # A client who is not one of the matches is refused, and nothing is accepted.
+    r = dedi.post(f"/t/provinsi-banten/rujukan/masuk/{m['id']}/terima",
+                  data={"csrf_token": token_csrf(rinci), "klien_id": str(kasus_id)})
+    assert r.status_code == 422 and "tidak cocok dengan data klien rujukan" in r.get_data(as_text=True)
+    assert semua_masuk(banten)[0]["status"] == "diterima_tujuan"
+
+    r = dedi.post(f"/t/provinsi-banten/rujukan/masuk/{m['id']}/terima", data={"csrf_token": token_csrf(rinci), "klien_id": str(klien_lama)})
+    assert r.status_code == 302
+    with di_kantor(banten):
+        baru = db.session.scalar(select(Kasus).where(Kasus.id != dulu))
+        assert baru.klien_id == klien_lama and len(db.session.scalars(select(Klien.id)).all()) == jumlah_klien

@@ -88,6 +88,12 @@ class SkemaAlasan(ma.Schema):
     alasan = ma.fields.String(required=True, validate=ma.validate.Length(max=2000))
 
 
+class SkemaTerima(ma.Schema):
+    klien_id = ma.fields.UUID(allow_none=True, metadata={
+        "description": "Salah satu `klien_serupa` dari rincian rujukan masuk, untuk membuka kasus pada klien yang sudah "
+                       "tercatat; kosong: klien baru dari data rujukan"})
+
+
 class SkemaLengkapi(ma.Schema):
     catatan = ma.fields.String(load_default="", validate=ma.validate.Length(max=5000))
     berkas = ma.fields.List(ma.fields.Nested(SkemaBerkas), load_default=list)
@@ -174,6 +180,10 @@ def data_masuk(m, *, rinci: bool = False) -> dict:
             persyaratan=[{"kode": p["kode"], "nama": p["nama"], "wajib": p["wajib"], "berkas": [b["id"] for b in p["berkas"]]}
                          for p in penerimaan.kecocokan(m)] if penerimaan.akses_aktif(m) else [],
             riwayat=[{"jenis": h.jenis, "status": h.status, "waktu": h.waktu.isoformat()} for h in riwayat("masuk", m.id)],
+            klien_serupa=[{"klien_id": str(c["klien_id"]), "alasan": c["alasan"], "nama": c["nama"], "kasus": c["kasus"],
+                           "tanggal_lahir": c["tanggal_lahir"].isoformat() if c["tanggal_lahir"] else None}
+                          for c in penerimaan.klien_serupa(m, current_user)]
+            if penerimaan.akses_aktif(m) and "terima" in aksi_tersedia(m.status) else [],
         )
     return isi
 
@@ -409,10 +419,11 @@ def masuk_berkas(slug, masuk_id, berkas_id):
         "Cache-Control": "private, no-store"})
 
 
-@_MASUK.aksi("terima", "rujukan.tanggapi")
-def masuk_terima(m):
-    """Menerima rujukan: kasus dibuka pada versi layanan yang berlaku, berisi hanya yang dibagikan."""
-    penerimaan.terima(m, pengguna=current_user)
+@_MASUK.aksi("terima", "rujukan.tanggapi", SkemaTerima)
+def masuk_terima(m, data):
+    """Menerima rujukan: kasus dibuka pada versi layanan yang berlaku, berisi hanya yang dibagikan (pada klien baru, atau
+    pada salah satu `klien_serupa`)."""
+    penerimaan.terima(m, pengguna=current_user, klien_id=data.get("klien_id"))
 
 
 @_MASUK.aksi("tolak", "rujukan.tanggapi", SkemaAlasan)

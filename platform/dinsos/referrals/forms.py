@@ -93,6 +93,12 @@ class FormKosong(FlaskForm):
     """A button that changes something: only the CSRF token."""
 
 
+class FormTerima(FlaskForm):
+    """Accepting: a new client from the shared data (empty), or one of the office's clients who may be the same."""
+
+    klien_id = StringField(_l("Klien"), validators=[Optional(), Length(max=40)])
+
+
 class FormMintaInfo(FlaskForm):
     pertanyaan = TextAreaField(_l("Informasi atau dokumen yang diminta"), validators=[DataRequired(_l("Wajib diisi.")), Length(max=5000)])
 

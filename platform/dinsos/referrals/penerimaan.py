@@ -9,15 +9,16 @@ deleted; its history and the audit log remain.
 """
 import hashlib
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
 from dinsos.audit.services import catat_peristiwa
 from dinsos.auth.izin import IZIN, boleh
 from dinsos.auth.models import Pengguna
+from dinsos.cases import klien as klien_svc
 from dinsos.cases import services as kasus_svc
-from dinsos.cases.models import Kasus
+from dinsos.cases.models import Kasus, Klien
 from dinsos.catalogue.models import Layanan
 from dinsos.catalogue.services import versi_terbaru
 from dinsos.core.db import db, sekarang
@@ -243,17 +244,49 @@ def _klien_untuk_kasus(masuk: RujukanMasuk) -> dict:
     return data
 
 
-def terima(masuk: RujukanMasuk, *, pengguna, pada: datetime | None = None) -> Kasus:
+def klien_serupa(masuk: RujukanMasuk, pengguna) -> list[dict]:
+    """Clients this office already holds who are probably the referred one (``klien.cari_duplikat`` on what was shared).
+
+    The receiver may open the case on one of them instead of a new record, so a
+    child who comes back keeps one history here. Items: ``{klien_id, alasan,
+    nama, tanggal_lahir, kasus}`` (``kasus``: the register numbers of their
+    cases here); names masked unless the user may see every identity.
+    """
+    k = (masuk.isi or {}).get("klien") or {}
+    try:
+        lahir = date.fromisoformat(k["tanggal_lahir"]) if k.get("tanggal_lahir") else None
+    except (TypeError, ValueError):
+        lahir = None
+    calon = klien_svc.cari_duplikat(k.get("nik"), k.get("nama"), lahir)
+    if not calon:
+        return []
+    ids = [c["klien_id"] for c in calon]
+    klien = {x.id: x for x in db.session.scalars(select(Klien).where(Klien.id.in_(ids)))}
+    kasus: dict = {}
+    for kid, nomor in db.session.execute(select(Kasus.klien_id, Kasus.nomor_register).where(Kasus.klien_id.in_(ids))
+                                         .order_by(Kasus.diterima_pada)):
+        kasus.setdefault(kid, []).append(nomor or "-")
+    semua = boleh(pengguna, "kasus.lihat_semua_identitas")
+    return [{"klien_id": c["klien_id"], "alasan": c["alasan"],
+             "nama": klien_svc.nama_klien(klien[c["klien_id"]]) if semua else klien_svc.samarkan_nama(klien_svc.nama_klien(klien[c["klien_id"]])),
+             "tanggal_lahir": klien[c["klien_id"]].tanggal_lahir, "kasus": kasus.get(c["klien_id"], [])} for c in calon]
+
+
+def terima(masuk: RujukanMasuk, *, pengguna, pada: datetime | None = None, klien_id=None) -> Kasus:
     """Accept: open a case for the client under the service's current version, holding only what was shared.
 
     Requirement items of that version are satisfied by the shared files the
     sender mapped to them; other shared files become attachments of the case.
-    Refused (nothing changes) when the referral was already accepted,
-    declined or withdrawn, or when the shared client data does not make a
-    valid client.
+    ``klien_id``: one of ``klien_serupa`` to open the case on, instead of a new
+    client made from the shared data. Refused (nothing changes) when the
+    referral was already accepted, declined or withdrawn, when ``klien_id`` is
+    not one of those, or when the shared client data does not make a valid client.
     """
     pada = pada or sekarang()
     _perlu_tanggapi(pengguna)
+    if klien_id is not None and str(klien_id) not in {str(c["klien_id"]) for c in klien_serupa(masuk, pengguna)}:
+        raise KesalahanRujukan("Klien yang dipilih tidak cocok dengan data klien rujukan ini; pilih salah satu klien yang "
+                               "mungkin sama, atau buat klien baru dari data rujukan.", 422, {"klien_id": "Bukan klien yang cocok."})
     if masuk.status in ("diterima", "selesai"):
         k = db.session.scalar(select(Kasus).where(Kasus.id == masuk.kasus_id))
         raise KesalahanRujukan(
@@ -274,7 +307,8 @@ def terima(masuk: RujukanMasuk, *, pengguna, pada: datetime | None = None) -> Ka
     try:
         hasil = kasus_svc.terima_kasus(
             layanan.kode, pelapor={"jenis": "dinas_lain", "instansi": asal[:200], "surat_nomor": masuk.isi.get("nomor_rujukan")},
-            klien=_klien_untuk_kasus(masuk), persyaratan={}, unggahan=unggahan, pengguna=pengguna, pada=pada,
+            klien=None if klien_id else _klien_untuk_kasus(masuk), klien_id=klien_id, persyaratan={}, unggahan=unggahan,
+            pengguna=pengguna, pada=pada,
         )
         kasus = hasil.kasus
         for isi, nama in lain:
@@ -283,7 +317,7 @@ def terima(masuk: RujukanMasuk, *, pengguna, pada: datetime | None = None) -> Ka
         raise KesalahanRujukan(f"Kasus tidak dapat dibuka dari rujukan ini: {e.pesan}", e.kode, e.kesalahan) from None
     masuk.kasus_id, masuk.ditanggapi_pada, masuk.ditanggapi_oleh_id = kasus.id, pada, pengguna.id
     kasus_svc.catat_peristiwa_kasus(kasus, "dari_rujukan", pada, pengguna, rujukan_masuk=str(masuk.id),
-                                    nomor_rujukan=masuk.isi.get("nomor_rujukan"), asal=asal)
+                                    nomor_rujukan=masuk.isi.get("nomor_rujukan"), asal=asal, klien_tercatat=bool(klien_id) or None)
     sla.selesaikan_tenggat(OBJEK_TENGGAT, masuk.id, pada)
     catat_riwayat("masuk", masuk.id, "diterima", status=masuk.status, pada=pada, aktor=pengguna, kasus=str(kasus.id))
     catat_peristiwa("terima_rujukan", objek_jenis="rujukan_masuk", objek_id=masuk.id, kasus=str(kasus.id), asal=masuk.asal_tenant_id)

@@ -325,7 +325,8 @@ def _halaman_masuk(m, *, galat: KesalahanRujukan | None = None, kode: int = 200)
         riwayat=riwayat("masuk", m.id), label_riwayat=LABEL_RIWAYAT, tenggat=penerimaan.tenggat_masuk(m),
         aksi=aksi_tersedia(m.status),
         bisa_tanggapi=boleh(current_user, "rujukan.tanggapi"), galat=galat,
-        form_kosong=f.FormKosong(), form_alasan=f.FormAlasan(), form_info=f.FormMintaInfo(),
+        form_terima=f.FormTerima(), form_alasan=f.FormAlasan(), form_info=f.FormMintaInfo(),
+        klien_serupa=penerimaan.klien_serupa(m, current_user) if aktif and "terima" in aksi_tersedia(m.status) else [],
         kasus=kasus_svc.muat_kasus(m.kasus_id) if m.kasus_id else None,
         jenis_kelamin=JENIS_KELAMIN, kategori_ppks=KATEGORI_PPKS, hubungan_keluarga=HUBUNGAN_KELUARGA,
     ), kode
@@ -361,9 +362,9 @@ def _setelah_tanggapan(masuk_id, kasus):
 _MASUK = _Rinci("masuk", "masuk_id", _masuk, _halaman_masuk, _setelah_tanggapan)
 
 
-@_MASUK.aksi("terima", "rujukan.tanggapi", f.FormKosong, _l("Rujukan diterima; kasus dibuka."))
+@_MASUK.aksi("terima", "rujukan.tanggapi", f.FormTerima, _l("Rujukan diterima; kasus dibuka."))
 def masuk_terima(m, form):
-    return penerimaan.terima(m, pengguna=current_user)
+    return penerimaan.terima(m, pengguna=current_user, klien_id=form.klien_id.data or None)
 
 
 @_MASUK.aksi("tolak", "rujukan.tanggapi", f.FormAlasan, _l("Rujukan ditolak."))
