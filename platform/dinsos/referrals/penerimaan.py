@@ -267,8 +267,11 @@ def klien_serupa(masuk: RujukanMasuk, pengguna) -> list[dict]:
                                          .order_by(Kasus.diterima_pada)):
         kasus.setdefault(kid, []).append(nomor or "-")
     semua = boleh(pengguna, "kasus.lihat_semua_identitas")
-    return [{"klien_id": c["klien_id"], "alasan": c["alasan"],
-             "nama": klien_svc.nama_klien(klien[c["klien_id"]]) if semua else klien_svc.samarkan_nama(klien_svc.nama_klien(klien[c["klien_id"]])),
+
+    def nama(x: Klien) -> str:
+        return klien_svc.nama_klien(x) if semua else klien_svc.samarkan_nama(klien_svc.nama_klien(x))
+
+    return [{"klien_id": c["klien_id"], "alasan": c["alasan"], "nama": nama(klien[c["klien_id"]]),
              "tanggal_lahir": klien[c["klien_id"]].tanggal_lahir, "kasus": kasus.get(c["klien_id"], [])} for c in calon]
 
 
@@ -284,14 +287,14 @@ def terima(masuk: RujukanMasuk, *, pengguna, pada: datetime | None = None, klien
     """
     pada = pada or sekarang()
     _perlu_tanggapi(pengguna)
-    if klien_id is not None and str(klien_id) not in {str(c["klien_id"]) for c in klien_serupa(masuk, pengguna)}:
-        raise KesalahanRujukan("Klien yang dipilih tidak cocok dengan data klien rujukan ini; pilih salah satu klien yang "
-                               "mungkin sama, atau buat klien baru dari data rujukan.", 422, {"klien_id": "Bukan klien yang cocok."})
     if masuk.status in ("diterima", "selesai"):
         k = db.session.scalar(select(Kasus).where(Kasus.id == masuk.kasus_id))
         raise KesalahanRujukan(
             f"Rujukan ini sudah diterima{' sebagai kasus ' + k.nomor_register if k and k.nomor_register else ''}; "
             "rujukan tidak dapat diterima dua kali.", 409)
+    if klien_id is not None and str(klien_id) not in {str(c["klien_id"]) for c in klien_serupa(masuk, pengguna)}:
+        raise KesalahanRujukan("Klien yang dipilih tidak cocok dengan data klien rujukan ini; pilih salah satu klien yang "
+                               "mungkin sama, atau buat klien baru dari data rujukan.", 422, {"klien_id": "Bukan klien yang cocok."})
     _ubah(masuk, "terima", pada)
     layanan = layanan_masuk(masuk)
     versi = versi_terbaru(layanan)
