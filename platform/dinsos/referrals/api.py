@@ -182,8 +182,7 @@ def data_masuk(m, *, rinci: bool = False) -> dict:
             riwayat=[{"jenis": h.jenis, "status": h.status, "waktu": h.waktu.isoformat()} for h in riwayat("masuk", m.id)],
             klien_serupa=[{"klien_id": str(c["klien_id"]), "alasan": c["alasan"], "nama": c["nama"], "kasus": c["kasus"],
                            "tanggal_lahir": c["tanggal_lahir"].isoformat() if c["tanggal_lahir"] else None}
-                          for c in penerimaan.klien_serupa(m, current_user)]
-            if penerimaan.akses_aktif(m) and "terima" in aksi_tersedia(m.status) else [],
+                          for c in penerimaan.klien_serupa(m, current_user)],
         )
     return isi
 

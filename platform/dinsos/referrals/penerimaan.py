@@ -31,7 +31,7 @@ from dinsos.tenancy.models import Tenant
 
 from .models import PengaturanRujukan, RujukanMasuk
 from .rujukan import KesalahanRujukan, catat_riwayat, muat_satu, nomor_tampil
-from .status import AKSES_TUJUAN, LABEL, TransisiTidakSah, transisi
+from .status import AKSES_TUJUAN, LABEL, TransisiTidakSah, aksi_tersedia, transisi
 
 # The platform's default time for a receiving office to answer a referral, on its own working calendar.
 BATAS_TANGGAPAN_BAWAAN = "2 hari kerja"
@@ -250,8 +250,11 @@ def klien_serupa(masuk: RujukanMasuk, pengguna) -> list[dict]:
     The receiver may open the case on one of them instead of a new record, so a
     child who comes back keeps one history here. Items: ``{klien_id, alasan,
     nama, tanggal_lahir, kasus}`` (``kasus``: the register numbers of their
-    cases here); names masked unless the user may see every identity.
+    cases here); names masked unless the user may see every identity. Empty
+    once the referral can no longer be accepted.
     """
+    if not akses_aktif(masuk) or "terima" not in aksi_tersedia(masuk.status):
+        return []
     k = (masuk.isi or {}).get("klien") or {}
     try:
         lahir = date.fromisoformat(k["tanggal_lahir"]) if k.get("tanggal_lahir") else None

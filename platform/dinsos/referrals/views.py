@@ -326,7 +326,7 @@ def _halaman_masuk(m, *, galat: KesalahanRujukan | None = None, kode: int = 200)
         aksi=aksi_tersedia(m.status),
         bisa_tanggapi=boleh(current_user, "rujukan.tanggapi"), galat=galat,
         form_terima=f.FormTerima(), form_alasan=f.FormAlasan(), form_info=f.FormMintaInfo(),
-        klien_serupa=penerimaan.klien_serupa(m, current_user) if aktif and "terima" in aksi_tersedia(m.status) else [],
+        klien_serupa=penerimaan.klien_serupa(m, current_user),
         kasus=kasus_svc.muat_kasus(m.kasus_id) if m.kasus_id else None,
         jenis_kelamin=JENIS_KELAMIN, kategori_ppks=KATEGORI_PPKS, hubungan_keluarga=HUBUNGAN_KELUARGA,
     ), kode
