@@ -9,6 +9,8 @@ tune comes from the environment, so the same image serves every cluster:
   switches to its threaded worker).
 - ``DINSOS_WEB_TIMEOUT``: seconds a request may run before its worker is
   killed and restarted.
+- ``DINSOS_WEB_MAX_REQUESTS``: requests a worker serves before it is
+  replaced (default 20,000).
 - ``DINSOS_LOG_FORMAT=json``: gunicorn's own log lines as JSON objects.
 - ``PROMETHEUS_MULTIPROC_DIR``: when set, metrics are shared between worker
   processes through files in that directory (see ``on_starting``).
@@ -68,8 +70,12 @@ keepalive = 5
 
 # Recycle workers now and then so slow leaks (PDF rendering, fonts) never
 # grow without bound; the jitter keeps them from all restarting together.
-max_requests = 1000
-max_requests_jitter = 100
+# Not often: a worker takes about two seconds of CPU to start (it imports the
+# whole app), so recycling every 1,000 requests cost a fast request ~2 ms on
+# average and, under load, left workers starting more than serving (the case
+# list's p95 went from 36 ms to seconds in bench/beban.py).
+max_requests = int(os.environ.get("DINSOS_WEB_MAX_REQUESTS") or 20000)
+max_requests_jitter = max_requests // 10
 
 accesslog = "-"
 errorlog = "-"
