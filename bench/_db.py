@@ -45,12 +45,20 @@ def _komentar(nama: str) -> str | None:
     return teks
 
 
+def _app_pemilik(nama: str, kunci: str):
+    """The app on database ``nama`` as its owner, granting the app role on upgrade."""
+    from dinsos import create_app
+
+    return create_app({"INSTANCE_PATH": tempfile.mkdtemp(prefix="dinsos-bench-"), "SECRET_KEY": "bench", "REDIS_URL": None,
+                       "DATABASE_URL": url(nama), "DB_APP_ROLE": PERAN_APP, "ENCRYPTION_KEYS": kunci})
+
+
 def data_demo(jumlah_kantor: int, jumlah_kasus: int, benih: int = 1, proses: int = 2, bangun_ulang: bool = False) -> dict:
     """A database holding ``dinsos demo generate`` data of this size, built once and then reused.
 
     What was generated (sizes, seed) is kept as the database's comment, the
     encryption key and staff password in ``BENCH_STATE_DIR``; a database whose
-    comment matches is reused as it is. Returns the settings a server needs:
+    comment matches is reused, migrated to the latest schema. Returns what a server needs:
     ``url_app`` (the non-owner role, so row-level security applies),
     ``url_pemilik``, ``kunci`` (Fernet keys), ``sandi`` and ``nama``.
     """
@@ -60,6 +68,7 @@ def data_demo(jumlah_kantor: int, jumlah_kasus: int, benih: int = 1, proses: int
     from pathlib import Path
 
     from cryptography.fernet import Fernet
+    from flask_migrate import upgrade
 
     nama = f"dinsos_beban_{jumlah_kasus}"
     from dinsos.demo.buat import VERSI_DATA
@@ -68,10 +77,10 @@ def data_demo(jumlah_kantor: int, jumlah_kasus: int, benih: int = 1, proses: int
     berkas = Path(FOLDER_KEADAAN) / f"{nama}.json"
     hasil = {"nama": nama, "url_pemilik": url(nama), "url_app": url(nama, username=PERAN_APP, password=None)}
     if not bangun_ulang and berkas.exists() and _komentar(nama) == tanda:
-        return hasil | json.loads(berkas.read_text())
-    from flask_migrate import upgrade
-
-    from dinsos import create_app
+        keadaan = json.loads(berkas.read_text())
+        with _app_pemilik(nama, keadaan["kunci"]).app_context():
+            upgrade()  # the data stays good across migrations that add no data of their own
+        return hasil | keadaan
 
     keadaan = {"kunci": Fernet.generate_key().decode(), "sandi": secrets.token_urlsafe(12)}
     admin = create_engine(url("postgres"), isolation_level="AUTOCOMMIT")
@@ -80,8 +89,7 @@ def data_demo(jumlah_kantor: int, jumlah_kasus: int, benih: int = 1, proses: int
         c.execute(text(f'CREATE DATABASE "{nama}"'))
         if not c.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": PERAN_APP}).scalar():
             c.execute(text(f"CREATE ROLE {PERAN_APP} LOGIN NOSUPERUSER NOBYPASSRLS"))
-    app = create_app({"INSTANCE_PATH": tempfile.mkdtemp(prefix="dinsos-bench-"), "SECRET_KEY": "bench", "REDIS_URL": None,
-                      "DATABASE_URL": url(nama), "DB_APP_ROLE": PERAN_APP, "ENCRYPTION_KEYS": keadaan["kunci"]})
+    app = _app_pemilik(nama, keadaan["kunci"])
     from dinsos.demo.buat import buat_data_demo
 
     mulai = datetime.now(timezone.utc)

@@ -38,8 +38,13 @@ def run_migrations_online():
             directives[:] = []
             logger.info("No changes in schema detected.")
 
+    def include_object(obj, name, type_, reflected, compare_to):
+        # tenants.versi_data belongs to the database's triggers (migration 0011), not to the models.
+        return not (type_ == "column" and name == "versi_data" and obj.table.name == "tenants")
+
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
+    conf_args.setdefault("include_object", include_object)
     conf_args.setdefault("render_as_batch", True)
     conf_args.setdefault("compare_type", True)
 

@@ -133,6 +133,15 @@ def _kosongkan(request):
 
 
 @pytest.fixture
+def tanpa_tembolok(app, monkeypatch):
+    """The app without the case-list cache in front of it (PostgreSQL), for tests of the app's own queries."""
+    from dinsos.cases.tembolok import TembolokDaftar
+
+    if isinstance(app.wsgi_app, TembolokDaftar):
+        monkeypatch.setattr(app, "wsgi_app", app.wsgi_app.wsgi_app)
+
+
+@pytest.fixture
 def ctx(app):
     with app.app_context():
         yield

@@ -81,6 +81,7 @@ class Web:
         self.toples = CookieJar()
         self.buka = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.toples), _TanpaAlih())
         self.buka.addheaders = [("User-Agent", "uji-gangguan")]
+        self.kepala_terakhir = None  # the last answer's headers
 
     def minta(self, jalur: str, data: dict | bytes | None = None, kepala: dict | None = None, batas=10):
         """(status, body text, seconds taken)."""
@@ -90,8 +91,10 @@ class Web:
         mulai = time.monotonic()
         try:
             with self.buka.open(permintaan, timeout=batas) as r:
+                self.kepala_terakhir = r.headers
                 return r.status, r.read().decode(), time.monotonic() - mulai
         except urllib.error.HTTPError as e:
+            self.kepala_terakhir = e.headers
             return e.code, e.read().decode(), time.monotonic() - mulai
 
     def status(self, jalur: str) -> int | None:

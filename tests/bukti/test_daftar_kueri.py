@@ -52,7 +52,7 @@ class _Penghitung:
         self.sql.append(" ".join(statement.split()))
 
 
-def test_the_case_list_api_and_page_read_the_same_number_of_rows_per_page_size(app, kantor_demo):
+def test_the_case_list_api_and_page_read_the_same_number_of_rows_per_page_size(app, kantor_demo, tanpa_tembolok):
     klien = app.test_client()
     kepala = {"Authorization": f"Bearer {kantor_demo['token']}"}
     hitung = {}

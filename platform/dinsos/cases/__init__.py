@@ -11,6 +11,7 @@ def pasang(app):
     from dinsos.documents.akses import daftar_pemeriksa_akses
 
     from .api import blp
+    from . import tembolok
     from .surat import OBJEK, pemeriksa_akses
     from .views import bp
 
@@ -23,6 +24,7 @@ def pasang(app):
     tambah_menu_tenant(app, _l("Daftar kasus"), "kasus.daftar", "kasus.lihat")
     tambah_menu_tenant(app, _l("Penerimaan baru"), "kasus.pilih_layanan", "kasus.terima")
     app.cli.add_command(perintah_kunci)
+    tembolok.pasang(app)
 
 
 perintah_kunci = AppGroup("keys", help="Encryption keys of sensitive data (cases, complainants, notification settings).")

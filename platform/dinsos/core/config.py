@@ -40,6 +40,8 @@ DEFAULTS = {
     "LOG_FORMAT": "text",
     "METRICS_TOKEN": None,
     "SLA_WARN_FRACTION": "0.75",
+    # The case-list API answered from memory while the office's data is unchanged (PostgreSQL only; dinsos.cases.tembolok).
+    "TEMBOLOK_DAFTAR": True,
 }
 
 _BOOL = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}

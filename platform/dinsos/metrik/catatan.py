@@ -41,15 +41,15 @@ def pasang(app):
     @app.after_request
     def _catat(resp):
         resp.headers["X-Request-ID"] = g.get("id_permintaan", "")
-        log.info(
-            "permintaan",
-            extra={"dinsos": {
-                "request_id": g.get("id_permintaan"),
-                "tenant": g.get("slug_tenant"),
-                "method": request.method,
-                "route": request.url_rule.rule if request.url_rule else None,
-                "status": resp.status_code,
-                "ms": round((time.perf_counter() - g.get("_mulai_log", time.perf_counter())) * 1000, 1),
-            }},
-        )
+        catat_permintaan(g.get("id_permintaan"), g.get("slug_tenant"), request.method,
+                         request.url_rule.rule if request.url_rule else None, resp.status_code,
+                         g.get("_mulai_log", time.perf_counter()))
         return resp
+
+
+def catat_permintaan(id_permintaan, tenant, metode, rute, status, mulai: float, **lain):
+    """The request's log line; ``mulai`` is its ``time.perf_counter()`` at arrival."""
+    log.info("permintaan", extra={"dinsos": {
+        "request_id": id_permintaan, "tenant": tenant, "method": metode, "route": rute, "status": status,
+        "ms": round((time.perf_counter() - mulai) * 1000, 1), **lain,
+    }})
