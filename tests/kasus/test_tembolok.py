@@ -4,6 +4,7 @@ from sqlalchemy import text
 from werkzeug.test import Client
 
 from alat_kasus import SEMUA_MAGETAN, di_kantor, terima_langsung, token_api
+from dinsos.auth.services import sidik_token
 from dinsos.cases.tembolok import TembolokDaftar
 
 API = "/api/t/kabupaten-magetan/kasus/"
@@ -89,7 +90,7 @@ def test_a_revoked_token_a_deactivated_user_or_office_and_another_office_s_token
         assert _daftar(klien, kepala)[1] == "HIT"
     assert klien.get(API, headers=metro).status_code == 401
 
-    sidik = _sidik(pertama)
+    sidik = sidik_token(pertama["Authorization"].removeprefix("Bearer "))
     with mesin_pemilik.begin() as c:
         c.execute(text("UPDATE token_api SET dicabut_pada = now() WHERE sidik = :s"), {"s": sidik})
     assert _daftar(klien, pertama)[0] == 401 and _daftar(klien, kedua)[1] == "HIT"
@@ -110,8 +111,7 @@ def test_with_the_database_unreadable_to_the_cache_the_app_answers_as_without_it
     terima_langsung(sri, "pengiriman-anjal-at", ANAK, SEMUA_MAGETAN)
     kepala = token_api(sri)
     aplikasi = app.wsgi_app.wsgi_app if isinstance(app.wsgi_app, TembolokDaftar) else app.wsgi_app
-    tembolok = TembolokDaftar(aplikasi, "postgresql://dinsos@127.0.0.1:1/tidak_ada", app.wsgi_app.presisi,
-                              lambda *a: None)
+    tembolok = TembolokDaftar(aplikasi, "postgresql://dinsos@127.0.0.1:1/tidak_ada", lambda *a: None)
     for _ in range(2):
         r = Client(tembolok).get(API, headers=kepala)
         assert r.status_code == 200 and r.json["data"][0]["klien"] == "Rina Sulastri" and "X-Cache" not in r.headers
@@ -122,13 +122,7 @@ def test_the_cache_keeps_within_its_memory_bound_dropping_the_least_recently_use
     from dinsos.cases import tembolok as modul
 
     monkeypatch.setattr(modul, "BATAS_BYTE", 100)
-    t = TembolokDaftar(None, "postgresql://x@y/z", None, None)
+    t = TembolokDaftar(None, "postgresql://x@y/z", None)
     for i in range(5):
         t._simpan(("k", i), ("200 OK", [], b"x" * 30))
     assert list(t.entri) == [("k", 2), ("k", 3), ("k", 4)] and t.ukuran == 90
-
-
-def _sidik(kepala: dict) -> str:
-    import hashlib
-
-    return hashlib.sha256(kepala["Authorization"].removeprefix("Bearer ").encode()).hexdigest()

@@ -111,14 +111,20 @@ def ganti_kata_sandi(akun, lama: str, baru: str) -> None:
     akun.sesi_versi += 1
 
 
-def _sidik(token: str) -> str:
+def sidik_token(token: str) -> str:
+    """What is stored of an API token, and looked up: its SHA-256."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def terakhir_dipakai_usang(terakhir_dipakai, kini) -> bool:
+    """Whether a token's "last used" is due to be written again (minute precision is all it needs)."""
+    return terakhir_dipakai is None or kini - terakhir_dipakai > PRESISI_TERAKHIR_DIPAKAI
 
 
 def buat_token(pengguna: Pengguna, nama: str) -> str:
     """Issue an API token for a user; returns the token, which is never stored."""
     token = "dns_" + secrets.token_urlsafe(32)
-    db.session.add(TokenApi(tenant_id=pengguna.tenant_id, pengguna_id=pengguna.id, nama=nama, sidik=_sidik(token)))
+    db.session.add(TokenApi(tenant_id=pengguna.tenant_id, pengguna_id=pengguna.id, nama=nama, sidik=sidik_token(token)))
     db.session.flush()
     return token
 
@@ -131,13 +137,13 @@ def pengguna_dari_token(token: str) -> Pengguna | None:
     hasil = db.session.execute(
         select(TokenApi, Pengguna)
         .join(Pengguna, (Pengguna.tenant_id == TokenApi.tenant_id) & (Pengguna.id == TokenApi.pengguna_id))
-        .where(TokenApi.sidik == _sidik(token), TokenApi.dicabut_pada.is_(None), Pengguna.aktif.is_(True))
+        .where(TokenApi.sidik == sidik_token(token), TokenApi.dicabut_pada.is_(None), Pengguna.aktif.is_(True))
     ).first()
     if hasil is None:
         return None
     baris, pengguna = hasil
     kini = sekarang()
-    # Minute precision is all "last used" needs; writing it on every request would turn each read into a write.
-    if baris.terakhir_dipakai is None or kini - baris.terakhir_dipakai > PRESISI_TERAKHIR_DIPAKAI:
+    # Writing "last used" on every request would turn each read into a write.
+    if terakhir_dipakai_usang(baris.terakhir_dipakai, kini):
         baris.terakhir_dipakai = kini
     return pengguna

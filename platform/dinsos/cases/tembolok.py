@@ -24,7 +24,6 @@ version). PostgreSQL only; off with ``DINSOS_TEMBOLOK_DAFTAR=0``. After
 restoring a database backup, restart the web processes: the versions go back
 with the data.
 """
-import hashlib
 import logging
 import re
 import threading
@@ -34,6 +33,8 @@ from collections import OrderedDict
 from datetime import datetime, timezone
 
 import psycopg
+
+from dinsos.auth.services import sidik_token, terakhir_dipakai_usang
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +47,9 @@ REHAT_DETIK = 5.0  # after the database failed us, let the app alone deal with i
 class TembolokDaftar:
     """WSGI middleware in front of the Flask app (see the module docstring)."""
 
-    def __init__(self, wsgi_app, url_db: str, presisi_terakhir_dipakai, catat_hit):
+    def __init__(self, wsgi_app, url_db: str, catat_hit):
         self.wsgi_app = wsgi_app
         self.url_db = url_db.replace("postgresql+psycopg://", "postgresql://", 1)
-        # A token's "last used" is written by the app at most this often; until it is due, requests may skip the app.
-        self.presisi = presisi_terakhir_dipakai
         self.catat_hit = catat_hit  # (slug, request id, perf_counter at arrival): the request log and metrics
         self.entri: OrderedDict[tuple, tuple] = OrderedDict()
         self.ukuran = 0
@@ -86,15 +85,13 @@ class TembolokDaftar:
         if (environ.get("REQUEST_METHOD") != "GET" or not cocok or not otorisasi.startswith("Bearer ")
                 or environ.get("HTTP_COOKIE")):
             return None, False
-        sidik = hashlib.sha256(otorisasi.removeprefix("Bearer ").strip().encode()).hexdigest()
-        baris = self._tanya(cocok[1], sidik)
+        baris = self._tanya(cocok[1], sidik_token(otorisasi.removeprefix("Bearer ").strip()))
         if baris is None:
             return None, False
         pengguna_id, peran, sesi_versi, versi_data, terakhir_dipakai = baris
         kunci = (cocok[1], pengguna_id, peran, sesi_versi, versi_data, environ.get("QUERY_STRING", ""),
                  environ.get("HTTP_ACCEPT_LANGUAGE", ""))
-        segar = terakhir_dipakai is not None and datetime.now(timezone.utc) - terakhir_dipakai <= self.presisi
-        return kunci, segar
+        return kunci, not terakhir_dipakai_usang(terakhir_dipakai, datetime.now(timezone.utc))
 
     def _tanya(self, slug: str, sidik: str) -> tuple | None:
         """The token's user and the office's data version, in one round trip; None on no such token or no database."""
@@ -159,7 +156,6 @@ def pasang(app):
     """Put the cache in front of the app: PostgreSQL only (the version comes from its triggers), unless switched off."""
     if not app.config["TEMBOLOK_DAFTAR"] or not app.config["DATABASE_URL"].startswith("postgresql"):
         return
-    from dinsos.auth.services import PRESISI_TERAKHIR_DIPAKAI
     from dinsos.metrik.catatan import catat_permintaan
     from dinsos.metrik.views import LATENSI
 
@@ -167,4 +163,4 @@ def pasang(app):
         LATENSI.labels("api_kasus.daftar", "GET", "200").observe(time.perf_counter() - mulai)
         catat_permintaan(id_permintaan, slug, "GET", "/api/t/<slug>/kasus/", 200, mulai, tembolok="hit")
 
-    app.wsgi_app = TembolokDaftar(app.wsgi_app, app.config["DATABASE_URL"], PRESISI_TERAKHIR_DIPAKAI, catat_hit)
+    app.wsgi_app = TembolokDaftar(app.wsgi_app, app.config["DATABASE_URL"], catat_hit)
