@@ -2,7 +2,7 @@
 from flask import Blueprint, g, render_template, request
 from sqlalchemy import select
 
-from dinsos.auth.izin import perlu_izin
+from dinsos.izin import perlu_izin
 from dinsos.core.db import db
 
 from .models import CatatanAudit

@@ -6,7 +6,7 @@ the writing workflow (``services``) asks them before it changes anything.
 """
 from sqlalchemy import select
 
-from dinsos.auth.izin import boleh
+from dinsos.izin import boleh
 from dinsos.auth.models import Pengguna
 from dinsos.catalogue.models import VersiLayanan
 from dinsos.core.db import db

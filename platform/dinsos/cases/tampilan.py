@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from dinsos.audit.services import catat_peristiwa
 from dinsos.auth.models import Pengguna
-from dinsos.auth.izin import boleh
+from dinsos.izin import boleh
 from dinsos.catalogue.services import IdentitasVersi, identitas_versi
 from dinsos.core.db import db, sekarang
 from dinsos.core.errors import tolak

@@ -9,7 +9,7 @@ from sqlalchemy import false, func, select
 from sqlalchemy.orm import selectinload
 
 from dinsos.audit.services import catat_peristiwa
-from dinsos.auth.izin import boleh, perlu_izin
+from dinsos.izin import boleh, perlu_izin
 from dinsos.catalogue.models import Layanan
 from dinsos.catalogue.services import daftar_layanan
 from dinsos.core.db import db, sekarang

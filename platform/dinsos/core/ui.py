@@ -30,7 +30,7 @@ def tambah_panel_dasbor(app, template: str, izin: str) -> None:
 
 
 def _boleh(izin):
-    from dinsos.auth.izin import boleh
+    from dinsos.izin import boleh
 
     return izin is None or boleh(current_user, izin)
 
@@ -61,7 +61,7 @@ def waktu_lokal(dt, format: str = "%d-%m-%Y %H:%M") -> str:
 
 
 def pasang(app):
-    from dinsos.auth.izin import PERAN
+    from dinsos.izin import PERAN
 
     app.jinja_env.globals.update(
         menu_tenant=menu_tenant,

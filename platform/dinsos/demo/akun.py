@@ -1,7 +1,7 @@
 """Demo accounts for a local run: one per role in every office, ``<role>@<office>.demo``."""
 from sqlalchemy import select
 
-from dinsos.auth.izin import PERAN
+from dinsos.izin import PERAN
 from dinsos.auth.models import Pengguna
 from dinsos.auth.services import buat_pengguna, hash_kata_sandi
 from dinsos.core.db import db

@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from dinsos.auth.izin import IZIN
+from dinsos.izin import IZIN
 from dinsos.auth.models import Pengguna
 from dinsos.cases import klien as klien_svc
 from dinsos.cases.models import Kasus, LangkahKasus

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from dinsos.audit.services import catat_peristiwa
-from dinsos.auth.izin import IZIN, boleh
+from dinsos.izin import IZIN, boleh
 from dinsos.auth.models import Pengguna
 from dinsos.cases import klien as klien_svc
 from dinsos.cases import services as kasus_svc

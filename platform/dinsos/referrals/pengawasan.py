@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import load_only
 
 from dinsos.audit.services import catat_peristiwa
-from dinsos.auth.izin import boleh
+from dinsos.izin import boleh
 from dinsos.catalogue.models import Layanan
 from dinsos.core.db import db, sekarang
 from dinsos.core.outbox import PesanOutbox, tulis_outbox

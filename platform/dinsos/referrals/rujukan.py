@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from dinsos.auth.izin import boleh
+from dinsos.izin import boleh
 from dinsos.cases import akses as kasus_akses
 from dinsos.cases import services as kasus_svc
 from dinsos.cases.models import Kasus

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from dinsos.auth.izin import boleh, perlu_izin
+from dinsos.izin import boleh, perlu_izin
 from dinsos.cases import akses as kasus_akses
 from dinsos.cases import services as kasus_svc
 from dinsos.cases.konstanta import HUBUNGAN_KELUARGA, JENIS_KELAMIN, KATEGORI_PPKS

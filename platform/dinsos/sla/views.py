@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from dinsos.auth.izin import boleh, perlu_izin
+from dinsos.izin import boleh, perlu_izin
 from dinsos.catalogue.tampilan import NAMA_HARI
 from dinsos.core.db import sekarang
 from dinsos.core.errors import tolak

@@ -5,7 +5,7 @@ from flask import Blueprint, Response, flash, g, redirect, render_template, requ
 from flask_babel import gettext as _
 
 from dinsos.audit.services import catat_peristiwa
-from dinsos.auth.izin import perlu_izin
+from dinsos.izin import perlu_izin
 from dinsos.catalogue.services import daftar_layanan, layanan_dari_kode
 from dinsos.core.db import db, sekarang
 from dinsos.core.errors import jawaban_tolak, tolak

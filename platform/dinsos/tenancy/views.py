@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from dinsos.audit.services import catat_peristiwa
-from dinsos.auth.izin import perlu_izin
+from dinsos.izin import perlu_izin
 from dinsos.core.db import db
 
 from . import forms

@@ -3,7 +3,7 @@ from flask import Blueprint, current_app, jsonify, render_template
 from flask_login import current_user
 from sqlalchemy import text
 
-from dinsos.auth.izin import perlu_izin
+from dinsos.izin import perlu_izin
 from dinsos.core.db import db
 from dinsos.tenancy.services import daftar_tenant
 
