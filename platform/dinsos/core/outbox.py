@@ -146,10 +146,10 @@ def proses_pesan(tenant_id: int, pesan_id) -> str | None:
                 pesan.percobaan += 1
                 db.session.commit()
                 return "selesai"
-            except Exception as galat:
+            except Exception as kesalahan:
                 log.warning("outbox %s (%s) attempt failed", pesan_id, jenis, exc_info=True)
                 db.session.rollback()
-                return _catat_gagal(pesan_id, galat)
+                return _catat_gagal(pesan_id, kesalahan)
         except BaseException:
             db.session.rollback()
             raise
@@ -162,7 +162,7 @@ def _kunci_pesan(pesan_id: uuid.UUID) -> PesanOutbox | None:
     )
 
 
-def _catat_gagal(pesan_id: uuid.UUID, galat: Exception) -> str | None:
+def _catat_gagal(pesan_id: uuid.UUID, kesalahan: Exception) -> str | None:
     """Record a failed attempt in a fresh transaction (the consumer's one was rolled back)."""
     pesan = _kunci_pesan(pesan_id)
     if pesan is None or pesan.status in ("selesai", "gagal"):  # another delivery finished it meanwhile
@@ -171,7 +171,8 @@ def _catat_gagal(pesan_id: uuid.UUID, galat: Exception) -> str | None:
         return status
     jeda = jeda_percobaan(pesan.percobaan)
     pesan.percobaan += 1
-    pesan.galat_terakhir = f"{type(galat).__name__}: {galat}"[:2000]
+    # The column keeps its first name (renaming it is a migration); new names say "kesalahan" (README, "Naming").
+    pesan.galat_terakhir = f"{type(kesalahan).__name__}: {kesalahan}"[:2000]
     if pesan.percobaan >= MAKS_PERCOBAAN:
         pesan.status = "gagal"
         log.error("outbox %s (%s) failed %d times; giving up", pesan_id, pesan.jenis, pesan.percobaan)
