@@ -52,10 +52,6 @@ class Registri(Generic[N]):
         self._isi[kunci] = nilai
         return lama
 
-    def hapus(self, kunci: str) -> None:
-        """Drop an entry (tests cleaning up what they registered)."""
-        self._isi.pop(kunci, None)
-
     def get(self, kunci: str, bawaan=None):
         return self._isi.get(kunci, bawaan)
 
