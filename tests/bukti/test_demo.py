@@ -119,7 +119,7 @@ def test_generate_through_the_cli_then_staff_work_with_the_pages(app, tmp_path):
                DATABASE_URL=app.config["DATABASE_URL"], DINSOS_INSTANCE_PATH=str(tmp_path),
                DINSOS_SECRET_KEY="uji", DINSOS_ENCRYPTION_KEYS=app.config["ENCRYPTION_KEYS"])
     proses = subprocess.run(
-        [sys.executable, "-m", "dinsos.core.cli", "demo", "generate", "--tenants", "4", "--cases", "120", "--seed", "5",
+        [sys.executable, "-m", "dinsos.cli", "demo", "generate", "--tenants", "4", "--cases", "120", "--seed", "5",
          "--password", SANDI, "--tenants-path", str(ROOT / "tenants")],
         env=env, cwd=tmp_path, capture_output=True, text=True, timeout=240,
     )

@@ -22,7 +22,7 @@ def _pasangan():
 
 
 def test_referrals_exist_in_several_states_with_both_records_in_step(demo):
-    from dinsos.auth.izin import IZIN
+    from dinsos.izin import IZIN
     from dinsos.auth.models import Pengguna
     from dinsos.cases.models import Kasus
     from dinsos.core.db import db

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from dinsos.catalogue.models import Layanan, VersiLayanan
-from dinsos.core.cli import main as cli
+from dinsos.cli import main as cli
 from dinsos.core.db import db
 from dinsos.core.tenant import lintas_tenant
 from dinsos.tenancy.models import Tenant

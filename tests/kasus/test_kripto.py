@@ -8,6 +8,7 @@ from sqlalchemy import select, text
 from alat_kasus import akun, di_kantor, kasus as muat
 from dinsos.cases import services as svc
 from dinsos.cases.klien import cari_duplikat
+from dinsos.cli import main as cli
 from dinsos.cases.models import Klien
 from dinsos.core import kripto
 from dinsos.core.db import db
@@ -65,7 +66,7 @@ def test_a_second_key_decrypts_after_rotation_and_nik_search_keeps_working(seed,
         assert muat(kid).klien.nama == "Rizky Pratama"
         assert [d["alasan"] for d in cari_duplikat("1872 0103 0210 0001", None, None)] == ["NIK sama"]
     sebelum = _isi_mentah(mesin_pemilik)
-    hasil = app.test_cli_runner().invoke(args=["keys", "rotate"])
+    hasil = app.test_cli_runner().invoke(cli, ["keys", "rotate"])
     assert hasil.exit_code == 0, hasil.output
     assert "sidik NIK dihitung ulang" in hasil.output
     assert _isi_mentah(mesin_pemilik) != sebelum

@@ -22,4 +22,5 @@ def _teruskan_lambat(muatan: dict) -> None:
         time.sleep(float(os.environ.get("UJI_JEDA_RUJUKAN", "3")))
 
 
-outbox._PENANGAN["rujukan.teruskan"] = _teruskan_lambat
+# Replaces the processor referrals registered when the worker built its app.
+outbox.PENGOLAH_OUTBOX.ganti("rujukan.teruskan", _teruskan_lambat)

@@ -1,4 +1,4 @@
-"""Test-only outbox handlers, imported by a worker under test with ``-I penangan_uji`` (Celery's --include).
+"""Test-only outbox processors, imported by a worker under test with ``-I penangan_uji`` (Celery's --include).
 
 The product never imports this module: it lets a test make one delivery
 slow enough to kill or stop the worker in the middle of it.
@@ -6,14 +6,16 @@ slow enough to kill or stop the worker in the middle of it.
 import os
 import time
 
-from dinsos.core.outbox import penangan
+from dinsos.core.outbox import PENGOLAH_OUTBOX
 from dinsos.notify.kanal import kirim_email
 
 
-@penangan("uji.lambat_lalu_email")
 def lambat_lalu_email(muatan: dict) -> None:
-    """Note the attempt in ``penanda``, wait ``detik``, then e-mail the notice like the product's handler."""
+    """Note the attempt in ``penanda``, wait ``detik``, then e-mail the notice like the product's processor."""
     with open(muatan["penanda"], "a") as f:
         f.write(f"{os.getpid()}\n")
     time.sleep(muatan["detik"])
     kirim_email({"notifikasi_id": muatan["notifikasi_id"]})
+
+
+PENGOLAH_OUTBOX.daftar("uji.lambat_lalu_email", lambat_lalu_email)

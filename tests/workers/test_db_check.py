@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _dinsos(*args, env: dict) -> subprocess.CompletedProcess:
     lingkungan = {k: v for k, v in os.environ.items() if not k.startswith(("DINSOS_", "DATABASE_URL", "REDIS_URL"))}
     lingkungan.update(PYTHONPATH=os.pathsep.join([str(ROOT / "platform"), str(ROOT / "workers")]), **env)
-    return subprocess.run([sys.executable, "-m", "dinsos.core.cli", *args], env=lingkungan, capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "dinsos.cli", *args], env=lingkungan, capture_output=True, text=True, timeout=120)
 
 
 def _revisi_sebelum_head() -> str:

@@ -12,32 +12,35 @@ from dinsos.auth.models import Pengguna
 from dinsos.auth.services import buat_pengguna
 from dinsos.core import outbox
 from dinsos.core.db import db
-from dinsos.core.outbox import MAKS_PERCOBAAN, PesanOutbox, penangan, proses_pesan, relay, tulis_outbox
+from dinsos.core.outbox import MAKS_PERCOBAAN, PENGOLAH_OUTBOX, PesanOutbox, proses_pesan, relay, tulis_outbox
 from dinsos.core.tenant import TenantTidakTerikat, dalam_tenant, lintas_tenant, tenant_aktif
 from dinsos_workers import jadwal
 from dinsos_workers.tertanam import PenjadwalTertanam
 
-DIPANGGIL: list = []  # (bound tenant, muatan) per handler run
+DIPANGGIL: list = []  # (bound tenant, muatan) per processor run
 
 
-@penangan("uji.catat")
 def _catat(muatan):
     DIPANGGIL.append((tenant_aktif(), muatan))
     if muatan.get("jeda"):
         time.sleep(muatan["jeda"])
 
 
-@penangan("uji.berantai")
 def _berantai(muatan):
     """Writes to the database: the write must commit with the message's completion."""
     tulis_outbox("uji.catat", {"dari": muatan["n"]}, kunci=f"akibat-{muatan['n']}")
 
 
-@penangan("uji.gagal")
 def _gagal(muatan):
     DIPANGGIL.append((tenant_aktif(), muatan))
     tulis_outbox("uji.catat", {}, kunci=f"akibat-{muatan['n']}")  # rolled back with the failed attempt
     raise ConnectionRefusedError("gateway menolak")
+
+
+# The test kinds' processors, registered like a capability's in its set-up.
+PENGOLAH_OUTBOX.daftar("uji.catat", _catat)
+PENGOLAH_OUTBOX.daftar("uji.berantai", _berantai)
+PENGOLAH_OUTBOX.daftar("uji.gagal", _gagal)
 
 
 @pytest.fixture(autouse=True)

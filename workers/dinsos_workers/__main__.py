@@ -6,7 +6,7 @@ Installed, ``dinsos worker`` finds these commands through the
 """
 import sys
 
-from dinsos.core.cli import main
+from dinsos.cli import main
 
 from .cli import beat, serve, worker
 

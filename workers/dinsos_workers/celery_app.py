@@ -33,7 +33,8 @@ class TugasDalamAplikasi(Task):
             return self.run(*args, **kwargs)
 
 
-celery = Celery("dinsos", task_cls=TugasDalamAplikasi)
+# The tasks live in ``tugas`` (which imports this module); a worker imports them through ``include``.
+celery = Celery("dinsos", task_cls=TugasDalamAplikasi, include=["dinsos_workers.tugas"])
 
 
 def detak(variabel: str) -> None:
@@ -97,7 +98,7 @@ def ikat(app) -> Celery:
         beat_schedule={
             # a periodic message nobody ran before the next one is due is dropped, not piled up
             t.nama: {"task": "dinsos.periodik", "schedule": float(t.setiap_detik), "args": (t.nama,), "options": {"expires": float(t.setiap_detik)}}
-            for t in jadwal.PERIODIK
+            for t in jadwal.periodik()
         },
     )
     # Pooled connections belong to the previous broker (if any); Celery drops
@@ -106,5 +107,3 @@ def ikat(app) -> Celery:
     celery.amqp._producer_pool = None
     return celery
 
-
-from . import tugas  # noqa: E402,F401  (register the tasks on the app)

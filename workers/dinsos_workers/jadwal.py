@@ -1,73 +1,49 @@
-"""The periodic jobs, defined once and run either by Celery beat and workers or by the embedded scheduler.
+"""The periodic jobs, run either by Celery beat and workers or by the embedded scheduler.
 
-Each job is a plain function in ``dinsos`` (no Celery inside), named by its
-import path, so both runners call exactly the same code. A job that hands
-outbox messages on (the relay) is given the runner's publisher
-``terbitkan(tenant_id, pesan_id)``: with Redis, a ``dinsos.proses_outbox``
-task on the queue (``tugas.terbitkan_ke_antrean``); embedded, the message is
-processed in this process once the relay has committed (``jalankan_tertanam``).
+The jobs themselves are plain functions of ``dinsos`` (no Celery inside) that
+capabilities register in ``dinsos.core.berkala.TUGAS_BERKALA`` while the app
+is set up; both runners read that one registry, so they call exactly the same
+code. A job that hands outbox messages on (the relay) is given the runner's
+publisher ``terbitkan(tenant_id, pesan_id)``: with Redis, a
+``dinsos.proses_outbox`` task on the queue (``tugas.terbitkan_ke_antrean``);
+embedded, the message is processed in this process once the relay has
+committed (``jalankan_tertanam``).
 """
 import logging
-import os
-from dataclasses import dataclass
 from importlib import import_module
+
+from dinsos.core.berkala import TUGAS_BERKALA, Berkala
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Periodik:
-    """A job run every ``setiap_detik`` seconds."""
-
-    nama: str
-    setiap_detik: float
-    path: str  # "module:function"
-    menerbitkan: bool = False  # the function takes the runner's publisher as its only argument
-
-
-def detik_dari_env(nama: str, bawaan: float) -> float:
-    """An interval in seconds from environment variable ``nama`` (``bawaan`` when unset); refused if not a positive number."""
-    teks = (os.environ.get(nama) or "").strip()
-    if not teks:
-        return bawaan
-    try:
-        nilai = float(teks)
-    except ValueError:
-        raise ValueError(f"{nama}={teks!r} bukan angka detik; tulis misalnya {bawaan:g}") from None
-    if not 0 < nilai < float("inf"):
-        raise ValueError(f"{nama}={teks!r} harus lebih dari nol detik; tulis misalnya {bawaan:g}")
-    return nilai
-
-
-PERIODIK: list[Periodik] = [
-    Periodik("relay_outbox", 5, "dinsos.core.outbox:relay_semua", menerbitkan=True),
-    # Notices write outbox rows; the relay above delivers them. Every 30 s in production;
-    # DINSOS_SAPU_TENGGAT_DETIK shortens it (the end-to-end tests run it every second).
-    Periodik("sapu_tenggat", detik_dari_env("DINSOS_SAPU_TENGGAT_DETIK", 30), "dinsos.sla.services:sapu_tenggat"),
-]
+def periodik() -> list[Berkala]:
+    """Every registered job (the app must have been built: capabilities register during set-up)."""
+    if not TUGAS_BERKALA:
+        raise RuntimeError("no periodic jobs registered: build the app (dinsos.create_app) first")
+    return list(TUGAS_BERKALA.values())
 
 
 def fungsi(path: str):
-    """Import ``module:function``."""
+    """Import ``module:function`` (the ``dinsos.dalam_tenant`` task names its function so)."""
     modul, nama = path.split(":")
     return getattr(import_module(modul), nama)
 
 
-def cari(nama: str) -> Periodik:
+def cari(nama: str) -> Berkala:
     """The job called ``nama``."""
-    for tugas in PERIODIK:
-        if tugas.nama == nama:
-            return tugas
-    raise KeyError(f"unknown periodic job {nama!r}")
+    tugas = TUGAS_BERKALA.get(nama)
+    if tugas is None:
+        raise KeyError(f"unknown periodic job {nama!r}")
+    return tugas
 
 
-def jalankan(tugas: Periodik, terbitkan):
+def jalankan(tugas: Berkala, terbitkan):
     """Run one job; ``terbitkan(tenant_id, pesan_id)`` is how this runner hands an outbox message on."""
-    f = fungsi(tugas.path)
-    return f(terbitkan) if tugas.menerbitkan else f()
+    return tugas.fungsi(terbitkan) if tugas.menerbitkan else tugas.fungsi()
 
 
-def jalankan_tertanam(tugas: Periodik):
+def jalankan_tertanam(tugas: Berkala):
     """Run one job in embedded mode: outbox messages it publishes are processed right here.
 
     They are processed after the job returns, because the relay holds its

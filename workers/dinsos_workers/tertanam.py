@@ -19,12 +19,14 @@ log = logging.getLogger(__name__)
 
 
 class PenjadwalTertanam(threading.Thread):
-    """Runs each job of ``jadwal.PERIODIK`` every N seconds until stopped."""
+    """Runs each registered periodic job (``jadwal.periodik()``) every N seconds until stopped."""
 
     def __init__(self, app, tugas=None, detak: float = 1.0):
         super().__init__(name="dinsos-penjadwal", daemon=True)
         self.app = app
-        self.tugas = list(jadwal.PERIODIK if tugas is None else tugas)
+        self.tugas = list(jadwal.periodik() if tugas is None else tugas)
+        # Read now, so a bad interval in the environment stops `dinsos serve` at its start.
+        self._selang = {t.nama: t.setiap_detik for t in self.tugas}
         self.detak = detak
         self.berhenti = threading.Event()
         self._berikutnya = {t.nama: 0.0 for t in self.tugas}
@@ -35,7 +37,7 @@ class PenjadwalTertanam(threading.Thread):
         for tugas in self.tugas:
             if sekarang < self._berikutnya[tugas.nama]:
                 continue
-            self._berikutnya[tugas.nama] = sekarang + tugas.setiap_detik
+            self._berikutnya[tugas.nama] = sekarang + self._selang[tugas.nama]
             try:
                 with self.app.app_context():
                     jadwal.jalankan_tertanam(tugas)

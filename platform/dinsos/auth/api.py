@@ -9,8 +9,7 @@ from flask_babel import gettext as _
 
 from dinsos.core.errors import tolak
 from dinsos.core.extensions import csrf
-
-from .izin import boleh
+from dinsos.izin import boleh
 
 blp = Blueprint("api_akun", __name__, url_prefix="/api/t/<slug>", description="Akun dan otentikasi token")
 csrf.exempt(blp)

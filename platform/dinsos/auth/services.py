@@ -12,8 +12,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
 from dinsos.core.db import db, sekarang
+from dinsos.izin import PERAN
 
-from .izin import PERAN
 from .models import AdminPlatform, Pengguna, TokenApi
 
 _hasher = PasswordHasher()

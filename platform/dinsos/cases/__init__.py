@@ -1,6 +1,4 @@
 """Case management on each office's own SOP: intake, requirement checklist, clients, steps, timeline."""
-import click
-from flask.cli import AppGroup
 from flask_babel import lazy_gettext as _l
 
 
@@ -23,17 +21,5 @@ def pasang(app):
     tambah_menu_tenant(app, _l("Kasus saya"), "kasus.saya", "kasus.kerjakan")
     tambah_menu_tenant(app, _l("Daftar kasus"), "kasus.daftar", "kasus.lihat")
     tambah_menu_tenant(app, _l("Penerimaan baru"), "kasus.pilih_layanan", "kasus.terima")
-    app.cli.add_command(perintah_kunci)
     tembolok.pasang(app)
 
-
-perintah_kunci = AppGroup("keys", help="Encryption keys of sensitive data (cases, complainants, notification settings).")
-
-
-@perintah_kunci.command("rotate")
-def putar_kunci():
-    """Re-encrypt every encrypted column of every table, and the NIK search hashes, with the first key of DINSOS_ENCRYPTION_KEYS."""
-    from .klien import putar_kunci_semua
-
-    jumlah, nik = putar_kunci_semua()
-    click.echo(f"{jumlah} nilai dienkripsi ulang, {nik} sidik NIK dihitung ulang")

@@ -6,10 +6,10 @@ the writing workflow (``services``) asks them before it changes anything.
 """
 from sqlalchemy import select
 
-from dinsos.auth.izin import boleh
 from dinsos.auth.models import Pengguna
 from dinsos.catalogue.models import VersiLayanan
 from dinsos.core.db import db
+from dinsos.izin import boleh
 
 from . import klien as klien_svc
 from .konstanta import NAMA_PERAN, PENANGGUNG_JAWAB, PERAN_PELAKSANA

@@ -39,7 +39,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from dinsos.audit.services import catat_peristiwa
-from dinsos.auth.izin import boleh
+from dinsos.izin import boleh
 from dinsos.auth.models import Pengguna
 from dinsos.catalogue.models import Layanan, VersiLayanan
 from dinsos.catalogue.services import layanan_dari_kode, versi_terbaru

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from dinsos.auth.izin import boleh
+from dinsos.izin import boleh
 from dinsos.auth.models import Pengguna
 from dinsos.core.db import db, sekarang
 from dinsos.core.tenant import tenant_aktif

@@ -5,11 +5,11 @@ from sqlalchemy import select
 
 from dinsos.audit.services import catat_peristiwa
 from dinsos.auth.models import Pengguna
-from dinsos.auth.izin import boleh
 from dinsos.catalogue.services import IdentitasVersi, identitas_versi
 from dinsos.core.db import db, sekarang
 from dinsos.core.errors import tolak
 from dinsos.core.penyimpanan import BerkasTidakAda, EKSTENSI, penyimpanan
+from dinsos.izin import boleh
 
 from . import akses
 from . import services as svc

@@ -4,12 +4,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from dinsos.auth.izin import boleh, perlu_izin
 from dinsos.catalogue.services import daftar_layanan, layanan_dari_kode, versi_terbaru
 from dinsos.core.db import db, sekarang
 from dinsos.core.errors import tolak
+from dinsos.core.registri import Registri
 from dinsos.documents.surat import JENIS_SURAT
 from dinsos.documents.views import tanggapan_pdf
+from dinsos.izin import boleh, perlu_izin
 
 from . import akses
 from . import daftar as daftar_svc
@@ -24,7 +25,9 @@ from .tampilan import catat_buka, data_klien, peta_staf, ringkasan_banyak, riway
 
 bp = Blueprint("kasus", __name__, url_prefix="/t/<slug>/kasus")
 
-LABEL_PERISTIWA = {
+# The timeline's label of each kind of event. Capabilities that put their own events on a case
+# register their labels here during set-up (referrals does); an unknown kind shows as its code.
+LABEL_PERISTIWA: Registri = Registri("label peristiwa kasus", {
     "penerimaan": _l("Penerimaan kasus"),
     "jam_mulai": _l("Jam layanan mulai berjalan"),
     "berkas_lengkap": _l("Berkas persyaratan lengkap"),
@@ -40,7 +43,7 @@ LABEL_PERISTIWA = {
     "ditutup": _l("Kasus ditutup"),
     "dibuka_kembali": _l("Kasus dibuka kembali"),
     "surat_terbit": _l("Surat diterbitkan"),
-}
+})
 
 
 def _kasus(kasus_id):

@@ -9,12 +9,12 @@ from sqlalchemy import false, func, select
 from sqlalchemy.orm import selectinload
 
 from dinsos.audit.services import catat_peristiwa
-from dinsos.auth.izin import boleh, perlu_izin
 from dinsos.catalogue.models import Layanan
 from dinsos.catalogue.services import daftar_layanan
 from dinsos.core.db import db, sekarang
 from dinsos.core.errors import jawaban_tolak, tolak
 from dinsos.core.extensions import batas_dari_konfigurasi, limiter
+from dinsos.izin import boleh, perlu_izin
 
 from .forms import FormLacak, FormLangkah, FormPengaduan, FormPengaduanStaf, FormTutup
 from .models import STATUS_PENGADUAN, Pengaduan

@@ -5,14 +5,17 @@ the change are stored together or not at all. The relay (a periodic job in
 ``dinsos_workers``) picks the due rows with ``FOR UPDATE SKIP LOCKED``, hands
 each to a publisher (a Celery task, or a direct call in embedded mode) and
 marks it ``dikirim``. The consumer, ``proses_pesan``, locks the row, runs the
-registered handler and marks it ``selesai`` in one transaction, so a message
+kind's registered processor and marks it ``selesai`` in one transaction, so a message
 delivered twice (a redelivered task, a second relay, a restarted worker) has
-its effect once. A failing handler is retried with exponential backoff kept in
+its effect once. A failing processor is retried with exponential backoff kept in
 ``tersedia_pada``; the row is never deleted, only marked ``gagal`` at the end.
 
-Handlers (``@penangan("jenis")``) are plain functions ``f(muatan) -> None``
-that run bound to the row's tenant and must not commit: their changes commit
-with the row's completion. Side effects outside the database (an e-mail, a
+Processors (``pengolah``) are plain functions ``f(muatan) -> None``, one per
+kind of message, that a capability registers in ``PENGOLAH_OUTBOX`` during its
+set-up (``PENGOLAH_OUTBOX.daftar("rujukan.teruskan", teruskan)``). They run
+bound to the row's tenant and must not commit: their changes commit with the
+row's completion. ("Pengolah", not "penangan": a case's ``penangan`` are the
+staff handling it.) Side effects outside the database (an e-mail, a
 webhook) are at least once: a worker killed after sending and before the
 commit sends again on redelivery.
 """
@@ -28,6 +31,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import JSON
 
 from .db import MilikTenant, UtcDateTime, db, sekarang
+from .jejak import catat as catat_audit
+from .registri import Registri
 from .tenant import TenantTidakTerikat, dalam_tenant, lintas_tenant, tenant_aktif
 
 log = logging.getLogger(__name__)
@@ -44,7 +49,8 @@ JEDA_MAKS = timedelta(hours=1)
 KIRIM_ULANG_SETELAH = timedelta(minutes=15)
 
 Penerbit = Callable[[int, uuid.UUID], None]
-_PENANGAN: dict[str, Callable[[dict], None]] = {}
+# kind of message -> its processor f(muatan) -> None
+PENGOLAH_OUTBOX: Registri[Callable[[dict], None]] = Registri("pengolah outbox")
 
 
 class PesanOutbox(MilikTenant, db.Model):
@@ -74,19 +80,6 @@ class PesanOutbox(MilikTenant, db.Model):
             sqlite_where=text("status IN ('baru', 'dikirim')"),
         ),
     )
-
-
-def penangan(jenis: str):
-    """Register the consumer of outbox messages of kind ``jenis``: ``f(muatan) -> None``."""
-
-    def daftar(fungsi):
-        lama = _PENANGAN.get(jenis)
-        if lama is not None and (lama.__module__, lama.__qualname__) != (fungsi.__module__, fungsi.__qualname__):
-            raise ValueError(f"outbox kind {jenis!r} already has a handler: {lama.__module__}.{lama.__qualname__}")
-        _PENANGAN[jenis] = fungsi
-        return fungsi
-
-    return daftar
 
 
 def sisipkan_jika_baru(model, nilai: dict, unik: list[str]) -> bool:
@@ -128,10 +121,10 @@ def jeda_percobaan(percobaan_sebelumnya: int) -> timedelta:
 
 
 def proses_pesan(tenant_id: int, pesan_id) -> str | None:
-    """Consume one message: run its handler once, bound to its office. Returns the row's status.
+    """Consume one message: run its processor once, bound to its office. Returns the row's status.
 
     Idempotent: the row is locked (``FOR UPDATE``) and a finished row is left
-    alone, so any number of deliveries have one effect. A handler error rolls
+    alone, so any number of deliveries have one effect. A processor error rolls
     its changes back and schedules the next attempt; it is logged, not
     raised, because the retry lives in the database, not in the broker.
     """
@@ -144,19 +137,19 @@ def proses_pesan(tenant_id: int, pesan_id) -> str | None:
                 db.session.rollback()
                 return status
             jenis = pesan.jenis
-            fungsi = _PENANGAN.get(jenis)
+            fungsi = PENGOLAH_OUTBOX.get(jenis)
             try:
                 if fungsi is None:
-                    raise LookupError(f"no handler registered for outbox kind {jenis!r}")
+                    raise LookupError(f"no processor registered for outbox kind {jenis!r}")
                 fungsi(dict(pesan.muatan))
                 pesan.status, pesan.selesai_pada = "selesai", sekarang()
                 pesan.percobaan += 1
                 db.session.commit()
                 return "selesai"
-            except Exception as galat:
+            except Exception as kesalahan:
                 log.warning("outbox %s (%s) attempt failed", pesan_id, jenis, exc_info=True)
                 db.session.rollback()
-                return _catat_gagal(pesan_id, galat)
+                return _catat_gagal(pesan_id, kesalahan)
         except BaseException:
             db.session.rollback()
             raise
@@ -169,10 +162,8 @@ def _kunci_pesan(pesan_id: uuid.UUID) -> PesanOutbox | None:
     )
 
 
-def _catat_gagal(pesan_id: uuid.UUID, galat: Exception) -> str | None:
-    """Record a failed attempt in a fresh transaction (the handler's one was rolled back)."""
-    from dinsos.audit.services import catat_peristiwa
-
+def _catat_gagal(pesan_id: uuid.UUID, kesalahan: Exception) -> str | None:
+    """Record a failed attempt in a fresh transaction (the consumer's one was rolled back)."""
     pesan = _kunci_pesan(pesan_id)
     if pesan is None or pesan.status in ("selesai", "gagal"):  # another delivery finished it meanwhile
         status = pesan and pesan.status
@@ -180,11 +171,12 @@ def _catat_gagal(pesan_id: uuid.UUID, galat: Exception) -> str | None:
         return status
     jeda = jeda_percobaan(pesan.percobaan)
     pesan.percobaan += 1
-    pesan.galat_terakhir = f"{type(galat).__name__}: {galat}"[:2000]
+    # The column keeps its first name (renaming it is a migration); new names say "kesalahan" (README, "Naming").
+    pesan.galat_terakhir = f"{type(kesalahan).__name__}: {kesalahan}"[:2000]
     if pesan.percobaan >= MAKS_PERCOBAAN:
         pesan.status = "gagal"
         log.error("outbox %s (%s) failed %d times; giving up", pesan_id, pesan.jenis, pesan.percobaan)
-        catat_peristiwa("outbox_gagal", objek_jenis="pesan_outbox", objek_id=pesan.id, jenis=pesan.jenis, galat=pesan.galat_terakhir)
+        catat_audit("outbox_gagal", objek_jenis="pesan_outbox", objek_id=pesan.id, jenis=pesan.jenis, galat=pesan.galat_terakhir)
     else:
         pesan.status, pesan.tersedia_pada = "baru", sekarang() + jeda
     status = pesan.status
@@ -218,8 +210,6 @@ def relay(
     (broker down), that row is left as it was and the relay stops; the next
     run tries again. Each publication is audited under its office.
     """
-    from dinsos.audit.services import catat_peristiwa
-
     pada = pada or sekarang()
     jumlah = 0
     with lintas_tenant("relay outbox", catat=False):
@@ -232,7 +222,7 @@ def relay(
                     break
                 pesan.status, pesan.dikirim_pada = "dikirim", pada
                 pesan.tersedia_pada = pada + kirim_ulang_setelah
-                catat_peristiwa(
+                catat_audit(
                     "outbox_diterbitkan", objek_jenis="pesan_outbox", objek_id=pesan.id, tenant_id=pesan.tenant_id,
                     jenis=pesan.jenis, percobaan=pesan.percobaan,
                 )

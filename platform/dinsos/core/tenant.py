@@ -17,6 +17,7 @@ from sqlalchemy import event, text
 from sqlalchemy.orm import Session, with_loader_criteria
 
 from .db import MilikTenant
+from .jejak import catat as catat_audit
 
 _tenant_id: ContextVar[int | None] = ContextVar("dinsos_tenant_id", default=None)
 _lintas: ContextVar[str | None] = ContextVar("dinsos_lintas_tenant", default=None)
@@ -79,9 +80,7 @@ def lintas_tenant(alasan: str, *, catat: bool = True, **rincian):
     if not alasan:
         raise ValueError("lintas_tenant needs a reason")
     if catat:
-        from dinsos.audit.services import catat_peristiwa
-
-        catat_peristiwa("lintas_tenant", alasan=alasan, **rincian)
+        catat_audit("lintas_tenant", alasan=alasan, **rincian)
     token = _lintas.set(alasan)
     _sinkron_db()
     try:

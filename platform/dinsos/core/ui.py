@@ -30,9 +30,7 @@ def tambah_panel_dasbor(app, template: str, izin: str) -> None:
 
 
 def _boleh(izin):
-    from dinsos.auth.izin import boleh
-
-    return izin is None or boleh(current_user, izin)
+    return izin is None or current_app.extensions["dinsos_ui"]["boleh"](current_user, izin)
 
 
 def menu_tenant():
@@ -60,13 +58,14 @@ def waktu_lokal(dt, format: str = "%d-%m-%Y %H:%M") -> str:
     return dt.astimezone(ZoneInfo(zona)).strftime(format) + " " + SINGKATAN_ZONA.get(zona, zona)
 
 
-def pasang(app):
-    from dinsos.auth.izin import PERAN
-
+def pasang(app, *, boleh, peran: dict):
+    """Give templates the shell's helpers. Core knows no roles: the app factory passes in
+    ``boleh(user, izin) -> bool``, which filters menus and panels, and the role names ``peran``."""
+    app.extensions.setdefault("dinsos_ui", {})["boleh"] = boleh
     app.jinja_env.globals.update(
         menu_tenant=menu_tenant,
         menu_admin=menu_admin,
         panel_dasbor=panel_dasbor,
         waktu_lokal=waktu_lokal,
-        nama_peran=lambda kode: PERAN.get(kode, kode),
+        nama_peran=lambda kode: peran.get(kode, kode),
     )

@@ -3,9 +3,9 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from dinsos.auth.izin import boleh, perlu_izin
 from dinsos.core.db import sekarang
 from dinsos.core.errors import tolak
+from dinsos.izin import boleh, perlu_izin
 from dinsos.sla.views import JENIS_TENGGAT
 
 from . import services as svc

@@ -1,11 +1,11 @@
 """Demo accounts for a local run: one per role in every office, ``<role>@<office>.demo``."""
 from sqlalchemy import select
 
-from dinsos.auth.izin import PERAN
 from dinsos.auth.models import Pengguna
 from dinsos.auth.services import buat_pengguna, hash_kata_sandi
 from dinsos.core.db import db
 from dinsos.core.tenant import dalam_tenant
+from dinsos.izin import PERAN
 
 from dinsos.tenancy.services import daftar_tenant
 

@@ -35,13 +35,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from dinsos.auth.izin import IZIN
 from dinsos.auth.models import Pengguna
 from dinsos.cases import klien as klien_svc
 from dinsos.cases.models import Kasus, LangkahKasus
 from dinsos.catalogue.models import Layanan
 from dinsos.core.db import db
 from dinsos.core.tenant import dalam_tenant, lintas_tenant
+from dinsos.izin import IZIN
 from dinsos.referrals.dibagikan import klien_dibagikan
 from dinsos.referrals.models import PengaturanRujukan
 from dinsos.referrals.penerimaan import BATAS_TANGGAPAN_BAWAAN, OBJEK_TENGGAT

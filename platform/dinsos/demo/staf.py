@@ -6,7 +6,7 @@ demo and saves a second of hashing per account).
 """
 from datetime import date, timedelta
 
-from dinsos.auth.izin import PERAN
+from dinsos.izin import PERAN
 
 from . import acak
 from .konteks import Konteks

@@ -37,11 +37,14 @@ class LabelMenu:
 
 
 def pasang(app):
+    from dinsos.core.outbox import PENGOLAH_OUTBOX
     from dinsos.core.ui import tambah_menu_tenant
 
-    from . import kanal  # noqa: F401  (registers the outbox handlers of the channels)
+    from .kanal import PENGOLAH
     from .views import bp
 
+    for jenis, pengolah in PENGOLAH.items():  # delivery by e-mail and WhatsApp
+        PENGOLAH_OUTBOX.daftar(jenis, pengolah)
     app.register_blueprint(bp)
     tambah_menu_tenant(app, LabelMenu(), "notifikasi.kotak_masuk")
 

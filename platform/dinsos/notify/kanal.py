@@ -3,8 +3,8 @@
 Every channel takes the same plain ``PesanKeluar`` and either delivers it or
 raises; the outbox retries with backoff. Channels run only in the worker (or
 the embedded scheduler), never in a web request: ``kirim_notifikasi`` writes
-one outbox row per channel, and the handlers at the bottom of this module
-consume them.
+one outbox row per channel, and the processors at the bottom of this module
+(``PENGOLAH``, registered by ``notify.pasang``) consume them.
 """
 import json
 import smtplib
@@ -23,7 +23,6 @@ from sqlalchemy import select
 
 from dinsos.auth.models import Pengguna
 from dinsos.core.db import db
-from dinsos.core.outbox import penangan
 from dinsos.core.tenant import tenant_aktif
 from dinsos.tenancy.models import Tenant
 
@@ -191,13 +190,15 @@ def _kirim(nama_kanal: str, muatan: dict) -> None:
     )
 
 
-@penangan("notifikasi.email")
 def kirim_email(muatan: dict) -> None:
     """Outbox consumer: e-mail one notice."""
     _kirim("email", muatan)
 
 
-@penangan("notifikasi.whatsapp")
 def kirim_whatsapp(muatan: dict) -> None:
     """Outbox consumer: pass one notice to the office's WhatsApp gateway."""
     _kirim("whatsapp", muatan)
+
+
+# Outbox kind -> processor; ``notify.pasang`` registers them in ``core.outbox.PENGOLAH_OUTBOX``.
+PENGOLAH = {"notifikasi.email": kirim_email, "notifikasi.whatsapp": kirim_whatsapp}

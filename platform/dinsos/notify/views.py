@@ -4,9 +4,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from dinsos.auth.izin import boleh, perlu_izin
 from dinsos.core.db import db
 from dinsos.core.errors import tolak
+from dinsos.izin import boleh, perlu_izin
 
 from .forms import FormPengaturan
 from .services import (

@@ -15,15 +15,18 @@ LABEL_PERISTIWA_KASUS = {
 
 
 def pasang(app):
+    """Pages, API, menus; and what referrals add to other capabilities, each through its named registry
+    (the list is in README.md, "What it registers where")."""
     from dinsos.cases import services as kasus_svc
     from dinsos.cases.views import LABEL_PERISTIWA
     from dinsos.core.extensions import api
+    from dinsos.core.outbox import PENGOLAH_OUTBOX
     from dinsos.core.ui import tambah_menu_tenant, tambah_panel_dasbor
     from dinsos.documents.akses import daftar_pemeriksa_akses
     from dinsos.sla.services import daftar_penerima_luar
     from dinsos.sla.views import JENIS_TENGGAT
 
-    from . import pengiriman  # registers the outbox consumers
+    from . import pengiriman
     from .akses import boleh_unduh_surat_rujukan
     from .api import blp
     from .penerimaan import OBJEK_TENGGAT, setelah_kasus_ditutup
@@ -37,10 +40,14 @@ def pasang(app):
     tambah_panel_dasbor(app, "rujukan/_panel_pengawasan.html", "pengawasan.lihat")
     tambah_panel_dasbor(app, "rujukan/_panel_dasbor.html", "rujukan.tanggapi")
     app.jinja_env.globals.update(rujukan_panel_kasus=panel_kasus, rujukan_masuk_menunggu=jumlah_masuk_menunggu)
-    # The case page keeps one table of timeline labels; capabilities adding events add their labels.
-    LABEL_PERISTIWA.update(LABEL_PERISTIWA_KASUS)
-    # Likewise the deadline pages' kinds of deadline: the answer time of an incoming referral.
-    JENIS_TENGGAT[OBJEK_TENGGAT] = _l("Tanggapan rujukan masuk")
+    # Delivery between the two offices runs through the outbox.
+    for jenis, pengolah in pengiriman.PENGOLAH.items():
+        PENGOLAH_OUTBOX.daftar(jenis, pengolah)
+    # The case timeline's labels of the events referrals put on a case.
+    for jenis, label in LABEL_PERISTIWA_KASUS.items():
+        LABEL_PERISTIWA.daftar(jenis, label)
+    # The deadline pages' name of the answer time of an incoming referral.
+    JENIS_TENGGAT.daftar(OBJEK_TENGGAT, _l("Tanggapan rujukan masuk"))
     kasus_svc.saat_kasus_ditutup("rujukan", setelah_kasus_ditutup)
     daftar_penerima_luar(OBJEK_TENGGAT, pengiriman.eskalasi_ke_provinsi)
     daftar_pemeriksa_akses("rujukan", boleh_unduh_surat_rujukan)

@@ -1,5 +1,5 @@
 """Who may download a letter issued for a referral (the referral form, the cover letter of a repatriation)."""
-from dinsos.auth.izin import boleh
+from dinsos.izin import boleh
 
 from .rujukan import muat_rujukan
 

@@ -14,7 +14,6 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from dinsos.audit.services import catat_peristiwa
-from dinsos.auth.izin import IZIN, boleh
 from dinsos.auth.models import Pengguna
 from dinsos.cases import klien as klien_svc
 from dinsos.cases import services as kasus_svc
@@ -25,6 +24,7 @@ from dinsos.core.db import db, sekarang
 from dinsos.core.outbox import sisipkan_jika_baru, tulis_outbox
 from dinsos.core.penyimpanan import BerkasTidakAda, penyimpanan
 from dinsos.documents.models import SuratTerbit
+from dinsos.izin import IZIN, boleh
 from dinsos.sla import services as sla
 from dinsos.sla.kalender import DurasiTidakValid, parse_waktu
 from dinsos.tenancy.models import Tenant

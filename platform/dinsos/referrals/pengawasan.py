@@ -16,11 +16,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import load_only
 
 from dinsos.audit.services import catat_peristiwa
-from dinsos.auth.izin import boleh
 from dinsos.catalogue.models import Layanan
 from dinsos.core.db import db, sekarang
 from dinsos.core.outbox import PesanOutbox, tulis_outbox
 from dinsos.core.tenant import lintas_tenant
+from dinsos.izin import boleh
 from dinsos.sla.models import Tenggat
 from dinsos.sla.services import kalender_tenant, status_tenggat
 from dinsos.tenancy.models import Tenant

@@ -19,6 +19,9 @@ message has one effect:
 - ``rujukan.eskalasi_provinsi`` (written by the deadline sweep in the
   receiver) and ``rujukan.pengingat`` (written by a province): notices to the
   sender's province, or to the receiver's heads of division and office.
+
+``PENGOLAH`` at the bottom names the processor of each kind; ``referrals.pasang``
+registers them in ``core.outbox.PENGOLAH_OUTBOX``.
 """
 import uuid
 from datetime import datetime
@@ -29,7 +32,7 @@ from sqlalchemy.orm import undefer
 from dinsos.audit.services import catat_peristiwa
 from dinsos.cases.models import Kasus
 from dinsos.core.db import db, sekarang
-from dinsos.core.outbox import penangan, tulis_outbox
+from dinsos.core.outbox import tulis_outbox
 from dinsos.core.penyimpanan import penyimpanan
 from dinsos.core.tenant import dalam_tenant, lintas_tenant
 from dinsos.documents.models import SuratTerbit
@@ -73,7 +76,6 @@ def data_kiriman(r, asal: Tenant, kasus: Kasus) -> dict:
     }
 
 
-@penangan("rujukan.teruskan")
 def teruskan(muatan: dict) -> None:
     """Bring the receiving office's copy in step with the sender's referral (bound to the sender)."""
     r = muat_rujukan(muatan["rujukan_id"], kunci=True)
@@ -146,7 +148,6 @@ def terapkan_laporan(r, laporan: dict, pada: datetime, *, kasus: Kasus | None = 
     return True
 
 
-@penangan("rujukan.kabari")
 def kabari(muatan: dict) -> None:
     """Report the receiving office's current state to the sender (bound to the receiver).
 
@@ -168,7 +169,6 @@ def kabari(muatan: dict) -> None:
                 db.session.flush()
 
 
-@penangan("rujukan.hapus_berkas")
 def hapus_berkas(muatan: dict) -> None:
     """Delete the receiver's copies of shared files once its access ended (idempotent)."""
     for kunci in muatan["kunci"]:
@@ -195,7 +195,6 @@ def eskalasi_ke_provinsi(tenggat, jenis: str, judul: str, isi: str) -> None:
                  kunci=f"rujukan-masuk:{tenggat.objek_id}:provinsi:{tenggat.putaran}:{jenis}")
 
 
-@penangan("rujukan.eskalasi_provinsi")
 def kabari_provinsi(muatan: dict) -> None:
     """Tell the sender's province that a referral to this office is overdue (bound to the receiver)."""
     from dinsos.notify.services import kirim_notifikasi
@@ -221,7 +220,6 @@ def kabari_provinsi(muatan: dict) -> None:
             db.session.flush()
 
 
-@penangan("rujukan.pengingat")
 def pengingat(muatan: dict) -> None:
     """A province's reminder (to the receiver's kepala bidang) or escalation (also its kepala dinas), bound to the province."""
     from dinsos.notify.services import kirim_notifikasi
@@ -248,3 +246,13 @@ def pengingat(muatan: dict) -> None:
             catat_peristiwa(f"{muatan['jenis']}_rujukan_provinsi", objek_jenis="rujukan_masuk", objek_id=masuk.id,
                             provinsi=provinsi.id, penerima=len(penerima))
             db.session.flush()
+
+
+# Outbox kind -> processor (see the module docstring); registered by ``referrals.pasang``.
+PENGOLAH = {
+    "rujukan.teruskan": teruskan,
+    "rujukan.kabari": kabari,
+    "rujukan.hapus_berkas": hapus_berkas,
+    "rujukan.eskalasi_provinsi": kabari_provinsi,
+    "rujukan.pengingat": pengingat,
+}

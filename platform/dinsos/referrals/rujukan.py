@@ -10,11 +10,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from dinsos.auth.izin import boleh
 from dinsos.cases import akses as kasus_akses
 from dinsos.cases import services as kasus_svc
 from dinsos.cases.models import Kasus
 from dinsos.core.db import db
+from dinsos.izin import boleh
 
 from .models import RiwayatRujukan, Rujukan
 

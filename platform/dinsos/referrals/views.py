@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from dinsos.auth.izin import boleh, perlu_izin
 from dinsos.cases import akses as kasus_akses
 from dinsos.cases import services as kasus_svc
 from dinsos.cases.konstanta import HUBUNGAN_KELUARGA, JENIS_KELAMIN, KATEGORI_PPKS
@@ -16,6 +15,7 @@ from dinsos.catalogue.services import daftar_layanan
 from dinsos.core.db import db
 from dinsos.core.errors import tolak
 from dinsos.core.penyimpanan import EKSTENSI
+from dinsos.izin import boleh, perlu_izin
 
 from . import forms as f
 from . import pengawasan, penerimaan

@@ -5,9 +5,14 @@ def pasang(app):
     from flask_babel import lazy_gettext as _l
 
     from dinsos.core import ui
+    from dinsos.core.berkala import daftar_berkala
 
+    from .services import sapu_tenggat
     from .views import bp, tenggat_untuk
 
     app.register_blueprint(bp)
     app.jinja_env.globals["tenggat_untuk"] = tenggat_untuk
     ui.tambah_menu_tenant(app, _l("Kalender kerja"), "sla.kalender", izin="kalender.lihat")
+    # Reminders and escalations write outbox rows; the relay delivers them. Every 30 s in production;
+    # DINSOS_SAPU_TENGGAT_DETIK shortens it (the end-to-end tests run it every second).
+    daftar_berkala("sapu_tenggat", sapu_tenggat, 30, env_detik="DINSOS_SAPU_TENGGAT_DETIK")

@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from dinsos.auth.izin import boleh, perlu_izin
 from dinsos.catalogue.tampilan import NAMA_HARI
 from dinsos.core.db import sekarang
 from dinsos.core.errors import tolak
+from dinsos.core.registri import Registri
 from dinsos.core.ui import SINGKATAN_ZONA
+from dinsos.izin import boleh, perlu_izin
 
 from .kalender import HARI, KalenderTidakValid
 from .services import kalender_tenant, status_tenggat, tenggat_induk
@@ -21,13 +22,15 @@ bp = Blueprint("sla", __name__, url_prefix="/t/<slug>/pengaturan/kalender")
 # The years the holiday data and the deadline arithmetic are meant for.
 TAHUN_MIN, TAHUN_MAKS = 2000, 2100
 
-JENIS_TENGGAT = {
+# The name of each kind of deadline (``Tenggat.objek_jenis``) on the deadline pages. Capabilities
+# that start their own clocks register their kind here during set-up (referrals does).
+JENIS_TENGGAT: Registri = Registri("jenis tenggat", {
     "langkah_kasus": _l("Langkah SOP"),
     "kasus": _l("Jangka waktu layanan"),
     "laporan_sosial": _l("Laporan sosial (UU 11/2012)"),
     "pengaduan": _l("Penyelesaian pengaduan"),
     "langkah_pengaduan": _l("Langkah pengaduan"),
-}
+})
 SUMBER_LIBUR = {
     "nasional": _l("Libur nasional"),
     "cuti_bersama": _l("Cuti bersama"),

@@ -5,11 +5,11 @@ from flask import Blueprint, Response, flash, g, redirect, render_template, requ
 from flask_babel import gettext as _
 
 from dinsos.audit.services import catat_peristiwa
-from dinsos.auth.izin import perlu_izin
 from dinsos.catalogue.services import daftar_layanan, layanan_dari_kode
 from dinsos.core.db import db, sekarang
 from dinsos.core.errors import jawaban_tolak, tolak
 from dinsos.core.extensions import batas_dari_konfigurasi, limiter
+from dinsos.izin import perlu_izin
 
 from . import ikm
 from .ekspor import buku_rekap

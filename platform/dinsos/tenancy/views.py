@@ -4,8 +4,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from dinsos.audit.services import catat_peristiwa
-from dinsos.auth.izin import perlu_izin
 from dinsos.core.db import db
+from dinsos.izin import perlu_izin
 
 from . import forms
 from .services import PengaturanTidakValid, simpan_pengaturan

@@ -3,8 +3,8 @@ from flask import Blueprint, current_app, jsonify, render_template
 from flask_login import current_user
 from sqlalchemy import text
 
-from dinsos.auth.izin import perlu_izin
 from dinsos.core.db import db
+from dinsos.izin import perlu_izin
 from dinsos.tenancy.services import daftar_tenant
 
 bp = Blueprint("web", __name__)

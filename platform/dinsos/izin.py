@@ -3,6 +3,10 @@
 Roles come from the seeds' actors. A permission names an action; ``IZIN``
 says which roles hold it. Views ask ``boleh(user, izin)`` or use
 ``perlu_izin``; nothing else decides access.
+
+Its own module, not part of ``auth``: every capability's pages check
+permissions, including the ones ``auth`` itself builds on (``audit``,
+``tenancy``), so the table sits below all of them and imports none.
 """
 from functools import wraps
 

@@ -8,16 +8,16 @@ from flask.cli import with_appcontext
 
 
 @click.group("demo")
-def perintah_demo():
+def perintah():
     """Demo data for a local run."""
 
 
-@perintah_demo.command("accounts")
+@perintah.command("accounts")
 @click.option("--password", default=None, help="One password for every demo account (default: random, printed).")
 @with_appcontext
 def akun_demo(password):
     """Create one demo account per role in every office (idempotent) and print how to log in."""
-    from .akun import buat_akun_demo
+    from dinsos.demo.akun import buat_akun_demo
 
     password = password or secrets.token_urlsafe(9)
     for baris in buat_akun_demo(password):
@@ -34,7 +34,7 @@ def _waktu(teks: str | None) -> datetime:
     return (waktu if waktu.tzinfo else waktu.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
 
 
-@perintah_demo.command("generate")
+@perintah.command("generate")
 @click.option("--tenants", "jumlah_kantor", type=click.IntRange(1, 250), default=5, show_default=True,
               help="Offices holding cases: the seed offices with services first, then synthetic kabupaten/kota.")
 @click.option("--cases", "jumlah_kasus", type=click.IntRange(0), default=1000, show_default=True,
@@ -50,7 +50,7 @@ def _waktu(teks: str | None) -> datetime:
 @with_appcontext
 def buat_demo(jumlah_kantor, jumlah_kasus, benih, pada, password, akar, proses):
     """Generate offices, staff, cases, complaints, their deadline clocks and survey responses, deterministic from --seed and --at."""
-    from .buat import DataDemoSudahAda, buat_data_demo
+    from dinsos.demo.buat import DataDemoSudahAda, buat_data_demo
 
     password = password or secrets.token_urlsafe(9)
     try:
