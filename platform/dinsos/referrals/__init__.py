@@ -15,7 +15,7 @@ LABEL_PERISTIWA_KASUS = {
 
 
 def pasang(app):
-    from dinsos.cases import services as kasus_svc
+    from dinsos.cases.kelola import saat_kasus_ditutup
     from dinsos.cases.views import LABEL_PERISTIWA
     from dinsos.core.extensions import api
     from dinsos.core.ui import tambah_menu_tenant, tambah_panel_dasbor
@@ -41,6 +41,6 @@ def pasang(app):
     LABEL_PERISTIWA.update(LABEL_PERISTIWA_KASUS)
     # Likewise the deadline pages' kinds of deadline: the answer time of an incoming referral.
     JENIS_TENGGAT[OBJEK_TENGGAT] = _l("Tanggapan rujukan masuk")
-    kasus_svc.saat_kasus_ditutup("rujukan", setelah_kasus_ditutup)
+    saat_kasus_ditutup("rujukan", setelah_kasus_ditutup)
     daftar_penerima_luar(OBJEK_TENGGAT, pengiriman.eskalasi_ke_provinsi)
     daftar_pemeriksa_akses("rujukan", boleh_unduh_surat_rujukan)
