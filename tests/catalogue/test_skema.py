@@ -8,7 +8,7 @@ import yaml
 
 from dinsos.catalogue.skema.folder import FolderTidakValid, baca_folder_tenant, validasi_akar, validasi_folder
 from dinsos.catalogue.skema.kosakata import KOMPONEN_PENGELOLAAN, KOMPONEN_PENYAMPAIAN
-from dinsos.sla.kalender import parse_waktu
+from dinsos.core.kalender import parse_waktu
 
 TENANTS = Path(__file__).resolve().parents[2] / "tenants"
 LAYANAN = "services/pengiriman-anjal-at.yaml"

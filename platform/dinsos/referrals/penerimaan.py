@@ -29,7 +29,7 @@ from dinsos.core.outbox import sisipkan_jika_baru, tulis_outbox
 from dinsos.core.penyimpanan import BerkasTidakAda, penyimpanan
 from dinsos.documents.models import SuratTerbit
 from dinsos.sla import services as sla
-from dinsos.sla.kalender import DurasiTidakValid, parse_waktu
+from dinsos.core.kalender import DurasiTidakValid, parse_waktu
 from dinsos.tenancy.models import Tenant
 
 from .models import PengaturanRujukan, RujukanMasuk

@@ -13,7 +13,7 @@ from dinsos.core.db import sekarang
 from dinsos.core.errors import tolak
 from dinsos.core.ui import SINGKATAN_ZONA
 
-from .kalender import HARI, KalenderTidakValid
+from dinsos.core.kalender import HARI, KalenderTidakValid
 from .services import kalender_tenant, status_tenggat, tenggat_induk
 
 bp = Blueprint("sla", __name__, url_prefix="/t/<slug>/pengaturan/kalender")

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marshmallow import ValidationError
 
-from dinsos.sla.kalender import parse_waktu
+from dinsos.core.kalender import parse_waktu
 
 from .kosakata import PLACEHOLDER_NOMOR
 
