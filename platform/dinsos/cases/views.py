@@ -1,4 +1,4 @@
-"""Case pages under ``/t/<slug>/kasus``: lists, intake, the case page and its forms. Thin: the work is in ``services``."""
+"""Case pages under ``/t/<slug>/kasus``: lists, intake, the case page and its forms. Thin: the work is in ``penerimaan``, ``sop`` and ``kelola``."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
