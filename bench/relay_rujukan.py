@@ -36,7 +36,8 @@ BATAS_DETIK = 600
 def siapkan_data(app) -> None:
     """The seed offices, one social worker in Magetan, and N referrals committed and waiting in the outbox."""
     from dinsos.auth.services import buat_pengguna
-    from dinsos.cases import services as kasus_svc
+    from dinsos.cases.penerimaan import terima_kasus
+    from dinsos.cases.sop import unggah_lampiran
     from dinsos.core.db import db
     from dinsos.core.tenant import dalam_tenant, lintas_tenant
     from dinsos.referrals.perujukan import buat_rujukan
@@ -53,14 +54,14 @@ def siapkan_data(app) -> None:
             db.session.commit()
             tujuan = cari_tujuan_layanan("provinsi-banten", "rehabilitasi-anak-terlantar-panti")
             for n in range(N):
-                k = kasus_svc.terima_kasus(
+                k = terima_kasus(
                     "pengiriman-anjal-at", pelapor={"jenis": "kepolisian", "instansi": "Polres Magetan"},
                     klien={"nama": f"Anak {n}", "umur_perkiraan": 10, "jenis_kelamin": "L"},
                     persyaratan={k: "dilihat" for k in ("surat-keterangan-kepolisian", "surat-keterangan-kehilangan", "buku-register",
                                                         "list-kendali-verifikasi")}, pengguna=peksos).kasus
                 berkas = []
                 for kode in DOKUMEN:
-                    lamp = kasus_svc.unggah_lampiran(k, versi=k.versi, isi=PDF + f"% {n} {kode}\n".encode(), nama_berkas=f"{kode}.pdf",
+                    lamp = unggah_lampiran(k, versi=k.versi, isi=PDF + f"% {n} {kode}\n".encode(), nama_berkas=f"{kode}.pdf",
                                                      pengguna=peksos)
                     berkas.append({"sumber": "lampiran", "id": str(lamp.id), "dokumen_kode": kode})
                 buat_rujukan(k, pengguna=peksos, tujuan=tujuan, alasan="Panti", bidang_klien=["nama"], berkas=berkas,

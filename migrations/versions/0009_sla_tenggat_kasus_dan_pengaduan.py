@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from alembic import op
 import sqlalchemy as sa
 import dinsos.core.db
-from dinsos.sla.kalender import JAM_KERJA_BAKU, KalenderKerja, parse_waktu
+from dinsos.core.kalender import JAM_KERJA_BAKU, KalenderKerja, parse_waktu
 
 
 revision = '0009_sla'

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from bantuan import token_csrf
 from dinsos.audit.models import CatatanAudit
 from dinsos.core.db import db
-from dinsos.sla.kalender import parse_waktu
+from dinsos.core.kalender import parse_waktu
 from dinsos.tenancy.models import Tenant
 from dinsos.sla.services import kalender_tenant
 

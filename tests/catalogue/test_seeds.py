@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from dinsos.catalogue.skema import baca_folder_tenant, validasi_akar
-from dinsos.sla.kalender import parse_waktu
+from dinsos.catalogue.skema.folder import baca_folder_tenant, validasi_akar
+from dinsos.core.kalender import parse_waktu
 
 REPO = Path(__file__).resolve().parents[2]
 TENANTS = REPO / "tenants"

@@ -6,15 +6,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dinsos.catalogue.skema import (
-    KOMPONEN_PENGELOLAAN,
-    KOMPONEN_PENYAMPAIAN,
-    FolderTidakValid,
-    baca_folder_tenant,
-    validasi_akar,
-    validasi_folder,
-)
-from dinsos.sla.kalender import parse_waktu
+from dinsos.catalogue.skema.folder import FolderTidakValid, baca_folder_tenant, validasi_akar, validasi_folder
+from dinsos.catalogue.skema.kosakata import KOMPONEN_PENGELOLAAN, KOMPONEN_PENYAMPAIAN
+from dinsos.core.kalender import parse_waktu
 
 TENANTS = Path(__file__).resolve().parents[2] / "tenants"
 LAYANAN = "services/pengiriman-anjal-at.yaml"
@@ -333,7 +327,7 @@ def test_berkas_di_subfolder_services_ditolak(magetan):
 
 
 def test_periksa_kantor_dari_berkas_di_memori_sama_dengan_dari_folder(magetan):
-    from dinsos.catalogue.skema import berkas_folder, periksa_kantor
+    from dinsos.catalogue.skema.folder import berkas_folder, periksa_kantor
 
     ubah(magetan / LAYANAN, "waktu: 1 jam", "waktu: sejam")
     berkas = {nama: isi.decode() for nama, isi in berkas_folder(magetan).items()}

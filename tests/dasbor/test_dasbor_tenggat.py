@@ -13,7 +13,10 @@ from argon2 import PasswordHasher
 sys.path.append(str(Path(__file__).resolve().parents[1] / "kasus"))
 
 from alat_kasus import SEMUA_MAGETAN, akun, di_kantor, kasus as muat, klien_masuk, muat_seed, staf_kantor, wib  # noqa: E402
-from dinsos.cases import services as svc  # noqa: E402
+from dinsos.cases.kelola import tugaskan_kasus
+from dinsos.cases.penerimaan import terima_kasus
+from dinsos.cases.perubahan import simpan
+from dinsos.cases.sop import selesaikan_langkah
 
 PADA = wib(2026, 5, 6, 10, 2)
 ANAK = {"tanpa_identitas": True, "deskripsi": "Anak, sekitar 12 tahun", "umur_perkiraan": 12, "jenis_kelamin": "L"}
@@ -26,7 +29,7 @@ def pagi(app, monkeypatch):
     from dinsos.auth import services as auth
 
     monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    for modul in ("dinsos.dasbor.views", "dinsos.cases.services", "dinsos.cases.daftar", "dinsos.cases.tenggat",
+    for modul in ("dinsos.dasbor.views", "dinsos.cases.penerimaan", "dinsos.cases.sop", "dinsos.cases.kelola", "dinsos.cases.daftar", "dinsos.cases.tenggat",
                   "dinsos.cases.views", "dinsos.sla.views"):
         monkeypatch.setattr(f"{modul}.sekarang", lambda: PADA)
     mg = muat_seed()["kabupaten-magetan"]
@@ -34,27 +37,27 @@ def pagi(app, monkeypatch):
 
     def terima(pada):
         with di_kantor(mg):
-            k = svc.terima_kasus("pengiriman-anjal-at", pelapor=POLISI, klien=ANAK, persyaratan=SEMUA_MAGETAN,
+            k = terima_kasus("pengiriman-anjal-at", pelapor=POLISI, klien=ANAK, persyaratan=SEMUA_MAGETAN,
                                  pengguna=akun(s["petugas_pelayanan"]), pada=pada).kasus
-            svc.simpan()
+            simpan()
             return k.id
 
     def ubah(kid, fungsi, staf, **kw):
         with di_kantor(mg):
             k = muat(kid)
             fungsi(k, versi=k.versi, pengguna=akun(staf), **kw)
-            svc.simpan()
+            simpan()
 
     def langkah(kid, pada):
         with di_kantor(mg):
             k = muat(kid)
-            svc.selesaikan_langkah(k, versi=k.versi, kode_langkah=k.langkah_kode, pengguna=akun(s["petugas_pelayanan"]), pada=pada)
-            svc.simpan()
+            selesaikan_langkah(k, versi=k.versi, kode_langkah=k.langkah_kode, pengguna=akun(s["petugas_pelayanan"]), pada=pada)
+            simpan()
 
     # Budi's case: handover on time (10 of 15 minutes), then registration (1 working day) left overdue since Tuesday.
     budi = terima(wib(2026, 5, 4, 9))
     langkah(budi, wib(2026, 5, 4, 9, 10))
-    ubah(budi, svc.tugaskan_kasus, s["kepala_bidang"], penanggung_jawab_id=s["fungsional_peksos"].id, pada=wib(2026, 5, 4, 9, 11))
+    ubah(budi, tugaskan_kasus, s["kepala_bidang"], penanggung_jawab_id=s["fungsional_peksos"].id, pada=wib(2026, 5, 4, 9, 11))
     # A handover done late (30 of 15 minutes).
     lambat = terima(wib(2026, 5, 4, 10))
     langkah(lambat, wib(2026, 5, 4, 10, 30))

@@ -145,26 +145,6 @@ def _paket(modul: str) -> str:
     return ".".join(modul.split(".")[:2])
 
 
-# Cycles that remain today in files issue 22 gives to another change (h22split: splitting
-# cases/services.py and catalogue/skema.py, and the package cycle {catalogue, sla, tenancy}).
-# A cycle found must lie inside one of these; anything else fails. Remove these lists once
-# that change is merged: then no cycle at all is allowed.
-SIKLUS_MODUL_SEMENTARA = [
-    {"dinsos.cases.services", "dinsos.cases.surat"},  # surat calls services' _kunci/_catat
-    {"dinsos.catalogue.services", "dinsos.tenancy.services"},
-]
-SIKLUS_PAKET_SEMENTARA = [
-    # catalogue <-> sla <-> tenancy <-> catalogue; auth joins through auth.views -> tenancy.services (the platform
-    # admin's list of offices) and tenancy.services -> sla.kalender -> ... -> sla.services -> auth.models; notify
-    # through sla.services -> notify.services -> tenancy.models. Breaking tenancy -> sla (h22split) leaves none.
-    {"dinsos.auth", "dinsos.catalogue", "dinsos.notify", "dinsos.sla", "dinsos.tenancy"},
-]
-
-
-def _di_luar(siklus: list[set[str]], izin: list[set[str]]) -> list[list[str]]:
-    return [sorted(s) for s in siklus if not any(s <= boleh for boleh in izin)]
-
-
 def test_the_cycle_finder_finds_cycles():
     graf = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a", "e"}, "e": {"d"}, "f": set()}
     assert sorted(map(sorted, _komponen_kuat(graf))) == [["a", "b", "c"], ["d", "e"]]
@@ -173,7 +153,7 @@ def test_the_cycle_finder_finds_cycles():
 def test_no_module_imports_another_that_imports_it_back():
     graf = _graf()
     assert "dinsos.tenancy.muat" in graf["dinsos.cli.tenants"]  # an import inside a function counts
-    assert _di_luar(_komponen_kuat(graf), SIKLUS_MODUL_SEMENTARA) == []
+    assert [sorted(k) for k in _komponen_kuat(graf)] == []
 
 
 def test_capabilities_import_each_other_one_way_only():
@@ -181,7 +161,7 @@ def test_capabilities_import_each_other_one_way_only():
     paket: dict[str, set[str]] = {}
     for modul, impor in _graf().items():
         paket.setdefault(_paket(modul), set()).update(_paket(m) for m in impor if _paket(m) != _paket(modul))
-    assert _di_luar(_komponen_kuat(paket), SIKLUS_PAKET_SEMENTARA) == []
+    assert [sorted(k) for k in _komponen_kuat(paket)] == []
 
 
 def test_core_imports_no_capability():

@@ -74,7 +74,7 @@ def akun(staf: Staf):
 
 
 def kasus(kasus_id):
-    from dinsos.cases.services import muat_kasus
+    from dinsos.cases.baca import muat_kasus
 
     return muat_kasus(kasus_id)
 
@@ -114,10 +114,11 @@ SEMUA_MAGETAN = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-keh
 
 def terima_langsung(staf: Staf, layanan: str, klien: dict, persyaratan: dict, pelapor: dict | None = None):
     """Open a case through the service layer; returns its id."""
-    from dinsos.cases import services as svc
+    from dinsos.cases.penerimaan import terima_kasus
+    from dinsos.cases.perubahan import simpan
 
     with di_kantor(staf.kantor):
-        hasil = svc.terima_kasus(layanan, pelapor=pelapor or {"jenis": "kepolisian", "instansi": "Polres"}, klien=klien,
+        hasil = terima_kasus(layanan, pelapor=pelapor or {"jenis": "kepolisian", "instansi": "Polres"}, klien=klien,
                                  persyaratan=persyaratan, pengguna=akun(staf))
-        svc.simpan()
+        simpan()
         return hasil.kasus.id

@@ -5,7 +5,11 @@ import pytest
 from sqlalchemy import func, select
 
 from alat_kasus import PDF, akun, di_kantor, kasus as muat, wib
-from dinsos.cases import services as svc
+from dinsos.cases.baca import langkah_berjalan, peristiwa, versi_kasus
+from dinsos.cases.kelola import buka_kembali, jeda_kasus, lanjutkan_kasus, tugaskan_kasus, tugaskan_langkah, tutup_kasus
+from dinsos.cases.penerimaan import terima_kasus, ubah_persyaratan
+from dinsos.cases.perubahan import KesalahanKasus, KonflikVersi, simpan
+from dinsos.cases.sop import catat_perkembangan, selesaikan_langkah
 from dinsos.cases import tenggat
 from dinsos.cases.daftar import kasus_saya
 from dinsos.cases.models import Kasus, LangkahKasus, PeristiwaKasus
@@ -32,31 +36,31 @@ PELAPOR_POLISI = {"jenis": "kepolisian", "nama": "Bripka Anton", "instansi": "Po
 
 def _terima(kantor, staf, layanan, *, klien=None, persyaratan=None, unggahan=None, pada=None, pelapor=None):
     with di_kantor(kantor):
-        hasil = svc.terima_kasus(layanan, pelapor=pelapor or PELAPOR_POLISI, klien=klien or {"tanpa_identitas": True,
+        hasil = terima_kasus(layanan, pelapor=pelapor or PELAPOR_POLISI, klien=klien or {"tanpa_identitas": True,
                                  "deskripsi": "Anak laki-laki, sekitar 12 tahun, ditemukan tidur di terminal", "umur_perkiraan": 12,
                                  "jenis_kelamin": "L"}, persyaratan=persyaratan, unggahan=unggahan, pengguna=akun(staf), pada=pada)
-        svc.simpan()
+        simpan()
         return hasil.kasus.id, hasil.pemberitahuan_kekurangan, hasil.duplikat
 
 
 def _langkah(kantor, staf, kasus_id, pada, **kw):
     with di_kantor(kantor):
         k = muat(kasus_id)
-        hasil = svc.selesaikan_langkah(k, versi=k.versi, kode_langkah=k.langkah_kode, pengguna=akun(staf), pada=pada, **kw)
-        svc.simpan()
+        hasil = selesaikan_langkah(k, versi=k.versi, kode_langkah=k.langkah_kode, pengguna=akun(staf), pada=pada, **kw)
+        simpan()
         return hasil.dokumen, hasil.berikutnya.kode if hasil.berikutnya else None
 
 
 def _tutup(kantor, staf, kasus_id, hasil_akhir, pada, catatan=None):
     with di_kantor(kantor):
         k = muat(kasus_id)
-        svc.tutup_kasus(k, versi=k.versi, hasil_akhir=hasil_akhir, pengguna=akun(staf), catatan=catatan, pada=pada)
-        svc.simpan()
+        tutup_kasus(k, versi=k.versi, hasil_akhir=hasil_akhir, pengguna=akun(staf), catatan=catatan, pada=pada)
+        simpan()
 
 
 def _peristiwa(kantor, kasus_id):
     with di_kantor(kantor):
-        return [(p.jenis, p.rincian) for p in svc.peristiwa(muat(kasus_id))]
+        return [(p.jenis, p.rincian) for p in peristiwa(muat(kasus_id))]
 
 
 def test_magetan_incomplete_file_then_complete_then_all_eight_steps_then_closed(seed):
@@ -71,15 +75,15 @@ def test_magetan_incomplete_file_then_complete_then_all_eight_steps_then_closed(
         k = muat(kid)
         assert (k.status, k.nomor_register, k.jam_mulai_pada, k.langkah) == ("berkas_belum_lengkap", None, None, [])
         # No step can be recorded on an incomplete file.
-        with pytest.raises(svc.KesalahanKasus, match="Berkas persyaratan belum lengkap.*Surat Keterangan Kehilangan"):
-            svc.selesaikan_langkah(k, versi=k.versi, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]))
+        with pytest.raises(KesalahanKasus, match="Berkas persyaratan belum lengkap.*Surat Keterangan Kehilangan"):
+            selesaikan_langkah(k, versi=k.versi, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]))
     # 11:30: the statement arrives and its scan is uploaded: complete, clock, register number, first step.
     lengkap = wib(2026, 5, 4, 11, 30)
     with di_kantor(mg):
         k = muat(kid)
-        assert svc.ubah_persyaratan(k, versi=k.versi, pengguna=akun(s["petugas_pelayanan"]), pada=lengkap,
+        assert ubah_persyaratan(k, versi=k.versi, pengguna=akun(s["petugas_pelayanan"]), pada=lengkap,
                                     unggahan={"surat-keterangan-kehilangan": (PDF, "surat kehilangan Budi.pdf")})
-        svc.simpan()
+        simpan()
     with di_kantor(mg):
         k = muat(kid)
         assert k.status == "berjalan" and k.jam_mulai_pada == lengkap == k.berkas_lengkap_pada
@@ -134,8 +138,8 @@ def test_kota_metro_ppks_family_found_goes_home_with_a_cover_letter(seed):
     _langkah(mt, s["pekerja_sosial"], kid, None, isian={"cek_biometrik": "ya"})
     with di_kantor(mt):
         k = muat(kid)
-        with pytest.raises(svc.KesalahanKasus, match="bercabang: pilih kelanjutannya"):
-            svc.selesaikan_langkah(k, versi=k.versi, kode_langkah="kroscek-alamat", pengguna=akun(s["pekerja_sosial"]))
+        with pytest.raises(KesalahanKasus, match="bercabang: pilih kelanjutannya"):
+            selesaikan_langkah(k, versi=k.versi, kode_langkah="kroscek-alamat", pengguna=akun(s["pekerja_sosial"]))
     _, nxt = _langkah(mt, s["pekerja_sosial"], kid, None, cabang="surat-pengantar")
     assert nxt == "surat-pengantar"
     dok, nxt = _langkah(mt, s["petugas_pelayanan"], kid, None, isian=TUJUAN)
@@ -188,8 +192,8 @@ def test_abh_is_confidential_open_ended_with_progress_notes(seed):
         assert tenggat.info_jam_kasus(k)["aturan"] == {"jenis": "terbuka", "selesai_saat": "kasus ABH selesai", "tinjauan_berkala": "1 bulan"}
     with di_kantor(mt):
         k = muat(kid)
-        with pytest.raises(svc.KesalahanKasus, match="Tanggal surat permohonan: wajib diisi"):
-            svc.selesaikan_langkah(k, versi=k.versi, kode_langkah="surat-permohonan", pengguna=akun(s["petugas_pelayanan"]),
+        with pytest.raises(KesalahanKasus, match="Tanggal surat permohonan: wajib diisi"):
+            selesaikan_langkah(k, versi=k.versi, kode_langkah="surat-permohonan", pengguna=akun(s["petugas_pelayanan"]),
                                    isian={"nomor_surat": "B/77/2026"})
     dok, _ = _langkah(mt, s["petugas_pelayanan"], kid, None, isian={"nomor_surat": "B/77/2026", "tanggal_surat": "2026-05-02"})
     assert dok["jenis"] == "nomor_register" and dok["kasus"]["nomor_register"] == "460/1/KPTS/D-5/05/2026"
@@ -198,14 +202,14 @@ def test_abh_is_confidential_open_ended_with_progress_notes(seed):
     # Pak Hendra records visits for months without finishing the step.
     with di_kantor(mt):
         k = muat(kid)
-        svc.tugaskan_kasus(k, versi=k.versi, penanggung_jawab_id=s["pekerja_sosial"].id, pengguna=akun(s["kepala_bidang"]))
-        svc.simpan()
+        tugaskan_kasus(k, versi=k.versi, penanggung_jawab_id=s["pekerja_sosial"].id, pengguna=akun(s["kepala_bidang"]))
+        simpan()
     for bulan in (6, 7):
         with di_kantor(mt):
             k = muat(kid)
-            svc.catat_perkembangan(k, versi=k.versi, catatan=f"Kunjungan bulan {bulan}", pengguna=akun(s["pekerja_sosial"]),
+            catat_perkembangan(k, versi=k.versi, catatan=f"Kunjungan bulan {bulan}", pengguna=akun(s["pekerja_sosial"]),
                                    pada=wib(2026, bulan, 1, 10))
-            svc.simpan()
+            simpan()
     _langkah(mt, s["pekerja_sosial"], kid, None, isian={"catatan_perkembangan": "Diversi berhasil"})
     _tutup(mt, s["pekerja_sosial"], kid, "kasus-selesai", None)
     with di_kantor(mt):
@@ -228,9 +232,9 @@ def test_banten_one_year_clock_starts_at_intake_even_before_the_file_is_complete
     with di_kantor(bt):
         k = muat(kid)
         assert k.status == "berkas_belum_lengkap" and k.jam_mulai_pada == diterima and k.nomor_register is None
-        svc.ubah_persyaratan(k, versi=k.versi, perubahan={"berita-acara-serah-terima": "dilihat"}, pengguna=akun(s["petugas_pelayanan"]),
+        ubah_persyaratan(k, versi=k.versi, perubahan={"berita-acara-serah-terima": "dilihat"}, pengguna=akun(s["petugas_pelayanan"]),
                              pada=diterima + timedelta(days=1))
-        svc.simpan()
+        simpan()
     with di_kantor(bt):
         k = muat(kid)
         assert k.jam_mulai_pada == diterima and k.berkas_lengkap_pada == diterima + timedelta(days=1)
@@ -256,13 +260,13 @@ def test_cases_keep_their_service_version_after_the_standard_changes(seed):
     kid, _, _ = _terima(mt, s["petugas_pelayanan"], "pendampingan-abh", klien={"nama": "A B", "umur_perkiraan": 15},
                         persyaratan={"surat-kepolisian": "dilihat"})
     with di_kantor(mt):
-        lama = svc.versi_kasus(muat(kid))
+        lama = versi_kasus(muat(kid))
         isi = dict(lama.isi, nama=lama.isi["nama"] + " (revisi)")
         with lintas_tenant("uji", catat=False):
             simpan_standar(db.session.get(Tenant, mt.id), isi)
         db.session.commit()
     with di_kantor(mt):
-        assert svc.versi_kasus(muat(kid)).versi == 1
+        assert versi_kasus(muat(kid)).versi == 1
         assert db.session.scalar(select(func.max(VersiLayanan.versi))) == 2
 
 
@@ -275,14 +279,14 @@ def test_wrong_role_out_of_order_and_stale_version_change_nothing(seed):
     with di_kantor(mg):
         versi = muat(kid).versi
     # Each refused attempt is its own request: the caller rolls back what the service had begun.
-    with di_kantor(mg), pytest.raises(svc.KesalahanKasus, match="hanya dapat dicatat oleh: Petugas Pelayanan") as e:
-        svc.selesaikan_langkah(muat(kid), versi=versi, kode_langkah="serah-terima", pengguna=akun(s["pekerja_sosial"]))
+    with di_kantor(mg), pytest.raises(KesalahanKasus, match="hanya dapat dicatat oleh: Petugas Pelayanan") as e:
+        selesaikan_langkah(muat(kid), versi=versi, kode_langkah="serah-terima", pengguna=akun(s["pekerja_sosial"]))
     assert e.value.kode == 403
-    with di_kantor(mg), pytest.raises(svc.KesalahanKasus, match="'asesmen' bukan langkah yang sedang berjalan") as e:
-        svc.selesaikan_langkah(muat(kid), versi=versi, kode_langkah="asesmen", pengguna=akun(s["pekerja_sosial"]))
+    with di_kantor(mg), pytest.raises(KesalahanKasus, match="'asesmen' bukan langkah yang sedang berjalan") as e:
+        selesaikan_langkah(muat(kid), versi=versi, kode_langkah="asesmen", pengguna=akun(s["pekerja_sosial"]))
     assert e.value.kode == 409
-    with di_kantor(mg), pytest.raises(svc.KonflikVersi, match="sudah diubah oleh pengguna lain"):
-        svc.selesaikan_langkah(muat(kid), versi=versi - 1, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]))
+    with di_kantor(mg), pytest.raises(KonflikVersi, match="sudah diubah oleh pengguna lain"):
+        selesaikan_langkah(muat(kid), versi=versi - 1, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]))
     with di_kantor(mg):
         k = muat(kid)
         assert k.versi == versi and [(l.kode, l.status) for l in k.langkah] == [("serah-terima", "berjalan")]
@@ -298,17 +302,17 @@ def test_pause_resume_assignment_early_close_and_reopen(seed):
     kid, _, _ = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", persyaratan=semua, pada=t0)
     with di_kantor(mg):
         k = muat(kid)
-        svc.tugaskan_kasus(k, versi=k.versi, penanggung_jawab_id=s["fungsional_peksos"].id, pengguna=akun(s["kepala_bidang"]), pada=t0)
-        with pytest.raises(svc.KesalahanKasus, match="Hanya kepala bidang"):
-            svc.tugaskan_kasus(k, versi=k.versi, penanggung_jawab_id=s["pekerja_sosial"].id, pengguna=akun(s["petugas_pelayanan"]))
-        svc.jeda_kasus(k, versi=k.versi, jenis="menunggu_instansi", alasan="Menunggu Polres", pengguna=akun(s["fungsional_peksos"]),
+        tugaskan_kasus(k, versi=k.versi, penanggung_jawab_id=s["fungsional_peksos"].id, pengguna=akun(s["kepala_bidang"]), pada=t0)
+        with pytest.raises(KesalahanKasus, match="Hanya kepala bidang"):
+            tugaskan_kasus(k, versi=k.versi, penanggung_jawab_id=s["pekerja_sosial"].id, pengguna=akun(s["petugas_pelayanan"]))
+        jeda_kasus(k, versi=k.versi, jenis="menunggu_instansi", alasan="Menunggu Polres", pengguna=akun(s["fungsional_peksos"]),
                        pada=t0 + timedelta(minutes=10))
-        with pytest.raises(svc.KesalahanKasus, match="sedang dijeda"):
-            svc.selesaikan_langkah(k, versi=k.versi, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]))
-        svc.lanjutkan_kasus(k, versi=k.versi, pengguna=akun(s["fungsional_peksos"]), pada=t0 + timedelta(minutes=40))
-        svc.selesaikan_langkah(k, versi=k.versi, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]),
+        with pytest.raises(KesalahanKasus, match="sedang dijeda"):
+            selesaikan_langkah(k, versi=k.versi, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]))
+        lanjutkan_kasus(k, versi=k.versi, pengguna=akun(s["fungsional_peksos"]), pada=t0 + timedelta(minutes=40))
+        selesaikan_langkah(k, versi=k.versi, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]),
                                pada=t0 + timedelta(minutes=50))
-        svc.simpan()
+        simpan()
     with di_kantor(mg):
         k = muat(kid)
         assert tenggat.interval_jeda(k) == [(t0 + timedelta(minutes=10), t0 + timedelta(minutes=40))]
@@ -316,22 +320,22 @@ def test_pause_resume_assignment_early_close_and_reopen(seed):
         # The next step (fungsional peksos) follows the case's assignee.
         assert tenggat.info_langkah(k.langkah[1])["penanggung_jawab_id"] == s["fungsional_peksos"].id
         assert [x.id for x in kasus_saya(akun(s["fungsional_peksos"]))] == [kid]
-        with pytest.raises(svc.KesalahanKasus, match="hanya kepala bidang atau kepala dinas yang dapat menutup kasus lebih awal"):
-            svc.tutup_kasus(k, versi=k.versi, hasil_akhir="diterima-balai", pengguna=akun(s["fungsional_peksos"]), catatan="x")
-        with pytest.raises(svc.KesalahanKasus, match="memerlukan alasan"):
-            svc.tutup_kasus(k, versi=k.versi, hasil_akhir="diterima-balai", pengguna=akun(s["kepala_bidang"]))
-        svc.tutup_kasus(k, versi=k.versi, hasil_akhir="diterima-balai", pengguna=akun(s["kepala_bidang"]), catatan="Dijemput keluarga")
-        svc.simpan()
+        with pytest.raises(KesalahanKasus, match="hanya kepala bidang atau kepala dinas yang dapat menutup kasus lebih awal"):
+            tutup_kasus(k, versi=k.versi, hasil_akhir="diterima-balai", pengguna=akun(s["fungsional_peksos"]), catatan="x")
+        with pytest.raises(KesalahanKasus, match="memerlukan alasan"):
+            tutup_kasus(k, versi=k.versi, hasil_akhir="diterima-balai", pengguna=akun(s["kepala_bidang"]))
+        tutup_kasus(k, versi=k.versi, hasil_akhir="diterima-balai", pengguna=akun(s["kepala_bidang"]), catatan="Dijemput keluarga")
+        simpan()
     with di_kantor(mg):
         k = muat(kid)
         assert k.langkah[-1].status == "dihentikan" and k.status == "ditutup"
-        svc.buka_kembali(k, versi=k.versi, alasan="Keluarga membatalkan", pengguna=akun(s["kepala_bidang"]))
-        svc.simpan()
+        buka_kembali(k, versi=k.versi, alasan="Keluarga membatalkan", pengguna=akun(s["kepala_bidang"]))
+        simpan()
     with di_kantor(mg):
         k = muat(kid)
         assert k.status == "berjalan" and k.hasil_akhir is None
         assert [(l.kode, l.status) for l in k.langkah][-2:] == [("register-kasus", "dihentikan"), ("register-kasus", "berjalan")]
-        jenis = [p.jenis for p in svc.peristiwa(k)]
+        jenis = [p.jenis for p in peristiwa(k)]
         assert {"ditugaskan", "dijeda", "dilanjutkan", "ditutup", "dibuka_kembali"} <= set(jenis)
 
 
@@ -381,8 +385,8 @@ def test_bad_client_data_is_refused_naming_the_field_and_nothing_is_written(seed
     kantor, staf = seed
     mt, s = kantor["kota-metro"], staf["kota-metro"]
     with di_kantor(mt):
-        with pytest.raises(svc.KesalahanKasus) as e:
-            svc.terima_kasus("pendampingan-abh", pelapor={"jenis": "kepolisian", "instansi": "Polres"}, klien=klien,
+        with pytest.raises(KesalahanKasus) as e:
+            terima_kasus("pendampingan-abh", pelapor={"jenis": "kepolisian", "instansi": "Polres"}, klien=klien,
                              pengguna=akun(s["petugas_pelayanan"]))
         assert pesan in e.value.kesalahan[bidang]
         db.session.rollback()
@@ -400,14 +404,14 @@ def test_register_numbers_are_issued_in_order_of_completion_never_for_incomplete
     with di_kantor(mg):
         assert (muat(a).nomor_register, muat(b).nomor_register) == (None, "460/1/403.107/2026")
         k = muat(a)
-        svc.ubah_persyaratan(k, versi=k.versi, perubahan={"surat-keterangan-kehilangan": "dilihat"}, pengguna=akun(s["petugas_pelayanan"]),
+        ubah_persyaratan(k, versi=k.versi, perubahan={"surat-keterangan-kehilangan": "dilihat"}, pengguna=akun(s["petugas_pelayanan"]),
                              pada=pada + timedelta(hours=1))
-        svc.simpan()
+        simpan()
     with di_kantor(mg):
         k = muat(a)
         assert k.nomor_register == "460/2/403.107/2026"
-        with pytest.raises(svc.KesalahanKasus, match="tidak dapat dikembalikan"):
-            svc.ubah_persyaratan(k, versi=k.versi, perubahan={"buku-register": "belum"}, pengguna=akun(s["petugas_pelayanan"]))
+        with pytest.raises(KesalahanKasus, match="tidak dapat dikembalikan"):
+            ubah_persyaratan(k, versi=k.versi, perubahan={"buku-register": "belum"}, pengguna=akun(s["petugas_pelayanan"]))
 
 
 def test_a_step_is_assigned_only_to_someone_allowed_to_do_it(seed):
@@ -417,18 +421,18 @@ def test_a_step_is_assigned_only_to_someone_allowed_to_do_it(seed):
              "list-kendali-verifikasi": "dilihat"}
     kid, _, _ = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", persyaratan=semua)
     _langkah(mg, s["petugas_pelayanan"], kid, None)  # now at register-kasus: fungsional peksos only
-    with di_kantor(mg), pytest.raises(svc.KesalahanKasus, match="hanya dapat ditugaskan kepada: Fungsional Pekerja Sosial"):
+    with di_kantor(mg), pytest.raises(KesalahanKasus, match="hanya dapat ditugaskan kepada: Fungsional Pekerja Sosial"):
         k = muat(kid)
-        svc.tugaskan_langkah(k, versi=k.versi, penanggung_jawab_id=s["pekerja_sosial"].id, pengguna=akun(s["kepala_bidang"]))
-    with di_kantor(mg), pytest.raises(svc.KesalahanKasus, match="Hanya kepala bidang"):
+        tugaskan_langkah(k, versi=k.versi, penanggung_jawab_id=s["pekerja_sosial"].id, pengguna=akun(s["kepala_bidang"]))
+    with di_kantor(mg), pytest.raises(KesalahanKasus, match="Hanya kepala bidang"):
         k = muat(kid)
-        svc.tugaskan_langkah(k, versi=k.versi, penanggung_jawab_id=s["fungsional_peksos"].id, pengguna=akun(s["fungsional_peksos"]))
+        tugaskan_langkah(k, versi=k.versi, penanggung_jawab_id=s["fungsional_peksos"].id, pengguna=akun(s["fungsional_peksos"]))
     with di_kantor(mg):
         k = muat(kid)
-        svc.tugaskan_langkah(k, versi=k.versi, penanggung_jawab_id=s["fungsional_peksos"].id, pengguna=akun(s["kepala_dinas"]))
-        svc.simpan()
+        tugaskan_langkah(k, versi=k.versi, penanggung_jawab_id=s["fungsional_peksos"].id, pengguna=akun(s["kepala_dinas"]))
+        simpan()
     with di_kantor(mg):
         k = muat(kid)
-        assert svc.langkah_berjalan(k).penanggung_jawab_id == s["fungsional_peksos"].id and k.penanggung_jawab_id is None
+        assert langkah_berjalan(k).penanggung_jawab_id == s["fungsional_peksos"].id and k.penanggung_jawab_id is None
         assert [x.id for x in kasus_saya(akun(s["fungsional_peksos"]))] == [k.id]
-        assert svc.peristiwa(k)[-1].jenis == "langkah_ditugaskan"
+        assert peristiwa(k)[-1].jenis == "langkah_ditugaskan"

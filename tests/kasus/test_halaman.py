@@ -13,7 +13,9 @@ from alat_kasus import (
 from bantuan import token_csrf
 from dinsos.audit.models import CatatanAudit
 from dinsos.cases import daftar as daftar_svc
-from dinsos.cases import services as svc
+from dinsos.cases.baca import peristiwa
+from dinsos.cases.perubahan import simpan
+from dinsos.cases.sop import unggah_lampiran
 from dinsos.cases.models import Kasus, LampiranKasus
 from dinsos.core.db import db
 
@@ -229,8 +231,8 @@ def test_child_and_abh_names_are_masked_in_lists_for_non_handlers_and_every_open
     dewasa = terima_langsung(s["petugas_pelayanan"], "penanganan-ppks-terlantar", {"nama": "Sutrisno Dewasa", "umur_perkiraan": 60},
                              {"surat-keterangan-penyerahan": "dilihat"})
     with di_kantor(mt):
-        lamp = svc.unggah_lampiran(k := muat(kid), versi=k.versi, isi=PDF, nama_berkas="surat.pdf", pengguna=akun(s["petugas_pelayanan"]))
-        svc.simpan()
+        lamp = unggah_lampiran(k := muat(kid), versi=k.versi, isi=PDF, nama_berkas="surat.pdf", pengguna=akun(s["petugas_pelayanan"]))
+        simpan()
         lamp_id = lamp.id
     daftar = "/t/kota-metro/kasus/"
     peksos = klien_masuk(s["fungsional_peksos"])
@@ -328,7 +330,7 @@ def test_pause_resume_close_and_reopen_through_the_page(kasus_magetan):
     assert kirim("buka-kembali", alasan_buka="Keluarga tidak mampu merawat").status_code == 302
     with di_kantor(kantor):
         k = muat(kid)
-        assert k.status == "berjalan" and [p.jenis for p in svc.peristiwa(k)][-6:] == [
+        assert k.status == "berjalan" and [p.jenis for p in peristiwa(k)][-6:] == [
             "dijeda", "dilanjutkan", "ditutup", "surat_terbit", "dibuka_kembali", "langkah_mulai"]
 
 
@@ -353,4 +355,4 @@ def test_each_page_action_says_what_it_did_and_a_refused_one_keeps_the_page(kasu
     assert r.status_code == 302 and "Kasus dilanjutkan." in halaman
     with di_kantor(kantor):
         k = muat(kid)
-        assert [p.jenis for p in svc.peristiwa(k)][-4:] == ["langkah_ditugaskan", "catatan", "dijeda", "dilanjutkan"]
+        assert [p.jenis for p in peristiwa(k)][-4:] == ["langkah_ditugaskan", "catatan", "dijeda", "dilanjutkan"]

@@ -4,7 +4,10 @@ import io
 from bantuan import token_csrf
 
 from alat_kasus import PDF, PNG, SEMUA_MAGETAN, akun, di_kantor, kasus as muat, klien_masuk, token_api
-from dinsos.cases import services as svc
+from dinsos.cases.baca import lampiran
+from dinsos.cases.penerimaan import terima_kasus
+from dinsos.cases.perubahan import simpan
+from dinsos.cases.sop import unggah_lampiran
 
 
 def _kasus_dengan_lampiran(staf, layanan, persyaratan):
@@ -12,12 +15,12 @@ def _kasus_dengan_lampiran(staf, layanan, persyaratan):
     from dinsos.documents.surat import terbitkan_surat
 
     with di_kantor(staf.kantor):
-        k = svc.terima_kasus(layanan, pelapor={"jenis": "kepolisian", "instansi": "Polres"}, persyaratan=persyaratan,
+        k = terima_kasus(layanan, pelapor={"jenis": "kepolisian", "instansi": "Polres"}, persyaratan=persyaratan,
                              klien={"nama": "Anak", "umur_perkiraan": 10}, foto=(PNG, "wajah.png"), pengguna=akun(staf)).kasus
-        lamp = svc.unggah_lampiran(k, versi=k.versi, isi=PDF, nama_berkas="b.pdf", pengguna=akun(staf))
+        lamp = unggah_lampiran(k, versi=k.versi, isi=PDF, nama_berkas="b.pdf", pengguna=akun(staf))
         surat = terbitkan_surat("tanda_terima", data={"pelapor": "Polres", "klien": {"nama": "Anak"}}, objek_jenis="kasus",
                                 objek_id=k.id)
-        svc.simpan()
+        simpan()
         return str(k.id), str(lamp.id), str(surat.id)
 
 
@@ -78,4 +81,4 @@ def test_a_user_of_office_a_gets_404_for_every_case_url_api_call_and_upload_of_o
     assert web.get("/t/kota-metro/kasus/baru/pengiriman-anjal-at").status_code == 404
     with di_kantor(kantor["kabupaten-magetan"]):
         k = muat(kid_b)
-        assert k.versi == versi_b and k.status == "berjalan" and len(svc.lampiran(k)) == 1  # B's case untouched
+        assert k.versi == versi_b and k.status == "berjalan" and len(lampiran(k)) == 1  # B's case untouched

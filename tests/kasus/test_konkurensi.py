@@ -6,7 +6,9 @@ from sqlalchemy import func, select
 
 import bantuan
 from alat_kasus import SEMUA_MAGETAN, akun, di_kantor, kasus as muat, terima_langsung
-from dinsos.cases import services as svc
+from dinsos.cases.baca import langkah_berjalan
+from dinsos.cases.perubahan import KonflikVersi, simpan
+from dinsos.cases.sop import selesaikan_langkah
 from dinsos.cases.models import LangkahKasus, PeristiwaKasus
 from dinsos.core.db import db
 from dinsos.core.tenant import dalam_tenant
@@ -33,13 +35,13 @@ def test_two_sessions_read_the_same_version_and_only_the_first_submit_counts(kas
     with app.app_context(), dalam_tenant(kantor.id):
         lambat = muat(kid)
         versi = lambat.versi
-        assert svc.langkah_berjalan(lambat).kode == "serah-terima"  # read, checked, not yet written
+        assert langkah_berjalan(lambat).kode == "serah-terima"  # read, checked, not yet written
         with app.app_context():  # another request, another database session
             cepat = muat(kid)
-            svc.selesaikan_langkah(cepat, versi=versi, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]))
-            svc.simpan()
-        with pytest.raises(svc.KonflikVersi):
-            svc.selesaikan_langkah(lambat, versi=versi, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]),
+            selesaikan_langkah(cepat, versi=versi, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]))
+            simpan()
+        with pytest.raises(KonflikVersi):
+            selesaikan_langkah(lambat, versi=versi, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]),
                                    catatan="kedua")
         db.session.rollback()
     assert _akibat(kantor, kid) == (2, 1, [("serah-terima", "selesai"), ("register-kasus", "berjalan")])
@@ -57,11 +59,11 @@ def test_two_threads_submitting_the_same_step_at_once_one_wins(kasus_siap):
                 k = muat(kid)
                 versi = k.versi
                 mulai.wait()
-                svc.selesaikan_langkah(k, versi=versi, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]),
+                selesaikan_langkah(k, versi=versi, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]),
                                        catatan=catatan)
-                svc.simpan()
+                simpan()
                 hasil.append("menang")
-            except svc.KonflikVersi:
+            except KonflikVersi:
                 db.session.rollback()
                 hasil.append("konflik")
             except Exception as e:  # anything else is a failure of the test, reported below

@@ -6,7 +6,10 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select, text
 
 from alat_kasus import akun, di_kantor, kasus as muat
-from dinsos.cases import services as svc
+from dinsos.cases.kelola import jeda_kasus
+from dinsos.cases.penerimaan import terima_kasus
+from dinsos.cases.perubahan import simpan
+from dinsos.cases.sop import selesaikan_langkah
 from dinsos.cases.klien import cari_duplikat
 from dinsos.cli import main as cli
 from dinsos.cases.models import Klien
@@ -21,16 +24,16 @@ def _kasus_lengkap(seed):
     kantor, staf = seed
     mt, s = kantor["kota-metro"], staf["kota-metro"]
     with di_kantor(mt):
-        hasil = svc.terima_kasus("pendampingan-abh", pelapor={"jenis": "kepolisian", "nama": "Bripka Anton", "instansi": "Polres"},
+        hasil = terima_kasus("pendampingan-abh", pelapor={"jenis": "kepolisian", "nama": "Bripka Anton", "instansi": "Polres"},
                                  klien={"nama": "Rizky Pratama", "nik": "1872010302100001", "alamat": "Jalan Melati 7",
                                         "deskripsi": "Bekas luka di dahi",
                                         "keluarga": [{"nama": "Sumiati Ibunya", "hubungan": "ibu"}]},
                                  persyaratan={"surat-kepolisian": "dilihat"}, pengguna=akun(s["petugas_pelayanan"]))
         k = hasil.kasus
-        svc.selesaikan_langkah(k, versi=k.versi, kode_langkah="surat-permohonan", pengguna=akun(s["petugas_pelayanan"]),
+        selesaikan_langkah(k, versi=k.versi, kode_langkah="surat-permohonan", pengguna=akun(s["petugas_pelayanan"]),
                                isian={"nomor_surat": "B/1", "tanggal_surat": "2026-05-01"}, catatan="Catatan kunjungan pertama")
-        svc.jeda_kasus(k, versi=k.versi, jenis="menunggu_instansi", alasan="Menunggu jawaban Polres", pengguna=akun(s["kepala_bidang"]))
-        svc.simpan()
+        jeda_kasus(k, versi=k.versi, jenis="menunggu_instansi", alasan="Menunggu jawaban Polres", pengguna=akun(s["kepala_bidang"]))
+        simpan()
         return mt, k.id
 
 

@@ -15,7 +15,10 @@ import bantuan
 from alat_kasus import PDF, SEMUA_MAGETAN, akun, di_kantor, kasus as muat, klien_masuk, terima_langsung, token_api, versi_di, wib
 from bantuan import token_csrf
 from dinsos.audit.models import CatatanAudit
-from dinsos.cases import services as svc
+from dinsos.cases.baca import peristiwa
+from dinsos.cases.perubahan import simpan
+from dinsos.cases.sop import selesaikan_langkah
+from dinsos.cases import kelola, penerimaan, sop
 from dinsos.cases import surat as surat_kasus
 from dinsos.cases import tenggat
 from dinsos.cli import main as cli
@@ -49,7 +52,8 @@ class Jam:
 
     def __init__(self, monkeypatch, pada):
         self.pada = pada
-        monkeypatch.setattr(svc, "sekarang", lambda: self.pada)
+        for modul in (penerimaan, sop, kelola):
+            monkeypatch.setattr(modul, "sekarang", lambda: self.pada)
         monkeypatch.setattr(surat_kasus, "sekarang", lambda: self.pada)
         monkeypatch.setattr(tenggat, "sekarang", lambda: self.pada)
 
@@ -135,7 +139,7 @@ def test_sri_prints_the_notice_then_the_handover_minutes_with_the_register_numbe
     with di_kantor(mg):
         k = muat(kid)
         assert k.langkah[0].surat_id == ba.id and k.langkah[1].surat_id is None
-        assert [p.rincian for p in svc.peristiwa(k) if p.jenis == "surat_terbit"] == [
+        assert [p.rincian for p in peristiwa(k) if p.jenis == "surat_terbit"] == [
             {"jenis_surat": "berita_acara_serah_terima", "nomor": ba.nomor, "surat_id": str(ba.id), "langkah": "serah-terima"}]
     # The page links both letters (list, step row, timeline) to the archive's download.
     unduh = f"{MG}/surat/{ba.id}.pdf"
@@ -178,9 +182,9 @@ def _ppks_sampai(kantor, s, kode_akhir, cabang):
     with di_kantor(kantor):
         k = muat(kid)
         while k.langkah_kode != kode_akhir:
-            svc.selesaikan_langkah(k, versi=k.versi, kode_langkah=k.langkah_kode, pengguna=akun(s[peran.get(k.langkah_kode, "pekerja_sosial")]),
+            selesaikan_langkah(k, versi=k.versi, kode_langkah=k.langkah_kode, pengguna=akun(s[peran.get(k.langkah_kode, "pekerja_sosial")]),
                                    isian=isian.get(k.langkah_kode), cabang=cabang if k.langkah_kode == "kroscek-alamat" else None)
-        svc.simpan()
+        simpan()
     return str(kid)
 
 
@@ -222,9 +226,9 @@ def test_taking_a_client_to_a_panti_names_the_panti_as_the_receiving_party(seed,
     kid = _ppks_sampai(mt, s, "koordinasi-rujukan-panti", "koordinasi-rujukan-panti")
     with di_kantor(mt):
         k = muat(kid)
-        svc.selesaikan_langkah(k, versi=k.versi, kode_langkah=k.langkah_kode, pengguna=akun(s["pekerja_sosial"]),
+        selesaikan_langkah(k, versi=k.versi, kode_langkah=k.langkah_kode, pengguna=akun(s["pekerja_sosial"]),
                                isian={"tujuan_surat": "UPTD Panti Sosial Tresna Werdha", "alamat_tujuan": "Natar, Lampung Selatan"})
-        svc.simpan()
+        simpan()
     petugas = klien_masuk(s["petugas_pelayanan"])
     halaman = teks(petugas.get(f"{MT}/kasus/{kid}"))
     assert "antar-ke-panti" in halaman and "Pihak penerima (panti, balai atau keluarga) *" in halaman  # must be named
@@ -273,8 +277,8 @@ def test_the_closing_letter_carries_a_survey_link_that_takes_one_response(seed):
     kid = _ppks_sampai(mt, s, "pemulangan", "surat-pengantar")
     with di_kantor(mt):
         k = muat(kid)
-        svc.selesaikan_langkah(k, versi=k.versi, kode_langkah="pemulangan", pengguna=akun(s["petugas_pelayanan"]))
-        svc.simpan()
+        selesaikan_langkah(k, versi=k.versi, kode_langkah="pemulangan", pengguna=akun(s["petugas_pelayanan"]))
+        simpan()
     ps = klien_masuk(s["pekerja_sosial"])
     halaman = ps.get(f"{MT}/kasus/{kid}").get_data(as_text=True)
     r = ps.post(f"{MT}/kasus/{kid}/tutup", data={"csrf_token": token_csrf(halaman), "versi": versi_di(halaman),
@@ -287,7 +291,7 @@ def test_the_closing_letter_carries_a_survey_link_that_takes_one_response(seed):
         assert (token.objek_jenis, token.objek_id, token.dipakai_pada) == ("kasus", kid, None)
         kode_token = token.kode
         k = muat(kid)
-        assert [p.jenis for p in svc.peristiwa(k)][-2:] == ["ditutup", "surat_terbit"]
+        assert [p.jenis for p in peristiwa(k)][-2:] == ["ditutup", "surat_terbit"]
         # The letter prints the survey's QR code of exactly this link, beside its verification code.
         tautan = f"http://localhost/t/kota-metro/survei/penanganan-ppks-terlantar?token={kode_token}"
         jenis, data = surat_kasus.surat_selesai(k, k.ditutup_pada, tautan)
@@ -321,8 +325,8 @@ def test_letters_open_by_the_case_rule_and_are_404_in_another_office(seed):
     kid = str(terima_langsung(s["petugas_pelayanan"], "pengiriman-anjal-at", {"nama": "Agus Salim", "umur_perkiraan": 13}, SEMUA_MAGETAN))
     with di_kantor(mg):
         k = muat(kid)
-        svc.selesaikan_langkah(k, versi=k.versi, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]))
-        svc.simpan()
+        selesaikan_langkah(k, versi=k.versi, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]))
+        simpan()
     (ba,) = _surat(mg, objek_id=kid)
     unduh = f"/surat/{ba.id}.pdf"
 

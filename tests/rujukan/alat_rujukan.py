@@ -24,22 +24,24 @@ def pdf(teks: str) -> bytes:
 
 def kasus_magetan(staf, *, berkas=DOKUMEN_BANTEN, klien=None) -> tuple:
     """A Magetan Anjal/AT case with a complete file and one scan per Banten requirement; returns (case id, {code: attachment id})."""
-    from dinsos.cases import services as svc
+    from dinsos.cases.penerimaan import terima_kasus
+    from dinsos.cases.perubahan import simpan
+    from dinsos.cases.sop import selesaikan_langkah, unggah_lampiran
 
     s = staf["kabupaten-magetan"]
     with di_kantor(s["petugas_pelayanan"].kantor):
-        hasil = svc.terima_kasus("pengiriman-anjal-at", pelapor={"jenis": "kepolisian", "instansi": "Polres Magetan"},
+        hasil = terima_kasus("pengiriman-anjal-at", pelapor={"jenis": "kepolisian", "instansi": "Polres Magetan"},
                                  klien=klien or KLIEN_ANAK, persyaratan={k: "dilihat" for k in (
                                      "surat-keterangan-kepolisian", "surat-keterangan-kehilangan", "buku-register",
                                      "list-kendali-verifikasi")}, pengguna=akun(s["petugas_pelayanan"]))
         k = hasil.kasus
         lampiran = {}
         for kode in berkas:
-            lamp = svc.unggah_lampiran(k, versi=k.versi, isi=pdf(kode), nama_berkas=f"{kode}.pdf", pengguna=akun(s["pekerja_sosial"]))
+            lamp = unggah_lampiran(k, versi=k.versi, isi=pdf(kode), nama_berkas=f"{kode}.pdf", pengguna=akun(s["pekerja_sosial"]))
             lampiran[kode] = lamp.id
-        svc.selesaikan_langkah(k, versi=k.versi, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]),
+        selesaikan_langkah(k, versi=k.versi, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]),
                                catatan="Diserahkan Polres")
-        svc.simpan()
+        simpan()
         return k.id, lampiran
 
 

@@ -10,7 +10,9 @@ from alat_rujukan import (
     BANTEN, DOKUMEN_BANTEN, PERSETUJUAN, antar_semua, jumlah, konteks_app, kasus_magetan, notifikasi, pdf, rujuk_ke_banten, rujukan,
     semua_masuk, tanggapi,
 )
-from dinsos.cases import services as kasus_svc
+from dinsos.cases import baca as kasus_baca
+from dinsos.cases.kelola import tutup_kasus
+from dinsos.cases.perubahan import simpan
 from dinsos.cases.daftar import daftar_kasus
 from dinsos.cases.tenggat import info_jam_kasus
 from dinsos.core.db import db
@@ -27,7 +29,7 @@ from dinsos.referrals.tujuan import cari_tujuan_layanan, cari_tujuan_mitra, simp
 
 def _peristiwa_kasus(kantor, kasus_id) -> list[str]:
     with di_kantor(kantor):
-        return [p.jenis for p in kasus_svc.peristiwa(muat_kasus(kasus_id))]
+        return [p.jenis for p in kasus_baca.peristiwa(muat_kasus(kasus_id))]
 
 
 def test_magetan_to_banten_is_delivered_once_accepted_on_bantens_sop_and_its_completion_reaches_magetan(seed):
@@ -47,7 +49,7 @@ def test_magetan_to_banten_is_delivered_once_accepted_on_bantens_sop_and_its_com
     assert m["isi"]["klien"]["nama"] == "Rina Lestari" and m["isi"]["langkah"][0]["kode"] == "serah-terima"
     # Banten holds its own copies: new storage keys, the same bytes.
     with di_kantor(mg):
-        kunci_asal = {l.kunci for l in kasus_svc.lampiran(muat_kasus(kasus_id))}
+        kunci_asal = {l.kunci for l in kasus_baca.lampiran(muat_kasus(kasus_id))}
     berkas = m["isi"]["berkas"]
     assert sorted(b["dokumen_kode"] for b in berkas) == sorted(DOKUMEN_BANTEN)
     assert not kunci_asal & {b["kunci"] for b in berkas}
@@ -86,7 +88,7 @@ def test_magetan_to_banten_is_delivered_once_accepted_on_bantens_sop_and_its_com
     kasus_b = tanggapi(dedi, m["id"], "terima", pada=diterima)
     with di_kantor(bt):
         k = muat_kasus(kasus_b)
-        layanan = kasus_svc.layanan_kasus(k)
+        layanan = kasus_baca.layanan_kasus(k)
         from dinsos.catalogue.services import versi_terbaru
 
         assert (layanan.kode, k.versi_layanan_id) == (BANTEN[1], versi_terbaru(layanan).id)
@@ -98,7 +100,7 @@ def test_magetan_to_banten_is_delivered_once_accepted_on_bantens_sop_and_its_com
         assert (aturan["jenis"], aturan["jumlah"], aturan["satuan"], aturan["mulai"]) == ("kalender", 1, "tahun", "penerimaan")
         assert k.jam_mulai_pada == diterima
         assert k.pelapor_jenis == "dinas_lain" and k.pelapor_instansi == "Dinas Sosial Kabupaten Magetan"
-        assert "dari_rujukan" in [p.jenis for p in kasus_svc.peristiwa(k)]
+        assert "dari_rujukan" in [p.jenis for p in kasus_baca.peristiwa(k)]
     antar_semua()
     a = rujukan(mg, rid)
     assert a["status"] == "diterima"
@@ -115,9 +117,9 @@ def test_magetan_to_banten_is_delivered_once_accepted_on_bantens_sop_and_its_com
     kabid = staf["provinsi-banten"]["kepala_bidang"]
     with di_kantor(bt):
         k = muat_kasus(kasus_b)
-        kasus_svc.tutup_kasus(k, versi=k.versi, hasil_akhir="rehabilitasi-selesai", catatan="Anak kembali ke keluarga besar",
+        tutup_kasus(k, versi=k.versi, hasil_akhir="rehabilitasi-selesai", catatan="Anak kembali ke keluarga besar",
                               pengguna=akun(kabid))
-        kasus_svc.simpan()
+        simpan()
     assert semua_masuk(bt)[0]["status"] == "selesai"
     antar_semua()
     a = rujukan(mg, rid)

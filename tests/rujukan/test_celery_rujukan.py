@@ -17,7 +17,9 @@ from alat_kasus import akun, di_kantor, klien_masuk
 from alat_kasus import kasus as muat_kasus
 from alat_rujukan import DOKUMEN_BANTEN, kasus_magetan, rujuk_ke_banten, rujukan, semua_masuk, tanggapi
 from bantuan import token_csrf
-from dinsos.cases import services as kasus_svc
+from dinsos.cases import baca as kasus_baca
+from dinsos.cases.kelola import tutup_kasus
+from dinsos.cases.perubahan import simpan
 from dinsos.cases.tenggat import info_jam_kasus
 from dinsos.core import outbox
 from dinsos.core.db import db
@@ -79,19 +81,19 @@ def test_magetan_to_banten_through_the_worker_delivered_once_accepted_and_comple
     with di_kantor(bt):
         k = muat_kasus(kasus_b)
         aturan = info_jam_kasus(k)["aturan"]
-        assert (kasus_svc.layanan_kasus(k).kode, k.langkah_kode) == ("rehabilitasi-anak-terlantar-panti", "permohonan")
+        assert (kasus_baca.layanan_kasus(k).kode, k.langkah_kode) == ("rehabilitasi-anak-terlantar-panti", "permohonan")
         assert (aturan["jumlah"], aturan["satuan"]) == (1, "tahun") and k.jam_mulai_pada is not None
     jalankan_relay(app, penerbit)
     _tunggu(lambda: rujukan(mg, rid)["status"] == "diterima", pesan="Magetan to see the acceptance")
     with di_kantor(bt):
         k = muat_kasus(kasus_b)
-        kasus_svc.tutup_kasus(k, versi=k.versi, hasil_akhir="rehabilitasi-selesai", catatan="Selesai",
+        tutup_kasus(k, versi=k.versi, hasil_akhir="rehabilitasi-selesai", catatan="Selesai",
                               pengguna=akun(staf["provinsi-banten"]["kepala_bidang"]))
-        kasus_svc.simpan()
+        simpan()
     jalankan_relay(app, penerbit)
     _tunggu(lambda: rujukan(mg, rid)["status"] == "selesai", pesan="Magetan to see the completion")
     with di_kantor(mg):
-        assert [p.jenis for p in kasus_svc.peristiwa(muat_kasus(kasus_id))][-1] == "rujukan_selesai"
+        assert [p.jenis for p in kasus_baca.peristiwa(muat_kasus(kasus_id))][-1] == "rujukan_selesai"
 
 
 def test_kota_metro_repatriation_reaches_the_family_regions_office_through_the_worker(app, seed, penerbit, proses, tmp_path):
@@ -109,7 +111,7 @@ def test_kota_metro_repatriation_reaches_the_family_regions_office_through_the_w
     with di_kantor(kantor["kota-metro"]):
         k = muat_kasus(kid)
         assert tujuan_pemulangan(k, KELUARGA)[0].slug == SLUG
-        lamp = kasus_svc.lampiran(k)[0]
+        lamp = kasus_baca.lampiran(k)[0]
         buat_rujukan(k, pengguna=akun(staf["kota-metro"]["pekerja_sosial"]), tujuan=cari_tujuan_layanan(SLUG, LAYANAN),
                      alasan="Keluarga ditemukan", bidang_klien=["nama", "alamat"], abaikan_opsional=True, pemulangan=True,
                      berkas=[{"sumber": "lampiran", "id": str(lamp.id), "dokumen_kode": "surat-keterangan-penyerahan"}],

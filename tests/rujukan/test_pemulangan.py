@@ -7,7 +7,10 @@ from sqlalchemy import select
 from alat_kasus import PDF, akun, di_kantor
 from alat_kasus import kasus as muat_kasus
 from alat_rujukan import antar_semua, konteks_app, semua_masuk
-from dinsos.cases import services as kasus_svc
+from dinsos.cases.baca import lampiran
+from dinsos.cases.penerimaan import terima_kasus
+from dinsos.cases.perubahan import simpan
+from dinsos.cases.sop import selesaikan_langkah
 from dinsos.core.db import db
 from dinsos.core.penyimpanan import penyimpanan
 from dinsos.referrals.pemulangan import langkah_pemulangan, tujuan_pemulangan
@@ -22,7 +25,7 @@ KELUARGA = "18.02.01.2001"
 def _kasus_metro(staf, sampai_cabang=True):
     s = staf["kota-metro"]
     with di_kantor(s["petugas_pelayanan"].kantor):
-        k = kasus_svc.terima_kasus(
+        k = terima_kasus(
             "penanganan-ppks-terlantar", pelapor={"jenis": "satpol_pp", "instansi": "Satpol PP Kota Metro"},
             klien={"nama": "Sutrisno", "umur_perkiraan": 60, "jenis_kelamin": "L", "kategori_ppks": 11,
                    "alamat": "Desa Bandar Agung, Lampung Tengah", "kode_wilayah": KELUARGA},
@@ -33,9 +36,9 @@ def _kasus_metro(staf, sampai_cabang=True):
         if sampai_cabang:
             langkah.append(("pekerja_sosial", {}, "surat-pengantar"))
         for peran, isian, cabang in langkah:
-            kasus_svc.selesaikan_langkah(k, versi=k.versi, kode_langkah=k.langkah_kode, pengguna=akun(s[peran]), isian=isian,
+            selesaikan_langkah(k, versi=k.versi, kode_langkah=k.langkah_kode, pengguna=akun(s[peran]), isian=isian,
                                          cabang=cabang)
-        kasus_svc.simpan()
+        simpan()
         return k.id
 
 
@@ -53,7 +56,7 @@ def test_a_family_found_in_lampung_tengah_is_referred_there_with_the_cover_lette
         tujuan_kantor, layanan = tujuan_pemulangan(k, KELUARGA)
         assert tujuan_kantor.slug == SLUG and [l["kode"] for l in layanan] == [LAYANAN]
         tujuan = cari_tujuan_layanan(SLUG, LAYANAN)
-        lamp = kasus_svc.lampiran(k)[0]
+        lamp = lampiran(k)[0]
         data = dict(tujuan=tujuan, alasan="Keluarga ditemukan di Bandar Agung", bidang_klien=["nama", "alamat", "tanggal_lahir"],
                     berkas=[{"sumber": "lampiran", "id": str(lamp.id), "dokumen_kode": "surat-keterangan-penyerahan"}],
                     persetujuan={"nama": "Sutrisno", "hubungan": "klien", "cara": "lisan", "tanggal": "2026-05-04"},

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dinsos.sla.kalender import (
+from dinsos.core.kalender import (
     Durasi,
     DurasiTidakValid,
     KalenderKerja,

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from bantuan import buat_staf, buat_tenant
 from dinsos.core.db import db
 from dinsos.core.tenant import dalam_tenant, lintas_tenant
-from dinsos.sla.kalender import DurasiTidakValid
+from dinsos.core.kalender import DurasiTidakValid
 from dinsos.sla.models import PemberitahuanTenggat, Tenggat
 from dinsos.sla.services import (
     jeda_tenggat, lanjutkan_tenggat, mulai_tenggat, sapu_tenggat, selesaikan_tenggat, status_tenggat,

@@ -6,7 +6,11 @@ Times are WIB (UTC+7) wall-clock on the default office hours (Mon-Thu
 from datetime import timedelta
 
 from alat_kasus import SEMUA_MAGETAN, akun, di_kantor, kasus as muat, wib
-from dinsos.cases import services as svc
+from dinsos.cases.baca import versi_kasus
+from dinsos.cases.kelola import buka_kembali, jeda_kasus, lanjutkan_kasus, tugaskan_kasus, tugaskan_langkah, tutup_kasus
+from dinsos.cases.penerimaan import terima_kasus, ubah_persyaratan
+from dinsos.cases.perubahan import simpan
+from dinsos.cases.sop import selesaikan_langkah
 from dinsos.core.db import db
 from dinsos.sla.services import sapu_tenggat, status_tenggat, tenggat_induk
 
@@ -17,8 +21,8 @@ ANAK = {"tanpa_identitas": True, "deskripsi": "Anak laki-laki, sekitar 12 tahun"
 
 def _terima(kantor, staf, layanan, pada, persyaratan, pelapor=PELAPOR_POLISI, klien=ANAK):
     with di_kantor(kantor):
-        hasil = svc.terima_kasus(layanan, pelapor=pelapor, klien=klien, persyaratan=persyaratan, pengguna=akun(staf), pada=pada)
-        svc.simpan()
+        hasil = terima_kasus(layanan, pelapor=pelapor, klien=klien, persyaratan=persyaratan, pengguna=akun(staf), pada=pada)
+        simpan()
         return hasil.kasus.id
 
 
@@ -26,15 +30,15 @@ def _ubah(kantor, kasus_id, fungsi, staf, **kw):
     with di_kantor(kantor):
         k = muat(kasus_id)
         hasil = fungsi(k, versi=k.versi, pengguna=akun(staf), **kw)
-        svc.simpan()
+        simpan()
         return hasil
 
 
 def _langkah(kantor, kasus_id, staf, pada, **kw):
     with di_kantor(kantor):
         k = muat(kasus_id)
-        svc.selesaikan_langkah(k, versi=k.versi, kode_langkah=k.langkah_kode, pengguna=akun(staf), pada=pada, **kw)
-        svc.simpan()
+        selesaikan_langkah(k, versi=k.versi, kode_langkah=k.langkah_kode, pengguna=akun(staf), pada=pada, **kw)
+        simpan()
 
 
 def _jam(kantor, kasus_id) -> dict:
@@ -57,7 +61,7 @@ def test_magetan_steps_and_the_service_limit_follow_the_case(seed):
     kid = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", wib(2026, 5, 4, 10, 5), kurang)
     assert _jam(mg, kid) == {}  # an incomplete file starts no clock
 
-    _ubah(mg, kid, svc.ubah_persyaratan, s["petugas_pelayanan"], perubahan={"surat-keterangan-kehilangan": "dilihat"},
+    _ubah(mg, kid, ubah_persyaratan, s["petugas_pelayanan"], perubahan={"surat-keterangan-kehilangan": "dilihat"},
           pada=wib(2026, 5, 4, 11, 30))
     jam = _jam(mg, kid)
     # "1 sampai 2 hari kerja sejak berkas lengkap": due at the upper bound, Wednesday 11:30.
@@ -82,23 +86,23 @@ def test_magetan_steps_and_the_service_limit_follow_the_case(seed):
 
     # The kepala bidang assigns Budi: the case's and the running step's notices now go to him.
     budi = s["fungsional_peksos"].id
-    _ubah(mg, kid, svc.tugaskan_kasus, s["kepala_bidang"], penanggung_jawab_id=budi, pada=wib(2026, 5, 4, 12))
+    _ubah(mg, kid, tugaskan_kasus, s["kepala_bidang"], penanggung_jawab_id=budi, pada=wib(2026, 5, 4, 12))
     jam = _jam(mg, kid)
     assert jam["kasus"]["penanggung_jawab_id"] == budi == jam["register-kasus"]["penanggung_jawab_id"]
 
     # Waiting on the police from Monday 13:00 to Tuesday 07:30: both clocks stop and resume with what was left.
-    _ubah(mg, kid, svc.jeda_kasus, s["fungsional_peksos"], jenis="menunggu_instansi", alasan="Menunggu surat",
+    _ubah(mg, kid, jeda_kasus, s["fungsional_peksos"], jenis="menunggu_instansi", alasan="Menunggu surat",
           pada=wib(2026, 5, 4, 13))
     with di_kantor(mg):
         assert {status_tenggat(t, wib(2026, 5, 5, 12)) for t in tenggat_induk(kid) if t.selesai_pada is None} == {"dijeda"}
-    _ubah(mg, kid, svc.lanjutkan_kasus, s["fungsional_peksos"], pada=wib(2026, 5, 5, 7, 30))
+    _ubah(mg, kid, lanjutkan_kasus, s["fungsional_peksos"], pada=wib(2026, 5, 5, 7, 30))
     jam = _jam(mg, kid)
     # Step: 180 + 252 minutes were left; from Tuesday 07:30 that is 14:42. Case: 930 minutes -> Wednesday 14:30.
     assert jam["register-kasus"]["due_at"] == wib(2026, 5, 5, 14, 42) and jam["register-kasus"]["dijeda_pada"] is None
     assert jam["kasus"]["due_at"] == wib(2026, 5, 6, 14, 30)
 
     # Closed early by the kepala bidang: the case's limit is met, the unfinished step's clock is stopped, not done.
-    _ubah(mg, kid, svc.tutup_kasus, s["kepala_bidang"], hasil_akhir=_hasil(mg, kid), catatan="Anak dijemput keluarga",
+    _ubah(mg, kid, tutup_kasus, s["kepala_bidang"], hasil_akhir=_hasil(mg, kid), catatan="Anak dijemput keluarga",
           pada=wib(2026, 5, 5, 15))
     jam = _jam(mg, kid)
     assert jam["kasus"]["selesai_pada"] == wib(2026, 5, 5, 15) and not jam["kasus"]["dihentikan"]
@@ -107,7 +111,7 @@ def test_magetan_steps_and_the_service_limit_follow_the_case(seed):
         assert sapu(wib(2026, 6, 1, 9)) == 0  # nothing of a closed case is ever due
 
     # Reopened: the time limit starts again from the reopening, and so does the step that runs again.
-    _ubah(mg, kid, svc.buka_kembali, s["kepala_bidang"], alasan="Keluarga menolak", pada=wib(2026, 5, 6, 9))
+    _ubah(mg, kid, buka_kembali, s["kepala_bidang"], alasan="Keluarga menolak", pada=wib(2026, 5, 6, 9))
     with di_kantor(mg):
         semua = tenggat_induk(kid)
         kasus_ = next(t for t in semua if t.objek_jenis == "kasus")
@@ -118,7 +122,7 @@ def test_magetan_steps_and_the_service_limit_follow_the_case(seed):
 
 def _hasil(kantor, kasus_id):
     with di_kantor(kantor):
-        return svc.versi_kasus(muat(kasus_id)).isi["sop"]["hasil_akhir"][0]["kode"]
+        return versi_kasus(muat(kasus_id)).isi["sop"]["hasil_akhir"][0]["kode"]
 
 
 class app_sapu:
@@ -145,7 +149,7 @@ def test_an_overdue_step_warns_its_assignee_then_escalates_once(seed):
     mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
     kid = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", wib(2026, 5, 4, 9), SEMUA_MAGETAN)
     # The step itself (not the case) is assigned to Sri: its notices follow the step's assignee.
-    _ubah(mg, kid, svc.tugaskan_langkah, s["kepala_bidang"], penanggung_jawab_id=s["petugas_pelayanan"].id, pada=wib(2026, 5, 4, 9, 1))
+    _ubah(mg, kid, tugaskan_langkah, s["kepala_bidang"], penanggung_jawab_id=s["petugas_pelayanan"].id, pada=wib(2026, 5, 4, 9, 1))
     jam = _jam(mg, kid)
     assert jam["serah-terima"]["penanggung_jawab_id"] == s["petugas_pelayanan"].id and jam["kasus"]["penanggung_jawab_id"] is None
     with app_sapu() as sapu:
@@ -181,10 +185,10 @@ def test_abh_gets_the_law_deadline_from_the_request_and_a_monthly_review(seed):
     _langkah(mt, kid, s["petugas_pelayanan"], wib(2026, 5, 4, 10), isian={"nomor_surat": "B/77/2026", "tanggal_surat": "2026-05-04"})
     _langkah(mt, kid, s["kepala_bidang"], wib(2026, 5, 4, 11))
     # A pause does not stop the law's clock.
-    _ubah(mt, kid, svc.jeda_kasus, s["kepala_bidang"], jenis="menunggu_instansi", alasan="Menunggu BAP", pada=wib(2026, 5, 4, 12))
+    _ubah(mt, kid, jeda_kasus, s["kepala_bidang"], jenis="menunggu_instansi", alasan="Menunggu BAP", pada=wib(2026, 5, 4, 12))
     jam = _jam(mt, kid)
     assert jam["laporan_sosial"]["dijeda_pada"] is None and jam["kasus"]["dijeda_pada"] == wib(2026, 5, 4, 12)
-    _ubah(mt, kid, svc.lanjutkan_kasus, s["kepala_bidang"], pada=wib(2026, 5, 5, 9))
+    _ubah(mt, kid, lanjutkan_kasus, s["kepala_bidang"], pada=wib(2026, 5, 5, 9))
     with app_sapu() as sapu:
         assert sapu(wib(2026, 5, 6, 14, 59)) == 0
         assert sapu(wib(2026, 5, 6, 15)) == 1  # 54 of 72 hours, the pause included: the warning
@@ -214,6 +218,6 @@ def test_banten_year_runs_from_intake_and_takes_the_register_number_in_its_title
                   klien={"nama": "Siti Aminah", "tanggal_lahir": "2015-08-17", "jenis_kelamin": "P", "kategori_ppks": 2})
     jam = _jam(bt, kid)["kasus"]
     assert jam["durasi"] == "1 tahun" and jam["due_at"] == wib(2027, 3, 2, 9) and "belum bernomor register" in jam["judul"]
-    _ubah(bt, kid, svc.ubah_persyaratan, s["petugas_pelayanan"], perubahan={docs[4]: "dilihat"}, pada=diterima + timedelta(days=1))
+    _ubah(bt, kid, ubah_persyaratan, s["petugas_pelayanan"], perubahan={docs[4]: "dilihat"}, pada=diterima + timedelta(days=1))
     jam = _jam(bt, kid)["kasus"]
     assert jam["judul"] == "Jangka waktu layanan kasus 460/1/DINSOS/III/2026" and jam["due_at"] == wib(2027, 3, 2, 9)

@@ -48,7 +48,9 @@ def kasus_lewat(app, monkeypatch):
     from alat_kasus import SEMUA_MAGETAN, muat_seed
     from dinsos.auth import services as auth
     from dinsos.auth.models import Pengguna
-    from dinsos.cases import services as svc
+    from dinsos.cases.kelola import tugaskan_kasus
+    from dinsos.cases.penerimaan import terima_kasus
+    from dinsos.cases.perubahan import simpan
     from dinsos.catalogue.models import Layanan
     from dinsos.catalogue.services import simpan_standar, versi_terbaru
     from dinsos.sla.services import kalender_tenant, tenggat_induk
@@ -72,12 +74,12 @@ def kasus_lewat(app, monkeypatch):
             hari -= timedelta(days=1)
         mulai = datetime.combine(hari, jam(8), tzinfo=zona)
         akun = {p: db.session.get(Pengguna, (mg.id, i)) for p, i in orang.items()}
-        k = svc.terima_kasus("pengiriman-anjal-at", pelapor={"jenis": "kepolisian", "instansi": "Polres Magetan"},
+        k = terima_kasus("pengiriman-anjal-at", pelapor={"jenis": "kepolisian", "instansi": "Polres Magetan"},
                              klien={"tanpa_identitas": True, "deskripsi": "Anak di terminal", "umur_perkiraan": 12},
                              persyaratan=SEMUA_MAGETAN, pengguna=akun["petugas_pelayanan"], pada=mulai).kasus
-        svc.tugaskan_kasus(k, versi=k.versi, penanggung_jawab_id=orang["petugas_pelayanan"], pengguna=akun["kepala_bidang"],
+        tugaskan_kasus(k, versi=k.versi, penanggung_jawab_id=orang["petugas_pelayanan"], pengguna=akun["kepala_bidang"],
                            pada=mulai + timedelta(minutes=1))
-        svc.simpan()
+        simpan()
         judul = next(t.judul for t in tenggat_induk(k.id) if t.objek_jenis == "langkah_kasus")
     return mg, orang, judul
 

@@ -5,7 +5,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from dinsos.catalogue.skema import TINGKAT
+from dinsos.catalogue.skema.kosakata import TINGKAT
 from dinsos.core.formulir import pilihan
 
 POLA_SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"

@@ -14,12 +14,10 @@ from sqlalchemy import select
 
 from dinsos.audit.services import catat_peristiwa
 from dinsos.catalogue.services import data_json, versi_terbaru
-from dinsos.catalogue.skema import (
-    LayananSchema,
-    TenantSchema,
-    periksa_kumpulan,
-    tulis_yaml,
-)
+from dinsos.catalogue.skema.folder import periksa_kumpulan
+from dinsos.catalogue.skema.layanan import LayananSchema
+from dinsos.catalogue.skema.tenant import TenantSchema
+from dinsos.catalogue.skema.tulis import tulis_yaml
 from dinsos.core.db import db, sekarang
 from dinsos.core.tenant import dalam_tenant
 from dinsos.tenancy.ekspor import berkas_kantor

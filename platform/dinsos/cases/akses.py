@@ -2,16 +2,16 @@
 
 Plain functions over a case and a user (the logged-in one, or a stored
 account seen through ``AkunDiam``). The rules read the case as it is loaded;
-the writing workflow (``services``) asks them before it changes anything.
+the writing workflow (``penerimaan``, ``sop``, ``kelola``) asks them before it changes anything.
 """
 from sqlalchemy import select
 
 from dinsos.auth.models import Pengguna
-from dinsos.catalogue.models import VersiLayanan
 from dinsos.core.db import db
 from dinsos.izin import boleh
 
 from . import klien as klien_svc
+from .baca import versi_kasus
 from .konstanta import NAMA_PERAN, PENANGGUNG_JAWAB, PERAN_PELAKSANA
 from .models import Kasus, LangkahKasus
 
@@ -114,9 +114,5 @@ def boleh_urus(pengguna, kasus: Kasus) -> bool:
 
 
 def _definisi_kini(kasus: Kasus) -> dict | None:
-    """The SOP definition of the case's current step.
-
-    Read here rather than through ``services.versi_kasus``: ``services`` builds on this module.
-    """
-    versi = db.session.scalar(select(VersiLayanan).where(VersiLayanan.id == kasus.versi_layanan_id))
-    return versi.langkah(kasus.langkah_kode)
+    """The SOP definition of the case's current step."""
+    return versi_kasus(kasus).langkah(kasus.langkah_kode)

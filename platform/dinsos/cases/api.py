@@ -25,7 +25,10 @@ from dinsos.core.extensions import csrf
 from dinsos.documents.views import tanggapan_pdf
 
 from . import daftar as daftar_svc
-from . import services as svc
+from .baca import muat_kasus, muat_lampiran, persyaratan_kurang
+from .penerimaan import terima_kasus, ubah_persyaratan
+from .perubahan import KesalahanKasus, simpan
+from .sop import selesaikan_langkah, unggah_lampiran
 from .surat import boleh_buka_surat, muat_surat_kasus, surat_kasus, terbitkan_pemberitahuan_kekurangan
 from .konstanta import JENIS_KELAMIN, JENIS_PELAPOR, KATEGORI_PPKS, STATUS_KASUS
 from .nik import NikTidakValid, periksa_nik
@@ -197,7 +200,7 @@ class SkemaLampiran(ma.Schema):
 
 
 def _kasus_atau_404(kasus_id):
-    kasus = svc.muat_kasus(kasus_id)
+    kasus = muat_kasus(kasus_id)
     if kasus is None:
         tolak(404, _("Kasus tidak ditemukan."))
     return kasus
@@ -218,8 +221,8 @@ def _aksi(jalur: str, izin: str, skema: type[ma.Schema], skema_jawab: type[ma.Sc
             kasus = _kasus_atau_404(kasus_id)
             try:
                 hasil = kerja(kasus, data)
-                svc.simpan()
-            except svc.KesalahanKasus as e:
+                simpan()
+            except KesalahanKasus as e:
                 return jawaban_galat(e)
             return jawab(kasus, hasil)
 
@@ -244,11 +247,11 @@ def daftar(filter_, slug):
     try:
         setelah = daftar_svc.baca_kursor(filter_.get("setelah"))
     except ValueError:
-        return jawaban_galat(svc.KesalahanKasus("Kursor halaman tidak valid.", 422, {"setelah": "Kursor tidak valid."}))
+        return jawaban_galat(KesalahanKasus("Kursor halaman tidak valid.", 422, {"setelah": "Kursor tidak valid."}))
     try:
         pj = daftar_svc.baca_penanggung_jawab(filter_.get("penanggung_jawab"), current_user.id)
     except ValueError:
-        return jawaban_galat(svc.KesalahanKasus("Penanggung jawab tidak valid.", 422, {"penanggung_jawab": "Bukan id petugas."}))
+        return jawaban_galat(KesalahanKasus("Penanggung jawab tidak valid.", 422, {"penanggung_jawab": "Bukan id petugas."}))
     baris, lanjut = daftar_svc.daftar_kasus(layanan=filter_.get("layanan"), status=filter_.get("status"), langkah=filter_.get("langkah"),
                                      penanggung_jawab=pj, nik=filter_.get("nik"), setelah=setelah, batas=filter_["batas"])
     return {"data": ringkasan_banyak(baris, current_user), "berikutnya": daftar_svc.tulis_kursor(lanjut)}
@@ -261,13 +264,13 @@ def daftar(filter_, slug):
 def terima(data, slug):
     """Penerimaan baru: pelapor, klien, daftar persyaratan. Berkas tidak lengkap -> status berkas_belum_lengkap."""
     try:
-        hasil = svc.terima_kasus(data["layanan"], pelapor=data["pelapor"], klien=data.get("klien"), klien_id=data.get("klien_id"),
+        hasil = terima_kasus(data["layanan"], pelapor=data["pelapor"], klien=data.get("klien"), klien_id=data.get("klien_id"),
                                  persyaratan=data["persyaratan"], pengguna=current_user)
-        svc.simpan()
-    except svc.KesalahanKasus as e:
+        simpan()
+    except KesalahanKasus as e:
         return jawaban_galat(e)
     isi = data_ringkas(hasil.kasus, current_user)
-    isi["kurang"] = [{"kode": p.kode, "nama": p.nama} for p in svc.persyaratan_kurang(hasil.kasus)]
+    isi["kurang"] = [{"kode": p.kode, "nama": p.nama} for p in persyaratan_kurang(hasil.kasus)]
     isi["kemungkinan_duplikat"] = [{"klien_id": str(d["klien_id"]), "alasan": d["alasan"]} for d in hasil.duplikat]
     return isi
 
@@ -295,7 +298,7 @@ def _hasil_langkah(kasus, hasil) -> dict:
 @_aksi("langkah", "kasus.kerjakan", SkemaLangkah, SkemaHasilLangkah, _hasil_langkah)
 def langkah(kasus, data):
     """Menyelesaikan langkah SOP yang sedang berjalan (kirim 'versi' kasus yang dibaca)."""
-    return svc.selesaikan_langkah(kasus, versi=data["versi"], kode_langkah=data["langkah"], pengguna=current_user,
+    return selesaikan_langkah(kasus, versi=data["versi"], kode_langkah=data["langkah"], pengguna=current_user,
                                   isian=data["isian"], catatan=data.get("catatan"), cabang=data.get("cabang"))
 
 
@@ -306,7 +309,7 @@ def _ringkas(kasus, _hasil) -> dict:
 @_aksi("persyaratan", "kasus.kerjakan", SkemaPersyaratan, SkemaRingkas, _ringkas, metode="PATCH")
 def persyaratan(kasus, data):
     """Mengubah daftar persyaratan (dilihat/belum); berkas lengkap memulai jam layanan dan memberi nomor register."""
-    svc.ubah_persyaratan(kasus, versi=data["versi"], perubahan=data["perubahan"], pengguna=current_user)
+    ubah_persyaratan(kasus, versi=data["versi"], perubahan=data["perubahan"], pengguna=current_user)
 
 
 def _lampiran(kasus, lamp) -> dict:
@@ -319,9 +322,9 @@ def unggah(kasus, form):
     f = form["berkas"]
     isi = f.read()
     if form.get("persyaratan"):
-        svc.ubah_persyaratan(kasus, versi=form["versi"], unggahan={form["persyaratan"]: (isi, f.filename)}, pengguna=current_user)
-        return svc.muat_lampiran(kasus, next(p.lampiran_id for p in kasus.persyaratan if p.kode == form["persyaratan"]))
-    return svc.unggah_lampiran(kasus, versi=form["versi"], isi=isi, nama_berkas=f.filename, pengguna=current_user)
+        ubah_persyaratan(kasus, versi=form["versi"], unggahan={form["persyaratan"]: (isi, f.filename)}, pengguna=current_user)
+        return muat_lampiran(kasus, next(p.lampiran_id for p in kasus.persyaratan if p.kode == form["persyaratan"]))
+    return unggah_lampiran(kasus, versi=form["versi"], isi=isi, nama_berkas=f.filename, pengguna=current_user)
 
 
 @blp.route("/<kasus_id>/lampiran/<lampiran_id>")
@@ -341,7 +344,7 @@ def pemberitahuan_kekurangan(slug, kasus_id) -> Response:
     kasus = _kasus_atau_404(kasus_id)
     try:
         surat = terbitkan_pemberitahuan_kekurangan(kasus, current_user)
-    except svc.KesalahanKasus as e:
+    except KesalahanKasus as e:
         return jawaban_galat(e)
     db.session.commit()
     tanggapan = tanggapan_pdf(surat, kode=201)

@@ -7,7 +7,7 @@ the data ``documents.surat`` prints. Every letter is issued about the case
 itself (``objek_jenis="kasus"``), so one rule decides who may download any of
 them: the rule of the case's attachments (``boleh_buka_surat``). Step and
 closing letters are issued inside the caller's transaction, after the case is
-locked (``services._kunci``), so a refused letter leaves the step undone and a
+locked (``perubahan.kunci_versi``), so a refused letter leaves the step undone and a
 rolled-back step leaves no letter.
 """
 import uuid
@@ -27,11 +27,12 @@ from dinsos.tenancy.models import Tenant
 
 from . import akses
 from . import klien as klien_svc
-from . import services as svc
+from .baca import layanan_kasus, muat_kasus, persyaratan_kurang, tanggal_lokal, versi_kasus
 from .isian import ISIAN_TUJUAN, beralamat, isian_langkah, serah_terima_keluar, tampilkan
 from .konstanta import NAMA_PERAN, PERSYARATAN_DITERIMA
 from .models import Kasus, LangkahKasus
 from .nik import samarkan as samarkan_nik
+from .perubahan import KesalahanKasus, catat_peristiwa_kasus
 
 OBJEK = "kasus"
 PEMBERITAHUAN = "pemberitahuan_kekurangan_berkas"
@@ -56,7 +57,7 @@ def _klien_untuk_surat(kasus: Kasus, pada: datetime) -> dict:
         "tanpa_identitas": k.tanpa_identitas,
         "nik": samarkan_nik(k.nik) if kasus.rahasia else k.nik,
         "jenis_kelamin": k.jenis_kelamin,
-        "umur": klien_svc.umur(k, svc.tanggal_lokal(pada)),
+        "umur": klien_svc.umur(k, tanggal_lokal(pada)),
         "alamat": None if kasus.rahasia else k.alamat,
         "kategori_ppks": k.kategori_ppks,
         "dirahasiakan": kasus.rahasia,
@@ -75,8 +76,8 @@ def data_dokumen(kasus: Kasus, langkah: LangkahKasus) -> dict:
 
     The documents capability renders it (``terbitkan_surat(jenis, data=...)``).
     """
-    v = svc.versi_kasus(kasus)
-    layanan = svc.layanan_kasus(kasus)
+    v = versi_kasus(kasus)
+    layanan = layanan_kasus(kasus)
     definisi = v.langkah(langkah.kode)
     pada = langkah.selesai_pada or langkah.mulai_pada
     jawaban = langkah.isian or {}
@@ -103,15 +104,15 @@ def data_dokumen(kasus: Kasus, langkah: LangkahKasus) -> dict:
 def data_pemberitahuan_kekurangan(kasus: Kasus, pada: datetime | None = None) -> dict:
     """The notice of missing documents for the applicant: office, service, what is missing, date."""
     pada = pada or sekarang()
-    layanan = svc.layanan_kasus(kasus)
+    layanan = layanan_kasus(kasus)
     return {
         "jenis": "pemberitahuan_kekurangan_berkas",
         "kantor": _kantor(),
-        "layanan": {"kode": layanan.kode, "nama": layanan.nama, "versi": svc.versi_kasus(kasus).versi},
+        "layanan": {"kode": layanan.kode, "nama": layanan.nama, "versi": versi_kasus(kasus).versi},
         "kasus": {"id": kasus.id, "diterima_pada": kasus.diterima_pada},
         "pelapor": {"jenis": kasus.pelapor_jenis, "nama": kasus.pelapor_nama, "instansi": kasus.pelapor_instansi,
                     "surat_nomor": kasus.surat_nomor},
-        "kurang": [{"kode": p.kode, "nama": p.nama} for p in svc.persyaratan_kurang(kasus)],
+        "kurang": [{"kode": p.kode, "nama": p.nama} for p in persyaratan_kurang(kasus)],
         "diterima": [{"kode": p.kode, "nama": p.nama, "status": p.status} for p in kasus.persyaratan
                      if p.status in PERSYARATAN_DITERIMA],
         "tanggal": pada,
@@ -168,7 +169,7 @@ def surat_untuk_langkah(kasus: Kasus, langkah: LangkahKasus) -> tuple[str, dict]
         "catatan": langkah.catatan,
         "daftar_diterima": [p.nama for p in kasus.persyaratan if p.status in PERSYARATAN_DITERIMA],
     }
-    definisi = svc.versi_kasus(kasus).langkah(langkah.kode)
+    definisi = versi_kasus(kasus).langkah(langkah.kode)
     if beralamat(definisi):
         jawaban = langkah.isian or {}
         pihak = {"nama": jawaban.get(_TUJUAN), "alamat": jawaban.get(_ALAMAT)}
@@ -190,8 +191,8 @@ def surat_kekurangan(kasus: Kasus, pada: datetime) -> tuple[str, dict]:
 
 def surat_selesai(kasus: Kasus, pada: datetime, tautan: str) -> tuple[str, dict]:
     """The closing letter, as (kind, data): the outcome, and the survey address for the applicant."""
-    layanan = svc.layanan_kasus(kasus)
-    hasil = {h["kode"]: h["nama"] for h in svc.versi_kasus(kasus).isi["sop"]["hasil_akhir"]}
+    layanan = layanan_kasus(kasus)
+    hasil = {h["kode"]: h["nama"] for h in versi_kasus(kasus).isi["sop"]["hasil_akhir"]}
     return SURAT_SELESAI, {
         "layanan": layanan.nama,
         "nomor_register": kasus.nomor_register,
@@ -210,11 +211,11 @@ def _terbitkan(kasus: Kasus, jenis: str, data: dict, pada: datetime) -> SuratTer
     try:
         return terbitkan_surat(jenis, data=data, objek_jenis=OBJEK, objek_id=kasus.id, pada=pada)
     except DataSuratTidakLengkap as e:
-        raise svc.KesalahanKasus(f"{JENIS_SURAT[jenis].judul} tidak dapat diterbitkan: {e}", 422) from None
+        raise KesalahanKasus(f"{JENIS_SURAT[jenis].judul} tidak dapat diterbitkan: {e}", 422) from None
 
 
 def _catat_surat(kasus: Kasus, surat: SuratTerbit, pengguna, **rincian) -> None:
-    svc._catat(kasus, "surat_terbit", surat.diterbitkan_pada, pengguna, jenis_surat=surat.jenis, nomor=surat.nomor,
+    catat_peristiwa_kasus(kasus, "surat_terbit", surat.diterbitkan_pada, pengguna, jenis_surat=surat.jenis, nomor=surat.nomor,
                surat_id=str(surat.id), **rincian)
 
 
@@ -236,7 +237,7 @@ def terbitkan_surat_selesai(kasus: Kasus, pengguna, pada: datetime) -> SuratTerb
     """Issue the closing letter of a case just closed, with a one-response survey token in its survey link."""
     token = buat_token_survei(OBJEK, kasus.id)
     slug = db.session.get(Tenant, tenant_aktif()).slug
-    jenis, data = surat_selesai(kasus, pada, tautan_survei(slug, svc.layanan_kasus(kasus).kode, token))
+    jenis, data = surat_selesai(kasus, pada, tautan_survei(slug, layanan_kasus(kasus).kode, token))
     surat = _terbitkan(kasus, jenis, data, pada)
     _catat_surat(kasus, surat, pengguna)
     return surat
@@ -251,9 +252,9 @@ def terbitkan_pemberitahuan_kekurangan(kasus: Kasus, pengguna, pada: datetime | 
     """
     pada = pada or sekarang()
     if not boleh(pengguna, "kasus.kerjakan"):
-        raise svc.KesalahanKasus("Anda tidak berwenang mencetak surat kasus ini.", 403)
+        raise KesalahanKasus("Anda tidak berwenang mencetak surat kasus ini.", 403)
     if kasus.status != "berkas_belum_lengkap":
-        raise svc.KesalahanKasus("Berkas persyaratan kasus ini tidak sedang kurang; tidak ada kekurangan untuk diberitahukan.", 409)
+        raise KesalahanKasus("Berkas persyaratan kasus ini tidak sedang kurang; tidak ada kekurangan untuk diberitahukan.", 409)
     jenis, data = surat_kekurangan(kasus, pada)
     return _terbitkan(kasus, jenis, data, pada)
 
@@ -285,5 +286,5 @@ def boleh_buka_surat(pengguna, kasus: Kasus) -> bool:
 
 def pemeriksa_akses(pengguna, objek_id: str) -> bool:
     """The download checker of ``documents`` for letters about a case of the bound office."""
-    kasus = svc.muat_kasus(objek_id)
+    kasus = muat_kasus(objek_id)
     return kasus is not None and boleh_buka_surat(pengguna, kasus)

@@ -12,7 +12,7 @@ from dinsos.core.penyimpanan import BerkasTidakAda, EKSTENSI, penyimpanan
 from dinsos.izin import boleh
 
 from . import akses
-from . import services as svc
+from .baca import lampiran, langkah_berjalan, muat_lampiran, peristiwa, tanggal_lokal, versi_kasus
 from .isian import isian_langkah, tampilkan
 from .klien import umur
 from .konstanta import HUBUNGAN_KELUARGA, KATEGORI_PPKS
@@ -72,7 +72,7 @@ def data_klien(kasus, pengguna) -> dict | None:
     return {
         "nama": k.nama, "tanpa_identitas": k.tanpa_identitas, "deskripsi": k.deskripsi, "nik": k.nik, "nik_wilayah": wilayah_nik(k.nik),
         "tanggal_lahir": k.tanggal_lahir.isoformat() if k.tanggal_lahir else None,
-        "umur": umur(k, svc.tanggal_lokal(sekarang())), "umur_perkiraan": k.umur_perkiraan,
+        "umur": umur(k, tanggal_lokal(sekarang())), "umur_perkiraan": k.umur_perkiraan,
         "jenis_kelamin": k.jenis_kelamin, "alamat": k.alamat, "kode_wilayah": k.kode_wilayah,
         "kategori_ppks": k.kategori_ppks, "nama_kategori_ppks": KATEGORI_PPKS.get(k.kategori_ppks),
         "ada_foto": bool(k.foto_kunci),
@@ -111,12 +111,12 @@ def riwayat_langkah(kasus, v, staf: dict) -> list[dict]:
 def data_rinci(kasus, pengguna) -> dict:
     """A case in full for the API (identity only where allowed); the opening is audited."""
     catat_buka(kasus, pengguna)
-    v = svc.versi_kasus(kasus)
+    v = versi_kasus(kasus)
     staf = peta_staf()
     isi = data_ringkas(kasus, pengguna)
     isi["klien"] = akses.nama_tampil(pengguna, kasus)
     identitas = akses.boleh_lihat_identitas(pengguna, kasus)
-    berjalan = svc.langkah_berjalan(kasus)
+    berjalan = langkah_berjalan(kasus)
     isi.update(
         klien_rinci=data_klien(kasus, pengguna),
         pelapor={"jenis": kasus.pelapor_jenis, "nama": kasus.pelapor_nama, "instansi": kasus.pelapor_instansi,
@@ -129,9 +129,9 @@ def data_rinci(kasus, pengguna) -> dict:
                                                       "berikutnya": v.langkah(berjalan.kode).get("berikutnya")} if berjalan else None,
         riwayat_langkah=riwayat_langkah(kasus, v, staf),
         peristiwa=[{"urutan": p.urutan, "jenis": p.jenis, "waktu": p.waktu.isoformat(), "oleh": staf.get(p.aktor_id),
-                    "rincian": p.rincian, "catatan": p.catatan if identitas else None} for p in svc.peristiwa(kasus)],
+                    "rincian": p.rincian, "catatan": p.catatan if identitas else None} for p in peristiwa(kasus)],
         lampiran=[{"id": str(l.id), "jenis_mime": l.jenis_mime, "ukuran": l.ukuran,
-                   "persyaratan": l.persyaratan_kode} for l in svc.lampiran(kasus)],
+                   "persyaratan": l.persyaratan_kode} for l in lampiran(kasus)],
         hasil_akhir=kasus.hasil_akhir,
     )
     if berjalan:
@@ -147,7 +147,7 @@ def _boleh_unduh(kasus, pengguna) -> None:
 
 def unduh(kasus, lampiran_id, pengguna) -> Response:
     """Send an attachment to a user who may open the case; the download is audited."""
-    lamp = svc.muat_lampiran(kasus, lampiran_id)
+    lamp = muat_lampiran(kasus, lampiran_id)
     if lamp is None:
         tolak(404, _("Lampiran tidak ditemukan."))
     _boleh_unduh(kasus, pengguna)

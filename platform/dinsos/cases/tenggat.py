@@ -1,7 +1,7 @@
 """The deadlines a case runs, kept in step with its timeline.
 
 Every change that moves a deadline is already a timeline event (``langkah_mulai``,
-``dijeda``, ``ditutup``...), so ``services._catat`` hands each new event here
+``dijeda``, ``ditutup``...), so ``perubahan.catat_peristiwa_kasus`` hands each new event here
 and this module is the one place that maps case work onto ``dinsos.sla``
 clocks:
 

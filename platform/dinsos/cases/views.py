@@ -1,4 +1,4 @@
-"""Case pages under ``/t/<slug>/kasus``: lists, intake, the case page and its forms. Thin: the work is in ``services``."""
+"""Case pages under ``/t/<slug>/kasus``: lists, intake, the case page and its forms. Thin: the work is in ``penerimaan``, ``sop`` and ``kelola``."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,16 +12,18 @@ from dinsos.documents.surat import JENIS_SURAT
 from dinsos.documents.views import tanggapan_pdf
 from dinsos.izin import boleh, perlu_izin
 
-from . import akses
+from . import akses, baca, kelola
 from . import daftar as daftar_svc
 from . import forms as f
-from . import services as svc
-from .surat import boleh_buka_surat, data_pemberitahuan_kekurangan, surat_kasus, terbitkan_pemberitahuan_kekurangan
 from .konstanta import (
     JENIS_JEDA, JENIS_KELAMIN, JENIS_PELAPOR, LABEL_STATUS, STATUS_KASUS, STATUS_PERSYARATAN,
 )
-from .tenggat import status_per_kasus
+from .penerimaan import calon_duplikat, terima_kasus, ubah_persyaratan
+from .perubahan import KesalahanKasus, simpan
+from .sop import catat_perkembangan, selesaikan_langkah, unggah_lampiran
+from .surat import boleh_buka_surat, data_pemberitahuan_kekurangan, surat_kasus, terbitkan_pemberitahuan_kekurangan
 from .tampilan import catat_buka, data_klien, peta_staf, ringkasan_banyak, riwayat_langkah, unduh, unduh_foto
+from .tenggat import status_per_kasus
 
 bp = Blueprint("kasus", __name__, url_prefix="/t/<slug>/kasus")
 
@@ -47,7 +49,7 @@ LABEL_PERISTIWA: Registri = Registri("label peristiwa kasus", {
 
 
 def _kasus(kasus_id):
-    kasus = svc.muat_kasus(kasus_id)
+    kasus = baca.muat_kasus(kasus_id)
     if kasus is None:
         tolak(404, _("Kasus tidak ditemukan."))
     return kasus
@@ -105,7 +107,7 @@ def daftar(slug):
     return render_template(
         "kasus/daftar.html", judul=_("Daftar kasus"), baris=_baris_daftar(baris), filter_=filter_,
         berikutnya=url_for("kasus.daftar", setelah=daftar_svc.tulis_kursor(lanjut), **filter_) if lanjut else None,
-        semua_layanan=daftar_layanan(), staf=svc.staf_penerima_tugas(), label_status=LABEL_STATUS, dengan_filter=True,
+        semua_layanan=daftar_layanan(), staf=kelola.staf_penerima_tugas(), label_status=LABEL_STATUS, dengan_filter=True,
     )
 
 
@@ -132,7 +134,7 @@ _BIDANG_FORM = {
 }
 
 
-def _tempel_galat(form, e: svc.KesalahanKasus, dokumen) -> None:
+def _tempel_galat(form, e: KesalahanKasus, dokumen) -> None:
     """Put the service's field errors next to the form fields they concern."""
     indeks = {f"persyaratan.{d['kode']}": f"berkas_{i}" for i, d in enumerate(dokumen)}
     for kunci, pesan in e.kesalahan.items():
@@ -172,7 +174,7 @@ def terima(slug, layanan_kode):
     }
     pilihan = form.klien_pilihan.data or ""
     if not pilihan:
-        duplikat = svc.calon_duplikat(klien)
+        duplikat = calon_duplikat(klien)
         if duplikat:
             konteks["duplikat"] = _uraikan_duplikat(duplikat)
             flash(_("Kemungkinan klien ini sudah tercatat. Periksa daftar di bawah, lalu pilih klien yang ada atau tetap buat klien baru."), "galat")
@@ -180,7 +182,7 @@ def terima(slug, layanan_kode):
     unggahan = {d["kode"]: b for i, d in enumerate(dokumen) if (b := _berkas(getattr(form, f"berkas_{i}")))}
     status = {d["kode"]: getattr(form, f"status_{i}").data for i, d in enumerate(dokumen) if d["kode"] not in unggahan}
     try:
-        hasil = svc.terima_kasus(
+        hasil = terima_kasus(
             layanan_kode, pelapor={"jenis": form.pelapor_jenis.data, "nama": form.pelapor_nama.data, "instansi": form.pelapor_instansi.data,
                                    "kontak": form.pelapor_kontak.data, "surat_nomor": form.surat_nomor.data,
                                    "surat_tanggal": form.surat_tanggal.data},
@@ -188,8 +190,8 @@ def terima(slug, layanan_kode):
             persyaratan=status, unggahan=unggahan, foto=_berkas(form.foto) if pilihan in ("", "baru") else None,
             pengguna=current_user,
         )
-        svc.simpan()
-    except svc.KesalahanKasus as e:
+        simpan()
+    except KesalahanKasus as e:
         db.session.rollback()
         _tempel_galat(form, e, dokumen)
         flash(e.pesan, "galat")
@@ -220,18 +222,18 @@ def _uraikan_duplikat(duplikat: list[dict]) -> list[dict]:
 # --- the case page ------------------------------------------------------------------------------
 
 
-def _halaman(kasus, *, galat: svc.KesalahanKasus | None = None, kode: int = 200, form_langkah=None):
+def _halaman(kasus, *, galat: KesalahanKasus | None = None, kode: int = 200, form_langkah=None):
     catat_buka(kasus, current_user)
     db.session.commit()
-    v = svc.versi_kasus(kasus)
-    berjalan = svc.langkah_berjalan(kasus)
+    v = baca.versi_kasus(kasus)
+    berjalan = baca.langkah_berjalan(kasus)
     definisi = v.langkah(berjalan.kode) if berjalan else None
     staf = peta_staf()
     bisa_langkah = definisi is not None and kasus.status == "berjalan" and akses.boleh_kerjakan(current_user, definisi, kasus)
     if bisa_langkah and form_langkah is None:
         form_langkah = f.form_langkah(definisi)
         form_langkah.langkah.data = berjalan.kode
-    penerima = f.pilihan((p.id, p.nama) for p in svc.staf_penerima_tugas())
+    penerima = f.pilihan((p.id, p.nama) for p in kelola.staf_penerima_tugas())
     form_tugas = f.FormTugaskan()
     form_tugas.penanggung_jawab_id.choices = penerima
     form_tugas.penanggung_jawab_id.data = str(kasus.penanggung_jawab_id) if kasus.penanggung_jawab_id else None
@@ -242,10 +244,10 @@ def _halaman(kasus, *, galat: svc.KesalahanKasus | None = None, kode: int = 200,
     surat = surat_kasus(kasus) if boleh_buka_surat(current_user, kasus) else []
     return render_template(
         "kasus/rinci.html",
-        kasus=kasus, v=v, layanan=svc.layanan_kasus(kasus), staf_teks={str(k): n for k, n in staf.items()}, klien=data_klien(kasus, current_user),
+        kasus=kasus, v=v, layanan=baca.layanan_kasus(kasus), staf_teks={str(k): n for k, n in staf.items()}, klien=data_klien(kasus, current_user),
         nama_klien=akses.nama_tampil(current_user, kasus), staf=staf, berjalan=berjalan, definisi=definisi,
-        riwayat=riwayat_langkah(kasus, v, staf), peristiwa=svc.peristiwa(kasus), lampiran=svc.lampiran(kasus),
-        kurang=svc.persyaratan_kurang(kasus), label_status=LABEL_STATUS, label_persyaratan=STATUS_PERSYARATAN,
+        riwayat=riwayat_langkah(kasus, v, staf), peristiwa=baca.peristiwa(kasus), lampiran=baca.lampiran(kasus),
+        kurang=baca.persyaratan_kurang(kasus), label_status=LABEL_STATUS, label_persyaratan=STATUS_PERSYARATAN,
         label_peristiwa=LABEL_PERISTIWA, jenis_kelamin=JENIS_KELAMIN, jenis_pelapor=JENIS_PELAPOR, jenis_jeda=JENIS_JEDA,
         identitas=akses.boleh_lihat_identitas(current_user, kasus), bisa_langkah=bisa_langkah,
         bisa_urus=akses.boleh_urus(current_user, kasus), bisa_tugaskan=boleh(current_user, "kasus.tugaskan"),
@@ -269,12 +271,12 @@ def _kirim(kasus_id, form, kerja, pesan_ok: str, form_langkah=None):
     """Run one case change from a posted form: saved and redirected, or the page again with the reason."""
     kasus = _kasus(kasus_id)
     if not form.validate():
-        galat = svc.KesalahanKasus(" ".join(e for es in form.errors.values() for e in (es if isinstance(es, list) else [str(es)])), 422)
+        galat = KesalahanKasus(" ".join(e for es in form.errors.values() for e in (es if isinstance(es, list) else [str(es)])), 422)
         return _halaman(kasus, galat=galat, kode=400 if "csrf_token" in form.errors else 422, form_langkah=form_langkah)
     try:
         kerja(kasus)
-        svc.simpan()
-    except svc.KesalahanKasus as e:
+        simpan()
+    except KesalahanKasus as e:
         db.session.rollback()
         kasus = _kasus(kasus_id)
         return _halaman(kasus, galat=e, kode=e.kode, form_langkah=form_langkah)
@@ -304,7 +306,7 @@ def _aksi(jalur: str, izin: str, Form, pesan_ok):
 @_aksi("persyaratan", "kasus.kerjakan", f.FormPersyaratan, _l("Persyaratan diperbarui."))
 def persyaratan(kasus, form):
     berkas = _berkas(form.berkas)
-    lengkap = svc.ubah_persyaratan(kasus, versi=form.versi.data, pengguna=current_user,
+    lengkap = ubah_persyaratan(kasus, versi=form.versi.data, pengguna=current_user,
                                    perubahan=None if berkas else {form.kode.data: form.status.data},
                                    unggahan={form.kode.data: berkas} if berkas else None)
     if lengkap:
@@ -316,13 +318,13 @@ def persyaratan(kasus, form):
 def langkah(slug, kasus_id):
     # Not an ``_aksi``: the form is built from the running step's definition, so the case is read first.
     kasus = _kasus(kasus_id)
-    berjalan = svc.langkah_berjalan(kasus)
-    definisi = svc.versi_kasus(kasus).langkah(berjalan.kode) if berjalan else {"isian": [], "cabang": []}
+    berjalan = baca.langkah_berjalan(kasus)
+    definisi = baca.versi_kasus(kasus).langkah(berjalan.kode) if berjalan else {"isian": [], "cabang": []}
     form = f.form_langkah(definisi)
 
     def kerja(kasus):
         unggahan = [(b.read(), b.filename) for b in (form.lampiran.data or []) if getattr(b, "filename", "")]
-        svc.selesaikan_langkah(kasus, versi=form.versi.data, kode_langkah=form.langkah.data, pengguna=current_user,
+        selesaikan_langkah(kasus, versi=form.versi.data, kode_langkah=form.langkah.data, pengguna=current_user,
                                isian=f.jawaban_isian(form, definisi), catatan=form.catatan.data,
                                cabang=getattr(form, "cabang", None) and form.cabang.data or None, unggahan=unggahan)
 
@@ -336,7 +338,7 @@ def pemberitahuan_kekurangan(slug, kasus_id):
     kasus = _kasus(kasus_id)
     try:
         surat = terbitkan_pemberitahuan_kekurangan(kasus, current_user)
-    except svc.KesalahanKasus as e:
+    except KesalahanKasus as e:
         db.session.rollback()
         return _halaman(_kasus(kasus_id), galat=e, kode=e.kode)
     db.session.commit()
@@ -345,15 +347,15 @@ def pemberitahuan_kekurangan(slug, kasus_id):
 
 @_aksi("catatan", "kasus.kerjakan", f.FormCatatan, _l("Catatan perkembangan disimpan."))
 def catatan(kasus, form):
-    svc.catat_perkembangan(kasus, versi=form.versi.data, catatan=form.catatan_perkembangan.data, pengguna=current_user)
+    catat_perkembangan(kasus, versi=form.versi.data, catatan=form.catatan_perkembangan.data, pengguna=current_user)
 
 
 @_aksi("lampiran", "kasus.kerjakan", f.FormLampiran, _l("Lampiran diunggah."))
 def lampiran(kasus, form):
     berkas = _berkas(form.berkas_lampiran)
     if berkas is None:
-        raise svc.KesalahanKasus(_("Pilih berkas yang akan diunggah."), 422, {"berkas": "Wajib dipilih."})
-    svc.unggah_lampiran(kasus, versi=form.versi.data, isi=berkas[0], nama_berkas=berkas[1], pengguna=current_user)
+        raise KesalahanKasus(_("Pilih berkas yang akan diunggah."), 422, {"berkas": "Wajib dipilih."})
+    unggah_lampiran(kasus, versi=form.versi.data, isi=berkas[0], nama_berkas=berkas[1], pengguna=current_user)
 
 
 @bp.get("/<kasus_id>/lampiran/<lampiran_id>")
@@ -370,30 +372,30 @@ def foto(slug, kasus_id):
 
 @_aksi("jeda", "kasus.kerjakan", f.FormJeda, _l("Kasus dijeda."))
 def jeda(kasus, form):
-    svc.jeda_kasus(kasus, versi=form.versi.data, jenis=form.jenis_jeda.data, alasan=form.alasan_jeda.data, pengguna=current_user)
+    kelola.jeda_kasus(kasus, versi=form.versi.data, jenis=form.jenis_jeda.data, alasan=form.alasan_jeda.data, pengguna=current_user)
 
 
 @_aksi("lanjut", "kasus.kerjakan", f.FormLanjut, _l("Kasus dilanjutkan."))
 def lanjut(kasus, form):
-    svc.lanjutkan_kasus(kasus, versi=form.versi.data, catatan=form.catatan_lanjut.data, pengguna=current_user)
+    kelola.lanjutkan_kasus(kasus, versi=form.versi.data, catatan=form.catatan_lanjut.data, pengguna=current_user)
 
 
 @_aksi("tugaskan", "kasus.tugaskan", f.FormTugaskan, _l("Penanggung jawab kasus diperbarui."))
 def tugaskan(kasus, form):
-    svc.tugaskan_kasus(kasus, versi=form.versi.data, penanggung_jawab_id=form.penanggung_jawab_id.data, pengguna=current_user)
+    kelola.tugaskan_kasus(kasus, versi=form.versi.data, penanggung_jawab_id=form.penanggung_jawab_id.data, pengguna=current_user)
 
 
 @_aksi("tugaskan-langkah", "kasus.tugaskan", f.FormTugaskanLangkah, _l("Penanggung jawab langkah diperbarui."))
 def tugaskan_langkah(kasus, form):
-    svc.tugaskan_langkah(kasus, versi=form.versi.data, penanggung_jawab_id=form.pj_langkah_id.data, pengguna=current_user)
+    kelola.tugaskan_langkah(kasus, versi=form.versi.data, penanggung_jawab_id=form.pj_langkah_id.data, pengguna=current_user)
 
 
 @_aksi("tutup", "kasus.kerjakan", f.FormTutup, _l("Kasus ditutup."))
 def tutup(kasus, form):
-    svc.tutup_kasus(kasus, versi=form.versi.data, hasil_akhir=form.hasil_akhir.data, catatan=form.catatan_tutup.data,
+    kelola.tutup_kasus(kasus, versi=form.versi.data, hasil_akhir=form.hasil_akhir.data, catatan=form.catatan_tutup.data,
                     pengguna=current_user)
 
 
 @_aksi("buka-kembali", "kasus.tugaskan", f.FormBukaKembali, _l("Kasus dibuka kembali."))
 def buka_kembali(kasus, form):
-    svc.buka_kembali(kasus, versi=form.versi.data, alasan=form.alasan_buka.data, pengguna=current_user)
+    kelola.buka_kembali(kasus, versi=form.versi.data, alasan=form.alasan_buka.data, pengguna=current_user)

@@ -7,7 +7,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from .skema import KOMPONEN_PENGELOLAAN, KOMPONEN_PENYAMPAIAN
+from .skema.kosakata import KOMPONEN_PENGELOLAAN, KOMPONEN_PENYAMPAIAN
 
 NAMA_AKTOR = {
     "pelapor": _l("Pelapor"),

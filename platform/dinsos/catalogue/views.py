@@ -4,26 +4,18 @@ from flask_babel import gettext as _
 from werkzeug.utils import safe_join
 
 from dinsos.core.extensions import batas_dari_konfigurasi, limiter
-from dinsos.tenancy.services import profil_tenant
 
 from . import tampilan
-from .services import daftar_layanan, daftar_versi, direktori as cari_direktori, layanan_dari_kode, versi_ke, versi_terbaru
+from .services import daftar_layanan, daftar_versi, layanan_dari_kode, versi_ke, versi_terbaru
 
 bp = Blueprint("katalog", __name__, static_folder="static", static_url_path="/static/katalog")
-
-
-@bp.get("/layanan")
-def direktori():
-    """All offices and their services; a plain GET form searches them."""
-    q = (request.args.get("q") or "").strip()[:100]
-    return render_template("katalog/direktori.html", q=q, hasil=cari_direktori(q))
 
 
 @bp.get("/t/<slug>/standar-pelayanan")
 def daftar_publik(slug):
     daftar = [(layanan, versi_terbaru(layanan)) for layanan in daftar_layanan()]
     return render_template(
-        "katalog/daftar.html", kantor=profil_tenant(g.tenant), daftar=daftar, nama_kanal=tampilan.NAMA_KANAL
+        "katalog/daftar.html", kantor=g.tenant, daftar=daftar, nama_kanal=tampilan.NAMA_KANAL
     )
 
 
@@ -45,7 +37,7 @@ def _versi_diminta(kode: str):
 def _konteks(layanan, versi) -> dict:
     return {
         **tampilan.konteks(versi.isi),
-        "kantor": profil_tenant(g.tenant),
+        "kantor": g.tenant,
         "versi": versi.versi,
         "terbaru": versi.versi == layanan.versi_terbaru,
         "semua_versi": daftar_versi(layanan),

@@ -10,7 +10,9 @@ office. Pure planning here; ``buat.py`` writes.
 """
 import copy
 
-from dinsos.catalogue.skema import LayananSchema, TenantSchema, tulis_yaml
+from dinsos.catalogue.skema.layanan import LayananSchema
+from dinsos.catalogue.skema.tenant import TenantSchema
+from dinsos.catalogue.skema.tulis import tulis_yaml
 
 from . import acak
 from .nama import DESA, GELAR, JALAN, KODE_AREA, WILAYAH

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from dinsos.cases.konstanta import KATEGORI_ABH, UMUR_DEWASA
 from dinsos.documents.penomoran import FORMAT_BAWAAN, ROMAWI, format_nomor
-from dinsos.sla.kalender import DurasiTidakValid, parse_waktu
+from dinsos.core.kalender import DurasiTidakValid, parse_waktu
 from dinsos.sla.services import kalender_tenant
 
 from . import acak

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from dinsos.sla.kalender import HARI, JAM_KERJA_BAKU
+from dinsos.core.kalender import HARI, JAM_KERJA_BAKU
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ case is drawn for, ``dari_campuran`` turns one uniform draw into a value of a mi
 """
 from dinsos.cases.akses import peran_untuk_langkah
 from dinsos.cases.konstanta import KATEGORI_ABH, MULAI_BAWAAN, PENANGGUNG_JAWAB
-from dinsos.sla.kalender import DurasiTidakValid, parse_waktu
+from dinsos.core.kalender import DurasiTidakValid, parse_waktu
 
 from .konteks import LayananDemo
 

@@ -27,7 +27,7 @@ from dinsos.complaints.services import (
 )
 from dinsos.notify.services import judul_satu_baris
 from dinsos.sla import services as sla
-from dinsos.sla.kalender import parse_waktu
+from dinsos.core.kalender import parse_waktu
 
 from . import acak
 from .konteks import Konteks, LayananDemo

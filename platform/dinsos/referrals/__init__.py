@@ -17,7 +17,7 @@ LABEL_PERISTIWA_KASUS = {
 def pasang(app):
     """Pages, API, menus; and what referrals add to other capabilities, each through its named registry
     (the list is in README.md, "What it registers where")."""
-    from dinsos.cases import services as kasus_svc
+    from dinsos.cases.kelola import saat_kasus_ditutup
     from dinsos.cases.views import LABEL_PERISTIWA
     from dinsos.core.extensions import api
     from dinsos.core.outbox import PENGOLAH_OUTBOX
@@ -48,6 +48,6 @@ def pasang(app):
         LABEL_PERISTIWA.daftar(jenis, label)
     # The deadline pages' name of the answer time of an incoming referral.
     JENIS_TENGGAT.daftar(OBJEK_TENGGAT, _l("Tanggapan rujukan masuk"))
-    kasus_svc.saat_kasus_ditutup("rujukan", setelah_kasus_ditutup)
+    saat_kasus_ditutup("rujukan", setelah_kasus_ditutup)
     daftar_penerima_luar(OBJEK_TENGGAT, pengiriman.eskalasi_ke_provinsi)
     daftar_pemeriksa_akses("rujukan", boleh_unduh_surat_rujukan)

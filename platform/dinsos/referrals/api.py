@@ -18,7 +18,8 @@ from flask_smorest import Blueprint
 
 from dinsos.auth.api import perlu_token
 from dinsos.cases import akses as kasus_akses
-from dinsos.cases import services as kasus_svc
+from dinsos.cases.baca import muat_kasus
+from dinsos.cases.perubahan import KesalahanKasus
 from dinsos.core.db import db
 from dinsos.core.errors import jawaban_galat, tolak
 from dinsos.core.extensions import csrf
@@ -142,7 +143,7 @@ def _berkas(daftar: list[dict]) -> list[dict]:
 
 def data_keluar(r) -> dict:
     """An outgoing referral for the API: the sender's own record (what was shared only to those who see the client)."""
-    kasus = kasus_svc.muat_kasus(r.kasus_id)
+    kasus = muat_kasus(r.kasus_id)
     identitas = kasus_akses.boleh_lihat_identitas(current_user, kasus)
     isi = r.dibagikan or {}
     return {
@@ -291,7 +292,7 @@ def keluar_daftar(filter_, slug):
 @blp.arguments(SkemaBuat)
 def keluar_buat(data, slug):
     """Merujuk kasus: tujuan, apa yang dibagikan, persetujuan; langsung dikirim kecuali 'kirim' false (draf)."""
-    kasus = kasus_svc.muat_kasus(data["kasus_id"])
+    kasus = muat_kasus(data["kasus_id"])
     if kasus is None:
         tolak(404, "Kasus tidak ditemukan.")
     try:
@@ -309,7 +310,7 @@ def keluar_buat(data, slug):
             pemulangan=data["pemulangan"],
         )
         db.session.commit()
-    except (KesalahanRujukan, kasus_svc.KesalahanKasus) as e:
+    except (KesalahanRujukan, KesalahanKasus) as e:
         return jawaban_galat(e)
     resp = jsonify(data_keluar(r))
     resp.status_code = 201
@@ -367,7 +368,7 @@ def keluar_mitra(r, data):
 @blp.arguments(SkemaPemulangan)
 def pemulangan(data, slug, kasus_id):
     """Kantor daerah keluarga (dari kode wilayah) dan layanannya yang menerima rujukan, untuk rujukan pemulangan."""
-    kasus = kasus_svc.muat_kasus(kasus_id)
+    kasus = muat_kasus(kasus_id)
     if kasus is None:
         tolak(404, "Kasus tidak ditemukan.")
     try:

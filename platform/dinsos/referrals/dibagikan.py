@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from dinsos.cases import klien as klien_svc
-from dinsos.cases import services as kasus_svc
+from dinsos.cases.baca import lampiran, tanggal_lokal, versi_kasus
 from dinsos.cases.isian import tampilkan
 from dinsos.cases.models import Kasus, LampiranKasus
 from dinsos.core.db import db
@@ -50,7 +50,7 @@ def surat_kasus(kasus: Kasus) -> list[SuratTerbit]:
 
 def bahan_kasus(kasus: Kasus) -> dict:
     """What the sender may pick from: the case's files, its letters and its finished steps with answers."""
-    v = kasus_svc.versi_kasus(kasus)
+    v = versi_kasus(kasus)
     langkah = []
     for l in kasus.langkah:
         if l.status != "selesai":
@@ -60,7 +60,7 @@ def bahan_kasus(kasus: Kasus) -> dict:
                         "ada_isian": bool(definisi.get("isian")) or bool(l.catatan)})
     return {
         "lampiran": [{"id": l.id, "nama": l.nama_berkas, "jenis_mime": l.jenis_mime, "ukuran": l.ukuran,
-                      "persyaratan_kode": l.persyaratan_kode} for l in kasus_svc.lampiran(kasus)],
+                      "persyaratan_kode": l.persyaratan_kode} for l in lampiran(kasus)],
         "surat": [{"id": s.id, "nama": f"{JENIS_SURAT[s.jenis].judul} {s.nomor}" if s.jenis in JENIS_SURAT else s.nomor,
                    "jenis": s.jenis} for s in surat_kasus(kasus)],
         "langkah": langkah,
@@ -69,7 +69,7 @@ def bahan_kasus(kasus: Kasus) -> dict:
 
 def klien_dibagikan(kasus: Kasus, bidang: list[str], pada: datetime) -> dict:
     k = kasus.klien
-    hari_ini = kasus_svc.tanggal_lokal(pada)
+    hari_ini = tanggal_lokal(pada)
     isi: dict = {"tanpa_identitas": not (k.nama and "nama" in bidang)}
     if "nama" in bidang:
         isi["nama"] = k.nama
@@ -93,7 +93,7 @@ def klien_dibagikan(kasus: Kasus, bidang: list[str], pada: datetime) -> dict:
 
 
 def langkah_dibagikan(kasus: Kasus, pilihan: list) -> list[dict]:
-    v = kasus_svc.versi_kasus(kasus)
+    v = versi_kasus(kasus)
     dipilih = {sebagai_uuid(x) for x in pilihan or []}
     hasil = []
     for l in kasus.langkah:

@@ -3,7 +3,7 @@ import re
 
 from sqlalchemy import select
 
-from dinsos.cases import services as kasus_svc
+from dinsos.cases.baca import versi_kasus
 from dinsos.cases.models import Kasus, LangkahKasus
 from dinsos.core.db import db
 from dinsos.core.tenant import tenant_aktif
@@ -23,7 +23,7 @@ def langkah_pemulangan(kasus: Kasus) -> LangkahKasus | None:
     ``surat-pengantar``; a cover letter reached in the normal order (Magetan's
     delivery to the Balai) is not a repatriation.
     """
-    v = kasus_svc.versi_kasus(kasus)
+    v = versi_kasus(kasus)
     cabang = {c["ke"] for l in v.isi["sop"]["langkah"] for c in l.get("cabang") or []}
     for l in kasus.langkah:
         definisi = v.langkah(l.kode) or {}

@@ -16,7 +16,10 @@ from sqlalchemy import select
 from dinsos.audit.services import catat_peristiwa
 from dinsos.auth.models import Pengguna
 from dinsos.cases import klien as klien_svc
-from dinsos.cases import services as kasus_svc
+from dinsos.cases.baca import versi_kasus
+from dinsos.cases.penerimaan import terima_kasus
+from dinsos.cases.perubahan import KesalahanKasus, catat_peristiwa_kasus
+from dinsos.cases.sop import unggah_lampiran
 from dinsos.cases.models import Kasus, Klien
 from dinsos.catalogue.models import Layanan
 from dinsos.catalogue.services import versi_terbaru
@@ -26,7 +29,7 @@ from dinsos.core.penyimpanan import BerkasTidakAda, penyimpanan
 from dinsos.documents.models import SuratTerbit
 from dinsos.izin import IZIN, boleh
 from dinsos.sla import services as sla
-from dinsos.sla.kalender import DurasiTidakValid, parse_waktu
+from dinsos.core.kalender import DurasiTidakValid, parse_waktu
 from dinsos.tenancy.models import Tenant
 
 from .models import PengaturanRujukan, RujukanMasuk
@@ -311,18 +314,18 @@ def terima(masuk: RujukanMasuk, *, pengguna, pada: datetime | None = None, klien
             lain.append((isi, b["nama"]))
     asal = nama_asal(masuk)
     try:
-        hasil = kasus_svc.terima_kasus(
+        hasil = terima_kasus(
             layanan.kode, pelapor={"jenis": "dinas_lain", "instansi": asal[:200], "surat_nomor": masuk.isi.get("nomor_rujukan")},
             klien=None if klien_id else _klien_untuk_kasus(masuk), klien_id=klien_id, persyaratan={}, unggahan=unggahan,
             pengguna=pengguna, pada=pada,
         )
         kasus = hasil.kasus
         for isi, nama in lain:
-            kasus_svc.unggah_lampiran(kasus, versi=kasus.versi, isi=isi, nama_berkas=nama, pengguna=pengguna, pada=pada)
-    except kasus_svc.KesalahanKasus as e:
+            unggah_lampiran(kasus, versi=kasus.versi, isi=isi, nama_berkas=nama, pengguna=pengguna, pada=pada)
+    except KesalahanKasus as e:
         raise KesalahanRujukan(f"Kasus tidak dapat dibuka dari rujukan ini: {e.pesan}", e.kode, e.kesalahan) from None
     masuk.kasus_id, masuk.ditanggapi_pada, masuk.ditanggapi_oleh_id = kasus.id, pada, pengguna.id
-    kasus_svc.catat_peristiwa_kasus(kasus, "dari_rujukan", pada, pengguna, rujukan_masuk=str(masuk.id),
+    catat_peristiwa_kasus(kasus, "dari_rujukan", pada, pengguna, rujukan_masuk=str(masuk.id),
                                     nomor_rujukan=masuk.isi.get("nomor_rujukan"), asal=asal, klien_tercatat=bool(klien_id) or None)
     sla.selesaikan_tenggat(OBJEK_TENGGAT, masuk.id, pada)
     catat_riwayat("masuk", masuk.id, "diterima", status=masuk.status, pada=pada, aktor=pengguna, kasus=str(kasus.id))
@@ -385,7 +388,7 @@ def setelah_kasus_ditutup(kasus: Kasus, pengguna, pada: datetime) -> None:
     if masuk is None or masuk.status != "diterima":
         return
     _ubah(masuk, "selesai", pada)
-    hasil = {h["kode"]: h["nama"] for h in kasus_svc.versi_kasus(kasus).isi["sop"]["hasil_akhir"]}
+    hasil = {h["kode"]: h["nama"] for h in versi_kasus(kasus).isi["sop"]["hasil_akhir"]}
     langkah = [str(l.id) for l in kasus.langkah]
     ba = db.session.scalars(
         select(SuratTerbit.nomor).where(

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from dinsos.audit.services import catat_peristiwa
 from dinsos.cases import klien as klien_svc
-from dinsos.cases import services as kasus_svc
+from dinsos.cases.baca import tanggal_lokal
 from dinsos.cases.models import Kasus
 from dinsos.core.db import db, sekarang
 from dinsos.core.tenant import tenant_aktif
@@ -45,7 +45,7 @@ def periksa_persetujuan(data: dict | None, kasus: Kasus, pada: datetime) -> dict
         k["persetujuan.nama"] = "Nama pemberi persetujuan wajib diisi."
     if data.get("hubungan") not in HUBUNGAN_PERSETUJUAN:
         k["persetujuan.hubungan"] = f"Hubungan pemberi persetujuan harus salah satu dari: {', '.join(HUBUNGAN_PERSETUJUAN.values())}."
-    elif data["hubungan"] == "klien" and klien_svc.adalah_anak(kasus.klien, kasus_svc.tanggal_lokal(pada)):
+    elif data["hubungan"] == "klien" and klien_svc.adalah_anak(kasus.klien, tanggal_lokal(pada)):
         k["persetujuan.hubungan"] = "Klien masih anak: persetujuan harus dari orang tua, wali atau pihak yang berwenang (UU 27/2022)."
     if data.get("cara") not in CARA_PERSETUJUAN:
         k["persetujuan.cara"] = f"Cara persetujuan harus salah satu dari: {', '.join(CARA_PERSETUJUAN.values())}."
@@ -55,7 +55,7 @@ def periksa_persetujuan(data: dict | None, kasus: Kasus, pada: datetime) -> dict
     except ValueError:
         k["persetujuan.tanggal"] = "Tanggal persetujuan tidak valid; tulis TTTT-BB-HH."
         tanggal = None
-    if tanggal and tanggal > kasus_svc.tanggal_lokal(pada):
+    if tanggal and tanggal > tanggal_lokal(pada):
         k["persetujuan.tanggal"] = "Tanggal persetujuan tidak boleh di masa depan."
     if k:
         raise KesalahanRujukan("Persetujuan belum benar: " + " ".join(k.values()), 422, k)

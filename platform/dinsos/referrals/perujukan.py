@@ -12,7 +12,7 @@ from datetime import datetime
 
 from dinsos.audit.services import catat_peristiwa
 from dinsos.cases import klien as klien_svc
-from dinsos.cases import services as kasus_svc
+from dinsos.cases.baca import layanan_kasus, tanggal_lokal
 from dinsos.cases.models import Kasus
 from dinsos.core.db import db, sekarang
 from dinsos.core.outbox import tulis_outbox
@@ -196,7 +196,7 @@ def _terbitkan_surat_rujukan(r: Rujukan, kasus: Kasus, tujuan: Tujuan, pengguna,
     data = {
         "klien": klien_surat(kasus, pada),
         "tujuan": {"nama": tujuan.nama if tujuan.jenis == "mitra" else _nama_kantor(r.tujuan_tenant_id), "alamat": tujuan.alamat},
-        "layanan": kasus_svc.layanan_kasus(kasus).nama,
+        "layanan": layanan_kasus(kasus).nama,
         "nomor_register": kasus.nomor_register,
         "catatan": r.alasan,
         "untuk": "pemulangan klien ke daerah asal keluarganya" if r.pemulangan else None,
@@ -220,7 +220,7 @@ def klien_surat(kasus: Kasus, pada: datetime) -> dict:
     k = kasus.klien
     nama = klien_svc.nama_klien(k)
     return {"nama": klien_svc.samarkan_nama(nama) if kasus.rahasia and k.nama else nama, "jenis_kelamin": k.jenis_kelamin,
-            "umur": klien_svc.umur(k, kasus_svc.tanggal_lokal(pada)), "alamat": None if kasus.rahasia else k.alamat}
+            "umur": klien_svc.umur(k, tanggal_lokal(pada)), "alamat": None if kasus.rahasia else k.alamat}
 
 
 def _nama_kantor(tenant_id: int | None) -> str:

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from dinsos.cases import akses as kasus_akses
-from dinsos.cases import services as kasus_svc
+from dinsos.cases.perubahan import catat_peristiwa_kasus
 from dinsos.cases.models import Kasus
 from dinsos.core.db import db
 from dinsos.izin import boleh
@@ -93,7 +93,7 @@ def kasus_rujukan(r: Rujukan) -> Kasus:
 
 def catat_di_kasus(kasus: Kasus, r: Rujukan, pada: datetime, aktor=None, catatan: str | None = None, **rincian) -> None:
     """Put the referral's change on the case's timeline (event kind ``rujukan_<status>``)."""
-    kasus_svc.catat_peristiwa_kasus(kasus, f"rujukan_{r.status}", pada, aktor, catatan=catatan, rujukan=str(r.id),
+    catat_peristiwa_kasus(kasus, f"rujukan_{r.status}", pada, aktor, catatan=catatan, rujukan=str(r.id),
                                     nomor_rujukan=nomor_tampil(r.id), **rincian)
 
 

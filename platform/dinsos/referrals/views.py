@@ -9,7 +9,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from dinsos.cases import akses as kasus_akses
-from dinsos.cases import services as kasus_svc
+from dinsos.cases.baca import muat_kasus
+from dinsos.cases.perubahan import KesalahanKasus
 from dinsos.cases.konstanta import HUBUNGAN_KELUARGA, JENIS_KELAMIN, KATEGORI_PPKS
 from dinsos.catalogue.services import daftar_layanan
 from dinsos.core.db import db
@@ -33,7 +34,7 @@ bp = Blueprint("rujukan", __name__, url_prefix="/t/<slug>")
 
 
 def _kasus(kasus_id):
-    kasus = kasus_svc.muat_kasus(kasus_id)
+    kasus = muat_kasus(kasus_id)
     if kasus is None:
         tolak(404, _("Kasus tidak ditemukan."))
     return kasus
@@ -129,7 +130,7 @@ def keluar_daftar(slug):
 
 
 def _halaman_keluar(r, *, galat: KesalahanRujukan | None = None, kode: int = 200):
-    kasus = kasus_svc.muat_kasus(r.kasus_id)
+    kasus = muat_kasus(r.kasus_id)
     mitra = r.jenis_tujuan == "mitra"
     aksi = aksi_tersedia(r.status, mitra=mitra)
     form_lengkapi = f.FormLengkapi()
@@ -258,7 +259,7 @@ def buat(slug, kasus_id):
     try:
         r = buat_rujukan(kasus, pengguna=current_user, tujuan=tujuan, kirim=aksi == "kirim", pemulangan=pemulangan, **data)
         db.session.commit()
-    except (KesalahanRujukan, kasus_svc.KesalahanKasus) as e:
+    except (KesalahanRujukan, KesalahanKasus) as e:
         db.session.rollback()
         return render_template("rujukan/buat.html", galat=e, **konteks), e.kode
     flash(_("Rujukan %(n)s dikirim.", n=nomor_tampil(r.id)) if r.status != "draf" else
@@ -327,7 +328,7 @@ def _halaman_masuk(m, *, galat: KesalahanRujukan | None = None, kode: int = 200)
         bisa_tanggapi=boleh(current_user, "rujukan.tanggapi"), galat=galat,
         form_terima=f.FormTerima(), form_alasan=f.FormAlasan(), form_info=f.FormMintaInfo(),
         klien_serupa=penerimaan.klien_serupa(m, current_user),
-        kasus=kasus_svc.muat_kasus(m.kasus_id) if m.kasus_id else None,
+        kasus=muat_kasus(m.kasus_id) if m.kasus_id else None,
         jenis_kelamin=JENIS_KELAMIN, kategori_ppks=KATEGORI_PPKS, hubungan_keluarga=HUBUNGAN_KELUARGA,
     ), kode
 

@@ -1,4 +1,5 @@
-"""Deadlines on real working days: the working calendar, running clocks, reminders and escalations."""
+"""Deadlines on real working days: each office's calendar (arithmetic in ``dinsos.core.kalender``), running clocks,
+reminders and escalations."""
 
 
 def pasang(app):

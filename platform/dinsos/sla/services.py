@@ -26,7 +26,7 @@ from dinsos.core.tenant import dalam_tenant, lintas_tenant, tenant_aktif
 from dinsos.core.ui import SINGKATAN_ZONA
 from dinsos.tenancy.models import Tenant
 
-from .kalender import Durasi, KalenderKerja, parse_waktu
+from dinsos.core.kalender import Durasi, KalenderKerja, parse_waktu
 from .models import PemberitahuanTenggat, Tenggat
 
 FRAKSI_PERINGATAN = 0.75

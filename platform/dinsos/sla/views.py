@@ -14,7 +14,7 @@ from dinsos.core.registri import Registri
 from dinsos.core.ui import SINGKATAN_ZONA
 from dinsos.izin import boleh, perlu_izin
 
-from .kalender import HARI, KalenderTidakValid
+from dinsos.core.kalender import HARI, KalenderTidakValid
 from .services import kalender_tenant, status_tenggat, tenggat_induk
 
 bp = Blueprint("sla", __name__, url_prefix="/t/<slug>/pengaturan/kalender")

@@ -8,7 +8,9 @@ import io
 import zipfile
 
 from dinsos.catalogue.services import daftar_layanan, versi_terbaru
-from dinsos.catalogue.skema import LayananSchema, TenantSchema, tulis_yaml
+from dinsos.catalogue.skema.layanan import LayananSchema
+from dinsos.catalogue.skema.tenant import TenantSchema
+from dinsos.catalogue.skema.tulis import tulis_yaml
 from dinsos.core.tenant import dalam_tenant
 
 from .models import Tenant

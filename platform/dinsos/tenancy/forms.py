@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, SelectField, StringField
 
-from dinsos.catalogue.skema import HARI, JENIS_KANAL
+from dinsos.catalogue.skema.kosakata import HARI, JENIS_KANAL
 from dinsos.catalogue.tampilan import NAMA_HARI, NAMA_KANAL
 from dinsos.core.formulir import pilihan
 

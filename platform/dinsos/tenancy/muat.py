@@ -10,7 +10,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from dinsos.audit.services import catat_peristiwa
-from dinsos.catalogue.skema import KesalahanValidasi, berkas_folder, folder_kantor, periksa_kumpulan
+from dinsos.catalogue.skema.baca import KesalahanValidasi
+from dinsos.catalogue.skema.folder import berkas_folder, folder_kantor, periksa_kumpulan
 from dinsos.core.db import db
 from dinsos.core.tenant import lintas_tenant
 

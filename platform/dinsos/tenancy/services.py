@@ -103,8 +103,9 @@ def simpan_pengaturan(tenant: Tenant, data: dict) -> list[str]:
     audits and commits.
     """
     from dinsos.catalogue.services import data_json
-    from dinsos.catalogue.skema import PengaturanKantorSchema, periksa_data
-    from dinsos.sla.kalender import KalenderKerja, KalenderTidakValid
+    from dinsos.catalogue.skema.baca import periksa_data
+    from dinsos.catalogue.skema.tenant import PengaturanKantorSchema
+    from dinsos.core.kalender import KalenderKerja, KalenderTidakValid
 
     bersih, kesalahan = periksa_data(data, PengaturanKantorSchema)
     if kesalahan:

@@ -1,5 +1,5 @@
 """The landing page, health endpoints and the dashboard shell."""
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -7,12 +7,21 @@ from dinsos.core.db import db
 from dinsos.izin import perlu_izin
 from dinsos.tenancy.services import daftar_tenant
 
+from .direktori import direktori as cari_direktori
+
 bp = Blueprint("web", __name__)
 
 
 @bp.get("/")
 def beranda():
     return render_template("beranda.html", daftar=daftar_tenant())
+
+
+@bp.get("/layanan")
+def direktori():
+    """All offices and their services; a plain GET form searches them."""
+    q = (request.args.get("q") or "").strip()[:100]
+    return render_template("direktori.html", q=q, hasil=cari_direktori(q))
 
 
 @bp.get("/healthz")

@@ -10,6 +10,12 @@ days: not weekends, not national holidays, not cuti bersama (both from the
 declares working again count. Calendar time ("x 24 jam", "hari kalender",
 "minggu", "bulan", "tahun") ignores the calendar: the law's deadlines run on
 the clock.
+
+It sits in core, below every capability, because three of them read it: the
+Standar Pelayanan validator (a time standard must be one duration this module
+can count), an office's settings (its hours must make a valid calendar) and
+the deadline engine in ``dinsos.sla``, which builds each office's calendar
+from it.
 """
 
 from __future__ import annotations

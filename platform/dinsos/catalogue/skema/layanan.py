@@ -1,0 +1,337 @@
+"""The schema of ``services/<kode>.yaml``: one Standar Pelayanan, its decree, 14 components and SOP.
+
+The six service-delivery components (requirements, procedure, time limit,
+cost, product, complaints), the eight internal ones, and the SOP whose steps
+cases follow. Cross-field rules (unique codes, a reachable last step, branches
+to existing steps) are checked on the raw input, so that their indexes match
+the file even when a step also has field errors.
+"""
+
+import re
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from .cek import cek_waktu
+from .kosakata import (
+    AKTOR,
+    DOKUMEN_KELUARAN,
+    JENIS_ISIAN,
+    JUMLAH_JENIS_PPKS,
+    KOMPONEN_PENGELOLAAN,
+    KOMPONEN_PENYAMPAIAN,
+    MULAI_JAM,
+    SATUAN_KALENDER,
+)
+from .medan import (
+    PESAN_DASAR,
+    Bersarang,
+    Bilangan,
+    Dasar,
+    Daftar,
+    Tanggal,
+    Teks,
+    YaTidak,
+    kode_ganda,
+    pesan_komponen,
+    pola_slug,
+    salah_satu,
+    tidak_kosong,
+)
+from .tenant import KanalSchema, PenandatanganSchema
+
+_NAMA_ISIAN = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class DokumenSchema(Dasar):
+    kode = Teks(required=True, validate=pola_slug("Kode dokumen"))
+    nama = Teks(required=True)
+    penerbit = Teks(required=True, allow_none=True)
+    wajib = YaTidak(required=True)
+    keterangan = Teks()
+
+
+class PersyaratanSchema(Dasar):
+    dokumen = Daftar(Bersarang(DokumenSchema), required=True)
+    kriteria = Daftar(Teks(), required=True)
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def _cek_isi(self, data, asli, **kwargs):
+        galat: dict = {}
+        ganda = kode_ganda(asli.get("dokumen"), "dokumen", "Kode dokumen")
+        if ganda:
+            galat["dokumen"] = ganda
+        if "dokumen" in data and "kriteria" in data and not (data["dokumen"] or data["kriteria"]):
+            galat["_schema"] = ["Persyaratan harus memuat minimal satu dokumen atau satu kriteria."]
+        if galat:
+            raise ValidationError(galat)
+
+
+class AturanHariKerjaSchema(Dasar):
+    jenis = Teks(required=True)
+    minimal = Bilangan(required=True, validate=validate.Range(min=1, error="Harus minimal 1 hari kerja."))
+    maksimal = Bilangan(required=True, validate=validate.Range(min=1, error="Harus minimal 1 hari kerja."))
+    mulai = Teks(required=True, validate=salah_satu(MULAI_JAM, "Awal hitungan"))
+
+    @validates_schema
+    def _cek_urutan(self, data, **kwargs):
+        if data["maksimal"] < data["minimal"]:
+            raise ValidationError({"maksimal": ["Batas maksimal tidak boleh lebih kecil dari minimal."]})
+
+
+class AturanKalenderSchema(Dasar):
+    jenis = Teks(required=True)
+    jumlah = Bilangan(required=True, validate=validate.Range(min=1, error="Jumlah harus lebih dari nol."))
+    satuan = Teks(required=True, validate=salah_satu(SATUAN_KALENDER, "Satuan"))
+    mulai = Teks(required=True, validate=salah_satu(MULAI_JAM, "Awal hitungan"))
+
+
+class AturanTerbukaSchema(Dasar):
+    jenis = Teks(required=True)
+    selesai_saat = Teks(required=True)
+    tinjauan_berkala = Teks(required=True, validate=cek_waktu)
+
+
+SKEMA_ATURAN = {
+    "hari_kerja": AturanHariKerjaSchema,
+    "kalender": AturanKalenderSchema,
+    "terbuka": AturanTerbukaSchema,
+}
+
+
+class AturanWaktu(fields.Field):
+    """The clock rule of a time limit; its keys depend on ``jenis``."""
+
+    default_error_messages = {**PESAN_DASAR, "type": "Aturan waktu harus berupa pemetaan (kunci: nilai)."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, dict):
+            raise self.make_error("type")
+        skema = SKEMA_ATURAN.get(value.get("jenis"))
+        if skema is None:
+            raise ValidationError(
+                {"jenis": [f"Jenis aturan waktu '{value.get('jenis')}' tidak dikenal; pilih hari_kerja, kalender atau terbuka."]}
+            )
+        return skema().load(value)
+
+
+class JangkaWaktuSchema(Dasar):
+    uraian = Teks(required=True)
+    aturan = AturanWaktu(required=True)
+
+
+class BiayaSchema(Dasar):
+    gratis = YaTidak(required=True)
+    uraian = Teks(required=True)
+
+
+class ProdukSchema(Dasar):
+    uraian = Teks(required=True)
+
+
+class TindakLanjutSchema(Dasar):
+    kode = Teks(required=True, validate=pola_slug("Kode tindak lanjut"))
+    nama = Teks(required=True)
+    waktu = Teks(validate=cek_waktu)
+
+
+class PengaduanSchema(Dasar):
+    sarana = Daftar(Bersarang(KanalSchema), required=True, validate=tidak_kosong("Sarana pengaduan"))
+    tindak_lanjut = Daftar(Bersarang(TindakLanjutSchema), required=True, validate=tidak_kosong("Tindak lanjut"))
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def _cek_kode(self, data, asli, **kwargs):
+        kesalahan = kode_ganda(asli.get("tindak_lanjut"), "tindak_lanjut", "Kode tindak lanjut")
+        if kesalahan:
+            raise ValidationError({"tindak_lanjut": kesalahan})
+
+
+def _daftar_komponen(label: str) -> Daftar:
+    return Daftar(Teks(), required=True, validate=tidak_kosong(f"Komponen '{label}'"), error_messages=pesan_komponen(label))
+
+
+def _bagian(skema: type[Schema], label: str) -> Bersarang:
+    return Bersarang(skema, required=True, error_messages=pesan_komponen(label))
+
+
+class PenyampaianSchema(Dasar):
+    """The six public service-delivery components."""
+
+    persyaratan = _bagian(PersyaratanSchema, KOMPONEN_PENYAMPAIAN["persyaratan"])
+    prosedur = _daftar_komponen(KOMPONEN_PENYAMPAIAN["prosedur"])
+    jangka_waktu = _bagian(JangkaWaktuSchema, KOMPONEN_PENYAMPAIAN["jangka_waktu"])
+    biaya = _bagian(BiayaSchema, KOMPONEN_PENYAMPAIAN["biaya"])
+    produk = _bagian(ProdukSchema, KOMPONEN_PENYAMPAIAN["produk"])
+    pengaduan = _bagian(PengaduanSchema, KOMPONEN_PENYAMPAIAN["pengaduan"])
+
+
+class JumlahPelaksanaSchema(Dasar):
+    uraian = Teks(required=True)
+    jumlah = Bilangan(
+        required=True, allow_none=True, validate=validate.Range(min=1, error="Jumlah pelaksana harus lebih dari nol.")
+    )
+
+
+class PengelolaanSchema(Dasar):
+    """The eight internal (manufacturing) components."""
+
+    dasar_hukum = _daftar_komponen(KOMPONEN_PENGELOLAAN["dasar_hukum"])
+    sarana_prasarana = _daftar_komponen(KOMPONEN_PENGELOLAAN["sarana_prasarana"])
+    kompetensi_pelaksana = _daftar_komponen(KOMPONEN_PENGELOLAAN["kompetensi_pelaksana"])
+    pengawasan_internal = _daftar_komponen(KOMPONEN_PENGELOLAAN["pengawasan_internal"])
+    jumlah_pelaksana = _bagian(JumlahPelaksanaSchema, KOMPONEN_PENGELOLAAN["jumlah_pelaksana"])
+    jaminan_pelayanan = _daftar_komponen(KOMPONEN_PENGELOLAAN["jaminan_pelayanan"])
+    jaminan_keamanan_keselamatan = _daftar_komponen(KOMPONEN_PENGELOLAAN["jaminan_keamanan_keselamatan"])
+    evaluasi_kinerja = _daftar_komponen(KOMPONEN_PENGELOLAAN["evaluasi_kinerja"])
+
+
+class IsianSchema(Dasar):
+    nama = Teks(
+        required=True,
+        validate=validate.Regexp(_NAMA_ISIAN, error="Nama isian '{input}' harus huruf kecil, angka dan '_', mis. 'tanggal_kunjungan'."),
+    )
+    label = Teks(required=True)
+    jenis = Teks(required=True, validate=salah_satu(JENIS_ISIAN, "Jenis isian"))
+    pilihan = Daftar(Teks(), validate=tidak_kosong("Daftar pilihan"))
+    wajib = YaTidak(required=True)
+
+    @validates_schema
+    def _cek_pilihan(self, data, **kwargs):
+        if data["jenis"] == "pilihan" and "pilihan" not in data:
+            raise ValidationError({"pilihan": ["Isian berjenis 'pilihan' harus memuat daftar pilihan."]})
+        if data["jenis"] != "pilihan" and "pilihan" in data:
+            raise ValidationError({"pilihan": ["Daftar pilihan hanya untuk isian berjenis 'pilihan'."]})
+
+
+class CabangSchema(Dasar):
+    kondisi = Teks(required=True)
+    ke = Teks(required=True, validate=pola_slug("Kode langkah tujuan"))
+
+
+class LangkahSchema(Dasar):
+    """One SOP step: who does what, with which form, within what time, producing what."""
+
+    kode = Teks(required=True, validate=pola_slug("Kode langkah"))
+    kegiatan = Teks(required=True)
+    pelaksana = Daftar(
+        Teks(validate=salah_satu(AKTOR, "Pelaksana")), required=True, validate=tidak_kosong("Pelaksana")
+    )
+    kelengkapan = Teks(required=True, allow_none=True)
+    waktu = Teks(required=True, allow_none=True, validate=cek_waktu)
+    output = Teks(required=True, allow_none=True)
+    dokumen_keluaran = Teks(required=True, allow_none=True, validate=salah_satu(DOKUMEN_KELUARAN, "Dokumen keluaran"))
+    isian = Daftar(Bersarang(IsianSchema), load_default=list)
+    berikutnya = Teks(required=True, allow_none=True)
+    cabang = Daftar(Bersarang(CabangSchema), load_default=list)
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def _cek_isian(self, data, asli, **kwargs):
+        kesalahan: dict = {}
+        dipakai: dict[str, int] = {}
+        for i, isian in enumerate(asli.get("isian") or []):
+            nama = isian.get("nama") if isinstance(isian, dict) else None
+            if isinstance(nama, str) and nama in dipakai:
+                kesalahan[i] = {"nama": [f"Nama isian '{nama}' sudah dipakai di isian[{dipakai[nama]}]."]}
+            elif isinstance(nama, str):
+                dipakai[nama] = i
+        if kesalahan:
+            raise ValidationError({"isian": kesalahan})
+
+
+class HasilAkhirSchema(Dasar):
+    kode = Teks(required=True, validate=pola_slug("Kode hasil akhir"))
+    nama = Teks(required=True)
+
+
+class SopSchema(Dasar):
+    """The SOP: header data (optional, as in the SOP-AP form) and its steps.
+
+    The first step in ``langkah`` is where a case starts. ``berikutnya`` is the
+    usual next step and ``cabang`` lists conditional alternatives; a step with
+    neither is a last step.
+    """
+
+    nama = Teks(required=True)
+    nomor_dokumen = Teks(required=True, allow_none=True)
+    tanggal_terbit = Tanggal()
+    disahkan_oleh = Bersarang(PenandatanganSchema)
+    dasar_hukum = Daftar(Teks())
+    kualifikasi_pelaksana = Daftar(Teks())
+    keterkaitan = Daftar(Teks())
+    peralatan_perlengkapan = Daftar(Teks())
+    peringatan = Daftar(Teks())
+    pencatatan_pendataan = Daftar(Teks())
+    langkah = Daftar(Bersarang(LangkahSchema), required=True, validate=tidak_kosong("Langkah SOP"))
+    hasil_akhir = Daftar(Bersarang(HasilAkhirSchema), required=True, validate=tidak_kosong("Hasil akhir"))
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def _cek_alur(self, data, asli, **kwargs):
+        # Checked on the raw input so that indexes match the file even when a
+        # step also has field errors.
+        langkah = asli.get("langkah") if isinstance(asli.get("langkah"), list) else []
+        kesalahan = kode_ganda(langkah, "sop.langkah", "Kode langkah")
+        ada = {isi["kode"] for isi in langkah if isinstance(isi, dict) and isinstance(isi.get("kode"), str)}
+        ada_akhir = False
+        for i, isi in enumerate(langkah):
+            if not isinstance(isi, dict):
+                continue
+            berikutnya, cabang = isi.get("berikutnya"), isi.get("cabang") or []
+            if berikutnya is None and not cabang:
+                ada_akhir = True
+            if isinstance(berikutnya, str):
+                if berikutnya == isi.get("kode"):
+                    kesalahan.setdefault(i, {})["berikutnya"] = [
+                        f"Langkah '{berikutnya}' menunjuk dirinya sendiri; ulangi langkah lewat cabang."
+                    ]
+                elif berikutnya not in ada:
+                    kesalahan.setdefault(i, {})["berikutnya"] = [
+                        f"Langkah berikutnya '{berikutnya}' tidak ada di sop.langkah."
+                    ]
+            for j, cab in enumerate(cabang if isinstance(cabang, list) else []):
+                ke = cab.get("ke") if isinstance(cab, dict) else None
+                if isinstance(ke, str) and ke not in ada:
+                    kesalahan.setdefault(i, {}).setdefault("cabang", {})[j] = {
+                        "ke": [f"Cabang menuju langkah '{ke}' yang tidak ada di sop.langkah."]
+                    }
+        galat: dict = {}
+        if kesalahan:
+            galat["langkah"] = kesalahan
+        if langkah and not ada_akhir:
+            galat.setdefault("langkah", {}).setdefault("_schema", []).append(
+                "SOP tidak punya langkah terakhir (berikutnya: null tanpa cabang)."
+            )
+        hasil = kode_ganda(asli.get("hasil_akhir"), "sop.hasil_akhir", "Kode hasil akhir")
+        if hasil:
+            galat["hasil_akhir"] = hasil
+        if galat:
+            raise ValidationError(galat)
+
+
+class KeputusanSchema(Dasar):
+    """The decree that set the standard; a field is null where the source does not give it."""
+
+    nomor = Teks(required=True, allow_none=True)
+    tanggal = Tanggal(required=True, allow_none=True)
+    ditetapkan_di = Teks(required=True, allow_none=True)
+    penandatangan = Bersarang(PenandatanganSchema, required=True, allow_none=True)
+
+
+class LayananSchema(Dasar):
+    """``services/<kode>.yaml``: one Standar Pelayanan."""
+
+    kode = Teks(required=True, validate=pola_slug("Kode layanan"))
+    nama = Teks(required=True)
+    kategori_ppks = Daftar(
+        Bilangan(
+            validate=validate.Range(
+                min=1, max=JUMLAH_JENIS_PPKS, error=f"Kategori PPKS harus nomor urut 1-{JUMLAH_JENIS_PPKS}."
+            )
+        ),
+        required=True,
+        validate=tidak_kosong("Kategori PPKS"),
+    )
+    menerima_rujukan = YaTidak(required=True)
+    keputusan = Bersarang(KeputusanSchema, required=True)
+    penyampaian_pelayanan = Bersarang(PenyampaianSchema, required=True, error_messages=pesan_komponen("Penyampaian pelayanan (service delivery)"))
+    pengelolaan_pelayanan = Bersarang(PengelolaanSchema, required=True, error_messages=pesan_komponen("Pengelolaan pelayanan (manufacturing)"))
+    sop = Bersarang(SopSchema, required=True)
+    catatan_ocr = Daftar(Teks(), load_default=list)
