@@ -5,10 +5,10 @@ The dataset is the one of ``data_demo`` (made once per session, see conftest).
 from collections import Counter
 
 import pytest
+from data_demo import BENIH, KOLOM_JAM, PADA, ROOT, SANDI, aplikasi, di_kantor, kolom_jam, lintas, sapu_sampai
 from sqlalchemy import delete, select
 
-import bantuan
-from data_demo import BENIH, KOLOM_JAM, PADA, ROOT, SANDI, aplikasi, di_kantor, kolom_jam, lintas, sapu_sampai
+from dinsos_uji import bantuan
 
 
 def _pasangan():

@@ -5,12 +5,13 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select, text
 
-from alat_kasus import akun, di_kantor, kasus as muat
 from dinsos.cases import services as svc
 from dinsos.cases.klien import cari_duplikat
 from dinsos.cases.models import Klien
 from dinsos.core import kripto
 from dinsos.core.db import db
+from dinsos_uji.alat_kasus import akun, di_kantor
+from dinsos_uji.alat_kasus import kasus as muat
 
 RAHASIA = ["Rizky Pratama", "1872010302100001", "Jalan Melati 7", "Sumiati Ibunya", "Bekas luka di dahi",
            "Catatan kunjungan pertama", "Menunggu jawaban Polres", "Bripka Anton"]
