@@ -31,8 +31,11 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the Flask application. ``config`` overrides environment settings (tests)."""
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("DINSOS_INSTANCE_PATH")
     app = Flask(__name__, instance_path=instance_path and str(Path(instance_path).resolve()), instance_relative_config=True)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     cfg = konfigurasi.build(app.instance_path, config)
+    if konfigurasi.is_embedded(cfg) or app.instance_path in cfg["DATABASE_URL"]:
+        # Only embedded mode (generated keys, uploads) and the default SQLite file write here. Production takes
+        # its secrets from the environment and may run on a read-only filesystem, where this folder cannot be made.
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(cfg)
     app.config["SECRET_KEY"] = _kunci_rahasia(cfg, app.instance_path)
     app.config.update(

@@ -64,9 +64,10 @@ def pasang(app):
 
 
 def _folder_migrasi() -> str:
-    from pathlib import Path
+    """The Alembic scripts shipped in the package (package data): found wherever dinsos is installed."""
+    from importlib.resources import files
 
-    return str(Path(__file__).resolve().parents[3] / "migrations")
+    return str(files("dinsos") / "migrations")
 
 
 def _ikat_tenant_per_permintaan(app):
