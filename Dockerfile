@@ -60,11 +60,10 @@ ENV PATH=/opt/venv/bin:$PATH \
     HOME=/tmp
 
 # Owned by root and read-only for the app user: the process cannot change its
-# own code, standards or migrations. Flask-Migrate finds migrations/ relative
-# to the working directory.
+# own code, standards or migrations. The migrations ship inside the installed
+# package (dinsos/migrations), so every command runs from any folder.
 WORKDIR /app
 COPY tenants/ tenants/
-COPY migrations/ migrations/
 COPY deploy/gunicorn.conf.py deploy/gunicorn.conf.py
 
 USER 10001:10001

@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.terpasang
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test bench install clean
+.PHONY: run test lint bench install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The linter CI runs before the tests (rules in pyproject.toml, [tool.ruff]); `ruff check --fix .` mends imports.
+lint: $(STAMP)
+	$(BIN)/ruff check .
 
 # Benchmarks need PostgreSQL (BENCH_DATABASE_URL, a superuser URL; default the local one); the load
 # benchmark also wrk (installed with apt when missing) and, the first time, ~20 min to generate its

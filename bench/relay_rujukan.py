@@ -21,10 +21,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / d) for d in ("platform", "workers")]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import _db  # noqa: E402
 import redis  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
-
-import _db  # noqa: E402
 
 N = int(os.environ.get("BENCH_RUJUKAN_N", "200"))
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")

@@ -9,15 +9,14 @@ SQL query in the same run, and the ratios. Target: the two sweep times within
 import statistics
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1] / d) for d in ("platform", "workers")]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sqlalchemy import text  # noqa: E402
-
 import _db  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
 DUE = 10_000
 KANTOR = 100

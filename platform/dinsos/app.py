@@ -41,8 +41,11 @@ def create_app(config: dict | None = None) -> Flask:
     # Named after the package, not this module: templates, static files and the default instance folder
     # are found from it, and the logger is called "dinsos".
     app = Flask("dinsos", instance_path=instance_path and str(Path(instance_path).resolve()), instance_relative_config=True)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     cfg = konfigurasi.build(app.instance_path, config)
+    if konfigurasi.is_embedded(cfg) or app.instance_path in cfg["DATABASE_URL"]:
+        # Only embedded mode (generated keys, uploads) and the default SQLite file write here. Production takes
+        # its secrets from the environment and may run on a read-only filesystem, where this folder cannot be made.
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(cfg)
     app.config["SECRET_KEY"] = _kunci_rahasia(cfg, app.instance_path)
     app.config.update(
@@ -144,7 +147,10 @@ def _pasang_berkala_inti():
 
 
 def _folder_migrasi() -> str:
-    return str(Path(__file__).resolve().parents[2] / "migrations")
+    """The Alembic scripts shipped in the package (package data): found wherever dinsos is installed."""
+    from importlib.resources import files
+
+    return str(files("dinsos") / "migrations")
 
 
 def _ikat_tenant_per_permintaan(app):

@@ -11,8 +11,8 @@ permissions, including the ones ``auth`` itself builds on (``audit``,
 from functools import wraps
 
 from flask import abort, current_app
-from flask_login import current_user
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 PERAN = {
     "petugas_pelayanan": _l("Petugas Pelayanan (Front Office)"),

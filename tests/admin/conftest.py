@@ -1,7 +1,7 @@
 """Fixtures for the platform-admin and office-settings tests."""
 import pytest
 
-from bantuan import KATA_SANDI, token_csrf
+from dinsos_uji.bantuan import KATA_SANDI, token_csrf
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ import zipfile
 
 from sqlalchemy import select
 
-from bantuan import token_csrf
 from dinsos.audit.models import CatatanAudit
 from dinsos.core.db import db
 from dinsos.tenancy.muat import muat_akar
+from dinsos_uji.bantuan import token_csrf
 
 SEMUA = ["kota-metro", "kabupaten-magetan", "provinsi-banten", "provinsi-lampung", "provinsi-jawa-timur"]
 

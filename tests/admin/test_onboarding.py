@@ -6,12 +6,12 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
-from bantuan import buat_staf, masuk, token_csrf
 from dinsos.admin.models import DrafOnboarding
 from dinsos.admin.services import BATAS_BERKAS, BATAS_UNGGAHAN
 from dinsos.catalogue.models import Layanan, VersiLayanan
 from dinsos.core.db import db
 from dinsos.core.tenant import lintas_tenant
+from dinsos_uji.bantuan import buat_staf, masuk, token_csrf
 
 MAGETAN = "/admin/onboarding/draf/kabupaten-magetan"
 LAYANAN = "services/pengiriman-anjal-at.yaml"
@@ -69,12 +69,12 @@ def test_tamu_diarahkan_ke_halaman_masuk_admin(klien, url):
 
 
 def test_sesi_staf_kantor_tidak_berlaku_di_halaman_admin(app, klien, dimuat):
-    from bantuan import Kantor
     from dinsos.tenancy.models import Tenant
+    from dinsos_uji.bantuan import Kantor
 
     with app.app_context():
         t = db.session.scalar(select(Tenant).where(Tenant.slug == "kota-metro"))
-        kantor = Kantor(t.id, t.slug, t.nama)
+        kantor = Kantor(t.id, t.slug, t.nama, app)
     _, email = buat_staf(kantor, "admin_tenant")
     assert masuk(klien, "kota-metro", email).status_code == 302
     r = klien.get("/admin/onboarding")

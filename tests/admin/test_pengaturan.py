@@ -4,10 +4,10 @@ import re
 import pytest
 from sqlalchemy import select
 
-from bantuan import Kantor, buat_staf, masuk
 from dinsos.audit.models import CatatanAudit
 from dinsos.core.db import db
 from dinsos.tenancy.models import Tenant
+from dinsos_uji.bantuan import Kantor, buat_staf, masuk
 
 URL = "/t/kota-metro/pengaturan"
 
@@ -19,7 +19,7 @@ def teks(r) -> str:
 def kota_metro(app) -> Kantor:
     with app.app_context():
         t = db.session.scalar(select(Tenant).where(Tenant.slug == "kota-metro"))
-        return Kantor(t.id, t.slug, t.nama)
+        return Kantor(t.id, t.slug, t.nama, app)
 
 
 @pytest.fixture

@@ -8,18 +8,18 @@ page, publishes, and its deadlines run on Makassar time.
 import io
 import re
 import zipfile
-from pathlib import Path
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bantuan import token_csrf
 from dinsos.audit.models import CatatanAudit
 from dinsos.core.db import db
 from dinsos.core.kalender import parse_waktu
-from dinsos.tenancy.models import Tenant
 from dinsos.sla.services import kalender_tenant
+from dinsos.tenancy.models import Tenant
+from dinsos_uji.bantuan import token_csrf
 
 TENANTS = Path(__file__).resolve().parents[2] / "tenants"
 

@@ -1,4 +1,4 @@
-"""Breakable pieces for the fault tests: a private Redis and the app under gunicorn (the database proxy is in server_uji).
+"""Breakable pieces for the fault tests: a private Redis and the app under gunicorn (the database proxy is in dinsos_uji.server).
 
 Each is a real process of the test's own, on a free port, so a test can stop
 and start it without touching the machine's Redis or PostgreSQL. Every wait
@@ -16,8 +16,8 @@ import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
 
-from pekerja_uji import Proses, env_aplikasi, tunggu
-from server_uji import port_bebas
+from dinsos_uji.pekerja import Proses, env_aplikasi, tunggu
+from dinsos_uji.server import port_bebas
 
 ROOT = Path(__file__).resolve().parents[2]
 BATAS = 30.0

@@ -1,9 +1,8 @@
 """The demo dataset shared by the generator's tests: made once per session, copied per test."""
 import shutil
 
-import pytest
-
 import data_demo
+import pytest
 
 
 @pytest.fixture(scope="session")

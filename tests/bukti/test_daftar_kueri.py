@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, select
 
-import bantuan
+from dinsos_uji import bantuan
 
 ROOT = Path(__file__).resolve().parents[2]
 SANDI = "sandi-daftar-123"

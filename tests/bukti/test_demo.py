@@ -11,8 +11,8 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 from sqlalchemy import func, select
 
-import bantuan
-from bantuan import token_csrf
+from dinsos_uji import bantuan
+from dinsos_uji.bantuan import token_csrf
 
 ROOT = Path(__file__).resolve().parents[2]
 PADA = datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)

@@ -5,10 +5,10 @@ The dataset is the one of ``data_demo`` (made once per session, see conftest).
 from collections import Counter
 
 import pytest
+from data_demo import BENIH, KOLOM_JAM, PADA, ROOT, SANDI, aplikasi, di_kantor, kolom_jam, lintas, sapu_sampai
 from sqlalchemy import delete, select
 
-import bantuan
-from data_demo import BENIH, KOLOM_JAM, PADA, ROOT, SANDI, aplikasi, di_kantor, kolom_jam, lintas, sapu_sampai
+from dinsos_uji import bantuan
 
 
 def _pasangan():
@@ -22,10 +22,10 @@ def _pasangan():
 
 
 def test_referrals_exist_in_several_states_with_both_records_in_step(demo):
-    from dinsos.izin import IZIN
     from dinsos.auth.models import Pengguna
     from dinsos.cases.models import Kasus
     from dinsos.core.db import db
+    from dinsos.izin import IZIN
     from dinsos.referrals.models import RiwayatRujukan
     from dinsos.referrals.status import AKSES_TUJUAN
     from dinsos.tenancy.models import Tenant

@@ -15,12 +15,12 @@ from email.utils import parseaddr
 from pathlib import Path
 
 import pytest
+from alat_gangguan import ProsesWeb, RedisPribadi, Web, env_gangguan
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from alat_gangguan import ProsesWeb, RedisPribadi, Web, env_gangguan
-from pekerja_uji import tunggu
-from server_uji import Proksi
+from dinsos_uji.pekerja import tunggu
+from dinsos_uji.server import Proksi
 
 ROOT = Path(__file__).resolve().parents[2]
 SANDI = "sandi-gangguan-1"

@@ -1,9 +1,9 @@
 """The files in tenants/ hold everything the seed decrees say, in their wording.
 
-The expected values are read from the seed texts themselves (../shared/seeds
-beside the repository), with the OCR fixes each service file lists in
-``catatan_ocr`` applied, so a dropped requirement, step, channel or item of
-any component makes a test fail.
+The expected values are read from the seed texts themselves (``seeds/`` beside
+this file: public decrees, kept with the tests so they run in any clone), with
+the OCR fixes each service file lists in ``catatan_ocr`` applied, so a dropped
+requirement, step, channel or item of any component makes a test fail.
 """
 
 import datetime as dt
@@ -18,7 +18,7 @@ from dinsos.core.kalender import parse_waktu
 
 REPO = Path(__file__).resolve().parents[2]
 TENANTS = REPO / "tenants"
-SEEDS = REPO.parent / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parent / "seeds"
 
 ABH = ("000", "kota-metro", "pendampingan-abh")
 BANTEN = ("001", "provinsi-banten", "rehabilitasi-anak-terlantar-panti")
@@ -32,8 +32,6 @@ BULAN = {n: i for i, n in enumerate(
 
 
 def teks_seed_mentah(nomor: str) -> str:
-    if not SEEDS.is_dir():
-        pytest.skip(f"folder seed {SEEDS} tidak ada (di CI letaknya ../shared/seeds dari akar repo)")
     [berkas] = SEEDS.glob(f"{nomor}_*.txt")
     return berkas.read_text(encoding="utf-8")
 

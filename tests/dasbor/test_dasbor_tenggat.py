@@ -4,19 +4,15 @@ The pages read the time from ``sekarang()``; the tests fix it at Wednesday
 6 May 2026 10:02 WIB and build the cases at known times before it.
 """
 import re
-import sys
-from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 
-sys.path.append(str(Path(__file__).resolve().parents[1] / "kasus"))
-
-from alat_kasus import SEMUA_MAGETAN, akun, di_kantor, kasus as muat, klien_masuk, muat_seed, staf_kantor, wib  # noqa: E402
 from dinsos.cases.kelola import tugaskan_kasus
 from dinsos.cases.penerimaan import terima_kasus
 from dinsos.cases.perubahan import simpan
 from dinsos.cases.sop import selesaikan_langkah
+from dinsos_uji.alat_kasus import SEMUA_MAGETAN, akun, di_kantor, klien_masuk, staf_kantor, wib
+from dinsos_uji.alat_kasus import kasus as muat
 
 PADA = wib(2026, 5, 6, 10, 2)
 ANAK = {"tanpa_identitas": True, "deskripsi": "Anak, sekitar 12 tahun", "umur_perkiraan": 12, "jenis_kelamin": "L"}
@@ -24,15 +20,12 @@ POLISI = {"jenis": "kepolisian", "instansi": "Polres Magetan", "surat_nomor": "B
 
 
 @pytest.fixture
-def pagi(app, monkeypatch):
+def pagi(kantor_seed, hash_murah, monkeypatch):
     """Magetan with three cases at known times, and the clock of every page fixed at PADA."""
-    from dinsos.auth import services as auth
-
-    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    for modul in ("dinsos.dasbor.views", "dinsos.cases.penerimaan", "dinsos.cases.sop", "dinsos.cases.kelola", "dinsos.cases.daftar", "dinsos.cases.tenggat",
-                  "dinsos.cases.views", "dinsos.sla.views"):
+    for modul in ("dinsos.dasbor.views", "dinsos.cases.penerimaan", "dinsos.cases.sop", "dinsos.cases.kelola",
+                  "dinsos.cases.daftar", "dinsos.cases.tenggat", "dinsos.cases.views", "dinsos.sla.views"):
         monkeypatch.setattr(f"{modul}.sekarang", lambda: PADA)
-    mg = muat_seed()["kabupaten-magetan"]
+    mg = kantor_seed["kabupaten-magetan"]
     s = staf_kantor(mg)
 
     def terima(pada):
@@ -98,7 +91,8 @@ def test_workload_per_assignee_links_to_their_cases(pagi):
     assert re.search(rf'penanggung_jawab={budi}">Staf fungsional_peksos</a></td> <td>1</td> <td>1</td> <td>0</td> '
                      rf'<td><a class="status-terlambat" href="[^"]*penanggung_jawab={budi}&amp;lewat_waktu=1">2</a>', beban), beban
     # Unassigned: the late case and this morning's, 2 steps; 1 at risk, 2 overdue.
-    assert re.search(r'penanggung_jawab=belum">Belum ditugaskan</a></td> <td>2</td> <td>2</td> <td><span class="status-berisiko">1</span></td>', beban), beban
+    assert re.search(r'penanggung_jawab=belum">Belum ditugaskan</a></td> <td>2</td> <td>2</td> '
+                     r'<td><span class="status-berisiko">1</span></td>', beban), beban
 
 
 def test_on_time_rate_and_median_against_the_standard_for_the_month(pagi):

@@ -4,10 +4,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bantuan import buat_tenant
 from dinsos.core.db import db
 from dinsos.core.tenant import dalam_tenant
 from dinsos.documents.penomoran import nomor_berikutnya
+from dinsos_uji.bantuan import buat_tenant
 
 
 def _ambil(app, tenant_id, pada, jenis="register"):
@@ -18,7 +18,7 @@ def _ambil(app, tenant_id, pada, jenis="register"):
 
 
 def test_numbers_follow_the_office_format_in_its_local_month_and_year(app):
-    metro = buat_tenant("kota-metro", format_nomor={"register": "460/{n}/KPTS/D-5/{mm}/{yyyy}"})
+    metro = buat_tenant(app, "kota-metro", format_nomor={"register": "460/{n}/KPTS/D-5/{mm}/{yyyy}"})
     # 31 Dec 2026 18:00 UTC is already 1 Jan 2027 in WIB: a new year's sequence.
     assert _ambil(app, metro.id, datetime(2026, 12, 31, 10, tzinfo=timezone.utc)) == (1, "460/1/KPTS/D-5/12/2026")
     assert _ambil(app, metro.id, datetime(2026, 12, 31, 11, tzinfo=timezone.utc)) == (2, "460/2/KPTS/D-5/12/2026")
@@ -26,7 +26,7 @@ def test_numbers_follow_the_office_format_in_its_local_month_and_year(app):
 
 
 def test_each_office_and_kind_has_its_own_sequence(app):
-    a, b = buat_tenant("kota-a"), buat_tenant("kota-b")
+    a, b = buat_tenant(app, "kota-a"), buat_tenant(app, "kota-b")
     pada = datetime(2026, 5, 4, 3, tzinfo=timezone.utc)
     assert _ambil(app, a.id, pada)[0] == 1
     assert _ambil(app, a.id, pada)[0] == 2
@@ -35,7 +35,7 @@ def test_each_office_and_kind_has_its_own_sequence(app):
 
 
 def test_a_rolled_back_number_is_given_again(app):
-    a = buat_tenant("kota-a")
+    a = buat_tenant(app, "kota-a")
     pada = datetime(2026, 5, 4, 3, tzinfo=timezone.utc)
     with app.app_context(), dalam_tenant(a.id):
         assert nomor_berikutnya("register", pada)[0] == 1
@@ -45,7 +45,7 @@ def test_a_rolled_back_number_is_given_again(app):
 
 @pytest.mark.postgres
 def test_twenty_parallel_intakes_get_twenty_distinct_gapless_numbers(app):
-    a = buat_tenant("kota-a")
+    a = buat_tenant(app, "kota-a")
     pada = datetime(2026, 5, 4, 3, tzinfo=timezone.utc)
     hasil, galat = [], []
     mulai = threading.Barrier(20)

@@ -8,16 +8,16 @@ from urllib.parse import urlparse
 
 import pytest
 import segno
+from bantuan_surat import DATA, PADA, gambar_pdf, matriks_gambar, teks_pdf, terbitkan
 from sqlalchemy import func, select
 
-from bantuan import buat_tenant
-from bantuan_surat import DATA, PADA, gambar_pdf, matriks_gambar, teks_pdf, terbitkan
 from dinsos.audit.models import CatatanAudit
 from dinsos.core.db import db
 from dinsos.core.tenant import dalam_tenant
 from dinsos.documents.models import SuratTerbit
 from dinsos.documents.qr import png_data_uri, svg_qr
 from dinsos.documents.surat import JENIS_SURAT, DataSuratTidakLengkap, terbitkan_surat
+from dinsos_uji.bantuan import buat_tenant
 
 # About 7 s: 24 letters rendered, each test loading the real offices.
 pytestmark = pytest.mark.slow
@@ -174,7 +174,7 @@ def test_the_caller_can_name_another_signatory(app, kantor):
 
 
 def test_date_place_and_numbers_use_the_offices_own_zone(app):
-    jayapura = buat_tenant("kota-jayapura", zona="Asia/Jayapura", kop_surat={"baris": ["PEMERINTAH KOTA JAYAPURA"]},
+    jayapura = buat_tenant(app, "kota-jayapura", zona="Asia/Jayapura", kop_surat={"baris": ["PEMERINTAH KOTA JAYAPURA"]},
                            format_nomor={"surat": "{n}/DS/{mm}/{yyyy}"})
     # 31 Dec 2026 16:00 UTC is already 1 Jan 2027 in Jayapura (WIT, UTC+9).
     surat = terbitkan(app, jayapura.id, "surat_tugas", pada=datetime(2026, 12, 31, 16, tzinfo=timezone.utc))
@@ -184,7 +184,7 @@ def test_date_place_and_numbers_use_the_offices_own_zone(app):
 
 
 def test_the_place_can_be_set_on_the_letterhead(app):
-    serang = buat_tenant("provinsi-uji", tingkat="provinsi", kop_surat={"baris": ["PEMERINTAH PROVINSI UJI"], "tempat": "Serang"})
+    serang = buat_tenant(app, "provinsi-uji", tingkat="provinsi", kop_surat={"baris": ["PEMERINTAH PROVINSI UJI"], "tempat": "Serang"})
     assert "Serang, 25 November 2026" in teks_pdf(terbitkan(app, serang.id, "surat_tugas").pdf)
 
 
@@ -206,7 +206,7 @@ def test_rendering_fetches_nothing_from_the_network_and_embeds_a_data_logo(app):
     server = HTTPServer(("127.0.0.1", 0), _Penghitung)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        jarak_jauh = buat_tenant("kota-jauh", kop_surat={"baris": ["KOP"], "logo": f"http://127.0.0.1:{server.server_port}/logo.png"})
+        jarak_jauh = buat_tenant(app, "kota-jauh", kop_surat={"baris": ["KOP"], "logo": f"http://127.0.0.1:{server.server_port}/logo.png"})
         surat = terbitkan(app, jarak_jauh.id, "surat_tugas")
     finally:
         server.shutdown()
@@ -214,7 +214,7 @@ def test_rendering_fetches_nothing_from_the_network_and_embeds_a_data_logo(app):
     assert len(gambar_pdf(surat.pdf)) == 1  # only the QR code
 
     logo = png_data_uri("logo")  # any PNG will do as a logo
-    berlogo = buat_tenant("kota-logo", kop_surat={"baris": ["KOP"], "logo": logo})
+    berlogo = buat_tenant(app, "kota-logo", kop_surat={"baris": ["KOP"], "logo": logo})
     assert len(gambar_pdf(terbitkan(app, berlogo.id, "surat_tugas").pdf)) == 2
 
 

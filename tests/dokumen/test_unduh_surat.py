@@ -3,15 +3,15 @@ import hashlib
 import uuid
 
 import pytest
+from bantuan_surat import terbitkan
 from sqlalchemy import select
 
-from bantuan import buat_staf, masuk
-from bantuan_surat import terbitkan
 from dinsos.audit.models import CatatanAudit
 from dinsos.core.db import db
 from dinsos.core.tenant import lintas_tenant
 from dinsos.documents import akses
 from dinsos.tenancy.models import Tenant
+from dinsos_uji.bantuan import buat_staf, masuk
 
 
 @pytest.fixture

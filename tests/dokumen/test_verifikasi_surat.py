@@ -3,10 +3,9 @@ import io
 from urllib.parse import urlparse
 
 import pytest
-
-from bantuan import token_csrf
 from bantuan_surat import terbitkan
 
+from dinsos_uji.bantuan import token_csrf
 
 
 @pytest.fixture

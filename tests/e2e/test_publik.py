@@ -2,7 +2,6 @@
 import re
 
 import pytest
-
 from aksesibilitas import periksa
 
 pytestmark = pytest.mark.slow

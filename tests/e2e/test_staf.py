@@ -18,10 +18,9 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 import pytest
-
-import bantuan
 from aksesibilitas import periksa
-from bantuan import KATA_SANDI, buat_staf
+
+from dinsos_uji.bantuan import KATA_SANDI, buat_staf
 
 pytestmark = pytest.mark.slow
 
@@ -57,7 +56,7 @@ def _catat_langkah(page, kegiatan: str, catatan: str, lampiran: list | None = No
     assert "Langkah dicatat selesai." in page.content(), page.locator("main").inner_text()
 
 
-def _jadwal_mengantar() -> None:
+def _jadwal_mengantar(app) -> None:
     """Deliver what the offices' outboxes hold, as the scheduler does every few seconds.
 
     Referrals move between offices only through the outbox; in production the
@@ -68,7 +67,7 @@ def _jadwal_mengantar() -> None:
     from dinsos_workers import jadwal
 
     for _ in range(10):
-        with bantuan.APP.app_context():
+        with app.app_context():
             if jadwal.jalankan_tertanam(jadwal.cari("relay_outbox")) == 0:
                 return
     raise AssertionError("the outbox keeps producing messages")
@@ -287,7 +286,7 @@ def ratna_melihat_tenggat(page, kasus_url: str, nomor: str) -> None:
 # --- the journey ------------------------------------------------------------------------------------------
 
 
-def test_a_child_taken_in_at_magetan_is_referred_to_banten_and_overseen_by_the_province(peramban, kantor_seed):
+def test_a_child_taken_in_at_magetan_is_referred_to_banten_and_overseen_by_the_province(app, peramban, kantor_seed):
     magetan = kantor_seed[MAGETAN]
     buat_staf(magetan, "petugas_pelayanan", "sri@magetan.uji", "Sri Wahyuni")
     buat_staf(magetan, "kepala_bidang", "ratna@magetan.uji", "Ratna Dewi")
@@ -301,8 +300,8 @@ def test_a_child_taken_in_at_magetan_is_referred_to_banten_and_overseen_by_the_p
     budi_menjalankan_sop(budi)
     assert budi.url == kasus_url
     nomor = budi_merujuk_ke_banten(budi)
-    _jadwal_mengantar()
+    _jadwal_mengantar(app)
     dedi_menerima_rujukan(dedi, nomor)
-    _jadwal_mengantar()
+    _jadwal_mengantar(app)
     yuli_mengawasi(yuli, nomor, kasus_url)
     ratna_melihat_tenggat(ratna, kasus_url, nomor)

@@ -2,15 +2,15 @@
 import pytest
 from sqlalchemy import select
 
-from bantuan import KATA_SANDI, buat_staf, buat_tenant, masuk, token_csrf
 from dinsos.audit.models import CatatanAudit
 from dinsos.core.db import db
+from dinsos_uji.bantuan import KATA_SANDI, buat_staf, buat_tenant, masuk, token_csrf
 
 
 @pytest.fixture
 def dua_kantor(app):
-    a = buat_tenant("kota-a")
-    b = buat_tenant("kota-b")
+    a = buat_tenant(app, "kota-a")
+    b = buat_tenant(app, "kota-b")
     return a, b
 
 
@@ -167,7 +167,7 @@ def test_platform_admin_logs_in_outside_office_urls(klien, app):
     with app.app_context():
         buat_admin_platform("andi@platform.id", "Andi", KATA_SANDI)
         db.session.commit()
-    buat_tenant("kota-a")
+    buat_tenant(app, "kota-a")
     halaman = klien.get("/admin/masuk").get_data(as_text=True)
     r = klien.post("/admin/masuk", data={"email": "andi@platform.id", "kata_sandi": KATA_SANDI, "csrf_token": token_csrf(halaman)})
     assert r.status_code == 302

@@ -6,15 +6,15 @@ tenant-owned model is covered by ``model_milik_tenant()``.
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from bantuan import buat_staf, buat_tenant
 from dinsos.auth.models import Pengguna
 from dinsos.core.db import db, model_milik_tenant
 from dinsos.core.tenant import PelanggaranTenant, TenantTidakTerikat, dalam_tenant, lintas_tenant
+from dinsos_uji.bantuan import buat_staf, buat_tenant
 
 
 @pytest.fixture
 def dua_kantor_berisi(app):
-    a, b = buat_tenant("kota-a"), buat_tenant("kota-b")
+    a, b = buat_tenant(app, "kota-a"), buat_tenant(app, "kota-b")
     buat_staf(a, "petugas_pelayanan")
     buat_staf(b, "petugas_pelayanan")
     buat_staf(b, "kepala_bidang")

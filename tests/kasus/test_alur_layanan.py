@@ -4,16 +4,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from alat_kasus import PDF, akun, di_kantor, kasus as muat, wib
+from dinsos.cases import tenggat
 from dinsos.cases.baca import langkah_berjalan, peristiwa, versi_kasus
+from dinsos.cases.daftar import kasus_saya
 from dinsos.cases.kelola import buka_kembali, jeda_kasus, lanjutkan_kasus, tugaskan_kasus, tugaskan_langkah, tutup_kasus
+from dinsos.cases.models import Kasus, LangkahKasus, PeristiwaKasus
 from dinsos.cases.penerimaan import terima_kasus, ubah_persyaratan
 from dinsos.cases.perubahan import KesalahanKasus, KonflikVersi, simpan
 from dinsos.cases.sop import catat_perkembangan, selesaikan_langkah
-from dinsos.cases import tenggat
-from dinsos.cases.daftar import kasus_saya
-from dinsos.cases.models import Kasus, LangkahKasus, PeristiwaKasus
 from dinsos.core.db import db
+from dinsos_uji.alat_kasus import PDF, akun, di_kantor, wib
+from dinsos_uji.alat_kasus import kasus as muat
 
 MAGETAN_LANGKAH = [
     # (step, role that records it, letter it owes)
@@ -122,7 +123,8 @@ def test_magetan_incomplete_file_then_complete_then_all_eight_steps_then_closed(
 def test_kota_metro_ppks_family_found_goes_home_with_a_cover_letter(seed):
     kantor, staf = seed
     mt, s = kantor["kota-metro"], staf["kota-metro"]
-    kid, kurang, _ = _terima(mt, s["petugas_pelayanan"], "penanganan-ppks-terlantar", pelapor={"jenis": "satpol_pp", "instansi": "Satpol PP Kota Metro"},
+    kid, kurang, _ = _terima(mt, s["petugas_pelayanan"], "penanganan-ppks-terlantar",
+                             pelapor={"jenis": "satpol_pp", "instansi": "Satpol PP Kota Metro"},
                              klien={"nama": "Sutrisno", "umur_perkiraan": 60, "jenis_kelamin": "L", "kategori_ppks": 11},
                              persyaratan={"surat-keterangan-penyerahan": "dilihat"})
     assert kurang is None  # the ID copy is optional ("jika ada")

@@ -3,11 +3,11 @@ import io
 
 from sqlalchemy import func, select
 
-import bantuan
-from alat_kasus import PDF, di_kantor, kasus as muat, token_api
 from dinsos.audit.models import CatatanAudit
 from dinsos.cases.models import Kasus, LampiranKasus
 from dinsos.core.db import db
+from dinsos_uji.alat_kasus import PDF, di_kantor, token_api
+from dinsos_uji.alat_kasus import kasus as muat
 
 API = "/api/t/kabupaten-magetan/kasus"
 PENERIMAAN = {
@@ -89,7 +89,7 @@ def test_api_refusals_name_the_field_and_write_nothing(seed, klien):
     assert r.status_code == 200 and r.json["status"] == "berjalan" and r.json["jam_mulai_pada"]
 
 
-def test_api_list_pages_with_a_cursor_and_opening_a_case_is_audited(seed, klien):
+def test_api_list_pages_with_a_cursor_and_opening_a_case_is_audited(app, seed, klien):
     kantor, staf = seed
     s = staf["kabupaten-magetan"]
     sri = token_api(s["petugas_pelayanan"])
@@ -105,7 +105,7 @@ def test_api_list_pages_with_a_cursor_and_opening_a_case_is_audited(seed, klien)
     r = klien.get(API + "/?penanggung_jawab=bukan-id", headers=sri)
     assert r.status_code == 422 and r.json["errors"]["json"] == {"penanggung_jawab": ["Bukan id petugas."]}
     klien.get(f"{API}/{ids[0]}", headers=sri)
-    with bantuan.APP.app_context():
+    with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(CatatanAudit).where(
             CatatanAudit.tindakan == "buka_kasus", CatatanAudit.objek_id == ids[0])) == 1
 

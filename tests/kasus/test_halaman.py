@@ -6,18 +6,27 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-import bantuan
-from alat_kasus import (
-    PDF, PNG, SEMUA_MAGETAN, akun, di_kantor, kasus as muat, klien_masuk, terima_langsung, versi_di,
-)
-from bantuan import token_csrf
 from dinsos.audit.models import CatatanAudit
 from dinsos.cases import daftar as daftar_svc
 from dinsos.cases.baca import peristiwa
+from dinsos.cases.models import Kasus, LampiranKasus
 from dinsos.cases.perubahan import simpan
 from dinsos.cases.sop import unggah_lampiran
-from dinsos.cases.models import Kasus, LampiranKasus
 from dinsos.core.db import db
+from dinsos_uji.alat_kasus import (
+    PDF,
+    PNG,
+    SEMUA_MAGETAN,
+    akun,
+    di_kantor,
+    klien_masuk,
+    terima_langsung,
+    versi_di,
+)
+from dinsos_uji.alat_kasus import (
+    kasus as muat,
+)
+from dinsos_uji.bantuan import token_csrf
 
 MG = "/t/kabupaten-magetan/kasus"
 
@@ -222,7 +231,7 @@ def test_a_likely_duplicate_is_shown_before_saving_and_the_existing_client_can_b
         assert db.session.scalar(select(func.count()).select_from(Kasus)) == 2
 
 
-def test_child_and_abh_names_are_masked_in_lists_for_non_handlers_and_every_opening_is_logged(seed):
+def test_child_and_abh_names_are_masked_in_lists_for_non_handlers_and_every_opening_is_logged(app, seed):
     kantor, staf = seed
     mt, s = kantor["kota-metro"], staf["kota-metro"]
     kid = terima_langsung(s["petugas_pelayanan"], "pendampingan-abh",
@@ -248,7 +257,7 @@ def test_child_and_abh_names_are_masked_in_lists_for_non_handlers_and_every_open
     r = ratna.get(f"/t/kota-metro/kasus/{kid}/lampiran/{lamp_id}")
     assert r.status_code == 200 and r.data == PDF and r.mimetype == "application/pdf"
     assert "surat.pdf" not in r.headers["Content-Disposition"]
-    with bantuan.APP.app_context():
+    with app.app_context():
         log = db.session.execute(select(CatatanAudit.tindakan, CatatanAudit.aktor, CatatanAudit.objek_id).where(
             CatatanAudit.tindakan.in_(["buka_kasus", "unduh_lampiran"]))).all()
     assert ("buka_kasus", f"pengguna:{s['fungsional_peksos'].id}", str(kid)) in log
@@ -289,7 +298,7 @@ def test_case_pages_read_in_english_when_asked(seed):
     assert "Filter cases" in isi and "No cases." in isi and "Saring kasus" not in isi
 
 
-def test_the_client_photo_is_checked_stored_shown_to_handlers_and_audited(seed):
+def test_the_client_photo_is_checked_stored_shown_to_handlers_and_audited(app, seed):
     kantor, staf = seed
     s = staf["kabupaten-magetan"]
     sri = klien_masuk(s["petugas_pelayanan"])
@@ -304,7 +313,7 @@ def test_the_client_photo_is_checked_stored_shown_to_handlers_and_audited(seed):
     r = sri.get(f"{MG}/{kid}/foto")
     assert r.status_code == 200 and r.data == PNG and r.mimetype == "image/png"
     assert klien_masuk(s["pekerja_sosial"]).get(f"{MG}/{kid}/foto").status_code == 403  # a child: not theirs to see
-    with bantuan.APP.app_context():
+    with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(CatatanAudit).where(CatatanAudit.tindakan == "unduh_foto_klien")) == 1
 
 

@@ -1,13 +1,13 @@
 """Office isolation for cases: every case route, API call and upload of office B is a 404 for a user of office A."""
 import io
 
-from bantuan import token_csrf
-
-from alat_kasus import PDF, PNG, SEMUA_MAGETAN, akun, di_kantor, kasus as muat, klien_masuk, token_api
 from dinsos.cases.baca import lampiran
 from dinsos.cases.penerimaan import terima_kasus
 from dinsos.cases.perubahan import simpan
 from dinsos.cases.sop import unggah_lampiran
+from dinsos_uji.alat_kasus import PDF, PNG, SEMUA_MAGETAN, akun, di_kantor, klien_masuk, token_api
+from dinsos_uji.alat_kasus import kasus as muat
+from dinsos_uji.bantuan import token_csrf
 
 
 def _kasus_dengan_lampiran(staf, layanan, persyaratan):

@@ -4,14 +4,14 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-import bantuan
-from alat_kasus import SEMUA_MAGETAN, akun, di_kantor, kasus as muat, terima_langsung
 from dinsos.cases.baca import langkah_berjalan
+from dinsos.cases.models import LangkahKasus, PeristiwaKasus
 from dinsos.cases.perubahan import KonflikVersi, simpan
 from dinsos.cases.sop import selesaikan_langkah
-from dinsos.cases.models import LangkahKasus, PeristiwaKasus
 from dinsos.core.db import db
 from dinsos.core.tenant import dalam_tenant
+from dinsos_uji.alat_kasus import SEMUA_MAGETAN, akun, di_kantor, terima_langsung
+from dinsos_uji.alat_kasus import kasus as muat
 
 
 @pytest.fixture
@@ -29,9 +29,8 @@ def _akibat(kantor, kid):
                 [(l.kode, l.status) for l in muat(kid).langkah])
 
 
-def test_two_sessions_read_the_same_version_and_only_the_first_submit_counts(kasus_siap):
+def test_two_sessions_read_the_same_version_and_only_the_first_submit_counts(app, kasus_siap):
     kantor, s, kid = kasus_siap
-    app = bantuan.APP
     with app.app_context(), dalam_tenant(kantor.id):
         lambat = muat(kid)
         versi = lambat.versi
@@ -47,9 +46,8 @@ def test_two_sessions_read_the_same_version_and_only_the_first_submit_counts(kas
     assert _akibat(kantor, kid) == (2, 1, [("serah-terima", "selesai"), ("register-kasus", "berjalan")])
 
 
-def test_two_threads_submitting_the_same_step_at_once_one_wins(kasus_siap):
+def test_two_threads_submitting_the_same_step_at_once_one_wins(app, kasus_siap):
     kantor, s, kid = kasus_siap
-    app = bantuan.APP
     mulai = threading.Barrier(2)
     hasil = []
 

@@ -5,16 +5,17 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select, text
 
-from alat_kasus import akun, di_kantor, kasus as muat
 from dinsos.cases.kelola import jeda_kasus
+from dinsos.cases.klien import cari_duplikat
+from dinsos.cases.models import Klien
 from dinsos.cases.penerimaan import terima_kasus
 from dinsos.cases.perubahan import simpan
 from dinsos.cases.sop import selesaikan_langkah
-from dinsos.cases.klien import cari_duplikat
 from dinsos.cli import main as cli
-from dinsos.cases.models import Klien
 from dinsos.core import kripto
 from dinsos.core.db import db
+from dinsos_uji.alat_kasus import akun, di_kantor
+from dinsos_uji.alat_kasus import kasus as muat
 
 RAHASIA = ["Rizky Pratama", "1872010302100001", "Jalan Melati 7", "Sumiati Ibunya", "Bekas luka di dahi",
            "Catatan kunjungan pertama", "Menunggu jawaban Polres", "Bripka Anton"]

@@ -1,8 +1,8 @@
 """The upload store and the upload checks: random keys, content-based types, size limit."""
 import pytest
 
-from alat_kasus import JPEG, PDF, PNG
 from dinsos.core import penyimpanan as p
+from dinsos_uji.alat_kasus import JPEG, PDF, PNG
 
 
 def test_local_store_keeps_files_under_random_keys_never_the_users_name(tmp_path):

@@ -11,16 +11,12 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select, text
 
-import bantuan
-from alat_kasus import PDF, SEMUA_MAGETAN, akun, di_kantor, kasus as muat, klien_masuk, terima_langsung, token_api, versi_di, wib
-from bantuan import token_csrf
 from dinsos.audit.models import CatatanAudit
+from dinsos.cases import kelola, penerimaan, sop, tenggat
+from dinsos.cases import surat as surat_kasus
 from dinsos.cases.baca import peristiwa
 from dinsos.cases.perubahan import simpan
 from dinsos.cases.sop import selesaikan_langkah
-from dinsos.cases import kelola, penerimaan, sop
-from dinsos.cases import surat as surat_kasus
-from dinsos.cases import tenggat
 from dinsos.cli import main as cli
 from dinsos.core import kripto
 from dinsos.core.db import db
@@ -28,6 +24,9 @@ from dinsos.documents.models import SuratTerbit
 from dinsos.documents.qr import svg_qr
 from dinsos.surveys.ikm import UNSUR_BAKU
 from dinsos.surveys.models import TokenSurvei
+from dinsos_uji.alat_kasus import PDF, SEMUA_MAGETAN, akun, di_kantor, klien_masuk, terima_langsung, token_api, versi_di, wib
+from dinsos_uji.alat_kasus import kasus as muat
+from dinsos_uji.bantuan import token_csrf
 
 # Each test renders a few letters (WeasyPrint): about a second apiece.
 pytestmark = pytest.mark.slow
@@ -79,7 +78,7 @@ def _tautan_surat(halaman: str) -> list[str]:
     return re.findall(r'href="(/t/[^"]+/surat/[0-9a-f-]+\.pdf)"', halaman)
 
 
-def test_sri_prints_the_notice_then_the_handover_minutes_with_the_register_number(seed, monkeypatch):
+def test_sri_prints_the_notice_then_the_handover_minutes_with_the_register_number(app, seed, monkeypatch):
     kantor, staf = seed
     mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
     jam = Jam(monkeypatch, wib(2026, 5, 4, 10, 5))
@@ -158,7 +157,7 @@ def test_sri_prints_the_notice_then_the_handover_minutes_with_the_register_numbe
     assert berita_acara.index("Staf petugas_pelayanan") < berita_acara.index("PIHAK KEDUA")
 
     # Anyone can check it from its QR code, without seeing the case.
-    publik = bantuan.APP.test_client().get(urlparse(ba.url_verifikasi).path)
+    publik = app.test_client().get(urlparse(ba.url_verifikasi).path)
     assert publik.status_code == 200 and "ASLI" in teks(publik) and ba.nomor in teks(publik)
     assert "Bripka Anton" not in teks(publik) and "460/1/403.107/2026" not in teks(publik)
 
@@ -248,8 +247,8 @@ def test_taking_a_client_to_a_panti_names_the_panti_as_the_receiving_party(seed,
 
 
 def test_the_api_issues_the_notice_lists_letters_and_reports_a_steps_letter(seed, klien):
-    kantor, staf = seed
-    mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
+    _, staf = seed
+    s = staf["kabupaten-magetan"]
     sri = token_api(s["petugas_pelayanan"])
     kurang = {k: v for k, v in SEMUA_MAGETAN.items() if k != "surat-keterangan-kehilangan"}
     kid = str(terima_langsung(s["petugas_pelayanan"], "pengiriman-anjal-at", {"tanpa_identitas": True, "deskripsi": "Anak di terminal",
@@ -271,7 +270,7 @@ def test_the_api_issues_the_notice_lists_letters_and_reports_a_steps_letter(seed
     assert klien.post(f"{api}/pemberitahuan-kekurangan", headers=sri).status_code == 409
 
 
-def test_the_closing_letter_carries_a_survey_link_that_takes_one_response(seed):
+def test_the_closing_letter_carries_a_survey_link_that_takes_one_response(app, seed):
     kantor, staf = seed
     mt, s = kantor["kota-metro"], staf["kota-metro"]
     kid = _ppks_sampai(mt, s, "pemulangan", "surat-pengantar")
@@ -309,7 +308,7 @@ def test_the_closing_letter_carries_a_survey_link_that_takes_one_response(seed):
     assert tautan in "".join(isi.split())  # a long address wraps onto a second line
 
     # The member of the public scans the code: the survey takes her answers once.
-    publik = bantuan.APP.test_client()
+    publik = app.test_client()
     jalur = urlparse(tautan)
     formulir = publik.get(f"{jalur.path}?{jalur.query}")
     assert formulir.status_code == 200
@@ -319,7 +318,7 @@ def test_the_closing_letter_carries_a_survey_link_that_takes_one_response(seed):
     assert publik.get(f"{jalur.path}?{jalur.query}").status_code == 409
 
 
-def test_letters_open_by_the_case_rule_and_are_404_in_another_office(seed):
+def test_letters_open_by_the_case_rule_and_are_404_in_another_office(app, seed):
     kantor, staf = seed
     mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
     kid = str(terima_langsung(s["petugas_pelayanan"], "pengiriman-anjal-at", {"nama": "Agus Salim", "umur_perkiraan": 13}, SEMUA_MAGETAN))
@@ -345,7 +344,7 @@ def test_letters_open_by_the_case_rule_and_are_404_in_another_office(seed):
     assert web.get(MT + unduh).status_code == 404
     halaman = web.get(f"{MT}/kasus/").get_data(as_text=True)
     assert web.post(f"{MT}/kasus/{kid}/pemberitahuan-kekurangan", data={"csrf_token": token_csrf(halaman)}).status_code == 404
-    api = bantuan.APP.test_client()
+    api = app.test_client()
     token = token_api(metro)
     assert api.get(f"/api/t/kota-metro/kasus/{kid}/surat/{ba.id}", headers=token).status_code == 404
     assert api.post(f"/api/t/kota-metro/kasus/{kid}/pemberitahuan-kekurangan", headers=token).status_code == 404

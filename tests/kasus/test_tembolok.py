@@ -3,9 +3,9 @@ import pytest
 from sqlalchemy import text
 from werkzeug.test import Client
 
-from alat_kasus import SEMUA_MAGETAN, di_kantor, terima_langsung, token_api
 from dinsos.auth.services import sidik_token
 from dinsos.cases.tembolok import TembolokDaftar
+from dinsos_uji.alat_kasus import SEMUA_MAGETAN, terima_langsung, token_api
 
 API = "/api/t/kabupaten-magetan/kasus/"
 ANAK = {"nama": "Rina Sulastri", "jenis_kelamin": "P", "umur_perkiraan": 12}

@@ -2,18 +2,18 @@
 import pytest
 from sqlalchemy import select
 
-from bantuan import buat_staf, buat_tenant
 from dinsos.core.db import db
 from dinsos.core.outbox import PesanOutbox
 from dinsos.core.tenant import dalam_tenant, lintas_tenant
 from dinsos.notify.services import kirim_notifikasi, simpan_pengaturan
+from dinsos_uji.bantuan import buat_staf, buat_tenant
+from dinsos_uji.server import port_bebas, server_smtp, server_webhook
 from dinsos_workers import jadwal
-from server_uji import port_bebas, server_smtp, server_webhook
 
 
 @pytest.fixture
 def kantor(app):
-    kantor = buat_tenant("kota-metro")
+    kantor = buat_tenant(app, "kota-metro")
     staf_id, email = buat_staf(kantor, "pekerja_sosial", email="peksos@metro.uji")
     return kantor, staf_id, email
 

@@ -4,17 +4,17 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from bantuan import buat_staf, buat_tenant, masuk, token_csrf
 from dinsos.core.db import db
 from dinsos.core.outbox import PesanOutbox
 from dinsos.core.tenant import dalam_tenant
 from dinsos.notify.models import Notifikasi, PengaturanNotifikasi
 from dinsos.notify.services import KesalahanNotifikasi, kirim_notifikasi
+from dinsos_uji.bantuan import buat_staf, buat_tenant, masuk, token_csrf
 
 
 @pytest.fixture
 def kantor(app):
-    return buat_tenant("kota-metro")
+    return buat_tenant(app, "kota-metro")
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def test_bad_notices_are_refused_with_a_clear_message(app, kantor, staf_peksos, 
 
 
 def test_a_staff_member_of_another_office_cannot_be_notified(app, kantor):
-    lain = buat_tenant("kota-lain")
+    lain = buat_tenant(app, "kota-lain")
     orang_lain, _e = buat_staf(lain, "pekerja_sosial")
     with app.app_context(), dalam_tenant(kantor.id), pytest.raises(KesalahanNotifikasi, match="tidak ada di kantor ini"):
         kirim_notifikasi(orang_lain, "Judul", "", kunci="k")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from server_uji import Proksi, port_bebas
+from dinsos_uji.server import Proksi, port_bebas
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,14 +45,14 @@ def test_metrics_expose_request_latency_and_can_require_a_token(app, klien):
 def test_metrics_count_overdue_deadlines_and_the_outbox_backlog_across_offices(app, klien):
     from datetime import timedelta
 
-    from bantuan import buat_tenant
     from dinsos.core.db import db, sekarang
     from dinsos.core.outbox import tulis_outbox
     from dinsos.core.tenant import dalam_tenant
     from dinsos.sla.services import mulai_tenggat
+    from dinsos_uji.bantuan import buat_tenant
 
     for slug in ("kota-a", "kota-b"):
-        k = buat_tenant(slug)
+        k = buat_tenant(app, slug)
         with app.app_context(), dalam_tenant(k.id):
             mulai_tenggat("uji", "x", durasi="15 menit", mulai=sekarang() - timedelta(days=10), judul="x")
             tulis_outbox("uji.metrik", {}, kunci="satu")

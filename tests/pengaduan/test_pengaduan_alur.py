@@ -4,11 +4,11 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from bantuan import buat_staf, masuk, token_csrf
 from dinsos.audit.models import CatatanAudit
 from dinsos.complaints.models import LangkahPengaduan, Pengaduan
 from dinsos.core.db import db
 from dinsos.core.tenant import dalam_tenant, lintas_tenant
+from dinsos_uji.bantuan import buat_staf, masuk, token_csrf
 
 
 def _jumlah(app, model, **syarat):

@@ -7,7 +7,6 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from bantuan import buat_tenant
 from dinsos.catalogue.models import Layanan
 from dinsos.catalogue.services import simpan_standar, versi_terbaru
 from dinsos.complaints.models import Pengaduan
@@ -23,6 +22,7 @@ from dinsos.core.tenant import dalam_tenant, lintas_tenant
 from dinsos.sla.models import PemberitahuanTenggat, Tenggat
 from dinsos.sla.services import cari_tenggat, sapu_tenggat
 from dinsos.tenancy.models import Tenant
+from dinsos_uji.bantuan import buat_tenant
 
 
 def utc(*a):
@@ -158,8 +158,8 @@ def test_the_one_sweep_warns_and_escalates_complaints_across_offices_once(app, k
 
 
 def test_complaint_notices_reach_the_head_of_division_with_a_link(app, kantor_seed):
-    from bantuan import buat_staf
     from dinsos.notify.models import Notifikasi
+    from dinsos_uji.bantuan import buat_staf
 
     metro = kantor_seed["kota-metro"]
     kabid, _ = buat_staf(metro, "kepala_bidang", "ratna@metro.uji")
@@ -189,7 +189,7 @@ def test_sweep_does_not_log_an_audit_row_per_run(app, kantor_seed):
 
 
 def test_office_without_standards_gets_the_default_steps(app):
-    kantor = buat_tenant("kota-baru", zona="Asia/Makassar")
+    kantor = buat_tenant(app, "kota-baru", zona="Asia/Makassar")
     with app.app_context(), dalam_tenant(kantor.id):
         p = terima_pengaduan(isi="Aduan.", kanal="whatsapp", pada=SENIN_09_WIB)
         assert [l.kode for l in p.langkah] == ["penelaahan-aduan", "tindak-lanjut-aduan"]
@@ -199,7 +199,7 @@ def test_office_without_standards_gets_the_default_steps(app):
 
 
 def test_a_step_started_after_the_complaints_deadline_is_overdue_but_escalates_with_the_complaint(app):
-    kantor = buat_tenant("kota-lambat")
+    kantor = buat_tenant(app, "kota-lambat")
     with app.app_context(), dalam_tenant(kantor.id):
         p = terima_pengaduan(isi="Aduan.", kanal="telepon", pada=SENIN_09_WIB)
         selesaikan_langkah(p, p.langkah[0].id, None, None, pada=utc(2026, 3, 17, 2, 0))  # a day past the 14 days

@@ -4,9 +4,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-import bantuan
-from alat_kasus import PDF, akun, di_kantor
-from alat_kasus import kasus as muat_kasus
+from dinsos_uji.alat_kasus import PDF, akun, di_kantor
+from dinsos_uji.alat_kasus import kasus as muat_kasus
 
 ROOT = Path(__file__).resolve().parents[2]
 BANTEN = ("provinsi-banten", "rehabilitasi-anak-terlantar-panti")
@@ -65,18 +64,18 @@ def rujuk_ke_banten(staf, kasus_id, lampiran, *, peran="pekerja_sosial", kirim=T
         return r.id
 
 
-def konteks_app():
+def konteks_app(app):
     """An app context with no office bound (storage reads, sweeps)."""
-    return bantuan.APP.app_context()
+    return app.app_context()
 
 
-def antar_semua(batas: int = 10) -> int:
+def antar_semua(app, batas: int = 10) -> int:
     """Run the embedded relay (no Redis) until nothing is left to deliver; returns how many messages were handled."""
     from dinsos_workers import jadwal
 
     total = 0
     for _ in range(batas):
-        with bantuan.APP.app_context():
+        with app.app_context():
             n = jadwal.jalankan_tertanam(jadwal.cari("relay_outbox"))
         total += n
         if n == 0:
@@ -106,12 +105,12 @@ def semua_masuk(kantor) -> list:
                 for m in db.session.scalars(select(RujukanMasuk))]
 
 
-def jumlah(model, kantor=None) -> int:
+def jumlah(app, model, kantor=None) -> int:
     """Rows of a tenant-owned model, in one office or (None) in all."""
     from dinsos.core.db import db
     from dinsos.core.tenant import lintas_tenant
 
-    with bantuan.APP.app_context():
+    with app.app_context():
         if kantor is None:
             with lintas_tenant("uji", catat=False):
                 return db.session.scalar(select(func.count()).select_from(model))

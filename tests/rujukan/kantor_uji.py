@@ -8,15 +8,14 @@ from pathlib import Path
 
 import yaml
 
-import bantuan
-from bantuan import Kantor
+from dinsos_uji.bantuan import Kantor
 
 ROOT = Path(__file__).resolve().parents[2]
 SLUG = "kabupaten-lampung-tengah"
 LAYANAN = "penerimaan-pemulangan-ppks"
 
 
-def onboard(folder: Path) -> Kantor:
+def onboard(app, folder: Path) -> Kantor:
     from sqlalchemy import select
 
     from dinsos.core.db import db
@@ -32,7 +31,7 @@ def onboard(folder: Path) -> Kantor:
     (kantor / "services").mkdir(parents=True)
     (kantor / "tenant.yaml").write_text(yaml.safe_dump(profil, allow_unicode=True))
     (kantor / "services" / f"{LAYANAN}.yaml").write_text(yaml.safe_dump(layanan, allow_unicode=True))
-    with bantuan.APP.app_context():
+    with app.app_context():
         muat_akar(kantor)
         t = db.session.scalar(select(Tenant).where(Tenant.slug == SLUG))
-        return Kantor(t.id, t.slug, t.nama)
+        return Kantor(t.id, t.slug, t.nama, app)

@@ -2,18 +2,28 @@
 from datetime import timedelta
 
 import pytest
+from alat_rujukan import (
+    BANTEN,
+    DOKUMEN_BANTEN,
+    PERSETUJUAN,
+    antar_semua,
+    jumlah,
+    kasus_magetan,
+    konteks_app,
+    notifikasi,
+    pdf,
+    rujuk_ke_banten,
+    rujukan,
+    semua_masuk,
+    tanggapi,
+)
 from sqlalchemy import select
 
-from alat_kasus import akun, di_kantor, wib
-from alat_kasus import kasus as muat_kasus
-from alat_rujukan import (
-    BANTEN, DOKUMEN_BANTEN, PERSETUJUAN, antar_semua, jumlah, konteks_app, kasus_magetan, notifikasi, pdf, rujuk_ke_banten, rujukan,
-    semua_masuk, tanggapi,
-)
 from dinsos.cases import baca as kasus_baca
+from dinsos.cases.baca import peristiwa
+from dinsos.cases.daftar import daftar_kasus
 from dinsos.cases.kelola import tutup_kasus
 from dinsos.cases.perubahan import simpan
-from dinsos.cases.daftar import daftar_kasus
 from dinsos.cases.tenggat import info_jam_kasus
 from dinsos.core.db import db
 from dinsos.core.outbox import PesanOutbox, proses_pesan
@@ -25,6 +35,8 @@ from dinsos.referrals.persetujuan import setujui_override
 from dinsos.referrals.perujukan import buat_rujukan, catat_tanggapan_mitra, kirim_rujukan, lengkapi_rujukan, tarik_rujukan
 from dinsos.referrals.rujukan import KesalahanRujukan, muat_rujukan, riwayat
 from dinsos.referrals.tujuan import cari_tujuan_layanan, cari_tujuan_mitra, simpan_mitra
+from dinsos_uji.alat_kasus import akun, di_kantor, wib
+from dinsos_uji.alat_kasus import kasus as muat_kasus
 
 
 def _peristiwa_kasus(kantor, kasus_id) -> list[str]:
@@ -32,7 +44,7 @@ def _peristiwa_kasus(kantor, kasus_id) -> list[str]:
         return [p.jenis for p in kasus_baca.peristiwa(muat_kasus(kasus_id))]
 
 
-def test_magetan_to_banten_is_delivered_once_accepted_on_bantens_sop_and_its_completion_reaches_magetan(seed):
+def test_magetan_to_banten_is_delivered_once_accepted_on_bantens_sop_and_its_completion_reaches_magetan(app, seed):
     kantor, staf = seed
     mg, bt = kantor["kabupaten-magetan"], kantor["provinsi-banten"]
     kasus_id, lampiran = kasus_magetan(staf)
@@ -43,7 +55,7 @@ def test_magetan_to_banten_is_delivered_once_accepted_on_bantens_sop_and_its_com
         assert db.session.scalar(select(PesanOutbox.jenis).where(PesanOutbox.kunci == f"rujukan:{rid}:kirim")) == "rujukan.teruskan"
     assert semua_masuk(bt) == []
 
-    antar_semua()
+    antar_semua(app)
     [m] = semua_masuk(bt)
     assert m["status"] == "diterima_tujuan" and m["asal_rujukan_id"] == rid and m["kunci_kirim"] == f"{mg.id}:{rid}"
     assert m["isi"]["klien"]["nama"] == "Rina Lestari" and m["isi"]["langkah"][0]["kode"] == "serah-terima"
@@ -53,7 +65,7 @@ def test_magetan_to_banten_is_delivered_once_accepted_on_bantens_sop_and_its_com
     berkas = m["isi"]["berkas"]
     assert sorted(b["dokumen_kode"] for b in berkas) == sorted(DOKUMEN_BANTEN)
     assert not kunci_asal & {b["kunci"] for b in berkas}
-    with konteks_app():
+    with konteks_app(app):
         assert {penyimpanan().buka(b["kunci"]) for b in berkas} == {pdf(k) for k in DOKUMEN_BANTEN}
     a = rujukan(mg, rid)
     assert a["status"] == "diterima_tujuan" and sorted(a["terkirim"]) == sorted(b["id"] for b in berkas)
@@ -64,7 +76,7 @@ def test_magetan_to_banten_is_delivered_once_accepted_on_bantens_sop_and_its_com
         assert t.durasi == "2 hari kerja" and t.due_at > t.mulai_pada
 
     # Redelivering the same message, or running the consumer again, adds nothing.
-    with konteks_app():
+    with konteks_app(app):
         from dinsos.core.tenant import lintas_tenant
 
         with lintas_tenant("uji", catat=False):
@@ -78,8 +90,8 @@ def test_magetan_to_banten_is_delivered_once_accepted_on_bantens_sop_and_its_com
         with dalam_tenant(mg.id):
             tulis_outbox("rujukan.teruskan", {"rujukan_id": str(rid)}, kunci="uji:ulang")
             db.session.commit()
-    antar_semua()
-    assert len(semua_masuk(bt)) == 1 and jumlah(RujukanMasuk) == 1
+    antar_semua(app)
+    assert len(semua_masuk(bt)) == 1 and jumlah(app, RujukanMasuk) == 1
     assert len(semua_masuk(bt)[0]["isi"]["berkas"]) == 5
 
     # Dedi accepts: a case opens in Banten under Banten's current version, holding only what was shared.
@@ -100,8 +112,8 @@ def test_magetan_to_banten_is_delivered_once_accepted_on_bantens_sop_and_its_com
         assert (aturan["jenis"], aturan["jumlah"], aturan["satuan"], aturan["mulai"]) == ("kalender", 1, "tahun", "penerimaan")
         assert k.jam_mulai_pada == diterima
         assert k.pelapor_jenis == "dinas_lain" and k.pelapor_instansi == "Dinas Sosial Kabupaten Magetan"
-        assert "dari_rujukan" in [p.jenis for p in kasus_baca.peristiwa(k)]
-    antar_semua()
+        assert "dari_rujukan" in [p.jenis for p in peristiwa(k)]
+    antar_semua(app)
     a = rujukan(mg, rid)
     assert a["status"] == "diterima"
     assert "rujukan_diterima" in _peristiwa_kasus(mg, kasus_id)
@@ -121,14 +133,14 @@ def test_magetan_to_banten_is_delivered_once_accepted_on_bantens_sop_and_its_com
                               pengguna=akun(kabid))
         simpan()
     assert semua_masuk(bt)[0]["status"] == "selesai"
-    antar_semua()
+    antar_semua(app)
     a = rujukan(mg, rid)
     assert a["status"] == "selesai" and a["laporan"]["hasil"] == "Rehabilitasi sosial dasar dalam panti selesai"
     assert _peristiwa_kasus(mg, kasus_id)[-1] == "rujukan_selesai"
 
 
-def _hitung():
-    return jumlah(Rujukan), jumlah(PesanOutbox)
+def _hitung(app):
+    return jumlah(app, Rujukan), jumlah(app, PesanOutbox)
 
 
 @pytest.mark.parametrize("tujuan, pesan", [
@@ -137,20 +149,20 @@ def _hitung():
     (("kota-metro", "pendampingan-abh"), "tidak menerima rujukan"),
     (("kantor-tidak-ada", "apa-saja"), "tidak terdaftar"),
 ])
-def test_a_referral_to_ones_own_office_or_an_unknown_or_non_accepting_service_is_refused(seed, tujuan, pesan):
+def test_a_referral_to_ones_own_office_or_an_unknown_or_non_accepting_service_is_refused(app, seed, tujuan, pesan):
     kantor, staf = seed
     kasus_magetan(staf)
-    sebelum = _hitung()
+    sebelum = _hitung(app)
     with di_kantor(kantor["kabupaten-magetan"]):
         with pytest.raises(KesalahanRujukan, match=pesan):
             cari_tujuan_layanan(*tujuan)
-    assert _hitung() == sebelum
+    assert _hitung(app) == sebelum
 
 
-def test_missing_required_documents_are_named_and_nothing_is_sent(seed):
+def test_missing_required_documents_are_named_and_nothing_is_sent(app, seed):
     kantor, staf = seed
     kasus_id, lampiran = kasus_magetan(staf, berkas=("surat-permohonan", "hasil-asesmen"))
-    sebelum = _hitung()
+    sebelum = _hitung(app)
     with pytest.raises(KesalahanRujukan) as e:
         rujuk_ke_banten(staf, kasus_id, lampiran)
     assert "Surat persetujuan untuk mendapatkan Rehabilitasi Sosial lanjut" in e.value.pesan
@@ -158,7 +170,7 @@ def test_missing_required_documents_are_named_and_nothing_is_sent(seed):
     assert "Hasil asesmen" not in e.value.pesan
     assert set(e.value.kesalahan) == {"persyaratan.surat-persetujuan", "persyaratan.surat-keterangan-sehat",
                                       "persyaratan.berita-acara-serah-terima"}
-    assert _hitung() == sebelum
+    assert _hitung(app) == sebelum
     # What is missing is also told before sending.
     with di_kantor(kantor["kabupaten-magetan"]):
         t = cari_tujuan_layanan(*BANTEN)
@@ -167,7 +179,7 @@ def test_missing_required_documents_are_named_and_nothing_is_sent(seed):
                                                               "berita-acara-serah-terima"]
 
 
-def test_consent_is_recorded_or_overridden_by_a_kepala_bidang_and_a_child_cannot_consent_alone(seed):
+def test_consent_is_recorded_or_overridden_by_a_kepala_bidang_and_a_child_cannot_consent_alone(app, seed):
     kantor, staf = seed
     mg = kantor["kabupaten-magetan"]
     kasus_id, lampiran = kasus_magetan(staf)
@@ -177,7 +189,7 @@ def test_consent_is_recorded_or_overridden_by_a_kepala_bidang_and_a_child_cannot
         rujuk_ke_banten(staf, kasus_id, lampiran, persetujuan=None)
     with pytest.raises(KesalahanRujukan, match="Hanya kepala bidang"):
         rujuk_ke_banten(staf, kasus_id, lampiran, persetujuan=None, override_alasan="Orang tua tidak diketahui")
-    assert jumlah(Rujukan) == 0
+    assert jumlah(app, Rujukan) == 0
     # A draft without consent, then Bu Ratna's override with a reason, then it goes.
     rid = rujuk_ke_banten(staf, kasus_id, lampiran, persetujuan=None, kirim=False)
     assert rujukan(mg, rid)["status"] == "draf"
@@ -194,18 +206,18 @@ def test_consent_is_recorded_or_overridden_by_a_kepala_bidang_and_a_child_cannot
         kirim_rujukan(r, pengguna=akun(s["pekerja_sosial"]))
         db.session.commit()
     assert rujukan(mg, rid)["status"] == "dikirim"
-    antar_semua()
+    antar_semua(app)
     [m] = semua_masuk(kantor["provinsi-banten"])
     assert m["isi"]["persetujuan"] == {"jenis": "override", "alasan": "Orang tua tidak diketahui keberadaannya",
                                        "tanggal": m["isi"]["persetujuan"]["tanggal"]}
 
 
-def test_withdrawn_before_acceptance_ends_bantens_access_and_cannot_then_be_accepted(seed):
+def test_withdrawn_before_acceptance_ends_bantens_access_and_cannot_then_be_accepted(app, seed):
     kantor, staf = seed
     mg, bt = kantor["kabupaten-magetan"], kantor["provinsi-banten"]
     kasus_id, lampiran = kasus_magetan(staf)
     rid = rujuk_ke_banten(staf, kasus_id, lampiran)
-    antar_semua()
+    antar_semua(app)
     [m] = semua_masuk(bt)
     kunci = [b["kunci"] for b in m["isi"]["berkas"]]
     with di_kantor(mg):
@@ -214,11 +226,11 @@ def test_withdrawn_before_acceptance_ends_bantens_access_and_cannot_then_be_acce
             tarik_rujukan(r, pengguna=akun(staf["kabupaten-magetan"]["pekerja_sosial"]), alasan=" ")
         tarik_rujukan(r, pengguna=akun(staf["kabupaten-magetan"]["pekerja_sosial"]), alasan="Keluarga ditemukan")
         db.session.commit()
-    antar_semua()
+    antar_semua(app)
     [m] = semua_masuk(bt)
     assert m["status"] == "ditarik" and m["akses_berakhir_pada"] is not None
     assert "klien" not in m["isi"] and "berkas" not in m["isi"]
-    with konteks_app():
+    with konteks_app(app):
         for k in kunci:
             with pytest.raises(BerkasTidakAda):
                 penyimpanan().buka(k)
@@ -232,30 +244,30 @@ def test_withdrawn_before_acceptance_ends_bantens_access_and_cannot_then_be_acce
             tarik_rujukan(r, pengguna=akun(staf["kabupaten-magetan"]["pekerja_sosial"]), alasan="lagi")
 
 
-def test_withdrawn_before_delivery_never_reaches_the_receiver(seed):
+def test_withdrawn_before_delivery_never_reaches_the_receiver(app, seed):
     kantor, staf = seed
     kasus_id, lampiran = kasus_magetan(staf)
     rid = rujuk_ke_banten(staf, kasus_id, lampiran)
     with di_kantor(kantor["kabupaten-magetan"]):
         tarik_rujukan(muat_rujukan(rid), pengguna=akun(staf["kabupaten-magetan"]["pekerja_sosial"]), alasan="Salah tujuan")
         db.session.commit()
-    antar_semua()
+    antar_semua(app)
     assert semua_masuk(kantor["provinsi-banten"]) == []
     assert rujukan(kantor["kabupaten-magetan"], rid)["status"] == "ditarik"
 
 
-def test_a_withdrawal_arriving_after_the_acceptance_loses_and_the_sender_follows(seed):
+def test_a_withdrawal_arriving_after_the_acceptance_loses_and_the_sender_follows(app, seed):
     kantor, staf = seed
     mg, bt = kantor["kabupaten-magetan"], kantor["provinsi-banten"]
     kasus_id, lampiran = kasus_magetan(staf)
     rid = rujuk_ke_banten(staf, kasus_id, lampiran)
-    antar_semua()
+    antar_semua(app)
     [m] = semua_masuk(bt)
     tanggapi(staf["provinsi-banten"]["pekerja_sosial"], m["id"], "terima")
     with di_kantor(mg):  # Magetan has not heard yet: it may still withdraw on its side
         tarik_rujukan(muat_rujukan(rid), pengguna=akun(staf["kabupaten-magetan"]["pekerja_sosial"]), alasan="Berubah pikiran")
         db.session.commit()
-    antar_semua()
+    antar_semua(app)
     assert semua_masuk(bt)[0]["status"] == "diterima"
     a = rujukan(mg, rid)
     assert a["status"] == "diterima"
@@ -265,18 +277,18 @@ def test_a_withdrawal_arriving_after_the_acceptance_loses_and_the_sender_follows
         assert h.rincian["penarikan_terlambat"] is True
 
 
-def test_declined_with_a_reason_the_sender_reads_it_and_the_copies_are_gone(seed):
+def test_declined_with_a_reason_the_sender_reads_it_and_the_copies_are_gone(app, seed):
     kantor, staf = seed
     mg, bt = kantor["kabupaten-magetan"], kantor["provinsi-banten"]
     kasus_id, lampiran = kasus_magetan(staf)
     rid = rujuk_ke_banten(staf, kasus_id, lampiran)
-    antar_semua()
+    antar_semua(app)
     [m] = semua_masuk(bt)
     dedi = staf["provinsi-banten"]["pekerja_sosial"]
     with pytest.raises(KesalahanRujukan, match="Alasan penolakan wajib"):
         tanggapi(dedi, m["id"], "tolak", alasan="")
     tanggapi(dedi, m["id"], "tolak", alasan="Kuota panti penuh sampai Juli")
-    antar_semua()
+    antar_semua(app)
     a = rujukan(mg, rid)
     assert a["status"] == "ditolak" and a["laporan"]["alasan_tolak"] == "Kuota panti penuh sampai Juli"
     [m] = semua_masuk(bt)
@@ -287,25 +299,25 @@ def test_declined_with_a_reason_the_sender_reads_it_and_the_copies_are_gone(seed
     assert "rujukan_ditolak" in _peristiwa_kasus(mg, kasus_id)
 
 
-def test_asking_for_more_pauses_the_answer_clock_and_the_answer_arrives_with_new_files(seed):
+def test_asking_for_more_pauses_the_answer_clock_and_the_answer_arrives_with_new_files(app, seed):
     kantor, staf = seed
     mg, bt = kantor["kabupaten-magetan"], kantor["provinsi-banten"]
     kasus_id, lampiran = kasus_magetan(staf)
     rid = rujuk_ke_banten(staf, kasus_id, lampiran)
-    antar_semua()
+    antar_semua(app)
     [m] = semua_masuk(bt)
     dedi = staf["provinsi-banten"]["pekerja_sosial"]
     tanggapi(dedi, m["id"], "minta_info", pertanyaan="Surat keterangan sehat sudah lewat 30 hari; mohon yang baru.")
     with di_kantor(bt):
         assert penerimaan.tenggat_masuk(penerimaan.muat_masuk(m["id"])).dijeda_pada is not None
-    antar_semua()
+    antar_semua(app)
     a = rujukan(mg, rid)
     assert a["status"] == "perlu_info" and "lewat 30 hari" in a["laporan"]["permintaan_info"]
     with di_kantor(mg):
         lengkapi_rujukan(muat_rujukan(rid), pengguna=akun(staf["kabupaten-magetan"]["pekerja_sosial"]),
                          catatan="Terlampir surat sehat baru", unggahan=[(pdf("sehat-baru"), "sehat baru.pdf", "surat-keterangan-sehat")])
         db.session.commit()
-    antar_semua()
+    antar_semua(app)
     [m] = semua_masuk(bt)
     assert m["status"] == "diterima_tujuan"
     baru = [b for b in m["isi"]["berkas"] if b["putaran"] == 2]
@@ -354,40 +366,40 @@ def test_a_partner_referral_issues_the_referral_letter_and_the_handover_is_recor
     assert a["status"] == "selesai" and a["laporan"]["nomor_berita_acara"] == "BA/12/2026"
 
 
-def test_the_same_case_cannot_be_referred_twice_to_the_same_service_while_the_first_is_open(seed):
+def test_the_same_case_cannot_be_referred_twice_to_the_same_service_while_the_first_is_open(app, seed):
     kantor, staf = seed
     kasus_id, lampiran = kasus_magetan(staf)
     rujuk_ke_banten(staf, kasus_id, lampiran)
-    sebelum = _hitung()
+    sebelum = _hitung(app)
     with pytest.raises(KesalahanRujukan, match="sudah dirujuk ke"):
         rujuk_ke_banten(staf, kasus_id, lampiran)
-    assert _hitung() == sebelum
+    assert _hitung(app) == sebelum
 
 
-def test_an_unanswered_referral_escalates_to_bantens_kabid_and_to_the_senders_province(seed):
+def test_an_unanswered_referral_escalates_to_bantens_kabid_and_to_the_senders_province(app, seed):
     from dinsos.sla.services import sapu_tenggat
 
     kantor, staf = seed
     kasus_id, lampiran = kasus_magetan(staf)
     rujuk_ke_banten(staf, kasus_id, lampiran)
-    antar_semua()
+    antar_semua(app)
     [m] = semua_masuk(kantor["provinsi-banten"])
     with di_kantor(kantor["provinsi-banten"]):
         due = penerimaan.tenggat_masuk(penerimaan.muat_masuk(m["id"])).due_at
-    with konteks_app():
+    with konteks_app(app):
         assert sapu_tenggat(pada=due + timedelta(minutes=1)) > 0
     assert any(j.startswith("Eskalasi") for j in notifikasi(staf["provinsi-banten"]["kepala_bidang"]))
-    antar_semua()
+    antar_semua(app)
     judul = notifikasi(staf["provinsi-jawa-timur"]["kepala_bidang"])
     assert judul == ["Rujukan belum ditanggapi: Dinas Sosial Kabupaten Magetan ke Dinas Sosial Provinsi Banten"]
     assert notifikasi(staf["provinsi-lampung"]["kepala_bidang"]) == []
-    with konteks_app():  # a second sweep sends nothing new
+    with konteks_app(app):  # a second sweep sends nothing new
         sapu_tenggat(pada=due + timedelta(minutes=2))
-    antar_semua()
+    antar_semua(app)
     assert len(notifikasi(staf["provinsi-jawa-timur"]["kepala_bidang"])) == 1
 
 
-def test_an_office_setting_overrides_the_answer_time(seed):
+def test_an_office_setting_overrides_the_answer_time(app, seed):
     kantor, staf = seed
     bt = kantor["provinsi-banten"]
     with di_kantor(bt):
@@ -402,7 +414,7 @@ def test_an_office_setting_overrides_the_answer_time(seed):
         db.session.commit()
     kasus_id, lampiran = kasus_magetan(staf)
     rujuk_ke_banten(staf, kasus_id, lampiran)
-    antar_semua()
+    antar_semua(app)
     [m] = semua_masuk(bt)
     with di_kantor(bt):
         assert penerimaan.tenggat_masuk(penerimaan.muat_masuk(m["id"])).durasi == "5 hari kerja"

@@ -1,6 +1,7 @@
 """The referral REST API: the same operations as the pages, with the same refusals."""
-from alat_kasus import token_api
 from alat_rujukan import DOKUMEN_BANTEN, antar_semua, kasus_magetan, semua_masuk
+
+from dinsos_uji.alat_kasus import token_api
 
 
 def _badan(kasus_id, lampiran, **lain) -> dict:
@@ -10,7 +11,7 @@ def _badan(kasus_id, lampiran, **lain) -> dict:
             "persetujuan": {"nama": "Sumarni", "hubungan": "orang_tua", "cara": "tertulis", "tanggal": "2026-05-04"}, **lain}
 
 
-def test_refer_deliver_accept_and_oversee_through_the_api(seed, klien):
+def test_refer_deliver_accept_and_oversee_through_the_api(app, seed, klien):
     kantor, staf = seed
     kasus_id, lampiran = kasus_magetan(staf)
     budi = token_api(staf["kabupaten-magetan"]["pekerja_sosial"])
@@ -42,7 +43,7 @@ def test_refer_deliver_accept_and_oversee_through_the_api(seed, klien):
     assert r.status_code == 201, r.get_json()
     rid = r.get_json()["id"]
     assert r.get_json()["status"] == "dikirim"
-    antar_semua()
+    antar_semua(app)
 
     dedi = token_api(staf["provinsi-banten"]["pekerja_sosial"])
     [m] = klien.get("/api/t/provinsi-banten/rujukan/masuk", headers=dedi).get_json()["data"]
@@ -63,7 +64,7 @@ def test_refer_deliver_accept_and_oversee_through_the_api(seed, klien):
     assert r.status_code == 200 and r.get_json()["kasus_id"] and r.get_json()["klien_serupa"] == []
     r = klien.post(f"/api/t/provinsi-banten/rujukan/masuk/{m['id']}/terima", headers=dedi)
     assert r.status_code == 409 and "dua kali" in r.get_json()["message"]
-    antar_semua()
+    antar_semua(app)
     assert klien.get(f"/api/t/kabupaten-magetan/rujukan/keluar/{rid}", headers=budi).get_json()["status"] == "diterima"
 
     yuli = token_api(staf["provinsi-jawa-timur"]["kepala_bidang"])
@@ -75,25 +76,25 @@ def test_refer_deliver_accept_and_oversee_through_the_api(seed, klien):
     assert r.status_code == 409 and "tidak sedang menunggu tanggapan" in r.get_json()["message"]
 
 
-def test_decline_ask_withdraw_and_partner_through_the_api(seed, klien):
+def test_decline_ask_withdraw_and_partner_through_the_api(app, seed, klien):
     kantor, staf = seed
     kasus_id, lampiran = kasus_magetan(staf)
     budi = token_api(staf["kabupaten-magetan"]["pekerja_sosial"])
     rid = klien.post("/api/t/kabupaten-magetan/rujukan/keluar", headers=budi, json=_badan(kasus_id, lampiran)).get_json()["id"]
-    antar_semua()
+    antar_semua(app)
     dedi = token_api(staf["provinsi-banten"]["pekerja_sosial"])
     [m] = semua_masuk(kantor["provinsi-banten"])
     r = klien.post(f"/api/t/provinsi-banten/rujukan/masuk/{m['id']}/minta-info", headers=dedi, json={"pertanyaan": "Surat sehat terbaru"})
     assert r.status_code == 200 and r.get_json()["status"] == "perlu_info"
-    antar_semua()
+    antar_semua(app)
     r = klien.post(f"/api/t/kabupaten-magetan/rujukan/keluar/{rid}/lengkapi", headers=budi,
                    json={"catatan": "Terlampir", "berkas": [{"sumber": "lampiran", "id": str(lampiran["surat-keterangan-sehat"]),
                                                              "dokumen_kode": "surat-keterangan-sehat"}]})
     assert r.status_code == 200 and r.get_json()["status"] == "diterima_tujuan"
-    antar_semua()
+    antar_semua(app)
     r = klien.post(f"/api/t/provinsi-banten/rujukan/masuk/{m['id']}/tolak", headers=dedi, json={"alasan": "Bukan wilayah layanan"})
     assert r.status_code == 200 and r.get_json()["akses_aktif"] is False and r.get_json()["dibagikan"] is None
-    antar_semua()
+    antar_semua(app)
     keluar = klien.get(f"/api/t/kabupaten-magetan/rujukan/keluar/{rid}", headers=budi).get_json()
     assert keluar["status"] == "ditolak" and keluar["laporan"]["alasan_tolak"] == "Bukan wilayah layanan"
     # each shared file names the requirement it meets in the receiving service's words

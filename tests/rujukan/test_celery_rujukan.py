@@ -10,13 +10,10 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from alat_rujukan import DOKUMEN_BANTEN, kasus_magetan, rujuk_ke_banten, rujukan, semua_masuk, tanggapi
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
-from alat_kasus import akun, di_kantor, klien_masuk
-from alat_kasus import kasus as muat_kasus
-from alat_rujukan import DOKUMEN_BANTEN, kasus_magetan, rujuk_ke_banten, rujukan, semua_masuk, tanggapi
-from bantuan import token_csrf
 from dinsos.cases import baca as kasus_baca
 from dinsos.cases.kelola import tutup_kasus
 from dinsos.cases.perubahan import simpan
@@ -25,8 +22,11 @@ from dinsos.core import outbox
 from dinsos.core.db import db
 from dinsos.core.outbox import PesanOutbox
 from dinsos.core.tenant import lintas_tenant
-from pekerja_uji import jalankan_relay, relay_serentak, terbit_ulang, tunggu
-from server_uji import port_bebas
+from dinsos_uji.alat_kasus import akun, di_kantor, klien_masuk
+from dinsos_uji.alat_kasus import kasus as muat_kasus
+from dinsos_uji.bantuan import token_csrf
+from dinsos_uji.pekerja import jalankan_relay, relay_serentak, terbit_ulang, tunggu
+from dinsos_uji.server import port_bebas
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
@@ -105,7 +105,7 @@ def test_kota_metro_repatriation_reaches_the_family_regions_office_through_the_w
     from dinsos.referrals.tujuan import cari_tujuan_layanan
 
     kantor, staf = seed
-    lt = onboard(tmp_path / "kantor")
+    lt = onboard(app, tmp_path / "kantor")
     proses.worker()
     kid = _kasus_metro(staf)
     with di_kantor(kantor["kota-metro"]):

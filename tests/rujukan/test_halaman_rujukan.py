@@ -1,15 +1,15 @@
 """The referral pages: sending through the form, the inbox, isolation between offices, the province overview."""
 
+from alat_rujukan import DOKUMEN_BANTEN, antar_semua, kasus_magetan, notifikasi, rujuk_ke_banten, semua_masuk, tanggapi
 from sqlalchemy import select
 
-from alat_kasus import di_kantor, klien_masuk
-from alat_rujukan import DOKUMEN_BANTEN, antar_semua, kasus_magetan, notifikasi, rujuk_ke_banten, semua_masuk, tanggapi
-from bantuan import token_csrf
 from dinsos.core.db import db
 from dinsos.referrals.models import Rujukan
 from dinsos.referrals.perujukan import buat_rujukan
 from dinsos.referrals.rujukan import nomor_tampil
 from dinsos.referrals.tujuan import cari_tujuan_mitra, simpan_mitra
+from dinsos_uji.alat_kasus import di_kantor, klien_masuk
+from dinsos_uji.bantuan import token_csrf
 
 TUJUAN = "layanan:provinsi-banten:rehabilitasi-anak-terlantar-panti"
 
@@ -25,7 +25,7 @@ def _data_form(html: str, lampiran: dict, **lain) -> dict:
     return data
 
 
-def test_budi_refers_through_the_form_and_dedi_accepts_through_the_inbox(seed):
+def test_budi_refers_through_the_form_and_dedi_accepts_through_the_inbox(app, seed):
     kantor, staf = seed
     kasus_id, lampiran = kasus_magetan(staf)
     budi = klien_masuk(staf["kabupaten-magetan"]["pekerja_sosial"])
@@ -52,7 +52,7 @@ def test_budi_refers_through_the_form_and_dedi_accepts_through_the_inbox(seed):
     assert r.status_code == 302, r.get_data(as_text=True)
     rinci = budi.get(r.headers["Location"]).get_data(as_text=True)
     assert "Dikirim" in rinci and "Sumarni" in rinci
-    antar_semua()
+    antar_semua(app)
 
     dedi = klien_masuk(staf["provinsi-banten"]["pekerja_sosial"])
     kotak = dedi.get("/t/provinsi-banten/rujukan/masuk").get_data(as_text=True)
@@ -69,19 +69,19 @@ def test_budi_refers_through_the_form_and_dedi_accepts_through_the_inbox(seed):
     assert r.status_code == 302 and "/t/provinsi-banten/kasus/" in r.headers["Location"]
     r = dedi.post(f"/t/provinsi-banten/rujukan/masuk/{m['id']}/terima", data={"csrf_token": token_csrf(rinci)})
     assert r.status_code == 409 and "tidak dapat diterima dua kali" in r.get_data(as_text=True)
-    antar_semua()
+    antar_semua(app)
     assert "Diterima" in budi.get(f"/t/kabupaten-magetan/kasus/{kasus_id}").get_data(as_text=True)
     inggris = budi.get("/t/kabupaten-magetan/rujukan/keluar?lang=en").get_data(as_text=True)
     assert "<h1>Outgoing referrals</h1>" in inggris and "Received" in inggris
 
 
-def test_both_offices_read_what_was_shared_and_the_history_in_words_not_field_names(seed):
+def test_both_offices_read_what_was_shared_and_the_history_in_words_not_field_names(app, seed):
     import re
 
     kantor, staf = seed
     kasus_id, lampiran = kasus_magetan(staf)
     rid = rujuk_ke_banten(staf, kasus_id, lampiran)  # shares every client field
-    antar_semua()
+    antar_semua(app)
     [m] = semua_masuk(kantor["provinsi-banten"])
     dedi = klien_masuk(staf["provinsi-banten"]["pekerja_sosial"])
     teks = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", dedi.get(f"/t/provinsi-banten/rujukan/masuk/{m['id']}").get_data(as_text=True)))
@@ -103,11 +103,11 @@ def test_both_offices_read_what_was_shared_and_the_history_in_words_not_field_na
     assert "Receiving office's report (Reached the receiving office)" in inggris and "Family / guardians" in inggris
 
 
-def test_the_receiver_cannot_open_the_senders_case_files_or_a_withdrawn_referral(seed):
+def test_the_receiver_cannot_open_the_senders_case_files_or_a_withdrawn_referral(app, seed):
     kantor, staf = seed
     kasus_id, lampiran = kasus_magetan(staf)
     rid = rujuk_ke_banten(staf, kasus_id, lampiran)
-    antar_semua()
+    antar_semua(app)
     [m] = semua_masuk(kantor["provinsi-banten"])
     dedi = klien_masuk(staf["provinsi-banten"]["kepala_bidang"])
     lamp = next(iter(lampiran.values()))
@@ -124,7 +124,7 @@ def test_the_receiver_cannot_open_the_senders_case_files_or_a_withdrawn_referral
     rinci = budi.get(f"/t/kabupaten-magetan/rujukan/keluar/{rid}").get_data(as_text=True)
     r = budi.post(f"/t/kabupaten-magetan/rujukan/keluar/{rid}/tarik", data={"csrf_token": token_csrf(rinci), "alasan": "Keluarga ditemukan"})
     assert r.status_code == 302
-    antar_semua()
+    antar_semua(app)
     halaman = dedi.get(f"/t/provinsi-banten/rujukan/masuk/{m['id']}")
     teks = halaman.get_data(as_text=True)
     assert halaman.status_code == 200 and "sudah berakhir" in teks
@@ -141,9 +141,10 @@ def test_a_partner_referral_letter_is_downloadable_by_the_sender_only(seed):
     kantor, staf = seed
     s = staf["kabupaten-magetan"]
     kasus_id, lampiran = kasus_magetan(staf, berkas=("hasil-asesmen",))
-    from alat_kasus import akun
-    from alat_kasus import kasus as muat_kasus
     from alat_rujukan import PERSETUJUAN
+
+    from dinsos_uji.alat_kasus import akun
+    from dinsos_uji.alat_kasus import kasus as muat_kasus
 
     with di_kantor(kantor["kabupaten-magetan"]):
         mitra = simpan_mitra(nama="Panti Asuhan Harapan", jenis="panti", alamat="Magetan", kontak=None, pengguna=akun(s["kepala_bidang"]))
@@ -162,11 +163,11 @@ def _nomor(rid) -> str:
     return nomor_tampil(rid)
 
 
-def test_ibu_yuli_sees_her_kabupatens_referrals_without_names_and_reminds_banten(seed):
+def test_ibu_yuli_sees_her_kabupatens_referrals_without_names_and_reminds_banten(app, seed):
     kantor, staf = seed
     kasus_id, lampiran = kasus_magetan(staf)
     rid = rujuk_ke_banten(staf, kasus_id, lampiran)
-    antar_semua()
+    antar_semua(app)
     yuli = klien_masuk(staf["provinsi-jawa-timur"]["kepala_bidang"])
     assert "/t/provinsi-jawa-timur/pengawasan/rujukan" in yuli.get("/t/provinsi-jawa-timur/dasbor").get_data(as_text=True)
     halaman = yuli.get("/t/provinsi-jawa-timur/pengawasan/rujukan")
@@ -194,37 +195,38 @@ def test_ibu_yuli_sees_her_kabupatens_referrals_without_names_and_reminds_banten
     r = lampung.post("/t/provinsi-lampung/pengawasan/rujukan/tindakan",
                      data={"csrf_token": token_csrf(teks_lampung), "kunci_kirim": kunci, "jenis": "eskalasi"})
     assert r.status_code == 404 and "tidak ditemukan" in r.get_data(as_text=True)
-    antar_semua()
+    antar_semua(app)
     pengingat = notifikasi(staf["provinsi-banten"]["kepala_bidang"])
     assert f"Pengingat dari Dinas Sosial Provinsi Jawa Timur: rujukan {_nomor(rid)}" in pengingat
     assert notifikasi(staf["provinsi-banten"]["kepala_dinas"]) == []
     r = yuli.post("/t/provinsi-jawa-timur/pengawasan/rujukan/tindakan",
                   data={"csrf_token": token_csrf(teks), "kunci_kirim": kunci, "jenis": "eskalasi", "catatan": "Sudah 4 hari kerja"})
-    antar_semua()
+    antar_semua(app)
     assert any(j.startswith("Eskalasi dari Dinas Sosial Provinsi Jawa Timur") for j in notifikasi(staf["provinsi-banten"]["kepala_dinas"]))
     # Every look across offices is in the audit log.
-    from dinsos.audit.models import CatatanAudit
     from alat_rujukan import konteks_app
 
-    with konteks_app():
+    from dinsos.audit.models import CatatanAudit
+
+    with konteks_app(app):
         alasan = set(db.session.scalars(select(CatatanAudit.lintas_tenant).where(CatatanAudit.tindakan == "lintas_tenant")))
     assert {"pengawasan provinsi: rujukan kabupaten/kota", "rujukan: menyampaikan ke kantor tujuan",
             "pengawasan provinsi: pengingat rujukan"} <= alasan
 
 
-def test_the_overview_puts_overdue_referrals_first_with_their_age_in_working_days(seed):
+def test_the_overview_puts_overdue_referrals_first_with_their_age_in_working_days(app, seed):
     from datetime import timedelta
 
-    from dinsos.referrals import pengawasan, penerimaan
+    from dinsos.referrals import penerimaan, pengawasan
     from dinsos.tenancy.models import Tenant
 
     kantor, staf = seed
     k1, l1 = kasus_magetan(staf)
     k2, l2 = kasus_magetan(staf, klien={"nama": "Dewi", "tanggal_lahir": "2013-01-01", "jenis_kelamin": "P"})
     r1 = rujuk_ke_banten(staf, k1, l1)
-    antar_semua()
+    antar_semua(app)
     r2 = rujuk_ke_banten(staf, k2, l2)
-    antar_semua()
+    antar_semua(app)
     masuk = {m["asal_rujukan_id"]: m for m in semua_masuk(kantor["provinsi-banten"])}
     with di_kantor(kantor["provinsi-banten"]):
         t2 = penerimaan.tenggat_masuk(penerimaan.muat_masuk(masuk[r2]["id"]))
@@ -243,7 +245,7 @@ def test_the_overview_puts_overdue_referrals_first_with_their_age_in_working_day
     assert all("klien" not in b for b in data["baris"])
 
 
-def test_an_overdue_answer_to_a_referral_is_named_on_the_receivers_deadline_dashboard(seed):
+def test_an_overdue_answer_to_a_referral_is_named_on_the_receivers_deadline_dashboard(app, seed):
     from datetime import timedelta
 
     from dinsos.referrals import penerimaan
@@ -251,7 +253,7 @@ def test_an_overdue_answer_to_a_referral_is_named_on_the_receivers_deadline_dash
     kantor, staf = seed
     kasus_id, lampiran = kasus_magetan(staf)
     rujuk_ke_banten(staf, kasus_id, lampiran)
-    antar_semua()
+    antar_semua(app)
     [m] = semua_masuk(kantor["provinsi-banten"])
     with di_kantor(kantor["provinsi-banten"]):
         t = penerimaan.tenggat_masuk(penerimaan.muat_masuk(m["id"]))
@@ -266,7 +268,7 @@ def test_an_overdue_answer_to_a_referral_is_named_on_the_receivers_deadline_dash
     assert "Answer to an incoming referral" in kabid.get("/t/provinsi-banten/dasbor/tenggat?lang=en").get_data(as_text=True)
 
 
-def test_the_other_pages_partners_settings_drafts_questions_and_repatriation(seed, tmp_path):
+def test_the_other_pages_partners_settings_drafts_questions_and_repatriation(app, seed, tmp_path):
     from kantor_uji import onboard
     from test_pemulangan import KELUARGA, _kasus_metro
 
@@ -294,7 +296,7 @@ def test_the_other_pages_partners_settings_drafts_questions_and_repatriation(see
         "persetujuan_cara": "cap_jempol", "persetujuan_tanggal": "2026-05-04"})
     assert r.status_code == 302
     assert kabid.post(f"/t/kabupaten-magetan/rujukan/keluar/{rid}/kirim", data={"csrf_token": token_csrf(rinci)}).status_code == 302
-    antar_semua()
+    antar_semua(app)
     [m] = semua_masuk(kantor["provinsi-banten"])
     dedi = klien_masuk(staf["provinsi-banten"]["pekerja_sosial"])
     assert "1 rujukan menunggu tanggapan" in dedi.get("/t/provinsi-banten/dasbor").get_data(as_text=True)
@@ -307,13 +309,13 @@ def test_the_other_pages_partners_settings_drafts_questions_and_repatriation(see
     r = dedi.post(f"/t/provinsi-banten/rujukan/masuk/{m['id']}/minta-info",
                   data={"csrf_token": token_csrf(rinci_b), "pertanyaan": "Mohon surat sehat terbaru"})
     assert r.status_code == 302 and "dijeda menunggu pengirim" in dedi.get(r.headers["Location"]).get_data(as_text=True)
-    antar_semua()
+    antar_semua(app)
     rinci = budi.get(f"/t/kabupaten-magetan/rujukan/keluar/{rid}").get_data(as_text=True)
     assert "Mohon surat sehat terbaru" in rinci and "Kirim jawaban" in rinci
     r = budi.post(f"/t/kabupaten-magetan/rujukan/keluar/{rid}/lengkapi", data={
         "csrf_token": token_csrf(rinci), "catatan": "Terlampir", "tambahan": [f"lampiran:{lampiran['surat-keterangan-sehat']}"]})
     assert r.status_code == 302
-    antar_semua()
+    antar_semua(app)
     assert semua_masuk(kantor["provinsi-banten"])[0]["status"] == "diterima_tujuan"
 
     # Banten's kepala dinas sets the answer time; a bad one is refused with the reason.
@@ -327,7 +329,7 @@ def test_the_other_pages_partners_settings_drafts_questions_and_repatriation(see
     assert dedi.get("/t/provinsi-banten/rujukan/pengaturan").status_code == 403
 
     # Kota Metro's repatriation page finds the family's office and leads to the referral form.
-    onboard(tmp_path)
+    onboard(app, tmp_path)
     kid = _kasus_metro(staf)
     peksos = klien_masuk(staf["kota-metro"]["pekerja_sosial"])
     assert "Pemulangan: rujuk ke kantor daerah keluarga" in peksos.get(f"/t/kota-metro/kasus/{kid}").get_data(as_text=True)
@@ -341,12 +343,12 @@ def test_the_other_pages_partners_settings_drafts_questions_and_repatriation(see
     assert "Rujukan pemulangan: surat pengantar diterbitkan" in form and "Fotocopy KTP" in form
 
 
-def test_a_child_banten_already_knows_is_accepted_onto_her_existing_record(seed):
+def test_a_child_banten_already_knows_is_accepted_onto_her_existing_record(app, seed):
     """Banten took Rina in two years ago; accepting Magetan's referral opens the new case on that same client."""
-    from dinsos.cases.models import Kasus, Klien
-
-    from alat_kasus import terima_langsung
     from alat_rujukan import BANTEN, KLIEN_ANAK
+
+    from dinsos.cases.models import Kasus, Klien
+    from dinsos_uji.alat_kasus import terima_langsung
 
     kantor, staf = seed
     banten = kantor["provinsi-banten"]
@@ -357,7 +359,7 @@ def test_a_child_banten_already_knows_is_accepted_onto_her_existing_record(seed)
         jumlah_klien = len(db.session.scalars(select(Klien.id)).all())
     kasus_id, lampiran = kasus_magetan(staf)
     rujuk_ke_banten(staf, kasus_id, lampiran)
-    antar_semua()
+    antar_semua(app)
     [m] = semua_masuk(banten)
 
     dedi = klien_masuk(staf["provinsi-banten"]["pekerja_sosial"])

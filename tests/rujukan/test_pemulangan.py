@@ -2,11 +2,10 @@
 import hashlib
 
 import pytest
+from alat_rujukan import antar_semua, konteks_app, semua_masuk
+from kantor_uji import LAYANAN, SLUG, onboard
 from sqlalchemy import select
 
-from alat_kasus import PDF, akun, di_kantor
-from alat_kasus import kasus as muat_kasus
-from alat_rujukan import antar_semua, konteks_app, semua_masuk
 from dinsos.cases.baca import lampiran
 from dinsos.cases.penerimaan import terima_kasus
 from dinsos.cases.perubahan import simpan
@@ -17,7 +16,8 @@ from dinsos.referrals.pemulangan import langkah_pemulangan, tujuan_pemulangan
 from dinsos.referrals.perujukan import buat_rujukan
 from dinsos.referrals.rujukan import KesalahanRujukan
 from dinsos.referrals.tujuan import cari_tujuan_layanan
-from kantor_uji import LAYANAN, SLUG, onboard
+from dinsos_uji.alat_kasus import PDF, akun, di_kantor
+from dinsos_uji.alat_kasus import kasus as muat_kasus
 
 KELUARGA = "18.02.01.2001"
 
@@ -42,12 +42,12 @@ def _kasus_metro(staf, sampai_cabang=True):
         return k.id
 
 
-def test_a_family_found_in_lampung_tengah_is_referred_there_with_the_cover_letter(seed, tmp_path):
+def test_a_family_found_in_lampung_tengah_is_referred_there_with_the_cover_letter(app, seed, tmp_path):
     from dinsos.documents.models import SuratTerbit
 
     kantor, staf = seed
     mt = kantor["kota-metro"]
-    lt = onboard(tmp_path)
+    lt = onboard(app, tmp_path)
     kid = _kasus_metro(staf)
     peksos = staf["kota-metro"]["pekerja_sosial"]
     with di_kantor(mt):
@@ -71,12 +71,12 @@ def test_a_family_found_in_lampung_tengah_is_referred_there_with_the_cover_lette
         surat = db.session.scalar(select(SuratTerbit).where(SuratTerbit.objek_jenis == "rujukan", SuratTerbit.objek_id == str(rid)))
         assert surat.jenis == "surat_pengantar"
         sidik_surat = surat.sidik
-    antar_semua()
+    antar_semua(app)
     [m] = semua_masuk(lt)
     assert m["pemulangan"] is True and m["status"] == "diterima_tujuan"
     assert m["isi"]["klien"]["kode_wilayah"] == KELUARGA and "nik" not in m["isi"]["klien"]
     [pengantar] = [b for b in m["isi"]["berkas"] if b["nama"].startswith("Surat Pengantar")]
-    with konteks_app():
+    with konteks_app(app):
         isi = penyimpanan().buka(pengantar["kunci"])
     assert isi.startswith(b"%PDF") and hashlib.sha256(isi).hexdigest() == sidik_surat
 
@@ -95,9 +95,9 @@ def test_the_family_region_must_have_another_office_that_accepts_referrals(seed,
             tujuan_pemulangan(muat_kasus(kid), kode)
 
 
-def test_repatriation_is_offered_only_on_the_family_found_branch(seed, tmp_path):
+def test_repatriation_is_offered_only_on_the_family_found_branch(app, seed, tmp_path):
     kantor, staf = seed
-    onboard(tmp_path)
+    onboard(app, tmp_path)
     kid = _kasus_metro(staf, sampai_cabang=False)
     with di_kantor(kantor["kota-metro"]):
         k = muat_kasus(kid)

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from bantuan import KATA_SANDI, buat_staf, buat_tenant, masuk, token_csrf
+from dinsos_uji.bantuan import KATA_SANDI, buat_staf, buat_tenant, masuk, token_csrf
 
 URL = "/t/kabupaten-uji/pengaturan/kalender"
 
@@ -16,7 +16,7 @@ def teks(r) -> str:
 @pytest.fixture
 def kantor(app, hash_murah):
     """An office that adds a regional holiday and keeps one cuti bersama day as a working day."""
-    k = buat_tenant("kabupaten-uji", tingkat="kabupaten",
+    k = buat_tenant(app, "kabupaten-uji", tingkat="kabupaten",
                     hari_libur_daerah=[{"tanggal": "2026-03-02", "keterangan": "Hari Jadi Kabupaten (uji)"}],
                     hari_kerja_tambahan=[{"tanggal": "2026-03-18", "keterangan": "Pelayanan tetap buka"}])
     akun = {peran: buat_staf(k, peran)[1] for peran in ("admin_tenant", "kepala_bidang", "petugas_pelayanan")}
@@ -37,7 +37,8 @@ def test_a_year_of_holidays_with_the_offices_own_changes(app, kantor):
     assert ("Rabu, 18-03-2026</td><td>Cuti Bersama Hari Suci Nyepi</td><td>Cuti bersama</td>"
             "<td><span class=\"lencana status-berisiko\">tetap hari kerja</span>") in halaman
     assert "Senin, 02-03-2026</td><td>Hari Jadi Kabupaten (uji)</td><td>Libur kantor / daerah</td><td>libur</td>" in halaman
-    assert "Minggu, 05-04-2026</td><td>Kebangkitan Yesus Kristus</td><td>Libur nasional</td><td><span class=\"samar\">jatuh pada hari tutup" in halaman
+    assert ("Minggu, 05-04-2026</td><td>Kebangkitan Yesus Kristus</td><td>Libur nasional</td>"
+            "<td><span class=\"samar\">jatuh pada hari tutup") in halaman
     # March: 22 weekdays, less Nyepi, three cuti bersama days and the regional holiday; the 18th is kept working.
     assert "<td>03-2026</td><td>17</td><td>31</td>" in halaman
     assert "Rabu, 18-03-2026 — Pelayanan tetap buka" in halaman

@@ -5,14 +5,19 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from bantuan import buat_staf, buat_tenant
 from dinsos.core.db import db
-from dinsos.core.tenant import dalam_tenant, lintas_tenant
 from dinsos.core.kalender import DurasiTidakValid
+from dinsos.core.tenant import dalam_tenant, lintas_tenant
 from dinsos.sla.models import PemberitahuanTenggat, Tenggat
 from dinsos.sla.services import (
-    jeda_tenggat, lanjutkan_tenggat, mulai_tenggat, sapu_tenggat, selesaikan_tenggat, status_tenggat,
+    jeda_tenggat,
+    lanjutkan_tenggat,
+    mulai_tenggat,
+    sapu_tenggat,
+    selesaikan_tenggat,
+    status_tenggat,
 )
+from dinsos_uji.bantuan import buat_staf, buat_tenant
 
 WIB = timezone(timedelta(hours=7))
 JUMAT_15 = datetime(2026, 11, 20, 15, 0, tzinfo=WIB)  # a Friday without holidays around it
@@ -20,7 +25,7 @@ JUMAT_15 = datetime(2026, 11, 20, 15, 0, tzinfo=WIB)  # a Friday without holiday
 
 @pytest.fixture
 def kantor(app):
-    k = buat_tenant("kabupaten-uji", tingkat="kabupaten")
+    k = buat_tenant(app, "kabupaten-uji", tingkat="kabupaten")
     pj, _ = buat_staf(k, "fungsional_peksos", "budi@uji.id")
     kabid, _ = buat_staf(k, "kepala_bidang", "ratna@uji.id")
     kadis, _ = buat_staf(k, "kepala_dinas", "agus@uji.id")
@@ -118,8 +123,8 @@ def test_open_ended_services_get_a_periodic_review_each_round(app, kantor):
 
 
 def test_wita_and_wit_offices_compute_in_their_own_zone(app):
-    selayar = buat_tenant("kabupaten-selayar", tingkat="kabupaten", zona="Asia/Makassar")
-    jayapura = buat_tenant("kota-jayapura", zona="Asia/Jayapura")
+    selayar = buat_tenant(app, "kabupaten-selayar", tingkat="kabupaten", zona="Asia/Makassar")
+    jayapura = buat_tenant(app, "kota-jayapura", zona="Asia/Jayapura")
     pada = datetime(2026, 11, 20, 6, 0, tzinfo=timezone.utc)  # Fri 14:00 WITA, 15:00 WIT
     hasil = {}
     for k in (selayar, jayapura):

@@ -5,7 +5,6 @@ Times are WIB (UTC+7) wall-clock on the default office hours (Mon-Thu
 """
 from datetime import timedelta
 
-from alat_kasus import SEMUA_MAGETAN, akun, di_kantor, kasus as muat, wib
 from dinsos.cases.baca import versi_kasus
 from dinsos.cases.kelola import buka_kembali, jeda_kasus, lanjutkan_kasus, tugaskan_kasus, tugaskan_langkah, tutup_kasus
 from dinsos.cases.penerimaan import terima_kasus, ubah_persyaratan
@@ -13,6 +12,8 @@ from dinsos.cases.perubahan import simpan
 from dinsos.cases.sop import selesaikan_langkah
 from dinsos.core.db import db
 from dinsos.sla.services import sapu_tenggat, status_tenggat, tenggat_induk
+from dinsos_uji.alat_kasus import SEMUA_MAGETAN, akun, di_kantor, wib
+from dinsos_uji.alat_kasus import kasus as muat
 
 PELAPOR_POLISI = {"jenis": "kepolisian", "nama": "Bripka Anton", "instansi": "Polres Magetan",
                   "surat_nomor": "B/12/V/2026/Reskrim", "surat_tanggal": "2026-05-04"}
@@ -54,7 +55,7 @@ def _jam(kantor, kasus_id) -> dict:
         return hasil
 
 
-def test_magetan_steps_and_the_service_limit_follow_the_case(seed):
+def test_magetan_steps_and_the_service_limit_follow_the_case(app, seed):
     kantor, staf = seed
     mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
     kurang = {k: v for k, v in SEMUA_MAGETAN.items() if k != "surat-keterangan-kehilangan"}
@@ -107,7 +108,7 @@ def test_magetan_steps_and_the_service_limit_follow_the_case(seed):
     jam = _jam(mg, kid)
     assert jam["kasus"]["selesai_pada"] == wib(2026, 5, 5, 15) and not jam["kasus"]["dihentikan"]
     assert jam["register-kasus"]["dihentikan"] and jam["register-kasus"]["menit_aktual"] is None
-    with app_sapu() as sapu:
+    with app_sapu(app) as sapu:
         assert sapu(wib(2026, 6, 1, 9)) == 0  # nothing of a closed case is ever due
 
     # Reopened: the time limit starts again from the reopening, and so does the step that runs again.
@@ -128,10 +129,11 @@ def _hasil(kantor, kasus_id):
 class app_sapu:
     """Run the sweep in its own app context."""
 
-    def __enter__(self):
-        import bantuan
+    def __init__(self, app):
+        self.app = app
 
-        self.ctx = bantuan.APP.app_context()
+    def __enter__(self):
+        self.ctx = self.app.app_context()
         self.ctx.push()
         return sapu_tenggat
 
@@ -140,7 +142,7 @@ class app_sapu:
         self.ctx.pop()
 
 
-def test_an_overdue_step_warns_its_assignee_then_escalates_once(seed):
+def test_an_overdue_step_warns_its_assignee_then_escalates_once(app, seed):
     from sqlalchemy import select
 
     from dinsos.notify.models import Notifikasi
@@ -152,7 +154,7 @@ def test_an_overdue_step_warns_its_assignee_then_escalates_once(seed):
     _ubah(mg, kid, tugaskan_langkah, s["kepala_bidang"], penanggung_jawab_id=s["petugas_pelayanan"].id, pada=wib(2026, 5, 4, 9, 1))
     jam = _jam(mg, kid)
     assert jam["serah-terima"]["penanggung_jawab_id"] == s["petugas_pelayanan"].id and jam["kasus"]["penanggung_jawab_id"] is None
-    with app_sapu() as sapu:
+    with app_sapu(app) as sapu:
         assert sapu(wib(2026, 5, 4, 9, 12)) == 1  # 75% of 15 minutes: the warning to Sri
         assert sapu(wib(2026, 5, 4, 9, 15)) == 2  # the deadline: overdue to Sri, escalation to the kepala bidang
         assert sapu(wib(2026, 5, 4, 9, 30)) == 1  # twice over: the kepala dinas
@@ -166,7 +168,7 @@ def test_an_overdue_step_warns_its_assignee_then_escalates_once(seed):
     ]
 
 
-def test_abh_gets_the_law_deadline_from_the_request_and_a_monthly_review(seed):
+def test_abh_gets_the_law_deadline_from_the_request_and_a_monthly_review(app, seed):
     kantor, staf = seed
     mt, s = kantor["kota-metro"], staf["kota-metro"]
     diterima = wib(2026, 5, 4, 9)
@@ -189,7 +191,7 @@ def test_abh_gets_the_law_deadline_from_the_request_and_a_monthly_review(seed):
     jam = _jam(mt, kid)
     assert jam["laporan_sosial"]["dijeda_pada"] is None and jam["kasus"]["dijeda_pada"] == wib(2026, 5, 4, 12)
     _ubah(mt, kid, lanjutkan_kasus, s["kepala_bidang"], pada=wib(2026, 5, 5, 9))
-    with app_sapu() as sapu:
+    with app_sapu(app) as sapu:
         assert sapu(wib(2026, 5, 6, 14, 59)) == 0
         assert sapu(wib(2026, 5, 6, 15)) == 1  # 54 of 72 hours, the pause included: the warning
         db.session.commit()

@@ -17,17 +17,19 @@ only the step's clock is due and the count is the step's alone.
 import re
 import threading
 import time
-from datetime import datetime, time as jam, timedelta
+from datetime import datetime, timedelta
+from datetime import time as jam
 from zoneinfo import ZoneInfo
 
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from bantuan import buat_staf
 from dinsos.core.db import db, sekarang
 from dinsos.core.tenant import dalam_tenant, lintas_tenant
-from pekerja_uji import BATAS, tunggu as _tunggu
+from dinsos_uji.bantuan import buat_staf
+from dinsos_uji.pekerja import BATAS
+from dinsos_uji.pekerja import tunggu as _tunggu
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
@@ -45,7 +47,6 @@ def proses(proses_pekerja, smtp, tmp_path):
 @pytest.fixture
 def kasus_lewat(app, monkeypatch):
     """Magetan's handover step, started 08:00 on a working day at least two days ago, assigned to the front office."""
-    from alat_kasus import SEMUA_MAGETAN, muat_seed
     from dinsos.auth import services as auth
     from dinsos.auth.models import Pengguna
     from dinsos.cases.kelola import tugaskan_kasus
@@ -55,9 +56,10 @@ def kasus_lewat(app, monkeypatch):
     from dinsos.catalogue.services import simpan_standar, versi_terbaru
     from dinsos.sla.services import kalender_tenant, tenggat_induk
     from dinsos.tenancy.models import Tenant
+    from dinsos_uji.alat_kasus import SEMUA_MAGETAN, muat_seed
 
     monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    mg = muat_seed()["kabupaten-magetan"]
+    mg = muat_seed(app)["kabupaten-magetan"]
     orang = {peran: buat_staf(mg, peran, f"{peran}@magetan.uji")[0]
              for peran in ("petugas_pelayanan", "kepala_bidang", "kepala_dinas")}
     with app.app_context(), dalam_tenant(mg.id):

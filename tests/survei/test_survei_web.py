@@ -9,13 +9,13 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from bantuan import buat_staf, masuk, token_csrf
 from dinsos.catalogue.models import Layanan
 from dinsos.core.db import db
 from dinsos.core.tenant import dalam_tenant, lintas_tenant
 from dinsos.surveys.ikm import UNSUR_BAKU
 from dinsos.surveys.models import JawabanSurvei, KonfigurasiSurvei, TokenSurvei
 from dinsos.surveys.services import buat_token_survei, periode, simpan_jawaban, tautan_survei
+from dinsos_uji.bantuan import buat_staf, masuk, token_csrf
 
 KODE = [u.kode for u in UNSUR_BAKU]
 PPKS, ABH = "penanganan-ppks-terlantar", "pendampingan-abh"

@@ -13,14 +13,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bantuan import buat_staf, buat_tenant
 from dinsos.core import outbox
 from dinsos.core.db import db
 from dinsos.core.outbox import PesanOutbox, tulis_outbox
 from dinsos.core.tenant import dalam_tenant, lintas_tenant
 from dinsos.notify.services import kirim_notifikasi
-from pekerja_uji import BATAS, jalankan_relay, relay_serentak, terbit_ulang, tunggu as _tunggu
-from server_uji import port_bebas
+from dinsos_uji.bantuan import buat_staf, buat_tenant
+from dinsos_uji.pekerja import BATAS, jalankan_relay, relay_serentak, terbit_ulang
+from dinsos_uji.pekerja import tunggu as _tunggu
+from dinsos_uji.server import port_bebas
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
@@ -33,7 +34,7 @@ def proses(proses_pekerja, smtp):
 
 @pytest.fixture
 def kantor(app):
-    kantor = buat_tenant("kabupaten-magetan", tingkat="kabupaten")
+    kantor = buat_tenant(app, "kabupaten-magetan", tingkat="kabupaten")
     staf_id, _email = buat_staf(kantor, "pekerja_sosial", email="peksos@magetan.uji")
     return kantor, staf_id
 

@@ -19,7 +19,7 @@ def _dinsos(*args, env: dict) -> subprocess.CompletedProcess:
 
 
 def _revisi_sebelum_head() -> str:
-    skrip = ScriptDirectory(str(ROOT / "migrations"))
+    skrip = ScriptDirectory(str(ROOT / "platform" / "dinsos" / "migrations"))
     return skrip.get_revision(skrip.get_current_head()).down_revision
 
 

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select, text
 
-from bantuan import buat_tenant
 from dinsos.audit.models import CatatanAudit
 from dinsos.auth.models import Pengguna
 from dinsos.auth.services import buat_pengguna
@@ -14,6 +13,7 @@ from dinsos.core import outbox
 from dinsos.core.db import db
 from dinsos.core.outbox import MAKS_PERCOBAAN, PENGOLAH_OUTBOX, PesanOutbox, proses_pesan, relay, tulis_outbox
 from dinsos.core.tenant import TenantTidakTerikat, dalam_tenant, lintas_tenant, tenant_aktif
+from dinsos_uji.bantuan import buat_tenant
 from dinsos_workers import jadwal
 from dinsos_workers.tertanam import PenjadwalTertanam
 
@@ -50,7 +50,7 @@ def _kosongkan_catatan():
 
 @pytest.fixture
 def kantor(app):
-    return buat_tenant("kota-a"), buat_tenant("kota-b")
+    return buat_tenant(app, "kota-a"), buat_tenant(app, "kota-b")
 
 
 def _tulis(app, tenant_id, jenis="uji.catat", muatan=None, kunci=None):

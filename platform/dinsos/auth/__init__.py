@@ -3,8 +3,8 @@
 
 def pasang(app):
     from . import sesi
-    from .views import bp, bp_admin
     from .api import blp
+    from .views import bp, bp_admin
 
     sesi.pasang(app)
     app.register_blueprint(bp)

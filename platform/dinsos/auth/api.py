@@ -2,10 +2,9 @@
 from functools import wraps
 
 import marshmallow as ma
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
-
-from flask_babel import gettext as _
 
 from dinsos.core.errors import tolak
 from dinsos.core.extensions import csrf

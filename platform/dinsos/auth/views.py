@@ -50,7 +50,8 @@ def _proses_masuk(form, cari_akun, bawaan_sukses: str, template: str, **konteks)
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
-@limiter.limit(batas_dari_konfigurasi("LOGIN_RATE_LIMIT"), methods=["POST"], key_func=lambda: f"{request.remote_addr}:{request.view_args.get('slug')}")
+@limiter.limit(batas_dari_konfigurasi("LOGIN_RATE_LIMIT"), methods=["POST"],
+               key_func=lambda: f"{request.remote_addr}:{request.view_args.get('slug')}")
 def masuk(slug):
     if current_user.is_authenticated:
         return redirect(url_for("web.dasbor"))

@@ -8,8 +8,8 @@ def pasang(app):
     from dinsos.core.ui import tambah_menu_tenant
     from dinsos.documents.akses import daftar_pemeriksa_akses
 
-    from .api import blp
     from . import tembolok
+    from .api import blp
     from .surat import OBJEK, pemeriksa_akses
     from .views import bp
 

@@ -26,13 +26,14 @@ from dinsos.documents.views import tanggapan_pdf
 
 from . import daftar as daftar_svc
 from .baca import muat_kasus, muat_lampiran, persyaratan_kurang
+from .konstanta import JENIS_KELAMIN, JENIS_PELAPOR, KATEGORI_PPKS, STATUS_KASUS
+from .nik import NikTidakValid, periksa_nik
 from .penerimaan import terima_kasus, ubah_persyaratan
 from .perubahan import KesalahanKasus, simpan
 from .sop import selesaikan_langkah, unggah_lampiran
 from .surat import boleh_buka_surat, muat_surat_kasus, surat_kasus, terbitkan_pemberitahuan_kekurangan
-from .konstanta import JENIS_KELAMIN, JENIS_PELAPOR, KATEGORI_PPKS, STATUS_KASUS
-from .nik import NikTidakValid, periksa_nik
 from .tampilan import data_rinci, data_ringkas, ringkasan_banyak, unduh
+
 
 class _PenguraiMultipart(FlaskParser):
     """Reads a multipart body's file and form fields together.

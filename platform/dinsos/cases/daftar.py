@@ -14,13 +14,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 from dinsos.catalogue.models import Layanan
 from dinsos.core.db import db, sekarang
 from dinsos.core.kripto import brankas
+
 # Building the loader options below configures the mappers, and a step run refers to its letter's table.
 from dinsos.documents import models as _surat  # noqa: F401
 
 from . import tenggat
 from .models import Kasus, Klien, LangkahKasus
 from .nik import normalkan as normalkan_nik
-
 
 # A list row does not show the reporter (nor read the encrypted columns for it); its client comes from
 # ``_dengan_nama_klien``, not from the relationship's own joined load.

@@ -64,7 +64,8 @@ def form_penerimaan(dokumen: list[dict], data=None) -> FormPenerimaan:
         pass
 
     for i, d in enumerate(dokumen):
-        setattr(_Form, f"status_{i}", SelectField(d["nama"], choices=pilihan([("belum", _l("Belum diterima")), ("dilihat", _l("Asli dilihat"))]), default="belum"))
+        pilihan_status = pilihan([("belum", _l("Belum diterima")), ("dilihat", _l("Asli dilihat"))])
+        setattr(_Form, f"status_{i}", SelectField(d["nama"], choices=pilihan_status, default="belum"))
         setattr(_Form, f"berkas_{i}", FileField(_l("Pindaian (PDF/JPEG/PNG)")))
     return _Form(formdata=data) if data is not None else _Form()
 

@@ -9,9 +9,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from dinsos.izin import boleh
 from dinsos.auth.models import Pengguna
 from dinsos.core.db import db, sekarang
+from dinsos.izin import boleh
 
 from .akses import AkunDiam, boleh_kerjakan, boleh_urus, label_pelaksana, peran_untuk_langkah
 from .baca import jeda_berjalan, langkah_berjalan, versi_kasus
@@ -20,7 +20,6 @@ from .models import JedaKasus, Kasus
 from .perubahan import KesalahanKasus, audit_kasus, catat_peristiwa_kasus, kunci_versi, wajib_izin
 from .sop import mulai_langkah
 from .surat import terbitkan_surat_selesai
-
 
 # Capabilities that must hear of a closed case, in the closing transaction (referrals report completion).
 _SAAT_DITUTUP: dict = {}

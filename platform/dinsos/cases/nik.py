@@ -66,7 +66,8 @@ def periksa_nik(
     hari_ini = hari_ini or date.today()
     angka = normalkan(nik)
     if not angka.isdigit() or len(angka) != 16:
-        raise NikTidakValid(f"NIK harus 16 angka; yang diisi {len(angka)} karakter{'' if angka.isdigit() or not angka else ' dan memuat selain angka'}.")
+        selain_angka = "" if angka.isdigit() or not angka else " dan memuat selain angka"
+        raise NikTidakValid(f"NIK harus 16 angka; yang diisi {len(angka)} karakter{selain_angka}.")
     pp, kk, cc = angka[0:2], angka[2:4], angka[4:6]
     hh, bb, tt, urut = int(angka[6:8]), int(angka[8:10]), int(angka[10:12]), angka[12:16]
     if pp == "00" or kk == "00" or cc == "00":

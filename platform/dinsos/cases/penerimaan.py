@@ -22,7 +22,7 @@ from sqlalchemy import select
 from dinsos.catalogue.models import VersiLayanan
 from dinsos.catalogue.services import layanan_dari_kode, versi_terbaru
 from dinsos.core.db import db, sekarang
-from dinsos.core.penyimpanan import periksa_berkas, penyimpanan
+from dinsos.core.penyimpanan import penyimpanan, periksa_berkas
 from dinsos.documents.penomoran import nomor_berikutnya
 
 from . import klien as klien_svc

@@ -20,9 +20,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from dinsos.audit.services import catat_peristiwa
-from dinsos.izin import boleh
 from dinsos.core.db import db
-from dinsos.core.penyimpanan import BerkasDitolak, periksa_berkas, penyimpanan
+from dinsos.core.penyimpanan import BerkasDitolak, penyimpanan, periksa_berkas
+from dinsos.izin import boleh
 
 from . import tenggat
 from .models import Kasus, LampiranKasus, LangkahKasus, PeristiwaKasus

@@ -9,7 +9,6 @@ transaction (``surat``), so a refused letter leaves the step undone.
 from dataclasses import dataclass
 from datetime import datetime
 
-
 from dinsos.auth.models import Pengguna
 from dinsos.catalogue.models import VersiLayanan
 from dinsos.core.db import db, sekarang

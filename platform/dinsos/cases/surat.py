@@ -16,12 +16,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from dinsos.izin import boleh
 from dinsos.auth.models import Pengguna
 from dinsos.core.db import db, sekarang
 from dinsos.core.tenant import tenant_aktif
 from dinsos.documents.models import SuratTerbit
 from dinsos.documents.surat import JENIS_SURAT, DataSuratTidakLengkap, daftar_surat, terbitkan_surat
+from dinsos.izin import boleh
 from dinsos.surveys.services import buat_token_survei, tautan_survei
 from dinsos.tenancy.models import Tenant
 

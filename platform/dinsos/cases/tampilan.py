@@ -8,7 +8,7 @@ from dinsos.auth.models import Pengguna
 from dinsos.catalogue.services import IdentitasVersi, identitas_versi
 from dinsos.core.db import db, sekarang
 from dinsos.core.errors import tolak
-from dinsos.core.penyimpanan import BerkasTidakAda, EKSTENSI, penyimpanan
+from dinsos.core.penyimpanan import EKSTENSI, BerkasTidakAda, penyimpanan
 from dinsos.izin import boleh
 
 from . import akses

@@ -16,7 +16,12 @@ from . import akses, baca, kelola
 from . import daftar as daftar_svc
 from . import forms as f
 from .konstanta import (
-    JENIS_JEDA, JENIS_KELAMIN, JENIS_PELAPOR, LABEL_STATUS, STATUS_KASUS, STATUS_PERSYARATAN,
+    JENIS_JEDA,
+    JENIS_KELAMIN,
+    JENIS_PELAPOR,
+    LABEL_STATUS,
+    STATUS_KASUS,
+    STATUS_PERSYARATAN,
 )
 from .penerimaan import calon_duplikat, terima_kasus, ubah_persyaratan
 from .perubahan import KesalahanKasus, simpan
@@ -198,7 +203,8 @@ def terima(slug, layanan_kode):
         return render_template("kasus/terima.html", form=form, **konteks), e.kode
     kasus = hasil.kasus
     if kasus.status == "berkas_belum_lengkap":
-        flash(_("Kasus diterima, tetapi berkas belum lengkap: jam layanan belum berjalan. Cetak pemberitahuan kekurangan berkas untuk pemohon dari halaman ini."), "galat")
+        flash(_("Kasus diterima, tetapi berkas belum lengkap: jam layanan belum berjalan. "
+                "Cetak pemberitahuan kekurangan berkas untuk pemohon dari halaman ini."), "galat")
     else:
         flash(_("Kasus diterima dengan nomor register %(nomor)s.", nomor=kasus.nomor_register), "info")
     return redirect(url_for("kasus.rinci", kasus_id=kasus.id))

@@ -87,7 +87,8 @@ def _nama_layanan() -> dict:
 @bp.route("/", methods=["GET", "POST"])
 @limiter.limit(
     batas_dari_konfigurasi("PENGADUAN_RATE_LIMIT"), methods=["POST"], key_func=_kunci_alamat("pengaduan"),
-    on_breach=_terlalu_sering(_l("Terlalu banyak pengaduan dikirim dari alamat Anda ke kantor ini. Tunggu satu jam lalu kirim lagi, atau hubungi kantor melalui kanal lain.")),
+    on_breach=_terlalu_sering(_l("Terlalu banyak pengaduan dikirim dari alamat Anda ke kantor ini. "
+                                 "Tunggu satu jam lalu kirim lagi, atau hubungi kantor melalui kanal lain.")),
 )
 def formulir(slug):
     """Anyone may complain, without an account; name and contact are optional."""

@@ -6,7 +6,6 @@ from dinsos.auth.services import buat_pengguna, hash_kata_sandi
 from dinsos.core.db import db
 from dinsos.core.tenant import dalam_tenant
 from dinsos.izin import PERAN
-
 from dinsos.tenancy.services import daftar_tenant
 
 NAMA_DEMO = {

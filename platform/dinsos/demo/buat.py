@@ -25,8 +25,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from dinsos.auth.services import hash_kata_sandi
-from dinsos.catalogue.models import Layanan, VersiLayanan
 from dinsos.cases.models import Kasus
+from dinsos.catalogue.models import Layanan, VersiLayanan
 from dinsos.core.db import db
 from dinsos.core.tenant import lintas_tenant
 from dinsos.tenancy.models import Tenant

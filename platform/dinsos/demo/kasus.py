@@ -26,8 +26,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dinsos.cases.konstanta import KATEGORI_ABH, UMUR_DEWASA
-from dinsos.documents.penomoran import FORMAT_BAWAAN, ROMAWI, format_nomor
 from dinsos.core.kalender import DurasiTidakValid, parse_waktu
+from dinsos.documents.penomoran import FORMAT_BAWAAN, ROMAWI, format_nomor
 from dinsos.sla.services import kalender_tenant
 
 from . import acak

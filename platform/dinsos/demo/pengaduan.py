@@ -7,7 +7,11 @@ open complaints (and their deadline clocks, made in ``tenggat.py``).
 from datetime import timedelta
 
 from dinsos.complaints.services import (
-    ABJAD_KODE, KANAL_PENGADUAN, LANGKAH_BAWAAN, PANJANG_KODE, WAKTU_PENYELESAIAN_BAWAAN,
+    ABJAD_KODE,
+    KANAL_PENGADUAN,
+    LANGKAH_BAWAAN,
+    PANJANG_KODE,
+    WAKTU_PENYELESAIAN_BAWAAN,
     langkah_dari_standar,
 )
 

@@ -23,11 +23,15 @@ from datetime import timedelta
 
 from dinsos.cases import tenggat as kasus_tenggat
 from dinsos.complaints.services import (
-    TENGGAT_LANGKAH, TENGGAT_PENGADUAN, judul_tenggat_langkah, judul_tenggat_pengaduan, tautan_pengaduan,
+    TENGGAT_LANGKAH,
+    TENGGAT_PENGADUAN,
+    judul_tenggat_langkah,
+    judul_tenggat_pengaduan,
+    tautan_pengaduan,
 )
+from dinsos.core.kalender import parse_waktu
 from dinsos.notify.services import judul_satu_baris
 from dinsos.sla import services as sla
-from dinsos.core.kalender import parse_waktu
 
 from . import acak
 from .konteks import Konteks, LayananDemo

@@ -9,9 +9,9 @@ one outbox row per channel, and the processors at the bottom of this module
 import json
 import smtplib
 import ssl
-import uuid
 import urllib.error
 import urllib.request
+import uuid
 from dataclasses import asdict, dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate

@@ -25,7 +25,7 @@ from dinsos.core.errors import jawaban_galat, tolak
 from dinsos.core.extensions import csrf
 from dinsos.core.penyimpanan import EKSTENSI
 
-from . import pengawasan, penerimaan
+from . import penerimaan, pengawasan
 from .dibagikan import BIDANG_KLIEN, periksa_kelengkapan
 from .models import JENIS_MITRA
 from .pemulangan import tujuan_pemulangan

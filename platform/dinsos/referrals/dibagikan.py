@@ -17,7 +17,7 @@ from dinsos.cases.baca import lampiran, tanggal_lokal, versi_kasus
 from dinsos.cases.isian import tampilkan
 from dinsos.cases.models import Kasus, LampiranKasus
 from dinsos.core.db import db
-from dinsos.core.penyimpanan import BerkasDitolak, periksa_berkas, penyimpanan
+from dinsos.core.penyimpanan import BerkasDitolak, penyimpanan, periksa_berkas
 from dinsos.documents.models import SuratTerbit
 from dinsos.documents.surat import JENIS_SURAT
 

@@ -8,8 +8,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from dinsos.cases.forms import pilihan
 
-from .models import JENIS_MITRA
 from .dibagikan import BIDANG_KLIEN
+from .models import JENIS_MITRA
 from .persetujuan import CARA_PERSETUJUAN, HUBUNGAN_PERSETUJUAN
 
 LABEL_JENIS_MITRA = {"balai": _l("Balai / Loka rehabilitasi"), "panti": _l("Panti sosial"),

@@ -12,7 +12,6 @@ from dinsos.tenancy.models import Tenant
 from .rujukan import KesalahanRujukan
 from .tujuan import layanan_tujuan
 
-
 _KODE_WILAYAH = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
 
 

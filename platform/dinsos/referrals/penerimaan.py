@@ -17,19 +17,19 @@ from dinsos.audit.services import catat_peristiwa
 from dinsos.auth.models import Pengguna
 from dinsos.cases import klien as klien_svc
 from dinsos.cases.baca import versi_kasus
+from dinsos.cases.models import Kasus, Klien
 from dinsos.cases.penerimaan import terima_kasus
 from dinsos.cases.perubahan import KesalahanKasus, catat_peristiwa_kasus
 from dinsos.cases.sop import unggah_lampiran
-from dinsos.cases.models import Kasus, Klien
 from dinsos.catalogue.models import Layanan
 from dinsos.catalogue.services import versi_terbaru
 from dinsos.core.db import db, sekarang
+from dinsos.core.kalender import DurasiTidakValid, parse_waktu
 from dinsos.core.outbox import sisipkan_jika_baru, tulis_outbox
 from dinsos.core.penyimpanan import BerkasTidakAda, penyimpanan
 from dinsos.documents.models import SuratTerbit
 from dinsos.izin import IZIN, boleh
 from dinsos.sla import services as sla
-from dinsos.core.kalender import DurasiTidakValid, parse_waktu
 from dinsos.tenancy.models import Tenant
 
 from .models import PengaturanRujukan, RujukanMasuk

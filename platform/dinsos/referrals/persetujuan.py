@@ -19,7 +19,6 @@ from .models import Rujukan
 from .rujukan import KesalahanRujukan, catat_riwayat, kasus_rujukan, pastikan_boleh
 from .status import LABEL
 
-
 HUBUNGAN_PERSETUJUAN = {
     "klien": "Klien sendiri",
     "orang_tua": "Orang tua",

@@ -19,13 +19,23 @@ from dinsos.core.outbox import tulis_outbox
 from dinsos.documents.surat import DataSuratTidakLengkap, terbitkan_surat
 from dinsos.tenancy.models import Tenant
 
-from .dibagikan import (BIDANG_KLIEN, MAKS_BERKAS, berkas_dari_kasus, butir_surat, klien_dibagikan, kunci_dihapus_bila_gagal,
-                        langkah_dibagikan, periksa_kelengkapan, periksa_unggahan, simpan_unggahan, tolak_jika_kurang)
+from .dibagikan import (
+    BIDANG_KLIEN,
+    MAKS_BERKAS,
+    berkas_dari_kasus,
+    butir_surat,
+    klien_dibagikan,
+    kunci_dihapus_bila_gagal,
+    langkah_dibagikan,
+    periksa_kelengkapan,
+    periksa_unggahan,
+    simpan_unggahan,
+    tolak_jika_kurang,
+)
 from .models import Rujukan
 from .pemulangan import langkah_pemulangan
 from .persetujuan import periksa_persetujuan
-from .rujukan import (KesalahanRujukan, catat_di_kasus, catat_riwayat, kasus_rujukan, nomor_tampil, pastikan_boleh,
-                      rujukan_kasus)
+from .rujukan import KesalahanRujukan, catat_di_kasus, catat_riwayat, kasus_rujukan, nomor_tampil, pastikan_boleh, rujukan_kasus
 from .status import LABEL, MENUNGGU, TransisiTidakSah, transisi
 from .tujuan import Tujuan, tujuan_rujukan
 

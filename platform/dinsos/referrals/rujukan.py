@@ -11,8 +11,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from dinsos.cases import akses as kasus_akses
-from dinsos.cases.perubahan import catat_peristiwa_kasus
 from dinsos.cases.models import Kasus
+from dinsos.cases.perubahan import catat_peristiwa_kasus
 from dinsos.core.db import db
 from dinsos.izin import boleh
 

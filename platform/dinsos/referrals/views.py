@@ -10,8 +10,8 @@ from flask_login import current_user
 
 from dinsos.cases import akses as kasus_akses
 from dinsos.cases.baca import muat_kasus
-from dinsos.cases.perubahan import KesalahanKasus
 from dinsos.cases.konstanta import HUBUNGAN_KELUARGA, JENIS_KELAMIN, KATEGORI_PPKS
+from dinsos.cases.perubahan import KesalahanKasus
 from dinsos.catalogue.services import daftar_layanan
 from dinsos.core.db import db
 from dinsos.core.errors import tolak
@@ -19,14 +19,23 @@ from dinsos.core.penyimpanan import EKSTENSI
 from dinsos.izin import boleh, perlu_izin
 
 from . import forms as f
-from . import pengawasan, penerimaan
+from . import penerimaan, pengawasan
 from .dibagikan import BIDANG_KLIEN, bahan_kasus, periksa_kelengkapan
 from .pemulangan import langkah_pemulangan, tujuan_pemulangan
 from .pengawasan import JENIS_TINDAKAN
 from .persetujuan import CARA_PERSETUJUAN, HUBUNGAN_PERSETUJUAN, catat_persetujuan, setujui_override
 from .perujukan import buat_rujukan, catat_tanggapan_mitra, kirim_rujukan, lengkapi_rujukan, tarik_rujukan
-from .rujukan import (KesalahanRujukan, daftar_keluar, kasus_dari, label_klien, muat_rujukan, nama_tujuan, nomor_tampil,
-                      riwayat, rujukan_kasus)
+from .rujukan import (
+    KesalahanRujukan,
+    daftar_keluar,
+    kasus_dari,
+    label_klien,
+    muat_rujukan,
+    nama_tujuan,
+    nomor_tampil,
+    riwayat,
+    rujukan_kasus,
+)
 from .status import LABEL, LABEL_RIWAYAT, MENUNGGU, STATUS, aksi_tersedia
 from .tujuan import Tujuan, cari_tujuan_layanan, cari_tujuan_mitra, layanan_tujuan, mitra_aktif, simpan_mitra
 

@@ -22,11 +22,11 @@ from sqlalchemy.dialects.sqlite import insert as insert_sqlite
 
 from dinsos.auth.models import Pengguna
 from dinsos.core.db import db, sekarang
+from dinsos.core.kalender import Durasi, KalenderKerja, parse_waktu
 from dinsos.core.tenant import dalam_tenant, lintas_tenant, tenant_aktif
 from dinsos.core.ui import SINGKATAN_ZONA
 from dinsos.tenancy.models import Tenant
 
-from dinsos.core.kalender import Durasi, KalenderKerja, parse_waktu
 from .models import PemberitahuanTenggat, Tenggat
 
 FRAKSI_PERINGATAN = 0.75

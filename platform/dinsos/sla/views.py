@@ -10,11 +10,11 @@ from flask_login import current_user
 from dinsos.catalogue.tampilan import NAMA_HARI
 from dinsos.core.db import sekarang
 from dinsos.core.errors import tolak
+from dinsos.core.kalender import HARI, KalenderTidakValid
 from dinsos.core.registri import Registri
 from dinsos.core.ui import SINGKATAN_ZONA
 from dinsos.izin import boleh, perlu_izin
 
-from dinsos.core.kalender import HARI, KalenderTidakValid
 from .services import kalender_tenant, status_tenggat, tenggat_induk
 
 bp = Blueprint("sla", __name__, url_prefix="/t/<slug>/pengaturan/kalender")

@@ -37,7 +37,7 @@ class Tenant(db.Model):
     dibuat_pada: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=sekarang)
     # Not mapped: ``versi_data`` (migration 0011) is written and read by the database alone. It moves at the
     # commit of any write to the office's cases, clients or case steps, and the case-list cache
-    # (``dinsos.cases.tembolok``) answers only while it is unchanged. Autogenerate leaves it alone (migrations/env.py).
+    # (``dinsos.cases.tembolok``) answers only while it is unchanged. Autogenerate leaves it alone (dinsos/migrations/env.py).
 
     provinsi_induk: Mapped["Tenant | None"] = relationship(remote_side=[id])
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import yaml
 from marshmallow import Schema, ValidationError
 
+
 class _Pemuat(yaml.SafeLoader):
     """SafeLoader that leaves dates as text, so an impossible date such as
     2025-02-30 reaches the schema (and gets a located message) instead of

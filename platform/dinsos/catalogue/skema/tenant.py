@@ -11,7 +11,7 @@ from marshmallow import ValidationError, validates_schema
 
 from .cek import cek_format_nomor, cek_jam, cek_nip, cek_zona_waktu
 from .kosakata import JENIS_KANAL, TINGKAT
-from .medan import Bersarang, Dasar, Daftar, Tanggal, Teks, pola_slug, salah_satu, tidak_kosong
+from .medan import Bersarang, Daftar, Dasar, Tanggal, Teks, pola_slug, salah_satu, tidak_kosong
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _NOMOR_TELEPON = re.compile(r"^\+?[\d\s()\-]{6,}$")

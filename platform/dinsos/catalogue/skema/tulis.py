@@ -9,6 +9,7 @@ from marshmallow import Schema, fields
 
 from .layanan import SKEMA_ATURAN, AturanWaktu
 
+
 def _menurut_medan(nilai, medan):
     if isinstance(medan, fields.Nested) and isinstance(nilai, dict):
         return _menurut_skema(nilai, medan.schema)

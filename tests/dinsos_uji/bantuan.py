@@ -1,23 +1,28 @@
 """Helpers shared by the test modules: offices, staff, logging in.
 
 Each helper opens its own app context and returns plain data, so HTTP tests
-never share Flask's ``g`` (and the login cache in it) with set-up code.
+never share Flask's ``g`` (and the login cache in it) with set-up code. The
+app is an argument, or travels with the office (``Kantor.app``).
 """
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from flask import Flask
 
 KATA_SANDI = "rahasia-uji-123"
-APP = None  # set by conftest for each test
 
 
 @dataclass(frozen=True)
 class Kantor:
+    """An office of the app under test, as plain data (the app rides along, outside equality)."""
+
     id: int
     slug: str
     nama: str
+    app: Flask = field(compare=False, repr=False)
 
 
-def buat_tenant(slug, tingkat="kota", induk=None, zona="Asia/Jakarta", **lain) -> Kantor:
+def buat_tenant(app: Flask, slug, tingkat="kota", induk=None, zona="Asia/Jakarta", **lain) -> Kantor:
     """Create an office."""
     from dinsos.core.db import db
     from dinsos.core.tenant import lintas_tenant
@@ -25,10 +30,10 @@ def buat_tenant(slug, tingkat="kota", induk=None, zona="Asia/Jakarta", **lain) -
 
     data = {"slug": slug, "nama": f"Dinas Sosial {slug.replace('-', ' ').title()}", "tingkat": tingkat,
             "kode_wilayah": lain.pop("kode_wilayah", "99.99"), "zona_waktu": zona, "provinsi_induk": induk, **lain}
-    with APP.app_context(), lintas_tenant("uji: membuat kantor", catat=False):
+    with app.app_context(), lintas_tenant("uji: membuat kantor", catat=False):
         tenant, _ = simpan_profil(data)
         db.session.commit()
-        return Kantor(tenant.id, tenant.slug, tenant.nama)
+        return Kantor(tenant.id, tenant.slug, tenant.nama, app)
 
 
 def buat_staf(kantor: Kantor, peran, email=None, nama=None):
@@ -39,7 +44,7 @@ def buat_staf(kantor: Kantor, peran, email=None, nama=None):
 
     peran = [peran] if isinstance(peran, str) else list(peran)
     email = email or f"{peran[0]}@{kantor.slug}.uji"
-    with APP.app_context(), dalam_tenant(kantor.id):
+    with kantor.app.app_context(), dalam_tenant(kantor.id):
         p = buat_pengguna(email, nama or f"Staf {peran[0]}", peran, KATA_SANDI)
         db.session.commit()
         return p.id, email

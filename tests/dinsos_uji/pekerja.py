@@ -3,7 +3,7 @@
 ``env_aplikasi`` is the environment that makes a subprocess run the test app's
 configuration; ``Proses`` starts and kills the processes of one test. The
 fixtures ``broker``, ``smtp``, ``penerbit`` and ``proses_pekerja`` in
-``conftest.py`` put them together.
+``fixtures/layanan.py`` put them together.
 """
 import os
 import signal
@@ -13,7 +13,8 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from dinsos_uji import ROOT
+
 BATAS = 25.0  # seconds: the longest any single wait may take
 
 

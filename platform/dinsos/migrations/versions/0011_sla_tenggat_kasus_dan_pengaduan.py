@@ -14,11 +14,11 @@ Create Date: 2026-11-25 15:24:43.362368
 import uuid
 from datetime import datetime, timezone
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import dinsos.core.db
 from dinsos.core.kalender import JAM_KERJA_BAKU, KalenderKerja, parse_waktu
-
 
 revision = '0009_sla'
 down_revision = '0010'

@@ -5,11 +5,12 @@ Revises: 0003
 Create Date: 2026-11-25 14:35:58.267767
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
 import dinsos.core.db
 from dinsos.core.rls import aktifkan_rls
-from sqlalchemy.dialects import postgresql
 
 revision = '0006'
 down_revision = '0003'

@@ -1,13 +1,16 @@
-"""Helpers for the case tests: the seed offices with one account per role, and running services as a user."""
+"""Helpers for the case tests and those built on them (referrals, deadlines, dashboard).
+
+The seed offices with one account per role, and running case services as a user.
+"""
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 
-import bantuan
-from bantuan import Kantor, buat_staf
+from flask import Flask
 
-ROOT = Path(__file__).resolve().parents[2]
+from dinsos_uji import ROOT
+from dinsos_uji.bantuan import Kantor, buat_staf, masuk
+
 PERAN_UJI = ("petugas_pelayanan", "pekerja_sosial", "fungsional_peksos", "kepala_bidang", "kepala_dinas", "admin_tenant")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -27,19 +30,19 @@ def wib(tahun, bulan, hari, jam, menit=0) -> datetime:
     return datetime(tahun, bulan, hari, jam - 7, menit, tzinfo=timezone.utc)
 
 
-def muat_seed() -> dict[str, Kantor]:
+def muat_seed(app: Flask) -> dict[str, Kantor]:
     """Load the real offices from tenants/ and return them by slug."""
     from sqlalchemy import select
 
-    from dinsos.core.tenant import lintas_tenant
     from dinsos.core.db import db
+    from dinsos.core.tenant import lintas_tenant
     from dinsos.tenancy.models import Tenant
     from dinsos.tenancy.muat import muat_akar
 
-    with bantuan.APP.app_context():
+    with app.app_context():
         muat_akar(ROOT / "tenants")
         with lintas_tenant("uji", catat=False):
-            return {t.slug: Kantor(t.id, t.slug, t.nama) for t in db.session.scalars(select(Tenant))}
+            return {t.slug: Kantor(t.id, t.slug, t.nama, app) for t in db.session.scalars(select(Tenant))}
 
 
 def staf_kantor(kantor: Kantor) -> dict[str, Staf]:
@@ -57,7 +60,7 @@ def di_kantor(kantor: Kantor):
     from dinsos.core.db import db
     from dinsos.core.tenant import dalam_tenant
 
-    with bantuan.APP.app_context(), dalam_tenant(kantor.id):
+    with kantor.app.app_context(), dalam_tenant(kantor.id):
         try:
             yield
         finally:
@@ -81,9 +84,7 @@ def kasus(kasus_id):
 
 def klien_masuk(staf: Staf):
     """A test client logged in as this staff member (one client per person, as in real life)."""
-    from bantuan import masuk
-
-    k = bantuan.APP.test_client()
+    k = staf.kantor.app.test_client()
     r = masuk(k, staf.kantor.slug, staf.email)
     assert r.status_code == 302, r.get_data(as_text=True)
     return k

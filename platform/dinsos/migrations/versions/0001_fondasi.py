@@ -3,15 +3,16 @@
 Tenant-owned tables get row-level security on PostgreSQL; the audit log is append-only.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-25 14:20:59.411138
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
 import dinsos.core.db
 from dinsos.core.rls import aktifkan_rls, buat_audit_append_only
-from sqlalchemy.dialects import postgresql
 
 revision = '0001'
 down_revision = None

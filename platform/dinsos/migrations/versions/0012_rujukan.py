@@ -7,11 +7,11 @@ Revises: 0009_sla
 Create Date: 2026-11-25 15:30:35.620595
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import dinsos.core.db
 from dinsos.core.rls import aktifkan_rls
-
 
 revision = '0009_rujukan'
 down_revision = '0009_sla'

@@ -5,11 +5,11 @@ Revises: 0002
 Create Date: 2026-11-25 14:26:33.346066
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import dinsos.core.db
 from dinsos.core.rls import aktifkan_rls
-
 
 revision = '0002a'
 down_revision = '0002'

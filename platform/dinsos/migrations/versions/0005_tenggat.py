@@ -5,11 +5,11 @@ Revises: 0005
 Create Date: 2026-11-25 14:31:17.250877
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import dinsos.core.db
 from dinsos.core.rls import aktifkan_rls
-
 
 revision = '0008'
 down_revision = '0005'

@@ -12,10 +12,9 @@ Revises: 0004
 Create Date: 2026-11-25 15:20:27.369499
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy import column, select, table, update
-
 
 revision = '0010'
 down_revision = '0004'

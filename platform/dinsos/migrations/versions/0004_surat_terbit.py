@@ -5,11 +5,11 @@ Revises: 0002a
 Create Date: 2026-11-25 14:33:57.883548
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import dinsos.core.db
 from dinsos.core.rls import aktifkan_rls
-
 
 revision = '0005'
 down_revision = '0002a'

@@ -5,10 +5,11 @@ Revises: 0007
 Create Date: 2026-11-25 14:37:49.179246
 
 """
-from alembic import op
 import sqlalchemy as sa
-import dinsos.core.db
+from alembic import op
 from sqlalchemy.dialects import postgresql
+
+import dinsos.core.db
 
 revision = '0003'
 down_revision = '0007'

@@ -7,11 +7,11 @@ Revises: 0006
 Create Date: 2026-11-25 14:39:38.003802
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import dinsos.core.db
 from dinsos.core.rls import aktifkan_rls
-
 
 revision = '0004'
 down_revision = '0006'

@@ -14,9 +14,8 @@ the column and no cache.
 Revision ID: 0011
 Revises: 0004a
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0011'
 down_revision = '0004a'

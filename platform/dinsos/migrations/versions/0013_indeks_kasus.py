@@ -6,8 +6,6 @@ Create Date: 2026-11-25 16:11:43.662298
 
 """
 from alembic import op
-import sqlalchemy as sa
-
 
 revision = '0004a'
 down_revision = '0009_rujukan'
