@@ -1,4 +1,5 @@
 """Login per office, logout, password change; platform admin login."""
+import re
 from urllib.parse import urlparse
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -21,12 +22,21 @@ PESAN_GAGAL = "Email atau kata sandi salah, atau akun sedang dikunci sementara."
 
 
 def _tujuan_aman(bawaan: str) -> str:
-    """Only follow ``next`` to a path on this site."""
+    """Only follow ``next`` to a path on this site.
+
+    A control character (a CR/LF would split the Location header: Werkzeug refuses it with a 500) or a
+    backslash (browsers read ``/\\host`` as ``//host``) makes it no path of ours: the default is used.
+    """
     tujuan = request.args.get("next") or ""
+    if _KARAKTER_TERLARANG.search(tujuan):
+        return bawaan
     bagian = urlparse(tujuan)
     if tujuan.startswith("/") and not tujuan.startswith("//") and not bagian.netloc and not bagian.scheme:
         return tujuan
     return bawaan
+
+
+_KARAKTER_TERLARANG = re.compile(r"[\x00-\x1f\x7f\\\\]")
 
 
 def _proses_masuk(form, cari_akun, bawaan_sukses: str, template: str, **konteks):

@@ -51,6 +51,9 @@ def pasang(app):
     limiter.init_app(app)
     login_manager.init_app(app)
     api.init_app(app)
+    from . import masukan
+
+    masukan.pasang(app)  # first: odd bytes are refused before anything (the office binding included) reads them
     _ikat_tenant_per_permintaan(app)
     from . import ui
 
