@@ -10,8 +10,6 @@ import json
 import smtplib
 import ssl
 import uuid
-import urllib.error
-import urllib.request
 from dataclasses import asdict, dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
@@ -25,6 +23,7 @@ from dinsos.auth.models import Pengguna
 from dinsos.core.db import db
 from dinsos.core.outbox import penangan
 from dinsos.core.tenant import tenant_aktif
+from dinsos.core.tujuan_keluar import TujuanDitolak, daftar_izin, kirim_post
 from dinsos.tenancy.models import Tenant
 
 from .models import Notifikasi, PengaturanNotifikasi
@@ -97,9 +96,14 @@ class KanalEmail:
 
 @dataclass(frozen=True)
 class KanalWhatsApp:
-    """A WhatsApp gateway the office runs or subscribes to: one JSON POST per message."""
+    """A WhatsApp gateway the office runs or subscribes to: one JSON POST per message.
+
+    The destination is checked at every send (``dinsos.core.tujuan_keluar``): only public addresses, or the
+    hosts the operator allowed (``izin``); no redirects followed.
+    """
 
     url: str
+    izin: frozenset = frozenset()
     batas_waktu: float = 10.0
 
     def muatan(self, pesan: PesanKeluar) -> dict:
@@ -107,17 +111,17 @@ class KanalWhatsApp:
         return {"teks": teks, **asdict(pesan)}
 
     def kirim(self, pesan: PesanKeluar) -> None:
-        permintaan = urllib.request.Request(
-            self.url,
-            data=json.dumps(self.muatan(pesan)).encode(),
-            method="POST",
-            headers={"Content-Type": "application/json", "Idempotency-Key": pesan.kunci, "User-Agent": "dinsos-notifikasi"},
-        )
+        kepala = {"Content-Type": "application/json", "Idempotency-Key": pesan.kunci, "User-Agent": "dinsos-notifikasi"}
         try:
-            with urllib.request.urlopen(permintaan, timeout=self.batas_waktu) as jawaban:
-                jawaban.read()
-        except urllib.error.HTTPError as e:
-            raise KanalGagal(f"WhatsApp gateway answered HTTP {e.code}") from e
+            status = kirim_post(self.url, json.dumps(self.muatan(pesan)).encode(), kepala, set(self.izin), self.batas_waktu)
+        except TujuanDitolak as e:
+            raise KanalGagal(str(e)) from e
+        except OSError as e:
+            raise KanalGagal(f"WhatsApp gateway unreachable: {type(e).__name__}: {e}") from e
+        if 300 <= status < 400:
+            raise KanalGagal(f"WhatsApp gateway answered HTTP {status} (a redirect; redirects are not followed)")
+        if status >= 400:
+            raise KanalGagal(f"WhatsApp gateway answered HTTP {status}")
 
 
 def url_webhook_sah(url: str) -> bool:
@@ -157,7 +161,9 @@ def buat_kanal(nama: str, config, tenant: Tenant, pengaturan: PengaturanNotifika
             starttls=bool(config.get("SMTP_STARTTLS")),
         )
     if nama == "whatsapp":
-        return KanalWhatsApp(pengaturan.webhook_whatsapp) if pengaturan and pengaturan.webhook_whatsapp else None
+        if not (pengaturan and pengaturan.webhook_whatsapp):
+            return None
+        return KanalWhatsApp(pengaturan.webhook_whatsapp, frozenset(daftar_izin(config)))
     raise ValueError(f"unknown channel {nama!r}")
 
 
