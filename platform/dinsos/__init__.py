@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import Flask
 
 from .core import config as konfigurasi
+from .core import openapi
 
 __all__ = ["create_app"]
 
@@ -46,10 +47,10 @@ def create_app(config: dict | None = None) -> Flask:
         API_TITLE="Dinsos API",
         API_VERSION="1",
         OPENAPI_VERSION="3.0.3",
+        API_SPEC_OPTIONS=openapi.opsi_spesifikasi(),
         OPENAPI_URL_PREFIX="/api",
         OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        # /api/docs is served by dinsos.web.dokumen_api from packaged files, not flask-smorest's CDN page.
         RATELIMIT_STORAGE_URI=cfg["REDIS_URL"] or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,
         # Redis down must not take logins and public forms down with it: count in this process's

@@ -60,10 +60,15 @@ def pasang(app):
     ui.pasang(app)
     for nama in KAPABILITAS:
         import_module(nama).pasang(app)
+    from .openapi import lengkapi
+
+    lengkapi(api)
     from . import errors
 
     errors.pasang(app)
-    app.after_request(_header_keamanan)
+    from .kepala import pasang_kepala
+
+    app.after_request(pasang_kepala)
 
 
 def _folder_migrasi() -> str:
@@ -111,15 +116,3 @@ def _ikat_tenant_per_permintaan(app):
     @app.context_processor
     def _konteks():
         return {"tenant": getattr(g, "tenant", None), "pengguna": current_user}
-
-
-def _header_keamanan(resp):
-    resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-    resp.headers.setdefault("X-Frame-Options", "DENY")
-    resp.headers.setdefault("Referrer-Policy", "same-origin")
-    if not request.path.startswith("/api/docs"):
-        resp.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
-        )
-    return resp

@@ -1,5 +1,5 @@
 """The landing page, health endpoints and the dashboard shell."""
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -13,6 +13,12 @@ bp = Blueprint("web", __name__)
 @bp.get("/")
 def beranda():
     return render_template("beranda.html", daftar=daftar_tenant())
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for it at the root whatever the page says; answered instead of a logged 404."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=86400)
 
 
 @bp.get("/healthz")
