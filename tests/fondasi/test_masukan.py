@@ -59,3 +59,9 @@ def test_the_refusal_speaks_english_with_lang_en(app, kantor_seed):
     r = app.test_client().get(f"/t/{SLUG}/standar-pelayanan?q=a%00b&lang=en")
     assert r.status_code == 400
     assert "parameter 'q' contains a NUL" in html.unescape(r.get_data(as_text=True))
+
+
+def test_a_query_parameter_without_a_name_is_a_400(app, kantor_seed):
+    kepala = _token(app, kantor_seed[SLUG])
+    r = app.test_client().get(f"/api/t/{SLUG}/kasus/?batas=1&=false", headers=kepala)
+    assert r.status_code == 400 and "parameter tanpa nama" in r.get_json()["message"]

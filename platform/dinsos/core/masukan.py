@@ -58,6 +58,8 @@ def periksa_permintaan(endpoint=None, values=None):
     for nama, nilai in request.args.items(multi=True):
         if tidak_sah(nama) or tidak_sah(nilai):
             _tolak_di(_("parameter '%(nama)s'", nama=nama.replace("\x00", "\\0")))
+        if not nama:  # "?=x": no schema can name it, so it would pass every check unseen
+            tolak(400, _("Permintaan ditolak: ada parameter tanpa nama pada alamat (mis. '?=nilai')."))
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         _periksa_badan()
 

@@ -18,9 +18,17 @@ SKEMA_BEARER = {
 }
 
 
+DESKRIPSI = (
+    "API kantor Dinas Sosial. Setiap permintaan memakai token pembawa (bearer) dan hanya melihat kantornya sendiri. "
+    "Teks (alamat, parameter, isian JSON) tidak boleh memuat karakter NUL atau surrogate UTF-16 tanpa pasangan: "
+    "ditolak 400 dengan pesan yang menyebut tempatnya. Parameter kueri tanpa nama ditolak 400."
+)
+
+
 def opsi_spesifikasi() -> dict:
     """``API_SPEC_OPTIONS``: merged into the document by apispec."""
     return {
+        "info": {"description": DESKRIPSI},
         "components": {"securitySchemes": {"bearerAuth": SKEMA_BEARER}},
         "security": [{"bearerAuth": []}],
     }
