@@ -146,9 +146,28 @@ def tenant_slug(path: str) -> str | None:
     return None
 
 
+def escape_controls(value):
+    """A log field with its control characters written as escapes (``\\r``, ``\\n``, ``\\x1b``).
+
+    Gunicorn's ``%(U)s`` is the decoded path: ``/x%0d%0a...`` would otherwise
+    start a forged line in a plain-text access log.
+    """
+    if not isinstance(value, str) or value.isprintable():
+        return value
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in value)
+
+
+class TextLogger(glogging.Logger):
+    """Gunicorn's plain-text logger, with every access-log field unable to break its line."""
+
+    def atoms(self, resp, req, environ, request_time):
+        return {key: escape_controls(value) for key, value in super().atoms(resp, req, environ, request_time).items()}
+
+
 if os.environ.get("DINSOS_LOG_FORMAT") == "json":
     logger_class = JsonLogger
 else:
+    logger_class = TextLogger
     access_log_format = "%(m)s %(U)s %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s"
 
 

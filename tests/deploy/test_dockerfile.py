@@ -285,3 +285,33 @@ def test_gunicorn_serves_with_the_config_logs_json_and_stops_on_sigterm(tmp_path
     assert any("Shutting down" in entry["message"] for entry in errors)
     # The query string carried a name: it must not reach any log line.
     assert "Siti" not in stdout + stderr
+
+
+@pytest.mark.slow
+def test_a_crlf_in_the_path_cannot_forge_a_text_access_log_line(tmp_path):
+    """Issue 19 item 6: gunicorn's plain-text access log writes a decoded path's CR/LF as escapes."""
+    (tmp_path / "toy.py").write_text(TOY_APP)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DINSOS_LOG_FORMAT"} | {"DINSOS_WEB_CONCURRENCY": "1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "--bind", f"127.0.0.1:{port}", "--chdir", str(tmp_path), "toy:app"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
+                    s.sendall(b"GET /t/x%0d%0aPALSU%20200%200%20request_id=admin HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+                    assert b"200 OK" in s.recv(1000)
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read()
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        stdout, _stderr = server.communicate(timeout=40)
+    baris = [b for b in stdout.splitlines() if b.strip()]
+    assert not any(b.startswith("PALSU") for b in baris), stdout
+    assert any(b.startswith("GET /t/x\\r\\nPALSU 200 0 request_id=admin 200") for b in baris), stdout

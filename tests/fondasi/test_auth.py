@@ -1,4 +1,4 @@
-"""Login, sessions bound to one office, lockout, CSRF, password change, API tokens."""
+"""Login, sessions bound to one office, throttled guessing, CSRF, password change, API tokens."""
 import pytest
 from sqlalchemy import select
 
@@ -38,12 +38,12 @@ def test_wrong_password_and_unknown_email_get_the_same_indonesian_401(klien, app
     assert len(gagal) == 2
 
 
-def test_lockout_after_repeated_failures_does_not_reveal_itself(klien, app, dua_kantor):
+def test_held_guesses_do_not_reveal_themselves(klien, app, dua_kantor):
     a, _ = dua_kantor
     _, email = buat_staf(a, "petugas_pelayanan")
     for _i in range(app.config["LOGIN_MAX_FAILURES"]):
         masuk(klien, "kota-a", email, "bukan-sandinya-1")
-    r = masuk(klien, "kota-a", email)  # right password, but locked
+    r = masuk(klien, "kota-a", email)  # right password, but this address is on hold for this account
     assert r.status_code == 401
     assert "Email atau kata sandi salah" in r.get_data(as_text=True)
 

@@ -27,6 +27,12 @@ def smtp(app, monkeypatch):
         yield kotak
 
 
+@pytest.fixture
+def gerbang_lokal(app, monkeypatch):
+    """The test gateways listen on 127.0.0.1, an internal address: the operator allows that host explicitly."""
+    monkeypatch.setitem(app.config, "WEBHOOK_ALLOWED_HOSTS", "127.0.0.1")
+
+
 def _kirim(app, kantor, staf_id, kunci="kasus-1:langkah-2:terlambat", webhook=None, pengirim=None):
     with app.app_context(), dalam_tenant(kantor.id):
         if webhook or pengirim:
@@ -112,7 +118,7 @@ def test_smtp_down_keeps_the_inbox_notice_and_retries_later(app, kantor, monkeyp
         assert db.session.get(Notifikasi, (kantor.id, notifikasi_id)).dibaca_pada is None
 
 
-def test_whatsapp_gateway_receives_the_notice_as_json(app, kantor):
+def test_whatsapp_gateway_receives_the_notice_as_json(app, kantor, gerbang_lokal):
     kantor, staf_id, email = kantor
     with server_webhook() as gateway:
         notifikasi_id = _kirim(app, kantor, staf_id, webhook=gateway.url)
@@ -129,7 +135,7 @@ def test_whatsapp_gateway_receives_the_notice_as_json(app, kantor):
     assert _outbox(app)["notifikasi.whatsapp"][0] == "selesai"
 
 
-def test_a_failing_gateway_does_not_stop_the_email(app, kantor, smtp):
+def test_a_failing_gateway_does_not_stop_the_email(app, kantor, smtp, gerbang_lokal):
     kantor, staf_id, _email = kantor
     with server_webhook(status=502) as gateway:
         _kirim(app, kantor, staf_id, webhook=gateway.url)

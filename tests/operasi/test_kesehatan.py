@@ -28,7 +28,22 @@ def test_readyz_is_503_when_the_database_is_unreachable(tmp_path):
     assert r.status_code == 503 and r.json["database"].startswith("error")
 
 
-def test_metrics_expose_request_latency_and_can_require_a_token(app, klien):
+@pytest.fixture
+def metrik_terbuka(app, monkeypatch):
+    monkeypatch.setitem(app.config, "METRICS_OPEN", True)
+
+
+def test_metrics_are_closed_unless_a_token_is_set_or_opened_explicitly(app, klien):
+    assert klien.get("/metrics").status_code == 404
+    app.config["METRICS_TOKEN"] = "rahasia-metrik"
+    try:
+        assert klien.get("/metrics").status_code == 401
+        assert klien.get("/metrics", headers={"Authorization": "Bearer rahasia-metrik"}).status_code == 200
+    finally:
+        app.config["METRICS_TOKEN"] = None
+
+
+def test_metrics_expose_request_latency_and_can_require_a_token(app, klien, metrik_terbuka):
     klien.get("/healthz")
     teks = klien.get("/metrics").get_data(as_text=True)
     assert 'dinsos_http_request_seconds_count{endpoint="web.healthz"' in teks
@@ -42,7 +57,7 @@ def test_metrics_expose_request_latency_and_can_require_a_token(app, klien):
         app.config["METRICS_TOKEN"] = None
 
 
-def test_metrics_count_overdue_deadlines_and_the_outbox_backlog_across_offices(app, klien):
+def test_metrics_count_overdue_deadlines_and_the_outbox_backlog_across_offices(app, klien, metrik_terbuka):
     from datetime import timedelta
 
     from dinsos.core.db import db, sekarang
@@ -92,6 +107,7 @@ def test_gunicorn_serves_the_app(app, tmp_path):
         "DINSOS_SECRET_KEY": "uji",
         "DINSOS_INSTANCE_PATH": str(tmp_path),
         "DINSOS_WEB_CONCURRENCY": "2",
+        "DINSOS_METRICS_OPEN": "1",
     }
     env.pop("REDIS_URL", None)
     proses = subprocess.Popen(

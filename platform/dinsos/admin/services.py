@@ -122,8 +122,16 @@ def _simpan(draf: DrafOnboarding, berkas: dict[str, str], revisi: int | None) ->
     db.session.flush()
 
 
+def _tanpa_nul(nama: str, teks: str) -> None:
+    """A file with NUL is not text: no column stores it, so it is refused before it reaches the draft."""
+    if "\x00" in teks:
+        baris = teks.count("\n", 0, teks.index("\x00")) + 1
+        raise DrafDitolak(f"Berkas {nama} memuat karakter NUL di baris {baris}; simpan ulang sebagai teks biasa (UTF-8).")
+
+
 def _cek_teks(nama: str, teks: str) -> str:
     teks = teks.replace("\r\n", "\n")
+    _tanpa_nul(nama, teks)
     if len(teks.encode()) > BATAS_BERKAS:
         raise DrafDitolak(f"Berkas {nama} melebihi {BATAS_BERKAS // 1024} KB; standar pelayanan biasanya jauh lebih kecil.")
     return teks
@@ -219,6 +227,7 @@ def baca_zip(data: bytes) -> tuple[dict[str, str], list[str]]:
             berkas[relatif] = mentah.decode("utf-8-sig").replace("\r\n", "\n")
         except UnicodeDecodeError:
             raise DrafDitolak(f"Berkas '{info.filename}' bukan teks UTF-8; simpan ulang sebagai UTF-8.") from None
+        _tanpa_nul(f"'{info.filename}'", berkas[relatif])
     if not berkas:
         raise DrafDitolak("Zip tidak memuat tenant.yaml maupun folder services/.")
     return berkas, diabaikan

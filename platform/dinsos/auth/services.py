@@ -1,4 +1,4 @@
-"""Accounts: creating them, checking passwords with lockout, changing passwords, API tokens.
+"""Accounts: creating them, checking passwords, changing passwords, API tokens.
 
 Plain functions over the bound tenant; no request needed.
 """
@@ -76,31 +76,30 @@ def buat_admin_platform(email: str, nama: str, kata_sandi: str) -> AdminPlatform
     return admin
 
 
-def autentikasi(akun, kata_sandi: str, *, maks_gagal: int, menit_kunci: int):
-    """Check a password against an account (or None) with lockout.
+def autentikasi(akun, kata_sandi: str):
+    """Check a password against an account (or None).
 
     Returns the account on success, else None. The caller shows one message
-    for every failure, so nobody learns whether an account exists or is locked.
+    for every failure, so nobody learns whether an account exists; guessing is
+    throttled per account and source by the caller (``penahanan``), never by
+    locking the account for everyone.
     """
     if akun is None:
         _cocok(_hash_pengecoh(), kata_sandi)
         return None
-    now = sekarang()
-    if akun.terkunci_sampai and akun.terkunci_sampai > now:
-        _cocok(_hash_pengecoh(), kata_sandi)
-        return None
     if not akun.aktif or not _cocok(akun.hash_kata_sandi, kata_sandi):
-        akun.gagal_masuk += 1
-        if akun.gagal_masuk >= maks_gagal:
-            akun.terkunci_sampai = now + timedelta(minutes=menit_kunci)
-            akun.gagal_masuk = 0
         return None
     akun.gagal_masuk = 0
-    akun.terkunci_sampai = None
-    akun.terakhir_masuk = now
+    akun.terkunci_sampai = None  # left by the account-wide lockout of earlier versions
+    akun.terakhir_masuk = sekarang()
     if _hasher.check_needs_rehash(akun.hash_kata_sandi):
         akun.hash_kata_sandi = _hasher.hash(kata_sandi)
     return akun
+
+
+def cocok_pengecoh(kata_sandi: str) -> None:
+    """Spend what a password check costs, for a refusal that must not be told apart by its speed."""
+    _cocok(_hash_pengecoh(), kata_sandi)
 
 
 def ganti_kata_sandi(akun, lama: str, baru: str) -> None:

@@ -1,4 +1,5 @@
 """Login per office, logout, password change; platform admin login."""
+import re
 from urllib.parse import urlparse
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -7,12 +8,14 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
 from dinsos.audit.services import catat_peristiwa
-from dinsos.core.db import db
+from dinsos.core.db import db, sekarang
 from dinsos.core.extensions import batas_dari_konfigurasi, limiter
+from dinsos.core.tenant import tenant_aktif
 
+from . import penahanan
 from .forms import FormGantiKataSandi, FormMasuk
 from .models import AdminPlatform, Pengguna
-from .services import KesalahanAkun, autentikasi, ganti_kata_sandi
+from .services import KesalahanAkun, autentikasi, cocok_pengecoh, ganti_kata_sandi
 
 bp = Blueprint("auth", __name__, url_prefix="/t/<slug>")
 bp_admin = Blueprint("admin_auth", __name__, url_prefix="/admin")
@@ -21,24 +24,52 @@ PESAN_GAGAL = "Email atau kata sandi salah, atau akun sedang dikunci sementara."
 
 
 def _tujuan_aman(bawaan: str) -> str:
-    """Only follow ``next`` to a path on this site."""
+    """Only follow ``next`` to a path on this site.
+
+    A control character (a CR/LF would split the Location header: Werkzeug refuses it with a 500) or a
+    backslash (browsers read ``/\\host`` as ``//host``) makes it no path of ours: the default is used.
+    """
     tujuan = request.args.get("next") or ""
+    if _KARAKTER_TERLARANG.search(tujuan):
+        return bawaan
     bagian = urlparse(tujuan)
     if tujuan.startswith("/") and not tujuan.startswith("//") and not bagian.netloc and not bagian.scheme:
         return tujuan
     return bawaan
 
 
-def _proses_masuk(form, cari_akun, bawaan_sukses: str, template: str, **konteks):
+_KARAKTER_TERLARANG = re.compile(r"[\x00-\x1f\x7f\\\\]")
+
+
+def _proses_masuk(form, cari_akun, bawaan_sukses: str, template: str, *, ruang: str, beri_tahu=None, **konteks):
+    """The login form: check the password under the per-(account, source) throttle (``penahanan``).
+
+    ``ruang`` scopes the throttle (the office, or "admin"); ``beri_tahu(akun, gagal, sumber)`` tells the owner
+    when a hold starts.
+    """
     if request.method == "POST" and not form.validate():
         return render_template(template, form=form, **konteks), 400
     if request.method == "POST":
         email = form.email.data.strip().lower()
         akun = cari_akun(email)
         cfg = current_app.config
-        hasil = autentikasi(akun, form.kata_sandi.data, maks_gagal=cfg["LOGIN_MAX_FAILURES"], menit_kunci=cfg["LOGIN_LOCK_MINUTES"])
+        sumber = request.remote_addr
+        kunci = penahanan.kunci(ruang, email, sumber)
+        if penahanan.tertahan(kunci):
+            cocok_pengecoh(form.kata_sandi.data)  # a held try costs what a real one does, and says the same
+            hasil = None
+            catat_peristiwa("masuk_ditahan", aktor="anonim", email=email, objek_jenis="akun", objek_id=akun and akun.id)
+        else:
+            hasil = autentikasi(akun, form.kata_sandi.data)
+            if hasil is None:
+                gagal, jeda = penahanan.catat_gagal(kunci, maks_gagal=cfg["LOGIN_MAX_FAILURES"], menit_maks=cfg["LOGIN_LOCK_MINUTES"])
+                catat_peristiwa("masuk_gagal", aktor="anonim", email=email, objek_jenis="akun", objek_id=akun and akun.id,
+                                ditahan_detik=jeda or None)
+                if jeda and gagal == cfg["LOGIN_MAX_FAILURES"] and akun is not None and akun.aktif and beri_tahu:
+                    beri_tahu(akun, gagal, sumber)
+            else:
+                penahanan.ulang(kunci)
         if hasil is None:
-            catat_peristiwa("masuk_gagal", aktor="anonim", email=email, objek_jenis="akun", objek_id=akun and akun.id)
             db.session.commit()
             flash(_(PESAN_GAGAL), "galat")
             return render_template(template, form=form, **konteks), 401
@@ -47,6 +78,23 @@ def _proses_masuk(form, cari_akun, bawaan_sukses: str, template: str, **konteks)
         db.session.commit()
         return redirect(_tujuan_aman(bawaan_sukses))
     return render_template(template, form=form, **konteks)
+
+
+def _beri_tahu_staf(akun, gagal: int, sumber: str | None) -> None:
+    """Tell a staff member (inbox, and e-mail through the outbox) that guesses at her password are being held."""
+    from dinsos.notify.services import kirim_notifikasi
+
+    jam = sekarang().strftime("%Y%m%d%H")
+    # Stored in Indonesian like every notice: the request's language is the guesser's, not the owner's.
+    kirim_notifikasi(
+        akun.id,
+        "Percobaan masuk ke akun Anda ditahan",
+        f"Ada {gagal} percobaan masuk dengan kata sandi salah ke akun {akun.email} dari alamat {sumber or '-'}. "
+        "Percobaan berikutnya dari alamat itu ditunda; Anda tetap dapat masuk seperti biasa. "
+        "Bila itu bukan Anda, ganti kata sandi Anda.",
+        url_for("auth.kata_sandi"),
+        kunci=f"masuk-ditahan:{akun.id}:{sumber}:{jam}"[:200],
+    )
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -60,6 +108,8 @@ def masuk(slug):
         lambda email: db.session.scalar(select(Pengguna).where(func.lower(Pengguna.email) == email)),
         url_for("web.dasbor"),
         "auth/masuk.html",
+        ruang=f"t{tenant_aktif()}",
+        beri_tahu=_beri_tahu_staf,
     )
 
 
@@ -103,6 +153,7 @@ def masuk_admin():
         lambda email: db.session.scalar(select(AdminPlatform).where(func.lower(AdminPlatform.email) == email)),
         url_for("admin_auth.beranda"),
         "auth/masuk.html",
+        ruang="admin",  # platform admins have no inbox: the hold is in the audit log
         admin=True,
     )
 

@@ -95,7 +95,7 @@ class SkemaPenerimaan(ma.Schema):
     layanan = ma.fields.String(required=True, metadata={"description": "Kode layanan, mis. pengiriman-anjal-at"})
     pelapor = ma.fields.Nested(SkemaPelapor, required=True)
     klien = ma.fields.Nested(SkemaKlienBaru)
-    klien_id = ma.fields.UUID(metadata={"description": "Klien yang sudah ada (sebagai ganti 'klien')"})
+    klien_id = ma.fields.UUID(metadata={"description": "Klien yang sudah ada; isi tepat satu dari `klien` atau `klien_id`"})
     persyaratan = ma.fields.Dict(
         keys=ma.fields.String(), values=ma.fields.String(validate=ma.validate.OneOf(["dilihat", "belum"])),
         load_default=dict, metadata={"description": "kode persyaratan -> dilihat/belum; pindaian lewat POST .../lampiran"},
@@ -113,7 +113,10 @@ class SkemaFilter(ma.Schema):
     langkah = ma.fields.String()
     penanggung_jawab = ma.fields.String(metadata={"description": "id petugas, 'saya' atau 'belum'"})
     nik = ma.fields.String(metadata={"description": "NIK klien (dicari lewat sidik berkunci)"})
-    setelah = ma.fields.String(metadata={"description": "kursor halaman berikutnya"})
+    setelah = ma.fields.String(
+        validate=ma.validate.Regexp(r"^[A-Za-z0-9_-]+={0,2}$", error="Kursor tidak valid."),
+        metadata={"description": "Kursor halaman berikutnya: nilai `berikutnya` dari halaman sebelumnya, dikirim apa adanya "
+                                 "(teks base64url buram). Kursor lain ditolak 422."})
     batas = ma.fields.Integer(load_default=25, validate=ma.validate.Range(1, 100))
 
 

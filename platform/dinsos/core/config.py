@@ -39,6 +39,10 @@ DEFAULTS = {
     "LOGIN_LOCK_MINUTES": 15,
     "LOG_FORMAT": "text",
     "METRICS_TOKEN": None,
+    # /metrics answers only with METRICS_TOKEN as a bearer token, or to anyone when explicitly opened (scraped in-cluster).
+    "METRICS_OPEN": False,
+    # Hosts an office's WhatsApp webhook may reach, comma-separated; empty: any public address, never an internal one.
+    "WEBHOOK_ALLOWED_HOSTS": "",
     "SLA_WARN_FRACTION": "0.75",
     # The case-list API answered from memory while the office's data is unchanged (PostgreSQL only; dinsos.cases.tembolok).
     "TEMBOLOK_DAFTAR": True,

@@ -100,7 +100,10 @@ def pasang(app):
         if _ingin_json() and getattr(e, "data", None):
             return _galat_isian(e)  # marshmallow validation errors with field paths
         pesan = getattr(e, "description", None) if getattr(e, "dinsos_pesan", False) else None
-        return tanggapan_kesalahan(e.code or 500, pesan)
+        isi, kode = tanggapan_kesalahan(e.code or 500, pesan)
+        # Headers the exception carries (a 405's Allow, a 401's WWW-Authenticate) belong on our page too.
+        kepala = {k: v for k, v in e.get_headers() if k.lower() != "content-type"} if hasattr(e, "get_headers") else {}
+        return isi, kode, kepala
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

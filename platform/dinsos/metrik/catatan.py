@@ -6,6 +6,7 @@ no NIKs, no client addresses: children's data must not leak into logs.
 """
 import json
 import logging
+import re
 import time
 import uuid
 
@@ -35,7 +36,7 @@ def pasang(app):
 
     @app.before_request
     def _id_permintaan():
-        g.id_permintaan = (request.headers.get("X-Request-ID") or uuid.uuid4().hex)[:64]
+        g.id_permintaan = id_permintaan(request.headers.get("X-Request-ID"))
         g._mulai_log = time.perf_counter()
 
     @app.after_request
@@ -45,6 +46,18 @@ def pasang(app):
                          request.url_rule.rule if request.url_rule else None, resp.status_code,
                          g.get("_mulai_log", time.perf_counter()))
         return resp
+
+
+_ID_SAH = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+def id_permintaan(diberikan: str | None) -> str:
+    """The proxy's request id when it is a plain token, else a new one.
+
+    It is echoed in a response header and written in every log line: anything
+    else (spaces, quotes, control characters) could forge fields or lines there.
+    """
+    return diberikan if diberikan and _ID_SAH.fullmatch(diberikan) else uuid.uuid4().hex
 
 
 def catat_permintaan(id_permintaan, tenant, metode, rute, status, mulai: float, **lain):

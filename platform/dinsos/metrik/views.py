@@ -3,7 +3,8 @@
 With ``PROMETHEUS_MULTIPROC_DIR`` set (gunicorn with several workers) the
 per-process files are aggregated; gauges that read the database are computed
 by the process that answers the scrape, so they are correct in both modes.
-``METRICS_TOKEN``, when set, must be sent as a bearer token.
+``METRICS_TOKEN``, when set, must be sent as a bearer token; without a token
+the page answers 404 unless ``METRICS_OPEN`` opens it explicitly.
 """
 import hmac
 import os
@@ -111,4 +112,7 @@ def pasang(app):
             diberikan = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
             if not hmac.compare_digest(diberikan.encode(), token.encode()):
                 return tanggapan_kesalahan(401)
+        elif not current_app.config.get("METRICS_OPEN"):
+            # Closed unless the operator chose: queue depths and per-route traffic are not for the internet.
+            return tanggapan_kesalahan(404)
         return Response(generate_latest(_registri()), mimetype=CONTENT_TYPE_LATEST)

@@ -1,8 +1,11 @@
 """The office's notification settings form."""
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, URLField
 from wtforms.validators import Length, Optional, ValidationError
+
+from dinsos.core.tujuan_keluar import TujuanDitolak, daftar_izin, periksa_url
 
 from .kanal import url_webhook_sah
 
@@ -10,6 +13,11 @@ from .kanal import url_webhook_sah
 def _webhook_sah(form, field):
     if field.data and not url_webhook_sah(field.data.strip()):
         raise ValidationError(_l("Alamat webhook harus URL lengkap yang diawali http:// atau https://."))
+    if field.data:
+        try:
+            periksa_url(field.data.strip(), daftar_izin(current_app.config))  # no internal addresses (SSRF)
+        except TujuanDitolak as e:
+            raise ValidationError(str(e)) from None
 
 
 class FormPengaturan(FlaskForm):

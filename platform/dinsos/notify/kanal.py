@@ -9,8 +9,6 @@ one outbox row per channel, and the processors at the bottom of this module
 import json
 import smtplib
 import ssl
-import urllib.error
-import urllib.request
 import uuid
 from dataclasses import asdict, dataclass
 from email.message import EmailMessage
@@ -24,6 +22,7 @@ from sqlalchemy import select
 from dinsos.auth.models import Pengguna
 from dinsos.core.db import db
 from dinsos.core.tenant import tenant_aktif
+from dinsos.core.tujuan_keluar import TujuanDitolak, daftar_izin, kirim_post
 from dinsos.tenancy.models import Tenant
 
 from .models import Notifikasi, PengaturanNotifikasi
@@ -96,9 +95,14 @@ class KanalEmail:
 
 @dataclass(frozen=True)
 class KanalWhatsApp:
-    """A WhatsApp gateway the office runs or subscribes to: one JSON POST per message."""
+    """A WhatsApp gateway the office runs or subscribes to: one JSON POST per message.
+
+    The destination is checked at every send (``dinsos.core.tujuan_keluar``): only public addresses, or the
+    hosts the operator allowed (``izin``); no redirects followed.
+    """
 
     url: str
+    izin: frozenset = frozenset()
     batas_waktu: float = 10.0
 
     def muatan(self, pesan: PesanKeluar) -> dict:
@@ -106,17 +110,17 @@ class KanalWhatsApp:
         return {"teks": teks, **asdict(pesan)}
 
     def kirim(self, pesan: PesanKeluar) -> None:
-        permintaan = urllib.request.Request(
-            self.url,
-            data=json.dumps(self.muatan(pesan)).encode(),
-            method="POST",
-            headers={"Content-Type": "application/json", "Idempotency-Key": pesan.kunci, "User-Agent": "dinsos-notifikasi"},
-        )
+        kepala = {"Content-Type": "application/json", "Idempotency-Key": pesan.kunci, "User-Agent": "dinsos-notifikasi"}
         try:
-            with urllib.request.urlopen(permintaan, timeout=self.batas_waktu) as jawaban:
-                jawaban.read()
-        except urllib.error.HTTPError as e:
-            raise KanalGagal(f"WhatsApp gateway answered HTTP {e.code}") from e
+            status = kirim_post(self.url, json.dumps(self.muatan(pesan)).encode(), kepala, set(self.izin), self.batas_waktu)
+        except TujuanDitolak as e:
+            raise KanalGagal(str(e)) from e
+        except OSError as e:
+            raise KanalGagal(f"WhatsApp gateway unreachable: {type(e).__name__}: {e}") from e
+        if 300 <= status < 400:
+            raise KanalGagal(f"WhatsApp gateway answered HTTP {status} (a redirect; redirects are not followed)")
+        if status >= 400:
+            raise KanalGagal(f"WhatsApp gateway answered HTTP {status}")
 
 
 def url_webhook_sah(url: str) -> bool:
@@ -156,7 +160,9 @@ def buat_kanal(nama: str, config, tenant: Tenant, pengaturan: PengaturanNotifika
             starttls=bool(config.get("SMTP_STARTTLS")),
         )
     if nama == "whatsapp":
-        return KanalWhatsApp(pengaturan.webhook_whatsapp) if pengaturan and pengaturan.webhook_whatsapp else None
+        if not (pengaturan and pengaturan.webhook_whatsapp):
+            return None
+        return KanalWhatsApp(pengaturan.webhook_whatsapp, frozenset(daftar_izin(config)))
     raise ValueError(f"unknown channel {nama!r}")
 
 

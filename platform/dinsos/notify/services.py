@@ -15,9 +15,10 @@ from sqlalchemy import func, select, update
 from dinsos.audit.services import catat_peristiwa
 from dinsos.auth.models import Pengguna
 from dinsos.core.db import db, sekarang
-from dinsos.core.outbox import sisipkan_jika_baru, tulis_outbox
+from dinsos.core.outbox import PesanOutbox, sisipkan_jika_baru, tulis_outbox
+from dinsos.core.tujuan_keluar import TujuanDitolak, daftar_izin, periksa_url
 
-from .kanal import kanal_aktif, url_webhook_sah
+from .kanal import KANAL, kanal_aktif, url_webhook_sah
 from .models import Notifikasi, PengaturanNotifikasi
 
 PANJANG_JUDUL = 300
@@ -130,6 +131,11 @@ def simpan_pengaturan(nama_pengirim_email: str | None, webhook_whatsapp: str | N
         raise KesalahanNotifikasi("Nama pengirim email paling banyak 200 karakter.")
     if url and (len(url) > 500 or not url_webhook_sah(url)):
         raise KesalahanNotifikasi("Alamat webhook WhatsApp harus URL http:// atau https:// yang lengkap, paling banyak 500 karakter.")
+    if url:
+        try:
+            periksa_url(url, daftar_izin(current_app.config))  # no internal addresses (SSRF); checked again at each send
+        except TujuanDitolak as e:
+            raise KesalahanNotifikasi(str(e)) from None
     sisipkan_jika_baru(PengaturanNotifikasi, {}, [])  # the office's one row; two admins saving at once get the same
     pengaturan = pengaturan_kantor()
     pengaturan.nama_pengirim_email, pengaturan.webhook_whatsapp = nama, url
@@ -137,3 +143,17 @@ def simpan_pengaturan(nama_pengirim_email: str | None, webhook_whatsapp: str | N
     catat_peristiwa("pengaturan_notifikasi_diubah", objek_jenis="pengaturan_notifikasi",
                     nama_pengirim_email=nama, whatsapp_aktif=bool(url))
     return pengaturan
+
+
+def kegagalan_kirim(batas: int = 20) -> list[PesanOutbox]:
+    """The bound office's notices that did not leave (yet) on an external channel, newest first.
+
+    Shown to the office admin on the settings page: a refused or unreachable gateway is otherwise invisible.
+    """
+    return list(db.session.scalars(
+        select(PesanOutbox)
+        .where(PesanOutbox.jenis.in_([f"notifikasi.{k}" for k in KANAL]), PesanOutbox.galat_terakhir.is_not(None),
+               PesanOutbox.status != "selesai")
+        .order_by(PesanOutbox.dibuat_pada.desc())
+        .limit(batas)
+    ))

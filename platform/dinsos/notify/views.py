@@ -12,6 +12,7 @@ from .forms import FormPengaturan
 from .services import (
     KesalahanNotifikasi,
     daftar_notifikasi,
+    kegagalan_kirim,
     pengaturan_kantor,
     simpan_pengaturan,
     tandai_dibaca,
@@ -70,8 +71,8 @@ def pengaturan(slug):
         except KesalahanNotifikasi as e:
             db.session.rollback()
             flash(str(e), "galat")
-            return render_template("notifikasi/pengaturan.html", form=form), 400
+            return render_template("notifikasi/pengaturan.html", form=form, gagal=kegagalan_kirim()), 400
         db.session.commit()
         flash(_("Pengaturan notifikasi disimpan."), "info")
         return redirect(url_for(".pengaturan"))
-    return render_template("notifikasi/pengaturan.html", form=form), 400 if request.method == "POST" else 200
+    return render_template("notifikasi/pengaturan.html", form=form, gagal=kegagalan_kirim()), 400 if request.method == "POST" else 200

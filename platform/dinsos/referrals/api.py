@@ -53,10 +53,14 @@ class SkemaBerkas(ma.Schema):
 
 
 class SkemaPersetujuan(ma.Schema):
-    nama = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
-    hubungan = ma.fields.String(required=True, validate=ma.validate.OneOf(list(HUBUNGAN_PERSETUJUAN)))
+    nama = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200),
+                            metadata={"description": "Nama pemberi persetujuan"})
+    hubungan = ma.fields.String(required=True, validate=ma.validate.OneOf(list(HUBUNGAN_PERSETUJUAN)), metadata={
+        "description": "Hubungan pemberi persetujuan dengan klien. Bila klien masih anak pada tanggal kantor hari ini, "
+                       "`klien` ditolak 422: persetujuan dari orang tua, wali atau pihak berwenang (UU 27/2022)."})
     cara = ma.fields.String(required=True, validate=ma.validate.OneOf(list(CARA_PERSETUJUAN)))
-    tanggal = ma.fields.Date(required=True)
+    tanggal = ma.fields.Date(required=True, metadata={
+        "description": "Tanggal persetujuan diberikan; tidak boleh setelah hari ini menurut zona waktu kantor (422)."})
 
 
 class SkemaTujuan(ma.Schema):

@@ -1,5 +1,5 @@
 """The landing page, health endpoints and the dashboard shell."""
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request, send_from_directory
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -22,6 +22,12 @@ def direktori():
     """All offices and their services; a plain GET form searches them."""
     q = (request.args.get("q") or "").strip()[:100]
     return render_template("direktori.html", q=q, hasil=cari_direktori(q))
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for it at the root whatever the page says; answered instead of a logged 404."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=86400)
 
 
 @bp.get("/healthz")

@@ -8,6 +8,8 @@ Indonesian explanation.
 
 from __future__ import annotations
 
+import re
+import sys
 from dataclasses import dataclass
 
 import yaml
@@ -147,6 +149,12 @@ def periksa_berkas(teks: str, skema: type[Schema], berkas: str) -> tuple[dict | 
         return None, [KesalahanValidasi(berkas, "", f"Sintaks YAML salah: {galat}.")]
     except RecursionError:
         return None, [KesalahanValidasi(berkas, "", "Struktur YAML bersarang terlalu dalam; periksa indentasi dan kurung.")]
+    except ValueError:
+        # Python refuses to read an integer of more than 4,300 digits (int_max_str_digits): say where it is.
+        baris = _baris_pola(teks, r"\d{%d}" % (sys.get_int_max_str_digits() + 1))
+        return None, [KesalahanValidasi(berkas, "", "Bilangan terlalu panjang (lebih dari "
+                                        f"{sys.get_int_max_str_digits():,} digit)".replace(",", ".")
+                                        + "; tulis sebagai teks bertanda kutip atau hapus.", baris)]
     finally:
         pemuat.dispose()
     if not isinstance(mentah, dict):
@@ -158,6 +166,12 @@ def periksa_berkas(teks: str, skema: type[Schema], berkas: str) -> tuple[dict | 
         KesalahanValidasi(berkas, _tulis_jalur(jalur), "Kunci ini ditulis lebih dari sekali.", baris)
         for jalur, baris in ganda
     ]
+    nul = list(_jalur_nul(mentah))
+    if nul:  # a "\0" escape: no database column stores it, so nothing past here may see it
+        return None, kesalahan + [
+            KesalahanValidasi(berkas, _tulis_jalur(jalur), "Teks memuat karakter NUL (\\0); hapus karakter itu.", _baris_untuk(jalur, peta))
+            for jalur in nul
+        ]
     try:
         data = skema().load(mentah)
     except ValidationError as galat:
@@ -167,3 +181,25 @@ def periksa_berkas(teks: str, skema: type[Schema], berkas: str) -> tuple[dict | 
             for jalur, pesan in _ratakan(galat.messages)
         ]
     return (None if kesalahan else data), kesalahan
+
+
+def _jalur_nul(isi, jalur: tuple = ()):
+    """The paths of the keys and texts holding NUL in loaded YAML."""
+    if isinstance(isi, dict):
+        for kunci, nilai in isi.items():
+            if isinstance(kunci, str) and "\x00" in kunci:
+                yield jalur + (kunci,)
+            else:
+                yield from _jalur_nul(nilai, jalur + (kunci,))
+    elif isinstance(isi, list):
+        for i, nilai in enumerate(isi):
+            yield from _jalur_nul(nilai, jalur + (i,))
+    elif isinstance(isi, str) and "\x00" in isi:
+        yield jalur
+
+
+def _baris_pola(teks: str, pola: str) -> int | None:
+    for nomor, baris in enumerate(teks.splitlines(), start=1):
+        if re.search(pola, baris):
+            return nomor
+    return None
