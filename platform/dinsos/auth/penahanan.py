@@ -21,8 +21,13 @@ import hashlib
 import logging
 
 from dinsos.core.extensions import limiter
+from dinsos.core.registri import Registri
 
 log = logging.getLogger(__name__)
+
+# Who is told when a hold starts on a staff account: ``fungsi(akun, gagal, sumber)``. notify registers the
+# inbox notice (auth cannot import notify: notify reads auth's accounts).
+SAAT_MASUK_DITAHAN: Registri = Registri("auth.saat_masuk_ditahan")
 
 JEDA_AWAL_DETIK = 60
 JENDELA_GAGAL_DETIK = 24 * 3600  # failures are forgotten a day after the last one

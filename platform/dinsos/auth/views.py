@@ -8,13 +8,14 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
 from dinsos.audit.services import catat_peristiwa
-from dinsos.core.db import db, sekarang
+from dinsos.core.db import db
 from dinsos.core.extensions import batas_dari_konfigurasi, limiter
 from dinsos.core.tenant import tenant_aktif
 
 from . import penahanan
 from .forms import FormGantiKataSandi, FormMasuk
 from .models import AdminPlatform, Pengguna
+from .penahanan import SAAT_MASUK_DITAHAN
 from .services import KesalahanAkun, autentikasi, cocok_pengecoh, ganti_kata_sandi
 
 bp = Blueprint("auth", __name__, url_prefix="/t/<slug>")
@@ -81,20 +82,9 @@ def _proses_masuk(form, cari_akun, bawaan_sukses: str, template: str, *, ruang: 
 
 
 def _beri_tahu_staf(akun, gagal: int, sumber: str | None) -> None:
-    """Tell a staff member (inbox, and e-mail through the outbox) that guesses at her password are being held."""
-    from dinsos.notify.services import kirim_notifikasi
-
-    jam = sekarang().strftime("%Y%m%d%H")
-    # Stored in Indonesian like every notice: the request's language is the guesser's, not the owner's.
-    kirim_notifikasi(
-        akun.id,
-        "Percobaan masuk ke akun Anda ditahan",
-        f"Ada {gagal} percobaan masuk dengan kata sandi salah ke akun {akun.email} dari alamat {sumber or '-'}. "
-        "Percobaan berikutnya dari alamat itu ditunda; Anda tetap dapat masuk seperti biasa. "
-        "Bila itu bukan Anda, ganti kata sandi Anda.",
-        url_for("auth.kata_sandi"),
-        kunci=f"masuk-ditahan:{akun.id}:{sumber}:{jam}"[:200],
-    )
+    """Tell a staff member that guesses at her password are being held, through whoever listens (notify)."""
+    for beri_tahu in SAAT_MASUK_DITAHAN.values():
+        beri_tahu(akun, gagal, sumber)
 
 
 @bp.route("/masuk", methods=["GET", "POST"])

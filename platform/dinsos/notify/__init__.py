@@ -37,14 +37,17 @@ class LabelMenu:
 
 
 def pasang(app):
+    from dinsos.auth.penahanan import SAAT_MASUK_DITAHAN
     from dinsos.core.outbox import PENGOLAH_OUTBOX
     from dinsos.core.ui import tambah_menu_tenant
 
     from .kanal import PENGOLAH
+    from .services import beri_tahu_masuk_ditahan
     from .views import bp
 
     for jenis, pengolah in PENGOLAH.items():  # delivery by e-mail and WhatsApp
         PENGOLAH_OUTBOX.daftar(jenis, pengolah)
+    SAAT_MASUK_DITAHAN.daftar("notifikasi", beri_tahu_masuk_ditahan)
     app.register_blueprint(bp)
     tambah_menu_tenant(app, LabelMenu(), "notifikasi.kotak_masuk")
 

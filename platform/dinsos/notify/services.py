@@ -9,7 +9,7 @@ in-app notice.
 import uuid
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy import func, select, update
 
 from dinsos.audit.services import catat_peristiwa
@@ -157,3 +157,18 @@ def kegagalan_kirim(batas: int = 20) -> list[PesanOutbox]:
         .order_by(PesanOutbox.dibuat_pada.desc())
         .limit(batas)
     ))
+
+
+def beri_tahu_masuk_ditahan(akun, gagal: int, sumber: str | None) -> None:
+    """Tell a staff member (inbox, and e-mail through the outbox) that guesses at her password are being held."""
+    jam = sekarang().strftime("%Y%m%d%H")
+    # Stored in Indonesian like every notice: the request's language is the guesser's, not the owner's.
+    kirim_notifikasi(
+        akun.id,
+        "Percobaan masuk ke akun Anda ditahan",
+        f"Ada {gagal} percobaan masuk dengan kata sandi salah ke akun {akun.email} dari alamat {sumber or '-'}. "
+        "Percobaan berikutnya dari alamat itu ditunda; Anda tetap dapat masuk seperti biasa. "
+        "Bila itu bukan Anda, ganti kata sandi Anda.",
+        url_for("auth.kata_sandi"),
+        kunci=f"masuk-ditahan:{akun.id}:{sumber}:{jam}"[:200],
+    )
