@@ -31,7 +31,7 @@ def draf_layanan(hasil: HasilImpor) -> dict:
         else:
             _pasang(d, u.jalur, u.nilai)
     nama = d.get("nama") or (d.get("penyampaian_pelayanan", {}).get("produk") or {}).get("uraian")
-    layanan: dict = {"kode": kode_dari_nama(nama), "nama": nama, "kategori_ppks": [], "menerima_rujukan": False}
+    layanan: dict = {"kode": kode_dari_nama(nama), "nama": nama, "kategori_ppks": d.get("kategori_ppks", []), "menerima_rujukan": False}
     kep = d.get("keputusan", {})
     layanan["keputusan"] = {k: kep.get(k) for k in ("nomor", "tanggal", "ditetapkan_di", "penandatangan")}
     layanan["penyampaian_pelayanan"] = d.get("penyampaian_pelayanan", {})
@@ -76,7 +76,7 @@ def yaml_draf(hasil: HasilImpor, sumber: str, hari_ini: date | None = None) -> s
     ]
     kepala += [f"#   {u.jalur}: baris {_rentang(u.baris)}" + (f" ({u.catatan})" if u.catatan else "")
                for u in hasil.usulan]
-    kepala += ["# Bukan dari sumber: kategori_ppks, menerima_rujukan, sop.hasil_akhir"
+    kepala += ["# Bukan dari sumber: menerima_rujukan, sop.hasil_akhir"
                + ("" if any(u.jalur.startswith("sop.langkah[") for u in hasil.usulan)
                   else ", sop.langkah (disusun dari butir prosedur)") + "."]
     if hasil.tak_terpakai:

@@ -83,7 +83,29 @@ class _Baris:
 _TAG = re.compile(r"<(/?)(\w+)[^>]*>")
 _PRE = re.compile(r"<pre>.*?</pre>", re.S)
 _NO = re.compile(r"^\d{1,2}\.?$")
-_KEPALA_TABEL = re.compile(r"^\s*NO\.?\s*\t\s*KOMPONEN", re.I)
+_KEPALA_TABEL = re.compile(r"^\s*NO\.?[\t ]+KOMPONEN", re.I)
+# Component labels as decrees spell them, for text whose cell tabs were lost
+# (a PDF's text layer gives spaces): "3. Jangka Waktu 1 (satu) hari kerja".
+_LABEL = re.compile(r"^\s*(\d{1,2})\.?\s+(" + "|".join((
+    r"Persyaratan(?: Pelayanan)?", r"Sistem,? mekanisme,? dan prosedur", r"Jangka waktu(?: penyelesaian)?(?: pelayanan)?",
+    r"(?:Pelayanan )?Biaya ?/ ?tarif", r"Produk(?: pelayanan)?",
+    r"(?:Penanganan|Pengelolaan) pengaduan(?:,? saran,? dan masukan)?", r"Dasar hukum",
+    r"Sarana,? prasarana,?(?: dan/atau fasilitas)?", r"Kompetensi pelaksana", r"Pengawasan internal",
+    r"Jumlah pelaksana", r"Jaminan keamanan dan keselamatan(?: pelayanan)?", r"Jaminan pelayanan",
+    r"Evaluasi kinerja(?: pelaksana)?")) + r")\b\s*(.*)$", re.I)
+_AKHIR_TABEL = re.compile(r"^\W*(Ditetapkan|KEPALA DINAS|Pada tanggal|Standar Pelayanan Publik|NIP|Halaman)", re.I)
+
+
+def _bertab(baris: list[str]) -> list[str]:
+    """Give tab-less component rows their cell tabs back, when no row in the text has them."""
+    if any("\t" in b and _NO.match(b.split("\t")[0].strip()) for b in baris):
+        return baris
+    hasil = []
+    for b in baris:
+        m = _LABEL.match(b)
+        hasil.append(f"{m.group(1)}\t{m.group(2)}\t{m.group(3)}" if m else
+                     (b if not b.strip() or _AKHIR_TABEL.match(b) or b.strip().isupper() else "\t\t" + b.strip()))
+    return hasil
 
 
 def _tanpa_html(teks: str) -> str:
@@ -392,7 +414,7 @@ def _sambung_yatim(baris_tabel: list[_Baris]) -> None:
 # --- decree metadata, signer, SOP table -----------------------------------
 
 _PANGKAT = r"[PR]embina|Penata|Pengatur|Juru"
-_NIP = re.compile(r"^\s*[NM1]I?[P1]\.?\s*:?\s*([\d ]{18,})\s*$")
+_NIP = re.compile(r"^\s*[NM][I1l]P\.?\s*:?\s*([\d ]{18,})\s*$")
 
 
 def _nip(angka: str) -> str:
@@ -582,6 +604,25 @@ def _nama_layanan(baris: list[str], hasil: HasilImpor) -> set[int]:
     return set()
 
 
+# PPKS types (Permensos 8/2012 ordinal) recognisable from a service's name.
+_PPKS = (
+    (1, r"balita terlantar"), (2, r"anak (?:\w+ )?terlantar|\bAT\b"), (3, r"berhadapan dengan hukum|\bABH\b"),
+    (4, r"anak jalanan|anjal"), (5, r"anak (?:dengan )?(?:kedisabilitasan|disabilitas)"),
+    (6, r"anak korban"), (8, r"lanjut usia|lansia"), (9, r"(?<!anak )(?:penyandang )?disabilitas"),
+    (11, r"gelandangan"), (12, r"pengemis"), (17, r"napza|narkotika"), (18, r"trafficking|perdagangan orang"),
+    (21, r"bencana alam"), (22, r"bencana sosial"), (24, r"fakir miskin"),
+)
+
+
+def _kategori_ppks(hasil: HasilImpor) -> None:
+    u = next((u for u in hasil.usulan if u.jalur == "nama"), None)
+    if u is None:
+        return
+    kategori = [n for n, pola in _PPKS if re.search(pola, str(u.nilai), re.I)]
+    if kategori:
+        hasil._tambah("kategori_ppks", kategori, u.baris, "diturunkan dari nama layanan: periksa")
+
+
 def _gabung_dokumen_prosedur(hasil: HasilImpor) -> None:
     """Fold documents found in the procedure row into the requirements, once each."""
     dari = next((u for u in hasil.usulan if u.jalur.endswith("dokumen_dari_prosedur")), None)
@@ -610,7 +651,7 @@ def impor_teks(teks: str) -> HasilImpor:
     dipakai |= _bagian_sop(baris, hasil)
     dipakai_sop = _tabel_sop(baris, hasil)
     batas = min(dipakai_sop) if dipakai_sop else len(baris) + 1
-    tabel, dipakai_tabel = _baris_tabel(baris[: batas - 1])
+    tabel, dipakai_tabel = _baris_tabel(_bertab(baris[: batas - 1]))
     _sambung_yatim(tabel)
     sudah: set[str] = set()
     for b in tabel:
@@ -623,6 +664,7 @@ def impor_teks(teks: str) -> HasilImpor:
             dipakai |= set(b.label) | {n for n, _ in b.potongan}
     dipakai |= dipakai_tabel | dipakai_sop
     _gabung_dokumen_prosedur(hasil)
+    _kategori_ppks(hasil)
     hasil.tak_terpakai = [(n, isi) for n, isi in enumerate(baris, 1) if n not in dipakai and isi.strip()]
     return hasil
 
