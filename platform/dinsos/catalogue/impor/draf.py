@@ -6,7 +6,7 @@ from datetime import date
 
 import yaml
 
-from dinsos.catalogue.impor.teks import HasilImpor
+from dinsos.catalogue.impor.teks import HasilImpor, dokumen_dari_teks, pelaksana_dari_teks
 
 
 def _pasang(d: dict, jalur: str, nilai) -> None:
@@ -40,12 +40,8 @@ def draf_layanan(hasil: HasilImpor) -> dict:
     sop = {"nama": nama, "nomor_dokumen": None, **d.get("sop", {})}
     if not langkah:
         # No SOP table in the text: one step per procedure item, for the admin to refine.
-        from dinsos.catalogue.impor.teks import dokumen_dari_teks, pelaksana_dari_teks
-
-        dipakai: list[str] = []
         for i, p in enumerate(layanan["penyampaian_pelayanan"].get("prosedur") or []):
             kode = f"langkah-{i + 1}"
-            dipakai.append(kode)
             langkah.append({"kode": kode, "kegiatan": p, "pelaksana": pelaksana_dari_teks(p) or ["petugas_pelayanan"],
                             "kelengkapan": None, "waktu": None, "output": None,
                             "dokumen_keluaran": dokumen_dari_teks(p)})

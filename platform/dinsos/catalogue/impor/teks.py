@@ -123,8 +123,8 @@ def _baris_tabel(baris: list[str]) -> tuple[list[_Baris], set[int]]:
             terpakai.add(no)  # repeated page header
             continue
         if "\t" not in isi:
-            if isi.strip():
-                kini = None if not isi.startswith(" ") else kini
+            if isi.strip() and not isi.startswith(" "):
+                kini = None  # a line outside the table ends the row
             continue
         sel = [s.strip() for s in isi.split("\t")]
         if not any(sel):
@@ -296,6 +296,13 @@ def _kode(teks: str, dipakai: set[str]) -> str:
     return kode
 
 
+def _tanpa_pengantar(butir: str) -> str:
+    """Drop a list's lead-in glued to its first item ("A. Pengaduan dapat dilakukan melalui: Tatap Muka ...")."""
+    if butir.count(":") > 1 or (re.match(r"^(Sarana|Pengaduan|Penanganan)", butir) and ":" in butir):
+        return re.sub(r"^.*?(?:melalui|masukan)\s*:\s*", "", butir, flags=re.I)
+    return butir
+
+
 def _pengaduan(hasil: HasilImpor, teks: str, baris: list[int]) -> None:
     # The follow-up list starts at its own heading ("Tindak lanjut ... adalah:", "B. Alur ...").
     m = re.search(r"(Tindak lanjut[^:]*?adalah\s*:|B\.\s*Alur Penanganan Pengaduan)", teks, re.I)
@@ -304,7 +311,7 @@ def _pengaduan(hasil: HasilImpor, teks: str, baris: list[int]) -> None:
     for butir in pecah_butir(sarana_teks):
         if butir.endswith(":") or re.search(r"(dilakukan|digunakan)[^:]*:$", butir):
             continue  # the heading of the list
-        butir = re.sub(r"^.*?(?:melalui|masukan)\s*:\s*", "", butir, flags=re.I) if butir.count(":") > 1 or re.match(r"^(Sarana|Pengaduan|Penanganan)", butir) and ":" in butir else butir
+        butir = _tanpa_pengantar(butir)
         for potong in (p.strip(" ;") for p in _KANAL.split(" " + butir) if p.strip(" ;")):
             if potong.lower().startswith("tindak lanjut"):
                 tindak.append(potong)
