@@ -54,6 +54,7 @@ def test_impor_seed_ditinjau_ditambahkan_lalu_diterbitkan(app, draf_magetan):
     assert "keputusan.nomor" in usulan and "/KPTS/D-5/2023" in usulan
     assert "<span class=\"samar\">14:</span> <code>Nomor : /KPTS/D-5/2023</code>" in usulan
     assert "Parkir Kusus Disabilitas" in usulan
+    assert "<dt>gratis</dt><dd>ya</dd>" in usulan and "<dt>jenis</dt><dd>terbuka</dd>" in usulan
     tak = halaman[halaman.index('id="tak-terpakai"'):halaman.index('id="buat"')]
     assert "DINAS SOSIAL KOTA METRO" in tak
     kode = re.search(r'name="kode"[^>]*value="([^"]+)"', halaman)[1]
