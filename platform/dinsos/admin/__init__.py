@@ -9,6 +9,7 @@ def pasang(app):
 
     from dinsos.core.ui import tambah_menu_admin
 
+    from . import impor  # noqa: F401  (its routes join the onboarding blueprint)
     from .views import bp
 
     app.register_blueprint(bp)
