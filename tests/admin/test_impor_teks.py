@@ -2,20 +2,16 @@
 import html
 import io
 import re
-import sys
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from bantuan import token_csrf
 from dinsos.admin.models import DrafOnboarding
 from dinsos.catalogue.models import Layanan
 from dinsos.core.db import db
 from dinsos.core.tenant import lintas_tenant
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "catalogue"))
-from test_impor import TABEL_RUSAK, folder_seed  # noqa: E402  (one place that finds the seed texts)
+from dinsos_uji.bantuan import token_csrf
+from dinsos_uji.teks_keputusan import FOLDER_SEED, TABEL_RUSAK
 
 MAGETAN = "/admin/onboarding/draf/kabupaten-magetan"
 
@@ -45,7 +41,7 @@ def usulkan(klien, **data):
 def test_impor_seed_ditinjau_ditambahkan_lalu_diterbitkan(app, draf_magetan):
     klien = draf_magetan
     assert f'href="{MAGETAN}/impor"' in teks(klien.get(MAGETAN))
-    seed = next(folder_seed().glob("000_*.txt")).read_text(encoding="utf-8")
+    seed = next(FOLDER_SEED.glob("000_*.txt")).read_text(encoding="utf-8")
     r = usulkan(klien, teks=seed)
     assert r.status_code == 200
     halaman = teks(r)

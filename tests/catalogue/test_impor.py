@@ -18,6 +18,7 @@ from dinsos.catalogue.impor import impor_teks, skor_impor, yaml_draf
 from dinsos.catalogue.impor.teks import baca_jangka_waktu, impor_pdf, pecah_butir
 from dinsos.catalogue.skema.baca import periksa_berkas
 from dinsos.catalogue.skema.layanan import LayananSchema
+from dinsos_uji.teks_keputusan import FOLDER_SEED, TABEL_RUSAK
 
 REPO = Path(__file__).resolve().parents[2]
 SEED_TRANSKRIPSI = {
@@ -31,17 +32,8 @@ SEED_TRANSKRIPSI = {
 BATAS = {"000": 0.97, "001": 0.90, "002": 0.97, "003": 0.90}
 
 
-def folder_seed() -> Path:
-    """Where the four seed texts are: the tests folder once they move there, else shared/seeds."""
-    for calon in (REPO / "tests" / "catalogue" / "seeds", REPO.parent / "shared" / "seeds",
-                  REPO.parent.parent / "shared" / "seeds"):
-        if calon.is_dir():
-            return calon
-    pytest.skip("teks seed tidak ditemukan (tests/catalogue/seeds atau ../shared/seeds)")
-
-
 def _teks_seed(no: str) -> str:
-    return next(folder_seed().glob(f"{no}_*.txt")).read_text(encoding="utf-8")
+    return next(FOLDER_SEED.glob(f"{no}_*.txt")).read_text(encoding="utf-8")
 
 
 def test_skor_impor_per_seed(capsys):
@@ -86,38 +78,6 @@ def test_setiap_usulan_menyebut_baris_sumber_yang_memuat_nilainya():
 
 # --- texts written for these tests, with OCR damage -----------------------
 
-TABEL_RUSAK = """\
-Lampiran II
-Keputusan Kepala Dinas Sosial Kabupaten Contoh Nomor : 400/12/KPTS/2024
-Tanggal : 3 Maret 2024
-Standar Pelayanan Rehabilitasi Lanjut Usia Terlantar pada Dinas Sosial Kabupaten Contoh
-
-NO\tKOMPONEN\tURAIAN
-1.\tPersyaratan\t1. Surat pengantar dari Kelurahan; 2. Fotocopy KTP (jika ada); 3. Kartu Keluarga
-2.\tSistem, mekanisme, dan prosedur\t1. Pemohon menyerahkan berkas kepada petugas; 2. Petugas memeriksa ber
-\t\tkas persyaratan; 3. Pekerja Sosial melakukan asesmen terhadap klien
-3.\tJangka waktu\t3 (tiga) hari kerja sejak berkas lengkap
-\tpenyelesaian\t
-4.\tBiaya/tarif\tGratis
-5.\tProduk pelayanan\tLayanan rehabilitasi lanjut usia
-- 7 -
-NO\tKOMPONEN\tURAIAN
-6.\tPenanganan pengaduan, saran, dan masukan\t1. E-mail: dinsos@contoh.go.id 2. Telepon: (0272) 123456 3. Kotak saran Tindak lanjut penanganan pengaduan adalah: 1. Verifikasi aduan; 2. Klarifikasi
-7.\tDasar Hukum\tUndang-Undang Nomor 13 Tahun 1998 tentang Kesejahteraan Lanjut Usia Peraturan Menteri Sosial Nomor 5 Tahun 2018 tentang Standar Nasional Rehabilitasi Sosial
-8.\tSarana, prasarana\ta. Ruang pelayanan; b. Kursi roda
-9.\tKompetensi Pelaksana\ta. Memahami tugas pokok dan fungsi b. Mampu berkomunikasi dengan lanjut usia
-10.\tPengawasan internal\tDilakukan oleh atasan langsung
-11.\tJumlah pelaksana\t4 (empat) orang
-12.\tJaminan pelayanan\tPelayanan sesuai standar yang ditetapkan
-13.\tJaminan keamanan dan keselamatan pelayanan\tRuang pelayanan yang aman dan nyaman
-14.\tEvaluasi kinerja pelaksana\tSurvei kepuasan masyarakat setiap semester
-Halaman 3 dari 4
-Ditetapkan di : Contoh
-KEPALA DINAS SOSIAL KABUPATEN CONTOH,
-
-BUDI SANTOSO, S.Sos., M.Si. Rembina Tingkat I
-N1P. 19700101 199503 1 004
-"""
 
 
 def test_tabel_komponen_dengan_kata_terpotong_judul_halaman_dan_baris_tergabung():
