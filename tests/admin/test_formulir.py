@@ -141,3 +141,138 @@ def test_kesalahan_tampil_di_samping_isiannya(app, editor):
     html = editor.get(f"{MAGETAN}/formulir/{LAYANAN}").get_data(as_text=True)
     m = re.search(r'id="f-sop-langkah-0-kode-galat">([^<]*)<', html)
     assert m and "Kode langkah" in m[1]
+
+
+# --- Andi's journey through the form only: a new kabupaten and a five-step service, no YAML typed ---------
+
+BARU = "kabupaten-ngawi"
+DRAF_BARU = f"/admin/onboarding/draf/{BARU}"
+LANGKAH = [
+    ("serah-terima", "Menerima klien dan berkasnya", ["petugas_pelayanan"], "berita_acara_serah_terima", ("1", "jam")),
+    ("register", "Mencatat klien di buku register", ["petugas_pelayanan"], "nomor_register", ("15", "menit")),
+    ("asesmen", "Asesmen kebutuhan klien", ["pekerja_sosial"], "form_asesmen", ("2", "hari_kerja")),
+    ("laporan-sosial", "Menyusun laporan sosial", ["pekerja_sosial", "kepala_bidang"], "laporan_sosial", ("1", "hari_kerja")),
+    ("rujukan", "Mengirim klien ke balai", ["kepala_dinas"], "surat_pengantar", ("3x24", "jam_kalender")),
+]
+
+
+def kirim_ke(klien, url, ubah=None, aksi=""):
+    html = klien.get(url).get_data(as_text=True)
+    data = isian_halaman(html)
+    for k, v in (ubah or {}).items():
+        data.setlist(k, v if isinstance(v, list) else [v])
+    data["aksi"] = aksi
+    r = klien.post(url, data=data)
+    assert r.status_code == 303, r.get_data(as_text=True)[:300]
+    return klien.get(url).get_data(as_text=True)
+
+
+def isian_layanan() -> dict:
+    """Every value of the new service, as an admin would type and pick them in the form."""
+    p = "penyampaian_pelayanan"
+    m = "pengelolaan_pelayanan"
+    isi = {
+        "nama": "Pengiriman Anak Jalanan ke Balai Rehabilitasi", "kategori_ppks": ["2", "4"],
+        "menerima_rujukan": "false", "keputusan.ditetapkan_di": "Ngawi",
+        f"{p}.persyaratan.dokumen.0.kode": "surat-kepolisian", f"{p}.persyaratan.dokumen.0.nama": "Surat keterangan kepolisian",
+        f"{p}.persyaratan.dokumen.0.penerbit": "Kepolisian", f"{p}.persyaratan.dokumen.0.wajib": "true",
+        f"{p}.prosedur.0": "Pemohon datang ke ruang pelayanan",
+        f"{p}.jangka_waktu.uraian": "2 hari kerja sejak berkas lengkap",
+        f"{p}.jangka_waktu.aturan.minimal": "1", f"{p}.jangka_waktu.aturan.maksimal": "2",
+        f"{p}.jangka_waktu.aturan.mulai": "berkas_lengkap",
+        f"{p}.biaya.gratis": "true", f"{p}.biaya.uraian": "Tidak dipungut biaya",
+        f"{p}.produk.uraian": "Anak terkirim ke balai rehabilitasi",
+        f"{p}.pengaduan.sarana.0.jenis": "kotak_saran", f"{p}.pengaduan.sarana.0.nilai": "Kotak saran di ruang pelayanan",
+        f"{p}.pengaduan.tindak_lanjut.0.kode": "jawab", f"{p}.pengaduan.tindak_lanjut.0.nama": "Pengaduan dijawab",
+        f"{m}.jumlah_pelaksana.uraian": "3 orang", f"{m}.jumlah_pelaksana.jumlah": "3",
+        "sop.nama": "SOP Pengiriman Anjal", "sop.hasil_akhir.0.kode": "terkirim", "sop.hasil_akhir.0.nama": "Terkirim ke balai",
+    }
+    for komponen in ("dasar_hukum", "sarana_prasarana", "kompetensi_pelaksana", "pengawasan_internal",
+                     "jaminan_pelayanan", "jaminan_keamanan_keselamatan", "evaluasi_kinerja"):
+        isi[f"{m}.{komponen}.0"] = f"Butir {komponen.replace('_', ' ')}"
+    for i, (kode, kegiatan, pelaksana, dokumen, (jumlah, satuan)) in enumerate(LANGKAH):
+        isi |= {f"sop.langkah.{i}.kode": kode, f"sop.langkah.{i}.kegiatan": kegiatan,
+                f"sop.langkah.{i}.pelaksana": pelaksana, f"sop.langkah.{i}.dokumen_keluaran": dokumen,
+                f"sop.langkah.{i}.kelengkapan": "Berkas klien", f"sop.langkah.{i}.output": kegiatan,
+                f"sop.langkah.{i}.waktu.__jumlah": jumlah.split("x")[0] if "x" not in jumlah else "72",
+                f"sop.langkah.{i}.waktu.__satuan": satuan}
+    return isi
+
+
+def baris_baru() -> list[str]:
+    p, m = "penyampaian_pelayanan", "pengelolaan_pelayanan"
+    return ([f"{p}.persyaratan.dokumen", f"{p}.prosedur", f"{p}.pengaduan.sarana", f"{p}.pengaduan.tindak_lanjut",
+             "sop.hasil_akhir"] + [f"{m}.{k}" for k in ("dasar_hukum", "sarana_prasarana", "kompetensi_pelaksana",
+                                                       "pengawasan_internal", "jaminan_pelayanan",
+                                                       "jaminan_keamanan_keselamatan", "evaluasi_kinerja")]
+            + ["sop.langkah"] * len(LANGKAH))
+
+
+def test_kabupaten_baru_dengan_layanan_lima_langkah_hanya_lewat_formulir(app, admin, dimuat):
+    from dinsos.catalogue.models import Layanan
+    from dinsos.catalogue.services import versi_terbaru
+    from dinsos.core.tenant import lintas_tenant
+    from dinsos.tenancy.models import Tenant
+
+    halaman = admin.get("/admin/onboarding/baru").get_data(as_text=True)
+    r = admin.post("/admin/onboarding/baru", data={
+        "csrf_token": token_csrf(halaman), "slug": BARU, "nama": "Dinas Sosial Kabupaten Ngawi", "tingkat": "kabupaten",
+        "provinsi_induk": "provinsi-jawa-timur", "kode_wilayah": "35.21", "zona_waktu": "Asia/Jakarta"})
+    assert r.status_code == 302
+    kirim_ke(admin, f"{DRAF_BARU}/formulir/tenant.yaml", {"alamat": "Jalan Teuku Umar 1, Ngawi"})
+    halaman = admin.get(DRAF_BARU).get_data(as_text=True)
+    r = admin.post(f"{DRAF_BARU}/layanan-baru", data={"csrf_token": token_csrf(halaman), "revisi": revisi_dari(halaman),
+                                                      "kode": "pengiriman-anjal", "isi": ""})
+    url = r.headers["Location"]
+    assert url.endswith("/formulir/services/pengiriman-anjal.yaml")
+    for daftar in baris_baru():
+        html = kirim_ke(admin, url, aksi=f"tambah:{daftar}")
+    html = kirim_ke(admin, url, isian_layanan())
+    for i in range(len(LANGKAH) - 1):  # the steps exist now: pick each one's next step
+        html = kirim_ke(admin, url, {f"sop.langkah.{i}.berikutnya": LANGKAH[i + 1][0]})
+    # a branch back from the report to the assessment, picked from the steps
+    html = kirim_ke(admin, url, aksi="tambah:sop.langkah.3.cabang")
+    html = kirim_ke(admin, url, {"sop.langkah.3.cabang.0.kondisi": "Laporan belum lengkap",
+                                 "sop.langkah.3.cabang.0.ke": "asesmen"})
+    assert "Versi tersimpan berkas ini valid." in html, re.findall(r'class="galat"[^>]*>([^<]*)', html)
+    with app.app_context():
+        teks_yaml = db.session.scalar(select(DrafOnboarding).where(DrafOnboarding.slug == BARU)).berkas[
+            "services/pengiriman-anjal.yaml"]
+    assert "waktu: 72 jam kalender" in teks_yaml and "ke: asesmen" in teks_yaml, teks_yaml
+    assert "'" not in teks_yaml  # typed values are written plain
+    halaman = admin.get(DRAF_BARU).get_data(as_text=True)
+    assert "Semua berkas valid." in halaman
+    r = admin.post(f"{DRAF_BARU}/terbitkan", data={"csrf_token": token_csrf(halaman), "revisi": revisi_dari(halaman)})
+    assert r.status_code == 302
+    with app.app_context(), lintas_tenant("uji", catat=False):
+        ngawi = db.session.scalar(select(Tenant).where(Tenant.slug == BARU))
+        assert ngawi.alamat == "Jalan Teuku Umar 1, Ngawi"
+        layanan = db.session.scalar(select(Layanan).where(Layanan.tenant_id == ngawi.id))
+        assert [l["kode"] for l in versi_terbaru(layanan).isi["sop"]["langkah"]] == [k for k, *_ in LANGKAH]
+    assert "Pengiriman Anak Jalanan ke Balai Rehabilitasi" in admin.get(f"/t/{BARU}/standar-pelayanan").get_data(as_text=True)
+
+
+def revisi_dari(halaman: str) -> str:
+    return re.search(r'name="revisi" value="(\d+)"', halaman)[1]
+
+
+def test_mulai_dari_templat_kantor_lain(app, admin, dimuat):
+    halaman = admin.get("/admin/onboarding/baru").get_data(as_text=True)
+    admin.post("/admin/onboarding/baru", data={
+        "csrf_token": token_csrf(halaman), "slug": BARU, "nama": "Dinas Sosial Kabupaten Ngawi", "tingkat": "kabupaten",
+        "provinsi_induk": "provinsi-jawa-timur", "kode_wilayah": "35.21", "zona_waktu": "Asia/Jakarta"})
+    halaman = admin.get(DRAF_BARU).get_data(as_text=True)
+    assert "Kabupaten Magetan — Pengiriman Anak Jalanan" in halaman
+    r = admin.post(f"{DRAF_BARU}/templat", data={"csrf_token": token_csrf(halaman), "revisi": revisi_dari(halaman),
+                                                 "sumber": "kabupaten-magetan/pengiriman-anjal-at", "kode": "anjal-at"})
+    assert r.status_code == 303 and r.headers["Location"].endswith("/formulir/services/anjal-at.yaml")
+    with app.app_context():
+        teks_yaml = db.session.scalar(select(DrafOnboarding).where(DrafOnboarding.slug == BARU)).berkas["services/anjal-at.yaml"]
+    assert teks_yaml.startswith("# Disalin dari Dinas Sosial Kabupaten Magetan") and "\nkode: anjal-at\n" in teks_yaml
+    assert "  nomor: null\n" in teks_yaml and "  penandatangan: null\n" in teks_yaml
+    assert "Semua berkas valid." in admin.get(DRAF_BARU).get_data(as_text=True)
+    # a template that does not exist: a message, not a 500
+    halaman = admin.get(DRAF_BARU).get_data(as_text=True)
+    r = admin.post(f"{DRAF_BARU}/templat", data={"csrf_token": token_csrf(halaman), "revisi": revisi_dari(halaman),
+                                                 "sumber": "kota-x/tidak-ada", "kode": "lain"})
+    assert r.status_code == 303 and "Pilih layanan" in admin.get(DRAF_BARU).get_data(as_text=True)

@@ -313,7 +313,9 @@ def _kosong_skalar(lama, medan):
         return None
     if not medan.required:
         return _TIDAK_ADA
-    return ""  # the validator says beside the field that it must be filled in
+    # null, not '': the validator says beside the field that it must be filled in, and the
+    # value typed later is written plain (ruamel keeps a key's quoting when its value changes)
+    return None
 
 
 def _kosong(medan):
@@ -330,7 +332,7 @@ def _kosong(medan):
         return CommentedSeq()
     if isinstance(medan, YaTidak):
         return False
-    return None if medan.allow_none else ""
+    return None
 
 
 def _terapkan(lama, medan, kunci: str, form, aksi):
@@ -346,14 +348,16 @@ def _terapkan(lama, medan, kunci: str, form, aksi):
         skema = SKEMA_ATURAN.get(peta.get("jenis"))
         return _terapkan_peta(peta, skema(), kunci, form, aksi) if skema else peta
     if isinstance(medan, mf.Nested):
-        if lama is None and not any(form.get(n, "").strip() for n in form if n.startswith(kunci + ".") and "__" not in n):
-            return None if medan.allow_none else lama
+        # every field of a mapping the source leaves out (a head of office, a signer) left empty: null
+        kosong = not any(v.strip() for n in form if n.startswith(kunci + ".") and "__" not in n for v in form.getlist(n))
+        if kosong and medan.allow_none:
+            return None
+        if kosong and not medan.required and (lama is None or lama is _TIDAK_ADA):
+            return _TIDAK_ADA
         peta = lama if isinstance(lama, CommentedMap) else CommentedMap()
         hasil = _terapkan_peta(peta, medan.schema, kunci, form, aksi)
         if lama is _TIDAK_ADA and not hasil:
             return _TIDAK_ADA
-        if lama is None and medan.allow_none and not any(v not in ("", None) for v in hasil.values()):
-            return None
         return hasil
     if isinstance(medan, mf.List):
         return _terapkan_daftar(lama, medan, kunci, form, aksi)

@@ -17,7 +17,7 @@ from dinsos.tenancy.muat import GagalMuat
 from . import services as layanan_draf
 from . import sunting
 from .akses import perlu_admin_platform
-from .forms import FormBerkas, FormKantorBaru, FormLayananBaru, FormRevisi, FormUnggah
+from .forms import FormBerkas, FormKantorBaru, FormLayananBaru, FormRevisi, FormTemplat, FormUnggah
 
 bp = Blueprint("admin", __name__, url_prefix="/admin/onboarding", static_folder="static", static_url_path="/static")
 
@@ -126,7 +126,33 @@ def draf(slug):
         "admin/onboarding/draf.html", draf=draf, kantor_terdaftar=tenant, kesalahan=kesalahan, beda=beda,
         layanan_valid={s["kode"] for s in data["layanan"]}, form=FormRevisi(revisi=draf.revisi),
         form_unggah=FormUnggah(revisi=draf.revisi), form_layanan=FormLayananBaru(revisi=draf.revisi),
+        form_templat=_form_templat(FormTemplat(revisi=draf.revisi)),
     )
+
+
+def _form_templat(form):
+    form.sumber.choices = pilihan(layanan_draf.templat_layanan())
+    return form
+
+
+@bp.post("/draf/<slug>/templat")
+@perlu_admin_platform
+def templat(slug):
+    """Start a service from a published one of any office (a template), then edit it in the form."""
+    draf = _draf_atau_404(slug)
+    form = _form_templat(FormTemplat())
+    if not form.validate_on_submit() or form.sumber.data not in {p.value for p in form.sumber.choices}:
+        for galat in form.kode.errors or [_("Pilih layanan yang akan disalin.")]:
+            flash(str(galat), "galat")
+        return redirect(url_for("admin.draf", slug=slug) + "#templat", code=303)
+    try:
+        nama = layanan_draf.salin_templat(draf, form.sumber.data, form.kode.data, _revisi(form))
+    except layanan_draf.DrafDitolak as e:
+        flash(str(e), "galat")
+        return redirect(url_for("admin.draf", slug=slug) + "#templat", code=303)
+    db.session.commit()
+    flash(_("Layanan disalin ke %(nama)s; sesuaikan isinya dengan keputusan kantor ini.", nama=nama), "info")
+    return redirect(url_for("admin.formulir", slug=slug, nama=nama), code=303)
 
 
 @bp.route("/draf/<slug>/berkas/<path:nama>", methods=["GET", "POST"])
@@ -176,7 +202,9 @@ def layanan_baru(slug):
             flash(str(galat), "galat")
         return redirect(url_for("admin.draf", slug=slug))
     try:
-        nama = layanan_draf.tambah_layanan(draf, form.kode.data, form.isi.data or "", _revisi(form))
+        # an empty file starts with its code, so the form editor opens on a file that names itself
+        isi = form.isi.data if (form.isi.data or "").strip() else f"kode: {form.kode.data}\n"
+        nama = layanan_draf.tambah_layanan(draf, form.kode.data, isi, _revisi(form))
     except layanan_draf.DrafDitolak as e:
         flash(str(e), "galat")
         return redirect(url_for("admin.draf", slug=slug))
