@@ -220,7 +220,7 @@ def _bidang(nilai, medan, kunci: str, nama: str, k: _Konteks) -> dict:
                 "pilihan": list(SATUAN_WAKTU)}
     if nama in ("berikutnya", "ke") and ".langkah." in kunci:
         pilihan = [(c, c) for c in k.kode_langkah]
-        return {**b, "jenis": "pilih", "nilai": _teks(nilai), "pilihan": pilihan,
+        return {**b, "jenis": "pilih", "nilai": _teks(nilai), "pilihan": pilihan, "boleh_kosong": False,
                 "kosong": "— langkah terakhir —" if nama == "berikutnya" else "— pilih langkah —"}
     if nama == "zona_waktu":
         from .forms import ZONA
