@@ -276,3 +276,13 @@ def test_mulai_dari_templat_kantor_lain(app, admin, dimuat):
     r = admin.post(f"{DRAF_BARU}/templat", data={"csrf_token": token_csrf(halaman), "revisi": revisi_dari(halaman),
                                                  "sumber": "kota-x/tidak-ada", "kode": "lain"})
     assert r.status_code == 303 and "Pilih layanan" in admin.get(DRAF_BARU).get_data(as_text=True)
+
+
+def test_nilai_yang_salah_bentuk_tidak_dihapus_formulir():
+    """A list written as text, or text written as a list, stays as the file has it until fixed in the YAML view."""
+    teks = "kode: x\nnama:\n  - salah\nkategori_ppks: 2\n"
+    dok = sunting.baca(teks)
+    bidang, _sisa = sunting.formulir(dok, sunting.skema_untuk("services/x.yaml"))
+    data = MultiDict({"kode": "x", "nama": "['salah']", "kategori_ppks.__centang": "1"})
+    hasil = sunting.terapkan(teks, "services/x.yaml", data)
+    assert "nama:\n  - salah\n" in hasil and "kategori_ppks: 2\n" in hasil

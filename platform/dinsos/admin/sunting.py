@@ -294,6 +294,8 @@ def _skalar(lama, medan, kunci: str, form):
     if kunci not in form:
         return lama
     teks = form.get(kunci, "").replace("\r\n", "\n")
+    if isinstance(lama, (dict, list)) and teks == _teks(lama):
+        return lama  # a mapping or list where a value belongs: left for the YAML view, not flattened to text
     if isinstance(medan, YaTidak):
         return {"true": True, "false": False}.get(teks, _kosong_skalar(lama, medan) if not teks else teks)
     if not teks.strip():
@@ -403,6 +405,8 @@ def _terapkan_daftar(lama, medan, kunci: str, form, aksi):
         baru = tetap + [v for v in dipilih if v not in tetap]
         if baru == list(asli) and isinstance(lama, list):
             return lama
+        if not baru and lama is not _TIDAK_ADA and lama is not None and not isinstance(lama, list):
+            return lama
         return _isi_ulang(lama, baru, medan)
     nomor = sorted({int(m[1]) for n in form if (m := re.fullmatch(re.escape(kunci) + r"\.(\d+)\.__asal", n))})
     baris = []
@@ -426,6 +430,8 @@ def _terapkan_daftar(lama, medan, kunci: str, form, aksi):
                 baris[i + 1], baris[i] = baris[i], baris[i + 1]
     if isinstance(lama, list) and len(baris) == len(lama) and all(a is b or _sama(a, b) for a, b in zip(lama, baris)):
         return lama
+    if lama is not _TIDAK_ADA and lama is not None and not isinstance(lama, list) and not baris:
+        return lama  # not a list in the file (an error shown beside it): kept for the YAML view, not emptied
     if lama is _TIDAK_ADA and not baris and not medan.required:
         return _TIDAK_ADA
     return _isi_ulang(lama, baris, medan)
