@@ -37,4 +37,4 @@ bench: $(STAMP)
 	  $(BIN)/python $$b $$a 2>&1 | grep -v '^INFO'; done
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance platform/instance .pytest_cache

@@ -168,9 +168,9 @@ def test_tambah_dan_hapus_berkas_layanan(app, draf_magetan):
     halaman = teks(klien.get(MAGETAN))
     r = klien.post(f"{MAGETAN}/layanan-baru", data={"csrf_token": token_csrf(halaman), "revisi": revisi(halaman),
                                                     "kode": "layanan-lain", "isi": ""})
-    assert r.headers["Location"].endswith("/berkas/services/layanan-lain.yaml")
+    assert r.headers["Location"].endswith("/formulir/services/layanan-lain.yaml")  # the form editor, no YAML needed
     draf = teks(klien.get(MAGETAN))
-    assert "services/layanan-lain.yaml" in draf and "Isi berkas harus berupa pemetaan" in draf
+    assert "services/layanan-lain.yaml" in draf and "Wajib diisi: kunci ini tidak ada." in draf
     r = klien.post(f"{MAGETAN}/hapus/services/layanan-lain.yaml",
                    data={"csrf_token": token_csrf(draf), "revisi": revisi(draf)})
     assert r.status_code == 302 and "Semua berkas valid." in teks(klien.get(MAGETAN))

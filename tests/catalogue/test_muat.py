@@ -39,7 +39,7 @@ def versi_magetan(app):
 
 def test_memuat_akar_seed_membuat_kantor_dan_layanannya(app, akar):
     laporan = muat(app, akar)
-    assert "kabupaten-magetan: diperbarui" in laporan
+    assert "kabupaten-magetan: dibuat" in laporan
     assert "  pengiriman-anjal-at: versi 1 disimpan" in laporan
     with app.app_context(), lintas_tenant("uji", catat=False):
         kantor = {t.slug: t for t in db.session.scalars(select(Tenant))}
@@ -143,7 +143,7 @@ def test_satu_folder_kantor_diperiksa_terhadap_induk_yang_terdaftar(app, akar, p
     assert potret() == sebelum
     muat(app, akar / "provinsi-jawa-timur")
     laporan = muat(app, akar / "kabupaten-magetan")
-    assert laporan[0] == "kabupaten-magetan: diperbarui"
+    assert laporan[0] == "kabupaten-magetan: dibuat"
     with app.app_context():
         magetan = db.session.scalar(select(Tenant).where(Tenant.slug == "kabupaten-magetan"))
         assert magetan.provinsi_induk.slug == "provinsi-jawa-timur"
@@ -194,7 +194,7 @@ def test_perintah_cli_memuat_dan_melaporkan_kesalahan_berformat_berkas_baris_jal
     runner = app.test_cli_runner()
     hasil = runner.invoke(cli, ["tenants", "load", str(akar)])
     assert hasil.exit_code == 0, hasil.output
-    assert "kota-metro: diperbarui" in hasil.output
+    assert "kota-metro: dibuat" in hasil.output
     sebelum = potret()
     baris = ubah(akar / MAGETAN, "waktu: 1 jam", "waktu: sejam")
     hasil = runner.invoke(cli, ["tenants", "load", str(akar)])

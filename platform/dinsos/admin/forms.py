@@ -54,3 +54,13 @@ class FormLayananBaru(FormRevisi):
 
 class FormUnggah(FormRevisi):
     berkas = FileField(_l("Zip folder kantor"), validators=[FileRequired(_l("Pilih berkas zip."))])
+
+
+class FormTemplat(FormRevisi):
+    # Choices are the published services, filled in by the view.
+    sumber = SelectField(_l("Salin dari layanan kantor lain"), choices=[], validate_choice=False)
+    kode = StringField(
+        _l("Kode layanan baru (nama berkas tanpa .yaml)"),
+        validators=[DataRequired(_l("Kode layanan wajib diisi.")), Length(max=80),
+                    Regexp(POLA_SLUG, message=_l("Kode hanya huruf kecil, angka dan tanda '-'."))],
+    )

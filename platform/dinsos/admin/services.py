@@ -19,7 +19,7 @@ from dinsos.catalogue.skema.layanan import LayananSchema
 from dinsos.catalogue.skema.tenant import TenantSchema
 from dinsos.catalogue.skema.tulis import tulis_yaml
 from dinsos.core.db import db, sekarang
-from dinsos.core.tenant import dalam_tenant
+from dinsos.core.tenant import dalam_tenant, lintas_tenant
 from dinsos.tenancy.ekspor import berkas_kantor
 from dinsos.tenancy.models import Tenant
 from dinsos.tenancy.muat import kantor_terdaftar, periksa, tulis
@@ -340,3 +340,47 @@ def terbitkan(draf: DrafOnboarding) -> tuple[Tenant, list[str]]:
 def buang(draf: DrafOnboarding) -> None:
     db.session.delete(draf)
     db.session.flush()
+
+
+# --- starting from a template -------------------------------------------------------------
+
+
+def templat_layanan() -> list[tuple[str, str]]:
+    """Every published service of every active office, as ``("<slug>/<kode>", "<office> — <service>")``."""
+    from dinsos.catalogue.services import daftar_layanan
+
+    hasil = []
+    with lintas_tenant("daftar templat standar pelayanan untuk onboarding", catat=False):
+        for tenant in db.session.scalars(select(Tenant).where(Tenant.aktif.is_(True)).order_by(Tenant.nama)):
+            with dalam_tenant(tenant.id):
+                hasil += [(f"{tenant.slug}/{l.kode}", f"{tenant.nama} — {l.nama}") for l in daftar_layanan()]
+    return hasil
+
+
+def salin_templat(draf: DrafOnboarding, sumber: str, kode: str, revisi: int | None) -> str:
+    """Copy a published service of any office into the draft as ``services/<kode>.yaml``; returns its name.
+
+    The copy is the source's current version with its own code, and the decree
+    emptied (null): the source office's decree is not this office's. A header
+    comment records where it came from, so the provenance stays in the file.
+    """
+    from . import sunting
+
+    slug, _, kode_sumber = sumber.partition("/")
+    tenant = tenant_dari_slug(slug)
+    if tenant is None:
+        raise DrafDitolak(f"Templat '{sumber}' tidak ditemukan.")
+    with lintas_tenant("menyalin standar pelayanan sebagai templat", sumber=sumber, draf=draf.slug):
+        teks = berkas_kantor(tenant).get(f"services/{kode_sumber}.yaml")
+    if teks is None:
+        raise DrafDitolak(f"Templat '{sumber}' tidak ditemukan.")
+    dok = sunting.baca(teks)
+    dok["kode"] = kode
+    if isinstance(dok.get("keputusan"), dict):
+        for kunci in ("nomor", "tanggal", "ditetapkan_di", "penandatangan"):
+            dok["keputusan"][kunci] = None
+    dok.yaml_set_start_comment(
+        f"Disalin dari {tenant.nama}, layanan {kode_sumber}, sebagai templat.\n"
+        "Sesuaikan setiap komponen dengan keputusan kantor ini; isi keputusan dari sumber resmi."
+    )
+    return tambah_layanan(draf, kode, sunting.tulis(dok, teks), revisi)

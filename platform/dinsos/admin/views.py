@@ -1,5 +1,5 @@
 """Onboarding pages for platform admins: offices, drafts, validation, diff, preview, publish, export."""
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -15,8 +15,9 @@ from dinsos.tenancy.models import Tenant
 from dinsos.tenancy.muat import GagalMuat
 
 from . import services as layanan_draf
+from . import sunting
 from .akses import perlu_admin_platform
-from .forms import FormBerkas, FormKantorBaru, FormLayananBaru, FormRevisi, FormUnggah
+from .forms import FormBerkas, FormKantorBaru, FormLayananBaru, FormRevisi, FormTemplat, FormUnggah
 
 bp = Blueprint("admin", __name__, url_prefix="/admin/onboarding", static_folder="static", static_url_path="/static")
 
@@ -125,7 +126,33 @@ def draf(slug):
         "admin/onboarding/draf.html", draf=draf, kantor_terdaftar=tenant, kesalahan=kesalahan, beda=beda,
         layanan_valid={s["kode"] for s in data["layanan"]}, form=FormRevisi(revisi=draf.revisi),
         form_unggah=FormUnggah(revisi=draf.revisi), form_layanan=FormLayananBaru(revisi=draf.revisi),
+        form_templat=_form_templat(FormTemplat(revisi=draf.revisi)),
     )
+
+
+def _form_templat(form):
+    form.sumber.choices = pilihan(layanan_draf.templat_layanan())
+    return form
+
+
+@bp.post("/draf/<slug>/templat")
+@perlu_admin_platform
+def templat(slug):
+    """Start a service from a published one of any office (a template), then edit it in the form."""
+    draf = _draf_atau_404(slug)
+    form = _form_templat(FormTemplat())
+    if not form.validate_on_submit() or form.sumber.data not in {p.value for p in form.sumber.choices}:
+        for galat in form.kode.errors or [_("Pilih layanan yang akan disalin.")]:
+            flash(str(galat), "galat")
+        return redirect(url_for("admin.draf", slug=slug) + "#templat", code=303)
+    try:
+        nama = layanan_draf.salin_templat(draf, form.sumber.data, form.kode.data, _revisi(form))
+    except layanan_draf.DrafDitolak as e:
+        flash(str(e), "galat")
+        return redirect(url_for("admin.draf", slug=slug) + "#templat", code=303)
+    db.session.commit()
+    flash(_("Layanan disalin ke %(nama)s; sesuaikan isinya dengan keputusan kantor ini.", nama=nama), "info")
+    return redirect(url_for("admin.formulir", slug=slug, nama=nama), code=303)
 
 
 @bp.route("/draf/<slug>/berkas/<path:nama>", methods=["GET", "POST"])
@@ -175,12 +202,14 @@ def layanan_baru(slug):
             flash(str(galat), "galat")
         return redirect(url_for("admin.draf", slug=slug))
     try:
-        nama = layanan_draf.tambah_layanan(draf, form.kode.data, form.isi.data or "", _revisi(form))
+        # an empty file starts with its code, so the form editor opens on a file that names itself
+        isi = form.isi.data if (form.isi.data or "").strip() else f"kode: {form.kode.data}\n"
+        nama = layanan_draf.tambah_layanan(draf, form.kode.data, isi, _revisi(form))
     except layanan_draf.DrafDitolak as e:
         flash(str(e), "galat")
         return redirect(url_for("admin.draf", slug=slug))
     db.session.commit()
-    return redirect(url_for("admin.berkas", slug=slug, nama=nama))
+    return redirect(url_for("admin.formulir", slug=slug, nama=nama))
 
 
 @bp.post("/draf/<slug>/hapus/<path:nama>")
@@ -262,3 +291,37 @@ def buang(slug):
         db.session.commit()
         flash(_("Draf %(slug)s dibuang.", slug=slug), "info")
     return redirect(url_for("admin.daftar"))
+
+
+@bp.route("/draf/<slug>/formulir/<path:nama>", methods=["GET", "POST"])
+@perlu_admin_platform
+def formulir(slug, nama):
+    """The form editor of one file of the draft; every button applies the form onto the YAML and saves."""
+    draf = _draf_atau_404(slug)
+    if nama not in draf.berkas:
+        tolak(404, _("Berkas %(nama)s tidak ada di draf ini.", nama=nama))
+    form = FormRevisi()
+    if form.validate_on_submit():
+        try:
+            teks = sunting.terapkan(draf.berkas[nama], nama, request.form, request.form.get("aksi"))
+            layanan_draf.simpan_berkas(draf, nama, teks, _revisi(form))
+        except (sunting.SuntingDitolak, layanan_draf.DrafDitolak) as e:
+            flash(str(e), "galat")
+            return redirect(url_for("admin.formulir", slug=slug, nama=nama), code=303)
+        db.session.commit()
+        flash(_("Berkas %(nama)s disimpan di draf.", nama=nama), "info")
+        return redirect(url_for("admin.formulir", slug=slug, nama=nama), code=303)
+    if form.is_submitted():
+        flash(_("Formulir kedaluwarsa; muat ulang halaman lalu ulangi."), "galat")
+    try:
+        dok = sunting.baca(draf.berkas[nama])
+    except sunting.SuntingDitolak as e:
+        flash(str(e), "galat")
+        return redirect(url_for("admin.berkas", slug=slug, nama=nama))
+    _data, semua = layanan_draf.periksa_draf(draf)
+    kesalahan = [k for k in semua if k.berkas == nama]
+    provinsi = [(t.slug, t.nama) for t in db.session.scalars(
+        select(Tenant).where(Tenant.tingkat == "provinsi").order_by(Tenant.nama))]
+    bidang, sisa = sunting.formulir(dok, sunting.skema_untuk(nama), kesalahan, provinsi=provinsi)
+    return render_template("admin/onboarding/formulir.html", draf=draf, nama=nama, bidang=bidang, sisa=sisa,
+                           total=len(kesalahan))

@@ -2,11 +2,21 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from .services import KesalahanAkun, email_sah
+
+
+def _email_akun(form, field):
+    """The same rule as account creation (``services.email_sah``): what can be created can log in."""
+    try:
+        email_sah(field.data)
+    except KesalahanAkun:
+        raise ValidationError(_l("Format email tidak valid.")) from None
 
 
 class FormMasuk(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(_l("Email wajib diisi.")), Email(_l("Format email tidak valid."))])
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Email wajib diisi.")), _email_akun])
     kata_sandi = PasswordField(_l("Kata sandi"), validators=[DataRequired(_l("Kata sandi wajib diisi."))])
 
 

@@ -37,6 +37,23 @@ class KesalahanAkun(ValueError):
     """A refused account operation; the message is for the user (Indonesian)."""
 
 
+def email_sah(email: str) -> str:
+    """The one e-mail rule of every account (CLI, web login, web forms): the normalised address or a refusal.
+
+    The login form checks addresses with the same rule (``auth.forms``), so an
+    account created here can always log in. Special-use domains (``.test``,
+    ``.local``) are refused, as the login form did; no DNS lookup.
+    """
+    from email_validator import EmailNotValidError, validate_email
+
+    email = (email or "").strip()
+    try:
+        hasil = validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        raise KesalahanAkun(f"Alamat email '{email}' tidak valid (mis. nama@dinsos.kotametro.go.id).") from None
+    return hasil.normalized.lower()
+
+
 def hash_kata_sandi(kata_sandi: str) -> str:
     if len(kata_sandi or "") < PANJANG_MINIMAL:
         raise KesalahanAkun(f"Kata sandi minimal {PANJANG_MINIMAL} karakter.")
@@ -52,9 +69,7 @@ def _cocok(hash_tersimpan: str, kata_sandi: str) -> bool:
 
 def buat_pengguna(email: str, nama: str, peran: list[str], kata_sandi: str, nip: str | None = None) -> Pengguna:
     """Create a staff account in the bound tenant."""
-    email = (email or "").strip().lower()
-    if "@" not in email:
-        raise KesalahanAkun("Alamat email tidak valid.")
+    email = email_sah(email)
     tidak_dikenal = [p for p in peran if p not in PERAN]
     if not peran or tidak_dikenal:
         raise KesalahanAkun(f"Peran tidak dikenal: {', '.join(tidak_dikenal) or '(kosong)'}.")
@@ -67,7 +82,7 @@ def buat_pengguna(email: str, nama: str, peran: list[str], kata_sandi: str, nip:
 
 
 def buat_admin_platform(email: str, nama: str, kata_sandi: str) -> AdminPlatform:
-    email = (email or "").strip().lower()
+    email = email_sah(email)
     if db.session.scalar(select(AdminPlatform.id).where(AdminPlatform.email == email)):
         raise KesalahanAkun(f"Email {email} sudah terdaftar.")
     admin = AdminPlatform(email=email, nama=nama, hash_kata_sandi=hash_kata_sandi(kata_sandi))

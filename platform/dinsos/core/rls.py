@@ -58,9 +58,13 @@ def beri_hak_peran_aplikasi(connection, peran: str) -> bool:
     connection.execute(text(f"GRANT USAGE ON SCHEMA public TO {q}"))
     connection.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {q}"))
     connection.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {q}"))
-    connection.execute(text(f"REVOKE UPDATE, DELETE ON audit_log FROM {q}"))
-    connection.execute(text(f"REVOKE ALL ON alembic_version FROM {q}"))
-    connection.execute(text(f"GRANT SELECT ON alembic_version TO {q}"))
+    # Before the first upgrade (``db create-app-role`` on an empty database) these tables do not
+    # exist yet; the upgrade grants again when it has made them.
+    if connection.execute(text("SELECT to_regclass('audit_log')")).scalar() is not None:
+        connection.execute(text(f"REVOKE UPDATE, DELETE ON audit_log FROM {q}"))
+    if connection.execute(text("SELECT to_regclass('alembic_version')")).scalar() is not None:
+        connection.execute(text(f"REVOKE ALL ON alembic_version FROM {q}"))
+        connection.execute(text(f"GRANT SELECT ON alembic_version TO {q}"))
     return True
 
 

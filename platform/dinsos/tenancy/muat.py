@@ -72,8 +72,9 @@ def tulis(data: list[dict]) -> list[str]:
     # Each change is audited below, so the crossing itself is not: an idle reload writes nothing.
     with lintas_tenant("memuat standar pelayanan dari berkas", catat=False):
         for d in urut:
+            baru = db.session.scalar(select(Tenant.id).where(Tenant.slug == d["tenant"]["slug"])) is None
             tenant, berubah = simpan_profil(d["tenant"])
-            laporan.append(f"{tenant.slug}: {'diperbarui' if berubah else 'tidak berubah'}")
+            laporan.append(f"{tenant.slug}: {'dibuat' if baru else 'diperbarui' if berubah else 'tidak berubah'}")
             if berubah:
                 catat_peristiwa("profil_kantor_dimuat", objek_jenis="tenant", objek_id=tenant.id, tenant_id=tenant.id)
             for isi in d["layanan"]:

@@ -1,0 +1,61 @@
+"""The first hour of a new user (issue 18, items 5 and 6): one e-mail rule, the demo accounts, the slug hint."""
+import pytest
+from sqlalchemy import select
+
+from bantuan import KATA_SANDI, token_csrf
+from dinsos.auth.models import AdminPlatform
+from dinsos.cli import main as cli
+from dinsos.core.db import db
+from dinsos.izin import PERAN
+
+
+def _masuk_admin(klien, email, kata_sandi):
+    halaman = klien.get("/admin/masuk").get_data(as_text=True)
+    return klien.post("/admin/masuk", data={"email": email, "kata_sandi": kata_sandi, "csrf_token": token_csrf(halaman)})
+
+
+def test_admin_create_menolak_email_yang_tidak_dapat_masuk(app):
+    runner = app.test_cli_runner()
+    hasil = runner.invoke(cli, ["admin", "create", "--email", "admin@x.test", "--name", "A", "--password", KATA_SANDI])
+    assert hasil.exit_code != 0 and "tidak valid" in hasil.output
+    with app.app_context():
+        assert db.session.scalar(select(AdminPlatform)) is None
+
+
+def test_users_create_memakai_aturan_email_yang_sama(app, dimuat):
+    runner = app.test_cli_runner()
+    hasil = runner.invoke(cli, ["users", "create", "--tenant", "kota-metro", "--email", "orang@kantor.local",
+                                "--name", "O", "--role", "pekerja_sosial", "--password", KATA_SANDI])
+    assert hasil.exit_code != 0 and "tidak valid" in hasil.output
+
+
+def test_yang_dapat_dibuat_dapat_masuk(app, klien):
+    runner = app.test_cli_runner()
+    hasil = runner.invoke(cli, ["admin", "create", "--email", " Andi@Dinsos.Example.go.id ", "--name", "Andi",
+                                "--password", KATA_SANDI])
+    assert hasil.exit_code == 0, hasil.output
+    r = _masuk_admin(klien, "andi@dinsos.example.go.id", KATA_SANDI)
+    assert r.status_code == 302 and r.headers["Location"].endswith("/admin/")
+
+
+def test_akun_demo_mencetak_akun_setiap_peran_dan_admin_platform(app, klien, dimuat):
+    runner = app.test_cli_runner()
+    hasil = runner.invoke(cli, ["demo", "accounts", "--password", KATA_SANDI])
+    assert hasil.exit_code == 0, hasil.output
+    assert "<peran>" not in hasil.output
+    for peran in PERAN:
+        assert f"{peran.replace('_', '.')}@kabupaten-magetan.demo" in hasil.output
+    assert "admin@platform.demo" in hasil.output
+    assert _masuk_admin(klien, "admin@platform.demo", KATA_SANDI).status_code == 302
+    assert klien.get("/admin/onboarding").status_code == 200
+    # run again (a second `make run`): the same accounts, the new password
+    assert runner.invoke(cli, ["demo", "accounts", "--password", "kata-sandi-baru-2"]).exit_code == 0
+    with app.app_context():
+        assert len(db.session.scalars(select(AdminPlatform)).all()) == 1
+
+
+def test_petunjuk_slug_tampil_utuh(admin):
+    halaman = admin.get("/admin/onboarding/baru").get_data(as_text=True)
+    assert "/t/&lt;slug&gt;/" in halaman
+    halaman = admin.get("/admin/onboarding/baru?lang=en").get_data(as_text=True)
+    assert "Becomes the address /t/&lt;slug&gt;/" in halaman
