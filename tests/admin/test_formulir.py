@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from bantuan import token_csrf
 from dinsos.admin import sunting
 from dinsos.admin.models import DrafOnboarding
 from dinsos.core.db import db
+from dinsos_uji.bantuan import token_csrf
 
 TENANTS = Path(__file__).resolve().parents[2] / "tenants"
 MAGETAN = "/admin/onboarding/draf/kabupaten-magetan"

@@ -1,12 +1,11 @@
 """The first hour of a new user (issue 18, items 5 and 6): one e-mail rule, the demo accounts, the slug hint."""
-import pytest
 from sqlalchemy import select
 
-from bantuan import KATA_SANDI, token_csrf
 from dinsos.auth.models import AdminPlatform
 from dinsos.cli import main as cli
 from dinsos.core.db import db
 from dinsos.izin import PERAN
+from dinsos_uji.bantuan import KATA_SANDI, token_csrf
 
 
 def _masuk_admin(klien, email, kata_sandi):

@@ -47,6 +47,7 @@ def _isi(page, nama, nilai):
 
 def test_andi_mendaftarkan_kabupaten_dengan_formulir_saja(peramban, app, kantor_seed):
     from bantuan import KATA_SANDI
+
     from dinsos.auth.services import buat_admin_platform
     from dinsos.core.db import db
 
