@@ -115,35 +115,59 @@ class Image:
         subprocess.check_call([*BUILDAH, "from", "--quiet", "--pull-never", "--name", self.name, ref], stdout=subprocess.DEVNULL)
         self.rootfs = subprocess.check_output([*BUILDAH, "mount", self.name], text=True).strip()
         self.processes: list[tuple[str, subprocess.Popen, str]] = []
+        self.claims: dict[str, str] = {}
 
-    def _command(self, container: dict, pod: dict, env: dict, command: list[str], tmp_size: str, mountpoint: str) -> list[str]:
+    def _command(self, container: dict, pod: dict, env: dict, command: list[str], mountpoint: str) -> list[str]:
         security = container["securityContext"]
         assert security["readOnlyRootFilesystem"] and security["runAsNonRoot"], container["name"]
         uid = security.get("runAsUser", pod["securityContext"]["runAsUser"])
         gid = security.get("runAsGroup", pod["securityContext"]["runAsGroup"])
-        mounts = [m["mountPath"] for m in container.get("volumeMounts", [])]
-        assert mounts == ["/tmp"], f"{container['name']}: the runner only knows the /tmp emptyDir, the chart mounts {mounts}"
+        volumes = {v["name"]: v for v in pod.get("volumes", [])}
+        mounts = []
+        for mount in container.get("volumeMounts", []):
+            volume = volumes[mount["name"]]
+            if "emptyDir" in volume:  # a fresh tmpfs of the same size limit, this process's own
+                size = volume["emptyDir"]["sizeLimit"].replace("Mi", "m").replace("Gi", "g")
+                mounts.append(f"tmpfs:{mount['mountPath']}:{size}")
+            elif "persistentVolumeClaim" in volume:  # a shared (ReadWriteMany) claim: one host folder for every pod
+                mounts.append(f"bind:{self.claim(volume['persistentVolumeClaim']['claimName'])}:{mount['mountPath']}")
+            else:
+                raise SystemExit(f"{container['name']}: the runner does not know volume {volume}")
         workdir = container.get("workingDir") or self.workdir
-        # Root filesystem read-only, a fresh tmpfs on /tmp (the emptyDir, same size limit), /dev and /proc.
-        setup = ('set -e; mount --bind "$1" "$2"; mount -o remount,bind,ro "$2"; '
-                 'mount -t tmpfs -o size="$3",mode=1777 tmpfs "$2/tmp"; mount --rbind /dev "$2/dev"; '
-                 'mount -t proc proc "$2/proc"; root="$2"; shift 3; exec chroot --userspec="$1" "$root" "${@:2}"')
+        # The volumes first (their mount points made as the kubelet makes them), then the root read-only.
+        setup = """set -e; root="$2"; mount --bind "$1" "$root"; shift 2
+while [ "$1" != -- ]; do
+  IFS=: read -r kind a b <<< "$1"
+  if [ "$kind" = tmpfs ]; then mkdir -p "$root$a"; mount -t tmpfs -o size="$b",mode=1777 tmpfs "$root$a"
+  else mkdir -p "$root$b"; mount --bind "$a" "$root$b"; fi
+  shift
+done
+shift; mount -o remount,bind,ro "$root"; mount --rbind /dev "$root/dev"; mount -t proc proc "$root/proc"
+exec chroot --userspec="$1" "$root" "${@:2}"
+"""
         return ["unshare", "--mount", "--propagation", "private", "--pid", "--fork", "--kill-child",
-                "bash", "-c", setup, "runner", self.rootfs, mountpoint, tmp_size, f"{uid}:{gid}",
+                "bash", "-c", setup, "runner", self.rootfs, mountpoint, *mounts, "--", f"{uid}:{gid}",
                 "/usr/bin/env", "-i", f"--chdir={workdir}", *(f"{k}={v}" for k, v in env.items()), *command]
 
-    def start(self, label: str, container: dict, pod: dict, env: dict, tmp_size: str, command=None, log_to=None) -> subprocess.Popen:
-        mountpoint = tempfile.mkdtemp(prefix=f"dinsos-smoke-{label}-")
-        argv = self._command(container, pod, env, command or container["command"] + container.get("args", []), tmp_size, mountpoint)
+    def claim(self, name: str) -> str:
+        if name not in self.claims:
+            folder = tempfile.mkdtemp(prefix=f"dinsos-smoke-claim-{name}-")
+            os.chown(folder, 10001, 10001)  # fsGroup would make it the pods' group
+            self.claims[name] = folder
+        return self.claims[name]
+
+    def start(self, label: str, container: dict, pod: dict, env: dict, command=None, log_to=None) -> subprocess.Popen:
+        mountpoint = tempfile.mkdtemp(prefix="dinsos-smoke-")
+        argv = self._command(container, pod, env, command or container["command"] + container.get("args", []), mountpoint)
         proc = subprocess.Popen(argv, stdout=log_to or subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                 start_new_session=True)
         self.processes.append((label, proc, mountpoint))
         return proc
 
-    def run(self, label, container, pod, env, tmp_size, command=None, timeout=300) -> str:
+    def run(self, label, container, pod, env, command=None, timeout=300) -> str:
         """A one-off process (a `kubectl exec` or the Job); fails the run on a non-zero exit."""
         started = time.monotonic()
-        proc = self.start(label, container, pod, env, tmp_size, command)
+        proc = self.start(label, container, pod, env, command)
         out, _ = proc.communicate(timeout=timeout)
         log(f"{label}: exit {proc.returncode} in {time.monotonic() - started:.1f} s")
         if proc.returncode:
@@ -171,6 +195,8 @@ class Image:
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=30)
             Path(mountpoint).rmdir()
+        for folder in self.claims.values():
+            shutil.rmtree(folder)
         subprocess.run([*BUILDAH, "umount", self.name], capture_output=True)
         subprocess.run([*BUILDAH, "rm", self.name], capture_output=True)
 
@@ -334,10 +360,10 @@ def main(image_ref: str) -> None:
         "redis": {"url": REDIS},
         "app": {"baseUrl": base, "secretKey": secrets.token_urlsafe(32), "logFormat": "text",
                 "encryptionKeys": base64.urlsafe_b64encode(os.urandom(32)).decode()},
+        # Uploads on a shared claim, as a cluster without an object store keeps them (the web stores, the worker reads).
+        "storage": {"uploadDir": "/data/unggahan", "existingClaim": "dinsos-unggahan-ci"},
         "web": {"concurrency": 2},
     })
-    tmp_size = next(m for m in manifests if m["kind"] == "Deployment")["spec"]["template"]["spec"]["volumes"][0]["emptyDir"]["sizeLimit"]
-    tmp_size = tmp_size.replace("Mi", "m").replace("Gi", "g")
     pods = {name: pod_of(manifests, kind, f"dinsos-{name}") for kind, name in
             [("Job", "migrate"), ("Deployment", "web"), ("Deployment", "worker"), ("Deployment", "beat")]}
     image = Image(image_ref)
@@ -348,25 +374,25 @@ def main(image_ref: str) -> None:
             specs[name] = (container, pod, container_env(container, manifests, image.env))
         migrate, web, worker, beat = (specs[n] for n in ("migrate", "web", "worker", "beat"))
 
-        image.run("migrate job (dinsos db upgrade, as the owner)", *migrate, tmp_size)
-        image.run("dinsos db create-app-role (as the owner)", *migrate, tmp_size, command=["dinsos", "db", "create-app-role"])
+        image.run("migrate job (dinsos db upgrade, as the owner)", *migrate)
+        image.run("dinsos db create-app-role (as the owner)", *migrate, command=["dinsos", "db", "create-app-role"])
         # As NOTES.txt tells operators: `kubectl exec deploy/dinsos-web -- dinsos ...`, i.e. as the app role.
-        image.run("dinsos tenants load tenants", *web, tmp_size, command=["dinsos", "tenants", "load", "tenants"])
+        image.run("dinsos tenants load tenants", *web, command=["dinsos", "tenants", "load", "tenants"])
         tokens = {}
         for (office, role), email in STAFF.items():
-            image.run(f"dinsos users create {email}", *web, tmp_size, command=[
+            image.run(f"dinsos users create {email}", *web, command=[
                 "dinsos", "users", "create", "--tenant", office, "--email", email, "--name", f"Staf {role}", "--role", role,
                 "--password", PASSWORD])
-            tokens[(office, role)] = image.run(f"dinsos users token {email}", *web, tmp_size, command=[
+            tokens[(office, role)] = image.run(f"dinsos users token {email}", *web, command=[
                 "dinsos", "users", "token", "--tenant", office, "--email", email]).strip().splitlines()[-1]
 
         logs = {n: tempfile.TemporaryFile("w+") for n in ("web", "worker", "beat")}
         container, pod, env = web
         started = time.monotonic()
-        web_proc = image.start("web", container, pod, {**env, "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{port}"}, tmp_size,
+        web_proc = image.start("web", container, pod, {**env, "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{port}"},
                                log_to=logs["web"])
-        worker_proc = image.start("worker", *worker, tmp_size, log_to=logs["worker"])
-        beat_proc = image.start("beat", *beat, tmp_size, log_to=logs["beat"])
+        worker_proc = image.start("worker", *worker, log_to=logs["worker"])
+        beat_proc = image.start("beat", *beat, log_to=logs["beat"])
         try:
             def ready():
                 for name, proc in (("web", web_proc), ("worker", worker_proc), ("beat", beat_proc)):

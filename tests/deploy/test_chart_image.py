@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 import gunicorn.config
 import pytest
 from click.testing import CliRunner
-from test_helm_chart import render
+from test_helm_chart import production_values, render
 
 from dinsos.core import config as konfigurasi
 
@@ -31,6 +31,14 @@ VALUES = {
             "encryptionKeys": "3rVq3cR3o8m0XWzL4dZ1dOxr4l2Nq6jK7pR0sT8uV9w="},
     "storage": {"uploadDir": "/data/unggahan", "existingClaim": "unggahan"},
     "mail": {"smtp": {"host": "smtp.example", "password": "surat"}},
+}
+
+OPERATOR_SECRET = {
+    "DATABASE_URL": VALUES["database"]["url"], "DINSOS_MIGRATION_DATABASE_URL": VALUES["database"]["migrationUrl"],
+    "REDIS_URL": VALUES["redis"]["url"], "DINSOS_SECRET_KEY": VALUES["app"]["secretKey"],
+    "DINSOS_ENCRYPTION_KEYS": VALUES["app"]["encryptionKeys"],
+    # ci/values-production.yaml takes the object store's credentials from a Secret of their own (extraEnv).
+    "AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "rahasia-s3",
 }
 
 
@@ -60,9 +68,13 @@ def resolved_env(container, manifests) -> dict:
             env[entry["name"]] = entry["value"]
         else:
             ref = entry["valueFrom"]["secretKeyRef"]
-            secret = objects[("Secret", ref["name"])]  # rendered by the chart: no existingSecret here
-            if ref["key"] in secret["data"]:
-                env[entry["name"]] = base64.b64decode(secret["data"][ref["key"]]).decode()
+            secret = objects.get(("Secret", ref["name"]))
+            if secret is None:  # made by the operator (existingSecret...), with the keys docs/operations.md lists
+                data = OPERATOR_SECRET
+            else:
+                data = {k: base64.b64decode(v).decode() for k, v in secret["data"].items()}
+            if ref["key"] in data:
+                env[entry["name"]] = data[ref["key"]]
             else:
                 assert ref.get("optional"), f"{container['name']}: {ref['name']} has no {ref['key']}"
     return env
@@ -230,6 +242,27 @@ def test_every_dinsos_command_the_chart_runs_exists(manifests):
     for command in commands:
         result = CliRunner().invoke(main, [*command, "--help"])
         assert result.exit_code == 0, f"dinsos {' '.join(command)}: {result.output}"
+
+
+def test_uploads_go_to_an_object_store_or_a_shared_claim(manifests, monkeypatch, tmp_path):
+    """Without storage settings the app keeps uploads in its instance folder, inside the read-only image:
+    the web and the worker must get an object store or a directory on the same mounted claim, else NOTES warn."""
+    from dinsos.app import create_app
+
+    for values in (VALUES, production_values()):
+        rendered, notes = render(values)
+        assert "no storage for uploads" not in notes
+        for label, pod, c in containers(rendered):
+            if not (c["command"][0] == "gunicorn" or c["command"][:2] == ["dinsos", "worker"]):
+                continue
+            with monkeypatch.context() as m:
+                _in_production(m, tmp_path, resolved_env(c, rendered))
+                cfg = create_app().config
+            if cfg["STORAGE_URL"]:
+                continue
+            claims = {v["name"] for v in pod["volumes"] if "persistentVolumeClaim" in v}
+            assert any(mount["mountPath"] == cfg["UPLOAD_DIR"] and mount["name"] in claims for mount in c["volumeMounts"]), label
+    assert "no storage for uploads" in render()[1]
 
 
 def test_nothing_is_written_outside_tmp(manifests):
