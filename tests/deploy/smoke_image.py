@@ -37,6 +37,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import helm_python as helm
@@ -376,16 +377,6 @@ def main(image_ref: str) -> None:
 
         image.run("migrate job (dinsos db upgrade, as the owner)", *migrate)
         image.run("dinsos db create-app-role (as the owner)", *migrate, command=["dinsos", "db", "create-app-role"])
-        # As NOTES.txt tells operators: `kubectl exec deploy/dinsos-web -- dinsos ...`, i.e. as the app role.
-        image.run("dinsos tenants load tenants", *web, command=["dinsos", "tenants", "load", "tenants"])
-        tokens = {}
-        for (office, role), email in STAFF.items():
-            image.run(f"dinsos users create {email}", *web, command=[
-                "dinsos", "users", "create", "--tenant", office, "--email", email, "--name", f"Staf {role}", "--role", role,
-                "--password", PASSWORD])
-            tokens[(office, role)] = image.run(f"dinsos users token {email}", *web, command=[
-                "dinsos", "users", "token", "--tenant", office, "--email", email]).strip().splitlines()[-1]
-
         logs = {n: tempfile.TemporaryFile("w+") for n in ("web", "worker", "beat")}
         container, pod, env = web
         started = time.monotonic()
@@ -405,6 +396,20 @@ def main(image_ref: str) -> None:
 
             wait_until("/readyz to answer 200", ready, 120, every=0.25)
             log(f"time to start: web answered /readyz 200 {time.monotonic() - started:.1f} s after gunicorn was started")
+
+            # As NOTES.txt tells operators: `kubectl exec deploy/dinsos-web -- dinsos ...`, i.e. as the app role.
+            image.run("dinsos tenants load tenants", *web, command=["dinsos", "tenants", "load", "tenants"])
+
+            def account(office_role_email):
+                (office, role), email = office_role_email
+                image.run(f"dinsos users create {email}", *web, command=[
+                    "dinsos", "users", "create", "--tenant", office, "--email", email, "--name", f"Staf {role}", "--role", role,
+                    "--password", PASSWORD])
+                return (office, role), image.run(f"dinsos users token {email}", *web, command=[
+                    "dinsos", "users", "token", "--tenant", office, "--email", email]).strip().splitlines()[-1]
+
+            with ThreadPoolExecutor(len(STAFF)) as pool:  # one `kubectl exec` per account, side by side
+                tokens = dict(pool.map(account, STAFF.items()))
             for name, proc, (container, pod, env) in (("worker", worker_proc, worker), ("beat", beat_proc, beat)):
                 wait_until(f"the {name}'s liveness probe", lambda: image.probe(name, proc, container, pod, env), 120, every=2)
                 log(f"{name}: liveness probe (heartbeat file in /tmp) passes")
