@@ -38,19 +38,20 @@ fi
 echo "== base image $BASE (debootstrap bookworm: $PACKAGES)"
 start=$(date +%s)
 if [ -d "$CACHE" ]; then rootfs=$CACHE/rootfs; else rootfs=$(mktemp -d /tmp/dinsos-rootfs.XXXXXX); fi
+# The stamp names what the cached root filesystem and the imported base were made from.
 stamp="$PACKAGES $MIRROR"
+fresh=0
 if [ "$(cat "$rootfs.stamp" 2>/dev/null)" != "$stamp" ] || [ ! -x "$rootfs/usr/bin/python3" ]; then
-  rm -rf "$rootfs" && mkdir -p "$rootfs"
+  rm -rf "$rootfs" "$rootfs.stamp" && mkdir -p "$rootfs"
   debootstrap --variant=minbase --include="$PACKAGES" bookworm "$rootfs" "$MIRROR" >/dev/null
-  echo "$stamp" > "$rootfs.stamp"
-  podman "${STORAGE[@]}" rmi --force "$BASE" >/dev/null 2>&1 || true
+  fresh=1
 fi
-if ! podman "${STORAGE[@]}" image exists "$BASE"; then
+if [ "$fresh" = 1 ] || ! podman "${STORAGE[@]}" image exists "$BASE"; then
   # pip in the build reaches the package index through this machine's CA bundle (a proxy may sign it).
   cp /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/ca-certificates.crt"
   tar -C "$rootfs" -c . | podman "${STORAGE[@]}" import --quiet - "$BASE" >/dev/null
 fi
-[ "$rootfs" = "$CACHE/rootfs" ] || rm -rf "$rootfs"
+if [ "$rootfs" = "$CACHE/rootfs" ]; then echo "$stamp" > "$rootfs.stamp"; else rm -rf "$rootfs"; fi
 echo "base ready in $(seconds "$start") s"
 
 echo "== buildah bud -t $IMAGE"
