@@ -33,6 +33,9 @@ class Klien(MilikTenant, db.Model):
     jenis_kelamin: Mapped[str | None] = mapped_column(String(1))
     alamat: Mapped[str | None] = mapped_column(Terenkripsi)
     kode_wilayah: Mapped[str | None] = mapped_column(String(20))
+    # PP.KK.CC of the NIK (where it was issued), kept in clear beside the encrypted NIK so recaps can count by
+    # region in SQL when no address code was given; set whenever ``nik`` is (``dinsos.laporan.wilayah``).
+    kode_wilayah_nik: Mapped[str | None] = mapped_column(String(8))
     kategori_ppks: Mapped[int | None] = mapped_column(Integer)
     foto_kunci: Mapped[str | None] = mapped_column(String(120))
     foto_jenis: Mapped[str | None] = mapped_column(String(40))
@@ -114,6 +117,9 @@ class Kasus(MilikTenant, db.Model):
         # Keyset pagination of the case list runs on (dibuat_pada, id).
         Index("ix_kasus_tenant_id_dibuat_pada_id", "tenant_id", "dibuat_pada", "id"),
         Index("ix_kasus_tenant_id_penanggung_jawab_id", "tenant_id", "penanggung_jawab_id"),
+        # Recaps count the cases received in a period; the register book reads one year of registered cases.
+        Index("ix_kasus_tenant_id_diterima_pada", "tenant_id", "diterima_pada"),
+        Index("ix_kasus_tenant_id_berkas_lengkap_pada", "tenant_id", "berkas_lengkap_pada"),
         db.CheckConstraint("status IN (" + ", ".join(f"'{s}'" for s in STATUS_KASUS) + ")", name="status"),
     )
 
