@@ -78,7 +78,8 @@ def data(app, monkeypatch, tmp_path):
         t = db.session.scalar(select(Tenant).where(Tenant.slug == "kabupaten-ngawi"))
         kantor["kabupaten-ngawi"] = Kantor(t.id, t.slug, t.nama)
     mg, ngawi, metro, jatim = (kantor[s] for s in ("kabupaten-magetan", "kabupaten-ngawi", "kota-metro", "provinsi-jawa-timur"))
-    staf = {s: staf_kantor(kantor[s]) for s in ("kabupaten-magetan", "kabupaten-ngawi", "kota-metro", "provinsi-jawa-timur")}
+    staf = {s: staf_kantor(kantor[s]) for s in ("kabupaten-magetan", "kabupaten-ngawi", "kota-metro", "provinsi-jawa-timur",
+                                                "provinsi-banten")}
     fo = staf["kabupaten-magetan"]["petugas_pelayanan"]
     kasus = {
         "A": terima(mg, fo, {"tanpa_identitas": True, "deskripsi": "Anak laki-laki", "umur_perkiraan": 10, "jenis_kelamin": "L",
