@@ -218,3 +218,15 @@ def test_wilayah_nik_ikut_nik(app):
     assert k.kode_wilayah_nik == "18.72.01"
     k.nik = None
     assert k.kode_wilayah_nik is None
+
+
+def test_wilayah_nik_klien_lama_diisi_sekali(data, mesin_pemilik):
+    from dinsos.laporan.wilayah import isi_yang_kosong
+
+    with mesin_pemilik.begin() as c:
+        c.execute(text("UPDATE klien SET kode_wilayah_nik = NULL"))
+    with __import__("bantuan").APP.app_context():
+        assert isi_yang_kosong() == 1  # Budi Santoso is the one client with a NIK
+        assert isi_yang_kosong() == 0
+    with mesin_pemilik.connect() as c:
+        assert c.execute(text("SELECT kode_wilayah_nik FROM klien WHERE kode_wilayah_nik IS NOT NULL")).scalars().all() == ["35.20.05"]

@@ -1,4 +1,16 @@
 """Registers and reports (issue 17): the Buku Register Kasus, recaps by period and dimension, a province's and the platform's counts."""
+import click
+from flask.cli import AppGroup
+
+perintah_laporan = AppGroup("laporan", help="Registers and reports.")
+
+
+@perintah_laporan.command("isi-wilayah-nik")
+def isi_wilayah_nik():
+    """Once after upgrading to migration 0012: the NIK region of clients written before it, for recaps by region."""
+    from .wilayah import isi_yang_kosong
+
+    click.echo(f"{isi_yang_kosong()} klien diisi wilayah NIK-nya")
 
 
 def pasang(app):
@@ -13,3 +25,4 @@ def pasang(app):
     app.register_blueprint(bp_admin)
     ui.tambah_menu_tenant(app, _l("Laporan"), "laporan.beranda", izin="laporan.lihat")
     ui.tambah_menu_admin(app, _l("Laporan"), "laporan_admin.platform")
+    app.cli.add_command(perintah_laporan)

@@ -26,3 +26,20 @@ def wilayah_dari_nik(nik: str | None) -> str | None:
 @event.listens_for(Klien.nik, "set", propagate=True)
 def _ikuti_nik(target, nilai, _lama, _pemicu):
     target.kode_wilayah_nik = wilayah_dari_nik(nilai)
+
+
+def isi_yang_kosong(batch: int = 1000) -> int:
+    """Fill ``kode_wilayah_nik`` of clients written before it existed (migration 0012); returns how many. Commits."""
+    from sqlalchemy import select
+
+    from dinsos.core.db import db
+    from dinsos.core.tenant import lintas_tenant
+
+    jumlah = 0
+    with lintas_tenant("laporan: mengisi wilayah NIK klien lama"):
+        for k in db.session.scalars(select(Klien).where(Klien.nik_sidik.is_not(None), Klien.kode_wilayah_nik.is_(None))
+                                    .execution_options(yield_per=batch)):
+            k.kode_wilayah_nik = wilayah_dari_nik(k.nik)
+            jumlah += 1
+        db.session.commit()
+    return jumlah
