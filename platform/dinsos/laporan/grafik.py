@@ -10,15 +10,15 @@ from markupsafe import Markup, escape
 from . import sensor
 from .rekap import Tabel
 
-LEBAR = 720
-LEBAR_LABEL = 300
-LEBAR_BATANG = 340
+LEBAR = 540
+LEBAR_LABEL = 230
+LEBAR_BATANG = 250
 TINGGI_BARIS = 24
 ATAS = 8
 WARNA = "#0b4f8a"
 
 
-def _potong(teks: str, n: int = 44) -> str:
+def _potong(teks: str, n: int = 32) -> str:
     return teks if len(teks) <= n else teks[: n - 1] + "…"
 
 
