@@ -29,21 +29,10 @@ from argon2 import PasswordHasher
 
 sys.path.append(str(Path(__file__).resolve().parents[1] / "kasus"))
 
-from alat_kasus import SEMUA_MAGETAN, akun, di_kantor, muat_seed, staf_kantor, wib  # noqa: E402
+from alat_kasus import akun, di_kantor, muat_seed, staf_kantor, wib  # noqa: E402
+from alat_laporan import terima  # noqa: E402
 
-POLISI = {"jenis": "kepolisian", "instansi": "Polres Magetan", "surat_nomor": "B/1/2026"}
 WARGA = {"jenis": "masyarakat", "nama": "Pak Warga Pelapor"}
-BELUM = {k: "belum" for k in SEMUA_MAGETAN}
-
-
-def terima(kantor, staf, klien: dict, pada, lengkap=True, pelapor=POLISI, layanan="pengiriman-anjal-at"):
-    from dinsos.cases import services as svc
-
-    with di_kantor(kantor):
-        k = svc.terima_kasus(layanan, pelapor=pelapor, klien=klien, persyaratan=SEMUA_MAGETAN if lengkap else BELUM,
-                             pengguna=akun(staf), pada=pada).kasus
-        svc.simpan()
-        return k.id
 
 
 def _salin_magetan(tujuan: Path, slug: str, nama: str, kode: str) -> Path:

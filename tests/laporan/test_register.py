@@ -4,7 +4,7 @@ from io import BytesIO
 from sqlalchemy import text
 
 from alat_kasus import SEMUA_MAGETAN, akun, di_kantor, klien_masuk, wib
-from conftest import terima
+from alat_laporan import terima
 
 
 def _buku(kantor, staf, tahun=2026):
