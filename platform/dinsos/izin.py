@@ -49,6 +49,8 @@ IZIN: dict[str, set[str]] = {
     "kalender.lihat": PIMPINAN | {"admin_tenant"},
     "tenggat.pantau": PIMPINAN,
     "audit.lihat": {"admin_tenant", "kepala_dinas"},
+    # The register book and the recaps (issue 17); a province's heads see its kabupaten/kota's counts with it.
+    "laporan.lihat": PIMPINAN | {"admin_tenant"},
 }
 
 

@@ -14,6 +14,7 @@ from dinsos.core.db import MilikTenant, UtcDateTime, db, fk_tenant, sekarang
 from dinsos.core.kripto import Terenkripsi, TerenkripsiJson
 
 from .konstanta import STATUS_KASUS
+from .nik import wilayah_dari_nik
 
 
 class Klien(MilikTenant, db.Model):
@@ -33,6 +34,9 @@ class Klien(MilikTenant, db.Model):
     jenis_kelamin: Mapped[str | None] = mapped_column(String(1))
     alamat: Mapped[str | None] = mapped_column(Terenkripsi)
     kode_wilayah: Mapped[str | None] = mapped_column(String(20))
+    # PP.KK.CC of the NIK (where it was issued), kept in clear beside the encrypted NIK so recaps can count by
+    # region in SQL when no address code was given; set whenever ``nik`` is (``_ikuti_nik`` below).
+    kode_wilayah_nik: Mapped[str | None] = mapped_column(String(8))
     kategori_ppks: Mapped[int | None] = mapped_column(Integer)
     foto_kunci: Mapped[str | None] = mapped_column(String(120))
     foto_jenis: Mapped[str | None] = mapped_column(String(40))
@@ -114,6 +118,9 @@ class Kasus(MilikTenant, db.Model):
         # Keyset pagination of the case list runs on (dibuat_pada, id).
         Index("ix_kasus_tenant_id_dibuat_pada_id", "tenant_id", "dibuat_pada", "id"),
         Index("ix_kasus_tenant_id_penanggung_jawab_id", "tenant_id", "penanggung_jawab_id"),
+        # Recaps count the cases received in a period; the register book reads one year of registered cases.
+        Index("ix_kasus_tenant_id_diterima_pada", "tenant_id", "diterima_pada"),
+        Index("ix_kasus_tenant_id_berkas_lengkap_pada", "tenant_id", "berkas_lengkap_pada"),
         db.CheckConstraint("status IN (" + ", ".join(f"'{s}'" for s in STATUS_KASUS) + ")", name="status"),
     )
 
@@ -236,3 +243,9 @@ class PeristiwaKasus(MilikTenant, db.Model):
 @event.listens_for(PeristiwaKasus, "before_delete")
 def _tolak_ubah(mapper, connection, target):
     raise PermissionError("peristiwa kasus tidak boleh diubah atau dihapus")
+
+
+@event.listens_for(Klien.nik, "set", propagate=True)
+def _ikuti_nik(target, nilai, _lama, _pemicu):
+    """The NIK's region follows the NIK in the same transaction, wherever it is written (recaps by region, issue 17)."""
+    target.kode_wilayah_nik = wilayah_dari_nik(nilai)

@@ -114,3 +114,11 @@ def samarkan(nik: str | None) -> str:
     if not nik:
         return ""
     return nik[:6] + "*" * (len(nik) - 6)
+
+
+def wilayah_dari_nik(nik: str | None) -> str | None:
+    """``PP.KK.CC`` of a 16-digit NIK (where it was issued), else None; what ``Klien.kode_wilayah_nik`` keeps."""
+    digit = re.sub(r"[\s.\-]", "", nik or "")
+    if not re.fullmatch(r"\d{16}", digit):
+        return None
+    return f"{digit[:2]}.{digit[2:4]}.{digit[4:6]}"

@@ -11,7 +11,7 @@ from flask.cli import FlaskGroup
 
 from dinsos import create_app
 
-from . import admin, db, demo, keys, tenants, users
+from . import admin, db, demo, keys, laporan, tenants, users
 
 
 @click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False)
@@ -20,5 +20,5 @@ def main():
 
 
 db.pasang()
-for _grup in (demo.perintah, tenants.perintah, users.perintah, admin.perintah, keys.perintah):
+for _grup in (demo.perintah, tenants.perintah, users.perintah, admin.perintah, keys.perintah, laporan.perintah):
     main.add_command(_grup)

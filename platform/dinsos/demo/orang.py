@@ -60,6 +60,7 @@ class Orang:
                           f"perkiraan umur {umur} tahun, ditemukan di {r.choice(('terminal', 'pasar', 'stasiun', 'perempatan jalan'))}")
             if tanpa_identitas else None,
             "nik": nik, "nik_sidik": self.sidik(nik) if nik else None, "tanggal_lahir": lahir,
+            "kode_wilayah_nik": f"{nik[:2]}.{nik[2:4]}.{nik[4:6]}" if nik else None,  # as the Klien.nik event keeps it (dinsos.cases.models)
             "umur_perkiraan": None if lahir else umur, "umur_perkiraan_pada": None if lahir else pada,
             "jenis_kelamin": kelamin, "alamat": None if tanpa_identitas else r.choice(self.alamat),
             "kode_wilayah": f"{self.wilayah}.{r.randint(1, 20):02d}", "kategori_ppks": kategori, "foto_kunci": None,

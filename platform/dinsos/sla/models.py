@@ -67,6 +67,9 @@ class Tenggat(MilikTenant, db.Model):
         ),
         Index("ix_tenggat_due_terbuka", "tenant_id", "due_at"),
         Index("ix_tenggat_induk", "tenant_id", "induk_id"),
+        # A case's own time-limit clock, one per case: what recaps join to count cases on time (dinsos.laporan).
+        Index("ix_tenggat_kasus_induk", "tenant_id", "induk_id",
+              postgresql_where=text("objek_jenis = 'kasus'"), sqlite_where=text("objek_jenis = 'kasus'")),
         Index("ix_tenggat_selesai", "tenant_id", "selesai_pada"),
     )
 

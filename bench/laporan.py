@@ -1,0 +1,165 @@
+"""Recap benchmark: one office's yearly recap and a province's, against the same aggregation in hand-written SQL.
+
+On ``dinsos demo generate`` data (kept in ``dinsos_beban_<cases>``, see
+``_db.data_demo``), as the non-owner role (row-level security on). For each
+recap it times the platform's function (``rekap_kantor``, ``rekap_provinsi``:
+the SQL SQLAlchemy builds, tenant scoping, the table with its totals and, for
+the province, small-cell suppression and the audited crossing) and, in the
+same process on the same connection settings, a hand-written SQL statement
+computing the same counts with plain psycopg, then prints both medians and
+their ratio. It also prints the plan of the office's statement, to show it
+reads the ``(tenant_id, diterima_pada)`` index rather than the office's cases.
+
+    .venv/bin/python bench/laporan.py                 # 100 offices, 1,000,000 cases (built once: 20-40 min)
+    .venv/bin/python bench/laporan.py --skala 0.1     # 10 offices, 100,000 cases (same cases per office)
+"""
+import argparse
+import statistics
+import sys
+import time
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+sys.path[:0] = [str(Path(__file__).resolve().parents[1] / d) for d in ("platform", "workers")]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _db  # noqa: E402
+import psycopg  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+ULANG = 7
+
+# The hand-written baselines: the same counts the platform's recaps compute.
+SQL_KATEGORI_JK = """
+SELECT coalesce(kl.kategori_ppks, 0), coalesce(kl.jenis_kelamin, '~'), count(*)
+FROM kasus k JOIN klien kl ON kl.tenant_id = k.tenant_id AND kl.id = k.klien_id
+WHERE k.tenant_id IN ({ids}) AND k.diterima_pada >= %(awal)s AND k.diterima_pada < %(akhir)s
+GROUP BY 1, 2
+"""
+SQL_UMUR_TEPAT = """
+WITH s AS (
+  SELECT to_char(timezone('Asia/Jakarta', k.diterima_pada), 'YYYYMMDD')::int AS hari, kl.tanggal_lahir, kl.umur_perkiraan,
+         kl.umur_perkiraan_pada, t.id AS tid, t.dihentikan, t.selesai_pada, t.due_at, t.dijeda_pada
+  FROM kasus k JOIN klien kl ON kl.tenant_id = k.tenant_id AND kl.id = k.klien_id
+  LEFT JOIN tenggat t ON t.tenant_id = k.tenant_id AND t.induk_id = k.id AND t.objek_jenis = 'kasus'
+  WHERE k.tenant_id IN ({ids}) AND k.diterima_pada >= %(awal)s AND k.diterima_pada < %(akhir)s
+), u AS (
+  SELECT CASE WHEN tanggal_lahir IS NOT NULL THEN (hari - to_char(tanggal_lahir, 'YYYYMMDD')::int) / 10000
+              WHEN umur_perkiraan_pada IS NOT NULL THEN umur_perkiraan + (hari - to_char(umur_perkiraan_pada, 'YYYYMMDD')::int) / 10000
+              ELSE umur_perkiraan END AS umur, *
+  FROM s
+)
+SELECT CASE WHEN umur IS NULL THEN '~' WHEN umur < 18 THEN 'anak' WHEN umur < 60 THEN 'dewasa' ELSE 'lansia' END,
+       CASE WHEN tid IS NULL OR dihentikan THEN 'tanpa_batas'
+            WHEN selesai_pada IS NOT NULL THEN CASE WHEN selesai_pada <= due_at THEN 'tepat' ELSE 'terlambat' END
+            WHEN dijeda_pada IS NULL AND due_at < %(pada)s THEN 'lewat' ELSE 'berjalan' END,
+       count(*)
+FROM u GROUP BY 1, 2
+"""
+
+
+def _median_ms(fungsi) -> tuple[float, object]:
+    hasil = fungsi()  # warm-up: caches, the plan, the pages
+    waktu = []
+    for _ in range(ULANG):
+        mulai = time.perf_counter()
+        hasil = fungsi()
+        waktu.append((time.perf_counter() - mulai) * 1000)
+    return statistics.median(waktu), hasil
+
+
+def _psycopg_url(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _baseline(conn, sql: str, ids: list[int], awal, akhir, pada, lintas: bool):
+    def jalan():
+        with conn.transaction():
+            conn.execute("SELECT set_config('app.tenant_id', %s, true), set_config('app.lintas_tenant', %s, true)",
+                         (str(ids[0]) if not lintas else "", "on" if lintas else ""))
+            teks = sql.replace("{ids}", ", ".join(str(int(i)) for i in ids))  # integers: spliced as a person writing it would
+            return {tuple(r[:-1]): r[-1] for r in conn.execute(teks, {"awal": awal, "akhir": akhir, "pada": pada})}
+    return jalan
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--skala", type=float, default=1.0, help="1.0: 100 offices, 1,000,000 cases; 0.1: 10 offices, 100,000")
+    p.add_argument("--bangun-ulang", action="store_true", help="rebuild the data even if a matching database exists")
+    a = p.parse_args()
+    kantor_n, kasus_n = max(3, round(100 * a.skala)), round(1_000_000 * a.skala)
+    data = _db.data_demo(kantor_n, kasus_n, bangun_ulang=a.bangun_ulang)
+
+    import tempfile
+
+    from dinsos import create_app
+    from dinsos.core.db import db
+    from dinsos.core.tenant import dalam_tenant, lintas_tenant
+    from dinsos.laporan.lintas import kantor_provinsi, rekap_provinsi
+    from dinsos.laporan.periode import baca_periode
+    from dinsos.laporan.rekap import rekap_kantor
+    from dinsos.tenancy.models import Tenant
+
+    app = create_app({"INSTANCE_PATH": tempfile.mkdtemp(prefix="dinsos-bench-"), "SECRET_KEY": "bench", "REDIS_URL": None,
+                      "DATABASE_URL": data["url_app"], "ENCRYPTION_KEYS": data["kunci"]})
+    pada = datetime.now(timezone.utc)
+    with app.app_context():
+        with lintas_tenant("bench: memilih kantor", catat=False):
+            per_kantor = dict(db.session.execute(text(
+                "SELECT tenant_id, count(*) FROM kasus GROUP BY tenant_id")).all())
+            tahun = db.session.execute(text(
+                "SELECT extract(year FROM diterima_pada)::int, count(*) FROM kasus GROUP BY 1 ORDER BY 2 DESC LIMIT 1")).first()[0]
+            provinsi = db.session.scalars(db.select(Tenant).where(Tenant.tingkat == "provinsi")).all()
+            provinsi = max(provinsi, key=lambda t: sum(per_kantor.get(k.id, 0) for k in kantor_provinsi(t)))
+            wilayah = [t.id for t in kantor_provinsi(provinsi)]
+            kantor = max((t for t in wilayah if t != provinsi.id), key=lambda t: per_kantor.get(t, 0))
+        periode = baca_periode({"periode": "tahun", "tahun": str(tahun)}, "Asia/Jakarta", date(tahun, 12, 31))
+        with dalam_tenant(kantor):
+            n_kantor = db.session.execute(text(
+                "SELECT count(*) FROM kasus WHERE tenant_id = :t AND diterima_pada >= :a AND diterima_pada < :b"),
+                {"t": kantor, "a": periode.awal, "b": periode.akhir}).scalar()
+            db.session.rollback()
+        print(f"data: {sum(per_kantor.values()):,} cases over {len(per_kantor)} offices; year {tahun}; "
+              f"office {kantor}: {n_kantor:,} cases that year; province {provinsi.nama}: {len(wilayah)} offices, "
+              f"{sum(per_kantor.get(t, 0) for t in wilayah):,} cases in all")
+
+        def kantor_rekap(baris, kolom):
+            def jalan():
+                with dalam_tenant(kantor):
+                    t = rekap_kantor(periode, baris, kolom, pada)
+                    db.session.rollback()
+                    return t
+            return jalan
+
+        def provinsi_rekap(baris, kolom):
+            def jalan():
+                with dalam_tenant(provinsi.id):
+                    t = rekap_provinsi(db.session.get(Tenant, provinsi.id), periode, baris, kolom, pada)
+                    db.session.rollback()  # the crossing's audit row: a benchmark records nothing
+                    return t
+            return jalan
+
+        with psycopg.connect(_psycopg_url(data["url_app"])) as conn:
+            kasus_sql = [
+                ("office, kategori x jenis kelamin", kantor_rekap("kategori", "jenis_kelamin"), SQL_KATEGORI_JK, [kantor], False),
+                ("office, kelompok umur x ketepatan", kantor_rekap("kelompok_umur", "ketepatan"), SQL_UMUR_TEPAT, [kantor], False),
+                ("province, kategori x kantor", provinsi_rekap("kategori", "kantor"), SQL_KATEGORI_JK, wilayah, True),
+                ("province, kelompok umur x ketepatan", provinsi_rekap("kelompok_umur", "ketepatan"), SQL_UMUR_TEPAT, wilayah, True),
+            ]
+            print(f"\n{'yearly recap':40} {'platform ms':>12} {'hand SQL ms':>12} {'ratio':>7}   total")
+            for nama, fungsi, sql, ids, lintas in kasus_sql:
+                ms, tabel = _median_ms(fungsi)
+                ms_sql, baris = _median_ms(_baseline(conn, sql, ids, periode.awal, periode.akhir, pada, lintas))
+                assert tabel.total == sum(baris.values()), (nama, tabel.total, sum(baris.values()))
+                print(f"{nama:40} {ms:12.1f} {ms_sql:12.1f} {ms / ms_sql:6.2f}x   {tabel.total:,}")
+            with conn.transaction():
+                conn.execute("SELECT set_config('app.tenant_id', %s, true)", (str(kantor),))
+                plan = [r[0] for r in conn.execute("EXPLAIN " + SQL_KATEGORI_JK.replace("{ids}", str(int(kantor))),
+                                                   {"awal": periode.awal, "akhir": periode.akhir})]
+        print("\nplan of the office's statement:")
+        print("\n".join("  " + baris for baris in plan))
+
+
+if __name__ == "__main__":
+    main()
