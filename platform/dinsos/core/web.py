@@ -34,6 +34,7 @@ KAPABILITAS = [
 def _impor_model():
     """Import every capability's models so metadata (and migrations) see all tables."""
     import_module("dinsos.core.outbox")
+    import_module("dinsos.core.idempoten")
     for nama in KAPABILITAS:
         try:
             import_module(nama + ".models")
@@ -60,6 +61,10 @@ def pasang(app):
     from . import errors
 
     errors.pasang(app)
+    from . import idempoten
+
+    idempoten.pasang(app)
+    idempoten.dokumentasikan(api.spec)  # every blueprint is registered by now
     app.after_request(_header_keamanan)
 
 

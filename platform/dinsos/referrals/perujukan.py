@@ -21,12 +21,12 @@ from dinsos.tenancy.models import Tenant
 
 from .dibagikan import (BIDANG_KLIEN, MAKS_BERKAS, berkas_dari_kasus, butir_surat, klien_dibagikan, kunci_dihapus_bila_gagal,
                         langkah_dibagikan, periksa_kelengkapan, periksa_unggahan, simpan_unggahan, tolak_jika_kurang)
-from .models import Rujukan
+from .models import STATUS_TERBUKA, Rujukan
 from .pemulangan import langkah_pemulangan
 from .persetujuan import periksa_persetujuan
-from .rujukan import (KesalahanRujukan, catat_di_kasus, catat_riwayat, kasus_rujukan, nomor_tampil, pastikan_boleh,
-                      rujukan_kasus)
-from .status import LABEL, MENUNGGU, TransisiTidakSah, transisi
+from .rujukan import (KesalahanRujukan, catat_di_kasus, catat_riwayat, kasus_rujukan, nama_tujuan, nomor_tampil,
+                      pastikan_boleh, rujukan_kasus)
+from .status import LABEL, TransisiTidakSah, transisi
 from .tujuan import Tujuan, tujuan_rujukan
 
 
@@ -38,13 +38,21 @@ def _periksa_kasus(kasus: Kasus) -> None:
 
 
 def _ada_rujukan_terbuka(kasus: Kasus, tujuan: Tujuan) -> Rujukan | None:
+    """A referral of the case that a new one would duplicate: any still waiting for an answer (one at a time:
+    two pending referrals could both be accepted and open two cases for one child), or one to the same
+    target already accepted there."""
     for r in rujukan_kasus(kasus.id):
-        if r.status in ("draf", *MENUNGGU, "diterima") and (
+        if r.status in STATUS_TERBUKA or (r.status == "diterima" and (
             (tujuan.jenis == "layanan" and r.tujuan_tenant_id == tujuan.tenant_id and r.tujuan_layanan_kode == tujuan.layanan_kode)
             or (tujuan.jenis == "mitra" and r.mitra_id == tujuan.mitra.id)
-        ):
+        )):
             return r
     return None
+
+
+def pesan_sudah_dirujuk(lama: Rujukan) -> str:
+    return (f"Kasus ini sudah dirujuk ke {nama_tujuan(lama)} ({nomor_tampil(lama.id)}, status {LABEL[lama.status]}); "
+            "tarik rujukan itu lebih dulu bila perlu merujuk ulang.")
 
 
 def buat_rujukan(
@@ -77,6 +85,9 @@ def buat_rujukan(
     """
     pada = pada or sekarang()
     pastikan_boleh(pengguna, "rujukan.kirim", "Anda tidak berwenang merujuk klien.")
+    # Simultaneous referrals of one case queue here; each then sees the ones committed before it.
+    kasus_svc.kunci_baris_kasus(kasus)
+    db.session.refresh(kasus)
     _periksa_kasus(kasus)
     if pemulangan and (tujuan.jenis != "layanan" or langkah_pemulangan(kasus) is None):
         raise KesalahanRujukan("Rujukan pemulangan hanya ke kantor daerah keluarga, dari langkah surat pengantar.", 409)
@@ -93,8 +104,7 @@ def buat_rujukan(
         raise KesalahanRujukan("Rujukan belum benar: " + " ".join(k.values()), 422, k)
     lama = _ada_rujukan_terbuka(kasus, tujuan)
     if lama is not None:
-        raise KesalahanRujukan(f"Kasus ini sudah dirujuk ke {tujuan.nama} ({nomor_tampil(lama.id)}, status {LABEL[lama.status]}); "
-                               "tarik rujukan itu lebih dulu bila perlu merujuk ulang.", 409)
+        raise KesalahanRujukan(pesan_sudah_dirujuk(lama), 409)
     langkah_isi = langkah_dibagikan(kasus, langkah or [])
     butir = berkas_dari_kasus(kasus, berkas or [], 1)
     for isi, nama, _kode in unggahan or []:
