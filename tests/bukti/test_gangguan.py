@@ -199,6 +199,54 @@ def test_a_database_outage_answers_a_clear_503_at_once_and_the_app_recovers_with
         proksi.putus()
 
 
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_a_black_holed_database_answers_503_within_5_s_and_readyz_within_2_s(app, data, tmp_path):
+    """Issue 24: with the database's packets held (connections open, nothing answers) requests hung up to 30 s
+    and /readyz 29.8 s. Every wait is bounded now: connecting, statements, the pool's ping, the list cache's look-up."""
+    url = make_url(app.config["DATABASE_URL"])
+    proksi = Proksi(url.host, url.port or 5432)
+    lewat = url.set(host="127.0.0.1", port=proksi.port).render_as_string(hide_password=False)
+    proses = ProsesWeb(env_gangguan(app, DATABASE_URL=lewat, DINSOS_INSTANCE_PATH=tmp_path / "instance"), tmp_path)
+    api = {"Authorization": f"Bearer {data['token']}"}
+    json_api = dict(api, **{"Content-Type": "application/json"})
+    try:
+        web = proses.web()
+        assert web.masuk(SLUG, data["akun"]["kepala_bidang"], SANDI) == 302
+        halaman = [f"/t/{SLUG}/kasus/", f"/t/{SLUG}/masuk"]
+        assert {web.minta(j)[0] for j in halaman} <= {200, 302}
+        integrasi = Web(web.url, web.proses)
+        assert integrasi.minta(f"/api/t/{SLUG}/kasus/", kepala=api)[0] == 200
+        assert web.minta("/readyz")[0] == 200
+
+        proksi.tahan()
+        terlama = 0.0
+        for _ in range(2):  # pooled connections first, then fresh ones that never finish connecting
+            for jalur in halaman:
+                status, teks, detik = web.minta(jalur, batas=20)
+                assert status == 503 and PESAN_503 in teks and detik < 5, (jalur, status, detik)
+                terlama = max(terlama, detik)
+            status, teks, detik = integrasi.minta(f"/api/t/{SLUG}/kasus/", kepala=api, batas=20)
+            assert status == 503 and detik < 5, (status, detik, teks[-300:])
+            status, teks, detik = integrasi.minta(f"/api/t/{SLUG}/kasus/", _badan_penerimaan(3), json_api, batas=20)
+            assert status == 503 and detik < 5, (status, detik, teks[-300:])
+            terlama = max(terlama, detik)
+            status, teks, detik = web.minta("/readyz", batas=20)
+            assert status == 503 and detik < 2, (status, detik, teks)
+        print(f"\nblack-holed database: slowest 503 after {terlama:.1f} s")
+
+        proksi.lepas()
+        tunggu(lambda: web.minta("/readyz")[0] == 200, batas=30, pesan="readyz to recover")
+        assert {web.minta(j)[0] for j in halaman} <= {200, 302}
+        status, teks, _d = integrasi.minta(f"/api/t/{SLUG}/kasus/", _badan_penerimaan(4), json_api)
+        assert status == 201, teks
+    finally:
+        proses.bersihkan()
+        proksi.lepas()
+        proksi.putus()
+
+
 def _pekerja(master: int) -> set[int]:
     hasil = set()
     for d in Path("/proc").iterdir():

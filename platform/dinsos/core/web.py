@@ -46,6 +46,10 @@ def _impor_model():
 def pasang(app):
     _impor_model()
     db.init_app(app)
+    from . import batas_waktu
+
+    with app.app_context():
+        batas_waktu.pasang(app, db.engine)
     migrate.init_app(app, db, directory=app.config.get("MIGRATIONS_DIR") or _folder_migrasi())
     csrf.init_app(app)
     babel.init_app(app, locale_selector=pilih_bahasa)
