@@ -50,14 +50,15 @@ def create_app(config: dict | None = None) -> Flask:
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
         OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
-        RATELIMIT_STORAGE_URI=cfg["REDIS_URL"] or "memory://",
+        RATELIMIT_STORAGE_URI=cfg.get("RATELIMIT_STORAGE_URI") or cfg["REDIS_URL"] or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,
-        # Redis down must not take logins and public forms down with it: count in this process's
-        # memory meanwhile (one limit per address over all limited pages, RATE_LIMIT_FALLBACK) and
-        # switch back when Redis answers again. (Not RATELIMIT_SWALLOW_ERRORS: it would also swallow
-        # the on_breach callbacks that answer a breach with our own message.)
+        # Redis down must not take logins and public forms down with it, nor throttle anyone else: each limited
+        # page (login, complaints, surveys, code look-ups, public PDFs) keeps its own limit, counted in this
+        # process's memory meanwhile, and every other page stays unlimited as it always is; the limiter switches
+        # back when Redis answers again. No RATELIMIT_IN_MEMORY_FALLBACK: Flask-Limiter would apply it to every
+        # endpoint while the store is down (staff uploads got 176 x 429 in the fault run, issue 24). (Not
+        # RATELIMIT_SWALLOW_ERRORS: it would also swallow the on_breach callbacks that answer with our message.)
         RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
-        RATELIMIT_IN_MEMORY_FALLBACK=cfg["RATE_LIMIT_FALLBACK"],
         BABEL_DEFAULT_LOCALE="id",
         BABEL_DEFAULT_TIMEZONE="Asia/Jakarta",
     )

@@ -32,9 +32,6 @@ DEFAULTS = {
     "SURVEI_RATE_LIMIT": "20 per hour",
     "PENGADUAN_RATE_LIMIT": "10 per hour",
     "PENGADUAN_LACAK_RATE_LIMIT": "30 per hour",
-    # While the rate-limit store (Redis) is unreachable: one in-memory limit per address for every limited
-    # page. Generous, since an office's staff share one address; account lockout still stops password guessing.
-    "RATE_LIMIT_FALLBACK": "60 per minute",
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_MINUTES": 15,
     "LOG_FORMAT": "text",
