@@ -70,8 +70,24 @@ class KunciIdempoten(MilikTenant, db.Model):
 
 
 def _sidik() -> str:
+    """What the request asks for: method, path, query and body, the body as content (a multipart upload's
+    boundary is random per send, so its fields and files are hashed, not its bytes; JSON key order is not)."""
     h = hashlib.sha256(f"{request.method} {request.path}?{request.query_string.decode('latin-1')}\n".encode())
-    h.update(request.get_data(cache=True))  # cached: the form parser reads it again from memory
+    if request.mimetype == "multipart/form-data":
+        for nama, nilai in sorted(request.form.items(multi=True)):
+            h.update(json.dumps(["f", nama, nilai]).encode())
+        for nama, berkas in sorted(request.files.items(multi=True), key=lambda x: (x[0], x[1].filename or "")):
+            isi = berkas.stream.read()
+            berkas.stream.seek(0)  # the view reads it again
+            h.update(json.dumps(["b", nama, berkas.filename, hashlib.sha256(isi).hexdigest()]).encode())
+        return h.hexdigest()
+    data = request.get_data(cache=True)  # cached: the view's parser reads it again from memory
+    if request.is_json:
+        try:
+            data = json.dumps(json.loads(data), sort_keys=True, separators=(",", ":")).encode()
+        except ValueError:
+            pass
+    h.update(data)
     return h.hexdigest()
 
 
