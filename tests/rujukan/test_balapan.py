@@ -101,3 +101,51 @@ def test_the_database_refuses_a_second_pending_referral_even_past_the_app_check(
     r = klien.post("/api/t/kabupaten-magetan/rujukan/keluar?lang=en", headers=budi, json=_badan(kasus_id, lampiran))
     assert r.status_code == 409 and "already has a referral waiting for an answer" in r.get_json()["message"], r.get_json()
     assert _hitung(kantor["kabupaten-magetan"], kasus_id)[0] == 1
+
+
+def test_a_delivery_killed_after_copying_leaves_no_orphan_file(app, seed, monkeypatch):
+    """A worker killed between copying the shared files and its commit runs no clean-up; the retry writes the
+    copies again under the same keys, so the receiver's storage holds exactly the files its record points at."""
+    from contextlib import contextmanager
+    from pathlib import Path
+
+    from alat_rujukan import antar_semua, rujuk_ke_banten, semua_masuk
+    from dinsos.referrals import penerimaan, pengiriman
+
+    kantor, staf = seed
+    kasus_id, lampiran = kasus_magetan(staf)
+    rujuk_ke_banten(staf, kasus_id, lampiran)
+    folder = Path(app.config["UPLOAD_DIR"]) / "rujukan"
+    sebelum = {p for p in folder.rglob("*") if p.is_file()} if folder.exists() else set()
+
+    asli = penerimaan._salin_berkas
+
+    def salin_lalu_mati(*args, **kwargs):
+        asli(*args, **kwargs)
+        raise RuntimeError("worker killed before its commit")
+
+    @contextmanager
+    def tanpa_bersih():  # SIGKILL: no Python clean-up runs
+        yield []
+
+    monkeypatch.setattr(penerimaan, "_salin_berkas", salin_lalu_mati)
+    monkeypatch.setattr(pengiriman, "kunci_dihapus_bila_gagal", tanpa_bersih)
+    antar_semua()
+    tertinggal = {p for p in folder.rglob("*") if p.is_file()} - sebelum
+    assert len(tertinggal) == len(DOKUMEN_BANTEN) and semua_masuk(kantor["provinsi-banten"]) == []
+    monkeypatch.setattr(penerimaan, "_salin_berkas", asli)
+
+    from dinsos.core.db import db
+    from dinsos.core.outbox import PesanOutbox, proses_pesan
+    from dinsos.core.tenant import lintas_tenant
+
+    with app.app_context(), lintas_tenant("uji", catat=False):
+        [(tid, pid)] = db.session.execute(select(PesanOutbox.tenant_id, PesanOutbox.id)
+                                          .where(PesanOutbox.jenis == "rujukan.teruskan", PesanOutbox.status == "baru")).all()
+        db.session.rollback()
+    with app.app_context():
+        assert proses_pesan(tid, pid) == "selesai"  # the retry, without waiting for its backoff
+    [m] = semua_masuk(kantor["provinsi-banten"])
+    dirujuk = {b["kunci"] for b in m["isi"]["berkas"]}
+    baru = {str(p.relative_to(folder.parent)) for p in folder.rglob("*") if p.is_file()} - {str(p.relative_to(folder.parent)) for p in sebelum}
+    assert baru == dirujuk and len(baru) == len(DOKUMEN_BANTEN)  # the files the row points at, and nothing else
