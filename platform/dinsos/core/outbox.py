@@ -39,9 +39,12 @@ MENUNGGU = ("baru", "dikirim")  # rows the relay may still (re)publish
 MAKS_PERCOBAAN = 10
 JEDA_MAKS = timedelta(hours=1)
 # A published row not finished after this long is published again: the task
-# was lost (broker restarted without persistence, worker killed). Consumers
-# are idempotent, so an early republish only costs a no-op.
-KIRIM_ULANG_SETELAH = timedelta(minutes=15)
+# was lost (broker restarted without persistence, worker killed, a failed task
+# acknowledged). The outbox, not the broker, is the source of truth, so this is
+# what bounds a delivery's delay after a fault. Consumers are idempotent and a
+# second delivery of a message another consumer is still running returns at
+# once (``SKIP LOCKED``), so an early republish only costs a no-op.
+KIRIM_ULANG_SETELAH = timedelta(seconds=30)
 
 Penerbit = Callable[[int, uuid.UUID], None]
 _PENANGAN: dict[str, Callable[[dict], None]] = {}
@@ -138,7 +141,9 @@ def proses_pesan(tenant_id: int, pesan_id) -> str | None:
     pesan_id = pesan_id if isinstance(pesan_id, uuid.UUID) else uuid.UUID(str(pesan_id))
     with dalam_tenant(tenant_id):
         try:
-            pesan = _kunci_pesan(pesan_id)
+            # A copy of this message another consumer is running now: leave it to that one (it finishes it, or
+            # dies and the relay publishes it again) rather than hold a worker waiting on its lock.
+            pesan = _kunci_pesan(pesan_id, lewati_terkunci=True)
             if pesan is None or pesan.status in ("selesai", "gagal"):
                 status = pesan and pesan.status
                 db.session.rollback()
@@ -162,10 +167,11 @@ def proses_pesan(tenant_id: int, pesan_id) -> str | None:
             raise
 
 
-def _kunci_pesan(pesan_id: uuid.UUID) -> PesanOutbox | None:
+def _kunci_pesan(pesan_id: uuid.UUID, *, lewati_terkunci: bool = False) -> PesanOutbox | None:
     # populate_existing: a re-read after a rollback must see the committed row, not the identity map's copy
     return db.session.scalar(
-        select(PesanOutbox).where(PesanOutbox.id == pesan_id).with_for_update().execution_options(populate_existing=True)
+        select(PesanOutbox).where(PesanOutbox.id == pesan_id).with_for_update(skip_locked=lewati_terkunci)
+        .execution_options(populate_existing=True)
     )
 
 
