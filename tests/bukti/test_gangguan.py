@@ -330,3 +330,62 @@ def test_a_worker_killed_again_and_again_during_delivery_loses_nothing_and_sends
 
         assert db.session.scalar(select(func.count()).select_from(Notifikasi).where(Notifikasi.kunci.like("uji-bunuh:%"))) == jumlah
         db.session.rollback()
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_tasks_queued_when_redis_restarts_without_persistence_are_delivered_from_the_outbox(
+        app, data, smtp, redis_pribadi, tmp_path, monkeypatch):
+    """Issue 24, point 7: what happens to tasks already in the queue when Redis restarts with nothing saved. They
+    are gone from Redis; the outbox rows still say "published, not finished", and the relay publishes them again
+    once they are overdue (30 s). Nothing depends on Redis keeping them."""
+    import redis
+
+    from dinsos.core.db import db
+    from dinsos.core.outbox import KIRIM_ULANG_SETELAH, relay
+    from dinsos.core.tenant import dalam_tenant
+    from dinsos.notify.services import kirim_notifikasi
+    from dinsos_workers.celery_app import ikat
+    from dinsos_workers.tugas import terbitkan_ke_antrean
+
+    monkeypatch.setitem(app.config, "REDIS_URL", redis_pribadi.url)
+    ikat(app)
+    jumlah = 6
+    with app.app_context(), dalam_tenant(data["tenant_id"]):
+        penerima = data["staf"][data["akun"]["pekerja_sosial"]]
+        ids = [str(kirim_notifikasi(penerima, f"Antrean {n}", "Segera tindak lanjuti.", kunci=f"uji-antrean:{n}").id)
+               for n in range(jumlah)]
+        db.session.commit()
+    with app.app_context():
+        assert relay(terbitkan_ke_antrean) == jumlah  # no worker yet: the tasks wait in Redis's queue
+    antrean = redis.Redis.from_url(redis_pribadi.url)
+    assert antrean.llen("dinsos") == jumlah
+    assert {s for j, s, _n in _outbox(app) if j == "notifikasi.email"} == {"dikirim"}
+
+    redis_pribadi.henti()
+    redis_pribadi.mulai()  # --save "" --appendonly no: the queue did not survive
+    assert antrean.llen("dinsos") == 0
+
+    env = env_gangguan(app, REDIS_URL=redis_pribadi.url, DINSOS_SMTP_HOST="127.0.0.1", DINSOS_SMTP_PORT=smtp.port,
+                       DINSOS_INSTANCE_PATH=tmp_path / "instance", DINSOS_WORKER_HEARTBEAT_FILE=tmp_path / "worker.detak")
+    proses = ProsesWeb(env, tmp_path)
+    try:
+        proses.worker()
+        proses.beat()
+        mulai = time.monotonic()
+
+        def terkirim():
+            baris = [s for j, s, _n in _outbox(app) if j == "notifikasi.email"]
+            return all(s == "selesai" for s in baris) and len(smtp.surel) >= jumlah
+
+        tunggu(terkirim, batas=KIRIM_ULANG_SETELAH.total_seconds() + 60, pesan="the lost tasks to be published again", jeda=0.5)
+        detik = time.monotonic() - mulai
+        print(f"\ntasks lost with Redis's queue: all {jumlah} delivered {detik:.1f} s after the restart, from the outbox")
+        assert detik < 60
+        time.sleep(2)
+    finally:
+        proses.bersihkan()
+        antrean.close()
+    diterima = sorted(_message_id(s) for s in smtp.surel)
+    assert diterima == sorted(f"notifikasi-{i}.email@dinsos.local" for i in ids)  # each once, none lost
