@@ -131,7 +131,8 @@ def jeda_percobaan(percobaan_sebelumnya: int) -> timedelta:
 
 
 def proses_pesan(tenant_id: int, pesan_id) -> str | None:
-    """Consume one message: run its handler once, bound to its office. Returns the row's status.
+    """Consume one message: run its handler once, bound to its office. Returns the row's status
+    (``diproses`` when another consumer is running it at this moment).
 
     Idempotent: the row is locked (``FOR UPDATE``) and a finished row is left
     alone, so any number of deliveries have one effect. A handler error rolls
@@ -144,6 +145,9 @@ def proses_pesan(tenant_id: int, pesan_id) -> str | None:
             # A copy of this message another consumer is running now: leave it to that one (it finishes it, or
             # dies and the relay publishes it again) rather than hold a worker waiting on its lock.
             pesan = _kunci_pesan(pesan_id, lewati_terkunci=True)
+            if pesan is None and db.session.scalar(select(PesanOutbox.id).where(PesanOutbox.id == pesan_id)) is not None:
+                db.session.rollback()
+                return "diproses"  # another consumer holds it
             if pesan is None or pesan.status in ("selesai", "gagal"):
                 status = pesan and pesan.status
                 db.session.rollback()
