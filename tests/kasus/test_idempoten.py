@@ -111,3 +111,31 @@ def test_simultaneous_requests_with_one_key_write_once(app, seed):
     kode = sorted(k for k, _ in hasil)
     assert kode.count(201) >= 1 and set(kode) <= {201, 409}, hasil
     assert _hitung(mg, Kasus) == sebelum + 1
+
+
+def test_keys_older_than_a_day_are_deleted_by_the_hourly_job_and_an_expired_key_is_fresh(seed, klien, app):
+    from datetime import timedelta
+
+    from dinsos.core.db import sekarang
+    from dinsos.core.idempoten import KunciIdempoten
+    from dinsos_workers import jadwal
+
+    kantor, staf = seed
+    mg = kantor["kabupaten-magetan"]
+    sri = token_api(staf["kabupaten-magetan"]["petugas_pelayanan"])
+    kunci = dict(sri, **{"Idempotency-Key": "lama-1"})
+    assert klien.post(API + "/", json=PENERIMAAN, headers=kunci).status_code == 201
+    with di_kantor(mg):
+        baris = db.session.scalar(select(KunciIdempoten).where(KunciIdempoten.kunci == "lama-1"))
+        baris.dibuat_pada = sekarang() - timedelta(hours=25)
+        db.session.commit()
+    # Past its day the key is a new key: the request runs again.
+    r = klien.post(API + "/", json={**PENERIMAAN, "klien": {**PENERIMAAN["klien"], "umur_perkiraan": 9}}, headers=kunci)
+    assert r.status_code == 201 and "Idempotent-Replayed" not in r.headers
+    with di_kantor(mg):
+        db.session.execute(KunciIdempoten.__table__.update().values(dibuat_pada=sekarang() - timedelta(hours=25)))
+        db.session.commit()
+    assert "bersihkan_kunci_idempoten" in [t.nama for t in jadwal.PERIODIK]
+    with app.app_context():
+        assert jadwal.jalankan(jadwal.cari("bersihkan_kunci_idempoten"), None) >= 1
+    assert _hitung(mg, KunciIdempoten) == 0

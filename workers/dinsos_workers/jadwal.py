@@ -44,6 +44,8 @@ PERIODIK: list[Periodik] = [
     # Notices write outbox rows; the relay above delivers them. Every 30 s in production;
     # DINSOS_SAPU_TENGGAT_DETIK shortens it (the end-to-end tests run it every second).
     Periodik("sapu_tenggat", detik_dari_env("DINSOS_SAPU_TENGGAT_DETIK", 30), "dinsos.sla.services:sapu_tenggat"),
+    # Idempotency-Key answers are kept a day (dinsos.core.idempoten)
+    Periodik("bersihkan_kunci_idempoten", 3600, "dinsos.core.idempoten:bersihkan"),
 ]
 
 
