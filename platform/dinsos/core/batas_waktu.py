@@ -19,6 +19,7 @@ and what ``batas_sementara`` sets for a block (``/readyz``).
 import heapq
 import itertools
 import logging
+import os
 import socket
 import threading
 import time
@@ -46,6 +47,10 @@ class _Pengawas:
     """One thread for the process: a heap of (deadline, ticket, socket fd) it shuts down when passed."""
 
     def __init__(self):
+        self._mulai()
+
+    def _mulai(self):
+        """Fresh state; also in a forked child, where the parent's thread does not exist and its lock may be held."""
         self._heap: list = []
         self._aktif: dict[int, int] = {}
         self._urut = itertools.count()
@@ -103,6 +108,7 @@ def _putuskan(fd: int) -> None:
 
 
 _pengawas = _Pengawas()
+os.register_at_fork(after_in_child=_pengawas._mulai)
 
 
 def _fd(obj) -> int | None:

@@ -125,6 +125,7 @@ def _periksa():
                                                            KunciIdempoten.kunci == kunci))
     if baris is not None and baris.dibuat_pada < sekarang() - timedelta(hours=SIMPAN_JAM):
         db.session.delete(baris)  # expired: the key may be used afresh (and this delete commits with the new row)
+        db.session.flush()  # before the new row's INSERT, which the unit of work would otherwise order first
         baris = None
     if baris is not None:
         if baris.sidik != sidik:
