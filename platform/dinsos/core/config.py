@@ -42,7 +42,7 @@ DEFAULTS = {
     # Bounded waits on PostgreSQL (dinsos.core.batas_waktu): seconds to connect and to wait for a pooled connection,
     # the server's own limits (ms), and the longest any round trip may take in a web request / in jobs and commands.
     "DB_CONNECT_TIMEOUT": 2,
-    "DB_POOL_TIMEOUT": 3,
+    "DB_POOL_TIMEOUT": 10,
     "DB_STATEMENT_TIMEOUT_MS": 60000,
     "DB_LOCK_TIMEOUT_MS": 10000,
     "DB_BATAS_PERMINTAAN_DETIK": "2.5",
