@@ -139,3 +139,11 @@ def test_keys_older_than_a_day_are_deleted_by_the_hourly_job_and_an_expired_key_
     with app.app_context():
         assert jadwal.jalankan(jadwal.cari("bersihkan_kunci_idempoten"), None) >= 1
     assert _hitung(mg, KunciIdempoten) == 0
+
+
+def test_the_refusals_speak_english_with_lang_en(seed, klien):
+    kantor, staf = seed
+    kunci = dict(token_api(staf["kabupaten-magetan"]["petugas_pelayanan"]), **{"Idempotency-Key": "en-1"})
+    assert klien.post(API + "/", json=PENERIMAAN, headers=kunci).status_code == 201
+    r = klien.post(API + "/?lang=en", json={**PENERIMAAN, "layanan": "lain"}, headers=kunci)
+    assert r.status_code == 422 and "already used for another request" in r.json["message"]
