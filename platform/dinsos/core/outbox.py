@@ -41,9 +41,8 @@ JEDA_MAKS = timedelta(hours=1)
 # A published row not finished after this long is published again: the task
 # was lost (broker restarted without persistence, worker killed, a failed task
 # acknowledged). The outbox, not the broker, is the source of truth, so this is
-# what bounds a delivery's delay after a fault. Consumers are idempotent and a
-# second delivery of a message another consumer is still running returns at
-# once (``SKIP LOCKED``), so an early republish only costs a no-op.
+# what bounds a delivery's delay after a fault. Consumers are idempotent, so an
+# early republish only costs a no-op.
 KIRIM_ULANG_SETELAH = timedelta(seconds=30)
 
 Penerbit = Callable[[int, uuid.UUID], None]
@@ -131,8 +130,7 @@ def jeda_percobaan(percobaan_sebelumnya: int) -> timedelta:
 
 
 def proses_pesan(tenant_id: int, pesan_id) -> str | None:
-    """Consume one message: run its handler once, bound to its office. Returns the row's status
-    (``diproses`` when another consumer is running it at this moment).
+    """Consume one message: run its handler once, bound to its office. Returns the row's status.
 
     Idempotent: the row is locked (``FOR UPDATE``) and a finished row is left
     alone, so any number of deliveries have one effect. A handler error rolls
@@ -142,12 +140,9 @@ def proses_pesan(tenant_id: int, pesan_id) -> str | None:
     pesan_id = pesan_id if isinstance(pesan_id, uuid.UUID) else uuid.UUID(str(pesan_id))
     with dalam_tenant(tenant_id):
         try:
-            # A copy of this message another consumer is running now: leave it to that one (it finishes it, or
-            # dies and the relay publishes it again) rather than hold a worker waiting on its lock.
-            pesan = _kunci_pesan(pesan_id, lewati_terkunci=True)
-            if pesan is None and db.session.scalar(select(PesanOutbox.id).where(PesanOutbox.id == pesan_id)) is not None:
-                db.session.rollback()
-                return "diproses"  # another consumer holds it
+            # Waits for a lock held by another consumer of this message or by the relay that is publishing it (it
+            # publishes before it commits): skipping it would leave the message for the relay's next republish.
+            pesan = _kunci_pesan(pesan_id)
             if pesan is None or pesan.status in ("selesai", "gagal"):
                 status = pesan and pesan.status
                 db.session.rollback()
@@ -171,11 +166,10 @@ def proses_pesan(tenant_id: int, pesan_id) -> str | None:
             raise
 
 
-def _kunci_pesan(pesan_id: uuid.UUID, *, lewati_terkunci: bool = False) -> PesanOutbox | None:
+def _kunci_pesan(pesan_id: uuid.UUID) -> PesanOutbox | None:
     # populate_existing: a re-read after a rollback must see the committed row, not the identity map's copy
     return db.session.scalar(
-        select(PesanOutbox).where(PesanOutbox.id == pesan_id).with_for_update(skip_locked=lewati_terkunci)
-        .execution_options(populate_existing=True)
+        select(PesanOutbox).where(PesanOutbox.id == pesan_id).with_for_update().execution_options(populate_existing=True)
     )
 
 
