@@ -64,14 +64,15 @@ def create_app(config: dict | None = None) -> Flask:
         OPENAPI_URL_PREFIX="/api",
         OPENAPI_JSON_PATH="openapi.json",
         # /api/docs is served by dinsos.web.dokumen_api from packaged files, not flask-smorest's CDN page.
-        RATELIMIT_STORAGE_URI=cfg["REDIS_URL"] or "memory://",
+        RATELIMIT_STORAGE_URI=cfg.get("RATELIMIT_STORAGE_URI") or cfg["REDIS_URL"] or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,
-        # Redis down must not take logins and public forms down with it: count in this process's
-        # memory meanwhile (one limit per address over all limited pages, RATE_LIMIT_FALLBACK) and
-        # switch back when Redis answers again. (Not RATELIMIT_SWALLOW_ERRORS: it would also swallow
-        # the on_breach callbacks that answer a breach with our own message.)
+        # Redis down must not take logins and public forms down with it, nor throttle anyone else: each limited
+        # page (login, complaints, surveys, code look-ups, public PDFs) keeps its own limit, counted in this
+        # process's memory meanwhile, and every other page stays unlimited as it always is; the limiter switches
+        # back when Redis answers again. No RATELIMIT_IN_MEMORY_FALLBACK: Flask-Limiter would apply it to every
+        # endpoint while the store is down (staff uploads got 176 x 429 in the fault run, issue 24). (Not
+        # RATELIMIT_SWALLOW_ERRORS: it would also swallow the on_breach callbacks that answer with our message.)
         RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
-        RATELIMIT_IN_MEMORY_FALLBACK=cfg["RATE_LIMIT_FALLBACK"],
         BABEL_DEFAULT_LOCALE="id",
         BABEL_DEFAULT_TIMEZONE="Asia/Jakarta",
     )
@@ -104,6 +105,7 @@ KAPABILITAS = [
 def _impor_model():
     """Import every capability's models so metadata (and migrations) see all tables."""
     import_module("dinsos.core.outbox")
+    import_module("dinsos.core.idempoten")
     for nama in KAPABILITAS:
         try:
             import_module(nama + ".models")
@@ -116,6 +118,10 @@ def pasang(app):
     """Extensions, the tenant binding of each request, the page shell, then every capability in order."""
     _impor_model()
     db.init_app(app)
+    from .core import batas_waktu
+
+    with app.app_context():
+        batas_waktu.pasang(app, db.engine)
     migrate.init_app(app, db, directory=app.config.get("MIGRATIONS_DIR") or _folder_migrasi())
     csrf.init_app(app)
     babel.init_app(app, locale_selector=pilih_bahasa)
@@ -134,6 +140,10 @@ def pasang(app):
     from .core import errors
 
     errors.pasang(app)
+    from .core import idempoten
+
+    idempoten.pasang(app)
+    idempoten.dokumentasikan(api.spec)  # every blueprint is registered by now
     from .core.kepala import pasang_kepala
 
     app.after_request(pasang_kepala)
@@ -147,11 +157,15 @@ def _pasang_ui(app):
 
 
 def _pasang_berkala_inti():
-    """Core's own periodic job: the outbox relay (capabilities register theirs in their ``pasang``)."""
+    """Core's own periodic jobs: the outbox relay and the expiry of Idempotency-Key answers (capabilities
+    register theirs in their ``pasang``)."""
     from .core.berkala import daftar_berkala
+    from .core.idempoten import bersihkan
     from .core.outbox import relay_semua
 
     daftar_berkala("relay_outbox", relay_semua, 5, menerbitkan=True)
+    # Idempotency-Key answers are kept a day (dinsos.core.idempoten)
+    daftar_berkala("bersihkan_kunci_idempoten", bersihkan, 3600)
 
 
 def _folder_migrasi() -> str:

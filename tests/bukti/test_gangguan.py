@@ -199,6 +199,54 @@ def test_a_database_outage_answers_a_clear_503_at_once_and_the_app_recovers_with
         proksi.putus()
 
 
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_a_black_holed_database_answers_503_within_5_s_and_readyz_within_2_s(app, data, tmp_path):
+    """Issue 24: with the database's packets held (connections open, nothing answers) requests hung up to 30 s
+    and /readyz 29.8 s. Every wait is bounded now: connecting, statements, the pool's ping, the list cache's look-up."""
+    url = make_url(app.config["DATABASE_URL"])
+    proksi = Proksi(url.host, url.port or 5432)
+    lewat = url.set(host="127.0.0.1", port=proksi.port).render_as_string(hide_password=False)
+    proses = ProsesWeb(env_gangguan(app, DATABASE_URL=lewat, DINSOS_INSTANCE_PATH=tmp_path / "instance"), tmp_path)
+    api = {"Authorization": f"Bearer {data['token']}"}
+    json_api = dict(api, **{"Content-Type": "application/json"})
+    try:
+        web = proses.web()
+        assert web.masuk(SLUG, data["akun"]["kepala_bidang"], SANDI) == 302
+        halaman = [f"/t/{SLUG}/kasus/", f"/t/{SLUG}/masuk"]
+        assert {web.minta(j)[0] for j in halaman} <= {200, 302}
+        integrasi = Web(web.url, web.proses)
+        assert integrasi.minta(f"/api/t/{SLUG}/kasus/", kepala=api)[0] == 200
+        assert web.minta("/readyz")[0] == 200
+
+        proksi.tahan()
+        terlama = 0.0
+        for _ in range(2):  # pooled connections first, then fresh ones that never finish connecting
+            for jalur in halaman:
+                status, teks, detik = web.minta(jalur, batas=20)
+                assert status == 503 and PESAN_503 in teks and detik < 5, (jalur, status, detik)
+                terlama = max(terlama, detik)
+            status, teks, detik = integrasi.minta(f"/api/t/{SLUG}/kasus/", kepala=api, batas=20)
+            assert status == 503 and detik < 5, (status, detik, teks[-300:])
+            status, teks, detik = integrasi.minta(f"/api/t/{SLUG}/kasus/", _badan_penerimaan(3), json_api, batas=20)
+            assert status == 503 and detik < 5, (status, detik, teks[-300:])
+            terlama = max(terlama, detik)
+            status, teks, detik = web.minta("/readyz", batas=20)
+            assert status == 503 and detik < 2, (status, detik, teks)
+        print(f"\nblack-holed database: slowest 503 after {terlama:.1f} s")
+
+        proksi.lepas()
+        tunggu(lambda: web.minta("/readyz")[0] == 200, batas=30, pesan="readyz to recover")
+        assert {web.minta(j)[0] for j in halaman} <= {200, 302}
+        status, teks, _d = integrasi.minta(f"/api/t/{SLUG}/kasus/", _badan_penerimaan(4), json_api)
+        assert status == 201, teks
+    finally:
+        proses.bersihkan()
+        proksi.lepas()
+        proksi.putus()
+
+
 def _pekerja(master: int) -> set[int]:
     hasil = set()
     for d in Path("/proc").iterdir():
@@ -282,3 +330,62 @@ def test_a_worker_killed_again_and_again_during_delivery_loses_nothing_and_sends
 
         assert db.session.scalar(select(func.count()).select_from(Notifikasi).where(Notifikasi.kunci.like("uji-bunuh:%"))) == jumlah
         db.session.rollback()
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_tasks_queued_when_redis_restarts_without_persistence_are_delivered_from_the_outbox(
+        app, data, smtp, redis_pribadi, tmp_path, monkeypatch):
+    """Issue 24, point 7: what happens to tasks already in the queue when Redis restarts with nothing saved. They
+    are gone from Redis; the outbox rows still say "published, not finished", and the relay publishes them again
+    once they are overdue (30 s). Nothing depends on Redis keeping them."""
+    import redis
+
+    from dinsos.core.db import db
+    from dinsos.core.outbox import KIRIM_ULANG_SETELAH, relay
+    from dinsos.core.tenant import dalam_tenant
+    from dinsos.notify.services import kirim_notifikasi
+    from dinsos_workers.celery_app import ikat
+    from dinsos_workers.tugas import terbitkan_ke_antrean
+
+    monkeypatch.setitem(app.config, "REDIS_URL", redis_pribadi.url)
+    ikat(app)
+    jumlah = 6
+    with app.app_context(), dalam_tenant(data["tenant_id"]):
+        penerima = data["staf"][data["akun"]["pekerja_sosial"]]
+        ids = [str(kirim_notifikasi(penerima, f"Antrean {n}", "Segera tindak lanjuti.", kunci=f"uji-antrean:{n}").id)
+               for n in range(jumlah)]
+        db.session.commit()
+    with app.app_context():
+        assert relay(terbitkan_ke_antrean) == jumlah  # no worker yet: the tasks wait in Redis's queue
+    antrean = redis.Redis.from_url(redis_pribadi.url)
+    assert antrean.llen("dinsos") == jumlah
+    assert {s for j, s, _n in _outbox(app) if j == "notifikasi.email"} == {"dikirim"}
+
+    redis_pribadi.henti()
+    redis_pribadi.mulai()  # --save "" --appendonly no: the queue did not survive
+    assert antrean.llen("dinsos") == 0
+
+    env = env_gangguan(app, REDIS_URL=redis_pribadi.url, DINSOS_SMTP_HOST="127.0.0.1", DINSOS_SMTP_PORT=smtp.port,
+                       DINSOS_INSTANCE_PATH=tmp_path / "instance", DINSOS_WORKER_HEARTBEAT_FILE=tmp_path / "worker.detak")
+    proses = ProsesWeb(env, tmp_path)
+    try:
+        proses.worker()
+        proses.beat()
+        mulai = time.monotonic()
+
+        def terkirim():
+            baris = [s for j, s, _n in _outbox(app) if j == "notifikasi.email"]
+            return all(s == "selesai" for s in baris) and len(smtp.surel) >= jumlah
+
+        tunggu(terkirim, batas=KIRIM_ULANG_SETELAH.total_seconds() + 60, pesan="the lost tasks to be published again", jeda=0.5)
+        detik = time.monotonic() - mulai
+        print(f"\ntasks lost with Redis's queue: all {jumlah} delivered {detik:.1f} s after the restart, from the outbox")
+        assert detik < 60
+        time.sleep(2)
+    finally:
+        proses.bersihkan()
+        antrean.close()
+    diterima = sorted(_message_id(s) for s in smtp.surel)
+    assert diterima == sorted(f"notifikasi-{i}.email@dinsos.local" for i in ids)  # each once, none lost

@@ -102,12 +102,17 @@ class Proksi:
         self.port = self.server.getsockname()[1]
         self.hidup = threading.Event()
         self.hidup.set()
+        # cleared: bytes are taken and held, not passed on (a black hole: connections stay open, nothing answers)
+        self.lancar = threading.Event()
+        self.lancar.set()
         self.koneksi, self._kunci = [], threading.Lock()
         threading.Thread(target=self._terima, daemon=True).start()
 
     def _salur(self, a, b):
         try:
             while data := a.recv(65536):
+                while not self.lancar.wait(0.5):
+                    pass
                 b.sendall(data)
         except OSError:
             pass
@@ -145,3 +150,10 @@ class Proksi:
 
     def sambung(self):
         self.hidup.set()
+
+    def tahan(self):
+        """Hold every byte from now on, both ways, on open and new connections; nothing is refused or closed."""
+        self.lancar.clear()
+
+    def lepas(self):
+        self.lancar.set()

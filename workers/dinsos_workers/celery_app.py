@@ -23,6 +23,7 @@ from . import jadwal
 
 _flask_app = None
 DETAK_BEAT_MAKS_DETIK = 30
+VISIBILITAS_DETIK = 120
 
 
 class TugasDalamAplikasi(Task):
@@ -90,7 +91,10 @@ def ikat(app) -> Celery:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"visibility_timeout": 3600},
+        # A task a killed worker had taken comes back after this long (acks late). Tasks are short (a delivery, a
+        # sweep of at most a few seconds) and retry countdowns at most 30 s, so two minutes is never a running
+        # task; the relay republishes lost deliveries sooner still (outbox.KIRIM_ULANG_SETELAH).
+        broker_transport_options={"visibility_timeout": VISIBILITAS_DETIK},
         task_default_queue="dinsos",
         timezone="UTC",
         beat_scheduler=f"{__name__}:PenjadwalBeat",

@@ -225,10 +225,14 @@ def _aksi(jalur: str, izin: str, skema: type[ma.Schema], skema_jawab: type[ma.Sc
             kasus = _kasus_atau_404(kasus_id)
             try:
                 hasil = kerja(kasus, data)
+                db.session.flush()
+                # The answer is what this transaction wrote, built before the commit: a connection lost after a
+                # commit that went through must not turn a saved change into an error the client would retry.
+                jawaban = jawab(kasus, hasil)
                 simpan()
             except KesalahanKasus as e:
                 return jawaban_galat(e)
-            return jawab(kasus, hasil)
+            return jawaban
 
         tampilan = blp.arguments(skema, location=lokasi)(blp.response(kode, skema_jawab)(tampilan))
         return blp.route(f"/<kasus_id>/{jalur}", methods=[metode])(perlu_token(izin)(tampilan))
@@ -270,12 +274,13 @@ def terima(data, slug):
     try:
         hasil = terima_kasus(data["layanan"], pelapor=data["pelapor"], klien=data.get("klien"), klien_id=data.get("klien_id"),
                                  persyaratan=data["persyaratan"], pengguna=current_user)
+        db.session.flush()
+        isi = data_ringkas(hasil.kasus, current_user)  # built before the commit, as in _aksi
+        isi["kurang"] = [{"kode": p.kode, "nama": p.nama} for p in persyaratan_kurang(hasil.kasus)]
+        isi["kemungkinan_duplikat"] = [{"klien_id": str(d["klien_id"]), "alasan": d["alasan"]} for d in hasil.duplikat]
         simpan()
     except KesalahanKasus as e:
         return jawaban_galat(e)
-    isi = data_ringkas(hasil.kasus, current_user)
-    isi["kurang"] = [{"kode": p.kode, "nama": p.nama} for p in persyaratan_kurang(hasil.kasus)]
-    isi["kemungkinan_duplikat"] = [{"klien_id": str(d["klien_id"]), "alasan": d["alasan"]} for d in hasil.duplikat]
     return isi
 
 

@@ -87,10 +87,33 @@ def simpan() -> None:
         raise KonflikVersi() from None
 
 
+def kunci_baris_kasus(kasus: Kasus) -> None:
+    """Hold the case's row lock until this transaction ends (once per transaction; PostgreSQL).
+
+    Whatever reads a case's rows and inserts from what it read (the timeline's
+    next number, the "already referred" check) runs under it, so simultaneous
+    requests on one case queue instead of colliding on a unique key. A change
+    through ``kunci_versi`` holds it already (its UPDATE locks the row); a referral
+    or a report from another office takes it here. SQLite serializes writers
+    on its own.
+    """
+    sesi = db.session()
+    tx = sesi.get_transaction()
+    terkunci = sesi.info.get("kasus_terkunci")
+    if terkunci is None or terkunci[0] is not tx:
+        terkunci = sesi.info["kasus_terkunci"] = (tx, set())
+    if kasus.id in terkunci[1]:
+        return
+    if sesi.get_bind().dialect.name == "postgresql":
+        sesi.execute(select(Kasus.id).where(Kasus.id == kasus.id).with_for_update())
+    terkunci[1].add(kasus.id)
+
+
 def catat_peristiwa_kasus(kasus: Kasus, jenis: str, pada: datetime, aktor=None, catatan: str | None = None,
                           **rincian) -> PeristiwaKasus:
     """Put an event on the case's timeline (this module's callers, and other capabilities such as a referral's
     progress); the caller commits. ``rincian`` values that are None are left out."""
+    kunci_baris_kasus(kasus)
     urutan = (db.session.scalar(select(func.max(PeristiwaKasus.urutan)).where(PeristiwaKasus.kasus_id == kasus.id)) or 0) + 1
     p = PeristiwaKasus(
         kasus_id=kasus.id, urutan=urutan, jenis=jenis, waktu=pada, aktor_id=aktor.id if aktor else None,

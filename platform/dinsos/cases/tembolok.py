@@ -35,12 +35,14 @@ from datetime import datetime, timezone
 import psycopg
 
 from dinsos.auth.services import sidik_token, terakhir_dipakai_usang
+from dinsos.core.batas_waktu import diawasi
 
 log = logging.getLogger(__name__)
 
 JALUR = re.compile(r"/api/t/([a-z0-9-]{1,80})/kasus/\Z")
 KUERI = "SELECT pengguna_id, peran, sesi_versi, versi_data, terakhir_dipakai FROM izin_tembolok_daftar(%s, %s)"
 BATAS_BYTE = 16 * 1024 * 1024  # per web process; the memory target is 150 MB a worker
+BATAS_DETIK = 1.0  # the one statement, network included
 REHAT_DETIK = 5.0  # after the database failed us, let the app alone deal with it for a while
 
 
@@ -99,7 +101,9 @@ class TembolokDaftar:
             return None
         with self._kunci_benang:
             try:
-                return self._sambungan_proses().execute(KUERI, (slug, sidik)).fetchone()
+                koneksi = self._sambungan_proses()
+                with diawasi(koneksi, BATAS_DETIK):  # a silent network must not hold the request here
+                    return koneksi.execute(KUERI, (slug, sidik)).fetchone()
             except psycopg.Error as e:
                 log.warning("tembolok daftar kasus: database tidak terbaca (%s); permintaan diteruskan ke aplikasi",
                             type(e).__name__)
@@ -113,8 +117,8 @@ class TembolokDaftar:
         if self._sambungan is None or self._sambungan.closed:
             # The statement is a few index look-ups: if it takes seconds the database is in trouble, and the app
             # should be the one to say so (its 503), not a worker stuck here.
-            self._sambungan = psycopg.connect(self.url_db, autocommit=True, connect_timeout=5,
-                                              options="-c statement_timeout=2000")
+            self._sambungan = psycopg.connect(self.url_db, autocommit=True, connect_timeout=2, tcp_user_timeout=2000,
+                                              options="-c statement_timeout=1000")
         return self._sambungan
 
     def _tutup(self):

@@ -32,9 +32,6 @@ DEFAULTS = {
     "SURVEI_RATE_LIMIT": "20 per hour",
     "PENGADUAN_RATE_LIMIT": "10 per hour",
     "PENGADUAN_LACAK_RATE_LIMIT": "30 per hour",
-    # While the rate-limit store (Redis) is unreachable: one in-memory limit per address for every limited
-    # page. Generous, since an office's staff share one address; account lockout still stops password guessing.
-    "RATE_LIMIT_FALLBACK": "60 per minute",
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_MINUTES": 15,
     "LOG_FORMAT": "text",
@@ -46,6 +43,15 @@ DEFAULTS = {
     "SLA_WARN_FRACTION": "0.75",
     # The case-list API answered from memory while the office's data is unchanged (PostgreSQL only; dinsos.cases.tembolok).
     "TEMBOLOK_DAFTAR": True,
+    # Bounded waits on PostgreSQL (dinsos.core.batas_waktu): seconds to connect and to wait for a pooled connection,
+    # the server's own limits (ms), and the longest any round trip may take in a web request / in jobs and commands.
+    "DB_CONNECT_TIMEOUT": 2,
+    "DB_POOL_TIMEOUT": 10,
+    "DB_STATEMENT_TIMEOUT_MS": 60000,
+    "DB_LOCK_TIMEOUT_MS": 10000,
+    "DB_BATAS_PERMINTAAN_DETIK": "2.5",
+    "DB_BATAS_LATAR_DETIK": "65",
+    "READYZ_BATAS_DETIK": "1.5",
 }
 
 _BOOL = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
@@ -88,10 +94,24 @@ def build(instance_path: str, overrides: dict | None = None) -> dict:
             cfg[key] = "postgresql+psycopg://" + cfg[key][len("postgresql://"):]
     cfg["SQLALCHEMY_DATABASE_URI"] = cfg["DATABASE_URL"]
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
-    if cfg["DATABASE_URL"].startswith("postgresql") and "connect_timeout" not in cfg["DATABASE_URL"]:
-        # An unreachable database must fail a request within seconds (a 503), not hang it until the worker times out.
-        cfg["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"] = {"connect_timeout": 5}
+    if cfg["DATABASE_URL"].startswith("postgresql"):
+        cfg["SQLALCHEMY_ENGINE_OPTIONS"].update(pool_timeout=int(cfg["DB_POOL_TIMEOUT"]),
+                                                connect_args=argumen_koneksi(cfg, cfg["DATABASE_URL"]))
     return cfg
+
+
+def argumen_koneksi(cfg: dict, url: str) -> dict:
+    """libpq settings that bound every wait on the server (what the URL sets itself wins).
+
+    An unreachable database must fail a request within seconds (a 503), not hang it until the worker times
+    out: connecting, packets left unacknowledged (``tcp_user_timeout``, dead peers found by keepalives), and
+    the server's statements and lock waits are all bounded. A silent but connected path is bounded by
+    ``dinsos.core.batas_waktu``.
+    """
+    hasil = {"connect_timeout": int(cfg["DB_CONNECT_TIMEOUT"]), "tcp_user_timeout": int(cfg["DB_CONNECT_TIMEOUT"]) * 1000,
+             "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 2, "keepalives_count": 3,
+             "options": f"-c statement_timeout={int(cfg['DB_STATEMENT_TIMEOUT_MS'])} -c lock_timeout={int(cfg['DB_LOCK_TIMEOUT_MS'])}"}
+    return {k: v for k, v in hasil.items() if f"{k}=" not in url}
 
 
 def is_embedded(cfg) -> bool:

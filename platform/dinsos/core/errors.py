@@ -4,7 +4,7 @@ import logging
 from flask import g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolHabis
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
@@ -109,7 +109,13 @@ def pasang(app):
     @app.errorhandler(InterfaceError)
     @app.errorhandler(PoolHabis)
     def _basis_data_putus(e):
+        if sqlstate(e) in SQLSTATE_BENTROK:
+            return _bentrok(e)
         return _tidak_tersedia(e)
+
+    @app.errorhandler(IntegrityError)
+    def _kunci_ganda(e):
+        return _bentrok(e)
 
     @app.errorhandler(Exception)
     def _tak_terduga(e):
@@ -128,6 +134,54 @@ def pasang(app):
 
 
 JEDA_COBA_LAGI_DETIK = 5
+
+# Two transactions that collided (a deadlock, a serialization failure): the loser is rolled back whole and may
+# simply try again, so it is a conflict (409), not an outage.
+SQLSTATE_BENTROK = {"40P01", "40001"}
+# Messages for unique keys whose violation means "someone did this first", by constraint or index name.
+_PESAN_BENTROK: dict[str, object] = {}
+
+
+_KOLOM_SQLITE: dict[str, str] = {}
+
+
+def daftar_bentrok(nama: str, pesan, *, kolom: str | None = None) -> None:
+    """Say what a violation of the unique key ``nama`` means to the user (``pesan``, a lazy translation).
+
+    ``kolom``: how SQLite names it in its message ("tabel.kolom, tabel.kolom"), as it gives no constraint name.
+    """
+    _PESAN_BENTROK[nama] = pesan
+    if kolom:
+        _KOLOM_SQLITE["UNIQUE constraint failed: " + kolom] = nama
+
+
+def sqlstate(e) -> str | None:
+    return getattr(getattr(e, "orig", None), "sqlstate", None)
+
+
+def _nama_batasan(e) -> str | None:
+    diag = getattr(getattr(e, "orig", None), "diag", None)
+    nama = getattr(diag, "constraint_name", None)
+    if nama:
+        return nama
+    teks = str(getattr(e, "orig", e))  # SQLite names the index or the columns in its message
+    return next((n for n in _PESAN_BENTROK if n in teks), None) or _KOLOM_SQLITE.get(teks.strip())
+
+
+def _bentrok(e):
+    """A race lost to a simultaneous request (two saves of one thing, the same unique value twice): the
+    transaction is rolled back whole and the answer is a 409 saying so, never a 500. The last resort behind
+    the locks and checks that normally refuse such a request with a more precise message."""
+    try:
+        db.session.rollback()
+    except Exception:  # the connection went away meanwhile; the pool replaces it
+        pass
+    nama = _nama_batasan(e)
+    log.warning("conflict on %s %s: %s (%s: %s)", request.method, request.path, nama or sqlstate(e), type(e).__name__,
+                str(getattr(e, "orig", e))[:200])
+    pesan = _PESAN_BENTROK.get(nama) if nama else None
+    return tanggapan_kesalahan(409, str(pesan) if pesan else _(
+        "Permintaan ini bertabrakan dengan perubahan lain yang terjadi bersamaan. Muat ulang data lalu coba lagi."))
 
 
 def _tidak_tersedia(e):

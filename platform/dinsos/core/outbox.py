@@ -44,9 +44,11 @@ MENUNGGU = ("baru", "dikirim")  # rows the relay may still (re)publish
 MAKS_PERCOBAAN = 10
 JEDA_MAKS = timedelta(hours=1)
 # A published row not finished after this long is published again: the task
-# was lost (broker restarted without persistence, worker killed). Consumers
-# are idempotent, so an early republish only costs a no-op.
-KIRIM_ULANG_SETELAH = timedelta(minutes=15)
+# was lost (broker restarted without persistence, worker killed, a failed task
+# acknowledged). The outbox, not the broker, is the source of truth, so this is
+# what bounds a delivery's delay after a fault. Consumers are idempotent, so an
+# early republish only costs a no-op.
+KIRIM_ULANG_SETELAH = timedelta(seconds=30)
 
 Penerbit = Callable[[int, uuid.UUID], None]
 # kind of message -> its processor f(muatan) -> None
@@ -131,6 +133,8 @@ def proses_pesan(tenant_id: int, pesan_id) -> str | None:
     pesan_id = pesan_id if isinstance(pesan_id, uuid.UUID) else uuid.UUID(str(pesan_id))
     with dalam_tenant(tenant_id):
         try:
+            # Waits for a lock held by another consumer of this message or by the relay that is publishing it (it
+            # publishes before it commits): skipping it would leave the message for the relay's next republish.
             pesan = _kunci_pesan(pesan_id)
             if pesan is None or pesan.status in ("selesai", "gagal"):
                 status = pesan and pesan.status

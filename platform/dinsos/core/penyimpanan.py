@@ -57,9 +57,18 @@ class BerkasTidakAda(LookupError):
 
 
 class Penyimpanan(Protocol):
-    def simpan(self, isi: bytes, nama: str) -> str: ...
+    def simpan(self, isi: bytes, nama: str, *, tetap: str | None = None) -> str: ...
     def buka(self, kunci: str) -> bytes: ...
     def hapus(self, kunci: str) -> None: ...
+
+
+def kunci_baru(nama: str, tetap: str | None = None) -> str:
+    """A storage key under label ``nama``: random, or (``tetap``) derived from that text, so writing the same thing
+    again (a delivery repeated after its worker was killed mid-transaction) lands on the same file, not a new orphan."""
+    if not _LABEL.match(nama or ""):
+        raise ValueError(f"storage label {nama!r}: lowercase letters, digits and '_' only")
+    acak = hashlib.sha256(tetap.encode()).hexdigest()[:40] if tetap else secrets.token_hex(20)
+    return f"{nama}/{acak[:2]}/{acak}"
 
 
 class PenyimpananLokal:
@@ -73,14 +82,11 @@ class PenyimpananLokal:
             raise BerkasTidakAda(kunci)
         return self.folder / kunci
 
-    def simpan(self, isi: bytes, nama: str) -> str:
-        if not _LABEL.match(nama or ""):
-            raise ValueError(f"storage label {nama!r}: lowercase letters, digits and '_' only")
-        acak = secrets.token_hex(20)
-        kunci = f"{nama}/{acak[:2]}/{acak}"
+    def simpan(self, isi: bytes, nama: str, *, tetap: str | None = None) -> str:
+        kunci = kunci_baru(nama, tetap)
         jalur = self.folder / kunci
         jalur.parent.mkdir(parents=True, exist_ok=True)
-        sementara = jalur.with_suffix(".tmp")
+        sementara = jalur.with_suffix(f".{secrets.token_hex(4)}.tmp")
         with open(sementara, "xb") as f:
             f.write(isi)
             f.flush()
@@ -171,11 +177,8 @@ class PenyimpananS3:
         with urllib.request.urlopen(permintaan, timeout=30) as jawab:
             return jawab.read()
 
-    def simpan(self, isi: bytes, nama: str) -> str:
-        if not _LABEL.match(nama or ""):
-            raise ValueError(f"storage label {nama!r}: lowercase letters, digits and '_' only")
-        acak = secrets.token_hex(20)
-        kunci = f"{nama}/{acak[:2]}/{acak}"
+    def simpan(self, isi: bytes, nama: str, *, tetap: str | None = None) -> str:
+        kunci = kunci_baru(nama, tetap)
         self._minta("PUT", self._url(kunci), isi)
         return kunci
 

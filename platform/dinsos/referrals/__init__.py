@@ -19,6 +19,7 @@ def pasang(app):
     (the list is in README.md, "What it registers where")."""
     from dinsos.cases.kelola import saat_kasus_ditutup
     from dinsos.cases.views import LABEL_PERISTIWA
+    from dinsos.core.errors import daftar_bentrok
     from dinsos.core.extensions import api
     from dinsos.core.outbox import PENGOLAH_OUTBOX
     from dinsos.core.ui import tambah_menu_tenant, tambah_panel_dasbor
@@ -34,6 +35,9 @@ def pasang(app):
 
     app.register_blueprint(bp)
     api.register_blueprint(blp)
+    daftar_bentrok("uq_rujukan_terbuka", _l("Kasus ini sudah memiliki rujukan yang menunggu jawaban (dibuat bersamaan); "
+                                            "tarik rujukan itu lebih dulu bila perlu merujuk ulang."),
+                   kolom="rujukan.tenant_id, rujukan.kasus_id")
     tambah_menu_tenant(app, _l("Rujukan keluar"), "rujukan.keluar_daftar", "rujukan.lihat")
     tambah_menu_tenant(app, _l("Rujukan masuk"), "rujukan.masuk_daftar", "rujukan.lihat")
     # Oversight is for province offices only; the menu has no notion of office level, the dashboard panel does.

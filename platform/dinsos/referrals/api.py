@@ -230,10 +230,12 @@ class _Sisi:
                 objek = self.muat(jalur_id[self.variabel], kunci=True)
                 try:
                     kerja(objek, *data)
+                    db.session.flush()
+                    isi = self.data(objek)  # before the commit: a commit that went through is answered as such
                     db.session.commit()
                 except KesalahanRujukan as e:
                     return jawaban_galat(e)
-                return jsonify(self.data(objek))
+                return jsonify(isi)
 
             if skema is not None:
                 tampilan = blp.arguments(skema)(tampilan)
@@ -313,10 +315,11 @@ def keluar_buat(data, slug):
             override_alasan=data.get("override_alasan"), kirim=data["kirim"], abaikan_opsional=data["abaikan_opsional"],
             pemulangan=data["pemulangan"],
         )
+        isi = data_keluar(r)  # before the commit, as in _Sisi.aksi
         db.session.commit()
     except (KesalahanRujukan, KesalahanKasus) as e:
         return jawaban_galat(e)
-    resp = jsonify(data_keluar(r))
+    resp = jsonify(isi)
     resp.status_code = 201
     return resp
 

@@ -11,17 +11,20 @@ foreign key, so the schema keeps every foreign key inside one tenant.
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, event
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dinsos.core.db import MilikTenant, UtcDateTime, db, fk_tenant, sekarang
 from dinsos.core.kripto import Terenkripsi, TerenkripsiJson
 
-from .status import STATUS
+from .status import MENUNGGU, STATUS
 
 JENIS_MITRA = ("balai", "panti", "lks", "lainnya")
 JENIS_TUJUAN = ("layanan", "mitra")
 SISI = ("keluar", "masuk")
+# A referral waiting for the receiver's answer (a draft counts: sending it needs no new check of the case).
+STATUS_TERBUKA = ("draf", *MENUNGGU)
+STATUS_TERBUKA_SQL = "status IN (" + ", ".join(f"'{s}'" for s in STATUS_TERBUKA) + ")"
 
 
 def _cek_status():
@@ -98,6 +101,11 @@ class Rujukan(MilikTenant, db.Model):
         fk_tenant("surat_id", "surat_terbit"),
         Index("ix_rujukan_tenant_id_kasus_id", "tenant_id", "kasus_id"),
         Index("ix_rujukan_tenant_id_dibuat_pada", "tenant_id", "dibuat_pada"),
+        # One referral per case waiting for an answer, whoever races to create it (the app's check runs under
+        # a lock of the case; this is the wall behind it). Two pending referrals could both be accepted and
+        # open two cases for one child.
+        Index("uq_rujukan_terbuka", "tenant_id", "kasus_id", unique=True,
+              postgresql_where=text(STATUS_TERBUKA_SQL), sqlite_where=text(STATUS_TERBUKA_SQL)),
         _cek_status(),
     )
 

@@ -486,7 +486,9 @@ def _salin_berkas(masuk: RujukanMasuk, kiriman: dict, kunci_baru: list[str]) -> 
         data = b["isi"]
         if b.get("sha256") and hashlib.sha256(data).hexdigest() != b["sha256"]:
             raise ValueError(f"berkas rujukan {b['id']} tidak cocok dengan sidiknya")
-        kunci = penyimpanan().simpan(data, "rujukan")
+        # The key follows from the delivery and the file: a delivery killed after copying and before its commit
+        # leaves a file its retry writes again under the same key, not a second copy nobody points at.
+        kunci = penyimpanan().simpan(data, "rujukan", tetap=f"{masuk.tenant_id}:{masuk.kunci_kirim}:{b['id']}")
         kunci_baru.append(kunci)
         baru.append({"id": b["id"], "kunci": kunci, "nama": b["nama"], "jenis_mime": b["jenis_mime"], "ukuran": len(data),
                      "sha256": hashlib.sha256(data).hexdigest(), "dokumen_kode": b.get("dokumen_kode"),

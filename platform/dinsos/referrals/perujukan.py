@@ -14,6 +14,7 @@ from dinsos.audit.services import catat_peristiwa
 from dinsos.cases import klien as klien_svc
 from dinsos.cases.baca import layanan_kasus, tanggal_lokal
 from dinsos.cases.models import Kasus
+from dinsos.cases.perubahan import kunci_baris_kasus
 from dinsos.core.db import db, sekarang
 from dinsos.core.outbox import tulis_outbox
 from dinsos.documents.surat import DataSuratTidakLengkap, terbitkan_surat
@@ -32,11 +33,20 @@ from .dibagikan import (
     simpan_unggahan,
     tolak_jika_kurang,
 )
-from .models import Rujukan
+from .models import STATUS_TERBUKA, Rujukan
 from .pemulangan import langkah_pemulangan
 from .persetujuan import periksa_persetujuan
-from .rujukan import KesalahanRujukan, catat_di_kasus, catat_riwayat, kasus_rujukan, nomor_tampil, pastikan_boleh, rujukan_kasus
-from .status import LABEL, MENUNGGU, TransisiTidakSah, transisi
+from .rujukan import (
+    KesalahanRujukan,
+    catat_di_kasus,
+    catat_riwayat,
+    kasus_rujukan,
+    nama_tujuan,
+    nomor_tampil,
+    pastikan_boleh,
+    rujukan_kasus,
+)
+from .status import LABEL, TransisiTidakSah, transisi
 from .tujuan import Tujuan, tujuan_rujukan
 
 
@@ -48,13 +58,21 @@ def _periksa_kasus(kasus: Kasus) -> None:
 
 
 def _ada_rujukan_terbuka(kasus: Kasus, tujuan: Tujuan) -> Rujukan | None:
+    """A referral of the case that a new one would duplicate: any still waiting for an answer (one at a time:
+    two pending referrals could both be accepted and open two cases for one child), or one to the same
+    target already accepted there."""
     for r in rujukan_kasus(kasus.id):
-        if r.status in ("draf", *MENUNGGU, "diterima") and (
+        if r.status in STATUS_TERBUKA or (r.status == "diterima" and (
             (tujuan.jenis == "layanan" and r.tujuan_tenant_id == tujuan.tenant_id and r.tujuan_layanan_kode == tujuan.layanan_kode)
             or (tujuan.jenis == "mitra" and r.mitra_id == tujuan.mitra.id)
-        ):
+        )):
             return r
     return None
+
+
+def pesan_sudah_dirujuk(lama: Rujukan) -> str:
+    return (f"Kasus ini sudah dirujuk ke {nama_tujuan(lama)} ({nomor_tampil(lama.id)}, status {LABEL[lama.status]}); "
+            "tarik rujukan itu lebih dulu bila perlu merujuk ulang.")
 
 
 def buat_rujukan(
@@ -87,6 +105,9 @@ def buat_rujukan(
     """
     pada = pada or sekarang()
     pastikan_boleh(pengguna, "rujukan.kirim", "Anda tidak berwenang merujuk klien.")
+    # Simultaneous referrals of one case queue here; each then sees the ones committed before it.
+    kunci_baris_kasus(kasus)
+    db.session.refresh(kasus)
     _periksa_kasus(kasus)
     if pemulangan and (tujuan.jenis != "layanan" or langkah_pemulangan(kasus) is None):
         raise KesalahanRujukan("Rujukan pemulangan hanya ke kantor daerah keluarga, dari langkah surat pengantar.", 409)
@@ -103,8 +124,7 @@ def buat_rujukan(
         raise KesalahanRujukan("Rujukan belum benar: " + " ".join(k.values()), 422, k)
     lama = _ada_rujukan_terbuka(kasus, tujuan)
     if lama is not None:
-        raise KesalahanRujukan(f"Kasus ini sudah dirujuk ke {tujuan.nama} ({nomor_tampil(lama.id)}, status {LABEL[lama.status]}); "
-                               "tarik rujukan itu lebih dulu bila perlu merujuk ulang.", 409)
+        raise KesalahanRujukan(pesan_sudah_dirujuk(lama), 409)
     langkah_isi = langkah_dibagikan(kasus, langkah or [])
     butir = berkas_dari_kasus(kasus, berkas or [], 1)
     for isi, nama, _kode in unggahan or []:
