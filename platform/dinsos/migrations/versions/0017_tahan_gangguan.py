@@ -19,7 +19,7 @@ import dinsos.core.kripto
 from dinsos.core.rls import aktifkan_rls
 
 revision = '0012_tahan_gangguan'
-down_revision = '0011'
+down_revision = '0012b_h17_tenggat_kasus'
 branch_labels = None
 depends_on = None
 
