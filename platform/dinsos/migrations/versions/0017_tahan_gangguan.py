@@ -9,7 +9,7 @@ cases named: withdraw (or decline) the extra referral first.
 got (``dinsos.core.idempoten``), tenant-owned with row-level security.
 
 Revision ID: 0012_tahan_gangguan
-Revises: 0011
+Revises: 0012b_h17_tenggat_kasus
 """
 import sqlalchemy as sa
 from alembic import op
