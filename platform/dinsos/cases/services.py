@@ -210,7 +210,18 @@ def _catat(kasus: Kasus, jenis: str, pada: datetime, aktor, catatan: str | None 
     db.session.add(p)
     db.session.flush()
     tenggat.ikuti(kasus, p)  # the events that move a deadline are the timeline's own
+    for fungsi in _SAAT_PERISTIWA.values():
+        fungsi(kasus, p)
     return p
+
+
+# Capabilities that act on timeline events in the same transaction (the work queue tells whose turn it is).
+_SAAT_PERISTIWA: dict = {}
+
+
+def saat_peristiwa_kasus(nama: str, fungsi) -> None:
+    """Register ``fungsi(kasus, peristiwa)`` to run after each timeline event is written, before the caller commits."""
+    _SAAT_PERISTIWA[nama] = fungsi
 
 
 def catat_peristiwa_kasus(kasus: Kasus, jenis: str, pada: datetime, aktor=None, catatan: str | None = None,

@@ -15,18 +15,20 @@ def _daftar(app, nama: str) -> list:
     return app.extensions.setdefault("dinsos_ui", {}).setdefault(nama, [])
 
 
-def tambah_menu_tenant(app, label, endpoint: str, izin: str | None = None) -> None:
-    """A link in an office's navigation, shown to users holding ``izin``."""
-    _daftar(app, "menu_tenant").append((label, endpoint, izin))
+def tambah_menu_tenant(app, label, endpoint: str, izin: str | None = None, *, awal: bool = False) -> None:
+    """A link in an office's navigation, shown to users holding ``izin`` (``awal``: before the others)."""
+    daftar = _daftar(app, "menu_tenant")
+    daftar.insert(0, (label, endpoint, izin)) if awal else daftar.append((label, endpoint, izin))
 
 
 def tambah_menu_admin(app, label, endpoint: str) -> None:
     _daftar(app, "menu_admin").append((label, endpoint, None))
 
 
-def tambah_panel_dasbor(app, template: str, izin: str) -> None:
-    """A dashboard panel (an included template) for users holding ``izin``."""
-    _daftar(app, "panel_dasbor").append((template, izin))
+def tambah_panel_dasbor(app, template: str, izin: str, *, awal: bool = False) -> None:
+    """A dashboard panel (an included template) for users holding ``izin`` (``awal``: the page leads with it)."""
+    daftar = _daftar(app, "panel_dasbor")
+    daftar.insert(0, (template, izin)) if awal else daftar.append((template, izin))
 
 
 def _boleh(izin):

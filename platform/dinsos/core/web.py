@@ -28,6 +28,7 @@ KAPABILITAS = [
     "dinsos.cases",
     "dinsos.dasbor",
     "dinsos.referrals",
+    "dinsos.tugas",
 ]
 
 

@@ -1,0 +1,56 @@
+"""The work queue ("Tugas saya"): what waits for each staff member, and the notices that hand work on."""
+from flask import g
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+
+def tugas_sekarang():
+    """The logged-in staff member's queue in this office, worked out once per request (None for others)."""
+    if "tugas_saya" not in g:
+        tenant = getattr(g, "tenant", None)
+        staf = (tenant is not None and current_user.is_authenticated
+                and getattr(current_user, "tenant_id", None) == tenant.id)
+        if staf:
+            from dinsos.core.db import sekarang
+
+            from .services import tugas_saya
+
+            g.tugas_saya = tugas_saya(current_user._get_current_object(), sekarang())
+        else:
+            g.tugas_saya = None
+    return g.tugas_saya
+
+
+class LabelMenu:
+    """"Tugas saya" and how many items wait, worked out only when the header is rendered."""
+
+    def __html__(self):
+        daftar = tugas_sekarang() or []
+        label = escape(_("Tugas saya"))
+        if not daftar:
+            return str(label)
+        terlambat = sum(1 for t in daftar if t.status == "terlambat")
+        keterangan = _("%(n)s tugas menunggu", n=len(daftar))
+        if terlambat:
+            keterangan += ", " + _("%(n)s terlambat", n=terlambat)
+        kelas = "lencana lencana-terlambat" if terlambat else "lencana"
+        return str(Markup('{} <span class="{}" title="{}"><span aria-hidden="true">{}</span><span class="lewati">{}</span></span>')
+                   .format(label, kelas, keterangan, len(daftar), keterangan))
+
+    def __str__(self):
+        return str(_("Tugas saya"))
+
+
+def pasang(app):
+    from dinsos.cases.services import saat_peristiwa_kasus
+    from dinsos.core.ui import tambah_menu_tenant, tambah_panel_dasbor
+
+    from .serah_terima import saat_peristiwa
+    from .views import bp
+
+    app.register_blueprint(bp)
+    saat_peristiwa_kasus("tugas", saat_peristiwa)
+    tambah_menu_tenant(app, LabelMenu(), "tugas.daftar", izin="kasus.kerjakan", awal=True)
+    tambah_panel_dasbor(app, "tugas/_panel.html", izin="kasus.kerjakan", awal=True)
+    app.jinja_env.globals["tugas_saya"] = tugas_sekarang
