@@ -15,23 +15,12 @@ from sqlalchemy import select
 
 from dinsos.cases.akses import peran_untuk_langkah
 from dinsos.cases.konstanta import PENANGGUNG_JAWAB
+from dinsos.cases.pelacak import nama_pendek
 from dinsos.catalogue.models import Layanan, VersiLayanan
 from dinsos.core.db import db
 
 # version id -> {"layanan_id": ..., "langkah": {code: {"kegiatan", "waktu", "peran", "urutan"}}, "jumlah": n}
 _SOP: dict[uuid.UUID, dict] = {}
-
-
-def nama_pendek(langkah: dict) -> str:
-    """A step's short name: the SOP's own ``nama`` when it has one, else its code in words ("register-kasus" -> "Register kasus").
-
-    The SOP's ``kegiatan`` is a whole sentence ("Fungsional Pekerja Sosial menerima laporan dan melakukan
-    register kasus"): right on the case page, too long for a queue row or a notice's title.
-    """
-    if langkah.get("nama"):
-        return langkah["nama"]
-    teks = langkah["kode"].replace("-", " ").replace("_", " ").strip()
-    return teks[:1].upper() + teks[1:]
 
 
 def _ringkas(versi: VersiLayanan) -> dict:
