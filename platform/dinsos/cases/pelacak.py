@@ -66,7 +66,7 @@ def aksi_utama(kasus: Kasus, pengguna, *, bisa_langkah: bool, bisa_urus: bool, s
     """The one thing this user does next on this case, or None when nothing waits for them here.
 
     ``langkah``: record the current step; ``lanjutkan``: resume a paused case; ``persyaratan``: complete the
-    file; ``tugaskan``: a head assigns an unassigned case; ``tutup``: every step is done, close it.
+    file; ``tugaskan``: a head assigns an unassigned case (before recording its step); ``tutup``: every step is done, close it.
     """
     if kasus.status == "ditutup":
         return None
@@ -76,10 +76,11 @@ def aksi_utama(kasus: Kasus, pengguna, *, bisa_langkah: bool, bisa_urus: bool, s
         return "persyaratan" if boleh(pengguna, "kasus.kerjakan") else None
     if semua_selesai:
         return "tutup" if bisa_urus else None
-    if bisa_langkah:
-        return "langkah"
+    # A head opening a case nobody is assigned to hands it out first: who does the rest follows from it.
     if kasus.penanggung_jawab_id is None and boleh(pengguna, "kasus.tugaskan"):
         return "tugaskan"
+    if bisa_langkah:
+        return "langkah"
     return None
 
 
