@@ -2,6 +2,11 @@
 
 
 def pasang(app):
+    from flask_babel import lazy_gettext as _l
+
+    from dinsos.core.ui import tambah_menu_tenant
+
     from .views import bp
 
     app.register_blueprint(bp)
+    tambah_menu_tenant(app, _l("Log audit"), "audit.daftar", izin="audit.lihat")
