@@ -25,7 +25,8 @@ KODE_MENTAH = ("serah-terima", "register-kasus", "nomor_register", "diterima-bal
 # Not pages: downloads, exports, language switches, the API and machine endpoints.
 LEWATI = re.compile(r"\.(pdf|xlsx|zip|png|jpe?g)(\?|$)|/foto$|/lampiran/|/berkas/|[?&]lang=|/api/|/metrics|/healthz|/readyz|/static/")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-PERAN = ("petugas_pelayanan", "fungsional_peksos", "kepala_bidang", "kepala_dinas", "pekerja_sosial", "admin_tenant")
+PERAN = {"petugas_pelayanan": "Sri Wahyuni", "fungsional_peksos": "Budi Santoso", "kepala_bidang": "Ratna Dewi",
+         "kepala_dinas": "Parminto Budi Utomo", "pekerja_sosial": "Hendra Wijaya", "admin_tenant": "Agus Salim"}
 
 
 def _pola(path: str) -> str:
@@ -127,8 +128,8 @@ def test_every_page_fits_a_phone_and_a_laptop_and_speaks_words(peramban, kantor_
     ARTEFAK.mkdir(parents=True, exist_ok=True)
     mg = kantor_seed[MAGETAN]
     staf = {}
-    for peran in PERAN:
-        staf[peran], _ = buat_staf(mg, peran, f"{peran}@magetan.uji", f"Staf {peran.replace('_', ' ').title()}")
+    for peran, nama in PERAN.items():
+        staf[peran], _ = buat_staf(mg, peran, f"{peran}@magetan.uji", nama)
     _siapkan_kasus(mg, staf)
     masalah: list[str] = []
     dilihat: set = set()
