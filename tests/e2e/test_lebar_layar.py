@@ -84,6 +84,15 @@ def _periksa_halaman(page, nama: str, masalah: list) -> list[str]:
             if kode in teks:
                 masalah.append(f"{page.url} shows the raw code {kode!r}")
                 print(masalah[-1], flush=True)
+        if lebar == LEBAR[0] and nama.startswith("publik-"):
+            # On the public forms a radio button or checkbox is tapped through its label: at least 44 px high.
+            kecil = page.evaluate("""() => [...document.querySelectorAll('input[type=radio], input[type=checkbox]')]
+                .filter(e => e.offsetParent !== null)
+                .map(e => [e.name || e.id, Math.max(e.getBoundingClientRect().height,
+                                                    ...[...(e.labels || [])].map(l => l.getBoundingClientRect().height))])
+                .filter(([_, h]) => h < 43.5)""")
+            for kontrol, tinggi in kecil:
+                masalah.append(f"{page.url}: {kontrol!r} is a {tinggi:.0f} px touch target (44 px at least)")
         page.screenshot(path=str(ARTEFAK / f"{nama}-{lebar}.png"), full_page=True)
         if not tautan:
             tautan = page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.href)")
