@@ -97,6 +97,7 @@ KAPABILITAS = [
     "dinsos.cases",
     "dinsos.dasbor",
     "dinsos.referrals",
+    "dinsos.tugas",
 ]
 
 

@@ -14,15 +14,20 @@ The counters live where the rate limiter keeps its own (Redis, or memory
 when embedded): they are short-lived and per deployment, like the limits.
 An unknown e-mail is counted the same way (by its hash), so holds reveal
 nothing about which accounts exist. When a hold starts, the account's owner
-is told (``beri_tahu_pemilik`` in the views: the inbox and e-mail through the
-outbox).
+is told (``_beri_tahu_staf`` in the views) through whoever registered in
+``KABAR_PEMILIK`` (``notify``: the inbox and e-mail through the outbox; auth
+does not import notify, which reads auth's accounts).
 """
 import hashlib
 import logging
 
 from dinsos.core.extensions import limiter
+from dinsos.core.registri import Registri
 
 log = logging.getLogger(__name__)
+
+# name -> kirim(penerima_id, judul, isi, tautan, *, kunci): how a staff account's owner is told about her account.
+KABAR_PEMILIK: Registri = Registri("kabar pemilik akun")
 
 JEDA_AWAL_DETIK = 60
 JENDELA_GAGAL_DETIK = 24 * 3600  # failures are forgotten a day after the last one

@@ -82,19 +82,18 @@ def _proses_masuk(form, cari_akun, bawaan_sukses: str, template: str, *, ruang: 
 
 def _beri_tahu_staf(akun, gagal: int, sumber: str | None) -> None:
     """Tell a staff member (inbox, and e-mail through the outbox) that guesses at her password are being held."""
-    from dinsos.notify.services import kirim_notifikasi
-
     jam = sekarang().strftime("%Y%m%d%H")
     # Stored in Indonesian like every notice: the request's language is the guesser's, not the owner's.
-    kirim_notifikasi(
-        akun.id,
-        "Percobaan masuk ke akun Anda ditahan",
-        f"Ada {gagal} percobaan masuk dengan kata sandi salah ke akun {akun.email} dari alamat {sumber or '-'}. "
-        "Percobaan berikutnya dari alamat itu ditunda; Anda tetap dapat masuk seperti biasa. "
-        "Bila itu bukan Anda, ganti kata sandi Anda.",
-        url_for("auth.kata_sandi"),
-        kunci=f"masuk-ditahan:{akun.id}:{sumber}:{jam}"[:200],
-    )
+    for kirim in penahanan.KABAR_PEMILIK.values():
+        kirim(
+            akun.id,
+            "Percobaan masuk ke akun Anda ditahan",
+            f"Ada {gagal} percobaan masuk dengan kata sandi salah ke akun {akun.email} dari alamat {sumber or '-'}. "
+            "Percobaan berikutnya dari alamat itu ditunda; Anda tetap dapat masuk seperti biasa. "
+            "Bila itu bukan Anda, ganti kata sandi Anda.",
+            url_for("auth.kata_sandi"),
+            kunci=f"masuk-ditahan:{akun.id}:{sumber}:{jam}"[:200],
+        )
 
 
 @bp.route("/masuk", methods=["GET", "POST"])

@@ -1,6 +1,7 @@
 """Notifications: the in-app inbox with its unread count, and delivery by e-mail and WhatsApp through the outbox."""
 from flask import g
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -37,16 +38,20 @@ class LabelMenu:
 
 
 def pasang(app):
+    from dinsos.auth.penahanan import KABAR_PEMILIK
     from dinsos.core.outbox import PENGOLAH_OUTBOX
     from dinsos.core.ui import tambah_menu_tenant
 
     from .kanal import PENGOLAH
+    from .services import kirim_notifikasi
     from .views import bp
 
     for jenis, pengolah in PENGOLAH.items():  # delivery by e-mail and WhatsApp
         PENGOLAH_OUTBOX.daftar(jenis, pengolah)
+    KABAR_PEMILIK.daftar("notifikasi", kirim_notifikasi)  # a held login is told to the account's owner
     app.register_blueprint(bp)
     tambah_menu_tenant(app, LabelMenu(), "notifikasi.kotak_masuk")
+    tambah_menu_tenant(app, _l("Pengaturan notifikasi"), "notifikasi.pengaturan", izin="tenant.kelola_kontak")
 
     @app.context_processor
     def _jumlah_notifikasi():
