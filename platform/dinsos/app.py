@@ -99,6 +99,7 @@ KAPABILITAS = [
     "dinsos.dasbor",
     "dinsos.referrals",
     "dinsos.laporan",
+    "dinsos.tugas",
 ]
 
 

@@ -20,7 +20,7 @@ PERAN = {
     "fungsional_peksos": _l("Fungsional Pekerja Sosial"),
     "kepala_bidang": _l("Kepala Bidang"),
     "kepala_dinas": _l("Kepala Dinas"),
-    "admin_tenant": _l("Admin Tenant"),
+    "admin_tenant": _l("Admin kantor"),
 }
 
 STAF_LAYANAN = {"petugas_pelayanan", "pekerja_sosial", "fungsional_peksos", "kepala_bidang", "kepala_dinas"}

@@ -132,7 +132,8 @@ def ratna_menugaskan(page, kasus_url: str) -> None:
     page.locator(f"a[href='{urlparse(kasus_url).path}']").first.click()
     page.wait_for_url(kasus_url)
 
-    page.get_by_label("Petugas", exact=True).select_option(label="Budi Santoso")
+    petugas = page.get_by_label("Petugas", exact=True)  # each option names the person's role and open cases
+    petugas.select_option(label=petugas.locator("option", has_text="Budi Santoso").inner_text())
     page.get_by_role("button", name="Tugaskan kasus").click()
     page.wait_for_load_state()
     assert "Penanggung jawab kasus diperbarui." in page.content()

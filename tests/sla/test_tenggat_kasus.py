@@ -163,6 +163,7 @@ def test_an_overdue_step_warns_its_assignee_then_escalates_once(app, seed):
     with di_kantor(mg):
         diterima = [(n.penerima_id, n.judul.split(":")[0]) for n in db.session.scalars(select(Notifikasi).order_by(Notifikasi.dibuat_pada))]
     assert diterima == [
+        (s["petugas_pelayanan"].id, "Langkah ditugaskan kepada Anda"),  # the hand-off itself (dinsos.tugas)
         (s["petugas_pelayanan"].id, "Segera jatuh tempo"), (s["petugas_pelayanan"].id, "Lewat batas waktu"),
         (s["kepala_bidang"].id, "Eskalasi"), (s["kepala_dinas"].id, "Eskalasi kedua"),
     ]

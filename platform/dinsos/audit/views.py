@@ -5,6 +5,7 @@ from sqlalchemy import select
 from dinsos.core.db import db
 from dinsos.izin import perlu_izin
 
+from . import tampilan
 from .models import CatatanAudit
 
 bp = Blueprint("audit", __name__, url_prefix="/t/<slug>/audit")
@@ -20,4 +21,5 @@ def daftar(slug):
     if sebelum:
         q = q.where(CatatanAudit.id < sebelum)
     baris = db.session.scalars(q.order_by(CatatanAudit.id.desc()).limit(PER_HALAMAN)).all()
-    return render_template("audit/daftar.html", baris=baris, berikutnya=baris[-1].id if len(baris) == PER_HALAMAN else None)
+    return render_template("audit/daftar.html", baris=baris, berikutnya=baris[-1].id if len(baris) == PER_HALAMAN else None,
+                           nama_aktor=tampilan.nama_aktor(baris), kata_tindakan=tampilan.kata_tindakan, kata_objek=tampilan.kata_objek)

@@ -14,8 +14,9 @@ The counters live where the rate limiter keeps its own (Redis, or memory
 when embedded): they are short-lived and per deployment, like the limits.
 An unknown e-mail is counted the same way (by its hash), so holds reveal
 nothing about which accounts exist. When a hold starts, the account's owner
-is told (``beri_tahu_pemilik`` in the views: the inbox and e-mail through the
-outbox).
+is told (``_beri_tahu_staf`` in the views) through whoever registered in
+``SAAT_MASUK_DITAHAN`` (``notify``: the inbox and e-mail through the outbox; auth
+does not import notify, which reads auth's accounts).
 """
 import hashlib
 import logging

@@ -89,7 +89,7 @@ NAMA_PERAN = {
     "fungsional_peksos": "Fungsional Pekerja Sosial",
     "kepala_bidang": "Kepala Bidang",
     "kepala_dinas": "Kepala Dinas",
-    "admin_tenant": "Admin Tenant",
+    "admin_tenant": "Admin kantor",
 }
 
 # Stands for "the case's assignee" among the roles allowed to record a step.

@@ -7,7 +7,7 @@ found again through its keyed hash ``nik_sidik``.
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, Index, Integer, String, UniqueConstraint, event
+from sqlalchemy import JSON, Boolean, Date, Index, Integer, String, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dinsos.core.db import MilikTenant, UtcDateTime, db, fk_tenant, sekarang
@@ -177,6 +177,9 @@ class LangkahKasus(MilikTenant, db.Model):
         fk_tenant("surat_id", "surat_terbit"),
         UniqueConstraint("tenant_id", "kasus_id", "urutan"),
         Index("ix_langkah_kasus_tenant_id_penanggung_jawab_id", "tenant_id", "penanggung_jawab_id"),
+        # The work queue's running steps by code: only running steps are indexed (a case has one at a time).
+        Index("ix_langkah_kasus_berjalan", "tenant_id", "kode",
+              postgresql_where=text("status = 'berjalan'"), sqlite_where=text("status = 'berjalan'")),
     )
 
 

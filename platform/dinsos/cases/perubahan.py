@@ -11,7 +11,10 @@ The caller commits (``simpan``), or rolls back when a ``KesalahanKasus`` is
 raised. Each timeline event (``catat_peristiwa_kasus``, also the entry for
 other capabilities' events such as a referral's progress) is handed to
 ``tenggat``, which starts, pauses, resumes, reassigns and ends the
-``dinsos.sla`` clocks: the events that move a deadline are the timeline's own.
+``dinsos.sla`` clocks: the events that move a deadline are the timeline's own,
+and then to the listeners other capabilities registered in
+``SAAT_PERISTIWA_KASUS`` (the work queue tells whose turn it is), in the same
+transaction.
 """
 import hashlib
 from datetime import datetime
@@ -22,6 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from dinsos.audit.services import catat_peristiwa
 from dinsos.core.db import db
 from dinsos.core.penyimpanan import BerkasDitolak, penyimpanan, periksa_berkas
+from dinsos.core.registri import Registri
 from dinsos.izin import boleh
 
 from . import tenggat
@@ -109,6 +113,11 @@ def kunci_baris_kasus(kasus: Kasus) -> None:
     terkunci[1].add(kasus.id)
 
 
+# name -> f(kasus, peristiwa): run after each timeline event is written, before the caller commits (``tugas``
+# tells whose turn it is). Capabilities register in their ``pasang(app)``.
+SAAT_PERISTIWA_KASUS: Registri = Registri("saat peristiwa kasus")
+
+
 def catat_peristiwa_kasus(kasus: Kasus, jenis: str, pada: datetime, aktor=None, catatan: str | None = None,
                           **rincian) -> PeristiwaKasus:
     """Put an event on the case's timeline (this module's callers, and other capabilities such as a referral's
@@ -122,6 +131,8 @@ def catat_peristiwa_kasus(kasus: Kasus, jenis: str, pada: datetime, aktor=None, 
     db.session.add(p)
     db.session.flush()
     tenggat.ikuti(kasus, p)  # the events that move a deadline are the timeline's own
+    for fungsi in SAAT_PERISTIWA_KASUS.values():
+        fungsi(kasus, p)
     return p
 
 

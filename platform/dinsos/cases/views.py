@@ -15,6 +15,7 @@ from dinsos.izin import boleh, perlu_izin
 from . import akses, baca, kelola
 from . import daftar as daftar_svc
 from . import forms as f
+from . import pelacak as pelacak_svc
 from .konstanta import (
     JENIS_JEDA,
     JENIS_KELAMIN,
@@ -239,14 +240,18 @@ def _halaman(kasus, *, galat: KesalahanKasus | None = None, kode: int = 200, for
     if bisa_langkah and form_langkah is None:
         form_langkah = f.form_langkah(definisi)
         form_langkah.langkah.data = berjalan.kode
-    penerima = f.pilihan((p.id, p.nama) for p in kelola.staf_penerima_tugas())
+    # Pickers start empty and name each person's role and open cases; an outcome is never chosen for the user.
+    penerima = f.pilihan(pelacak_svc.pilihan_staf(kelola.staf_penerima_tugas()))
     form_tugas = f.FormTugaskan()
     form_tugas.penanggung_jawab_id.choices = penerima
-    form_tugas.penanggung_jawab_id.data = str(kasus.penanggung_jawab_id) if kasus.penanggung_jawab_id else None
     form_tugas_langkah = f.FormTugaskanLangkah()
     form_tugas_langkah.pj_langkah_id.choices = penerima
     form_tutup = f.FormTutup()
-    form_tutup.hasil_akhir.choices = f.pilihan((h["kode"], h["nama"]) for h in v.isi["sop"]["hasil_akhir"])
+    form_tutup.hasil_akhir.choices = f.pilihan([("", _("— pilih hasil akhir —"))] + [(h["kode"], h["nama"]) for h in v.isi["sop"]["hasil_akhir"]])
+    bisa_urus = akses.boleh_urus(current_user, kasus)
+    lacak = pelacak_svc.pelacak(kasus, v.isi, staf)
+    aksi_utama = pelacak_svc.aksi_utama(kasus, current_user, bisa_langkah=bisa_langkah, bisa_urus=bisa_urus,
+                                        semua_selesai=lacak["semua_selesai"])
     surat = surat_kasus(kasus) if boleh_buka_surat(current_user, kasus) else []
     return render_template(
         "kasus/rinci.html",
@@ -256,7 +261,8 @@ def _halaman(kasus, *, galat: KesalahanKasus | None = None, kode: int = 200, for
         kurang=baca.persyaratan_kurang(kasus), label_status=LABEL_STATUS, label_persyaratan=STATUS_PERSYARATAN,
         label_peristiwa=LABEL_PERISTIWA, jenis_kelamin=JENIS_KELAMIN, jenis_pelapor=JENIS_PELAPOR, jenis_jeda=JENIS_JEDA,
         identitas=akses.boleh_lihat_identitas(current_user, kasus), bisa_langkah=bisa_langkah,
-        bisa_urus=akses.boleh_urus(current_user, kasus), bisa_tugaskan=boleh(current_user, "kasus.tugaskan"),
+        bisa_urus=bisa_urus, lacak=lacak, aksi_utama=aksi_utama, hasil_akhir={h["kode"]: h["nama"] for h in v.isi["sop"]["hasil_akhir"]},
+        bisa_tugaskan=boleh(current_user, "kasus.tugaskan"),
         bisa_kerjakan=boleh(current_user, "kasus.kerjakan"), pelaksana=akses.label_pelaksana(definisi) if definisi else "",
         form_langkah=form_langkah, form_persyaratan=f.FormPersyaratan(), form_catatan=f.FormCatatan(),
         form_lampiran=f.FormLampiran(), form_jeda=f.FormJeda(), form_lanjut=f.FormLanjut(), form_tugas=form_tugas,

@@ -1,6 +1,7 @@
 """Notifications: the in-app inbox with its unread count, and delivery by e-mail and WhatsApp through the outbox."""
 from flask import g
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -50,6 +51,7 @@ def pasang(app):
     SAAT_MASUK_DITAHAN.daftar("notifikasi", beri_tahu_masuk_ditahan)
     app.register_blueprint(bp)
     tambah_menu_tenant(app, LabelMenu(), "notifikasi.kotak_masuk")
+    tambah_menu_tenant(app, _l("Pengaturan notifikasi"), "notifikasi.pengaturan", izin="tenant.kelola_kontak")
 
     @app.context_processor
     def _jumlah_notifikasi():

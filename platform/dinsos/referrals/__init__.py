@@ -40,6 +40,8 @@ def pasang(app):
                    kolom="rujukan.tenant_id, rujukan.kasus_id")
     tambah_menu_tenant(app, _l("Rujukan keluar"), "rujukan.keluar_daftar", "rujukan.lihat")
     tambah_menu_tenant(app, _l("Rujukan masuk"), "rujukan.masuk_daftar", "rujukan.lihat")
+    tambah_menu_tenant(app, _l("Mitra rujukan"), "rujukan.mitra", "rujukan.kelola_mitra")
+    tambah_menu_tenant(app, _l("Pengaturan rujukan"), "rujukan.pengaturan", "rujukan.atur")
     # Oversight is for province offices only; the menu has no notion of office level, the dashboard panel does.
     tambah_panel_dasbor(app, "rujukan/_panel_pengawasan.html", "pengawasan.lihat")
     tambah_panel_dasbor(app, "rujukan/_panel_dasbor.html", "rujukan.tanggapi")

@@ -6,7 +6,7 @@ from typing import Callable
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from dinsos.cases import akses as kasus_akses
 from dinsos.cases.baca import muat_kasus
@@ -411,8 +411,11 @@ def _halaman_form(form, simpan, pesan_ok: str, tampil):
 
 
 @bp.route("/rujukan/mitra", methods=["GET", "POST"])
-@perlu_izin("rujukan.lihat")
+@login_required
 def mitra(slug):
+    # Whoever sees referrals reads the partners; the office admin, who registers them, may open the page too.
+    if not (boleh(current_user, "rujukan.lihat") or boleh(current_user, "rujukan.kelola_mitra")):
+        tolak(403, _("Halaman mitra rujukan hanya untuk staf yang menangani rujukan dan admin kantor."))
     form = f.FormMitra()
     if request.method == "POST" and not boleh(current_user, "rujukan.kelola_mitra"):
         tolak(403, _("Hanya kepala bidang atau admin kantor yang dapat mendaftarkan mitra."))

@@ -1,0 +1,43 @@
+"""What the page shell shows of the work queue: the user's queue, worked out once per request, and the menu label
+with its count. Its own module so the views and ``pasang`` both import it without importing each other."""
+from flask import g
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+
+def tugas_sekarang():
+    """The logged-in staff member's queue in this office, worked out once per request (None for others)."""
+    if "tugas_saya" not in g:
+        tenant = getattr(g, "tenant", None)
+        staf = (tenant is not None and current_user.is_authenticated
+                and getattr(current_user, "tenant_id", None) == tenant.id)
+        if staf:
+            from dinsos.core.db import sekarang
+
+            from .services import tugas_saya
+
+            g.tugas_saya = tugas_saya(current_user._get_current_object(), sekarang())
+        else:
+            g.tugas_saya = None
+    return g.tugas_saya
+
+
+class LabelMenu:
+    """"Tugas saya" and how many items wait, worked out only when the header is rendered."""
+
+    def __html__(self):
+        daftar = tugas_sekarang() or []
+        label = escape(_("Tugas saya"))
+        if not daftar:
+            return str(label)
+        terlambat = sum(1 for t in daftar if t.status == "terlambat")
+        keterangan = _("%(n)s tugas menunggu", n=len(daftar))
+        if terlambat:
+            keterangan += ", " + _("%(n)s terlambat", n=terlambat)
+        kelas = "lencana lencana-terlambat" if terlambat else "lencana"
+        return str(Markup('{} <span class="{}" title="{}"><span aria-hidden="true">{}</span><span class="lewati">{}</span></span>')
+                   .format(label, kelas, keterangan, len(daftar), keterangan))
+
+    def __str__(self):
+        return str(_("Tugas saya"))

@@ -1,0 +1,74 @@
+"""Whose turn a running SOP step is: the one rule the work queue and the hand-off notices share.
+
+A step assigned to someone is theirs alone. An unassigned step belongs to
+everyone whose role may record it (``cases.konstanta.PERAN_PELAKSANA``), and
+to the case's assignee when the step is an outside party's (reporter, client,
+partner) that the assignee records for them.
+
+The SOP steps of a service version never change once written, so what each
+step's roles are is kept per process by version id and read from the
+database only for versions not seen before.
+"""
+import uuid
+
+from sqlalchemy import select
+
+from dinsos.cases.akses import peran_untuk_langkah
+from dinsos.cases.konstanta import PENANGGUNG_JAWAB
+from dinsos.cases.pelacak import nama_pendek
+from dinsos.catalogue.models import Layanan, VersiLayanan
+from dinsos.core.db import db
+
+# version id -> {"layanan_id": ..., "langkah": {code: {"kegiatan", "waktu", "peran", "urutan"}}, "jumlah": n}
+_SOP: dict[uuid.UUID, dict] = {}
+
+
+def _ringkas(versi: VersiLayanan) -> dict:
+    langkah = versi.isi["sop"]["langkah"]
+    return {
+        "layanan_id": versi.layanan_id,
+        "jumlah": len(langkah),
+        "langkah": {
+            l["kode"]: {"nama": nama_pendek(l), "kegiatan": l.get("kegiatan") or l["kode"], "waktu": l.get("waktu"), "urutan": i + 1,
+                        "peran": peran_untuk_langkah(l)}
+            for i, l in enumerate(langkah)
+        },
+    }
+
+
+def sop_kantor() -> dict[uuid.UUID, dict]:
+    """Every service version of the bound office, its steps' roles and words (one small query when all are known)."""
+    ids = set(db.session.scalars(select(VersiLayanan.id)))
+    baru = ids - _SOP.keys()
+    if baru:
+        for v in db.session.scalars(select(VersiLayanan).where(VersiLayanan.id.in_(baru))):
+            _SOP[v.id] = _ringkas(v)
+    return {i: _SOP[i] for i in ids}
+
+
+def sop_versi(versi_id) -> dict | None:
+    if versi_id not in _SOP:
+        v = db.session.scalar(select(VersiLayanan).where(VersiLayanan.id == versi_id))
+        if v is None:
+            return None
+        _SOP[v.id] = _ringkas(v)
+    return _SOP[versi_id]
+
+
+def nama_layanan() -> dict:
+    return dict(db.session.execute(select(Layanan.id, Layanan.nama)).all())
+
+
+def giliran(peran_langkah: frozenset, pengguna_id, peran_pengguna, pj_langkah, pj_kasus) -> bool:
+    """Whether a running step is this user's turn (see the module's docstring)."""
+    if pj_langkah is not None:
+        return pj_langkah == pengguna_id
+    if set(peran_pengguna or ()) & peran_langkah:
+        return True
+    return PENANGGUNG_JAWAB in peran_langkah and pj_kasus == pengguna_id
+
+
+def kode_menurut_peran(sop: dict, peran_pengguna) -> set[str]:
+    """Codes of the steps (any version) that the user's roles may record: the queue's first filter, done in SQL."""
+    peran = set(peran_pengguna or ())
+    return {kode for v in sop.values() for kode, l in v["langkah"].items() if peran & l["peran"]}

@@ -1,0 +1,241 @@
+"""The work queue ("Tugas saya"): everything waiting for one staff member, most urgent first.
+
+Read-only, over the bound office. Each kind of work is one query (plus one
+for the clocks of the rows it found), never a query per row:
+
+- running SOP steps whose turn is the user's (``pelaksana.giliran``);
+- cases nobody is assigned to yet, for heads of division (``kepala_bidang``);
+- incoming referrals waiting for this office's answer (``rujukan.tanggapi``);
+- outgoing referrals the receiving office asked more information about
+  (their sender);
+- complaints still being followed up (``pengaduan.kelola``).
+
+Each item is plain data: kind, title, what it is about, link, when it
+started, its due time and deadline state (``sla.services.status_tenggat``).
+"""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import or_, select
+
+from dinsos.cases import akses
+from dinsos.cases.klien import nama_klien, samarkan_nama
+from dinsos.cases.models import Kasus, Klien, LangkahKasus
+from dinsos.cases.tenggat import KASUS as TENGGAT_KASUS
+from dinsos.cases.tenggat import LANGKAH as TENGGAT_LANGKAH
+from dinsos.core.db import db
+from dinsos.izin import boleh
+from dinsos.sla.models import Tenggat
+from dinsos.sla.services import status_tenggat
+from dinsos.tenancy.models import Tenant
+
+from . import pelaksana
+
+# Deadline states from most to least urgent; items without a clock come last.
+URUTAN_STATUS = {"terlambat": 0, "berisiko": 1, "tepat": 2, "dijeda": 3, None: 4}
+JENIS = ("langkah", "penugasan", "rujukan_masuk", "info_rujukan", "pengaduan")
+BATAS = 200  # a queue longer than this is a staffing problem, not a page to scroll
+
+
+@dataclass
+class Tugas:
+    jenis: str
+    judul: str
+    perihal: str
+    tautan: str
+    mulai_pada: datetime | None
+    due_at: datetime | None = None
+    status: str | None = None  # the deadline state, see URUTAN_STATUS
+    rincian: dict = field(default_factory=dict)
+
+    @property
+    def kunci_urut(self):
+        far = datetime.max.replace(tzinfo=self.mulai_pada.tzinfo if self.mulai_pada else None)
+        due = self.due_at or far
+        return (URUTAN_STATUS.get(self.status, 4), due.timestamp() if self.due_at else float("inf"),
+                self.mulai_pada.timestamp() if self.mulai_pada else 0)
+
+
+def _slug():
+    from flask import g
+
+    return g.slug_tenant
+
+
+def _tenggat(objek_jenis: str, induk_ids: list) -> dict:
+    """objek_id -> clock, for the clocks of one kind on these cases/complaints (one query on the induk index)."""
+    if not induk_ids:
+        return {}
+    return {t.objek_id: t for t in db.session.scalars(
+        select(Tenggat).where(Tenggat.induk_id.in_(induk_ids), Tenggat.objek_jenis == objek_jenis))}
+
+
+def _nama_klien(kasus_rows, pengguna) -> dict:
+    """case id -> the client's name as this user may see it in a list (masked on confidential cases they do not handle)."""
+    if not kasus_rows:
+        return {}
+    klien = {k.id: k for k in db.session.scalars(
+        select(Klien).where(Klien.id.in_({k.klien_id for k in kasus_rows})))}
+    lihat_semua = boleh(pengguna, "kasus.lihat_semua_identitas")
+    rahasia = [k for k in kasus_rows if k.rahasia]
+    penangan = akses.penangan_banyak(rahasia) if rahasia and not lihat_semua else {}
+    hasil = {}
+    for k in kasus_rows:
+        kl = klien[k.klien_id]
+        nama = nama_klien(kl)
+        if k.rahasia and kl.nama and not lihat_semua and pengguna.id not in penangan.get(k.id, set()):
+            nama = samarkan_nama(nama)
+        hasil[k.id] = nama
+    return hasil
+
+
+def _perihal_kasus(kasus: Kasus, layanan: str, nama: str) -> str:
+    nomor = kasus.nomor_register or "belum bernomor"
+    return f"{nomor} · {layanan} · {nama}"
+
+
+def langkah_saya(pengguna, pada: datetime) -> list[Tugas]:
+    """Running steps whose turn is the user's, on cases that run (not paused, not closed)."""
+    sop = pelaksana.sop_kantor()
+    kode = pelaksana.kode_menurut_peran(sop, pengguna.peran)
+    syarat = [LangkahKasus.penanggung_jawab_id == pengguna.id, Kasus.penanggung_jawab_id == pengguna.id]
+    if kode:
+        syarat.append(LangkahKasus.kode.in_(sorted(kode)))
+    baris = db.session.execute(
+        select(LangkahKasus, Kasus)
+        .join(Kasus, (Kasus.tenant_id == LangkahKasus.tenant_id) & (Kasus.id == LangkahKasus.kasus_id))
+        .where(LangkahKasus.status == "berjalan", Kasus.status == "berjalan", or_(*syarat))
+        .limit(BATAS * 2)
+    ).all()
+    milik = []
+    for langkah, kasus in baris:
+        v = sop.get(kasus.versi_layanan_id)
+        definisi = v and v["langkah"].get(langkah.kode)
+        if definisi and pelaksana.giliran(definisi["peran"], pengguna.id, pengguna.peran,
+                                          langkah.penanggung_jawab_id, kasus.penanggung_jawab_id):
+            milik.append((langkah, kasus, v, definisi))
+    if not milik:
+        return []
+    kasus_rows = [k for _l, k, _v, _d in milik]
+    jam = _tenggat(TENGGAT_LANGKAH, [k.id for k in kasus_rows])
+    nama = _nama_klien(kasus_rows, pengguna)
+    layanan = pelaksana.nama_layanan()
+    hasil = []
+    for langkah, kasus, v, definisi in milik:
+        t = jam.get(str(langkah.id))
+        hasil.append(Tugas(
+            jenis="langkah",
+            judul=definisi["nama"],
+            perihal=_perihal_kasus(kasus, layanan.get(kasus.layanan_id, ""), nama[kasus.id]),
+            tautan=f"/t/{_slug()}/kasus/{kasus.id}#langkah-kini",
+            mulai_pada=langkah.mulai_pada,
+            due_at=t.due_at if t else None,
+            status=status_tenggat(t, pada) if t else None,
+            rincian={"kasus_id": kasus.id, "kode": langkah.kode, "urutan": definisi["urutan"], "jumlah": v["jumlah"],
+                     "waktu": langkah.waktu, "kegiatan": definisi["kegiatan"], "ditugaskan": langkah.penanggung_jawab_id == pengguna.id},
+        ))
+    return hasil
+
+
+def kasus_belum_ditugaskan(pengguna, pada: datetime) -> list[Tugas]:
+    """Open cases without an assignee: a head of division's to hand out."""
+    if "kepala_bidang" not in (pengguna.peran or ()):
+        return []
+    daftar = db.session.scalars(
+        select(Kasus).where(Kasus.penanggung_jawab_id.is_(None), Kasus.status.in_(("berjalan", "berkas_belum_lengkap")))
+        .order_by(Kasus.dibuat_pada).limit(BATAS)
+    ).all()
+    if not daftar:
+        return []
+    jam = _tenggat(TENGGAT_KASUS, [k.id for k in daftar])
+    nama = _nama_klien(daftar, pengguna)
+    layanan = pelaksana.nama_layanan()
+    hasil = []
+    for k in daftar:
+        t = jam.get(str(k.id))
+        hasil.append(Tugas(
+            jenis="penugasan", judul="Tugaskan penanggung jawab kasus",
+            perihal=_perihal_kasus(k, layanan.get(k.layanan_id, ""), nama[k.id]),
+            tautan=f"/t/{_slug()}/kasus/{k.id}#penugasan", mulai_pada=k.diterima_pada,
+            due_at=t.due_at if t else None, status=status_tenggat(t, pada) if t else None,
+            rincian={"kasus_id": k.id},
+        ))
+    return hasil
+
+
+def rujukan_menunggu(pengguna, pada: datetime) -> list[Tugas]:
+    """Incoming referrals waiting for this office's answer, and outgoing ones the receiver asked more about."""
+    from dinsos.referrals import penerimaan
+    from dinsos.referrals.models import Rujukan, RujukanMasuk
+    from dinsos.referrals.rujukan import nomor_tampil
+
+    hasil = []
+    if boleh(pengguna, "rujukan.tanggapi"):
+        masuk = db.session.scalars(
+            select(RujukanMasuk).where(RujukanMasuk.status == "diterima_tujuan",
+                                       or_(RujukanMasuk.ditanggapi_oleh_id.is_(None), RujukanMasuk.ditanggapi_oleh_id == pengguna.id))
+            .limit(BATAS)
+        ).all()
+        jam = {} if not masuk else {t.objek_id: t for t in db.session.scalars(select(Tenggat).where(
+            Tenggat.objek_jenis == penerimaan.OBJEK_TENGGAT, Tenggat.objek_id.in_([str(m.id) for m in masuk])))}
+        asal = {} if not masuk else dict(db.session.execute(
+            select(Tenant.id, Tenant.nama).where(Tenant.id.in_({m.asal_tenant_id for m in masuk}))).all())
+        for m in masuk:
+            t = jam.get(str(m.id))
+            nomor = (m.isi or {}).get("nomor_rujukan") or nomor_tampil(m.asal_rujukan_id)
+            hasil.append(Tugas(
+                jenis="rujukan_masuk", judul="Tanggapi rujukan masuk",
+                perihal=f"{nomor} · dari {asal.get(m.asal_tenant_id, '')}",
+                tautan=f"/t/{_slug()}/rujukan/masuk/{m.id}", mulai_pada=m.sampai_pada,
+                due_at=t.due_at if t else None, status=status_tenggat(t, pada) if t else None,
+            ))
+    if boleh(pengguna, "rujukan.kirim"):
+        for r in db.session.scalars(
+            select(Rujukan).where(Rujukan.status == "perlu_info", Rujukan.dibuat_oleh_id == pengguna.id).limit(BATAS)
+        ):
+            hasil.append(Tugas(
+                jenis="info_rujukan", judul="Lengkapi informasi yang diminta kantor tujuan",
+                perihal=f"{nomor_tampil(r.id)} · {(r.dibagikan or {}).get('tujuan_nama') or r.tujuan_layanan_nama or ''}".rstrip(" ·"),
+                tautan=f"/t/{_slug()}/rujukan/keluar/{r.id}", mulai_pada=r.ditanggapi_pada or r.diperbarui_pada,
+            ))
+    return hasil
+
+
+def pengaduan_ditindaklanjuti(pengguna, pada: datetime) -> list[Tugas]:
+    """Complaints still being followed up, for whoever manages complaints."""
+    if not boleh(pengguna, "pengaduan.kelola"):
+        return []
+    from dinsos.complaints.models import Pengaduan
+    from dinsos.complaints.services import TENGGAT_PENGADUAN, tampilan_kode
+
+    daftar = db.session.scalars(
+        select(Pengaduan).where(Pengaduan.status != "selesai").order_by(Pengaduan.mulai_pada).limit(BATAS)
+    ).all()
+    jam = _tenggat(TENGGAT_PENGADUAN, [p.id for p in daftar])
+    hasil = []
+    for p in daftar:
+        t = jam.get(str(p.id))
+        hasil.append(Tugas(
+            jenis="pengaduan", judul="Tindak lanjuti pengaduan",
+            perihal=f"{tampilan_kode(p.kode_lacak)} · {' '.join(p.isi.split())[:80]}",
+            tautan=f"/t/{_slug()}/pengaduan/kelola/{p.id}", mulai_pada=p.mulai_pada,
+            due_at=t.due_at if t else None, status=status_tenggat(t, pada) if t else None,
+        ))
+    return hasil
+
+
+def tugas_saya(pengguna, pada: datetime) -> list[Tugas]:
+    """The user's whole queue, most urgent first: overdue, at risk, on time by due time, then the rest by age."""
+    semua = (langkah_saya(pengguna, pada) + kasus_belum_ditugaskan(pengguna, pada)
+             + rujukan_menunggu(pengguna, pada) + pengaduan_ditindaklanjuti(pengguna, pada))
+    return sorted(semua, key=lambda t: t.kunci_urut)[:BATAS]
+
+
+def hitung(daftar: list[Tugas]) -> dict:
+    """How many items, and how many of them are overdue or at risk (the menu's and the dashboard's figures)."""
+    return {
+        "jumlah": len(daftar),
+        "terlambat": sum(1 for t in daftar if t.status == "terlambat"),
+        "berisiko": sum(1 for t in daftar if t.status == "berisiko"),
+        "per_jenis": {j: sum(1 for t in daftar if t.jenis == j) for j in JENIS},
+    }

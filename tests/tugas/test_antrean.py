@@ -1,0 +1,150 @@
+"""The work queue ("Tugas saya") and the hand-off notices: who sees what, in which order, told once."""
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from dinsos.cases.baca import peristiwa
+from dinsos.cases.kelola import tugaskan_kasus, tugaskan_langkah
+from dinsos.cases.perubahan import simpan
+from dinsos.core.db import db
+from dinsos.core.outbox import PesanOutbox
+from dinsos.notify.models import Notifikasi
+from dinsos_uji.alat_kasus import akun, di_kantor, wib
+from dinsos_uji.alat_kasus import kasus as muat
+from dinsos_uji.alat_tugas import antrean as _antrean
+from dinsos_uji.alat_tugas import langkah as _langkah
+from dinsos_uji.alat_tugas import notifikasi as _notifikasi
+from dinsos_uji.alat_tugas import terima as _terima
+from dinsos_uji.bantuan import buat_staf, masuk
+
+
+def test_magetan_case_every_step_lands_in_the_next_persons_queue_and_inbox_exactly_once(seed, app, monkeypatch):
+    monkeypatch.setitem(app.config, "SMTP_HOST", "smtp.example")  # e-mail is on: each notice also goes out by e-mail
+    kantor, staf = seed
+    mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
+    fo2, _ = buat_staf(mg, "petugas_pelayanan", email="fo2@magetan.uji", nama="Rina")
+    ps2, _ = buat_staf(mg, "pekerja_sosial", email="ps2@magetan.uji", nama="Hendra")
+    kid = _terima(mg, s["petugas_pelayanan"], pada=wib(2026, 5, 4, 11, 30))
+    # The file is complete at Sri's desk: the first step is hers (and the front office's), nobody is paged for it.
+    assert ("langkah", "serah-terima", kid) in [x[:3] for x in _antrean(mg, s["petugas_pelayanan"].id)]
+    assert ("langkah", "serah-terima", kid) in [x[:3] for x in _antrean(mg, fo2)]
+    assert _antrean(mg, s["fungsional_peksos"].id) == [] and _notifikasi(mg) == []
+    # Cases nobody is assigned to wait for the head of division.
+    assert [x[:3] for x in _antrean(mg, s["kepala_bidang"].id)] == [("penugasan", None, kid)]
+
+    pada = wib(2026, 5, 4, 11, 42)
+    _langkah(mg, s["petugas_pelayanan"].id, kid, pada)
+    # register-kasus is the fungsional peksos's: in their queue and inbox, gone from the front office's.
+    assert [x[:3] for x in _antrean(mg, s["fungsional_peksos"].id, pada)] == [("langkah", "register-kasus", kid)]
+    assert all(x[1] != "serah-terima" for x in _antrean(mg, fo2, pada))
+    n = _notifikasi(mg)
+    assert [(p, j) for p, j, _t, _k in n] == [(s["fungsional_peksos"].id, "Giliran Anda: Register kasus (langkah 2 dari 8)")]
+    assert n[0][2] == f"/t/kabupaten-magetan/kasus/{kid}#langkah-kini" and "langkah 2 dari 8" in n[0][1]
+
+    # The head of division assigns the case to Hendra's colleague (pekerja sosial): she is told, once.
+    with di_kantor(mg):
+        k = muat(kid)
+        tugaskan_kasus(k, versi=k.versi, penanggung_jawab_id=s["pekerja_sosial"].id, pengguna=akun(s["kepala_bidang"]),
+                           pada=pada + timedelta(minutes=5))
+        simpan()
+    assert [j for p, j, *_ in _notifikasi(mg, s["pekerja_sosial"].id)] == [
+        f"Kasus {muat_nomor(mg, kid)} ditugaskan kepada Anda"]
+    assert ("penugasan", None, kid) not in [x[:3] for x in _antrean(mg, s["kepala_bidang"].id, pada)]
+
+    urutan = [("fungsional_peksos", "penugasan"), ("kepala_bidang", "asesmen"), ("pekerja_sosial", "laporan-sosial"),
+              ("pekerja_sosial", "koordinasi-balai"), ("fungsional_peksos", "pengiriman"), ("pekerja_sosial", "penerimaan-balai")]
+    for peran, berikutnya in urutan:
+        pada += timedelta(minutes=30)
+        _langkah(mg, s[peran].id, kid, pada, isian={"tujuan_surat": "Balai Rehsos", "alamat_tujuan": "Magelang"}
+                 if berikutnya == "penerimaan-balai" else None)
+        with di_kantor(mg):
+            langkah = muat(kid).langkah[-1]
+            kode, pj = langkah.kode, langkah.penanggung_jawab_id
+            assert kode == berikutnya
+        if pj:
+            # The assignee may do it: it is hers alone, not her colleague's.
+            assert [x[:3] for x in _antrean(mg, pj, pada)][0] == ("langkah", berikutnya, kid)
+            assert all(x[1] != berikutnya for x in _antrean(mg, ps2, pada))
+    # Every step started notified its people once; nobody got a notice twice for one hand-off.
+    with di_kantor(mg):
+        kunci = list(db.session.scalars(select(Notifikasi.kunci)))
+        assert len(kunci) == len(set(kunci))
+        # Each notice goes out on each of its recipient's channels once, through the outbox.
+        keluar = list(db.session.scalars(select(PesanOutbox.kunci).where(PesanOutbox.kunci.like("notifikasi:%"))))
+        assert len(keluar) == len(set(keluar)) == len(kunci) and all(k.endswith(":email") for k in keluar)
+    ps_judul = [j for _p, j, *_ in _notifikasi(mg, s["pekerja_sosial"].id)]
+    # Her turns that someone else handed her (the steps she followed on herself are no news to her).
+    assert ps_judul[1:] == ["Giliran Anda: Asesmen (langkah 4 dari 8)", "Giliran Anda: Pengiriman (langkah 7 dari 8)"]
+    assert all("Tanpa identitas" not in j for _p, j, *_ in _notifikasi(mg))
+    # Redoing the same hand-off (a retry of the listener) adds nothing.
+    with di_kantor(mg):
+        from dinsos.tugas.serah_terima import saat_peristiwa
+
+        k = muat(kid)
+        sebelum = db.session.scalar(select(func.count()).select_from(Notifikasi))
+        for p in peristiwa(k):
+            saat_peristiwa(k, p)
+        db.session.flush()
+        assert db.session.scalar(select(func.count()).select_from(Notifikasi)) == sebelum
+
+
+def muat_nomor(kantor, kid):
+    with di_kantor(kantor):
+        return muat(kid).nomor_register
+
+
+def test_queue_is_most_urgent_first_and_carries_due_time(seed):
+    kantor, staf = seed
+    mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
+    lama = _terima(mg, s["petugas_pelayanan"], pada=wib(2026, 5, 4, 9, 0))
+    baru = _terima(mg, s["petugas_pelayanan"], pada=wib(2026, 5, 4, 11, 0))
+    # At 11:10 the 9:00 case's 15-minute step is overdue, the 11:00 one is at risk (past 75%? no: on time).
+    antre = _antrean(mg, s["petugas_pelayanan"].id, wib(2026, 5, 4, 11, 10))
+    langkah = [x for x in antre if x[0] == "langkah"]
+    assert [x[2] for x in langkah] == [lama, baru]
+    assert [x[4] for x in langkah] == ["terlambat", "tepat"]
+    antre = _antrean(mg, s["petugas_pelayanan"].id, wib(2026, 5, 4, 11, 13))
+    assert [x[4] for x in antre if x[0] == "langkah"] == ["terlambat", "berisiko"]
+
+
+def test_queue_never_crosses_offices_and_masks_a_confidential_clients_name(seed):
+    kantor, staf = seed
+    mg, mt = kantor["kabupaten-magetan"], kantor["kota-metro"]
+    s_mt = staf["kota-metro"]
+    fo2, _ = buat_staf(mt, "petugas_pelayanan", email="fo2@metro.uji", nama="Rina")
+    kid = _terima(mt, s_mt["petugas_pelayanan"], "penanganan-ppks-terlantar",
+                  pelapor={"jenis": "satpol_pp", "instansi": "Satpol PP Kota Metro"},
+                  klien={"nama": "Rudi Hartono", "umur_perkiraan": 15, "jenis_kelamin": "L", "kategori_ppks": 4},
+                  persyaratan={"surat-keterangan-penyerahan": "dilihat"})
+    # Magetan's front office never sees Metro's case.
+    assert all(x[2] != kid for x in _antrean(mg, staf["kabupaten-magetan"]["petugas_pelayanan"].id))
+    # The intake officer handles it and reads the name; her colleague may do the step but reads initials.
+    sendiri = [x for x in _antrean(mt, s_mt["petugas_pelayanan"].id) if x[2] == kid]
+    rekan = [x for x in _antrean(mt, fo2) if x[2] == kid]
+    assert "Rudi Hartono" in sendiri[0][3]
+    assert "R*** H***" in rekan[0][3] and "Rudi" not in rekan[0][3]
+    # Once the head assigns the step to the intake officer, it leaves the colleague's queue.
+    with di_kantor(mt):
+        k = muat(kid)
+        tugaskan_langkah(k, versi=k.versi, penanggung_jawab_id=s_mt["petugas_pelayanan"].id,
+                             pengguna=akun(s_mt["kepala_bidang"]))
+        simpan()
+    assert [x for x in _antrean(mt, fo2) if x[2] == kid] == []
+    assert [j for _p, j, *_ in _notifikasi(mt, s_mt["petugas_pelayanan"].id)] == [
+        "Langkah ditugaskan kepada Anda: Penyerahan"]
+
+
+def test_queue_page_menu_count_and_dashboard_lead_with_the_users_work(seed, klien):
+    kantor, staf = seed
+    mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
+    kid = _terima(mg, s["petugas_pelayanan"])
+    _langkah(mg, s["petugas_pelayanan"].id, kid)
+    masuk(klien, mg.slug, s["fungsional_peksos"].email)
+    html = klien.get(f"/t/{mg.slug}/tugas/").get_data(as_text=True)
+    assert "Register kasus" in html
+    assert f"/t/{mg.slug}/kasus/{kid}#langkah-kini" in html and "langkah 2 dari 8" in html
+    dasbor = klien.get(f"/t/{mg.slug}/dasbor").get_data(as_text=True)
+    assert 'class="lencana"' in dasbor and ">1<" in dasbor  # the menu's count
+    # The dashboard leads with the queue: its panel comes before every other panel.
+    assert dasbor.index('id="panel-tugas"') < dasbor.index('id="panel-tenggat"')
+    assert dasbor.index("Tugas saya") < dasbor.index("Kasus")
