@@ -4,13 +4,13 @@
 a partial index keeps that to the (few) running steps of the office.
 
 Revision ID: 0012_tugas_h15
-Revises: 0011
+Revises: 0012_tahan_gangguan
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0012_tugas_h15'
-down_revision = '0011'
+down_revision = '0012_tahan_gangguan'
 branch_labels = None
 depends_on = None
 
