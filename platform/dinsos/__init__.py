@@ -35,6 +35,8 @@ def create_app(config: dict | None = None) -> Flask:
     cfg = konfigurasi.build(app.instance_path, config)
     app.config.update(cfg)
     app.config["SECRET_KEY"] = _kunci_rahasia(cfg, app.instance_path)
+    # What seals this app's database binding (PostgreSQL; dinsos.core.rls): known to the app, never to its SQL.
+    app.config["RAHASIA_IKATAN"] = konfigurasi.rahasia_ikatan(app.config["SECRET_KEY"])
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

@@ -43,4 +43,8 @@ def catat_peristiwa(
         rincian={k: v for k, v in rincian.items() if v is not None},
     )
     db.session.add(catatan)
+    if catatan.tenant_id is not None and catatan.tenant_id != tenant_aktif():
+        # A row about another office can only be appended while the crossing (or platform scope) that wrote it
+        # is still open: on PostgreSQL the audit log's policy checks the binding at INSERT, not at commit.
+        db.session.flush([catatan])
     return catatan

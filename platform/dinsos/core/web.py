@@ -9,7 +9,7 @@ from werkzeug.local import LocalProxy
 from .db import db
 from .extensions import api, babel, csrf, limiter, login_manager, migrate
 from .i18n import pilih_bahasa
-from .tenant import ikat_tenant, lepas_tenant
+from .tenant import ikat_tenant, lepas_platform, lepas_tenant
 
 # Each capability module exposes ``pasang(app)``; the order is the order of registration.
 KAPABILITAS = [
@@ -99,10 +99,13 @@ def _ikat_tenant_per_permintaan(app):
 
     @app.teardown_request
     def _lepas(exc):
-        token = g.pop("_token_tenant", None)
-        if token is not None:
+        token, token_platform = g.pop("_token_tenant", None), g.pop("_token_platform", None)
+        if token is not None or token_platform is not None:
             # End the session first: its transaction dies with it, so there is no binding left to reset there.
             db.session.remove()
+        if token_platform is not None:
+            lepas_platform(token_platform)
+        if token is not None:
             lepas_tenant(token)
 
     @app.context_processor
