@@ -118,12 +118,16 @@ def lintas_migrasi(bind) -> None:
 
 
 def daftarkan_rahasia(connection, rahasia: str) -> bool:
-    """Register the app's secret (its SHA-256) as the owner; run after every upgrade. False before migration 0012.
+    """Register the app's secret (its SHA-256) as the owner; run after every upgrade. False when it cannot.
 
     Secrets registered earlier stay valid, so processes still on the previous SECRET_KEY keep working through a
     rolling restart; ``lupakan_rahasia_lain`` drops them.
     """
-    if not _pg(connection) or not connection.execute(text("SELECT to_regclass('rahasia.aplikasi') IS NOT NULL")).scalar():
+    if not _pg(connection):
+        return False
+    # None before migration 0012; False when this is not the owner (e.g. `dinsos db check` run as the app role).
+    boleh = connection.execute(text("SELECT has_schema_privilege(oid, 'USAGE') FROM pg_namespace WHERE nspname = 'rahasia'"))
+    if not boleh.scalar():
         return False
     connection.execute(
         text("INSERT INTO rahasia.aplikasi (sidik) VALUES (sha256(convert_to(:r, 'UTF8'))) ON CONFLICT DO NOTHING"),
