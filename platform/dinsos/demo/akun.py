@@ -1,9 +1,10 @@
 """Demo accounts for a local run: one per role in every office, ``<role>@<office>.demo``."""
 from sqlalchemy import select
 
+from dinsos.auth import sesi_login
 from dinsos.auth.models import Pengguna
 from dinsos.auth.services import buat_pengguna, hash_kata_sandi
-from dinsos.core.db import db
+from dinsos.core.db import db, sekarang
 from dinsos.core.tenant import dalam_tenant
 from dinsos.izin import PERAN
 from dinsos.tenancy.services import daftar_tenant
@@ -30,7 +31,7 @@ def buat_akun_demo(kata_sandi: str) -> list[str]:
                     buat_pengguna(email, NAMA_DEMO[peran], [peran], kata_sandi)
                 else:
                     akun.hash_kata_sandi = hash_kata_sandi(kata_sandi)
-                    akun.sesi_versi += 1
+                    sesi_login.akhiri_lainnya(akun, kini=sekarang(), alasan="kata_sandi")
             db.session.commit()
         baris.append(f"  /t/{tenant.slug}/masuk  ->  <peran>@{tenant.slug}.demo  (mis. petugas.pelayanan@{tenant.slug}.demo)")
     return baris

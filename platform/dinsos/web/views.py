@@ -38,7 +38,9 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
-    """Ready to serve: the database answers. The broker is reported but does not decide.
+    """Ready to serve: the database answers (on PostgreSQL: and accepts this app's binding secret, so a
+    SECRET_KEY changed without ``dinsos db upgrade`` keeps the pod out of service instead of failing every
+    office page). The broker is reported but does not decide.
 
     Web requests never need Redis (the rate limiter falls back to memory and
     background work waits in the outbox), so a Redis outage must not take
@@ -46,7 +48,10 @@ def readyz():
     """
     hasil = {}
     try:
-        db.session.execute(text("SELECT 1"))
+        if db.session.get_bind().dialect.name == "postgresql":
+            db.session.execute(text("SELECT dinsos_ikat(:r, NULL, '')"), {"r": current_app.config["RAHASIA_IKATAN"]})
+        else:
+            db.session.execute(text("SELECT 1"))
         db.session.rollback()
         hasil["database"] = "ok"
     except Exception as e:  # any failure means not ready; the reason is for operators
