@@ -21,6 +21,8 @@ import os
 
 from flask import Flask, jsonify, request
 
+from dinsos.core.config import rahasia_ikatan
+
 app = Flask(__name__)
 with open(os.environ["BENCH_LANTAI_JSON"], encoding="utf-8") as berkas:
     ISI = json.load(berkas)
@@ -31,8 +33,10 @@ def lantai():
     return jsonify(ISI)
 
 
-KANTOR = "SELECT id, set_config('app.tenant_id', CAST(id AS TEXT), true) FROM tenants WHERE slug = %s AND aktif IS true"
-TOKEN = ("SELECT token_api.id, token_api.terakhir_dipakai, pengguna.id, pengguna.peran, pengguna.sesi_versi FROM token_api "
+# The bench's apps all run with SECRET_KEY "bench" (bench/_db.py), so the binding's secret is known here too.
+KANTOR = "SELECT id, dinsos_ikat(%s, id, '') FROM tenants WHERE slug = %s AND aktif IS true"
+RAHASIA = rahasia_ikatan("bench")
+TOKEN = ("SELECT token_api.id, token_api.terakhir_dipakai, pengguna.id, pengguna.peran FROM token_api "
          "JOIN pengguna ON pengguna.tenant_id = token_api.tenant_id AND pengguna.id = token_api.pengguna_id "
          "AND pengguna.tenant_id = %(t)s WHERE token_api.sidik = %(s)s AND token_api.dicabut_pada IS NULL "
          "AND pengguna.aktif IS true AND token_api.tenant_id = %(t)s")
@@ -60,7 +64,7 @@ if os.environ.get("BENCH_LANTAI_DB"):
     def kueri_daftar(slug):
         sidik = hashlib.sha256(request.headers.get("Authorization", "").removeprefix("Bearer ").encode()).hexdigest()
         with _db().transaction(force_rollback=True), _db().cursor() as c:
-            tid = c.execute(KANTOR, (slug,)).fetchone()[0]
+            tid = c.execute(KANTOR, (RAHASIA, slug)).fetchone()[0]
             if c.execute(TOKEN, {"t": tid, "s": sidik}).fetchone() is None:
                 return jsonify(galat="token"), 401
             klien = [baris[2] for baris in c.execute(HALAMAN, (tid,)).fetchall()]

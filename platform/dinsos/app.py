@@ -20,7 +20,7 @@ from .core import openapi
 from .core.db import db
 from .core.extensions import api, babel, csrf, limiter, login_manager, migrate
 from .core.i18n import pilih_bahasa
-from .core.tenant import ikat_tenant, lepas_tenant
+from .core.tenant import ikat_tenant, lepas_platform, lepas_tenant
 
 
 def _kunci_rahasia(cfg: dict, instance_path: str) -> str:
@@ -49,6 +49,8 @@ def create_app(config: dict | None = None) -> Flask:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(cfg)
     app.config["SECRET_KEY"] = _kunci_rahasia(cfg, app.instance_path)
+    # What seals this app's database binding (PostgreSQL; dinsos.core.rls): known to the app, never to its SQL.
+    app.config["RAHASIA_IKATAN"] = konfigurasi.rahasia_ikatan(app.config["SECRET_KEY"])
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -206,10 +208,13 @@ def _ikat_tenant_per_permintaan(app):
 
     @app.teardown_request
     def _lepas(exc):
-        token = g.pop("_token_tenant", None)
-        if token is not None:
+        token, token_platform = g.pop("_token_tenant", None), g.pop("_token_platform", None)
+        if token is not None or token_platform is not None:
             # End the session first: its transaction dies with it, so there is no binding left to reset there.
             db.session.remove()
+        if token_platform is not None:
+            lepas_platform(token_platform)
+        if token is not None:
             lepas_tenant(token)
 
     @app.context_processor

@@ -10,7 +10,7 @@ from dinsos.admin.models import DrafOnboarding
 from dinsos.admin.services import BATAS_BERKAS, BATAS_UNGGAHAN
 from dinsos.catalogue.models import Layanan, VersiLayanan
 from dinsos.core.db import db
-from dinsos.core.tenant import lintas_tenant
+from dinsos.core.tenant import lintas_tenant, ruang_platform
 from dinsos_uji.bantuan import buat_staf, masuk, token_csrf
 
 MAGETAN = "/admin/onboarding/draf/kabupaten-magetan"
@@ -41,7 +41,7 @@ def simpan(klien, nama, isi, rev=None):
 
 
 def isi_berkas(app, nama):
-    with app.app_context():
+    with app.app_context(), ruang_platform():
         return db.session.scalar(select(DrafOnboarding)).berkas[nama]
 
 
@@ -89,6 +89,7 @@ def test_penghias_menolak_akun_yang_bukan_admin_platform(app):
 
     tampilan = perlu_admin_platform(lambda: "isi")
     staf = Pengguna(email="x@y.id", nama="X", peran=["admin_tenant"], hash_kata_sandi="-", aktif=True)
+    staf.id_sesi = "u:0:sesi-uji"  # what the cookie would carry; the decorator never reads it
     with app.test_request_context("/admin/onboarding"):
         login_user(staf)
         with pytest.raises(Exception) as info:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from dinsos.audit.models import CatatanAudit
 from dinsos.core.db import db
 from dinsos.core.kalender import parse_waktu
+from dinsos.core.tenant import lintas_tenant
 from dinsos.sla.services import kalender_tenant
 from dinsos.tenancy.models import Tenant
 from dinsos_uji.bantuan import token_csrf
@@ -159,7 +160,7 @@ def test_andi_menambah_daerah_baru_tanpa_menulis_kode(app, admin):
     assert "Kabupaten Kepulauan Selayar" in teks(r) and "Benteng" in teks(r)
     assert "Kabupaten Kepulauan Selayar" in teks(publik.get("/layanan?q=selayar"))
 
-    with app.app_context():
+    with app.app_context(), lintas_tenant("uji: log audit platform", catat=False):
         selayar = db.session.scalar(select(Tenant).where(Tenant.slug == SLUG))
         assert selayar.zona_waktu == "Asia/Makassar" and selayar.provinsi_induk.slug == PROVINSI
         # Its deadlines are computed in Makassar time: a 1-day SOP step started Monday 10:00 WITA

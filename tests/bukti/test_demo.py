@@ -117,7 +117,7 @@ def test_generate_through_the_cli_then_staff_work_with_the_pages(app, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DINSOS_", "DATABASE_URL", "REDIS_URL"))}
     env.update(PYTHONPATH=os.pathsep.join(str(ROOT / d) for d in ("platform", "workers")),
                DATABASE_URL=app.config["DATABASE_URL"], DINSOS_INSTANCE_PATH=str(tmp_path),
-               DINSOS_SECRET_KEY="uji", DINSOS_ENCRYPTION_KEYS=app.config["ENCRYPTION_KEYS"])
+               DINSOS_SECRET_KEY="uji-rahasia", DINSOS_ENCRYPTION_KEYS=app.config["ENCRYPTION_KEYS"])
     proses = subprocess.run(
         [sys.executable, "-m", "dinsos.cli", "demo", "generate", "--tenants", "4", "--cases", "120", "--seed", "5",
          "--password", SANDI, "--tenants-path", str(ROOT / "tenants")],

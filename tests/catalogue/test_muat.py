@@ -88,7 +88,7 @@ def test_versi_baru_diaudit(app, akar):
     from dinsos.audit.models import CatatanAudit
 
     muat(app, akar)
-    with app.app_context():
+    with app.app_context(), lintas_tenant("uji: log audit setiap kantor", catat=False):
         tindakan = db.session.scalars(select(CatatanAudit.tindakan)).all()
     assert tindakan.count("standar_pelayanan_dimuat") == 4
     assert tindakan.count("profil_kantor_dimuat") == 5

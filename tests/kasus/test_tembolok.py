@@ -111,7 +111,7 @@ def test_with_the_database_unreadable_to_the_cache_the_app_answers_as_without_it
     terima_langsung(sri, "pengiriman-anjal-at", ANAK, SEMUA_MAGETAN)
     kepala = token_api(sri)
     aplikasi = app.wsgi_app.wsgi_app if isinstance(app.wsgi_app, TembolokDaftar) else app.wsgi_app
-    tembolok = TembolokDaftar(aplikasi, "postgresql://dinsos@127.0.0.1:1/tidak_ada", lambda *a: None)
+    tembolok = TembolokDaftar(aplikasi, "postgresql://dinsos@127.0.0.1:1/tidak_ada", lambda *a: None, "rahasia")
     for _ in range(2):
         r = Client(tembolok).get(API, headers=kepala)
         assert r.status_code == 200 and r.json["data"][0]["klien"] == "Rina Sulastri" and "X-Cache" not in r.headers
@@ -122,7 +122,7 @@ def test_the_cache_keeps_within_its_memory_bound_dropping_the_least_recently_use
     from dinsos.cases import tembolok as modul
 
     monkeypatch.setattr(modul, "BATAS_BYTE", 100)
-    t = TembolokDaftar(None, "postgresql://x@y/z", None)
+    t = TembolokDaftar(None, "postgresql://x@y/z", None, "rahasia")
     for i in range(5):
         t._simpan(("k", i), ("200 OK", [], b"x" * 30))
     assert list(t.entri) == [("k", 2), ("k", 3), ("k", 4)] and t.ukuran == 90

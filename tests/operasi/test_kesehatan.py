@@ -88,13 +88,25 @@ def test_readyz_goes_503_during_a_database_outage_and_recovers_without_restart(a
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
     proksi = Proksi(url.host, url.port or 5432)
     lewat = url.set(host="127.0.0.1", port=proksi.port).render_as_string(hide_password=False)
-    aplikasi = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x", "REDIS_URL": None, "DATABASE_URL": lewat})
+    aplikasi = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "uji-rahasia", "REDIS_URL": None, "DATABASE_URL": lewat})
     klien = aplikasi.test_client()
     assert klien.get("/readyz").status_code == 200
     proksi.putus()
     assert klien.get("/readyz").status_code == 503
     proksi.sambung()
     assert klien.get("/readyz").status_code == 200
+
+
+@pytest.mark.postgres
+def test_readyz_refuses_an_app_whose_secret_the_database_does_not_know(app, tmp_path):
+    """A SECRET_KEY changed without `dinsos db upgrade` would fail every office page: the pod is not ready."""
+    from dinsos import create_app
+
+    asing = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "kunci-baru-belum-didaftarkan", "REDIS_URL": None,
+                        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]})
+    r = asing.test_client().get("/readyz")
+    assert r.status_code == 503 and "error" in r.get_json()["database"]
+    assert app.test_client().get("/readyz").status_code == 200
 
 
 @pytest.mark.slow
@@ -104,7 +116,7 @@ def test_gunicorn_serves_the_app(app, tmp_path):
         **os.environ,
         "PYTHONPATH": f"{ROOT / 'platform'}:{ROOT / 'workers'}",
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "DINSOS_SECRET_KEY": "uji",
+        "DINSOS_SECRET_KEY": "uji-rahasia",  # the one whose binding secret the test database registered
         "DINSOS_INSTANCE_PATH": str(tmp_path),
         "DINSOS_WEB_CONCURRENCY": "2",
         "DINSOS_METRICS_OPEN": "1",

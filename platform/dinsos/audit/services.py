@@ -1,8 +1,9 @@
 """Writing audit events. Plain functions; the request, if any, supplies who and from where."""
 from flask import has_request_context, request
 from flask_login import current_user
+from sqlalchemy import insert
 
-from dinsos.core.db import db
+from dinsos.core.db import db, sekarang
 from dinsos.core.tenant import alasan_lintas, tenant_aktif
 
 from .models import CatatanAudit
@@ -24,14 +25,18 @@ def catat_peristiwa(
     aktor: str | None = None,
     alasan: str | None = None,
     **rincian,
-) -> CatatanAudit:
-    """Add an audit row to the current transaction; the caller's commit writes it.
+) -> None:
+    """Write an audit row in the current transaction; it commits (or rolls back) with the caller's work.
 
     ``tenant_id`` defaults to the bound tenant; a cross-tenant block records
     its declared reason.
     """
     label, aktor_tenant = aktor_sekarang()
-    catatan = CatatanAudit(
+    # Written now, in the caller's transaction, not at its next flush: on PostgreSQL the audit log's policy
+    # checks the binding at INSERT, and by the next flush a crossing that wrote the row may have closed or
+    # another office may be bound (a referral delivered by a worker: the sender's event, then the receiver's work).
+    db.session.execute(insert(CatatanAudit.__table__).values(
+        waktu=sekarang(),
         tindakan=tindakan,
         objek_jenis=objek_jenis,
         objek_id=None if objek_id is None else str(objek_id),
@@ -41,6 +46,4 @@ def catat_peristiwa(
         alamat_ip=request.remote_addr if has_request_context() else None,
         lintas_tenant=alasan or alasan_lintas(),
         rincian={k: v for k, v in rincian.items() if v is not None},
-    )
-    db.session.add(catatan)
-    return catatan
+    ))

@@ -3,18 +3,30 @@ import uuid
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dinsos.core.db import MilikTenant, UtcDateTime, db, fk_tenant
+from dinsos.core.db import MilikTenant, UtcDateTime, db, fk_tenant, sekarang
 
 
 class _Akun(UserMixin):
-    """What staff accounts and platform admins share: password, lockout and session version."""
+    """What staff accounts and platform admins share: password, lockout, and the login session a request came with.
+
+    ``id_sesi`` is what Flask-Login keeps in the signed cookie: the login's own random identifier (its row, see
+    ``auth.sesi_login``), set at login or when a request's cookie is checked. Without one there is no session.
+    """
+
+    id_sesi: str | None = None
+    sesi = None  # the session row of this request, if any
 
     @property
     def is_active(self):
         return self.aktif
+
+    def get_id(self):
+        if not self.id_sesi:
+            raise RuntimeError("login without a session row: use auth.sesi_login.masukkan()")
+        return self.id_sesi
 
 
 class Pengguna(_Akun, MilikTenant, db.Model):
@@ -28,15 +40,11 @@ class Pengguna(_Akun, MilikTenant, db.Model):
     peran: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     hash_kata_sandi: Mapped[str] = mapped_column(String(200), nullable=False)
     aktif: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
-    sesi_versi: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     gagal_masuk: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     terkunci_sampai: Mapped[datetime | None] = mapped_column(UtcDateTime)
     terakhir_masuk: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     __table_args__ = (UniqueConstraint("tenant_id", "email"),)
-
-    def get_id(self):
-        return f"u:{self.tenant_id}:{self.id}:{self.sesi_versi}"
 
     @property
     def label_audit(self):
@@ -55,7 +63,6 @@ class AdminPlatform(_Akun, db.Model):
     nama: Mapped[str] = mapped_column(String(200), nullable=False)
     hash_kata_sandi: Mapped[str] = mapped_column(String(200), nullable=False)
     aktif: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
-    sesi_versi: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     gagal_masuk: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     terkunci_sampai: Mapped[datetime | None] = mapped_column(UtcDateTime)
     terakhir_masuk: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -63,9 +70,6 @@ class AdminPlatform(_Akun, db.Model):
     peran = ("admin_platform",)
     tenant_id = None
     is_admin_platform = True
-
-    def get_id(self):
-        return f"a:{self.id}:{self.sesi_versi}"
 
     @property
     def label_audit(self):
@@ -87,3 +91,52 @@ class TokenApi(MilikTenant, db.Model):
         fk_tenant("pengguna_id", "pengguna", ondelete="CASCADE"),
         UniqueConstraint("tenant_id", "sidik"),
     )
+
+
+class _Sesi:
+    """What a login session row holds: only the SHA-256 of the identifier in the cookie, and what its owner
+    needs to recognise it on the sessions page."""
+
+    sidik: Mapped[str] = mapped_column(String(64), nullable=False)
+    terakhir_dilihat: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=sekarang)
+    agen_pengguna: Mapped[str | None] = mapped_column(String(300))
+    alamat_ip: Mapped[str | None] = mapped_column(String(64))
+    berakhir_pada: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    alasan_berakhir: Mapped[str | None] = mapped_column(String(30))
+
+
+class SesiLogin(_Sesi, MilikTenant, db.Model):
+    """A staff member's login: one row per login, ended at logout, by a password change or from the sessions page."""
+
+    __tablename__ = "sesi_login"
+
+    pengguna_id: Mapped[uuid.UUID] = mapped_column(nullable=False)
+
+    __table_args__ = (
+        fk_tenant("pengguna_id", "pengguna", ondelete="CASCADE"),
+        UniqueConstraint("tenant_id", "sidik"),
+        Index("ix_sesi_login_pengguna", "tenant_id", "pengguna_id"),
+    )
+
+    @property
+    def pemilik_id(self):
+        return self.pengguna_id
+
+
+class SesiAdmin(_Sesi, db.Model):
+    """A platform admin's login (a platform table: readable only in the platform scope)."""
+
+    __tablename__ = "sesi_admin_platform"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    admin_id: Mapped[int] = mapped_column(ForeignKey("admin_platform.id", ondelete="CASCADE"), nullable=False)
+    dibuat_pada: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=sekarang)
+
+    __table_args__ = (
+        UniqueConstraint("sidik"),
+        Index("ix_sesi_admin_platform_admin", "admin_id"),
+    )
+
+    @property
+    def pemilik_id(self):
+        return self.admin_id

@@ -82,12 +82,16 @@ def buat_pengguna(email: str, nama: str, peran: list[str], kata_sandi: str, nip:
 
 
 def buat_admin_platform(email: str, nama: str, kata_sandi: str) -> AdminPlatform:
+    """Create a platform admin (in the platform scope, where admin accounts live; the caller commits)."""
+    from dinsos.core.tenant import ruang_platform
+
     email = email_sah(email)
-    if db.session.scalar(select(AdminPlatform.id).where(AdminPlatform.email == email)):
-        raise KesalahanAkun(f"Email {email} sudah terdaftar.")
-    admin = AdminPlatform(email=email, nama=nama, hash_kata_sandi=hash_kata_sandi(kata_sandi))
-    db.session.add(admin)
-    db.session.flush()
+    with ruang_platform():
+        if db.session.scalar(select(AdminPlatform.id).where(AdminPlatform.email == email)):
+            raise KesalahanAkun(f"Email {email} sudah terdaftar.")
+        admin = AdminPlatform(email=email, nama=nama, hash_kata_sandi=hash_kata_sandi(kata_sandi))
+        db.session.add(admin)
+        db.session.flush()
     return admin
 
 
@@ -117,12 +121,17 @@ def cocok_pengecoh(kata_sandi: str) -> None:
     _cocok(_hash_pengecoh(), kata_sandi)
 
 
-def ganti_kata_sandi(akun, lama: str, baru: str) -> None:
-    """Change a password; bumping the session version ends every other session."""
+def ganti_kata_sandi(akun, lama: str, baru: str, *, kini=None) -> int:
+    """Change a password and end every other session of the account (the one it came with, ``akun.sesi``, stays).
+
+    Returns how many sessions were ended.
+    """
+    from . import sesi_login
+
     if not _cocok(akun.hash_kata_sandi, lama):
         raise KesalahanAkun("Kata sandi lama salah.")
     akun.hash_kata_sandi = hash_kata_sandi(baru)
-    akun.sesi_versi += 1
+    return sesi_login.akhiri_lainnya(akun, kini=kini or sekarang(), alasan="kata_sandi", kecuali=akun.sesi)
 
 
 def sidik_token(token: str) -> str:

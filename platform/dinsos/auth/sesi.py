@@ -2,22 +2,20 @@
 
 A staff session is valid only under its own office's URLs: the same cookie
 under another office is anonymous. A platform admin's session is valid only
-outside office URLs. The session id carries the account's session version,
-so changing a password ends every other session. API requests authenticate
-with a bearer token instead of the cookie.
+outside office URLs. The cookie carries the login's own identifier, checked
+against its row on every request (``auth.sesi_login``), so a logout, a
+password change or the sessions page ends a session for every copy of the
+cookie. API requests authenticate with a bearer token instead of the cookie.
 """
-import uuid
-
-from flask import g, redirect, request, url_for
+from flask import current_app, g, redirect, request, url_for
 from flask_login import AnonymousUserMixin
-from sqlalchemy import select
 
-from dinsos.core.db import db
+from dinsos.core.db import db, sekarang
 from dinsos.core.errors import tanggapan_kesalahan
 from dinsos.core.extensions import login_manager
-from dinsos.core.tenant import tenant_aktif
+from dinsos.core.tenant import ikat_platform, lepas_platform, tenant_aktif
 
-from .models import AdminPlatform, Pengguna
+from . import sesi_login
 from .services import pengguna_dari_token
 
 
@@ -28,28 +26,28 @@ class Anonim(AnonymousUserMixin):
     label_audit = "anonim"
 
 
+def buka_ruang_platform() -> None:
+    """Open the platform scope for the rest of this request (a platform admin's request, or an admin login)."""
+    if "_token_platform" not in g:
+        g._token_platform = ikat_platform()
+
+
 def muat_akun(id_sesi: str):
-    """Resolve a session id to an account valid for this request, or None."""
+    """Resolve the cookie's session identifier to an account valid for this request, or None."""
     if request.path.startswith("/api/"):
         return None  # the API takes bearer tokens only, so a cookie cannot be replayed cross-site
-    bagian = (id_sesi or "").split(":")
-    try:
-        if bagian[0] == "u" and len(bagian) == 4:
-            tenant_id, pengguna_id, versi = int(bagian[1]), uuid.UUID(bagian[2]), int(bagian[3])
-            if tenant_aktif() != tenant_id:
-                return None
-            akun = db.session.scalar(select(Pengguna).where(Pengguna.id == pengguna_id))
-        elif bagian[0] == "a" and len(bagian) == 3:
-            admin_id, versi = int(bagian[1]), int(bagian[2])
-            if tenant_aktif() is not None:
-                return None
-            akun = db.session.get(AdminPlatform, admin_id)
-        else:
-            return None
-    except ValueError:
+    admin = (id_sesi or "").startswith("a:")
+    if admin and tenant_aktif() is None:
+        buka_ruang_platform()  # admins' accounts and sessions are platform rows
+    kini = sekarang()
+    akun = sesi_login.periksa(id_sesi, tenant_id=tenant_aktif(), kini=kini,
+                              umur=sesi_login.Umur.dari_konfigurasi(current_app.config))
+    if akun is None:
+        if admin and "_token_platform" in g:
+            lepas_platform(g.pop("_token_platform"))
         return None
-    if akun is None or not akun.aktif or akun.sesi_versi != versi:
-        return None
+    if sesi_login.perlu_dicatat_dilihat(akun.sesi, kini):
+        sesi_login.catat_dilihat(akun.sesi, kini)
     return akun
 
 

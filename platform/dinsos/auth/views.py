@@ -1,22 +1,25 @@
-"""Login per office, logout, password change; platform admin login."""
+"""Login per office, logout, password change, one's own sessions; platform admin login."""
 import re
+import uuid
 from urllib.parse import urlparse
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
 from dinsos.audit.services import catat_peristiwa
-from dinsos.core.db import db
+from dinsos.core.db import db, sekarang
 from dinsos.core.extensions import batas_dari_konfigurasi, limiter
 from dinsos.core.tenant import tenant_aktif
 
-from . import penahanan
+from . import penahanan, sesi_login
 from .forms import FormGantiKataSandi, FormMasuk
 from .models import AdminPlatform, Pengguna
 from .penahanan import SAAT_MASUK_DITAHAN
 from .services import KesalahanAkun, autentikasi, cocok_pengecoh, ganti_kata_sandi
+from .sesi import buka_ruang_platform
 
 bp = Blueprint("auth", __name__, url_prefix="/t/<slug>")
 bp_admin = Blueprint("admin_auth", __name__, url_prefix="/admin")
@@ -74,7 +77,7 @@ def _proses_masuk(form, cari_akun, bawaan_sukses: str, template: str, *, ruang: 
             db.session.commit()
             flash(_(PESAN_GAGAL), "galat")
             return render_template(template, form=form, **konteks), 401
-        login_user(hasil)
+        masukkan(hasil)
         catat_peristiwa("masuk", aktor=hasil.label_audit, objek_jenis="akun", objek_id=hasil.id)
         db.session.commit()
         return redirect(_tujuan_aman(bawaan_sukses))
@@ -85,6 +88,20 @@ def _beri_tahu_staf(akun, gagal: int, sumber: str | None) -> None:
     """Tell a staff member that guesses at her password are being held, through whoever listens (notify)."""
     for beri_tahu in SAAT_MASUK_DITAHAN.values():
         beri_tahu(akun, gagal, sumber)
+
+
+def masukkan(akun) -> None:
+    """Log an account in: a new session row (never a session carried over from before the login), then the cookie."""
+    sesi_login.mulai(akun, kini=sekarang(), agen=request.user_agent.string, alamat_ip=request.remote_addr)
+    login_user(akun)
+
+
+def _keluarkan() -> None:
+    """End this request's session row, then the cookie: a copy of the cookie is worth nothing afterwards."""
+    if getattr(current_user, "sesi", None) is not None:
+        sesi_login.akhiri(current_user.sesi, kini=sekarang(), alasan="keluar")
+    db.session.commit()
+    logout_user()
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -107,8 +124,7 @@ def masuk(slug):
 @login_required
 def keluar(slug):
     catat_peristiwa("keluar", objek_jenis="akun", objek_id=current_user.id)
-    db.session.commit()
-    logout_user()
+    _keluarkan()
     flash(_("Anda telah keluar."), "info")
     return redirect(url_for("auth.masuk"))
 
@@ -121,16 +137,70 @@ def kata_sandi(slug):
         if not form.validate():
             return render_template("auth/kata_sandi.html", form=form), 400
         try:
-            ganti_kata_sandi(current_user, form.lama.data, form.baru.data)
+            berakhir = ganti_kata_sandi(current_user, form.lama.data, form.baru.data)
         except KesalahanAkun as e:
             form.lama.errors.append(str(e))
             return render_template("auth/kata_sandi.html", form=form), 400
-        catat_peristiwa("ganti_kata_sandi", objek_jenis="akun", objek_id=current_user.id)
+        catat_peristiwa("ganti_kata_sandi", objek_jenis="akun", objek_id=current_user.id, sesi_diakhiri=berakhir)
         db.session.commit()
-        login_user(current_user._get_current_object())  # re-issue this session with the new version
         flash(_("Kata sandi diganti. Sesi lain pada akun ini telah diakhiri."), "info")
         return redirect(url_for("web.dasbor"))
     return render_template("auth/kata_sandi.html", form=form)
+
+
+@bp.get("/akun/sesi")
+@login_required
+def sesi(slug):
+    return _halaman_sesi("auth.akhiri_sesi", "auth.akhiri_sesi_lain")
+
+
+@bp.post("/akun/sesi/<sesi_id>/akhiri")
+@login_required
+def akhiri_sesi(slug, sesi_id):
+    return _akhiri_satu(sesi_id, "auth.sesi")
+
+
+@bp.post("/akun/sesi/akhiri-lainnya")
+@login_required
+def akhiri_sesi_lain(slug):
+    return _akhiri_lainnya("auth.sesi")
+
+
+# --- one's own sessions: the same page for staff and platform admins --------------------------------------------
+
+
+def _halaman_sesi(ke_akhiri: str, ke_akhiri_lain: str):
+    daftar = sesi_login.aktif(current_user, kini=sekarang(), umur=sesi_login.Umur.dari_konfigurasi(current_app.config))
+    return render_template("auth/sesi.html", daftar=daftar, kini_id=current_user.sesi.id, form=FlaskForm(),
+                           ke_akhiri=ke_akhiri, ke_akhiri_lain=ke_akhiri_lain)
+
+
+def _akhiri_satu(sesi_id: str, kembali: str):
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        sesi_id = uuid.UUID(sesi_id)
+    except ValueError:
+        abort(404)
+    if sesi_id == current_user.sesi.id:
+        flash(_("Ini sesi yang sedang Anda pakai; untuk mengakhirinya, pilih Keluar."), "galat")
+        return redirect(url_for(kembali))
+    if not sesi_login.akhiri_milik(current_user, sesi_id, kini=sekarang()):
+        abort(404)
+    catat_peristiwa("sesi_diakhiri", objek_jenis="sesi", objek_id=sesi_id)
+    db.session.commit()
+    flash(_("Sesi itu telah diakhiri."), "info")
+    return redirect(url_for(kembali))
+
+
+def _akhiri_lainnya(kembali: str):
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    jumlah = sesi_login.akhiri_lainnya(current_user, kini=sekarang(), alasan="diakhiri_pemilik", kecuali=current_user.sesi)
+    catat_peristiwa("sesi_lain_diakhiri", objek_jenis="akun", objek_id=current_user.id, jumlah=jumlah)
+    db.session.commit()
+    flash(_("%(n)s sesi lain telah diakhiri.", n=jumlah), "info")
+    return redirect(url_for(kembali))
 
 
 @bp_admin.route("/masuk", methods=["GET", "POST"], endpoint="masuk")
@@ -138,6 +208,8 @@ def kata_sandi(slug):
 def masuk_admin():
     if current_user.is_authenticated and current_user.is_admin_platform:
         return redirect(url_for("admin_auth.beranda"))
+    if request.method == "POST":
+        buka_ruang_platform()  # the admin accounts (and the last login they record) are platform rows
     return _proses_masuk(
         FormMasuk(),
         lambda email: db.session.scalar(select(AdminPlatform).where(func.lower(AdminPlatform.email) == email)),
@@ -151,8 +223,34 @@ def masuk_admin():
 @bp_admin.post("/keluar")
 @login_required
 def keluar_admin():
-    logout_user()
+    _keluarkan()
     return redirect(url_for("admin_auth.masuk"))
+
+
+def _perlu_admin():
+    if not current_user.is_admin_platform:
+        abort(403)
+
+
+@bp_admin.get("/akun/sesi")
+@login_required
+def sesi_admin():
+    _perlu_admin()
+    return _halaman_sesi("admin_auth.akhiri_sesi_admin", "admin_auth.akhiri_sesi_lain_admin")
+
+
+@bp_admin.post("/akun/sesi/<sesi_id>/akhiri")
+@login_required
+def akhiri_sesi_admin(sesi_id):
+    _perlu_admin()
+    return _akhiri_satu(sesi_id, "admin_auth.sesi_admin")
+
+
+@bp_admin.post("/akun/sesi/akhiri-lainnya")
+@login_required
+def akhiri_sesi_lain_admin():
+    _perlu_admin()
+    return _akhiri_lainnya("admin_auth.sesi_admin")
 
 
 @bp_admin.get("/")

@@ -9,8 +9,7 @@ again only when, at this request, one statement to the database
 - the office active, the token not revoked and its user active: the same
   checks as the app's own, so a revoked token or a deactivated user stops at
   once;
-- the same user, with the same roles and session version, as the answer was
-  made for: an entry is never shown to anyone else, so masking stays exactly
+- the same user, with the same roles, as the answer was made for: an entry is never shown to anyone else, so masking stays exactly
   as the app decided it;
 - the office's data version unchanged: it moves at the commit of any write to
   the office's cases, clients or case steps, whoever made it, so a renamed
@@ -40,7 +39,8 @@ from dinsos.core.batas_waktu import diawasi
 log = logging.getLogger(__name__)
 
 JALUR = re.compile(r"/api/t/([a-z0-9-]{1,80})/kasus/\Z")
-KUERI = "SELECT pengguna_id, peran, sesi_versi, versi_data, terakhir_dipakai FROM izin_tembolok_daftar(%s, %s)"
+# The third argument is the app's secret that binds the office (dinsos.core.rls), sent as a parameter.
+KUERI = "SELECT pengguna_id, peran, versi_data, terakhir_dipakai FROM izin_tembolok_daftar(%s, %s, %s)"
 BATAS_BYTE = 16 * 1024 * 1024  # per web process; the memory target is 150 MB a worker
 BATAS_DETIK = 1.0  # the one statement, network included
 REHAT_DETIK = 5.0  # after the database failed us, let the app alone deal with it for a while
@@ -49,8 +49,9 @@ REHAT_DETIK = 5.0  # after the database failed us, let the app alone deal with i
 class TembolokDaftar:
     """WSGI middleware in front of the Flask app (see the module docstring)."""
 
-    def __init__(self, wsgi_app, url_db: str, catat_hit):
+    def __init__(self, wsgi_app, url_db: str, catat_hit, rahasia_ikatan: str):
         self.wsgi_app = wsgi_app
+        self.rahasia_ikatan = rahasia_ikatan
         self.url_db = url_db.replace("postgresql+psycopg://", "postgresql://", 1)
         self.catat_hit = catat_hit  # (slug, request id, perf_counter at arrival): the request log and metrics
         self.entri: OrderedDict[tuple, tuple] = OrderedDict()
@@ -90,8 +91,8 @@ class TembolokDaftar:
         baris = self._tanya(cocok[1], sidik_token(otorisasi.removeprefix("Bearer ").strip()))
         if baris is None:
             return None, False
-        pengguna_id, peran, sesi_versi, versi_data, terakhir_dipakai = baris
-        kunci = (cocok[1], pengguna_id, peran, sesi_versi, versi_data, environ.get("QUERY_STRING", ""),
+        pengguna_id, peran, versi_data, terakhir_dipakai = baris
+        kunci = (cocok[1], pengguna_id, peran, versi_data, environ.get("QUERY_STRING", ""),
                  environ.get("HTTP_ACCEPT_LANGUAGE", ""))
         return kunci, not terakhir_dipakai_usang(terakhir_dipakai, datetime.now(timezone.utc))
 
@@ -103,7 +104,7 @@ class TembolokDaftar:
             try:
                 koneksi = self._sambungan_proses()
                 with diawasi(koneksi, BATAS_DETIK):  # a silent network must not hold the request here
-                    return koneksi.execute(KUERI, (slug, sidik)).fetchone()
+                    return koneksi.execute(KUERI, (slug, sidik, self.rahasia_ikatan)).fetchone()
             except psycopg.Error as e:
                 log.warning("tembolok daftar kasus: database tidak terbaca (%s); permintaan diteruskan ke aplikasi",
                             type(e).__name__)
@@ -167,4 +168,4 @@ def pasang(app):
         LATENSI.labels("api_kasus.daftar", "GET", "200").observe(time.perf_counter() - mulai)
         catat_permintaan(id_permintaan, slug, "GET", "/api/t/<slug>/kasus/", 200, mulai, tembolok="hit")
 
-    app.wsgi_app = TembolokDaftar(app.wsgi_app, app.config["DATABASE_URL"], catat_hit)
+    app.wsgi_app = TembolokDaftar(app.wsgi_app, app.config["DATABASE_URL"], catat_hit, app.config["RAHASIA_IKATAN"])

@@ -5,6 +5,8 @@ and ``REDIS_URL`` are read as they are, since operators and platforms set them
 under those names. With neither set the platform runs embedded: SQLite in the
 instance folder and no Redis.
 """
+import hashlib
+import hmac
 import os
 from pathlib import Path
 
@@ -34,6 +36,9 @@ DEFAULTS = {
     "PENGADUAN_LACAK_RATE_LIMIT": "30 per hour",
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_MINUTES": 15,
+    # A login session ends after this long without a request, and this long after the login whatever happens.
+    "SESSION_IDLE_MINUTES": 60,
+    "SESSION_MAX_HOURS": 12,
     "LOG_FORMAT": "text",
     "METRICS_TOKEN": None,
     # /metrics answers only with METRICS_TOKEN as a bearer token, or to anyone when explicitly opened (scraped in-cluster).
@@ -117,3 +122,9 @@ def argumen_koneksi(cfg: dict, url: str) -> dict:
 def is_embedded(cfg) -> bool:
     """Embedded mode: no Redis configured, so background work runs in-process."""
     return not cfg.get("REDIS_URL")
+
+
+def rahasia_ikatan(kunci_rahasia: str) -> str:
+    """The secret the app shows the database to bind a transaction (``dinsos.core.rls``), derived from SECRET_KEY,
+    so there is nothing more to configure; only its SHA-256 is stored, by ``dinsos db upgrade``."""
+    return hmac.new(kunci_rahasia.encode(), b"dinsos:ikatan-basis-data", hashlib.sha256).hexdigest()

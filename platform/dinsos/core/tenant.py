@@ -7,8 +7,12 @@ tenant cannot be flushed. Crossing tenants (referrals, provincial oversight,
 platform admin, periodic jobs) is only possible inside ``lintas_tenant``,
 which names its reason and is audited.
 
-On PostgreSQL the same binding is copied into the transaction with
-``set_config('app.tenant_id', ...)``, which row-level security policies read.
+On PostgreSQL the same binding is copied into the transaction by
+``dinsos_ikat(secret, tenant, scope)``, which seals it for row-level security
+(``dinsos.core.rls``): SQL that does not know the app's secret cannot bind an
+office or open a crossing. ``ruang_platform`` is the third scope: the platform
+tables (admin accounts, onboarding drafts) for a platform admin's work, with
+the offices' own rows still closed.
 """
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -21,6 +25,7 @@ from .jejak import catat as catat_audit
 
 _tenant_id: ContextVar[int | None] = ContextVar("dinsos_tenant_id", default=None)
 _lintas: ContextVar[str | None] = ContextVar("dinsos_lintas_tenant", default=None)
+_platform: ContextVar[bool] = ContextVar("dinsos_ruang_platform", default=False)
 
 
 class TenantTidakTerikat(RuntimeError):
@@ -60,13 +65,14 @@ def lepas_tenant(token) -> None:
 
 @contextmanager
 def dalam_tenant(tenant_id: int):
-    """Run a block as the given tenant (tasks, CLI, tests)."""
-    token = ikat_tenant(tenant_id)
-    lintas = _lintas.set(None)
+    """Run a block as the given tenant (tasks, CLI, tests): only that office, even inside a crossing."""
+    lintas, platform = _lintas.set(None), _platform.set(False)
+    token = ikat_tenant(tenant_id)  # copies the whole binding, crossing closed, into the open transaction
     try:
         yield
     finally:
         _lintas.reset(lintas)
+        _platform.reset(platform)
         lepas_tenant(token)
 
 
@@ -88,6 +94,29 @@ def lintas_tenant(alasan: str, *, catat: bool = True, **rincian):
     finally:
         _lintas.reset(token)
         _sinkron_db()
+
+
+def ikat_platform():
+    """Open the platform scope for the rest of this context; returns a token for ``lepas_platform``."""
+    token = _platform.set(True)
+    _sinkron_db()
+    return token
+
+
+def lepas_platform(token) -> None:
+    _platform.reset(token)
+    _sinkron_db()
+
+
+@contextmanager
+def ruang_platform():
+    """Run a block in the platform scope: platform admins' accounts and sessions, onboarding drafts, any office's
+    profile row. Not a crossing: tenant-owned rows stay as closed as before (use ``lintas_tenant`` for those)."""
+    token = ikat_platform()
+    try:
+        yield
+    finally:
+        lepas_platform(token)
 
 
 def _model_tenant_tersentuh(state) -> bool:
@@ -132,15 +161,24 @@ def _periksa_tulis(session, flush_context, instances):
 def _salin_ke_transaksi(session, transaction, connection):
     # Nothing bound means the settings stay unset, which the policies read as "no office" (set_config is
     # transaction-local, so none survives from an earlier transaction): no round trip needed.
-    if connection.dialect.name == "postgresql" and (_tenant_id.get() is not None or _lintas.get() is not None):
+    if connection.dialect.name == "postgresql" and (
+        _tenant_id.get() is not None or _lintas.get() is not None or _platform.get()
+    ):
         _set_config(connection)
 
 
+def lingkup() -> str:
+    """The scope beyond the bound office, as the database knows it: '', 'platform' or 'lintas'."""
+    return "lintas" if _lintas.get() is not None else "platform" if _platform.get() else ""
+
+
 def _set_config(connection) -> None:
-    tid = _tenant_id.get()
+    from flask import current_app
+
+    # Bound parameters, never literals: the secret must not show in pg_stat_activity's query text.
     connection.execute(
-        text("SELECT set_config('app.tenant_id', :tid, true), set_config('app.lintas_tenant', :lintas, true)"),
-        {"tid": "" if tid is None else str(tid), "lintas": "on" if _lintas.get() else ""},
+        text("SELECT dinsos_ikat(:rahasia, :tid, :lingkup)"),
+        {"rahasia": current_app.config["RAHASIA_IKATAN"], "tid": _tenant_id.get(), "lingkup": lingkup()},
     )
 
 

@@ -1,10 +1,11 @@
 """Demo accounts for a local run: one per role in every office, ``<role>@<office>.demo``, and one platform admin."""
 from sqlalchemy import select
 
+from dinsos.auth import sesi_login
 from dinsos.auth.models import AdminPlatform, Pengguna
 from dinsos.auth.services import buat_admin_platform, buat_pengguna, hash_kata_sandi
-from dinsos.core.db import db
-from dinsos.core.tenant import dalam_tenant
+from dinsos.core.db import db, sekarang
+from dinsos.core.tenant import dalam_tenant, ruang_platform
 from dinsos.izin import PERAN
 from dinsos.tenancy.services import daftar_tenant
 
@@ -21,12 +22,13 @@ EMAIL_ADMIN_PLATFORM = "admin@platform.demo"
 
 def _admin_platform_demo(kata_sandi: str) -> None:
     """The demo platform admin, so /admin/onboarding is reachable on a first run."""
-    admin = db.session.scalar(select(AdminPlatform).where(AdminPlatform.email == EMAIL_ADMIN_PLATFORM))
-    if admin is None:
-        buat_admin_platform(EMAIL_ADMIN_PLATFORM, "Admin Platform Demo", kata_sandi)
-    else:
-        admin.hash_kata_sandi = hash_kata_sandi(kata_sandi)
-    db.session.commit()
+    with ruang_platform():  # admin accounts are readable and writable only there (row-level security)
+        admin = db.session.scalar(select(AdminPlatform).where(AdminPlatform.email == EMAIL_ADMIN_PLATFORM))
+        if admin is None:
+            buat_admin_platform(EMAIL_ADMIN_PLATFORM, "Admin Platform Demo", kata_sandi)
+        else:
+            admin.hash_kata_sandi = hash_kata_sandi(kata_sandi)
+        db.session.commit()
 
 
 def buat_akun_demo(kata_sandi: str) -> list[str]:
@@ -43,7 +45,7 @@ def buat_akun_demo(kata_sandi: str) -> list[str]:
                     buat_pengguna(email, NAMA_DEMO[peran], [peran], kata_sandi)
                 else:
                     akun.hash_kata_sandi = hash_kata_sandi(kata_sandi)
-                    akun.sesi_versi += 1
+                    sesi_login.akhiri_lainnya(akun, kini=sekarang(), alasan="kata_sandi")
             db.session.commit()
         baris.append(f"  /t/{tenant.slug}/masuk")
         baris += [f"      {peran:<18} {peran.replace('_', '.')}@{tenant.slug}.demo" for peran in PERAN]

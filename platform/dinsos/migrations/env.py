@@ -12,7 +12,7 @@ from alembic import context
 from flask import current_app
 from sqlalchemy import create_engine
 
-from dinsos.core.rls import beri_hak_peran_aplikasi
+from dinsos.core.rls import beri_hak_peran_aplikasi, daftarkan_rahasia, rahasia_ikatan
 
 config = context.config
 if config.config_file_name and not logging.getLogger().handlers:
@@ -56,6 +56,10 @@ def run_migrations_online():
                 context.run_migrations()
                 if beri_hak_peran_aplikasi(connection, current_app.config["DB_APP_ROLE"]):
                     logger.info("granted app role %s", current_app.config["DB_APP_ROLE"])
+                # The app's secret for sealing its database binding (dinsos.core.rls): registered on every
+                # upgrade, so a new SECRET_KEY takes effect with the next `dinsos db upgrade`.
+                if daftarkan_rahasia(connection, rahasia_ikatan(current_app.config["SECRET_KEY"])):
+                    logger.info("registered the app's binding secret")
             connection.commit()
     finally:
         engine.dispose()

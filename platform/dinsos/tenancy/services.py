@@ -1,6 +1,6 @@
 """Looking up offices and writing their profile from ``tenant.yaml`` data."""
-from flask import abort
-from sqlalchemy import Text, cast, func, select
+from flask import abort, current_app
+from sqlalchemy import func, select
 
 from dinsos.core.db import db
 
@@ -20,7 +20,7 @@ def ikat_dari_slug(slug: str) -> int:
     """
     q = select(Tenant.id).where(Tenant.slug == slug, Tenant.aktif.is_(True))
     if db.session.get_bind().dialect.name == "postgresql":
-        q = q.add_columns(func.set_config("app.tenant_id", cast(Tenant.id, Text), True))
+        q = q.add_columns(func.dinsos_ikat(current_app.config["RAHASIA_IKATAN"], Tenant.id, ""))
     tenant_id = db.session.scalar(q)
     if tenant_id is None:
         abort(404)

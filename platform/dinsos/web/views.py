@@ -45,7 +45,11 @@ def _cek_database(app) -> str:
 
     with app.app_context(), batas_sementara(float(app.config["READYZ_BATAS_DETIK"])):
         try:
-            db.session.execute(text("SELECT 1"))
+            if db.session.get_bind().dialect.name == "postgresql":
+                # The binding secret must be one the database accepts (a SECRET_KEY changed without db upgrade).
+                db.session.execute(text("SELECT dinsos_ikat(:r, NULL, '')"), {"r": app.config["RAHASIA_IKATAN"]})
+            else:
+                db.session.execute(text("SELECT 1"))
             return "ok"
         finally:
             db.session.remove()
@@ -60,7 +64,9 @@ def _cek_broker(url: str) -> str:
 
 @bp.get("/readyz")
 def readyz():
-    """Ready to serve: the database answers. The broker is reported but does not decide.
+    """Ready to serve: the database answers (on PostgreSQL: and accepts this app's binding secret, so a
+    SECRET_KEY changed without ``dinsos db upgrade`` keeps the pod out of service instead of failing every
+    office page). The broker is reported but does not decide.
 
     Web requests never need Redis (the rate limiter falls back to memory and
     background work waits in the outbox), so a Redis outage must not take
