@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 from dinsos.admin import sunting
 from dinsos.admin.models import DrafOnboarding
 from dinsos.core.db import db
+from dinsos.core.tenant import ruang_platform
 from dinsos_uji.bantuan import token_csrf
 
 TENANTS = Path(__file__).resolve().parents[2] / "tenants"
@@ -59,7 +60,7 @@ def editor(app, admin, dimuat):
     """A draft of Magetan holding the hand-written seed files, comments and provenance notes included."""
     halaman = admin.get("/admin/onboarding").get_data(as_text=True)
     admin.post("/admin/onboarding/kantor/kabupaten-magetan/ubah", data={"csrf_token": token_csrf(halaman)})
-    with app.app_context():
+    with app.app_context(), ruang_platform():
         draf = db.session.scalar(select(DrafOnboarding))
         draf.berkas = {n: (TENANTS / "kabupaten-magetan" / n).read_text() for n in draf.berkas}
         db.session.commit()
@@ -67,7 +68,7 @@ def editor(app, admin, dimuat):
 
 
 def berkas(app, nama=LAYANAN):
-    with app.app_context():
+    with app.app_context(), ruang_platform():
         return db.session.scalar(select(DrafOnboarding)).berkas[nama]
 
 
@@ -235,7 +236,7 @@ def test_kabupaten_baru_dengan_layanan_lima_langkah_hanya_lewat_formulir(app, ad
     html = kirim_ke(admin, url, {"sop.langkah.3.cabang.0.kondisi": "Laporan belum lengkap",
                                  "sop.langkah.3.cabang.0.ke": "asesmen"})
     assert "Versi tersimpan berkas ini valid." in html, re.findall(r'class="galat"[^>]*>([^<]*)', html)
-    with app.app_context():
+    with app.app_context(), ruang_platform():
         teks_yaml = db.session.scalar(select(DrafOnboarding).where(DrafOnboarding.slug == BARU)).berkas[
             "services/pengiriman-anjal.yaml"]
     assert "waktu: 72 jam kalender" in teks_yaml and "ke: asesmen" in teks_yaml, teks_yaml
@@ -266,7 +267,7 @@ def test_mulai_dari_templat_kantor_lain(app, admin, dimuat):
     r = admin.post(f"{DRAF_BARU}/templat", data={"csrf_token": token_csrf(halaman), "revisi": revisi_dari(halaman),
                                                  "sumber": "kabupaten-magetan/pengiriman-anjal-at", "kode": "anjal-at"})
     assert r.status_code == 303 and r.headers["Location"].endswith("/formulir/services/anjal-at.yaml")
-    with app.app_context():
+    with app.app_context(), ruang_platform():
         teks_yaml = db.session.scalar(select(DrafOnboarding).where(DrafOnboarding.slug == BARU)).berkas["services/anjal-at.yaml"]
     assert teks_yaml.startswith("# Disalin dari Dinas Sosial Kabupaten Magetan") and "\nkode: anjal-at\n" in teks_yaml
     assert "  nomor: null\n" in teks_yaml and "  penandatangan: null\n" in teks_yaml

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from dinsos.admin.models import DrafOnboarding
 from dinsos.catalogue.models import Layanan
 from dinsos.core.db import db
-from dinsos.core.tenant import lintas_tenant
+from dinsos.core.tenant import lintas_tenant, ruang_platform
 from dinsos_uji.bantuan import token_csrf
 from dinsos_uji.teks_keputusan import FOLDER_SEED, TABEL_RUSAK
 
@@ -58,12 +58,12 @@ def test_impor_seed_ditinjau_ditambahkan_lalu_diterbitkan(app, draf_magetan):
     assert isi.startswith("# Diimpor otomatis dari teks keputusan (teks yang ditempel)")
     assert "#   keputusan.nomor: baris 14" in isi
 
-    with app.app_context():
+    with app.app_context(), ruang_platform():
         assert f"services/{kode}.yaml" not in db.session.scalar(select(DrafOnboarding)).berkas  # only proposed
     r = klien.post(f"{MAGETAN}/impor/buat", data={
         "csrf_token": token_csrf(halaman), "revisi": revisi(halaman), "kode": kode, "isi": isi})
     assert r.status_code == 302 and r.headers["Location"].endswith(f"/berkas/services/{kode}.yaml")
-    with app.app_context():
+    with app.app_context(), ruang_platform():
         tersimpan = db.session.scalar(select(DrafOnboarding)).berkas[f"services/{kode}.yaml"]
         assert "# Diimpor otomatis dari teks keputusan" in tersimpan
         with lintas_tenant("uji", catat=False):

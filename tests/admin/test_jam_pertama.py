@@ -4,6 +4,7 @@ from sqlalchemy import select
 from dinsos.auth.models import AdminPlatform
 from dinsos.cli import main as cli
 from dinsos.core.db import db
+from dinsos.core.tenant import ruang_platform
 from dinsos.izin import PERAN
 from dinsos_uji.bantuan import KATA_SANDI, token_csrf
 
@@ -17,7 +18,7 @@ def test_admin_create_menolak_email_yang_tidak_dapat_masuk(app):
     runner = app.test_cli_runner()
     hasil = runner.invoke(cli, ["admin", "create", "--email", "admin@x.test", "--name", "A", "--password", KATA_SANDI])
     assert hasil.exit_code != 0 and "tidak valid" in hasil.output
-    with app.app_context():
+    with app.app_context(), ruang_platform():
         assert db.session.scalar(select(AdminPlatform)) is None
 
 
@@ -49,7 +50,7 @@ def test_akun_demo_mencetak_akun_setiap_peran_dan_admin_platform(app, klien, dim
     assert klien.get("/admin/onboarding").status_code == 200
     # run again (a second `make run`): the same accounts, the new password
     assert runner.invoke(cli, ["demo", "accounts", "--password", "kata-sandi-baru-2"]).exit_code == 0
-    with app.app_context():
+    with app.app_context(), ruang_platform():
         assert len(db.session.scalars(select(AdminPlatform)).all()) == 1
 
 

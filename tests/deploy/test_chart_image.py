@@ -11,14 +11,16 @@ smoke_image.py runs the built image the same way (deploy/ci-image.sh, in CI).
 """
 import ast
 import base64
+import json
 import os
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path, PurePosixPath
 
 import gunicorn.config
 import pytest
-from click.testing import CliRunner
 from test_helm_chart import production_values, render
 
 from dinsos.core import config as konfigurasi
@@ -131,27 +133,48 @@ def test_every_variable_the_chart_sets_is_one_the_image_reads(manifests):
 # --- each process builds the application from the chart's environment ---------
 
 
-def _in_production(monkeypatch, tmp_path, env: dict):
-    for name in list(os.environ):
-        if name.startswith(("DINSOS_", "FLASK_")) or name in ("DATABASE_URL", "REDIS_URL"):
-            monkeypatch.delenv(name)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.chdir(tmp_path)
+# Built in a child process: the app's extensions (the rate limiter's storage above all) are module-global,
+# so an app built here from the chart's environment would point the suite's own app at redis.example.
+_BANGUN = """
+import json, os, sys
+from dinsos.app import create_app
+from dinsos.core import config as konfigurasi
+KUNCI = ("SQLALCHEMY_DATABASE_URI", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ENCRYPTION_KEYS", "BASE_URL",
+         "DB_APP_ROLE", "UPLOAD_DIR", "SMTP_HOST", "SMTP_PASSWORD", "MIGRATION_DATABASE_URL", "STORAGE_URL")
+dasar = dict(os.environ)
+hasil = []
+for env in json.load(sys.stdin):
+    os.environ.clear()
+    os.environ.update(dasar)
+    os.environ.update(env)
+    try:
+        cfg = create_app().config
+    except Exception:  # any refusal to start
+        hasil.append(None)
+        continue
+    hasil.append({**{k: cfg.get(k) for k in KUNCI}, "embedded": konfigurasi.is_embedded(cfg)})
+print(json.dumps(hasil, default=str))
+"""
 
 
-def test_every_process_starts_in_production_mode_from_the_chart_environment(manifests, monkeypatch, tmp_path):
+def _konfigurasi(tmp_path, envs: list[dict]) -> list[dict | None]:
+    """The configuration each environment gives a freshly built app (None: it refuses to start), in production
+    mode: nothing of this machine's DINSOS_*, FLASK_*, DATABASE_URL or REDIS_URL leaks in."""
+    dasar = {k: v for k, v in os.environ.items()
+             if not (k.startswith(("DINSOS_", "FLASK_")) or k in ("DATABASE_URL", "REDIS_URL"))}
+    dasar["PYTHONPATH"] = os.pathsep.join([str(ROOT / "platform"), str(ROOT / "workers")])
+    keluar = subprocess.run([sys.executable, "-c", _BANGUN], input=json.dumps(envs), capture_output=True, text=True,
+                            env=dasar, cwd=tmp_path, timeout=240, check=True)
+    return json.loads(keluar.stdout.strip().splitlines()[-1])
+
+
+def test_every_process_starts_in_production_mode_from_the_chart_environment(manifests, tmp_path):
     """The app refuses to start without its secret key and encryption keys, and runs embedded without
     DATABASE_URL/REDIS_URL: so each process must get them, with the chart's values, and no instance path."""
-    from dinsos.app import create_app
-
-    for label, _, container in containers(manifests):
-        env = resolved_env(container, manifests)
-        with monkeypatch.context() as m:
-            _in_production(m, tmp_path, env)
-            app = create_app()
-        cfg = app.config
-        assert not konfigurasi.is_embedded(cfg), label
+    proses = [(label, container, resolved_env(container, manifests)) for label, _, container in containers(manifests)]
+    for (label, container, env), cfg in zip(proses, _konfigurasi(tmp_path, [e for _, _, e in proses])):
+        assert cfg is not None, f"{label} refuses to start"
+        assert not cfg["embedded"], label
         assert cfg["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://dinsos_app@db.example:5432/dinsos", label
         assert cfg["REDIS_URL"] == VALUES["redis"]["url"], label
         assert cfg["SECRET_KEY"] == VALUES["app"]["secretKey"], label
@@ -165,24 +188,16 @@ def test_every_process_starts_in_production_mode_from_the_chart_environment(mani
         assert (cfg["MIGRATION_DATABASE_URL"] is not None) == migrates, f"{label}: only the migration job is the owner"
 
 
-def test_the_settings_the_app_refuses_to_start_without_are_set_by_the_chart(manifests, monkeypatch, tmp_path):
+def test_the_settings_the_app_refuses_to_start_without_are_set_by_the_chart(manifests, tmp_path):
     """Derived by experiment: drop each variable from the web's environment; if the app then refuses to
     start or silently falls back to embedded mode or SQLite, the image needs it (and the chart sets it)."""
-    from dinsos.app import create_app
-
     web = next(c for label, _, c in containers(manifests) if label == "dinsos-web/web")
     env = resolved_env(web, manifests)
+    # A fallback to SQLite writes the instance folder: here, not in the checkout.
+    tanpa = [{**{k: v for k, v in env.items() if k != name}, "DINSOS_INSTANCE_PATH": str(tmp_path)} for name in env]
     needed = set()
-    for name in env:
-        with monkeypatch.context() as m:
-            # A fallback to SQLite writes the instance folder: here, not in the checkout.
-            _in_production(m, tmp_path, {**{k: v for k, v in env.items() if k != name}, "DINSOS_INSTANCE_PATH": str(tmp_path)})
-            try:
-                cfg = create_app().config
-                degraded = konfigurasi.is_embedded(cfg) or not cfg["DATABASE_URL"].startswith("postgresql")
-            except Exception:  # noqa: BLE001 - any refusal to start counts
-                degraded = True
-        if degraded:
+    for name, cfg in zip(env, _konfigurasi(tmp_path, tanpa)):
+        if cfg is None or cfg["embedded"] or not cfg["DATABASE_URL"].startswith("postgresql"):
             needed.add(name)
     assert {"DINSOS_SECRET_KEY", "DINSOS_ENCRYPTION_KEYS", "DATABASE_URL", "REDIS_URL"} <= needed
 
@@ -228,9 +243,20 @@ def test_the_chart_runs_files_the_image_has(manifests):
     assert in_image(workdir / "tenants", copied) and (ROOT / "tenants").is_dir()
 
 
-def test_every_dinsos_command_the_chart_runs_exists(manifests):
-    from dinsos.cli import main
+_BANTUAN = """
+import json, sys
+from click.testing import CliRunner
+from dinsos.cli import main
+hasil = {}
+for perintah in json.load(sys.stdin):
+    r = CliRunner().invoke(main, [*perintah, "--help"])
+    hasil[" ".join(perintah)] = [r.exit_code, r.output]
+print(json.dumps(hasil))
+"""
 
+
+def test_every_dinsos_command_the_chart_runs_exists(manifests, tmp_path):
+    """Asked in a child process, embedded: ``--help`` builds the app, whose extensions are module-global."""
     commands = set()
     for label, _, c in containers(manifests):
         command = c["command"]
@@ -239,25 +265,26 @@ def test_every_dinsos_command_the_chart_runs_exists(manifests):
         if command[0] == "dinsos":
             commands.add(tuple(a for a in command[1:] if not a.startswith("-")))
     assert {("db", "upgrade"), ("db", "check"), ("worker",), ("beat",)} <= commands
-    for command in commands:
-        result = CliRunner().invoke(main, [*command, "--help"])
-        assert result.exit_code == 0, f"dinsos {' '.join(command)}: {result.output}"
+    dasar = {k: v for k, v in os.environ.items()
+             if not (k.startswith(("DINSOS_", "FLASK_")) or k in ("DATABASE_URL", "REDIS_URL"))}
+    dasar |= {"PYTHONPATH": os.pathsep.join([str(ROOT / "platform"), str(ROOT / "workers")]),
+              "DINSOS_INSTANCE_PATH": str(tmp_path)}
+    keluar = subprocess.run([sys.executable, "-c", _BANTUAN], input=json.dumps(sorted(commands)), capture_output=True,
+                            text=True, env=dasar, cwd=tmp_path, timeout=240, check=True)
+    for command, (kode, keluaran) in json.loads(keluar.stdout.strip().splitlines()[-1]).items():
+        assert kode == 0, f"dinsos {command}: {keluaran}"
 
 
-def test_uploads_go_to_an_object_store_or_a_shared_claim(manifests, monkeypatch, tmp_path):
+def test_uploads_go_to_an_object_store_or_a_shared_claim(manifests, tmp_path):
     """Without storage settings the app keeps uploads in its instance folder, inside the read-only image:
     the web and the worker must get an object store or a directory on the same mounted claim, else NOTES warn."""
-    from dinsos.app import create_app
-
     for values in (VALUES, production_values()):
         rendered, notes = render(values)
         assert "no storage for uploads" not in notes
-        for label, pod, c in containers(rendered):
-            if not (c["command"][0] == "gunicorn" or c["command"][:2] == ["dinsos", "worker"]):
-                continue
-            with monkeypatch.context() as m:
-                _in_production(m, tmp_path, resolved_env(c, rendered))
-                cfg = create_app().config
+        penyimpan = [(label, pod, c) for label, pod, c in containers(rendered)
+                     if c["command"][0] == "gunicorn" or c["command"][:2] == ["dinsos", "worker"]]
+        semua = _konfigurasi(tmp_path, [resolved_env(c, rendered) for _, _, c in penyimpan])
+        for (label, pod, c), cfg in zip(penyimpan, semua):
             if cfg["STORAGE_URL"]:
                 continue
             claims = {v["name"] for v in pod["volumes"] if "persistentVolumeClaim" in v}
