@@ -27,3 +27,15 @@ def admin(app, klien):
                                           "csrf_token": token_csrf(halaman)})
     assert r.status_code == 302
     return klien
+
+
+MAGETAN = "/admin/onboarding/draf/kabupaten-magetan"
+
+
+@pytest.fixture
+def draf_magetan(admin, dimuat):
+    """A draft of Magetan's current files, started from the office list."""
+    halaman = admin.get("/admin/onboarding").get_data(as_text=True)
+    r = admin.post("/admin/onboarding/kantor/kabupaten-magetan/ubah", data={"csrf_token": token_csrf(halaman)})
+    assert r.headers["Location"].endswith(MAGETAN)
+    return admin

@@ -24,12 +24,6 @@ def revisi(halaman: str) -> str:
     return re.search(r'name="revisi" value="(\d+)"', halaman)[1]
 
 
-@pytest.fixture
-def draf_magetan(admin, dimuat):
-    halaman = teks(admin.get("/admin/onboarding"))
-    r = admin.post("/admin/onboarding/kantor/kabupaten-magetan/ubah", data={"csrf_token": token_csrf(halaman)})
-    assert r.headers["Location"].endswith(MAGETAN)
-    return admin
 
 
 def usulkan(klien, **data):
