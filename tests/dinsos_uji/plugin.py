@@ -7,6 +7,7 @@ pytest_plugins = [
     "dinsos_uji.fixtures.aplikasi",
     "dinsos_uji.fixtures.kantor",
     "dinsos_uji.fixtures.layanan",
+    "dinsos_uji.fixtures.peramban",  # the browser tests' server and chromium, shared by tests/e2e and tests/laporan
 ]
 
 

@@ -46,10 +46,9 @@ def _isi(page, nama, nilai):
 
 
 def test_andi_mendaftarkan_kabupaten_dengan_formulir_saja(peramban, app, kantor_seed):
-    from bantuan import KATA_SANDI
-
     from dinsos.auth.services import buat_admin_platform
     from dinsos.core.db import db
+    from dinsos_uji.bantuan import KATA_SANDI
 
     with app.app_context():
         buat_admin_platform("andi@platform.uji", "Andi", KATA_SANDI)

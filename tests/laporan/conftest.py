@@ -25,7 +25,6 @@ from pathlib import Path
 
 import pytest
 from alat_laporan import terima
-from e2e.conftest import browser, peramban, server  # noqa: F401  (tests/e2e's browser fixtures, for test_layar)
 
 from dinsos_uji.alat_kasus import akun, di_kantor, muat_seed, staf_kantor, wib
 

@@ -118,6 +118,7 @@ class SkemaFilter(ma.Schema):
         metadata={"description": "Kursor halaman berikutnya: nilai `berikutnya` dari halaman sebelumnya, dikirim apa adanya "
                                  "(teks base64url buram). Kursor lain ditolak 422."})
     batas = ma.fields.Integer(load_default=25, validate=ma.validate.Range(1, 100))
+    lang = ma.fields.String(validate=ma.validate.OneOf(["id", "en"]), metadata={"description": "Bahasa pesan / language"})
 
 
 class SkemaRingkas(ma.Schema):
@@ -248,7 +249,7 @@ def _surat(kasus, surat) -> dict:
 
 @blp.route("/")
 @perlu_token("kasus.lihat")
-@blp.arguments(SkemaFilter, location="query")
+@blp.arguments(SkemaFilter, location="query", unknown=ma.RAISE)  # a misspelt filter is a 422, not ignored
 @blp.response(200, SkemaHalaman)
 def daftar(filter_, slug):
     """Daftar kasus kantor ini, terbaru dulu, dengan kursor halaman."""

@@ -94,7 +94,8 @@ def _sidik() -> str:
 def _tolak(kode: int, pesan: str, **kepala):
     from .errors import tanggapan_kesalahan
 
-    isi, kode = tanggapan_kesalahan(kode, pesan)
+    # Named where marshmallow names a header at fault, so a client sees which part of its request to change.
+    isi, kode = tanggapan_kesalahan(kode, pesan, {"headers": {HEADER: [pesan]}} if kode == 422 else None)
     for k, v in kepala.items():
         isi.headers[k] = v
     return isi, kode
@@ -216,7 +217,8 @@ def bersihkan(pada: datetime | None = None) -> int:
 
 
 PARAMETER_OPENAPI = {
-    "name": HEADER, "in": "header", "required": False, "schema": {"type": "string", "maxLength": MAKS_PANJANG},
+    "name": HEADER, "in": "header", "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAKS_PANJANG, "pattern": "^[\\x20-\\x7e]+$"},
     "description": (
         "Kunci unik dari klien (mis. UUID) agar permintaan yang diulang tidak menulis dua kali. Permintaan ulang dengan "
         "kunci, alamat dan isi yang sama mendapat jawaban pertama lagi (status dan isi, header `Idempotent-Replayed: true`) "

@@ -133,6 +133,7 @@ class SkemaPemulangan(ma.Schema):
 
 class SkemaFilter(ma.Schema):
     status = ma.fields.String(validate=ma.validate.OneOf(STATUS))
+    lang = ma.fields.String(validate=ma.validate.OneOf(["id", "en"]), metadata={"description": "Bahasa pesan / language"})
 
 
 def _tujuan(data: dict) -> Tujuan:
@@ -285,7 +286,7 @@ def periksa(data, slug):
 @blp.route("/rujukan/keluar")
 @blp.response(200, SkemaJson)
 @perlu_token("rujukan.lihat")
-@blp.arguments(SkemaFilter, location="query")
+@blp.arguments(SkemaFilter, location="query", unknown=ma.RAISE)  # a misspelt filter is a 422, not ignored
 def keluar_daftar(filter_, slug):
     """Rujukan keluar kantor ini, terbaru dulu."""
     return jsonify(data=[{k: v for k, v in data_keluar(r).items() if k not in ("dibagikan", "riwayat")}
@@ -392,7 +393,7 @@ def pemulangan(data, slug, kasus_id):
 @blp.route("/rujukan/masuk")
 @blp.response(200, SkemaJson)
 @perlu_token("rujukan.lihat")
-@blp.arguments(SkemaFilter, location="query")
+@blp.arguments(SkemaFilter, location="query", unknown=ma.RAISE)  # a misspelt filter is a 422, not ignored
 def masuk_daftar(filter_, slug):
     """Rujukan masuk kantor ini, terbaru dulu."""
     return jsonify(data=[data_masuk(m) for m in penerimaan.daftar_masuk(filter_.get("status"))])
@@ -477,7 +478,7 @@ def mitra_baru(data, slug):
 @blp.route("/pengawasan/rujukan")
 @blp.response(200, SkemaJson)
 @perlu_token("pengawasan.lihat")
-@blp.arguments(SkemaFilter, location="query")
+@blp.arguments(SkemaFilter, location="query", unknown=ma.RAISE)  # a misspelt filter is a 422, not ignored
 def pengawasan_rujukan(filter_, slug):
     """Rujukan ke dan dari kabupaten/kota provinsi ini: status, umur hari kerja, batas waktu, jumlah per kantor, matriks."""
     try:
