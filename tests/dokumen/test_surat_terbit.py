@@ -106,7 +106,7 @@ def test_issuing_is_audited_against_the_object_and_numbers_follow_on(app, kantor
     kedua = terbitkan(app, magetan.id, "surat_tugas", objek_id="kasus-9")
     assert (pertama.nomor, kedua.nomor) == ("400.9/1/403.107/2026", "400.9/2/403.107/2026")
     assert pertama.kode != kedua.kode and len(pertama.kode) >= 22
-    with app.app_context():
+    with app.app_context(), dalam_tenant(magetan.id):  # the office's own audit rows (RLS: none without an office bound)
         catatan = db.session.scalars(
             select(CatatanAudit).where(CatatanAudit.tindakan == "terbitkan_surat").order_by(CatatanAudit.id)
         ).all()
