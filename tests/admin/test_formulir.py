@@ -14,7 +14,7 @@ from dinsos.admin import sunting
 from dinsos.admin.models import DrafOnboarding
 from dinsos.core.db import db
 from dinsos.core.tenant import ruang_platform
-from dinsos_uji.bantuan import token_csrf
+from dinsos_uji.bantuan import revisi_draf, token_csrf
 
 TENANTS = Path(__file__).resolve().parents[2] / "tenants"
 MAGETAN = "/admin/onboarding/draf/kabupaten-magetan"
@@ -222,7 +222,7 @@ def test_kabupaten_baru_dengan_layanan_lima_langkah_hanya_lewat_formulir(app, ad
     assert r.status_code == 302
     kirim_ke(admin, f"{DRAF_BARU}/formulir/tenant.yaml", {"alamat": "Jalan Teuku Umar 1, Ngawi"})
     halaman = admin.get(DRAF_BARU).get_data(as_text=True)
-    r = admin.post(f"{DRAF_BARU}/layanan-baru", data={"csrf_token": token_csrf(halaman), "revisi": revisi_dari(halaman),
+    r = admin.post(f"{DRAF_BARU}/layanan-baru", data={"csrf_token": token_csrf(halaman), "revisi": revisi_draf(halaman),
                                                       "kode": "pengiriman-anjal", "isi": ""})
     url = r.headers["Location"]
     assert url.endswith("/formulir/services/pengiriman-anjal.yaml")
@@ -243,7 +243,7 @@ def test_kabupaten_baru_dengan_layanan_lima_langkah_hanya_lewat_formulir(app, ad
     assert "'" not in teks_yaml  # typed values are written plain
     halaman = admin.get(DRAF_BARU).get_data(as_text=True)
     assert "Semua berkas valid." in halaman
-    r = admin.post(f"{DRAF_BARU}/terbitkan", data={"csrf_token": token_csrf(halaman), "revisi": revisi_dari(halaman)})
+    r = admin.post(f"{DRAF_BARU}/terbitkan", data={"csrf_token": token_csrf(halaman), "revisi": revisi_draf(halaman)})
     assert r.status_code == 302
     with app.app_context(), lintas_tenant("uji", catat=False):
         ngawi = db.session.scalar(select(Tenant).where(Tenant.slug == BARU))
@@ -253,10 +253,6 @@ def test_kabupaten_baru_dengan_layanan_lima_langkah_hanya_lewat_formulir(app, ad
     assert "Pengiriman Anak Jalanan ke Balai Rehabilitasi" in admin.get(f"/t/{BARU}/standar-pelayanan").get_data(as_text=True)
 
 
-def revisi_dari(halaman: str) -> str:
-    return re.search(r'name="revisi" value="(\d+)"', halaman)[1]
-
-
 def test_mulai_dari_templat_kantor_lain(app, admin, dimuat):
     halaman = admin.get("/admin/onboarding/baru").get_data(as_text=True)
     admin.post("/admin/onboarding/baru", data={
@@ -264,7 +260,7 @@ def test_mulai_dari_templat_kantor_lain(app, admin, dimuat):
         "provinsi_induk": "provinsi-jawa-timur", "kode_wilayah": "35.21", "zona_waktu": "Asia/Jakarta"})
     halaman = admin.get(DRAF_BARU).get_data(as_text=True)
     assert "Kabupaten Magetan — Pengiriman Anak Jalanan" in halaman
-    r = admin.post(f"{DRAF_BARU}/templat", data={"csrf_token": token_csrf(halaman), "revisi": revisi_dari(halaman),
+    r = admin.post(f"{DRAF_BARU}/templat", data={"csrf_token": token_csrf(halaman), "revisi": revisi_draf(halaman),
                                                  "sumber": "kabupaten-magetan/pengiriman-anjal-at", "kode": "anjal-at"})
     assert r.status_code == 303 and r.headers["Location"].endswith("/formulir/services/anjal-at.yaml")
     with app.app_context(), ruang_platform():
@@ -274,7 +270,7 @@ def test_mulai_dari_templat_kantor_lain(app, admin, dimuat):
     assert "Semua berkas valid." in admin.get(DRAF_BARU).get_data(as_text=True)
     # a template that does not exist: a message, not a 500
     halaman = admin.get(DRAF_BARU).get_data(as_text=True)
-    r = admin.post(f"{DRAF_BARU}/templat", data={"csrf_token": token_csrf(halaman), "revisi": revisi_dari(halaman),
+    r = admin.post(f"{DRAF_BARU}/templat", data={"csrf_token": token_csrf(halaman), "revisi": revisi_draf(halaman),
                                                  "sumber": "kota-x/tidak-ada", "kode": "lain"})
     assert r.status_code == 303 and "Pilih layanan" in admin.get(DRAF_BARU).get_data(as_text=True)
 

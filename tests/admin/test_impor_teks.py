@@ -10,7 +10,7 @@ from dinsos.admin.models import DrafOnboarding
 from dinsos.catalogue.models import Layanan
 from dinsos.core.db import db
 from dinsos.core.tenant import lintas_tenant, ruang_platform
-from dinsos_uji.bantuan import token_csrf
+from dinsos_uji.bantuan import revisi_draf, token_csrf
 from dinsos_uji.teks_keputusan import FOLDER_SEED, TABEL_RUSAK
 
 MAGETAN = "/admin/onboarding/draf/kabupaten-magetan"
@@ -20,16 +20,10 @@ def teks(r) -> str:
     return r.get_data(as_text=True)
 
 
-def revisi(halaman: str) -> str:
-    return re.search(r'name="revisi" value="(\d+)"', halaman)[1]
-
-
-
-
 def usulkan(klien, **data):
     halaman = teks(klien.get(f"{MAGETAN}/impor"))
     return klien.post(f"{MAGETAN}/impor", content_type="multipart/form-data",
-                      data={"csrf_token": token_csrf(halaman), "revisi": revisi(halaman), **data})
+                      data={"csrf_token": token_csrf(halaman), "revisi": revisi_draf(halaman), **data})
 
 
 def test_impor_seed_ditinjau_ditambahkan_lalu_diterbitkan(app, draf_magetan):
@@ -55,7 +49,7 @@ def test_impor_seed_ditinjau_ditambahkan_lalu_diterbitkan(app, draf_magetan):
     with app.app_context(), ruang_platform():
         assert f"services/{kode}.yaml" not in db.session.scalar(select(DrafOnboarding)).berkas  # only proposed
     r = klien.post(f"{MAGETAN}/impor/buat", data={
-        "csrf_token": token_csrf(halaman), "revisi": revisi(halaman), "kode": kode, "isi": isi})
+        "csrf_token": token_csrf(halaman), "revisi": revisi_draf(halaman), "kode": kode, "isi": isi})
     assert r.status_code == 302 and r.headers["Location"].endswith(f"/berkas/services/{kode}.yaml")
     with app.app_context(), ruang_platform():
         tersimpan = db.session.scalar(select(DrafOnboarding)).berkas[f"services/{kode}.yaml"]
@@ -65,7 +59,7 @@ def test_impor_seed_ditinjau_ditambahkan_lalu_diterbitkan(app, draf_magetan):
 
     draf = teks(klien.get(MAGETAN))
     assert "Semua berkas valid." in draf
-    r = klien.post(f"{MAGETAN}/terbitkan", data={"csrf_token": token_csrf(draf), "revisi": revisi(draf)})
+    r = klien.post(f"{MAGETAN}/terbitkan", data={"csrf_token": token_csrf(draf), "revisi": revisi_draf(draf)})
     assert r.status_code == 302
     with app.app_context(), lintas_tenant("uji", catat=False):
         layanan = db.session.scalar(select(Layanan).where(Layanan.kode == kode))
@@ -97,7 +91,7 @@ def test_masukan_buruk_dijawab_dengan_pesan_bukan_500(draf_magetan, data, pesan)
 def test_kode_ganda_ditolak_dengan_pesan(draf_magetan):
     halaman = teks(draf_magetan.get(f"{MAGETAN}/impor"))
     r = draf_magetan.post(f"{MAGETAN}/impor/buat", data={
-        "csrf_token": token_csrf(halaman), "revisi": revisi(halaman), "kode": "pengiriman-anjal-at", "isi": "kode: x\n"})
+        "csrf_token": token_csrf(halaman), "revisi": revisi_draf(halaman), "kode": "pengiriman-anjal-at", "isi": "kode: x\n"})
     assert r.status_code == 302
     assert "sudah ada di draf" in teks(draf_magetan.get(r.headers["Location"]))
 

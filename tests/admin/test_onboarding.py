@@ -11,7 +11,7 @@ from dinsos.admin.services import BATAS_BERKAS, BATAS_UNGGAHAN
 from dinsos.catalogue.models import Layanan, VersiLayanan
 from dinsos.core.db import db
 from dinsos.core.tenant import lintas_tenant, ruang_platform
-from dinsos_uji.bantuan import buat_staf, masuk, token_csrf
+from dinsos_uji.bantuan import buat_staf, masuk, revisi_draf, token_csrf
 
 MAGETAN = "/admin/onboarding/draf/kabupaten-magetan"
 LAYANAN = "services/pengiriman-anjal-at.yaml"
@@ -21,16 +21,10 @@ def teks(r) -> str:
     return r.get_data(as_text=True)
 
 
-def revisi(halaman: str) -> str:
-    return re.search(r'name="revisi" value="(\d+)"', halaman)[1]
-
-
-
-
 def simpan(klien, nama, isi, rev=None):
     url = f"{MAGETAN}/berkas/{nama}"
     halaman = teks(klien.get(url))
-    return klien.post(url, data={"csrf_token": token_csrf(halaman), "revisi": rev or revisi(halaman), "isi": isi})
+    return klien.post(url, data={"csrf_token": token_csrf(halaman), "revisi": rev or revisi_draf(halaman), "isi": isi})
 
 
 def isi_berkas(app, nama):
@@ -41,7 +35,7 @@ def isi_berkas(app, nama):
 def unggah(klien, data: bytes, nama="kantor.zip"):
     halaman = teks(klien.get(MAGETAN))
     return klien.post(f"{MAGETAN}/unggah", content_type="multipart/form-data", data={
-        "csrf_token": token_csrf(halaman), "revisi": revisi(halaman), "berkas": (io.BytesIO(data), nama)})
+        "csrf_token": token_csrf(halaman), "revisi": revisi_draf(halaman), "berkas": (io.BytesIO(data), nama)})
 
 
 def zip_dari(berkas: dict[str, bytes | str]) -> bytes:
@@ -119,7 +113,7 @@ def test_ubah_langkah_tampil_sebagai_perbedaan_lalu_terbit_sebagai_versi_2(app, 
         layanan = db.session.scalar(select(Layanan).where(Layanan.kode == "pengiriman-anjal-at"))
         v1 = db.session.scalar(select(VersiLayanan).where(VersiLayanan.layanan_id == layanan.id))
         v1 = (v1.id, v1.sidik, v1.isi)
-    r = klien.post(f"{MAGETAN}/terbitkan", data={"csrf_token": token_csrf(draf), "revisi": revisi(draf)})
+    r = klien.post(f"{MAGETAN}/terbitkan", data={"csrf_token": token_csrf(draf), "revisi": revisi_draf(draf)})
     assert r.status_code == 302
     assert "pengiriman-anjal-at: versi 2 disimpan" in teks(klien.get(r.headers["Location"]))
     with app.app_context(), lintas_tenant("uji", catat=False):
@@ -135,7 +129,7 @@ def test_draf_tidak_valid_tidak_dapat_diterbitkan(app, draf_magetan, potret):
     draf = teks(klien.get(MAGETAN))
     assert "Pelaksana &#39;satpam&#39; tidak dikenal" in draf
     sebelum = potret()
-    r = klien.post(f"{MAGETAN}/terbitkan", data={"csrf_token": token_csrf(draf), "revisi": revisi(draf)})
+    r = klien.post(f"{MAGETAN}/terbitkan", data={"csrf_token": token_csrf(draf), "revisi": revisi_draf(draf)})
     assert r.status_code == 303
     assert "Belum dapat diterbitkan: 1 kesalahan. Tidak ada yang dimuat." in teks(klien.get(r.headers["Location"]))
     assert potret() == sebelum
@@ -144,7 +138,7 @@ def test_draf_tidak_valid_tidak_dapat_diterbitkan(app, draf_magetan, potret):
 def test_halaman_yang_basi_tidak_menimpa_draf(app, draf_magetan):
     klien = draf_magetan
     halaman = teks(klien.get(f"{MAGETAN}/berkas/tenant.yaml"))
-    lama = revisi(halaman)
+    lama = revisi_draf(halaman)
     assert simpan(klien, "tenant.yaml", isi_berkas(app, "tenant.yaml") + "\n").status_code == 302
     simpanan = isi_berkas(app, "tenant.yaml")
     r = klien.post(f"{MAGETAN}/berkas/tenant.yaml", data={"csrf_token": token_csrf(halaman), "revisi": lama,
@@ -160,13 +154,13 @@ def test_halaman_yang_basi_tidak_menimpa_draf(app, draf_magetan):
 def test_tambah_dan_hapus_berkas_layanan(app, draf_magetan):
     klien = draf_magetan
     halaman = teks(klien.get(MAGETAN))
-    r = klien.post(f"{MAGETAN}/layanan-baru", data={"csrf_token": token_csrf(halaman), "revisi": revisi(halaman),
+    r = klien.post(f"{MAGETAN}/layanan-baru", data={"csrf_token": token_csrf(halaman), "revisi": revisi_draf(halaman),
                                                     "kode": "layanan-lain", "isi": ""})
     assert r.headers["Location"].endswith("/formulir/services/layanan-lain.yaml")  # the form editor, no YAML needed
     draf = teks(klien.get(MAGETAN))
     assert "services/layanan-lain.yaml" in draf and "Wajib diisi: kunci ini tidak ada." in draf
     r = klien.post(f"{MAGETAN}/hapus/services/layanan-lain.yaml",
-                   data={"csrf_token": token_csrf(draf), "revisi": revisi(draf)})
+                   data={"csrf_token": token_csrf(draf), "revisi": revisi_draf(draf)})
     assert r.status_code == 302 and "Semua berkas valid." in teks(klien.get(MAGETAN))
 
 

@@ -20,7 +20,7 @@ from dinsos.core.kalender import parse_waktu
 from dinsos.core.tenant import lintas_tenant
 from dinsos.sla.services import kalender_tenant
 from dinsos.tenancy.models import Tenant
-from dinsos_uji.bantuan import token_csrf
+from dinsos_uji.bantuan import revisi_draf, token_csrf
 
 TENANTS = Path(__file__).resolve().parents[2] / "tenants"
 
@@ -79,10 +79,6 @@ def zip_folder(berkas: dict[str, str]) -> bytes:
     return buf.getvalue()
 
 
-def revisi(halaman: str) -> str:
-    return re.search(r'name="revisi" value="(\d+)"', halaman)[1]
-
-
 def teks(r) -> str:
     return r.get_data(as_text=True)
 
@@ -98,7 +94,7 @@ def terbitkan(klien, slug):
     halaman = teks(klien.get(f"/admin/onboarding/draf/{slug}"))
     assert "Semua berkas valid." in halaman
     r = klien.post(f"/admin/onboarding/draf/{slug}/terbitkan",
-                   data={"csrf_token": token_csrf(halaman), "revisi": revisi(halaman)})
+                   data={"csrf_token": token_csrf(halaman), "revisi": revisi_draf(halaman)})
     assert r.status_code == 302 and r.headers["Location"].endswith("/admin/onboarding")
     return teks(klien.get(r.headers["Location"]))
 
@@ -119,7 +115,7 @@ def test_andi_menambah_daerah_baru_tanpa_menulis_kode(app, admin):
     salah = layanan_selayar().replace("      waktu: 1 jam\n", "      waktu: sejam\n", 1)
     baris_salah = salah[: salah.index("waktu: sejam")].count("\n") + 1
     r = klien.post(f"{lokasi}/unggah", content_type="multipart/form-data", data={
-        "csrf_token": token_csrf(draf), "revisi": revisi(draf),
+        "csrf_token": token_csrf(draf), "revisi": revisi_draf(draf),
         "berkas": (io.BytesIO(zip_folder({"tenant.yaml": TENANT_YAML, "services/pengiriman-anjal-at.yaml": salah})),
                    "selayar.zip"),
     })
@@ -137,7 +133,7 @@ def test_andi_menambah_daerah_baru_tanpa_menulis_kode(app, admin):
     url_berkas = f"{lokasi}/berkas/services/pengiriman-anjal-at.yaml"
     halaman = teks(klien.get(url_berkas))
     assert f'id="baris-{baris_salah}" class="baris-salah"' in halaman
-    r = klien.post(url_berkas, data={"csrf_token": token_csrf(halaman), "revisi": revisi(halaman),
+    r = klien.post(url_berkas, data={"csrf_token": token_csrf(halaman), "revisi": revisi_draf(halaman),
                                      "isi": salah.replace("waktu: sejam", "waktu: 1 jam")})
     assert r.status_code == 302
     assert "Versi tersimpan berkas ini valid." in teks(klien.get(url_berkas))

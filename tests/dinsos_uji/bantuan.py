@@ -63,3 +63,8 @@ def masuk(klien, slug, email, kata_sandi=KATA_SANDI):
     return klien.post(
         f"/t/{slug}/masuk", data={"email": email, "kata_sandi": kata_sandi, "csrf_token": token_csrf(halaman.get_data(as_text=True))}
     )
+
+
+def revisi_draf(halaman: str) -> str:
+    """The onboarding draft's revision a page was rendered at: sent back so a stale page cannot overwrite the draft."""
+    return re.search(r'name="revisi" value="(\d+)"', halaman)[1]
