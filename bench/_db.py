@@ -53,6 +53,18 @@ def _app_pemilik(nama: str, kunci: str):
                        "DATABASE_URL": url(nama), "DB_APP_ROLE": PERAN_APP, "ENCRYPTION_KEYS": kunci})
 
 
+def _salin(asal: str, salinan: str, tanda: str) -> dict:
+    """Copy database ``asal`` to ``salinan`` once (CREATE DATABASE ... TEMPLATE); the copy's URLs."""
+    admin = create_engine(url("postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        if _komentar(salinan) != tanda:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{salinan}" WITH (FORCE)'))
+            c.execute(text(f'CREATE DATABASE "{salinan}" TEMPLATE "{asal}"'))
+            c.execute(text(f"COMMENT ON DATABASE \"{salinan}\" IS '{tanda}'"))
+    admin.dispose()
+    return {"nama": salinan, "url_pemilik": url(salinan), "url_app": url(salinan, username=PERAN_APP, password=None)}
+
+
 def data_demo(jumlah_kantor: int, jumlah_kasus: int, benih: int = 1, proses: int = 2, bangun_ulang: bool = False) -> dict:
     """A database holding ``dinsos demo generate`` data of this size, built once and then reused.
 
@@ -78,7 +90,10 @@ def data_demo(jumlah_kantor: int, jumlah_kasus: int, benih: int = 1, proses: int
     hasil = {"nama": nama, "url_pemilik": url(nama), "url_app": url(nama, username=PERAN_APP, password=None)}
     if not bangun_ulang and berkas.exists() and _komentar(nama) == tanda:
         keadaan = json.loads(berkas.read_text())
-        with _app_pemilik(nama, keadaan["kunci"]).app_context():
+        salinan = os.environ.get("BENCH_SALINAN")
+        if salinan:  # a branch whose migrations differ works on its own copy, leaving the kept data as it is
+            hasil = _salin(nama, salinan, tanda)
+        with _app_pemilik(hasil["nama"], keadaan["kunci"]).app_context():
             upgrade()  # the data stays good across migrations that add no data of their own
         return hasil | keadaan
 
