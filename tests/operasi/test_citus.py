@@ -46,7 +46,9 @@ def test_the_plan_places_every_table_and_names_what_cannot_be_distributed(app, m
             citus.distribusikan(c)
         if citus.citus_terpasang(c):
             assert "uji_lepas: unique key uji_lepas_pkey (id) lacks tenant_id" in str(e.value)
-            assert c.execute(text("SELECT count(*) FROM pg_dist_partition WHERE logicalrelid::text LIKE 'uji_%'")).scalar() == 0
+            # (a table referencing a reference table becomes a Citus *local* table by itself: not placed by us)
+            assert c.execute(text("SELECT count(*) FROM pg_dist_partition WHERE logicalrelid::text LIKE 'uji%' "
+                                  "AND (partmethod = 'h' OR repmodel = 't')")).scalar() == 0
         else:
             assert e.value.masalah == ["the Citus extension is not installed in this database"]
         c.rollback()

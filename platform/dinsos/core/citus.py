@@ -23,11 +23,15 @@ What the application needs of the cluster besides placement, also set here:
   worker backend serving it, instead of the local backend and start time.
   The key is copied to every node (never into a table Citus replicates
   through the app role's reach).
+- Policies: Citus refuses subqueries in them, so ``(SELECT dinsos_tenant())``
+  becomes ``dinsos_tenant()`` (``kebijakan_tanpa_subkueri``; ``aktifkan_rls``
+  writes that form itself on a Citus database).
 - Triggers on distributed tables (the append-only audit log, the data
   version) need ``citus.enable_unsafe_triggers``, set for the database.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import text
@@ -180,7 +184,17 @@ def distribusikan(conn) -> dict[str, list[str]]:
     # One shard per node and office group is plenty at this size; a copy per worker, none on the coordinator.
     conn.execute(text("SET LOCAL citus.multi_shard_modify_mode = 'sequential'"))
     pasang_segel(conn)
+    kebijakan_tanpa_subkueri(conn)
     fks = _kunci_asing(conn)
+    # Citus places a table only when every table linked to it by a foreign key is placed already, which no order
+    # achieves (a reference table is referenced by tables still local). So the keys of the tables still to place
+    # are set aside, the tables placed, and the keys put back as they were (the plan checked Citus accepts them).
+    baru = {t for t in r.referensi + r.terdistribusi if t not in r.sudah}
+    disisihkan = [(fk["dari"], fk["nama"], conn.execute(text(
+        "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = :n AND conrelid = to_regclass(:t)"),
+        {"n": fk["nama"], "t": q(fk["dari"])}).scalar()) for fk in fks if fk["dari"] in baru or fk["ke"] in baru]
+    for tabel, nama, _ in disisihkan:
+        conn.execute(text(f"ALTER TABLE {q(tabel)} DROP CONSTRAINT {q(nama)}"))
     dilakukan = {"reference": [], "distributed": []}
     for t in _urut_rujukan(r.referensi, fks):
         if t not in r.sudah:
@@ -190,7 +204,33 @@ def distribusikan(conn) -> dict[str, list[str]]:
         if t not in r.sudah:
             _distribusikan_satu(conn, t)
             dilakukan["distributed"].append(t)
+    for tabel, nama, definisi in disisihkan:
+        conn.execute(text(f"ALTER TABLE {q(tabel)} ADD CONSTRAINT {q(nama)} {definisi}"))
     return dilakukan
+
+
+_SUBKUERI = re.compile(r"\( SELECT (dinsos_\w+)\(\) AS \1\)")
+
+
+def kebijakan_tanpa_subkueri(conn) -> int:
+    """Every policy in public with ``(SELECT dinsos_tenant())`` read as ``dinsos_tenant()``; returns how many changed.
+
+    Citus refuses subqueries in the policies of distributed and reference tables. The subquery only made
+    PostgreSQL evaluate the (stable) function once per statement instead of once per row; the meaning is the same.
+    """
+    q = conn.dialect.identifier_preparer.quote
+    n = 0
+    for tabel, nama, pakai, periksa in conn.execute(text(
+            "SELECT tablename, policyname, qual, with_check FROM pg_policies WHERE schemaname = 'public'")).all():
+        baru = [_SUBKUERI.sub(r"\1()", x) if x else x for x in (pakai, periksa)]
+        if baru == [pakai, periksa]:
+            continue
+        sql = f"ALTER POLICY {q(nama)} ON {q(tabel)}"
+        sql += f" USING ({baru[0]})" if baru[0] else ""
+        sql += f" WITH CHECK ({baru[1]})" if baru[1] else ""
+        conn.execute(text(sql))
+        n += 1
+    return n
 
 
 def _distribusikan_satu(conn, tabel: str) -> None:
@@ -254,10 +294,10 @@ FUNGSI_SEGEL_CITUS = (
     CREATE OR REPLACE FUNCTION public.dinsos_segel(p_tenant text, p_lingkup text) RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
       SELECT encode(sha256(k.kunci || convert_to(
-               p_tenant || '|' || p_lingkup || '|' || public.citus_backend_gpid()::text || '|'
+               p_tenant || '|' || p_lingkup || '|' || pg_catalog.citus_backend_gpid()::text || '|'
                || (SELECT x.transaction_number::text || '@'
                           || coalesce((extract(epoch FROM x.transaction_stamp) * 1000000)::bigint::text, '')
-                     FROM public.get_current_transaction_id() x), 'UTF8')), 'hex')
+                     FROM pg_catalog.get_current_transaction_id() x), 'UTF8')), 'hex')
         FROM rahasia.kunci_segel k
     $$
     """,
@@ -310,7 +350,7 @@ def pasang_segel(conn) -> None:
         CREATE OR REPLACE FUNCTION public.dinsos_mulai_transaksi_terdistribusi() RETURNS void
         LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
         BEGIN
-          IF (SELECT transaction_number FROM public.get_current_transaction_id()) = 0 THEN
+          IF (SELECT transaction_number FROM pg_catalog.get_current_transaction_id()) = 0 THEN
             PERFORM 1 FROM rahasia.detak;
           END IF;
         END;

@@ -47,17 +47,19 @@ CREATE OR REPLACE FUNCTION naikkan_versi_data() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
   t integer;
+  -- A value, not clock_timestamp() in the statement: Citus refuses volatile functions in its UPDATEs.
+  kini bigint := {SEKARANG_US};
 BEGIN
   IF TG_LEVEL = 'STATEMENT' THEN
     IF TG_TABLE_NAME = ANY (ARRAY{list(TABEL_VERSI)!r}) THEN
-      UPDATE versi_data_kantor SET versi = greatest(versi + 1, {SEKARANG_US});
+      UPDATE versi_data_kantor SET versi = greatest(versi + 1, kini);
     END IF;
     RETURN NULL;
   END IF;
   t := CASE WHEN TG_OP = 'DELETE' THEN OLD.tenant_id ELSE NEW.tenant_id END;
   -- Once per office and transaction: an intake writes a dozen rows, the demo generator thousands.
   IF current_setting('dinsos.versi_data_' || t, true) IS DISTINCT FROM 'naik' THEN
-    INSERT INTO versi_data_kantor AS v (tenant_id, versi) VALUES (t, {SEKARANG_US})
+    INSERT INTO versi_data_kantor AS v (tenant_id, versi) VALUES (t, kini)
       ON CONFLICT (tenant_id) DO UPDATE SET versi = greatest(v.versi + 1, excluded.versi);
     PERFORM set_config('dinsos.versi_data_' || t, 'naik', true);
   END IF;
