@@ -5,6 +5,7 @@
 #   deploy/citus.sh build            build and install Citus from source unless citus.so is installed
 #   deploy/citus.sh start            build if needed, then start coordinator + workers (default 9700, 9701, 9702)
 #   deploy/citus.sh add-worker PORT  start one more worker and add it to the cluster (for rebalancing)
+#   deploy/citus.sh remove-worker PORT  drain that worker's shards to the others, remove it, delete its data
 #   deploy/citus.sh stop             stop every node (data kept)
 #   deploy/citus.sh destroy          stop and delete the data directory
 #   deploy/citus.sh url              print the coordinator's superuser URL
@@ -158,6 +159,24 @@ add_worker() {  # add_worker PORT
   log "worker on $port added"
 }
 
+remove_worker() {  # remove_worker PORT
+  local port=$1 db d
+  for db in $(psql_node "$CITUS_PORT" postgres "SELECT datname FROM pg_database WHERE datname NOT IN ('template0', 'template1')"); do
+    if [ "$(psql_node "$CITUS_PORT" "$db" "SELECT count(*) FROM pg_extension WHERE extname = 'citus'")" = 1 ] &&
+       [ "$(psql_node "$CITUS_PORT" "$db" "SELECT count(*) FROM pg_dist_node WHERE nodeport = $port")" = 1 ]; then
+      psql_node "$CITUS_PORT" "$db" "SELECT citus_drain_node('127.0.0.1', $port)" >/dev/null
+      psql_node "$CITUS_PORT" "$db" "SELECT citus_remove_node('127.0.0.1', $port)" >/dev/null
+    fi
+  done
+  for d in "$CITUS_DIR"/w*; do
+    if [ -f "$d/postgresql.conf" ] && grep -q "^port = $port\$" "$d/postgresql.conf"; then
+      as_pg "$(bindir)/pg_ctl" -D "$d" -m fast -w stop >/dev/null 2>&1 || true
+      rm -rf "$d"
+    fi
+  done
+  log "worker on $port removed"
+}
+
 stop() {
   local d
   for d in "$CITUS_DIR"/*/; do
@@ -170,6 +189,7 @@ case "${1:-}" in
   build) build ;;
   start) start ;;
   add-worker) add_worker "${2:?port}" ;;
+  remove-worker) remove_worker "${2:?port}" ;;
   stop) stop ;;
   destroy) stop; rm -rf "$CITUS_DIR" ;;
   url) echo "postgresql://postgres@127.0.0.1:$CITUS_PORT/postgres" ;;

@@ -168,3 +168,58 @@ def test_one_office_s_case_list_and_case_page_touch_one_shard(app, seed, mesin_p
             assert tugas and all(n == 1 for n in tugas), (sql, rencana)
             diperiksa += 1
     assert diperiksa >= 3  # the list, the case and its steps at least
+
+
+@pytest.mark.postgres
+@pytest.mark.citus
+@pytest.mark.slow
+def test_a_third_worker_and_a_rebalance_while_the_app_reads_and_writes(app, seed, mesin_pemilik):
+    import subprocess
+    import threading
+
+    _, staf = seed
+    s = staf["kabupaten-magetan"]
+    sri = s["petugas_pelayanan"]
+    awal = [terima_langsung(sri, "pengiriman-anjal-at", {"nama": f"Awal {i}", "umur_perkiraan": 10}, SEMUA_MAGETAN)
+            for i in range(3)]
+    peksos = klien_masuk(s["pekerja_sosial"])
+    gagal, ditulis, dibaca = [], [], [0]
+    berhenti = threading.Event()
+
+    def layani():
+        i = 0
+        while not berhenti.is_set():
+            try:
+                r = peksos.get("/t/kabupaten-magetan/kasus/")
+                if r.status_code != 200 or "Awal 0" not in r.get_data(as_text=True):
+                    gagal.append(("baca", r.status_code))
+                dibaca[0] += 1
+                ditulis.append(terima_langsung(sri, "pengiriman-anjal-at", {"nama": f"Saat {i}", "umur_perkiraan": 11},
+                                               SEMUA_MAGETAN))
+            except Exception as e:  # every failure counts; none is allowed
+                gagal.append(("tulis", repr(e)))
+            i += 1
+
+    skrip = str(ROOT / "deploy" / "citus.sh")
+    subprocess.run([skrip, "add-worker", "9709"], check=True, capture_output=True, timeout=300)
+    try:
+        with mesin_pemilik.begin() as c:
+            citus.distribusikan(c)  # the seal's key onto the new worker before any shard moves there
+        benang = threading.Thread(target=layani)
+        benang.start()
+        try:
+            with mesin_pemilik.connect() as c:
+                c.execute(text("SELECT citus_rebalance_start(shard_transfer_mode => 'force_logical')"))
+                c.execute(text("SELECT citus_rebalance_wait()"))
+                c.commit()
+                pindah = c.execute(text("SELECT count(*) FROM citus_shards WHERE nodeport = 9709")).scalar()
+        finally:
+            berhenti.set()
+            benang.join(timeout=120)
+        assert pindah > 0
+        assert gagal == [] and dibaca[0] > 0 and ditulis
+        with mesin_pemilik.connect() as c:
+            ada = {r[0] for r in c.execute(text("SELECT id FROM kasus"))}
+        assert set(awal) | set(ditulis) <= ada
+    finally:
+        subprocess.run([skrip, "remove-worker", "9709"], capture_output=True, timeout=600)

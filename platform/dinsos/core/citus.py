@@ -422,11 +422,12 @@ def terdistribusi(sesi, tabel: str) -> bool:
     if kunci not in _TERDISTRIBUSI:
         if sesi.get_bind().dialect.name != "postgresql":
             _TERDISTRIBUSI[kunci] = False
+        elif sesi.execute(text("SELECT to_regclass('pg_catalog.pg_dist_partition') IS NULL")).scalar():
+            _TERDISTRIBUSI[kunci] = False  # no Citus here
         else:
             _TERDISTRIBUSI[kunci] = bool(sesi.execute(text(
-                "SELECT to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL AND EXISTS (SELECT 1 FROM "
-                "pg_catalog.pg_dist_partition WHERE logicalrelid = to_regclass(:t) AND partmethod = 'h')"),
-                {"t": tabel}).scalar())
+                "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition "
+                "WHERE logicalrelid = to_regclass(:t) AND partmethod = 'h')"), {"t": tabel}).scalar())
     return _TERDISTRIBUSI[kunci]
 
 
