@@ -173,8 +173,9 @@ def test_one_office_s_case_list_and_case_page_touch_one_shard(app, seed, mesin_p
 @pytest.mark.postgres
 @pytest.mark.citus
 @pytest.mark.slow
-@pytest.mark.skip(reason="not passing yet (issue 20, item 5): in the one run, citus_rebalance_start scheduled no "
-                         "move to the added worker and citus_rebalance_wait did not return; to be debugged")
+@pytest.mark.skip(reason="not passing yet (issue 20, item 5): in two runs the worker was added, but "
+                         "citus_rebalance_wait() ran past the 300 s test timeout with no background job listed and no "
+                         "shard on the new worker; to be debugged")
 def test_a_third_worker_and_a_rebalance_while_the_app_reads_and_writes(app, seed, mesin_pemilik):
     import subprocess
     import threading
