@@ -37,7 +37,7 @@ class FormKop(FlaskForm):
 
     tampil_asal = SelectField(
         _l("Nilai yang ditetapkan platform (tidak tercantum dalam keputusan) di halaman publik"),
-        choices=[("tandai", _l("Tampilkan dengan label")), ("sembunyikan", _l("Sembunyikan"))],
+        choices=pilihan([("tandai", _l("Tampilkan dengan label")), ("sembunyikan", _l("Sembunyikan"))]),
     )
     logo = FileField(_l("Logo kop surat (PNG atau JPEG, paling besar 512 KB)"))
     hapus_logo = BooleanField(_l("Hapus logo"))
