@@ -9,6 +9,7 @@ import io
 import pytest
 from PIL import Image
 from sqlalchemy import select
+from test_pengaturan import kota_metro
 
 from dinsos.audit.models import CatatanAudit
 from dinsos.core.db import db
@@ -16,7 +17,6 @@ from dinsos.core.tenant import lintas_tenant
 from dinsos.tenancy.kop import KopDitolak, periksa_logo
 from dinsos.tenancy.models import Tenant
 from dinsos_uji.bantuan import buat_staf, masuk, token_csrf
-from test_pengaturan import kota_metro
 
 URL = "/t/kota-metro/pengaturan"
 

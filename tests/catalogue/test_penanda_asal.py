@@ -12,6 +12,7 @@ import re
 import pytest
 import yaml
 from sqlalchemy import select
+from test_seeds import ABH, BANTEN, BULAN, IDS, MAGETAN, PPKS, SEMUA, TENANTS, layanan, norm, teks_seed_mentah, tenant
 
 from dinsos.catalogue.skema.asal import ada_bagian
 from dinsos.catalogue.skema.baca import periksa_berkas
@@ -21,7 +22,6 @@ from dinsos.core.db import db
 from dinsos.tenancy.ekspor import berkas_kantor
 from dinsos.tenancy.models import Tenant
 from dinsos.tenancy.muat import muat_akar
-from test_seeds import ABH, BANTEN, BULAN, IDS, MAGETAN, PPKS, SEMUA, TENANTS, layanan, norm, teks_seed_mentah, tenant
 
 LABEL = "ditetapkan platform, tidak tercantum dalam keputusan"
 
