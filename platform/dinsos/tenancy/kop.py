@@ -38,7 +38,14 @@ def periksa_logo(isi: bytes) -> str:
             lebar, tinggi = gambar.size
             if max(lebar, tinggi) > BATAS_PIKSEL_LOGO:
                 raise KopDitolak(f"Logo kop: ukuran {lebar}x{tinggi} piksel melebihi {BATAS_PIKSEL_LOGO} piksel per sisi.")
-            gambar.load()  # a truncated or corrupt file fails here, not in a letter
+            # A truncated or corrupt file fails here, not in a letter. WeasyPrint sets Pillow to pad truncated
+            # images on load, so the check does not rely on load(): PNG checksums, JPEG's end marker.
+            if gambar.format == "PNG":
+                with Image.open(io.BytesIO(isi)) as periksa:
+                    periksa.verify()
+            elif b"\xff\xd9" not in isi[-64:]:
+                raise KopDitolak("Logo kop: berkas JPEG terpotong atau rusak.")
+            gambar.load()
             keluar = io.BytesIO()
             gambar.convert("RGBA").save(keluar, format="PNG", optimize=True)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError, ValueError) as galat:
