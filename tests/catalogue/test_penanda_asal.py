@@ -19,6 +19,7 @@ from dinsos.catalogue.skema.baca import periksa_berkas
 from dinsos.catalogue.skema.hitung import periksa_hitungan
 from dinsos.catalogue.skema.layanan import LayananSchema
 from dinsos.core.db import db
+from dinsos.core.tenant import lintas_tenant
 from dinsos.tenancy.ekspor import berkas_kantor
 from dinsos.tenancy.models import Tenant
 from dinsos.tenancy.muat import muat_akar
@@ -163,7 +164,7 @@ def test_halaman_publik_memberi_label_lalu_menyembunyikan_sesuai_pilihan_kantor(
     assert 'id="catatan"' not in halaman and "eskternal" not in halaman  # OCR notes are not public
     assert "Peringatan: hitungan waktu" not in halaman  # the arithmetic warning is the office's
     assert "Kolom output menulis" not in halaman  # a marker's reason is the office's too
-    with app.app_context():
+    with app.app_context(), lintas_tenant("uji", catat=False):
         db.session.scalar(select(Tenant).where(Tenant.slug == "kabupaten-magetan")).tampil_asal = "sembunyikan"
         db.session.commit()
     halaman = klien.get(url).get_data(as_text=True)
@@ -176,7 +177,22 @@ def test_sop_buatan_platform_diberi_label_atau_disembunyikan(app, klien, dimuat)
     url = "/t/provinsi-banten/standar-pelayanan/rehabilitasi-anak-terlantar-panti"
     halaman = klien.get(url).get_data(as_text=True)
     assert 'id="sop"' in halaman and "SOP ini disusun platform" in halaman
-    with app.app_context():
+    with app.app_context(), lintas_tenant("uji", catat=False):
         db.session.scalar(select(Tenant).where(Tenant.slug == "provinsi-banten")).tampil_asal = "sembunyikan"
         db.session.commit()
     assert 'id="sop"' not in klien.get(url).get_data(as_text=True)
+
+
+def test_komponen_null_dimuat_dan_tampil_tidak_tercantum(app, klien, dimuat):
+    berkas = dimuat / "kabupaten-magetan/services/pengiriman-anjal-at.yaml"
+    teks = berkas.read_text()
+    teks = teks.replace("  produk:\n    uraian: Berupa layanan pengiriman ke panti rehabilitasi\n", "  produk: null\n")
+    teks = re.sub(r"  kompetensi_pelaksana:\n(    - .*\n)+", "  kompetensi_pelaksana: null\n", teks)
+    berkas.write_text(teks)
+    with app.app_context():
+        muat_akar(dimuat)
+    halaman = klien.get("/t/kabupaten-magetan/standar-pelayanan/pengiriman-anjal-at").get_data(as_text=True)
+    produk = re.search(r'<section id="produk".*?</section>', halaman, re.S)[0]
+    assert "tidak tercantum dalam keputusan" in produk and "Berupa layanan pengiriman" not in halaman
+    kompetensi = re.search(r'<dt id="kompetensi-pelaksana">.*?</dd>', halaman, re.S)[0]
+    assert "tidak tercantum dalam keputusan" in kompetensi
