@@ -63,6 +63,8 @@ def harapan(isi: dict) -> tuple[list[str], list[str]]:
         kunci = jalur[-1] if jalur else None
         if "aturan" in jalur:
             return  # the rule is checked as the sentence below
+        if jalur[:1] in (("catatan_ocr",), ("penanda_asal",)):
+            return  # transcription notes and the reasons of markers are for the office, not the public
         if isinstance(nilai, dict):
             for k, v in nilai.items():
                 jalan(v, jalur + (k,))

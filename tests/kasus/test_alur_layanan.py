@@ -130,7 +130,7 @@ def test_kota_metro_ppks_family_found_goes_home_with_a_cover_letter(seed):
     assert kurang is None  # the ID copy is optional ("jika ada")
     with di_kantor(mt):
         k = muat(kid)
-        assert k.rahasia is False and k.nomor_register.startswith("460/1/KPTS/D-5/")
+        assert k.rahasia is False and k.nomor_register.startswith("REG/1/DINSOS/")
     dok, nxt = _langkah(mt, s["petugas_pelayanan"], kid, None, isian={"pihak_penyerah": "Satpol PP"})
     assert dok["jenis"] == "berita_acara_serah_terima" and dok["isian"] == [
         {"nama": "pihak_penyerah", "label": "Pihak yang menyerahkan", "nilai": "Satpol PP"}]
@@ -198,7 +198,7 @@ def test_abh_is_confidential_open_ended_with_progress_notes(seed):
             selesaikan_langkah(k, versi=k.versi, kode_langkah="surat-permohonan", pengguna=akun(s["petugas_pelayanan"]),
                                    isian={"nomor_surat": "B/77/2026"})
     dok, _ = _langkah(mt, s["petugas_pelayanan"], kid, None, isian={"nomor_surat": "B/77/2026", "tanggal_surat": "2026-05-02"})
-    assert dok["jenis"] == "nomor_register" and dok["kasus"]["nomor_register"] == "460/1/KPTS/D-5/05/2026"
+    assert dok["jenis"] == "nomor_register" and dok["kasus"]["nomor_register"] == "REG/1/DINSOS/05/2026"
     assert dok["klien"]["nama"] == "R*** P***" and dok["klien"]["alamat"] is None
     _langkah(mt, s["kepala_bidang"], kid, None)
     # Pak Hendra records visits for months without finishing the step.

@@ -66,6 +66,8 @@ LABEL = {
     "kepala_dinas": "Kepala dinas", "kop_surat": "Kop surat", "baris": "Baris", "format_nomor": "Format nomor",
     "register": "Nomor register", "surat": "Nomor surat", "jam_kerja": "Jam kerja", "maklumat": "Maklumat pelayanan",
     "hari_libur_daerah": "Hari libur daerah", "hari_kerja_tambahan": "Hari kerja tambahan", "pilihan": "Pilihan",
+    "penanda_asal": "Nilai yang tidak tercantum dalam keputusan (penanda asal)",
+    "bagian": "Bagian (jalur di berkas, mis. sop.langkah.serah-terima.waktu)", "asal": "Asal", "alasan": "Alasan",
 }
 
 SKEMA_BERKAS = {"tenant": TenantSchema, "layanan": LayananSchema}

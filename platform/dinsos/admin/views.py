@@ -259,7 +259,8 @@ def pratinjau(slug, kode):
         tolak(404, _("Layanan '%(kode)s' belum ada atau belum valid di draf ini; perbaiki dulu berkasnya.", kode=kode))
     kantor, isi = hasil
     return render_template(
-        "admin/onboarding/pratinjau.html", draf=draf, kantor=kantor, versi=None, **tampilan.konteks(isi)
+        "admin/onboarding/pratinjau.html", draf=draf, kantor=kantor, versi=None, untuk_kantor=True,
+        **tampilan.konteks(isi, kantor)
     )
 
 

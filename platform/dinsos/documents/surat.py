@@ -203,7 +203,7 @@ def render_html(jenis: str, *, tenant: Tenant, nomor: str, data: dict, pada: dat
         "perihal": data.get("perihal") or js.perihal,
         "lampiran": teks(data.get("lampiran"), zona),
         "kop": kop.get("baris") or [tenant.nama],
-        "logo": kop.get("logo"),
+        "logo": tenant.logo_kop or kop.get("logo"),
         "kantor": tenant.nama,
         "alamat_kantor": tenant.alamat,
         "tempat_tanggal": f"{tempat_surat(tenant)}, {tanggal_panjang(ke_tanggal(pada, zona))}",

@@ -11,6 +11,7 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from .asal import PenandaAsalSchema, cek_penanda
 from .cek import cek_waktu
 from .kosakata import (
     AKTOR,
@@ -146,22 +147,29 @@ class PengaduanSchema(Dasar):
 
 
 def _daftar_komponen(label: str) -> Daftar:
-    return Daftar(Teks(), required=True, validate=tidak_kosong(f"Komponen '{label}'"), error_messages=pesan_komponen(label))
+    # null: the decree does not have this component (shown as "tidak tercantum dalam keputusan")
+    return Daftar(Teks(), required=True, allow_none=True, validate=tidak_kosong(f"Komponen '{label}'"),
+                  error_messages=pesan_komponen(label))
 
 
-def _bagian(skema: type[Schema], label: str) -> Bersarang:
-    return Bersarang(skema, required=True, error_messages=pesan_komponen(label))
+def _bagian(skema: type[Schema], label: str, *, dipakai_kasus: bool = False) -> Bersarang:
+    """A component given as a mapping; null when the decree lacks it, unless cases run on it."""
+    pesan = pesan_komponen(label)
+    if dipakai_kasus:
+        pesan["null"] = (f"Komponen '{label}' tidak boleh null: kasus memakainya. Bila keputusan tidak memuatnya, "
+                         "isi nilainya dan tandai di penanda_asal (asal: platform).")
+    return Bersarang(skema, required=True, allow_none=not dipakai_kasus, error_messages=pesan)
 
 
 class PenyampaianSchema(Dasar):
     """The six public service-delivery components."""
 
-    persyaratan = _bagian(PersyaratanSchema, KOMPONEN_PENYAMPAIAN["persyaratan"])
+    persyaratan = _bagian(PersyaratanSchema, KOMPONEN_PENYAMPAIAN["persyaratan"], dipakai_kasus=True)
     prosedur = _daftar_komponen(KOMPONEN_PENYAMPAIAN["prosedur"])
-    jangka_waktu = _bagian(JangkaWaktuSchema, KOMPONEN_PENYAMPAIAN["jangka_waktu"])
+    jangka_waktu = _bagian(JangkaWaktuSchema, KOMPONEN_PENYAMPAIAN["jangka_waktu"], dipakai_kasus=True)
     biaya = _bagian(BiayaSchema, KOMPONEN_PENYAMPAIAN["biaya"])
     produk = _bagian(ProdukSchema, KOMPONEN_PENYAMPAIAN["produk"])
-    pengaduan = _bagian(PengaduanSchema, KOMPONEN_PENYAMPAIAN["pengaduan"])
+    pengaduan = _bagian(PengaduanSchema, KOMPONEN_PENYAMPAIAN["pengaduan"], dipakai_kasus=True)
 
 
 class JumlahPelaksanaSchema(Dasar):
@@ -335,3 +343,8 @@ class LayananSchema(Dasar):
     pengelolaan_pelayanan = Bersarang(PengelolaanSchema, required=True, error_messages=pesan_komponen("Pengelolaan pelayanan (manufacturing)"))
     sop = Bersarang(SopSchema, required=True)
     catatan_ocr = Daftar(Teks(), load_default=list)
+    penanda_asal = Daftar(Bersarang(PenandaAsalSchema), load_default=list)
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def _cek_asal(self, data, asli, **kwargs):
+        cek_penanda(asli)
