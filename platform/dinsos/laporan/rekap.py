@@ -1,10 +1,14 @@
 """Recaps: counts of cases received in a period, by one or two dimensions, with totals.
 
-One aggregate statement per recap: the cases of the period (the
+One aggregate statement per recap (two when offices differ in zone). On PostgreSQL it sums the per-office,
+per-day summary (``ringkasan_rekap``, migration 0020_ringkasan_rekap.py),
+which triggers keep current in every transaction that writes a case, its
+client or its clock, so it is as current as the cases themselves. Offices
+whose zone is not the period's, dimensions the summary lacks, and embedded
+SQLite are counted from the cases: those of the period (the
 ``(tenant_id, diterima_pada)`` index) joined to their clients (primary key),
-each case given its row and column value in a subquery, then counted per
-pair. Nothing is summarised ahead of time, so a recap is always as current
-as the cases themselves.
+each case given its row and column value in a subquery, counted per pair.
+Both ways give the same counts (``tests/laporan/test_ringkasan.py``).
 
 ``rekap_kantor`` counts the bound office's cases (tenant scoping and RLS
 apply as everywhere). ``rekap_lintas`` counts several offices' cases (a
