@@ -121,6 +121,8 @@ class Kasus(MilikTenant, db.Model):
         # Recaps count the cases received in a period; the register book reads one year of registered cases.
         Index("ix_kasus_tenant_id_diterima_pada", "tenant_id", "diterima_pada"),
         Index("ix_kasus_tenant_id_berkas_lengkap_pada", "tenant_id", "berkas_lengkap_pada"),
+        # A client's cases, for the recap summary's trigger when the client changes (migration 0020).
+        Index("ix_kasus_tenant_id_klien_id", "tenant_id", "klien_id"),
         db.CheckConstraint("status IN (" + ", ".join(f"'{s}'" for s in STATUS_KASUS) + ")", name="status"),
     )
 
