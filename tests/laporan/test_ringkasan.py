@@ -1,4 +1,4 @@
-"""The recap summary (migration 0020_ringkasan_rekap.py) against the cases it summarises.
+"""The recap summary (migration 0021_ringkasan_rekap.py) against the cases it summarises.
 
 Two checks after every kind of write: the table equals a fresh count of its
 source view (the triggers lost nothing and counted nothing twice), and for

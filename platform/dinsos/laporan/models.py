@@ -1,4 +1,4 @@
-"""The recap summary: cases counted per office, local day and dimension values (migration 0020_ringkasan_rekap.py).
+"""The recap summary: cases counted per office, local day and dimension values (migration 0021_ringkasan_rekap.py).
 
 Written only by the database's triggers on PostgreSQL (the migration says how);
 read by ``rekap`` in place of the cases where it can. Empty on SQLite.

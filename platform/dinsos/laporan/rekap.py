@@ -1,7 +1,7 @@
 """Recaps: counts of cases received in a period, by one or two dimensions, with totals.
 
 One aggregate statement per recap (two when offices differ in zone). On PostgreSQL it sums the per-office,
-per-day summary (``ringkasan_rekap``, migration 0020_ringkasan_rekap.py),
+per-day summary (``ringkasan_rekap``, migration 0021_ringkasan_rekap.py),
 which triggers keep current in every transaction that writes a case, its
 client or its clock, so it is as current as the cases themselves. Offices
 whose zone is not the period's, dimensions the summary lacks, and embedded

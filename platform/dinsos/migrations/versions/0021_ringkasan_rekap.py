@@ -24,8 +24,8 @@ PostgreSQL only: on embedded SQLite the table exists, stays empty, and
 recaps count the base tables as before (there is no time-zone database in
 SQLite to place a case on its office's day).
 
-Revision ID: 0020_ringkasan_rekap
-Revises: 0012_sesi_segel (0019_sesi_segel.py)
+Revision ID: 0021_ringkasan_rekap
+Revises: 0020_kop_asal (0020_kop_asal.py)
 """
 import sqlalchemy as sa
 from alembic import op
@@ -33,8 +33,8 @@ from alembic import op
 import dinsos.core.db
 from dinsos.core.rls import aktifkan_rls, lintas_migrasi
 
-revision = '0020_ringkasan_rekap'
-down_revision = '0012_sesi_segel'
+revision = '0021_ringkasan_rekap'
+down_revision = '0020_kop_asal'
 branch_labels = None
 depends_on = None
 
