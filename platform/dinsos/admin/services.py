@@ -106,7 +106,7 @@ def draf_kantor_baru(data: dict, admin_id: int | None) -> DrafOnboarding:
     return _buat_draf(slug, {"tenant.yaml": kerangka_tenant(**data)}, admin_id)
 
 
-def _profil_draf(draf: DrafOnboarding) -> dict:
+def profil_draf(draf: DrafOnboarding) -> dict:
     """A draft's ``tenant.yaml`` as far as YAML reads it (a draft may be half written)."""
     try:
         data = yaml.safe_load(draf.berkas.get("tenant.yaml") or "")
@@ -127,7 +127,7 @@ def provinsi_untuk(kode_wilayah: str) -> dict | None:
     if tenant is not None:
         return {"slug": tenant.slug, "nama": tenant.nama, "keadaan": "terdaftar"}
     for draf in daftar_draf():
-        profil = _profil_draf(draf)
+        profil = profil_draf(draf)
         if profil.get("tingkat") == "provinsi" and str(profil.get("kode_wilayah")) == pp:
             return {"slug": draf.slug, "nama": profil.get("nama") or draf.slug, "keadaan": "draf"}
     usulan = usulan_kantor(pp)

@@ -63,7 +63,7 @@ def _pilihan_provinsi():
     # A province whose draft is not yet published can already be a parent: it must be published first.
     draf = [(d.slug, _("%(nama)s (draf, belum diterbitkan)", nama=profil.get("nama") or d.slug))
             for d in layanan_draf.daftar_draf() if d.slug not in terdaftar
-            and (profil := layanan_draf._profil_draf(d)).get("tingkat") == "provinsi"]
+            and (profil := layanan_draf.profil_draf(d)).get("tingkat") == "provinsi"]
     return pilihan([("", _("— tidak ada (kantor provinsi) —"))] + [(p.slug, p.nama) for p in provinsi] + draf)
 
 
