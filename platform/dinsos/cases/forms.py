@@ -11,6 +11,7 @@ from wtforms.fields import FieldList, FormField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from dinsos.core.formulir import pilihan
+from dinsos.wilayah.pemilih import PilihWilayah
 
 from .isian import PANJANG_MAKS, isian_langkah
 from .konstanta import HUBUNGAN_KELUARGA, JENIS_JEDA, JENIS_KELAMIN, JENIS_PELAPOR, KATEGORI_PPKS
@@ -49,7 +50,7 @@ class FormPenerimaan(FlaskForm):
                                   validators=[Optional(), NumberRange(0, 120, _l("Perkiraan umur 0 sampai 120 tahun."))])
     jenis_kelamin = SelectField(_l("Jenis kelamin"), choices=pilihan([("", "—")] + list(JENIS_KELAMIN.items())))
     alamat = TextAreaField(_l("Alamat"), validators=[Optional(), Length(max=1000)])
-    kode_wilayah = StringField(_l("Kode wilayah (Kemendagri), mis. 35.20.01"), validators=[Optional(), Length(max=20)])
+    kode_wilayah = PilihWilayah(_l("Wilayah alamat (Kemendagri)"))
     kategori_ppks = SelectField(_l("Kategori PPKS"), choices=pilihan([("", "—")] + [(k, f"{k}. {v}") for k, v in KATEGORI_PPKS.items()]))
     foto = FileField(_l("Foto klien (JPEG/PNG)"))
     keluarga = FieldList(FormField(FormAnggotaKeluarga), min_entries=JUMLAH_BARIS_KELUARGA, max_entries=10)

@@ -168,7 +168,7 @@ def terima(slug, layanan_kode):
     dokumen = versi.isi["penyampaian_pelayanan"]["persyaratan"]["dokumen"]
     form = f.form_penerimaan(dokumen)
     konteks = dict(layanan=layanan, versi=versi, dokumen=dokumen, duplikat=[], jenis_pelapor=JENIS_PELAPOR)
-    if request.method == "GET":
+    if request.method == "GET" or form.kode_wilayah.perbarui:  # the region picker's no-script round trip: show, don't save
         return render_template("kasus/terima.html", form=form, **konteks)
     if not form.validate():
         return render_template("kasus/terima.html", form=form, **konteks), 422

@@ -6,7 +6,8 @@ codes; ``label`` turns them into words and ``urut`` orders them.
 
 - region: the client's Kemendagri code (``kode_wilayah``), else the region
   of its NIK (``kode_wilayah_nik``, see ``wilayah``); kecamatan is PP.KK.CC,
-  desa/kelurahan PP.KK.CC.DDDD (only an address code has the village).
+  desa/kelurahan PP.KK.CC.DDDD (only an address code has the village);
+  labelled with the official names (``dinsos.wilayah``).
 - age group, at the day the case was received in the office's zone: anak
   under 18 (UU 35/2014), lansia 60 and over (UU 13/1998), dewasa between;
   from the birth date, else the estimated age moved on from the day it was
@@ -32,6 +33,7 @@ from dinsos.cases.models import Kasus, Klien
 from dinsos.catalogue.models import Layanan
 from dinsos.sla.models import Tenggat
 from dinsos.tenancy.models import Tenant
+from dinsos.wilayah import nama_wilayah
 
 from .models import RingkasanRekap as R
 
@@ -138,6 +140,11 @@ def _label_hasil(v) -> str:
     return "Ditutup" if v == "ditutup" else v.replace("_", " ").replace("-", " ").capitalize()
 
 
+def _label_wilayah(v) -> str:
+    """A region code as its official name with its parents up to the kabupaten/kota; a code not in the data stays a code."""
+    return nama_wilayah(v) or str(v)
+
+
 def _label_ppks(v) -> str:
     return f"{v}. {KATEGORI_PPKS[v]}" if v in KATEGORI_PPKS else "Tidak diisi"
 
@@ -146,9 +153,9 @@ DIMENSI: dict[str, Dimensi] = {d.kode: d for d in (
     Dimensi("kategori", "Kategori PPKS", lambda k: func.coalesce(Klien.kategori_ppks, 0), domain=tuple(KATEGORI_PPKS),
             label=_label_ppks, ringkas=lambda k: R.kategori),
     Dimensi("layanan", "Layanan", lambda k: Layanan.nama, gabung=frozenset({"layanan"}), ringkas=lambda k: Layanan.nama),
-    Dimensi("kabupaten", "Kabupaten/kota asal", _wilayah(5), ringkas=_wilayah_ringkas(5)),
-    Dimensi("kecamatan", "Kecamatan asal", _wilayah(8), ringkas=_wilayah_ringkas(8)),
-    Dimensi("desa", "Desa/kelurahan asal", _wilayah(13), ringkas=_wilayah_ringkas(13)),
+    Dimensi("kabupaten", "Kabupaten/kota asal", _wilayah(5), label=_label_wilayah, ringkas=_wilayah_ringkas(5)),
+    Dimensi("kecamatan", "Kecamatan asal", _wilayah(8), label=_label_wilayah, ringkas=_wilayah_ringkas(8)),
+    Dimensi("desa", "Desa/kelurahan asal", _wilayah(13), label=_label_wilayah, ringkas=_wilayah_ringkas(13)),
     Dimensi("jenis_kelamin", "Jenis kelamin", lambda k: func.coalesce(Klien.jenis_kelamin, TIDAK_DIKETAHUI),
             domain=tuple(JENIS_KELAMIN), label=lambda v: str(JENIS_KELAMIN.get(v, v)), ringkas=lambda k: R.jenis_kelamin),
     Dimensi("kelompok_umur", "Kelompok umur", _kelompok_umur, domain=tuple(KELOMPOK_UMUR), label=lambda v: KELOMPOK_UMUR.get(v, v),
