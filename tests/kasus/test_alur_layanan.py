@@ -69,7 +69,7 @@ def test_magetan_incomplete_file_then_complete_then_all_eight_steps_then_closed(
     mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
     # 10:05 WIB: the police statement is seen, the lost-identity statement is missing.
     kid, kurang, _ = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", pada=wib(2026, 5, 4, 10, 5), persyaratan={
-        "surat-keterangan-kepolisian": "dilihat", "buku-register": "dilihat", "list-kendali-verifikasi": "dilihat"})
+        "surat-keterangan-kepolisian": "dilihat"})
     assert [k["kode"] for k in kurang["kurang"]] == ["surat-keterangan-kehilangan"]
     assert kurang["kantor"]["nama"] == "Dinas Sosial Kabupaten Magetan" and kurang["layanan"]["kode"] == "pengiriman-anjal-at"
     with di_kantor(mg):
@@ -88,7 +88,8 @@ def test_magetan_incomplete_file_then_complete_then_all_eight_steps_then_closed(
     with di_kantor(mg):
         k = muat(kid)
         assert k.status == "berjalan" and k.jam_mulai_pada == lengkap == k.berkas_lengkap_pada
-        assert k.nomor_register == "460/1/403.107/2026"
+        # Magetan's register number is the Fungsional Peksos' act at step 2, not the complete file's.
+        assert k.nomor_register is None
         assert [(l.kode, l.mulai_pada, l.waktu) for l in k.langkah] == [("serah-terima", lengkap, "15 menit")]
         info = tenggat.info_jam_kasus(k)
         assert info["aturan"]["mulai"] == "berkas_lengkap" and info["jam_mulai_pada"] == lengkap and info["jeda"] == []
@@ -98,7 +99,7 @@ def test_magetan_incomplete_file_then_complete_then_all_eight_steps_then_closed(
         dokumen, berikutnya = _langkah(mg, s[peran], kid, pada, catatan=f"catatan {kode}",
                                        isian=TUJUAN if surat == "surat_pengantar" else None)
         assert dokumen["jenis"] == surat and dokumen["langkah"]["kode"] == kode
-        assert dokumen["kasus"]["nomor_register"] == "460/1/403.107/2026"
+        assert dokumen["kasus"]["nomor_register"] == (None if kode == "serah-terima" else "460/1/403.107/2026")
         assert dokumen["petugas"]["id"] == s[peran].id and dokumen["kantor"]["nama"] == "Dinas Sosial Kabupaten Magetan"
         # A child's identity is masked on letters (no name: 'tanpa identitas').
         assert dokumen["klien"]["dirahasiakan"] is True and dokumen["klien"]["alamat"] is None
@@ -114,8 +115,12 @@ def test_magetan_incomplete_file_then_complete_then_all_eight_steps_then_closed(
         assert [l.dikerjakan_oleh_id for l in runs] == [s[p].id for _k, p, _s in MAGETAN_LANGKAH]
         assert tenggat.durasi_menit(k, runs[0]) == 12  # Sri's journey: the SOP gives 15 minutes, the timeline shows 12
         assert runs[0].catatan == "catatan serah-terima"
-    jenis = [j for j, _r in _peristiwa(mg, kid)]
+    semua = _peristiwa(mg, kid)
+    jenis = [j for j, _r in semua]
     assert jenis[:4] == ["penerimaan", "persyaratan_diubah", "berkas_lengkap", "jam_mulai"]
+    [nomor] = [r for j, r in semua if j == "nomor_register"]
+    assert nomor["nomor_register"] == "460/1/403.107/2026" and nomor["langkah"] == "register-kasus"
+    assert jenis.index("nomor_register") > jenis.index("langkah_selesai")  # after step 1, within step 2
     assert jenis.count("langkah_selesai") == 8 and jenis.count("langkah_mulai") == 8 and jenis[-2:] == ["ditutup", "surat_terbit"]
     assert jenis.count("surat_terbit") == 8  # seven step letters (not the register number), then the closing letter
 
@@ -275,8 +280,7 @@ def test_cases_keep_their_service_version_after_the_standard_changes(seed):
 def test_wrong_role_out_of_order_and_stale_version_change_nothing(seed):
     kantor, staf = seed
     mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
-    semua = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat", "buku-register": "dilihat",
-             "list-kendali-verifikasi": "dilihat"}
+    semua = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat"}
     kid, _, _ = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", persyaratan=semua)
     with di_kantor(mg):
         versi = muat(kid).versi
@@ -298,8 +302,7 @@ def test_wrong_role_out_of_order_and_stale_version_change_nothing(seed):
 def test_pause_resume_assignment_early_close_and_reopen(seed):
     kantor, staf = seed
     mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
-    semua = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat", "buku-register": "dilihat",
-             "list-kendali-verifikasi": "dilihat"}
+    semua = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat"}
     t0 = wib(2026, 5, 4, 8)
     kid, _, _ = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", persyaratan=semua, pada=t0)
     with di_kantor(mg):
@@ -345,8 +348,7 @@ def test_a_pending_branch_back_reruns_the_step(seed):
     """Magetan's first step may loop back to itself ('berkas tidak lengkap, pemohon melengkapi')."""
     kantor, staf = seed
     mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
-    semua = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat", "buku-register": "dilihat",
-             "list-kendali-verifikasi": "dilihat"}
+    semua = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat"}
     kid, _, _ = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", persyaratan=semua)
     _, nxt = _langkah(mg, s["petugas_pelayanan"], kid, None, cabang="serah-terima")
     assert nxt == "serah-terima"
@@ -395,32 +397,61 @@ def test_bad_client_data_is_refused_naming_the_field_and_nothing_is_written(seed
         assert db.session.scalar(select(func.count()).select_from(Kasus)) == 0
 
 
-def test_register_numbers_are_issued_in_order_of_completion_never_for_incomplete_files(seed):
+def test_magetan_register_numbers_are_the_fungsional_peksos_act_at_step_2_in_the_order_it_is_recorded(seed):
+    """Magetan (sop.nomor_register: langkah): a complete file takes no number; step 2 gives it, once, in order."""
     kantor, staf = seed
     mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
-    sebagian = {"surat-keterangan-kepolisian": "dilihat", "buku-register": "dilihat", "list-kendali-verifikasi": "dilihat"}
+    sebagian = {"surat-keterangan-kepolisian": "dilihat"}
     pada = wib(2026, 5, 4, 9)
     a, _, _ = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", persyaratan=sebagian, pada=pada)
     b, _, _ = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", pada=pada,
                       persyaratan=dict(sebagian, **{"surat-keterangan-kehilangan": "dilihat"}))
     with di_kantor(mg):
-        assert (muat(a).nomor_register, muat(b).nomor_register) == (None, "460/1/403.107/2026")
+        assert (muat(a).nomor_register, muat(b).nomor_register, muat(b).status) == (None, None, "berjalan")
         k = muat(a)
         ubah_persyaratan(k, versi=k.versi, perubahan={"surat-keterangan-kehilangan": "dilihat"}, pengguna=akun(s["petugas_pelayanan"]),
-                             pada=pada + timedelta(hours=1))
+                         pada=pada + timedelta(hours=1))
         simpan()
     with di_kantor(mg):
         k = muat(a)
-        assert k.nomor_register == "460/2/403.107/2026"
+        assert k.nomor_register is None and k.status == "berjalan"
         with pytest.raises(KesalahanKasus, match="tidak dapat dikembalikan"):
-            ubah_persyaratan(k, versi=k.versi, perubahan={"buku-register": "belum"}, pengguna=akun(s["petugas_pelayanan"]))
+            ubah_persyaratan(k, versi=k.versi, perubahan={"surat-keterangan-kepolisian": "belum"}, pengguna=akun(s["petugas_pelayanan"]))
+        db.session.rollback()
+    # Both hand-overs are recorded; case a reaches the register first, so it takes number 1.
+    for kid in (a, b):
+        _langkah(mg, s["petugas_pelayanan"], kid, pada + timedelta(hours=2))
+    with di_kantor(mg):
+        k = muat(a)
+        # Only the Fungsional Peksos registers a case.
+        with pytest.raises(KesalahanKasus, match="hanya dapat dicatat oleh: Fungsional Pekerja Sosial") as e:
+            selesaikan_langkah(k, versi=k.versi, kode_langkah="register-kasus", pengguna=akun(s["petugas_pelayanan"]))
+        assert e.value.kode == 403
+        db.session.rollback()
+        assert muat(a).nomor_register is None
+    _langkah(mg, s["fungsional_peksos"], a, pada + timedelta(hours=3))
+    _langkah(mg, s["fungsional_peksos"], b, pada + timedelta(hours=4))
+    with di_kantor(mg):
+        assert (muat(a).nomor_register, muat(b).nomor_register) == ("460/1/403.107/2026", "460/2/403.107/2026")
+        assert muat(a).nomor_register_urut == 1
+
+
+def test_other_offices_keep_the_number_at_the_complete_file(seed):
+    """The default (no sop.nomor_register): a number when the file is complete, none while it is not."""
+    kantor, staf = seed
+    mt, s = kantor["kota-metro"], staf["kota-metro"]
+    kosong, _, _ = _terima(mt, s["petugas_pelayanan"], "pendampingan-abh", persyaratan={})
+    lengkap, _, _ = _terima(mt, s["petugas_pelayanan"], "pendampingan-abh", persyaratan={"surat-kepolisian": "dilihat"})
+    with di_kantor(mt):
+        assert muat(kosong).nomor_register is None
+        assert muat(lengkap).nomor_register and muat(lengkap).nomor_register_urut == 1
+        assert "nomor_register" not in [p.jenis for p in peristiwa(muat(lengkap))]
 
 
 def test_a_step_is_assigned_only_to_someone_allowed_to_do_it(seed):
     kantor, staf = seed
     mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
-    semua = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat", "buku-register": "dilihat",
-             "list-kendali-verifikasi": "dilihat"}
+    semua = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat"}
     kid, _, _ = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", persyaratan=semua)
     _langkah(mg, s["petugas_pelayanan"], kid, None)  # now at register-kasus: fungsional peksos only
     with di_kantor(mg), pytest.raises(KesalahanKasus, match="hanya dapat ditugaskan kepada: Fungsional Pekerja Sosial"):

@@ -16,7 +16,7 @@ PENERIMAAN = {
     "pelapor": {"jenis": "kepolisian", "instansi": "Polres Magetan", "surat_nomor": "B/1", "surat_tanggal": "2026-05-04"},
     "klien": {"tanpa_identitas": True, "deskripsi": "Anak di terminal", "umur_perkiraan": 12, "jenis_kelamin": "L",
               "keluarga": [{"nama": "Paman Joko", "hubungan": "kerabat"}]},
-    "persyaratan": {"surat-keterangan-kepolisian": "dilihat", "buku-register": "dilihat", "list-kendali-verifikasi": "dilihat"},
+    "persyaratan": {"surat-keterangan-kepolisian": "dilihat"},
 }
 
 
@@ -83,7 +83,7 @@ def test_api_refusals_name_the_field_and_write_nothing(seed, klien):
     r = klien.post(f"{API}/{kid}/lampiran", headers=sri, content_type="multipart/form-data",
                    data={"versi": versi, "berkas": (io.BytesIO(b"GIF89a not accepted"), "scan.pdf")})
     assert r.status_code == 415 and "bukan PDF, JPEG atau PNG" in r.json["message"]
-    r = klien.patch(f"{API}/{kid}/persyaratan", headers=sri, json={"versi": versi, "perubahan": {"buku-register": "diunggah"}})
+    r = klien.patch(f"{API}/{kid}/persyaratan", headers=sri, json={"versi": versi, "perubahan": {"surat-keterangan-kepolisian": "diunggah"}})
     assert r.status_code == 422 and "perubahan" in r.json["errors"]["json"]
     assert _hitung(mg, LampiranKasus) == 0
     r = klien.patch(f"{API}/{kid}/persyaratan", headers=sri, json={"versi": versi, "perubahan": {"surat-keterangan-kehilangan": "dilihat"}})

@@ -45,7 +45,7 @@ def _panggil(klien, rule, metode, slug, kasus_id, lampiran_id, surat_id, *, toke
         return klien.open(url, method=metode, headers=token, json=isi)
     if metode == "GET":
         return klien.get(url)
-    return klien.post(url, data={"csrf_token": csrf, "versi": "1", "langkah": "serah-terima", "kode": "buku-register",
+    return klien.post(url, data={"csrf_token": csrf, "versi": "1", "langkah": "serah-terima", "kode": "surat-keterangan-kepolisian",
                                  "status": "dilihat", "hasil_akhir": "x", "alasan_buka": "x", "alasan_jeda": "x"})
 
 

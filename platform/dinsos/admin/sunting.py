@@ -66,6 +66,8 @@ LABEL = {
     "kepala_dinas": "Kepala dinas", "kop_surat": "Kop surat", "baris": "Baris", "format_nomor": "Format nomor",
     "register": "Nomor register", "surat": "Nomor surat", "jam_kerja": "Jam kerja", "maklumat": "Maklumat pelayanan",
     "hari_libur_daerah": "Hari libur daerah", "hari_kerja_tambahan": "Hari kerja tambahan", "pilihan": "Pilihan",
+    "pihak": "Pihak (pemohon: dibawa pemohon; kantor: catatan kantor dibuat platform)",
+    "nomor_register": "Nomor register diberikan saat (berkas_lengkap atau langkah)",
 }
 
 SKEMA_BERKAS = {"tenant": TenantSchema, "layanan": LayananSchema}
