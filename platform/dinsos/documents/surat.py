@@ -66,6 +66,12 @@ JENIS_SURAT: dict[str, JenisSurat] = {
         "Pemberitahuan Kekurangan Berkas", "Pemberitahuan Kekurangan Berkas Permohonan Layanan", ("layanan", "daftar_kekurangan")
     ),
     "tanda_terima": JenisSurat("Tanda Terima", "Tanda Terima", ("pelapor", ("daftar_diterima", "klien"))),
+    # A periodic progress report during a long service (Banten: at least quarterly in the panti's year).
+    "laporan_perkembangan": JenisSurat("Laporan Perkembangan", "Laporan Perkembangan Klien", ("klien", "isian")),
+    # The year-end decision: termination and reunification, onward referral, or an extension.
+    "surat_keputusan_rehabilitasi": JenisSurat(
+        "Surat Keputusan Akhir Rehabilitasi", "Keputusan Akhir Masa Rehabilitasi Sosial", ("klien", "isian")
+    ),
     # The chain of a disposition (Kepala Dinas -> Kepala Bidang -> Fungsional): each act, its officer and instruction.
     "lembar_disposisi": JenisSurat("Lembar Disposisi", "Disposisi Penanganan Klien", ("klien", "disposisi")),
     # The last letter of a case: says how it ended and invites the applicant to the survey (SKM).
@@ -154,7 +160,7 @@ def _waktu_tindakan(nilai, zona: str) -> str | None:
     """When an act was recorded: its date and local time (a disposition's acts may fall on one day)."""
     if not isinstance(nilai, datetime):
         return teks(nilai, zona) if nilai else None
-    return f"{teks(nilai, zona)} pukul {nilai.astimezone(ZoneInfo(zona)):%H.%M}"
+    return f"{hari_tanggal(ke_tanggal(nilai, zona))} pukul {nilai.astimezone(ZoneInfo(zona)):%H.%M}"
 
 
 def siapkan_isi(data: dict, zona: str) -> dict:

@@ -41,6 +41,8 @@ DOKUMEN_KELUARAN = (
     "rekomendasi_penanganan",
     "surat_pengantar",
     "tanda_terima",
+    "laporan_perkembangan",
+    "surat_keputusan_rehabilitasi",
 )
 
 TINGKAT = ("provinsi", "kabupaten", "kota")
