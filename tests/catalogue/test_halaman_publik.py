@@ -77,7 +77,7 @@ def harapan(isi: dict) -> tuple[list[str], list[str]]:
             return
         elif kunci in ("tanggal", "tanggal_terbit"):
             tampak.append(tampilan.tanggal_panjang(nilai))
-        elif kunci == "pelaksana":
+        elif kunci in ("pelaksana", "disposisi"):
             tampak.append(str(tampilan.NAMA_AKTOR[nilai]))
         elif kunci == "dokumen_keluaran":
             tampak.append(str(tampilan.NAMA_DOKUMEN_KELUARAN[nilai]))
@@ -85,7 +85,7 @@ def harapan(isi: dict) -> tuple[list[str], list[str]]:
             tampak.append(str(tampilan.NAMA_JENIS_ISIAN[nilai]))
         elif kunci == "jenis":
             tampak.append(str(tampilan.NAMA_KANAL[nilai]))
-        elif kunci == "pihak" or (kunci == "nomor_register" and jalur[:-1] == ("sop",)):
+        elif kunci in ("pihak", "arah") or (kunci == "nomor_register" and jalur[:-1] == ("sop",)):
             return  # checked by their own sentences below
         elif kunci in ("berikutnya", "ke"):
             jangkar.append(f'href="#langkah-{nilai}"')

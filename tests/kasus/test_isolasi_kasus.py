@@ -41,7 +41,9 @@ def _panggil(klien, rule, metode, slug, kasus_id, lampiran_id, surat_id, *, toke
             return klien.get(url, headers=token)
         if rule.rule.endswith("/lampiran"):
             return klien.post(url, headers=token, content_type="multipart/form-data", data={"versi": "1", "berkas": (io.BytesIO(PDF), "a.pdf")})
-        isi = {"versi": 1, "langkah": "serah-terima"} if rule.rule.endswith("/langkah") else {"versi": 1, "perubahan": {}}
+        akhir = rule.rule.rsplit("/", 1)[-1]
+        isi = {"langkah": {"versi": 1, "langkah": "serah-terima"}, "verifikasi": {"versi": 1, "benar": True},
+               "disposisi": {"versi": 1, "instruksi": "x"}}.get(akhir, {"versi": 1, "perubahan": {}})
         return klien.open(url, method=metode, headers=token, json=isi)
     if metode == "GET":
         return klien.get(url)
