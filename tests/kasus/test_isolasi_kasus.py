@@ -5,7 +5,7 @@ from dinsos.cases.baca import lampiran
 from dinsos.cases.penerimaan import terima_kasus
 from dinsos.cases.perubahan import simpan
 from dinsos.cases.sop import unggah_lampiran
-from dinsos_uji.alat_kasus import PDF, PNG, SEMUA_MAGETAN, akun, di_kantor, klien_masuk, token_api
+from dinsos_uji.alat_kasus import PDF, PNG, SEMUA_MAGETAN, akun, di_kantor, klien_masuk, token_api, verifikasi_bila_perlu
 from dinsos_uji.alat_kasus import kasus as muat
 from dinsos_uji.bantuan import token_csrf
 
@@ -17,6 +17,7 @@ def _kasus_dengan_lampiran(staf, layanan, persyaratan):
     with di_kantor(staf.kantor):
         k = terima_kasus(layanan, pelapor={"jenis": "kepolisian", "instansi": "Polres"}, persyaratan=persyaratan,
                              klien={"nama": "Anak", "umur_perkiraan": 10}, foto=(PNG, "wajah.png"), pengguna=akun(staf)).kasus
+        verifikasi_bila_perlu(k, akun(staf))
         lamp = unggah_lampiran(k, versi=k.versi, isi=PDF, nama_berkas="b.pdf", pengguna=akun(staf))
         surat = terbitkan_surat("tanda_terima", data={"pelapor": "Polres", "klien": {"nama": "Anak"}}, objek_jenis="kasus",
                                 objek_id=k.id)
