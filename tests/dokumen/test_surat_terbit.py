@@ -44,6 +44,12 @@ ISI_WAJIB = {
                                         "Yth. Bripka Agus Salim", "dihitung sejak berkas dinyatakan lengkap dan benar"),
     "tanda_terima": ("TANDA TERIMA", "Bripka Agus Salim", "Surat keterangan kepolisian", "Buku register", *KLIEN,
                      "Rabu, 25 November 2026"),
+    "laporan_perkembangan": ("LAPORAN PERKEMBANGAN", *KLIEN, *ISIAN, DATA["catatan"], "Bripka Agus Salim", "Sri Wahyuningsih"),
+    "surat_keputusan_rehabilitasi": ("SURAT KEPUTUSAN AKHIR REHABILITASI", "pada akhir masa rehabilitasi", *KLIEN, *ISIAN,
+                                     "Polres Magetan", "Menetapkan,"),
+    "lembar_disposisi": ("LEMBAR DISPOSISI", *KLIEN, "460/17/403.107/2026", "Kepala Dinas", "Parminto Budi Utomo",
+                         "Rabu, 25 November 2026 pukul 08.15", "Tugaskan Kabid Rehsos", "Kepala Bidang", "Endang Lestari",
+                         "pukul 08.40", "Fungsional: asesmen lengkap", "mengantar klien ke Balai Rehabilitasi Sosial"),
     "surat_selesai_layanan": ("Perihal : Keterangan Selesai Layanan", "Yth. Bripka Agus Salim", *KLIEN, "460/17/403.107/2026",
                               "hasil akhir: Diterima Balai Rehabilitasi", "Survei Kepuasan Masyarakat", "token=uji-token"),
 }

@@ -48,8 +48,7 @@ def _siapkan_kasus(kantor, staf: dict) -> None:
     def akun(peran):
         return db.session.get(Pengguna, (kantor.id, staf[peran]))
 
-    persyaratan = {"surat-keterangan-kepolisian": "dilihat", "buku-register": "dilihat",
-                   "list-kendali-verifikasi": "dilihat", "surat-keterangan-kehilangan": "dilihat"}
+    persyaratan = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat"}
     urutan = ("petugas_pelayanan", "fungsional_peksos", "kepala_bidang", "pekerja_sosial", "pekerja_sosial",
               "fungsional_peksos", "pekerja_sosial", "petugas_pelayanan")
     for sampai in (8, 2):

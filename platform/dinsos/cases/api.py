@@ -28,9 +28,9 @@ from . import daftar as daftar_svc
 from .baca import muat_kasus, muat_lampiran, persyaratan_kurang
 from .konstanta import JENIS_KELAMIN, JENIS_PELAPOR, KATEGORI_PPKS, STATUS_KASUS
 from .nik import NikTidakValid, periksa_nik
-from .penerimaan import terima_kasus, ubah_persyaratan
+from .penerimaan import terima_kasus, ubah_persyaratan, verifikasi_berkas
 from .perubahan import KesalahanKasus, simpan
-from .sop import selesaikan_langkah, unggah_lampiran
+from .sop import catat_disposisi, selesaikan_langkah, unggah_lampiran
 from .surat import boleh_buka_surat, muat_surat_kasus, surat_kasus, terbitkan_pemberitahuan_kekurangan
 from .tampilan import data_rinci, data_ringkas, ringkasan_banyak, unduh
 
@@ -183,6 +183,25 @@ class SkemaHasilLangkah(ma.Schema):
     surat = ma.fields.Nested(SkemaSurat, allow_none=True, metadata={"description": "Surat yang diterbitkan langkah ini"})
 
 
+class SkemaVerifikasi(ma.Schema):
+    versi = ma.fields.Integer(required=True)
+    benar = ma.fields.Boolean(required=True, metadata={"description": "true: berkas lengkap dan benar; false: dikembalikan kepada pemohon"})
+    catatan = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=2000),
+                               metadata={"description": "Wajib bila benar=false; dicetak pada pemberitahuan kekurangan berkas"})
+    persyaratan_salah = ma.fields.List(ma.fields.String(), load_default=list,
+                                       metadata={"description": "Kode persyaratan yang tidak benar (kembali ke 'belum')"})
+
+
+class SkemaHasilVerifikasi(ma.Schema):
+    kasus = ma.fields.Dict()
+    surat = ma.fields.Dict(allow_none=True)
+
+
+class SkemaDisposisi(ma.Schema):
+    versi = ma.fields.Integer(required=True)
+    instruksi = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
+
+
 class SkemaPersyaratan(ma.Schema):
     versi = ma.fields.Integer(required=True)
     perubahan = ma.fields.Dict(
@@ -320,6 +339,26 @@ def _ringkas(kasus, _hasil) -> dict:
 def persyaratan(kasus, data):
     """Mengubah daftar persyaratan (dilihat/belum); berkas lengkap memulai jam layanan dan memberi nomor register."""
     ubah_persyaratan(kasus, versi=data["versi"], perubahan=data["perubahan"], pengguna=current_user)
+
+
+def _hasil_verifikasi(kasus, surat) -> dict:
+    return {"kasus": data_ringkas(kasus, current_user), "surat": _surat(kasus, surat) if surat else None}
+
+
+@_aksi("verifikasi", "kasus.kerjakan", SkemaVerifikasi, SkemaHasilVerifikasi, _hasil_verifikasi)
+def verifikasi(kasus, data):
+    """Verifikasi berkas ("lengkap dan benar") sebelum langkah SOP, bila standar memintanya.
+
+    Berkas yang tidak lengkap atau tidak benar dikembalikan kepada pemohon dengan pemberitahuan kekurangan berkas.
+    """
+    return verifikasi_berkas(kasus, versi=data["versi"], pengguna=current_user, benar=data["benar"], catatan=data.get("catatan"),
+                             persyaratan_salah=data["persyaratan_salah"])
+
+
+@_aksi("disposisi", "kasus.kerjakan", SkemaDisposisi, SkemaRingkas, _ringkas)
+def disposisi(kasus, data):
+    """Mencatat satu bagian rantai disposisi langkah yang berjalan (bagian terakhir = menyelesaikan langkah)."""
+    catat_disposisi(kasus, versi=data["versi"], pengguna=current_user, instruksi=data["instruksi"])
 
 
 def _lampiran(kasus, lamp) -> dict:

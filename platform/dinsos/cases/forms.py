@@ -111,6 +111,20 @@ def jawaban_isian(form, definisi: dict) -> dict:
     return {i["nama"]: getattr(form, "isian_" + i["nama"]).data for i in isian_langkah(definisi)}
 
 
+class FormVerifikasi(_Versi, FlaskForm):
+    """The verifier's ruling on the file; the incorrect items come as a list of ``salah`` checkboxes."""
+
+    hasil_verifikasi = SelectField(_l("Hasil verifikasi"), choices=pilihan([
+        ("benar", _l("Lengkap dan benar: lanjutkan ke langkah SOP")),
+        ("tidak_benar", _l("Tidak lengkap atau tidak benar: kembalikan kepada pemohon"))]))
+    catatan_verifikasi = TextAreaField(_l("Catatan verifikasi (dicetak pada surat bila dikembalikan)"),
+                                       validators=[Optional(), Length(max=2000)])
+
+
+class FormDisposisi(_Versi, FlaskForm):
+    isi_disposisi = TextAreaField(_l("Isi disposisi"), validators=[DataRequired(_l("Isi disposisi wajib diisi.")), Length(max=2000)])
+
+
 class FormCatatan(_Versi, FlaskForm):
     catatan_perkembangan = TextAreaField(_l("Catatan perkembangan"), validators=[Length(max=20000)])
 

@@ -18,6 +18,7 @@ PANJANG_MAKS = {"teks": 500, "teks_panjang": 20000}
 # Letters that print an addressee: the step that issues one must say to whom and where.
 SURAT_BERALAMAT = ("surat_pengantar", "form_rujukan")
 BERITA_ACARA = "berita_acara_serah_terima"
+TANDA_TERIMA = "tanda_terima"
 ISIAN_TUJUAN = (
     {"nama": "tujuan_surat", "label": "Tujuan surat", "jenis": "teks", "wajib": True},
     {"nama": "alamat_tujuan", "label": "Alamat tujuan", "jenis": "teks", "wajib": True},
@@ -46,8 +47,12 @@ def serah_terima_keluar(definisi: dict) -> bool:
     child to the office (the reporter is among the step's actors, as in
     Magetan's "serah-terima") and the office taking a client to a panti or balai
     (no reporter: Metro's "antar-ke-panti", Banten's "serah-terima-penempatan").
-    The parties swap, and the receiving party must be named.
+    The parties swap, and the receiving party must be named. A step may say
+    its direction (``arah``): Magetan's last step is the Balai's receipt
+    (tanda terima) of the child the office delivers, ``arah: keluar``.
     """
+    if definisi.get("arah"):
+        return definisi["arah"] == "keluar" and definisi.get("dokumen_keluaran") in (BERITA_ACARA, TANDA_TERIMA)
     return definisi.get("dokumen_keluaran") == BERITA_ACARA and "pelapor" not in (definisi.get("pelaksana") or [])
 
 

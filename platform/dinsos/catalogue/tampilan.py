@@ -49,6 +49,8 @@ NAMA_DOKUMEN_KELUARAN = {
     "rekomendasi_penanganan": _l("Rekomendasi penanganan"),
     "surat_pengantar": _l("Surat pengantar"),
     "tanda_terima": _l("Tanda terima"),
+    "laporan_perkembangan": _l("Laporan perkembangan"),
+    "surat_keputusan_rehabilitasi": _l("Surat keputusan akhir rehabilitasi"),
 }
 
 NAMA_JENIS_ISIAN = {

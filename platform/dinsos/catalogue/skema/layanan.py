@@ -15,12 +15,15 @@ from .asal import PenandaAsalSchema, cek_penanda
 from .cek import cek_waktu
 from .kosakata import (
     AKTOR,
+    ARAH_SERAH_TERIMA,
     DOKUMEN_KELUARAN,
     JENIS_ISIAN,
     JUMLAH_JENIS_PPKS,
     KOMPONEN_PENGELOLAAN,
     KOMPONEN_PENYAMPAIAN,
     MULAI_JAM,
+    PIHAK_PERSYARATAN,
+    SAAT_NOMOR_REGISTER,
     SATUAN_KALENDER,
 )
 from .medan import (
@@ -49,6 +52,8 @@ class DokumenSchema(Dasar):
     penerbit = Teks(required=True, allow_none=True)
     wajib = YaTidak(required=True)
     keterangan = Teks()
+    # Absent = pemohon. No load_default: a version's stored content stays as written.
+    pihak = Teks(validate=salah_satu(PIHAK_PERSYARATAN, "Pihak persyaratan"))
 
 
 class PersyaratanSchema(Dasar):
@@ -230,10 +235,25 @@ class LangkahSchema(Dasar):
     isian = Daftar(Bersarang(IsianSchema), load_default=list)
     berikutnya = Teks(required=True, allow_none=True)
     cabang = Daftar(Bersarang(CabangSchema), load_default=list)
+    # A chain of acts by different officers, in order (Magetan step 3: Kepala
+    # Dinas -> Kepala Bidang -> Fungsional); the last one records the step.
+    disposisi = Daftar(Teks(validate=salah_satu(AKTOR, "Pelaksana disposisi")))
+    arah = Teks(validate=salah_satu(ARAH_SERAH_TERIMA, "Arah serah terima"))
 
     @validates_schema(pass_original=True, skip_on_field_errors=False)
     def _cek_isian(self, data, asli, **kwargs):
         kesalahan: dict = {}
+        galat: dict = {}
+        rantai = asli.get("disposisi")
+        if isinstance(rantai, list):
+            pelaksana = asli.get("pelaksana") if isinstance(asli.get("pelaksana"), list) else []
+            asing = [a for a in rantai if a not in pelaksana]
+            if len(rantai) < 2:
+                galat["disposisi"] = ["Disposisi adalah rantai minimal dua pelaksana berurutan."]
+            elif asing:
+                galat["disposisi"] = [f"Pelaksana disposisi {', '.join(map(str, asing))} bukan pelaksana langkah ini."]
+            elif len(set(rantai)) != len(rantai):
+                galat["disposisi"] = ["Satu pelaksana hanya sekali dalam rantai disposisi."]
         dipakai: dict[str, int] = {}
         for i, isian in enumerate(asli.get("isian") or []):
             nama = isian.get("nama") if isinstance(isian, dict) else None
@@ -242,12 +262,22 @@ class LangkahSchema(Dasar):
             elif isinstance(nama, str):
                 dipakai[nama] = i
         if kesalahan:
-            raise ValidationError({"isian": kesalahan})
+            galat["isian"] = kesalahan
+        if galat:
+            raise ValidationError(galat)
 
 
 class HasilAkhirSchema(Dasar):
     kode = Teks(required=True, validate=pola_slug("Kode hasil akhir"))
     nama = Teks(required=True)
+
+
+class VerifikasiBerkasSchema(Dasar):
+    """Who verifies that the file is complete and correct before any step runs."""
+
+    pelaksana = Daftar(
+        Teks(validate=salah_satu(AKTOR, "Pelaksana")), required=True, validate=tidak_kosong("Pelaksana verifikasi")
+    )
 
 
 class SopSchema(Dasar):
@@ -268,6 +298,10 @@ class SopSchema(Dasar):
     peralatan_perlengkapan = Daftar(Teks())
     peringatan = Daftar(Teks())
     pencatatan_pendataan = Daftar(Teks())
+    # Absent = berkas_lengkap (the number comes with the complete file).
+    nomor_register = Teks(validate=salah_satu(SAAT_NOMOR_REGISTER, "Saat nomor register diberikan"))
+    # Absent = the complete checklist is enough; present = a verifier rules "lengkap dan benar" first.
+    verifikasi_berkas = Bersarang(VerifikasiBerkasSchema)
     langkah = Daftar(Bersarang(LangkahSchema), required=True, validate=tidak_kosong("Langkah SOP"))
     hasil_akhir = Daftar(Bersarang(HasilAkhirSchema), required=True, validate=tidak_kosong("Hasil akhir"))
 
@@ -307,6 +341,12 @@ class SopSchema(Dasar):
             galat.setdefault("langkah", {}).setdefault("_schema", []).append(
                 "SOP tidak punya langkah terakhir (berikutnya: null tanpa cabang)."
             )
+        register = [isi for isi in langkah if isinstance(isi, dict) and isi.get("dokumen_keluaran") == "nomor_register"]
+        if asli.get("nomor_register") == "langkah" and len(register) != 1:
+            galat["nomor_register"] = [
+                "Nomor register diberikan pada langkah: tepat satu langkah harus ber-dokumen_keluaran "
+                f"'nomor_register' (ada {len(register)})."
+            ]
         hasil = kode_ganda(asli.get("hasil_akhir"), "sop.hasil_akhir", "Kode hasil akhir")
         if hasil:
             galat["hasil_akhir"] = hasil
