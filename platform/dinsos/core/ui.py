@@ -43,6 +43,7 @@ GRUP_MENU = {
     "rujukan.pengaturan": "rujukan",
     "katalog.daftar_publik": "publik", "pengaduan.daftar": "publik", "survei.laporan": "publik", "survei.pengaturan": "publik",
     "tenancy.pengaturan": "kantor", "sla.kalender": "kantor", "audit.daftar": "kantor", "notifikasi.pengaturan": "kantor",
+    "staf.daftar": "kantor",
 }
 
 
