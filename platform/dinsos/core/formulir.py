@@ -14,3 +14,29 @@ class PilihanBanyak(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def daftar_galat(form, judul: dict | None = None) -> list[dict]:
+    """Every error of a form as {"id", "label", "pesan"}, in the form's order, for the summary at its top.
+
+    A field inside a repeated group reads with its group and number ("Anggota keluarga 2: Nama"); ``judul``
+    names a field where its own label says too little out of place (field name -> words).
+    """
+    judul = judul or {}
+    hasil = []
+
+    def jalan(medan_medan, awalan=""):
+        for medan in medan_medan:
+            if medan.type == "CSRFTokenField":
+                continue
+            if medan.type == "FieldList":
+                for i, isi in enumerate(medan.entries, 1):
+                    anak = isi.form if isi.type == "FormField" else [isi]
+                    jalan(anak, f"{awalan}{medan.label.text} {i}: ")
+                continue
+            label = judul.get(medan.name) or medan.label.text
+            for pesan in medan.errors if isinstance(medan.errors, (list, tuple)) else ():
+                hasil.append({"id": medan.id, "label": f"{awalan}{label}", "pesan": str(pesan)})
+
+    jalan(form)
+    return hasil

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 from flask import current_app, g, url_for
 from flask_login import current_user
 
+from .formulir import daftar_galat
+
 SINGKATAN_ZONA = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 
 
@@ -99,4 +101,5 @@ def pasang(app, *, boleh, peran: dict):
         panel_dasbor=panel_dasbor,
         waktu_lokal=waktu_lokal,
         nama_peran=lambda kode: peran.get(kode, kode),
+        daftar_galat=daftar_galat,
     )
