@@ -159,3 +159,13 @@ def test_the_staff_pages_read_in_english_when_asked(admin, kantor):
     assert "Office staff" in html and "Add staff member" in html
     baru = admin.get("/t/kota-a/pengaturan/staf/baru?lang=en").get_data(as_text=True)
     assert "Full name" in baru and "Save and create a temporary password" in baru
+
+
+def test_the_admins_dashboard_leads_with_staff_tiles(admin, kantor):
+    pid, _ = buat_staf(kantor, "pekerja_sosial", "hendra@kota-a.uji", "Hendra Wijaya")
+    buat_staf(kantor, "kepala_bidang", "ratna@kota-a.uji", "Ratna Dewi")
+    _kirim(admin, f"/t/kota-a/pengaturan/staf/{pid}/nonaktifkan", {"yakin": "y"}, dari=f"/t/kota-a/pengaturan/staf/{pid}")
+    dasbor = admin.get("/t/kota-a/dasbor").get_data(as_text=True)
+    tiles = re.findall(r'<a class="ubin-([\w-]+)" href="([^"]+)"><span class="ubin-angka">([^<]+)</span>', dasbor)
+    assert tiles == [("staf", "/t/kota-a/pengaturan/staf/", "2"), ("staf-nonaktif", "/t/kota-a/pengaturan/staf/", "1"),
+                     ("staf-baru", "/t/kota-a/pengaturan/staf/baru", "+")]

@@ -19,9 +19,13 @@ def pasang(app):
     app.register_blueprint(bp_staf)
     from flask_babel import lazy_gettext as _l
 
-    from dinsos.core.ui import tambah_menu_tenant
+    from dinsos.core.ui import tambah_menu_tenant, tambah_panel_dasbor
+
+    from .staf import ringkasan_staf
 
     tambah_menu_tenant(app, _l("Staf kantor"), "staf.daftar", "pengguna.kelola")
+    tambah_panel_dasbor(app, "auth/_panel_staf.html", "pengguna.kelola", awal=True)
+    app.jinja_env.globals["ringkasan_staf"] = ringkasan_staf
     from dinsos.core.extensions import api
 
     api.register_blueprint(blp)

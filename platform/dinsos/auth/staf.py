@@ -7,7 +7,7 @@ never stored in clear, never logged, and the member changes it after logging in.
 import secrets
 import uuid
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from dinsos.audit.services import catat_peristiwa
 from dinsos.core.db import db, sekarang
@@ -28,6 +28,12 @@ def kata_sandi_sementara() -> str:
 def daftar_staf() -> list[Pengguna]:
     """The office's staff, active ones first, then by name."""
     return list(db.session.scalars(select(Pengguna).order_by(Pengguna.aktif.desc(), Pengguna.nama)))
+
+
+def ringkasan_staf() -> dict:
+    """How many staff accounts are active and inactive (the office admin's dashboard tiles)."""
+    baris = dict(db.session.execute(select(Pengguna.aktif, func.count()).group_by(Pengguna.aktif)).all())
+    return {"aktif": baris.get(True, 0), "nonaktif": baris.get(False, 0)}
 
 
 def muat_staf(pengguna_id) -> Pengguna:

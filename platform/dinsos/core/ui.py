@@ -102,4 +102,5 @@ def pasang(app, *, boleh, peran: dict):
         waktu_lokal=waktu_lokal,
         nama_peran=lambda kode: peran.get(kode, kode),
         daftar_galat=daftar_galat,
+        boleh_izin=_boleh,  # a template's "may this user ...", for parts of a page shared by several roles
     )
