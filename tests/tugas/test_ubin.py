@@ -55,3 +55,15 @@ def test_dashboard_tiles_link_to_the_narrowed_queue(seed, klien):
     dasbor = kabid.get(f"/t/{mg.slug}/dasbor").get_data(as_text=True)
     m = re.search(r'<a class="ubin-penugasan[^"]*" href="([^"]+)"><span class="ubin-angka">(\d+)</span>', dasbor)
     assert m and m[1] == f"/t/{mg.slug}/tugas/?jenis=penugasan" and int(m[2]) == 2
+
+
+def test_the_queue_and_its_tiles_read_in_english_when_asked(seed, klien):
+    kantor, staf = seed
+    mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
+    kid = _terima(mg, s["petugas_pelayanan"])
+    _langkah(mg, s["petugas_pelayanan"].id, kid)
+    masuk(klien, mg.slug, s["fungsional_peksos"].email)
+    dasbor = klien.get(f"/t/{mg.slug}/dasbor?lang=en").get_data(as_text=True)
+    assert "My tasks" in dasbor and "Due today" in dasbor and "Overdue" in dasbor and "step 2 of 8" in dasbor
+    daftar = klien.get(f"/t/{mg.slug}/tugas/?status=terlambat&lang=en").get_data(as_text=True)
+    assert "Only those overdue." in daftar and "Show all" in daftar
