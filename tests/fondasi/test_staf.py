@@ -84,6 +84,8 @@ def test_a_bad_new_staff_form_names_each_field_and_keeps_the_values(admin, kanto
     html = r.get_data(as_text=True)
     assert r.status_code == 400
     assert "Format email tidak valid." in html and "Pilih sedikitnya satu peran." in html
+    ringkasan = html[html.index('id="ringkasan-galat"'):html.index('<form method="post" class="formulir"')]
+    assert dict(re.findall(r'<a href="#([^"]+)">([^<]+)</a>', ringkasan)) == {"email": "Email", "peran": "Peran"}
     assert 'value="Budi"' in html
     r = _kirim(admin, "/t/kota-a/pengaturan/staf/baru", {"nama": "Budi", "email": "ada@kota-a.uji", "peran": ["pekerja_sosial"]})
     assert r.status_code == 400 and "sudah terdaftar" in r.get_data(as_text=True)
