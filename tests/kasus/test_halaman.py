@@ -240,6 +240,34 @@ def test_intake_with_an_invalid_nik_is_refused_naming_the_field(seed):
         assert db.session.scalar(select(func.count()).select_from(Kasus)) == 0
 
 
+def test_intake_is_in_titled_sections_and_a_failed_submit_lists_each_error_linked_to_its_field(seed):
+    kantor, staf = seed
+    sri = klien_masuk(staf["kabupaten-magetan"]["petugas_pelayanan"])
+    halaman = teks(sri.get(f"{MG}/baru/pengiriman-anjal-at"))
+    judul = re.findall(r"<h2 id=\"bagian-[a-z]+\">([^<]+)</h2>", halaman)
+    assert judul == ["1. Pelapor", "2. Klien", "3. Layanan dan persyaratan"]
+    assert "ringkasan-galat" not in halaman
+    r = sri.post(f"{MG}/baru/pengiriman-anjal-at", content_type="multipart/form-data",
+                 data=_formulir_terima(halaman, umur_perkiraan="200", surat_tanggal="kemarin", pelapor_nama="Bripka Anton",
+                                       **{"keluarga-0-nama": "x" * 201}))
+    isi = teks(r)
+    assert r.status_code == 422
+    formulir = isi.index('<form method="post" enctype')
+    ringkasan = isi[isi.index('id="ringkasan-galat"'):formulir]
+    assert "3 isian perlu diperbaiki" in ringkasan
+    tautan = dict(re.findall(r'<a href="#([^"]+)">([^<]+)</a>', ringkasan))
+    assert tautan == {"surat_tanggal": "Tanggal surat", "umur_perkiraan": "Perkiraan umur (tahun), bila tanggal lahir tidak diketahui",
+                      "keluarga-0-nama": "Anggota keluarga 1: Nama"}
+    for bidang in tautan:  # every link lands on a field of the form
+        assert f'id="{bidang}"' in isi[formulir:]
+    assert "Perkiraan umur 0 sampai 120 tahun." in ringkasan
+    # What was typed stays.
+    assert 'value="Bripka Anton"' in isi and 'value="Polres Magetan"' in isi and 'value="200"' in isi
+    assert "tidur di terminal" in isi
+    with di_kantor(kantor["kabupaten-magetan"]):
+        assert db.session.scalar(select(func.count()).select_from(Kasus)) == 0
+
+
 def test_a_likely_duplicate_is_shown_before_saving_and_the_existing_client_can_be_used(seed):
     kantor, staf = seed
     s = staf["kabupaten-magetan"]

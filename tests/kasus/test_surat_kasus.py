@@ -255,6 +255,41 @@ def test_taking_a_client_to_a_panti_names_the_panti_as_the_receiving_party(seed,
     assert "Joko Santoso" in teks_pdf(_pdf(mt, penyerahan.id))
 
 
+def test_a_hand_over_names_who_signs_for_the_receiving_party_and_the_officers_nip_and_position(seed, klien):
+    from dinsos.auth.models import Pengguna
+
+    kantor, staf = seed
+    mt, s = kantor["kota-metro"], staf["kota-metro"]
+    with di_kantor(mt):
+        db.session.get(Pengguna, (mt.id, s["petugas_pelayanan"].id)).nip = "19850101 201001 1 001"
+        db.session.commit()
+    kid = _ppks_sampai(mt, s, "koordinasi-rujukan-panti", "koordinasi-rujukan-panti")
+    with di_kantor(mt):
+        k = muat(kid)
+        selesaikan_langkah(k, versi=k.versi, kode_langkah=k.langkah_kode, pengguna=akun(s["pekerja_sosial"]),
+                               isian={"tujuan_surat": "UPTD Panti Sosial Tresna Werdha", "alamat_tujuan": "Natar, Lampung Selatan"})
+        simpan()
+    petugas = klien_masuk(s["petugas_pelayanan"])
+    halaman = teks(petugas.get(f"{MT}/kasus/{kid}"))
+    assert "Nama orang yang menerima (wakil pihak penerima)" in halaman and "Jabatan orang yang menerima" in halaman
+    r = petugas.post(f"{MT}/kasus/{kid}/langkah", content_type="multipart/form-data", data={
+        "csrf_token": token_csrf(halaman), "versi": versi_di(halaman), "langkah": "antar-ke-panti",
+        "isian_tujuan_surat": "UPTD Panti Sosial Tresna Werdha", "isian_alamat_tujuan": "Natar, Lampung Selatan",
+        "isian_nama_penerima": "Siti Aminah", "isian_jabatan_penerima": "Pengasuh Panti"})
+    assert r.status_code == 302, teks(r)[:2000]
+    ba = [b for b in _surat(mt, jenis="berita_acara_serah_terima") if str(b.objek_id) == kid][-1]
+    isi = teks_pdf(_pdf(mt, ba.id))
+    pihak, ttd = isi[:isi.index("Demikian berita acara")], isi[isi.index("Demikian berita acara"):]
+    # The parties: the office's officer with her NIP and position, and the panti's carer by name and position.
+    assert pihak.index("Staf petugas_pelayanan") < pihak.index("19850101 201001 1 001") < pihak.index("PIHAK PERTAMA")
+    assert "Petugas Pelayanan (Front Office)" in pihak[:pihak.index("PIHAK PERTAMA")]
+    assert pihak.index("PIHAK PERTAMA") < pihak.index("Siti Aminah") < pihak.index("Pengasuh Panti") < pihak.index("PIHAK KEDUA")
+    # The signature columns carry the names, not dotted blanks; the head of office "knows" it with her NIP.
+    assert "Siti Aminah" in ttd and "Staf petugas_pelayanan" in ttd and "NIP. 19850101 201001 1 001" in ttd
+    assert "AC YULIWATI" in ttd and "NIP. 19680703 199302 2 001" in ttd
+    assert "Nama orang yang menerima" not in isi  # a party, not a row of the table
+
+
 def test_the_api_issues_the_notice_lists_letters_and_reports_a_steps_letter(seed, klien):
     _, staf = seed
     s = staf["kabupaten-magetan"]

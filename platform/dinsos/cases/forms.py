@@ -53,7 +53,7 @@ class FormPenerimaan(FlaskForm):
     kode_wilayah = PilihWilayah(_l("Wilayah alamat (Kemendagri)"))
     kategori_ppks = SelectField(_l("Kategori PPKS"), choices=pilihan([("", "—")] + [(k, f"{k}. {v}") for k, v in KATEGORI_PPKS.items()]))
     foto = FileField(_l("Foto klien (JPEG/PNG)"))
-    keluarga = FieldList(FormField(FormAnggotaKeluarga), min_entries=JUMLAH_BARIS_KELUARGA, max_entries=10)
+    keluarga = FieldList(FormField(FormAnggotaKeluarga), _l("Anggota keluarga"), min_entries=JUMLAH_BARIS_KELUARGA, max_entries=10)
     # Shown after a likely duplicate was found: "baru" or the id of an existing client.
     klien_pilihan = HiddenField()
 

@@ -25,6 +25,12 @@ ISIAN_TUJUAN = (
 )
 # The same two answers, as a hand-over's staff would name them.
 LABEL_PENERIMA = {"tujuan_surat": "Pihak penerima (panti, balai atau keluarga)", "alamat_tujuan": "Alamat pihak penerima"}
+# On a hand-over to someone else, the person who signs for the receiving party: known only at the hand-over
+# itself, so optional (the berita acara then leaves the name to be written by hand).
+ISIAN_WAKIL_PENERIMA = (
+    {"nama": "nama_penerima", "label": "Nama orang yang menerima (wakil pihak penerima)", "jenis": "teks"},
+    {"nama": "jabatan_penerima", "label": "Jabatan orang yang menerima", "jenis": "teks"},
+)
 
 
 def isian_langkah(definisi: dict) -> list[dict]:
@@ -35,8 +41,10 @@ def isian_langkah(definisi: dict) -> list[dict]:
     isian = list(definisi.get("isian") or [])
     if beralamat(definisi):
         ada = {d["nama"] for d in isian}
-        label = LABEL_PENERIMA if serah_terima_keluar(definisi) else {}
-        isian += [dict(d, label=label.get(d["nama"], d["label"])) for d in ISIAN_TUJUAN if d["nama"] not in ada]
+        keluar = serah_terima_keluar(definisi)
+        label = LABEL_PENERIMA if keluar else {}
+        tambahan = ISIAN_TUJUAN + (ISIAN_WAKIL_PENERIMA if keluar else ())
+        isian += [dict(d, label=label.get(d["nama"], d["label"])) for d in tambahan if d["nama"] not in ada]
     return isian
 
 

@@ -28,7 +28,7 @@ from dinsos.tenancy.models import Tenant
 from . import akses
 from . import klien as klien_svc
 from .baca import layanan_kasus, muat_kasus, persyaratan_kurang, tanggal_lokal, versi_kasus
-from .isian import ISIAN_TUJUAN, beralamat, isian_langkah, serah_terima_keluar, tampilkan
+from .isian import ISIAN_TUJUAN, ISIAN_WAKIL_PENERIMA, beralamat, isian_langkah, serah_terima_keluar, tampilkan
 from .konstanta import NAMA_PERAN, PERSYARATAN_DITERIMA
 from .models import Kasus, LangkahKasus
 from .nik import samarkan as samarkan_nik
@@ -39,6 +39,7 @@ PEMBERITAHUAN = "pemberitahuan_kekurangan_berkas"
 SURAT_SELESAI = "surat_selesai_layanan"
 LEMBAR_DISPOSISI = "lembar_disposisi"
 _TUJUAN, _ALAMAT = (d["nama"] for d in ISIAN_TUJUAN)
+_WAKIL, _JABATAN_WAKIL = (d["nama"] for d in ISIAN_WAKIL_PENERIMA)
 
 
 # --- what the case knows for its letters ------------------------------------------------
@@ -147,7 +148,8 @@ def _isian(jenis: str, dokumen: dict) -> dict:
     A kind that cannot print without a table (an assessment form, a social
     report) falls back on the step's activity when its SOP gives it no fields.
     """
-    isian = {d["label"]: d["nilai"] for d in dokumen["isian"] if d["nilai"] and d["nama"] not in (_TUJUAN, _ALAMAT)}
+    isian = {d["label"]: d["nilai"] for d in dokumen["isian"]
+             if d["nilai"] and d["nama"] not in (_TUJUAN, _ALAMAT, _WAKIL, _JABATAN_WAKIL)}
     if not isian and "isian" in JENIS_SURAT[jenis].wajib:
         isian = {"Kegiatan": dokumen["langkah"]["kegiatan"]}
     return isian
@@ -174,7 +176,11 @@ def surat_untuk_langkah(kasus: Kasus, langkah: LangkahKasus) -> tuple[str, dict]
     if beralamat(definisi):
         jawaban = langkah.isian or {}
         pihak = {"nama": jawaban.get(_TUJUAN), "alamat": jawaban.get(_ALAMAT)}
-        data["penerima" if serah_terima_keluar(definisi) else "tujuan"] = pihak
+        if serah_terima_keluar(definisi):
+            # The person who signs for the receiving party, when the step named them.
+            data["penerima"] = dict(pihak, wakil=jawaban.get(_WAKIL), jabatan=jawaban.get(_JABATAN_WAKIL))
+        else:
+            data["tujuan"] = pihak
     return jenis, data
 
 

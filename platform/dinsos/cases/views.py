@@ -170,7 +170,9 @@ def terima(slug, layanan_kode):
     versi = versi_terbaru(layanan)
     dokumen = versi.persyaratan("pemohon")
     form = f.form_penerimaan(dokumen)
-    konteks = dict(layanan=layanan, versi=versi, dokumen=dokumen, duplikat=[], jenis_pelapor=JENIS_PELAPOR)
+    # In the error summary an upload reads with its document's name ("Pindaian" alone says which?).
+    judul_galat = {f"berkas_{i}": f"{d['nama']}: {_('pindaian')}" for i, d in enumerate(dokumen)}
+    konteks = dict(layanan=layanan, versi=versi, dokumen=dokumen, duplikat=[], jenis_pelapor=JENIS_PELAPOR, judul_galat=judul_galat)
     if request.method == "GET" or form.kode_wilayah.perbarui:  # the region picker's no-script round trip: show, don't save
         return render_template("kasus/terima.html", form=form, **konteks)
     if not form.validate():

@@ -10,8 +10,8 @@ names masked where the law requires it. The keys a letter reads:
 - ``petugas``: one or a list of ``{nama, nip, pangkat, jabatan}``
 - ``isian``: ``{label: value}`` (the step's form fields), ``catatan``, ``untuk``
   (purpose of an assignment), ``tujuan``: ``{nama, alamat}`` (recipient),
-  ``penerima``: ``{nama, alamat}`` (on a berita acara, the party the office
-  hands the client to; without it the reporter hands the client to the office),
+  ``penerima``: ``{nama, alamat, wakil, jabatan}`` (on a berita acara, the party the office
+  hands the client to, and the person signing for it; without it the reporter hands the client to the office),
   ``daftar_kekurangan`` / ``daftar_diterima``: lists of documents,
   ``lampiran``, ``perihal`` (override the defaults).
 - ``disposisi``: ``[{dari, nama, nip, waktu, isi}]``, the acts of a disposition chain in order
