@@ -19,7 +19,7 @@ from wtforms.fields import Field
 from wtforms.utils import unset_value
 from wtforms.validators import ValidationError
 
-from . import SUMBER, anak, cari_kode, jalur
+from .daftar import SUMBER, anak, cari_kode, jalur
 
 LABEL_TINGKAT = {1: _l("Provinsi"), 2: _l("Kabupaten/kota"), 3: _l("Kecamatan"), 4: _l("Desa/kelurahan")}
 

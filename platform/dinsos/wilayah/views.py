@@ -1,7 +1,7 @@
 """Region lists as JSON for the pickers' script (public data: the official list, nobody's case)."""
 from flask import Blueprint, jsonify, request
 
-from . import anak, cari_kode, cari_nama
+from .daftar import anak, cari_kode, cari_nama
 
 bp = Blueprint("wilayah", __name__, url_prefix="/wilayah", static_folder="static", static_url_path="/static",
                template_folder="templates")
