@@ -99,7 +99,10 @@ def form_langkah(definisi: dict, data=None):
         setattr(_Form, nama, medan)
     cabang = definisi.get("cabang") or []
     if cabang:
-        jalur = [(definisi["berikutnya"], _l("Lanjut seperti biasa"))] if definisi.get("berikutnya") else [("", "—")]
+        if definisi.get("berikutnya"):
+            jalur = [(definisi["berikutnya"], _l("Lanjut seperti biasa"))]
+        else:
+            jalur = [("", _l("Selesai di langkah ini") if definisi.get("boleh_selesai") else "—")]
         jalur += [(c["ke"], c["kondisi"]) for c in cabang]
         _Form.cabang = SelectField(_l("Kelanjutan"), choices=pilihan(jalur), validate_choice=False)
     return _Form(formdata=data) if data is not None else _Form()

@@ -44,6 +44,7 @@ from .perubahan import (
 )
 from .sop import mulai_langkah
 from .surat import data_pemberitahuan_kekurangan
+from .tindakan import PENERIMAAN, buka_tindakan
 
 
 @dataclass
@@ -190,6 +191,8 @@ def terima_kasus(
         if tenggat.aturan_jam(versi).get("mulai", MULAI_BAWAAN) == "penerimaan":
             kasus.jam_mulai_pada = pada
             catat_peristiwa_kasus(kasus, "jam_mulai", pada, None, aturan="penerimaan")
+        # Deliverables counted from the request (ABH's social report) are owed from the intake on.
+        buka_tindakan(kasus, versi, PENERIMAAN, pada, pengguna)
         if berkas_lengkap(kasus):
             _berkas_menjadi_lengkap(kasus, versi, pada, pengguna)
         audit_kasus("terima_kasus", kasus, pengguna, layanan=layanan.kode, duplikat=len(duplikat) or None)

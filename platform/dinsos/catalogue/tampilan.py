@@ -15,6 +15,7 @@ NAMA_AKTOR = {
     "mitra": _l("Mitra Dinas Sosial"),
     "petugas_pelayanan": _l("Petugas Pelayanan"),
     "pekerja_sosial": _l("Pekerja Sosial"),
+    "sakti_peksos": _l("Sakti Peksos"),
     "pendamping_rehsos": _l("Pendamping Rehsos"),
     "fungsional_peksos": _l("Fungsional Pekerja Sosial"),
     "kepala_bidang": _l("Kepala Bidang"),

@@ -9,7 +9,8 @@ names masked where the law requires it. The keys a letter reads:
 - ``pelapor``: name or ``{nama, instansi, jabatan, alamat}``
 - ``petugas``: one or a list of ``{nama, nip, pangkat, jabatan}``
 - ``isian``: ``{label: value}`` (the step's form fields), ``catatan``, ``untuk``
-  (purpose of an assignment), ``tujuan``: ``{nama, alamat}`` (recipient),
+  (purpose of an assignment), ``dasar_surat``: ``{nomor, tanggal, instansi}`` (the letter this one
+  answers), ``tujuan``: ``{nama, alamat}`` (recipient),
   ``penerima``: ``{nama, alamat}`` (on a berita acara, the party the office
   hands the client to; without it the reporter hands the client to the office),
   ``daftar_kekurangan`` / ``daftar_diterima``: lists of documents,
@@ -64,6 +65,12 @@ JENIS_SURAT: dict[str, JenisSurat] = {
         "Pemberitahuan Kekurangan Berkas", "Pemberitahuan Kekurangan Berkas Permohonan Layanan", ("layanan", "daftar_kekurangan")
     ),
     "tanda_terima": JenisSurat("Tanda Terima", "Tanda Terima", ("pelapor", ("daftar_diterima", "klien"))),
+    # ABH (UU 11/2012 art. 28): asking the Bapas for the community research report on the child.
+    "permintaan_litmas": JenisSurat("Surat Permintaan Penelitian Kemasyarakatan", "Permintaan Penelitian Kemasyarakatan (Litmas)",
+                                    ("klien", "tujuan")),
+    # PPKS without papers: asking the civil registry to check the person's fingerprints/face for a NIK.
+    "permohonan_biometrik": JenisSurat("Surat Permohonan Pengecekan Biometrik", "Permohonan Pengecekan Data Kependudukan (Biometrik)",
+                                       ("klien", "tujuan")),
     # The last letter of a case: says how it ended and invites the applicant to the survey (SKM).
     "surat_selesai_layanan": JenisSurat(
         "Surat Keterangan Selesai Layanan", "Keterangan Selesai Layanan", ("klien", "hasil_akhir", "tautan_survei")
@@ -146,6 +153,13 @@ def _tanggal_peristiwa(nilai, zona: str) -> str | None:
     return hari_tanggal(tgl) if tgl else str(nilai)
 
 
+def _dasar_surat(nilai, zona: str) -> dict | None:
+    """The letter this one answers (``{nomor, tanggal, instansi}``), printed as its basis."""
+    if not nilai:
+        return None
+    return {"nomor": teks(nilai.get("nomor"), zona), "tanggal": teks(nilai.get("tanggal"), zona), "instansi": nilai.get("instansi")}
+
+
 def siapkan_isi(data: dict, zona: str) -> dict:
     """The caller's data in the shapes the templates print."""
     petugas = data.get("petugas")
@@ -168,6 +182,7 @@ def siapkan_isi(data: dict, zona: str) -> dict:
         "tempat": data.get("tempat"),
         "hasil_akhir": data.get("hasil_akhir"),
         "tautan_survei": data.get("tautan_survei"),
+        "dasar_surat": _dasar_surat(data.get("dasar_surat"), zona),
         # Vector, so the letter's only raster image stays the verification code.
         "qr_survei": svg_qr(data["tautan_survei"], skala=2) if data.get("tautan_survei") else None,
     }

@@ -11,6 +11,8 @@ AKTOR = (
     "mitra",
     "petugas_pelayanan",
     "pekerja_sosial",
+    # Satuan Bakti Pekerja Sosial (Kemensos' contracted social workers): Metro's ABH seed lists them.
+    "sakti_peksos",
     "pendamping_rehsos",
     "fungsional_peksos",
     "kepala_bidang",
@@ -41,7 +43,14 @@ DOKUMEN_KELUARAN = (
     "rekomendasi_penanganan",
     "surat_pengantar",
     "tanda_terima",
+    "permintaan_litmas",
+    "permohonan_biometrik",
 )
+
+# Where a case act's clock starts: the intake, or (any other value) when the named act is recorded.
+SEJAK_PENERIMAAN = "penerimaan"
+# Client fields a case act's answer may update (the biometric check finds the NIK).
+MEDAN_KLIEN = ("nik",)
 
 TINGKAT = ("provinsi", "kabupaten", "kota")
 HARI = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
