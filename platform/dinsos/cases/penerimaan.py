@@ -44,7 +44,7 @@ from .perubahan import (
 )
 from .sop import mulai_langkah
 from .surat import data_pemberitahuan_kekurangan
-from .tindakan import PENERIMAAN, buka_tindakan
+from .tindakan import buka_tindakan_penerimaan
 
 
 @dataclass
@@ -192,7 +192,7 @@ def terima_kasus(
             kasus.jam_mulai_pada = pada
             catat_peristiwa_kasus(kasus, "jam_mulai", pada, None, aturan="penerimaan")
         # Deliverables counted from the request (ABH's social report) are owed from the intake on.
-        buka_tindakan(kasus, versi, PENERIMAAN, pada, pengguna)
+        buka_tindakan_penerimaan(kasus, versi, pada, pengguna)
         if berkas_lengkap(kasus):
             _berkas_menjadi_lengkap(kasus, versi, pada, pengguna)
         audit_kasus("terima_kasus", kasus, pengguna, layanan=layanan.kode, duplikat=len(duplikat) or None)

@@ -15,7 +15,6 @@ from dinsos.core.db import db, sekarang
 from dinsos.izin import boleh
 
 from . import tenggat
-
 from .akses import AkunDiam, boleh_kerjakan, boleh_urus, label_pelaksana
 from .baca import langkah_berjalan, persyaratan_kurang, versi_kasus
 from .isian import isian_langkah, periksa_isian

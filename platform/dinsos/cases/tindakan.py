@@ -33,7 +33,7 @@ from .perubahan import (
 )
 from .surat import terbitkan_surat_tindakan
 
-PENERIMAAN = "penerimaan"
+PENERIMAAN, SURAT_PERMOHONAN = "penerimaan", "surat_permohonan"
 
 
 def daftar_tindakan(versi) -> list[dict]:
@@ -70,6 +70,14 @@ def buka_tindakan(kasus: Kasus, versi, sejak: str, pada: datetime, aktor) -> lis
         catat_peristiwa_kasus(kasus, "tindakan_dibuka", pada, aktor, tindakan=d["kode"], tindakan_id=str(t.id),
                               tenggat=aturan["durasi"], sejak=sejak)
         dibuka.append(t)
+    return dibuka
+
+
+def buka_tindakan_penerimaan(kasus: Kasus, versi, pada: datetime, aktor) -> list[TindakanKasus]:
+    """At intake: open the deliverables counted from it, and those counted from the request letter when it came with one."""
+    dibuka = buka_tindakan(kasus, versi, PENERIMAAN, pada, aktor)
+    if kasus.surat_nomor or kasus.surat_tanggal:
+        dibuka += buka_tindakan(kasus, versi, SURAT_PERMOHONAN, pada, aktor)
     return dibuka
 
 
@@ -149,7 +157,7 @@ def catat_tindakan(kasus: Kasus, *, versi, kode: str, pengguna, isian: dict | No
                               klien_diperbarui=sorted(berubah) or None)
         terbitkan_surat_tindakan(kasus, t, definisi, pengguna)
         buka_tindakan(kasus, v, kode, pada, pengguna)
-        audit_kasus("catat_tindakan", kasus, pengguna, tindakan=kode)
+        audit_kasus("catat_tindakan", kasus, pengguna, kode_tindakan=kode)
         db.session.flush()
     except BaseException:
         buang_berkas_tersimpan(baru)

@@ -47,8 +47,9 @@ DOKUMEN_KELUARAN = (
     "permohonan_biometrik",
 )
 
-# Where a case act's clock starts: the intake, or (any other value) when the named act is recorded.
-SEJAK_PENERIMAAN = "penerimaan"
+# Where a case act's clock starts: the intake; the intake of a case that came with the authority's request
+# letter (ABH: the law counts from the request); or (any other value) when the named act is recorded.
+SEJAK_AWAL = ("penerimaan", "surat_permohonan")
 # Client fields a case act's answer may update (the biometric check finds the NIK).
 MEDAN_KLIEN = ("nik",)
 

@@ -18,11 +18,11 @@ from .kosakata import (
     JENIS_ISIAN,
     JUMLAH_JENIS_PPKS,
     KOMPONEN_PENGELOLAAN,
-    MEDAN_KLIEN,
     KOMPONEN_PENYAMPAIAN,
+    MEDAN_KLIEN,
     MULAI_JAM,
     SATUAN_KALENDER,
-    SEJAK_PENERIMAAN,
+    SEJAK_AWAL,
 )
 from .medan import (
     PESAN_DASAR,
@@ -269,7 +269,7 @@ class TenggatTindakanSchema(Dasar):
     """A case act's own clock: how long, from when (the intake or another act), and on what basis."""
 
     durasi = Teks(required=True, validate=cek_waktu)
-    sejak = Teks(required=True, validate=pola_slug("Awal hitungan tindakan"))
+    sejak = Teks(required=True)
     dasar = Teks(required=True)
 
 
@@ -334,9 +334,9 @@ class SopSchema(Dasar):
         langkah = {l["kode"] for l in data["langkah"]}
         for i, t in enumerate(tindakan):
             sejak = (t.get("tenggat") or {}).get("sejak")
-            if sejak and sejak != SEJAK_PENERIMAAN and (sejak not in ada or sejak == t["kode"]):
+            if sejak and sejak not in SEJAK_AWAL and (sejak not in ada or sejak == t["kode"]):
                 kesalahan.setdefault(i, {})["tenggat"] = {"sejak": [
-                    f"Awal hitungan '{sejak}' harus 'penerimaan' atau kode tindakan lain di sop.tindakan."]}
+                    f"Awal hitungan '{sejak}' harus {' atau '.join(SEJAK_AWAL)}, atau kode tindakan lain di sop.tindakan."]}
             for kode in t["setelah"]:
                 if kode not in ada or kode == t["kode"]:
                     kesalahan.setdefault(i, {})["setelah"] = [f"Tindakan '{kode}' tidak ada di sop.tindakan."]
