@@ -132,7 +132,7 @@ def test_abh_deliverables_run_their_own_clocks_while_the_accompaniment_continues
     # The litmas request: a letter to the Bapas citing the police request; the Bapas's answer is owed in 3x24 hours.
     _, sid = _tindakan(mt, dewi, kid, "permintaan-litmas", wib(2026, 5, 7, 8), isian={"keperluan": "Bahan musyawarah diversi", **BAPAS})
     isi = _surat(mt, kid, sid)
-    for potongan in ("Permintaan Penelitian Kemasyarakatan (Litmas)", "Kepala Bapas Kelas II Metro", "Jl. Jenderal Sudirman, Metro", "Penelitian Kemasyarakatan",
+    for potongan in ("Permintaan Penelitian Kemasyarakatan (Litmas)", "Kepala Bapas Kelas II Metro", "Jl. Jenderal Sudirman, Metro",
                      "B/77/V/2026/Reskrim", "4 Mei 2026", "Bahan musyawarah diversi", "R*** P***", "Dewi Sakti Lestari"):
         assert potongan in isi, potongan
     jam = _jam(mt, kid)
@@ -343,3 +343,37 @@ def test_the_panti_branch_cannot_close_as_returned_to_family(app, seed):
     _langkah(mt, s["petugas_pelayanan"], kid, wib(2026, 5, 8, 10), isian={"tujuan_surat": "UPTD Panti Sosial", "alamat_tujuan": "Natar"})
     _ditolak(mt, tutup_kasus, peksos, kid, "belum ada langkah 'PPKS dipulangkan ke alamat keluarga'", hasil_akhir="kembali-ke-keluarga")
     _tutup(mt, peksos, kid, "di-panti-sosial", wib(2026, 5, 8, 11))
+
+
+def test_the_case_page_lists_the_acts_records_one_and_shows_the_last_progress_note(app, seed):
+    from dinsos_uji.alat_kasus import klien_masuk, versi_di
+    from dinsos_uji.bantuan import token_csrf
+
+    kantor, staf = seed
+    mt, s = kantor["kota-metro"], staf["kota-metro"]
+    kid = _terima(mt, s["petugas_pelayanan"], "pendampingan-abh", POLRES, RIZKY, {"surat-kepolisian": "dilihat"}, wib(2026, 5, 4, 9))
+    _langkah(mt, s["petugas_pelayanan"], kid, wib(2026, 5, 4, 10), isian={"nomor_surat": "B/77", "tanggal_surat": "2026-05-04"})
+    _langkah(mt, s["kepala_bidang"], kid, wib(2026, 5, 4, 11))
+    peksos = klien_masuk(s["pekerja_sosial"])
+    url = f"/t/kota-metro/kasus/{kid}"
+    halaman = peksos.get(url).get_data(as_text=True)
+    assert "Keluaran dan tindakan selama layanan" in halaman and 'id="tindakan-laporan-sosial"' in halaman
+    assert "UU 11/2012 (SPPA) - laporan sosial dalam 3x24 jam" in halaman
+    assert "Catatan perkembangan terakhir" in halaman and f'action="{url}/tindakan/laporan-sosial"' in halaman
+    # An act refused (a required answer missing) shows why and changes nothing.
+    data = {"laporan-sosial-csrf_token": token_csrf(halaman), "laporan-sosial-versi": versi_di(halaman),
+            "laporan-sosial-isian_kondisi_anak": "Tinggal bersama nenek", "laporan-sosial-isian_hasil_asesmen": "Kooperatif"}
+    r = peksos.post(f"{url}/tindakan/laporan-sosial", data=data)
+    assert r.status_code == 422 and "Rekomendasi Pekerja Sosial: wajib diisi." in r.get_data(as_text=True)
+    r = peksos.post(f"{url}/tindakan/laporan-sosial", data={**data, "laporan-sosial-isian_rekomendasi": "Diversi"})
+    assert r.status_code == 302
+    halaman = peksos.get(url).get_data(as_text=True)
+    assert "Laporan Sosial nomor" in halaman and "Laporan sosial dicatat." in halaman
+    # A progress note from the page: the last one's time is shown.
+    r = peksos.post(f"{url}/catatan", data={"csrf_token": token_csrf(halaman), "versi": versi_di(halaman),
+                                          "catatan_perkembangan": "Kunjungan rumah"})
+    assert r.status_code == 302
+    with di_kantor(mt):
+        terakhir = tenggat.catatan_terakhir(kid)
+    assert terakhir is not None
+    assert peksos.post(f"{url}/tindakan/tidak-ada", data={}).status_code in (400, 404)
