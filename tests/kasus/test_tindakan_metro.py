@@ -377,3 +377,44 @@ def test_the_case_page_lists_the_acts_records_one_and_shows_the_last_progress_no
         terakhir = tenggat.catatan_terakhir(kid)
     assert terakhir is not None
     assert peksos.post(f"{url}/tindakan/tidak-ada", data={}).status_code in (400, 404)
+
+
+def test_a_version_from_before_case_acts_keeps_the_old_social_report_rule(app, seed):
+    """A standard written before acts existed (its last step outputs the report) still runs the old clock."""
+    import copy
+
+    from dinsos.catalogue.services import simpan_standar
+    from dinsos.catalogue.skema.baca import periksa_data
+    from dinsos.catalogue.skema.layanan import LayananSchema
+    from dinsos.core.db import db
+    from dinsos.core.tenant import lintas_tenant
+    from dinsos.tenancy.models import Tenant
+
+    kantor, staf = seed
+    mt, s = kantor["kota-metro"], staf["kota-metro"]
+    with di_kantor(mt):
+        from dinsos.catalogue.services import layanan_dari_kode, versi_terbaru
+
+        isi = copy.deepcopy(versi_terbaru(layanan_dari_kode("pendampingan-abh")).isi)
+        del isi["sop"]["tindakan"]
+        isi["sop"]["hasil_akhir"] = [{"kode": "kasus-selesai", "nama": "Kasus ABH selesai"}]
+        isi["sop"]["langkah"][-1]["dokumen_keluaran"] = "laporan_sosial"
+        bersih, galat = periksa_data(isi, LayananSchema)
+        assert galat == []
+        with lintas_tenant("uji", catat=False):
+            simpan_standar(db.session.get(Tenant, mt.id), bersih)
+        db.session.commit()
+    kid = _terima(mt, s["petugas_pelayanan"], "pendampingan-abh", POLRES, RIZKY, {"surat-kepolisian": "dilihat"}, wib(2026, 5, 4, 9))
+    assert set(_jam(mt, kid)) == {"kasus", "laporan_sosial"}
+    _langkah(mt, s["petugas_pelayanan"], kid, wib(2026, 5, 4, 10), isian={"nomor_surat": "B/77", "tanggal_surat": "2026-05-04"})
+    _langkah(mt, s["kepala_bidang"], kid, wib(2026, 5, 4, 11))
+    # Progress notes continue after the last step is done (the accompaniment is open until closed).
+    _langkah(mt, s["pekerja_sosial"], kid, wib(2026, 5, 6, 16), isian={"catatan_perkembangan": "Laporan diserahkan"})
+    assert _jam(mt, kid)["laporan_sosial"]["selesai_pada"] == wib(2026, 5, 6, 16)
+    with di_kantor(mt):
+        k = muat(kid)
+        assert k.langkah_kode is None and ringkasan_tindakan(k) == []
+        catat_perkembangan(k, versi=k.versi, catatan="Sidang ditunda", pengguna=akun(s["pekerja_sosial"]), pada=wib(2026, 6, 1, 9))
+        simpan()
+    assert _jam(mt, kid)["kasus"]["due_at"] == wib(2026, 7, 1, 9)
+    _tutup(mt, s["pekerja_sosial"], kid, "kasus-selesai", wib(2026, 7, 2, 9))
