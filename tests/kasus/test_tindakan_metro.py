@@ -418,3 +418,23 @@ def test_a_version_from_before_case_acts_keeps_the_old_social_report_rule(app, s
         simpan()
     assert _jam(mt, kid)["kasus"]["due_at"] == wib(2026, 7, 1, 9)
     _tutup(mt, s["pekerja_sosial"], kid, "kasus-selesai", wib(2026, 7, 2, 9))
+
+
+def test_the_api_lists_the_acts_and_records_one_with_its_letter(app, seed, klien):
+    from dinsos_uji.alat_kasus import token_api
+
+    kantor, staf = seed
+    mt, s = kantor["kota-metro"], staf["kota-metro"]
+    kid = _terima(mt, s["petugas_pelayanan"], "penanganan-ppks-terlantar", SATPOL, TANPA_IDENTITAS,
+                  {"surat-keterangan-penyerahan": "dilihat"}, wib(2026, 5, 4, 9))
+    api, peksos = f"/api/t/kota-metro/kasus/{kid}", token_api(s["pekerja_sosial"])
+    rinci = klien.get(api, headers=peksos).json
+    tindakan = {t["kode"]: t for t in rinci["tindakan"]}
+    assert tindakan["permintaan-biometrik"]["boleh_catat"] and tindakan["hasil-biometrik"]["menunggu"] == ["permintaan-biometrik"]
+    r = klien.post(f"{api}/tindakan", headers=peksos, json={"versi": rinci["versi"], "tindakan": "permintaan-biometrik", "isian": {
+        "tujuan_surat": "Disdukcapil Kota Metro", "alamat_tujuan": "Metro"}})
+    assert r.status_code == 201 and r.json["surat"]["jenis"] == "permohonan_biometrik" and r.json["langkah_berjalan"] == "penyerahan"
+    assert "Disdukcapil Kota Metro" in teks_pdf(klien.get(r.json["surat"]["unduh"], headers=peksos).data)
+    r = klien.post(f"{api}/tindakan", headers=peksos, json={"versi": r.json["kasus"]["versi"], "tindakan": "hasil-biometrik",
+                                                            "isian": {"hasil": "NIK entah"}})
+    assert r.status_code == 422 and "Hasil pengecekan: pilih salah satu dari NIK ditemukan, NIK tidak ditemukan" in r.get_data(as_text=True)
