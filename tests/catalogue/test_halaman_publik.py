@@ -63,6 +63,8 @@ def harapan(isi: dict) -> tuple[list[str], list[str]]:
         kunci = jalur[-1] if jalur else None
         if "aturan" in jalur:
             return  # the rule is checked as the sentence below
+        if kunci in ("tindakan", "wajib_semua", "wajib_salah_satu"):
+            return  # the office's case acts and outcome conditions (issue 16) are its workflow, not the published standard
         if isinstance(nilai, dict):
             for k, v in nilai.items():
                 jalan(v, jalur + (k,))

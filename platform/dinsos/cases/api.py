@@ -172,14 +172,14 @@ class SkemaRinci(SkemaRingkas):
     catatan_terakhir = ma.fields.DateTime(allow_none=True, metadata={"description": "Waktu catatan perkembangan terakhir"})
 
 
-class SkemaTindakan(ma.Schema):
+class SkemaTindakanKasus(ma.Schema):
     versi = ma.fields.Integer(required=True)
     tindakan = ma.fields.String(required=True, metadata={"description": "Kode tindakan pada sop.tindakan standar layanan"})
     isian = ma.fields.Dict(keys=ma.fields.String(), load_default=dict)
     catatan = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=20000))
 
 
-class SkemaHasilTindakan(ma.Schema):
+class SkemaHasilTindakanKasus(ma.Schema):
     kasus = ma.fields.Nested(SkemaRingkas)
     tindakan = ma.fields.String()
     langkah_berjalan = ma.fields.String(allow_none=True, metadata={"description": "Langkah SOP tetap berjalan"})
@@ -346,7 +346,7 @@ def _hasil_tindakan(kasus, t) -> dict:
             "surat": _surat(kasus, surat) if surat else None}
 
 
-@_aksi("tindakan", "kasus.kerjakan", SkemaTindakan, SkemaHasilTindakan, _hasil_tindakan, kode=201)
+@_aksi("tindakan", "kasus.kerjakan", SkemaTindakanKasus, SkemaHasilTindakanKasus, _hasil_tindakan, kode=201)
 def tindakan(kasus, data):
     """Mencatat tindakan kasus (laporan sosial, tahap SPPA, cek biometrik...) tanpa menyelesaikan langkah SOP."""
     return catat_tindakan(kasus, versi=data["versi"], kode=data["tindakan"], pengguna=current_user, isian=data["isian"],
