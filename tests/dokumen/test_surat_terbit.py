@@ -44,6 +44,10 @@ ISI_WAJIB = {
                                         "Yth. Bripka Agus Salim", "dihitung sejak berkas dinyatakan lengkap dan benar"),
     "tanda_terima": ("TANDA TERIMA", "Bripka Agus Salim", "Surat keterangan kepolisian", "Buku register", *KLIEN,
                      "Rabu, 25 November 2026"),
+    "permintaan_litmas": ("Perihal : Permintaan Penelitian Kemasyarakatan (Litmas)", "Yth. Balai Rehabilitasi Sosial Anak Handayani",
+                          "Penelitian Kemasyarakatan (Litmas)", "Sistem Peradilan Pidana Anak", *KLIEN, "Sri Wahyuningsih"),
+    "permohonan_biometrik": ("Perihal : Permohonan Pengecekan Data Kependudukan (Biometrik)",
+                             "Yth. Balai Rehabilitasi Sosial Anak Handayani", "perekaman biometrik", *KLIEN, "Sri Wahyuningsih"),
     "surat_selesai_layanan": ("Perihal : Keterangan Selesai Layanan", "Yth. Bripka Agus Salim", *KLIEN, "460/17/403.107/2026",
                               "hasil akhir: Diterima Balai Rehabilitasi", "Survei Kepuasan Masyarakat", "token=uji-token"),
 }

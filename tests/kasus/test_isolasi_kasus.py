@@ -35,13 +35,15 @@ def _rute_kasus(app):
 
 def _panggil(klien, rule, metode, slug, kasus_id, lampiran_id, surat_id, *, token=None, csrf=None):
     url = (rule.rule.replace("<slug>", slug).replace("<kasus_id>", kasus_id).replace("<lampiran_id>", lampiran_id)
-           .replace("<surat_id>", surat_id))
+           .replace("<surat_id>", surat_id).replace("<kode>", "laporan-sosial"))
     if token:
         if metode == "GET":
             return klien.get(url, headers=token)
         if rule.rule.endswith("/lampiran"):
             return klien.post(url, headers=token, content_type="multipart/form-data", data={"versi": "1", "berkas": (io.BytesIO(PDF), "a.pdf")})
         isi = {"versi": 1, "langkah": "serah-terima"} if rule.rule.endswith("/langkah") else {"versi": 1, "perubahan": {}}
+        if rule.rule.endswith("/tindakan"):
+            isi = {"versi": 1, "tindakan": "laporan-sosial"}
         return klien.open(url, method=metode, headers=token, json=isi)
     if metode == "GET":
         return klien.get(url)
