@@ -46,6 +46,8 @@ NAMA_DOKUMEN_KELUARAN = {
     "rekomendasi_penanganan": _l("Rekomendasi penanganan"),
     "surat_pengantar": _l("Surat pengantar"),
     "tanda_terima": _l("Tanda terima"),
+    "permintaan_litmas": _l("Surat permintaan penelitian kemasyarakatan (litmas)"),
+    "permohonan_biometrik": _l("Surat permohonan pengecekan biometrik"),
 }
 
 NAMA_JENIS_ISIAN = {
