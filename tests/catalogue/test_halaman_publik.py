@@ -65,6 +65,8 @@ def harapan(isi: dict) -> tuple[list[str], list[str]]:
             return  # the rule is checked as the sentence below
         if jalur[:1] in (("catatan_ocr",), ("penanda_asal",)):
             return  # transcription notes and the reasons of markers are for the office, not the public
+        if kunci in ("tindakan", "wajib_semua", "wajib_salah_satu"):
+            return  # the office's case acts and outcome conditions (issue 16) are its workflow, not the published standard
         if isinstance(nilai, dict):
             for k, v in nilai.items():
                 jalan(v, jalur + (k,))

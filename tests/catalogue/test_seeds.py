@@ -404,11 +404,15 @@ def test_ppks_bercabang_setelah_penelusuran_keluarga():
             urutan.append(kode)
         return urutan
 
-    [cabang_langkah] = [l for l in sop["langkah"] if l["cabang"]]
+    cabang_langkah = per_kode[jalan(sop["langkah"][0]["kode"])[-1]]
     assert "penelusuran keluarga" in per_kode[jalan(sop["langkah"][0]["kode"])[-2]]["kegiatan"]
     ditemukan, tidak = (c["ke"] for c in cabang_langkah["cabang"])
-    assert [per_kode[k]["dokumen_keluaran"] for k in jalan(ditemukan)] == ["surat_pengantar", None]
-    assert "dipulangkan" in per_kode[jalan(ditemukan)[-1]]["kegiatan"]
+    # The family is handed the person with a berita acara (issue 16; the seed names no document).
+    assert [per_kode[k]["dokumen_keluaran"] for k in jalan(ditemukan)] == ["surat_pengantar", "berita_acara_serah_terima"]
+    pulang = per_kode[jalan(ditemukan)[-1]]
+    assert "dipulangkan" in pulang["kegiatan"]
+    # "dipulangkan ke alamat keluarga, dan atau diantarkan ke Panti Sosial": it may end there or go on to the panti.
+    assert pulang["boleh_selesai"] and [c["ke"] for c in pulang["cabang"]] == [tidak]
     assert [per_kode[k]["dokumen_keluaran"] for k in jalan(tidak)][0] == "form_rujukan"
     assert "Panti Sosial" in per_kode[jalan(tidak)[-1]]["kegiatan"]
     assert all(l["waktu"] is None for l in sop["langkah"])  # the seed gives no time standard

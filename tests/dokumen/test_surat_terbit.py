@@ -50,6 +50,10 @@ ISI_WAJIB = {
     "lembar_disposisi": ("LEMBAR DISPOSISI", *KLIEN, "460/17/403.107/2026", "Kepala Dinas", "Parminto Budi Utomo",
                          "Rabu, 25 November 2026 pukul 08.15", "Tugaskan Kabid Rehsos", "Kepala Bidang", "Endang Lestari",
                          "pukul 08.40", "Fungsional: asesmen lengkap", "mengantar klien ke Balai Rehabilitasi Sosial"),
+    "permintaan_litmas": ("Perihal : Permintaan Penelitian Kemasyarakatan (Litmas)", "Yth. Balai Rehabilitasi Sosial Anak Handayani",
+                          "Penelitian Kemasyarakatan (Litmas)", "Sistem Peradilan Pidana Anak", *KLIEN, "Sri Wahyuningsih"),
+    "permohonan_biometrik": ("Perihal : Permohonan Pengecekan Data Kependudukan (Biometrik)",
+                             "Yth. Balai Rehabilitasi Sosial Anak Handayani", "perekaman biometrik", *KLIEN, "Sri Wahyuningsih"),
     "surat_selesai_layanan": ("Perihal : Keterangan Selesai Layanan", "Yth. Bripka Agus Salim", *KLIEN, "460/17/403.107/2026",
                               "hasil akhir: Diterima Balai Rehabilitasi", "Survei Kepuasan Masyarakat", "token=uji-token"),
 }

@@ -79,8 +79,10 @@ def test_kota_metro_ppks_family_found_goes_home_with_a_cover_letter(seed):
     assert nxt == "surat-pengantar"
     dok, nxt = _langkah(mt, s["petugas_pelayanan"], kid, None, isian=TUJUAN)
     assert dok["jenis"] == "surat_pengantar" and nxt == "pemulangan"
-    _, nxt = _langkah(mt, s["petugas_pelayanan"], kid, None)
-    assert nxt is None
+    # Handing the person over to the family is a berita acara naming the family (issue 16).
+    dok, nxt = _langkah(mt, s["petugas_pelayanan"], kid, None, isian={"hubungan_keluarga": "Anak", "tujuan_surat": "Sutarno",
+                                                                      "alamat_tujuan": "Hadimulyo Barat"})
+    assert dok["jenis"] == "berita_acara_serah_terima" and nxt is None
     _tutup(mt, s["pekerja_sosial"], kid, "kembali-ke-keluarga", None)
     with di_kantor(mt):
         k = muat(kid)

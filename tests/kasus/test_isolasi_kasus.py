@@ -36,7 +36,7 @@ def _rute_kasus(app):
 
 def _panggil(klien, rule, metode, slug, kasus_id, lampiran_id, surat_id, *, token=None, csrf=None):
     url = (rule.rule.replace("<slug>", slug).replace("<kasus_id>", kasus_id).replace("<lampiran_id>", lampiran_id)
-           .replace("<surat_id>", surat_id))
+           .replace("<surat_id>", surat_id).replace("<kode>", "laporan-sosial"))
     if token:
         if metode == "GET":
             return klien.get(url, headers=token)
@@ -44,7 +44,8 @@ def _panggil(klien, rule, metode, slug, kasus_id, lampiran_id, surat_id, *, toke
             return klien.post(url, headers=token, content_type="multipart/form-data", data={"versi": "1", "berkas": (io.BytesIO(PDF), "a.pdf")})
         akhir = rule.rule.rsplit("/", 1)[-1]
         isi = {"langkah": {"versi": 1, "langkah": "serah-terima"}, "verifikasi": {"versi": 1, "benar": True},
-               "disposisi": {"versi": 1, "instruksi": "x"}}.get(akhir, {"versi": 1, "perubahan": {}})
+               "disposisi": {"versi": 1, "instruksi": "x"},
+               "tindakan": {"versi": 1, "tindakan": "laporan-sosial"}}.get(akhir, {"versi": 1, "perubahan": {}})
         return klien.open(url, method=metode, headers=token, json=isi)
     if metode == "GET":
         return klien.get(url)

@@ -322,7 +322,8 @@ def test_the_closing_letter_carries_a_survey_link_that_takes_one_response(app, s
     kid = _ppks_sampai(mt, s, "pemulangan", "surat-pengantar")
     with di_kantor(mt):
         k = muat(kid)
-        selesaikan_langkah(k, versi=k.versi, kode_langkah="pemulangan", pengguna=akun(s["petugas_pelayanan"]))
+        selesaikan_langkah(k, versi=k.versi, kode_langkah="pemulangan", pengguna=akun(s["petugas_pelayanan"]),
+                           isian={"hubungan_keluarga": "Anak", "tujuan_surat": "Wati", "alamat_tujuan": "Hadimulyo Barat"})
         simpan()
     ps = klien_masuk(s["pekerja_sosial"])
     halaman = ps.get(f"{MT}/kasus/{kid}").get_data(as_text=True)

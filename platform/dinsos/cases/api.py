@@ -33,6 +33,8 @@ from .perubahan import KesalahanKasus, simpan
 from .sop import catat_disposisi, selesaikan_langkah, unggah_lampiran
 from .surat import boleh_buka_surat, muat_surat_kasus, surat_kasus, terbitkan_pemberitahuan_kekurangan
 from .tampilan import data_rinci, data_ringkas, ringkasan_banyak, unduh
+from .tenggat import catatan_terakhir
+from .tindakan import catat_tindakan, ringkasan_tindakan
 
 
 class _PenguraiMultipart(FlaskParser):
@@ -165,6 +167,23 @@ class SkemaRinci(SkemaRingkas):
     lampiran = ma.fields.List(ma.fields.Dict())
     hasil_akhir = ma.fields.String(allow_none=True)
     surat = ma.fields.List(ma.fields.Nested(SkemaSurat), metadata={"description": "Surat kasus ini; kosong bila Anda tidak berhak membukanya"})
+    tindakan = ma.fields.List(ma.fields.Dict(), metadata={
+        "description": "Tindakan dan keluaran standar layanan (sop.tindakan): batas waktu, kapan dicatat, boleh dicatat Anda"})
+    catatan_terakhir = ma.fields.DateTime(allow_none=True, metadata={"description": "Waktu catatan perkembangan terakhir"})
+
+
+class SkemaTindakanKasus(ma.Schema):
+    versi = ma.fields.Integer(required=True)
+    tindakan = ma.fields.String(required=True, metadata={"description": "Kode tindakan pada sop.tindakan standar layanan"})
+    isian = ma.fields.Dict(keys=ma.fields.String(), load_default=dict)
+    catatan = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=20000))
+
+
+class SkemaHasilTindakanKasus(ma.Schema):
+    kasus = ma.fields.Nested(SkemaRingkas)
+    tindakan = ma.fields.String()
+    langkah_berjalan = ma.fields.String(allow_none=True, metadata={"description": "Langkah SOP tetap berjalan"})
+    surat = ma.fields.Nested(SkemaSurat, allow_none=True, metadata={"description": "Surat yang diterbitkan tindakan ini"})
 
 
 class SkemaLangkah(ma.Schema):
@@ -312,6 +331,15 @@ def rinci(slug, kasus_id):
     kasus = _kasus_atau_404(kasus_id)
     isi = data_rinci(kasus, current_user)
     isi["surat"] = [_surat(kasus, s) for s in surat_kasus(kasus)] if boleh_buka_surat(current_user, kasus) else []
+    identitas = boleh_buka_surat(current_user, kasus)
+    isi["tindakan"] = [
+        {"kode": r["kode"], "nama": r["nama"], "kelompok": r["kelompok"], "berulang": r["berulang"], "tenggat": r["tenggat"],
+         "terbuka_sejak": r["terbuka"].dibuka_pada.isoformat() if r["terbuka"] else None,
+         "dicatat": [{"pada": t.selesai_pada.isoformat(), "isian": t.isian if identitas else None,
+                      "surat_id": str(t.surat_id) if t.surat_id else None} for t in r["dicatat"]],
+         "boleh_catat": r["boleh_catat"], "menunggu": r["menunggu"]}
+        for r in ringkasan_tindakan(kasus, current_user)]
+    isi["catatan_terakhir"] = catatan_terakhir(kasus.id)
     db.session.commit()
     return isi
 
@@ -329,6 +357,19 @@ def langkah(kasus, data):
     """Menyelesaikan langkah SOP yang sedang berjalan (kirim 'versi' kasus yang dibaca)."""
     return selesaikan_langkah(kasus, versi=data["versi"], kode_langkah=data["langkah"], pengguna=current_user,
                                   isian=data["isian"], catatan=data.get("catatan"), cabang=data.get("cabang"))
+
+
+def _hasil_tindakan(kasus, t) -> dict:
+    surat = muat_surat_kasus(kasus, t.surat_id) if t.surat_id else None
+    return {"kasus": data_ringkas(kasus, current_user), "tindakan": t.kode, "langkah_berjalan": kasus.langkah_kode,
+            "surat": _surat(kasus, surat) if surat else None}
+
+
+@_aksi("tindakan", "kasus.kerjakan", SkemaTindakanKasus, SkemaHasilTindakanKasus, _hasil_tindakan, kode=201)
+def tindakan(kasus, data):
+    """Mencatat tindakan kasus (laporan sosial, tahap SPPA, cek biometrik...) tanpa menyelesaikan langkah SOP."""
+    return catat_tindakan(kasus, versi=data["versi"], kode=data["tindakan"], pengguna=current_user, isian=data["isian"],
+                          catatan=data.get("catatan"))
 
 
 def _ringkas(kasus, _hasil) -> dict:

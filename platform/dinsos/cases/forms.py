@@ -85,6 +85,20 @@ def form_langkah(definisi: dict, data=None):
         catatan = TextAreaField(_l("Catatan langkah"), validators=[Optional(), Length(max=20000)])
         lampiran = MultipleFileField(_l("Lampiran (PDF/JPEG/PNG)"))
 
+    _tambah_isian(_Form, definisi)
+    cabang = definisi.get("cabang") or []
+    if cabang:
+        if definisi.get("berikutnya"):
+            jalur = [(definisi["berikutnya"], _l("Lanjut seperti biasa"))]
+        else:
+            jalur = [("", _l("Selesai di langkah ini") if definisi.get("boleh_selesai") else "—")]
+        jalur += [(c["ke"], c["kondisi"]) for c in cabang]
+        _Form.cabang = SelectField(_l("Kelanjutan"), choices=pilihan(jalur), validate_choice=False)
+    return _Form(formdata=data) if data is not None else _Form()
+
+
+def _tambah_isian(Form, definisi: dict) -> None:
+    """Add a step's or case act's fields (``isian``, and a letter's recipient) to a form class."""
     for isian in isian_langkah(definisi):
         nama, label = "isian_" + isian["nama"], isian["label"] + (" *" if isian.get("wajib") else "")
         if isian["jenis"] == "teks_panjang":
@@ -97,13 +111,18 @@ def form_langkah(definisi: dict, data=None):
             medan = SelectField(label, choices=pilihan([("", "—")] + [(p, p) for p in isian["pilihan"]]), validate_choice=False)
         else:
             medan = StringField(label, validators=[Length(max=PANJANG_MAKS["teks"])])
-        setattr(_Form, nama, medan)
-    cabang = definisi.get("cabang") or []
-    if cabang:
-        jalur = [(definisi["berikutnya"], _l("Lanjut seperti biasa"))] if definisi.get("berikutnya") else [("", "—")]
-        jalur += [(c["ke"], c["kondisi"]) for c in cabang]
-        _Form.cabang = SelectField(_l("Kelanjutan"), choices=pilihan(jalur), validate_choice=False)
-    return _Form(formdata=data) if data is not None else _Form()
+        setattr(Form, nama, medan)
+
+
+def form_tindakan(definisi: dict, data=None):
+    """The form of one case act: its fields, a note and attachments; prefixed by its code (many on one page)."""
+
+    class _Form(_Versi, FlaskForm):
+        catatan = TextAreaField(_l("Catatan"), validators=[Optional(), Length(max=20000)])
+        lampiran = MultipleFileField(_l("Lampiran (PDF/JPEG/PNG)"))
+
+    _tambah_isian(_Form, definisi)
+    return _Form(formdata=data, prefix=definisi["kode"]) if data is not None else _Form(prefix=definisi["kode"])
 
 
 def jawaban_isian(form, definisi: dict) -> dict:

@@ -16,7 +16,7 @@ from datetime import date
 PANJANG_MAKS = {"teks": 500, "teks_panjang": 20000}
 
 # Letters that print an addressee: the step that issues one must say to whom and where.
-SURAT_BERALAMAT = ("surat_pengantar", "form_rujukan")
+SURAT_BERALAMAT = ("surat_pengantar", "form_rujukan", "permintaan_litmas", "permohonan_biometrik")
 BERITA_ACARA = "berita_acara_serah_terima"
 TANDA_TERIMA = "tanda_terima"
 ISIAN_TUJUAN = (

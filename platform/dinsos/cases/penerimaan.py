@@ -47,6 +47,7 @@ from .perubahan import (
 )
 from .sop import beri_nomor_register, mulai_langkah
 from .surat import data_pemberitahuan_kekurangan, terbitkan_pemberitahuan_kekurangan
+from .tindakan import buka_tindakan_penerimaan
 
 
 @dataclass
@@ -194,6 +195,8 @@ def terima_kasus(
         if tenggat.aturan_jam(versi).get("mulai", MULAI_BAWAAN) == "penerimaan":
             kasus.jam_mulai_pada = pada
             catat_peristiwa_kasus(kasus, "jam_mulai", pada, None, aturan="penerimaan")
+        # Deliverables counted from the request (ABH's social report) are owed from the intake on.
+        buka_tindakan_penerimaan(kasus, versi, pada, pengguna)
         if berkas_lengkap(kasus) and not versi.verifikasi_berkas:
             _berkas_menjadi_lengkap(kasus, versi, pada, pengguna)
         audit_kasus("terima_kasus", kasus, pengguna, layanan=layanan.kode, duplikat=len(duplikat) or None)

@@ -15,9 +15,10 @@ from dinsos.auth.models import Pengguna
 from dinsos.catalogue.models import VersiLayanan
 from dinsos.core.db import db, sekarang
 from dinsos.documents.penomoran import nomor_berikutnya
+from dinsos.izin import boleh
 
 from . import tenggat
-from .akses import AkunDiam, boleh_kerjakan, label_pelaksana, peran_untuk_langkah
+from .akses import AkunDiam, boleh_kerjakan, boleh_urus, label_pelaksana, peran_untuk_langkah
 from .baca import langkah_berjalan, peristiwa, persyaratan_kurang, versi_kasus
 from .isian import isian_langkah, periksa_isian
 from .konstanta import NAMA_PERAN
@@ -134,7 +135,7 @@ def _tujuan_berikutnya(definisi: dict, cabang: str | None) -> str | None:
         if cabang == definisi.get("berikutnya") or cabang in pilihan:
             return cabang
         raise KesalahanKasus(f"Kelanjutan '{cabang}' tidak ada pada langkah ini.", 422, {"cabang": "Pilih kelanjutan yang tersedia."})
-    if definisi.get("berikutnya") is None and pilihan:
+    if definisi.get("berikutnya") is None and pilihan and not definisi.get("boleh_selesai"):
         raise KesalahanKasus("Langkah ini bercabang: pilih kelanjutannya.", 422, {"cabang": "Wajib dipilih."})
     return definisi.get("berikutnya")
 
@@ -220,19 +221,32 @@ def selesaikan_langkah(
 
 
 def catat_perkembangan(kasus: Kasus, *, versi, catatan: str, pengguna, pada: datetime | None = None) -> PeristiwaKasus:
-    """A progress note on the current step without finishing it (open-ended accompaniment)."""
+    """A progress note on an open case, on its current step when one runs (open-ended accompaniment).
+
+    Always possible while the case is open, also after the SOP's last step: the
+    accompaniment goes on until the case is closed, and a note is what meets the
+    periodic review (``tenggat``). With a step running, whoever may record it
+    may note on it; otherwise the case's handlers and heads.
+    """
     pada = pada or sekarang()
     kunci_versi(kasus, versi, pada)
-    _periksa_bisa_melangkah(kasus)
+    if kasus.status == "ditutup":
+        raise KesalahanKasus("Kasus sudah ditutup; buka kembali bila perlu dilanjutkan.", 409)
+    if kasus.status == "berkas_belum_lengkap":
+        _periksa_bisa_melangkah(kasus)
     berjalan = langkah_berjalan(kasus)
-    definisi = versi_kasus(kasus).langkah(berjalan.kode)
-    if not boleh_kerjakan(pengguna, definisi, kasus):
-        raise KesalahanKasus(f"Catatan langkah ini hanya dapat dibuat oleh: {label_pelaksana(definisi)}.", 403)
+    if berjalan is not None:
+        definisi = versi_kasus(kasus).langkah(berjalan.kode)
+        if not boleh_kerjakan(pengguna, definisi, kasus) and not boleh_urus(pengguna, kasus):
+            raise KesalahanKasus(f"Catatan langkah ini hanya dapat dibuat oleh: {label_pelaksana(definisi)}.", 403)
+    elif not boleh_urus(pengguna, kasus) or not boleh(pengguna, "kasus.kerjakan"):
+        raise KesalahanKasus("Catatan perkembangan kasus ini hanya dapat dibuat oleh penangan kasus atau pimpinan.", 403)
     catatan = (catatan or "").strip()
     if not catatan:
         raise KesalahanKasus("Catatan perkembangan wajib diisi.", 422, {"catatan": "Wajib diisi."})
-    p = catat_peristiwa_kasus(kasus, "catatan", pada, pengguna, catatan=catatan, langkah=berjalan.kode)
-    audit_kasus("catat_perkembangan", kasus, pengguna, langkah=berjalan.kode)
+    kode = berjalan.kode if berjalan else None
+    p = catat_peristiwa_kasus(kasus, "catatan", pada, pengguna, catatan=catatan, langkah=kode)
+    audit_kasus("catat_perkembangan", kasus, pengguna, langkah=kode)
     return p
 
 

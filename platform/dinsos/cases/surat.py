@@ -30,7 +30,7 @@ from . import klien as klien_svc
 from .baca import layanan_kasus, muat_kasus, persyaratan_kurang, tanggal_lokal, versi_kasus
 from .isian import ISIAN_TUJUAN, ISIAN_WAKIL_PENERIMA, beralamat, isian_langkah, serah_terima_keluar, tampilkan
 from .konstanta import NAMA_PERAN, PERSYARATAN_DITERIMA
-from .models import Kasus, LangkahKasus
+from .models import Kasus, LangkahKasus, TindakanKasus
 from .nik import samarkan as samarkan_nik
 from .perubahan import KesalahanKasus, catat_peristiwa_kasus
 
@@ -184,6 +184,35 @@ def surat_untuk_langkah(kasus: Kasus, langkah: LangkahKasus) -> tuple[str, dict]
     return jenis, data
 
 
+def surat_untuk_tindakan(kasus: Kasus, tindakan: TindakanKasus, definisi: dict) -> tuple[str, dict]:
+    """The letter a case act owes (a social report, a litmas or biometric request, a hand-over), as (kind, data).
+
+    The act's answers fill the table; its recipient (an addressed letter, or the
+    party a berita acara hands the client to) comes from the recipient fields.
+    """
+    jenis = tindakan.dokumen_keluaran
+    pada = tindakan.selesai_pada
+    jawaban = tindakan.isian or {}
+    isian = {d["label"]: tampilkan(d, jawaban.get(d["nama"])) for d in isian_langkah(definisi)
+             if jawaban.get(d["nama"]) not in (None, "") and d["nama"] not in (_TUJUAN, _ALAMAT)}
+    data = {
+        "nomor_register": kasus.nomor_register,
+        "layanan": layanan_kasus(kasus).nama,
+        "tanggal": pada,
+        "klien": _klien(_klien_untuk_surat(kasus, pada)),
+        "pelapor": _pelapor({"nama": kasus.pelapor_nama, "instansi": kasus.pelapor_instansi}),
+        "petugas": [p for p in [_petugas(_data_petugas(tindakan.dikerjakan_oleh_id))] if p],
+        "isian": isian or ({"Kegiatan": definisi["nama"]} if "isian" in JENIS_SURAT[jenis].wajib else {}),
+        "catatan": tindakan.catatan,
+    }
+    if kasus.surat_nomor:
+        data["dasar_surat"] = {"nomor": kasus.surat_nomor, "tanggal": kasus.surat_tanggal, "instansi": kasus.pelapor_instansi}
+    if beralamat(definisi):
+        pihak = {"nama": jawaban.get(_TUJUAN), "alamat": jawaban.get(_ALAMAT)}
+        data["penerima" if serah_terima_keluar(definisi) else "tujuan"] = pihak
+    return jenis, data
+
+
 def surat_kekurangan(kasus: Kasus, pada: datetime, catatan: str | None = None) -> tuple[str, dict]:
     """The notice of missing documents, as (kind, data), addressed to whoever brought the file.
 
@@ -266,6 +295,17 @@ def terbitkan_lembar_disposisi(kasus: Kasus, langkah: LangkahKasus, disposisi: l
     """Issue the printed disposition sheet of a step whose chain is complete, dated when the step was done."""
     surat = _terbitkan(kasus, LEMBAR_DISPOSISI, data_lembar_disposisi(kasus, langkah, disposisi), langkah.selesai_pada)
     _catat_surat(kasus, surat, pengguna, langkah=langkah.kode)
+    return surat
+
+
+def terbitkan_surat_tindakan(kasus: Kasus, tindakan: TindakanKasus, definisi: dict, pengguna) -> SuratTerbit | None:
+    """Issue the letter a just-recorded case act owes, dated when it was recorded, and record it on the act."""
+    if tindakan.dokumen_keluaran not in JENIS_SURAT:
+        return None
+    jenis, data = surat_untuk_tindakan(kasus, tindakan, definisi)
+    surat = _terbitkan(kasus, jenis, data, tindakan.selesai_pada)
+    tindakan.surat_id = surat.id
+    _catat_surat(kasus, surat, pengguna, tindakan=tindakan.kode)
     return surat
 
 

@@ -29,7 +29,8 @@ from .perubahan import KesalahanKasus, simpan
 from .sop import catat_disposisi, catat_perkembangan, disposisi_langkah, giliran_disposisi, selesaikan_langkah, unggah_lampiran
 from .surat import boleh_buka_surat, data_pemberitahuan_kekurangan, surat_kasus, terbitkan_pemberitahuan_kekurangan
 from .tampilan import catat_buka, data_klien, peta_staf, ringkasan_banyak, riwayat_langkah, unduh, unduh_foto
-from .tenggat import status_per_kasus
+from .tenggat import catatan_terakhir, status_per_kasus
+from .tindakan import catat_tindakan, definisi_tindakan, ringkasan_tindakan
 
 bp = Blueprint("kasus", __name__, url_prefix="/t/<slug>/kasus")
 
@@ -251,7 +252,18 @@ def _rantai_disposisi(kasus, berjalan, definisi) -> dict | None:
     }
 
 
-def _halaman(kasus, *, galat: KesalahanKasus | None = None, kode: int = 200, form_langkah=None):
+def _tindakan_halaman(kasus, form_tindakan=None) -> list[dict]:
+    """The case acts for the page, each the user may record with its form (a refused one keeps its answers)."""
+    hasil = []
+    for r in ringkasan_tindakan(kasus, current_user):
+        if r["boleh_catat"]:
+            r["form"] = form_tindakan if form_tindakan is not None and form_tindakan._prefix == r["kode"] + "-" \
+                else f.form_tindakan(r["definisi"])
+        hasil.append(r)
+    return hasil
+
+
+def _halaman(kasus, *, galat: KesalahanKasus | None = None, kode: int = 200, form_langkah=None, form_tindakan=None):
     catat_buka(kasus, current_user)
     db.session.commit()
     v = baca.versi_kasus(kasus)
@@ -299,6 +311,8 @@ def _halaman(kasus, *, galat: KesalahanKasus | None = None, kode: int = 200, for
         and akses.boleh_kerjakan(current_user, v.verifikasi_berkas, kasus),
         menunggu_verifikasi=menunggu_verifikasi(kasus), catatan_kantor=v.persyaratan("kantor"),
         surat=surat, surat_per_id={str(s.id): s for s in surat}, judul_surat={k: j.judul for k, j in JENIS_SURAT.items()},
+        tindakan=_tindakan_halaman(kasus, form_tindakan), catatan_terakhir=catatan_terakhir(kasus.id),
+        bisa_catatan=kasus.status not in ("ditutup", "berkas_belum_lengkap") and (bisa_langkah or bisa_urus),
     ), kode
 
 
@@ -309,19 +323,20 @@ def rinci(slug, kasus_id):
     return _halaman(_kasus(kasus_id))
 
 
-def _kirim(kasus_id, form, kerja, pesan_ok: str, form_langkah=None):
+def _kirim(kasus_id, form, kerja, pesan_ok: str, form_langkah=None, form_tindakan=None):
     """Run one case change from a posted form: saved and redirected, or the page again with the reason."""
     kasus = _kasus(kasus_id)
     if not form.validate():
         galat = KesalahanKasus(" ".join(e for es in form.errors.values() for e in (es if isinstance(es, list) else [str(es)])), 422)
-        return _halaman(kasus, galat=galat, kode=400 if "csrf_token" in form.errors else 422, form_langkah=form_langkah)
+        csrf = any(k.endswith("csrf_token") for k in form.errors)
+        return _halaman(kasus, galat=galat, kode=400 if csrf else 422, form_langkah=form_langkah, form_tindakan=form_tindakan)
     try:
         kerja(kasus)
         simpan()
     except KesalahanKasus as e:
         db.session.rollback()
         kasus = _kasus(kasus_id)
-        return _halaman(kasus, galat=e, kode=e.kode, form_langkah=form_langkah)
+        return _halaman(kasus, galat=e, kode=e.kode, form_langkah=form_langkah, form_tindakan=form_tindakan)
     flash(pesan_ok, "info")
     return redirect(url_for("kasus.rinci", kasus_id=kasus_id))
 
@@ -387,6 +402,24 @@ def langkah(slug, kasus_id):
                                cabang=getattr(form, "cabang", None) and form.cabang.data or None, unggahan=unggahan)
 
     return _kirim(kasus_id, form, kerja, _("Langkah dicatat selesai."), form_langkah=form)
+
+
+@bp.post("/<kasus_id>/tindakan/<kode>")
+@perlu_izin("kasus.kerjakan")
+def tindakan(slug, kasus_id, kode):
+    """Record one case act (a deliverable, an SPPA stage, a shelter log entry); the SOP step is not moved."""
+    kasus = _kasus(kasus_id)
+    definisi = definisi_tindakan(baca.versi_kasus(kasus), kode)
+    if definisi is None:
+        tolak(404, _("Tindakan '%(kode)s' tidak ada pada standar layanan kasus ini.", kode=kode))
+    form = f.form_tindakan(definisi)
+
+    def kerja(kasus):
+        unggahan = [(b.read(), b.filename) for b in (form.lampiran.data or []) if getattr(b, "filename", "")]
+        catat_tindakan(kasus, versi=form.versi.data, kode=kode, pengguna=current_user, isian=f.jawaban_isian(form, definisi),
+                       catatan=form.catatan.data, unggahan=unggahan)
+
+    return _kirim(kasus_id, form, kerja, _("%(nama)s dicatat.", nama=definisi["nama"]), form_tindakan=form)
 
 
 @bp.post("/<kasus_id>/pemberitahuan-kekurangan")

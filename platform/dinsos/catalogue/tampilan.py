@@ -19,6 +19,7 @@ NAMA_AKTOR = {
     "mitra": _l("Mitra Dinas Sosial"),
     "petugas_pelayanan": _l("Petugas Pelayanan"),
     "pekerja_sosial": _l("Pekerja Sosial"),
+    "sakti_peksos": _l("Sakti Peksos"),
     "pendamping_rehsos": _l("Pendamping Rehsos"),
     "fungsional_peksos": _l("Fungsional Pekerja Sosial"),
     "kepala_bidang": _l("Kepala Bidang"),
@@ -51,6 +52,8 @@ NAMA_DOKUMEN_KELUARAN = {
     "tanda_terima": _l("Tanda terima"),
     "laporan_perkembangan": _l("Laporan perkembangan"),
     "surat_keputusan_rehabilitasi": _l("Surat keputusan akhir rehabilitasi"),
+    "permintaan_litmas": _l("Surat permintaan penelitian kemasyarakatan (litmas)"),
+    "permohonan_biometrik": _l("Surat permohonan pengecekan biometrik"),
 }
 
 NAMA_JENIS_ISIAN = {

@@ -9,7 +9,8 @@ names masked where the law requires it. The keys a letter reads:
 - ``pelapor``: name or ``{nama, instansi, jabatan, alamat}``
 - ``petugas``: one or a list of ``{nama, nip, pangkat, jabatan}``
 - ``isian``: ``{label: value}`` (the step's form fields), ``catatan``, ``untuk``
-  (purpose of an assignment), ``tujuan``: ``{nama, alamat}`` (recipient),
+  (purpose of an assignment), ``dasar_surat``: ``{nomor, tanggal, instansi}`` (the letter this one
+  answers), ``tujuan``: ``{nama, alamat}`` (recipient),
   ``penerima``: ``{nama, alamat, wakil, jabatan}`` (on a berita acara, the party the office
   hands the client to, and the person signing for it; without it the reporter hands the client to the office),
   ``daftar_kekurangan`` / ``daftar_diterima``: lists of documents,
@@ -74,6 +75,12 @@ JENIS_SURAT: dict[str, JenisSurat] = {
     ),
     # The chain of a disposition (Kepala Dinas -> Kepala Bidang -> Fungsional): each act, its officer and instruction.
     "lembar_disposisi": JenisSurat("Lembar Disposisi", "Disposisi Penanganan Klien", ("klien", "disposisi")),
+    # ABH (UU 11/2012 art. 28): asking the Bapas for the community research report on the child.
+    "permintaan_litmas": JenisSurat("Surat Permintaan Penelitian Kemasyarakatan", "Permintaan Penelitian Kemasyarakatan (Litmas)",
+                                    ("klien", "tujuan")),
+    # PPKS without papers: asking the civil registry to check the person's fingerprints/face for a NIK.
+    "permohonan_biometrik": JenisSurat("Surat Permohonan Pengecekan Biometrik", "Permohonan Pengecekan Data Kependudukan (Biometrik)",
+                                       ("klien", "tujuan")),
     # The last letter of a case: says how it ended and invites the applicant to the survey (SKM).
     "surat_selesai_layanan": JenisSurat(
         "Surat Keterangan Selesai Layanan", "Keterangan Selesai Layanan", ("klien", "hasil_akhir", "tautan_survei")
@@ -161,6 +168,11 @@ def _waktu_tindakan(nilai, zona: str) -> str | None:
     if not isinstance(nilai, datetime):
         return teks(nilai, zona) if nilai else None
     return f"{hari_tanggal(ke_tanggal(nilai, zona))} pukul {nilai.astimezone(ZoneInfo(zona)):%H.%M}"
+def _dasar_surat(nilai, zona: str) -> dict | None:
+    """The letter this one answers (``{nomor, tanggal, instansi}``), printed as its basis."""
+    if not nilai:
+        return None
+    return {"nomor": teks(nilai.get("nomor"), zona), "tanggal": teks(nilai.get("tanggal"), zona), "instansi": nilai.get("instansi")}
 
 
 def siapkan_isi(data: dict, zona: str) -> dict:
@@ -188,6 +200,7 @@ def siapkan_isi(data: dict, zona: str) -> dict:
         # The notice of missing documents issued by the verifier's ruling (not merely incomplete).
         "hasil_verifikasi": bool(data.get("hasil_verifikasi")),
         "tautan_survei": data.get("tautan_survei"),
+        "dasar_surat": _dasar_surat(data.get("dasar_surat"), zona),
         # Vector, so the letter's only raster image stays the verification code.
         "qr_survei": svg_qr(data["tautan_survei"], skala=2) if data.get("tautan_survei") else None,
     }

@@ -11,6 +11,8 @@ AKTOR = (
     "mitra",
     "petugas_pelayanan",
     "pekerja_sosial",
+    # Satuan Bakti Pekerja Sosial (Kemensos' contracted social workers): Metro's ABH seed lists them.
+    "sakti_peksos",
     "pendamping_rehsos",
     "fungsional_peksos",
     "kepala_bidang",
@@ -43,7 +45,15 @@ DOKUMEN_KELUARAN = (
     "tanda_terima",
     "laporan_perkembangan",
     "surat_keputusan_rehabilitasi",
+    "permintaan_litmas",
+    "permohonan_biometrik",
 )
+
+# Where a case act's clock starts: the intake; the intake of a case that came with the authority's request
+# letter (ABH: the law counts from the request); or (any other value) when the named act is recorded.
+SEJAK_AWAL = ("penerimaan", "surat_permohonan")
+# Client fields a case act's answer may update (the biometric check finds the NIK).
+MEDAN_KLIEN = ("nik",)
 
 TINGKAT = ("provinsi", "kabupaten", "kota")
 HARI = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")

@@ -21,10 +21,12 @@ from .kosakata import (
     JUMLAH_JENIS_PPKS,
     KOMPONEN_PENGELOLAAN,
     KOMPONEN_PENYAMPAIAN,
+    MEDAN_KLIEN,
     MULAI_JAM,
     PIHAK_PERSYARATAN,
     SAAT_NOMOR_REGISTER,
     SATUAN_KALENDER,
+    SEJAK_AWAL,
 )
 from .medan import (
     PESAN_DASAR,
@@ -239,6 +241,8 @@ class LangkahSchema(Dasar):
     # Dinas -> Kepala Bidang -> Fungsional); the last one records the step.
     disposisi = Daftar(Teks(validate=salah_satu(AKTOR, "Pelaksana disposisi")))
     arah = Teks(validate=salah_satu(ARAH_SERAH_TERIMA, "Arah serah terima"))
+    # A last step (berikutnya: null) whose branches are optional: the case may also end here.
+    boleh_selesai = YaTidak()
 
     @validates_schema(pass_original=True, skip_on_field_errors=False)
     def _cek_isian(self, data, asli, **kwargs):
@@ -267,9 +271,66 @@ class LangkahSchema(Dasar):
             raise ValidationError(galat)
 
 
+class SyaratHasilSchema(Dasar):
+    """One way a closing outcome is reached: a step run done, or a case act recorded (with given answers)."""
+
+    langkah = Teks(validate=pola_slug("Kode langkah"))
+    tindakan = Teks(validate=pola_slug("Kode tindakan"))
+    isian = fields.Dict(keys=fields.String(), values=fields.String())
+
+    @validates_schema
+    def _cek_satu(self, data, **kwargs):
+        if ("langkah" in data) == ("tindakan" in data):
+            raise ValidationError(["Syarat hasil akhir menyebut tepat satu: 'langkah' atau 'tindakan'."])
+        if "isian" in data and "tindakan" not in data:
+            raise ValidationError({"isian": ["Isian syarat hanya untuk syarat berupa 'tindakan'."]})
+
+
 class HasilAkhirSchema(Dasar):
     kode = Teks(required=True, validate=pola_slug("Kode hasil akhir"))
     nama = Teks(required=True)
+    # What must have happened in the case before it may close with this outcome: all of
+    # ``wajib_semua`` and at least one of ``wajib_salah_satu`` (a closing must agree with the branches taken).
+    wajib_semua = Daftar(Bersarang(SyaratHasilSchema))
+    wajib_salah_satu = Daftar(Bersarang(SyaratHasilSchema))
+
+
+class TenggatTindakanSchema(Dasar):
+    """A case act's own clock: how long, from when (the intake or another act), and on what basis."""
+
+    durasi = Teks(required=True, validate=cek_waktu)
+    sejak = Teks(required=True)
+    dasar = Teks(required=True)
+
+
+class TindakanSchema(Dasar):
+    """A case act: work recorded on an open case beside its SOP steps, at any time while it runs.
+
+    A deliverable (a social report, a request letter) carries a ``tenggat``; an
+    act may issue a letter (``dokumen_keluaran``), may be recorded many times
+    (``berulang``: a shelter log), may need other acts first (``setelah``) and
+    may update the client from one of its answers (``perbarui_klien``).
+    """
+
+    kode = Teks(required=True, validate=pola_slug("Kode tindakan"))
+    nama = Teks(required=True)
+    kelompok = Teks()
+    pelaksana = Daftar(Teks(validate=salah_satu(AKTOR, "Pelaksana")), required=True, validate=tidak_kosong("Pelaksana"))
+    isian = Daftar(Bersarang(IsianSchema), load_default=list)
+    dokumen_keluaran = Teks(allow_none=True, load_default=None, validate=salah_satu(DOKUMEN_KELUARAN, "Dokumen keluaran"))
+    berulang = YaTidak(load_default=False)
+    tenggat = Bersarang(TenggatTindakanSchema)
+    setelah = Daftar(Teks(validate=pola_slug("Kode tindakan")), load_default=list)
+    perbarui_klien = fields.Dict(keys=fields.String(validate=salah_satu(MEDAN_KLIEN, "Data klien")), values=fields.String())
+
+    @validates_schema(skip_on_field_errors=True)
+    def _cek(self, data, **kwargs):
+        nama = {i["nama"] for i in data.get("isian") or []}
+        salah = [v for v in (data.get("perbarui_klien") or {}).values() if v not in nama]
+        if salah:
+            raise ValidationError({"perbarui_klien": [f"Isian '{salah[0]}' tidak ada pada tindakan ini."]})
+        if data.get("dokumen_keluaran") == "nomor_register":
+            raise ValidationError({"dokumen_keluaran": ["Nomor register diterbitkan oleh penerimaan, bukan oleh tindakan."]})
 
 
 class VerifikasiBerkasSchema(Dasar):
@@ -304,6 +365,35 @@ class SopSchema(Dasar):
     verifikasi_berkas = Bersarang(VerifikasiBerkasSchema)
     langkah = Daftar(Bersarang(LangkahSchema), required=True, validate=tidak_kosong("Langkah SOP"))
     hasil_akhir = Daftar(Bersarang(HasilAkhirSchema), required=True, validate=tidak_kosong("Hasil akhir"))
+    tindakan = Daftar(Bersarang(TindakanSchema))
+
+    @validates_schema(skip_on_field_errors=True)
+    def _cek_tindakan(self, data, **kwargs):
+        """Acts' codes are unique and name steps or acts that exist; outcome conditions name them too."""
+        tindakan = data.get("tindakan") or []
+        kesalahan = kode_ganda(tindakan, "sop.tindakan", "Kode tindakan")
+        ada = {t["kode"] for t in tindakan}
+        langkah = {l["kode"] for l in data["langkah"]}
+        for i, t in enumerate(tindakan):
+            sejak = (t.get("tenggat") or {}).get("sejak")
+            if sejak and sejak not in SEJAK_AWAL and (sejak not in ada or sejak == t["kode"]):
+                kesalahan.setdefault(i, {})["tenggat"] = {"sejak": [
+                    f"Awal hitungan '{sejak}' harus {' atau '.join(SEJAK_AWAL)}, atau kode tindakan lain di sop.tindakan."]}
+            for kode in t["setelah"]:
+                if kode not in ada or kode == t["kode"]:
+                    kesalahan.setdefault(i, {})["setelah"] = [f"Tindakan '{kode}' tidak ada di sop.tindakan."]
+        galat: dict = {"tindakan": kesalahan} if kesalahan else {}
+        for i, h in enumerate(data["hasil_akhir"]):
+            for kunci in ("wajib_semua", "wajib_salah_satu"):
+                for j, s in enumerate(h.get(kunci) or []):
+                    if s.get("langkah") and s["langkah"] not in langkah:
+                        galat.setdefault("hasil_akhir", {}).setdefault(i, {}).setdefault(kunci, {})[j] = {
+                            "langkah": [f"Langkah '{s['langkah']}' tidak ada di sop.langkah."]}
+                    if s.get("tindakan") and s["tindakan"] not in ada:
+                        galat.setdefault("hasil_akhir", {}).setdefault(i, {}).setdefault(kunci, {})[j] = {
+                            "tindakan": [f"Tindakan '{s['tindakan']}' tidak ada di sop.tindakan."]}
+        if galat:
+            raise ValidationError(galat)
 
     @validates_schema(pass_original=True, skip_on_field_errors=False)
     def _cek_alur(self, data, asli, **kwargs):
@@ -317,7 +407,7 @@ class SopSchema(Dasar):
             if not isinstance(isi, dict):
                 continue
             berikutnya, cabang = isi.get("berikutnya"), isi.get("cabang") or []
-            if berikutnya is None and not cabang:
+            if berikutnya is None and (not cabang or isi.get("boleh_selesai") is True):
                 ada_akhir = True
             if isinstance(berikutnya, str):
                 if berikutnya == isi.get("kode"):
