@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.terpasang
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# The first `make run` generates a small demo (cases in every state across the seed offices); DEMO=0 skips it.
+DEMO   ?= 1
+DEMO_KASUS ?= 300
 
 .PHONY: run test lint bench install clean
 
@@ -19,6 +22,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/dinsos db upgrade
 	$(BIN)/dinsos tenants load tenants
+	$(if $(filter 0,$(DEMO)),,$(BIN)/dinsos demo generate --tenants 3 --cases $(DEMO_KASUS) --if-empty $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD)))
 	$(BIN)/dinsos demo accounts $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD))
 	$(BIN)/dinsos serve --host $(HOST) --port $(PORT)
 

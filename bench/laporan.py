@@ -6,9 +6,11 @@ recap it times the platform's function (``rekap_kantor``, ``rekap_provinsi``:
 the SQL SQLAlchemy builds, tenant scoping, the table with its totals and, for
 the province, small-cell suppression and the audited crossing) and, in the
 same process on the same connection settings, a hand-written SQL statement
-computing the same counts with plain psycopg, then prints both medians and
-their ratio. It also prints the plan of the office's statement, to show it
-reads the ``(tenant_id, diterima_pada)`` index rather than the office's cases.
+computing the same counts with plain psycopg from the cases, and another
+summing the per-office, per-day summary (``ringkasan_rekap``, migration
+0020), then prints the medians and the platform's ratio to each. The three
+must agree on every count. It also prints the plan of the office's summary
+statement, to show it reads the summary's primary key (tenant, day) range.
 
     .venv/bin/python bench/laporan.py                 # 100 offices, 1,000,000 cases (built once: 20-40 min)
     .venv/bin/python bench/laporan.py --skala 0.1     # 10 offices, 100,000 cases (same cases per office)
@@ -58,6 +60,19 @@ SELECT CASE WHEN umur IS NULL THEN '~' WHEN umur < 18 THEN 'anak' WHEN umur < 60
 FROM u GROUP BY 1, 2
 """
 
+# The same counts summed from the per-office, per-day summary (migration 0020), as a person would write them.
+SQL_RINGKASAN_KATEGORI_JK = """
+SELECT kategori, jenis_kelamin, sum(jumlah)
+FROM ringkasan_rekap WHERE tenant_id IN ({ids}) AND hari BETWEEN %(dari)s AND %(sampai)s
+GROUP BY 1, 2
+"""
+SQL_RINGKASAN_UMUR_TEPAT = """
+SELECT kelompok_umur, CASE WHEN ketepatan = 'jalan' THEN CASE WHEN batas < %(pada)s THEN 'lewat' ELSE 'berjalan' END
+                           ELSE ketepatan END, sum(jumlah)
+FROM ringkasan_rekap WHERE tenant_id IN ({ids}) AND hari BETWEEN %(dari)s AND %(sampai)s
+GROUP BY 1, 2
+"""
+
 
 def _median_ms(fungsi) -> tuple[float, object]:
     hasil = fungsi()  # warm-up: caches, the plan, the pages
@@ -73,13 +88,14 @@ def _psycopg_url(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def _baseline(conn, sql: str, ids: list[int], awal, akhir, pada, lintas: bool):
+def _baseline(conn, rahasia: str, sql: str, ids: list[int], periode, pada, lintas: bool):
     def jalan():
         with conn.transaction():
-            conn.execute("SELECT set_config('app.tenant_id', %s, true), set_config('app.lintas_tenant', %s, true)",
-                         (str(ids[0]) if not lintas else "", "on" if lintas else ""))
+            # Bound as the app binds (a plain set_config binds nothing since migration 0019).
+            conn.execute("SELECT dinsos_ikat(%s, %s, %s)", (rahasia, None if lintas else ids[0], "lintas" if lintas else ""))
             teks = sql.replace("{ids}", ", ".join(str(int(i)) for i in ids))  # integers: spliced as a person writing it would
-            return {tuple(r[:-1]): r[-1] for r in conn.execute(teks, {"awal": awal, "akhir": akhir, "pada": pada})}
+            nilai = {"awal": periode.awal, "akhir": periode.akhir, "dari": periode.dari, "sampai": periode.sampai, "pada": pada}
+            return {tuple(r[:-1]): r[-1] for r in conn.execute(teks, nilai)}
     return jalan
 
 
@@ -140,24 +156,33 @@ def main():
                     return t
             return jalan
 
+        rahasia = app.config["RAHASIA_IKATAN"]
         with psycopg.connect(_psycopg_url(data["url_app"])) as conn:
             kasus_sql = [
-                ("office, kategori x jenis kelamin", kantor_rekap("kategori", "jenis_kelamin"), SQL_KATEGORI_JK, [kantor], False),
-                ("office, kelompok umur x ketepatan", kantor_rekap("kelompok_umur", "ketepatan"), SQL_UMUR_TEPAT, [kantor], False),
-                ("province, kategori x kantor", provinsi_rekap("kategori", "kantor"), SQL_KATEGORI_JK, wilayah, True),
-                ("province, kelompok umur x ketepatan", provinsi_rekap("kelompok_umur", "ketepatan"), SQL_UMUR_TEPAT, wilayah, True),
+                ("office, kategori x jenis kelamin", kantor_rekap("kategori", "jenis_kelamin"), SQL_KATEGORI_JK,
+                 SQL_RINGKASAN_KATEGORI_JK, [kantor], False),
+                ("office, kelompok umur x ketepatan", kantor_rekap("kelompok_umur", "ketepatan"), SQL_UMUR_TEPAT,
+                 SQL_RINGKASAN_UMUR_TEPAT, [kantor], False),
+                ("province, kategori x kantor", provinsi_rekap("kategori", "kantor"), SQL_KATEGORI_JK,
+                 SQL_RINGKASAN_KATEGORI_JK, wilayah, True),
+                ("province, kelompok umur x ketepatan", provinsi_rekap("kelompok_umur", "ketepatan"), SQL_UMUR_TEPAT,
+                 SQL_RINGKASAN_UMUR_TEPAT, wilayah, True),
             ]
-            print(f"\n{'yearly recap':40} {'platform ms':>12} {'hand SQL ms':>12} {'ratio':>7}   total")
-            for nama, fungsi, sql, ids, lintas in kasus_sql:
+            print(f"\n{'yearly recap':38} {'platform ms':>11} {'SQL cases':>10} {'ratio':>7} {'SQL summary':>12} {'ratio':>7}   total")
+            for nama, fungsi, sql, sql_ringkas, ids, lintas in kasus_sql:
                 ms, tabel = _median_ms(fungsi)
-                ms_sql, baris = _median_ms(_baseline(conn, sql, ids, periode.awal, periode.akhir, pada, lintas))
-                assert tabel.total == sum(baris.values()), (nama, tabel.total, sum(baris.values()))
-                print(f"{nama:40} {ms:12.1f} {ms_sql:12.1f} {ms / ms_sql:6.2f}x   {tabel.total:,}")
+                ms_sql, baris = _median_ms(_baseline(conn, rahasia, sql, ids, periode, pada, lintas))
+                ms_r, baris_r = _median_ms(_baseline(conn, rahasia, sql_ringkas, ids, periode, pada, lintas))
+                # The summary holds exactly the cases' counts, here at scale too.
+                assert tabel.total == sum(baris.values()) == sum(baris_r.values()), (nama, tabel.total, sum(baris.values()))
+                assert {k: v for k, v in baris.items() if v} == {k: int(v) for k, v in baris_r.items() if v}, nama
+                print(f"{nama:38} {ms:11.1f} {ms_sql:10.1f} {ms / ms_sql:6.2f}x {ms_r:12.1f} {ms / ms_r:6.2f}x   {tabel.total:,}")
             with conn.transaction():
-                conn.execute("SELECT set_config('app.tenant_id', %s, true)", (str(kantor),))
-                plan = [r[0] for r in conn.execute("EXPLAIN " + SQL_KATEGORI_JK.replace("{ids}", str(int(kantor))),
-                                                   {"awal": periode.awal, "akhir": periode.akhir})]
-        print("\nplan of the office's statement:")
+                conn.execute("SELECT dinsos_ikat(%s, %s, '')", (rahasia, kantor))
+                plan = [r[0] for r in conn.execute(
+                    "EXPLAIN " + SQL_RINGKASAN_KATEGORI_JK.replace("{ids}", str(int(kantor))),
+                    {"dari": periode.dari, "sampai": periode.sampai})]
+        print("\nplan of the office's summary statement:")
         print("\n".join("  " + baris for baris in plan))
 
 

@@ -56,8 +56,7 @@ def siapkan_data(app) -> None:
                 k = terima_kasus(
                     "pengiriman-anjal-at", pelapor={"jenis": "kepolisian", "instansi": "Polres Magetan"},
                     klien={"nama": f"Anak {n}", "umur_perkiraan": 10, "jenis_kelamin": "L"},
-                    persyaratan={k: "dilihat" for k in ("surat-keterangan-kepolisian", "surat-keterangan-kehilangan", "buku-register",
-                                                        "list-kendali-verifikasi")}, pengguna=peksos).kasus
+                    persyaratan={k: "dilihat" for k in ("surat-keterangan-kepolisian", "surat-keterangan-kehilangan")}, pengguna=peksos).kasus
                 berkas = []
                 for kode in DOKUMEN:
                     lamp = unggah_lampiran(k, versi=k.versi, isi=PDF + f"% {n} {kode}\n".encode(), nama_berkas=f"{kode}.pdf",

@@ -87,6 +87,7 @@ def create_app(config: dict | None = None) -> Flask:
 KAPABILITAS = [
     "dinsos.web",
     "dinsos.tenancy",
+    "dinsos.wilayah",
     "dinsos.auth",
     "dinsos.audit",
     "dinsos.catalogue",

@@ -17,13 +17,15 @@ from flask_login import current_user
 PERAN = {
     "petugas_pelayanan": _l("Petugas Pelayanan (Front Office)"),
     "pekerja_sosial": _l("Pekerja Sosial / Pendamping"),
+    # Satuan Bakti Pekerja Sosial: Kemensos' social workers placed in the office (Metro's ABH seed lists them).
+    "sakti_peksos": _l("Sakti Peksos"),
     "fungsional_peksos": _l("Fungsional Pekerja Sosial"),
     "kepala_bidang": _l("Kepala Bidang"),
     "kepala_dinas": _l("Kepala Dinas"),
     "admin_tenant": _l("Admin kantor"),
 }
 
-STAF_LAYANAN = {"petugas_pelayanan", "pekerja_sosial", "fungsional_peksos", "kepala_bidang", "kepala_dinas"}
+STAF_LAYANAN = {"petugas_pelayanan", "pekerja_sosial", "sakti_peksos", "fungsional_peksos", "kepala_bidang", "kepala_dinas"}
 PIMPINAN = {"kepala_bidang", "kepala_dinas"}
 
 IZIN: dict[str, set[str]] = {

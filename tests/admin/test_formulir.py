@@ -283,3 +283,25 @@ def test_nilai_yang_salah_bentuk_tidak_dihapus_formulir():
     data = MultiDict({"kode": "x", "nama": "['salah']", "kategori_ppks.__centang": "1"})
     hasil = sunting.terapkan(teks, "services/x.yaml", data)
     assert "nama:\n  - salah\n" in hasil and "kategori_ppks: 2\n" in hasil
+
+
+def test_blok_opsional_yang_tidak_ada_di_berkas_ditawarkan():
+    """A block the file leaves out (the SOP's approver, a step's branches) is offered; left empty it stays out."""
+    teks = (TENANTS / "kabupaten-magetan" / LAYANAN).read_text(encoding="utf-8")
+    baris = teks.split("\n")
+    i = next(n for n, b in enumerate(baris) if b.startswith("  disahkan_oleh:"))
+    j = next(n for n in range(i + 1, len(baris)) if not baris[n].startswith("    "))
+    tanpa = "\n".join(baris[:i] + baris[j:])
+    bidang, _sisa = sunting.formulir(sunting.baca(tanpa), sunting.skema_untuk(LAYANAN))
+    sop = next(b for b in bidang if b["kunci"] == "sop")
+    blok = next(a for a in sop["anak"] if a["kunci"] == "sop.disahkan_oleh")
+    assert blok["jenis"] == "peta" and [a["kunci"] for a in blok["anak"]] == [
+        "sop.disahkan_oleh.nama", "sop.disahkan_oleh.pangkat", "sop.disahkan_oleh.nip", "sop.disahkan_oleh.jabatan"]
+    langkah = next(a for a in sop["anak"] if a["kunci"] == "sop.langkah")["baris"][1]
+    assert {a["kunci"]: a["jenis"] for a in langkah["anak"]}["sop.langkah.1.cabang"] == "daftar"  # "Tambah baris"
+    kosong = MultiDict({a["kunci"]: "" for a in blok["anak"]})
+    assert sunting.terapkan(tanpa, LAYANAN, kosong) == tanpa  # shown empty, posted empty: the file unchanged
+    isi = MultiDict({**kosong, "sop.disahkan_oleh.nama": "Drs. Contoh", "sop.disahkan_oleh.jabatan": "Kepala Dinas"})
+    # What the source does not say is written null, as the format guide asks (not left out, not placeholder text).
+    assert ("  disahkan_oleh:\n    nama: Drs. Contoh\n    pangkat: null\n    nip: null\n    jabatan: Kepala Dinas\n"
+            in sunting.terapkan(tanpa, LAYANAN, isi))

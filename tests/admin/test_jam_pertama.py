@@ -59,3 +59,26 @@ def test_petunjuk_slug_tampil_utuh(admin):
     assert "/t/&lt;slug&gt;/" in halaman
     halaman = admin.get("/admin/onboarding/baru?lang=en").get_data(as_text=True)
     assert "Becomes the address /t/&lt;slug&gt;/" in halaman
+
+
+def test_make_run_membuat_data_demo_sekali_saja(app, dimuat):
+    """`make run` runs `demo generate --if-empty` every time: data on the first run, the same data after."""
+    from sqlalchemy import func
+
+    from dinsos.cases.models import Kasus
+    from dinsos.core.tenant import lintas_tenant
+
+    def jumlah_kasus():
+        with app.app_context(), lintas_tenant("uji", catat=False):
+            return db.session.scalar(select(func.count()).select_from(Kasus))
+
+    runner = app.test_cli_runner()
+    perintah = ["demo", "generate", "--tenants", "1", "--cases", "12", "--at", "2026-11-02T09:00+07:00",
+                "--password", KATA_SANDI, "--tenants-path", str(dimuat), "--if-empty"]
+    hasil = runner.invoke(cli, perintah)
+    assert hasil.exit_code == 0, hasil.output
+    assert jumlah_kasus() == 12
+    lagi = runner.invoke(cli, perintah)
+    assert lagi.exit_code == 0 and "Data demo tidak dibuat" in lagi.output
+    assert jumlah_kasus() == 12
+    assert runner.invoke(cli, perintah[:-1]).exit_code != 0  # without --if-empty a second run is an error, as before

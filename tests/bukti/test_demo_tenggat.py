@@ -101,7 +101,10 @@ def test_case_clocks_are_what_the_live_engine_makes_of_the_same_timeline(demo):
                     dilihat[(k[0], "hidup" if j["selesai_pada"] is None else "selesai", bool(j["dijeda_pada"]))] += 1
                 dilihat["pemberitahuan"] += len(catatan_dulu)
     # the sample covered running, paused and ended clocks of every kind, and notices
-    for jenis in ("langkah_kasus", "kasus", "laporan_sosial"):
+    # No "laporan_sosial" here since issue 16: Metro's ABH standard declares the social report as a case act
+    # (``tindakan_kasus``, opened by its own timeline event), which the generator does not simulate yet; the old
+    # rule only runs on versions written before case acts.
+    for jenis in ("langkah_kasus", "kasus"):
         assert dilihat[(jenis, "hidup", False)] and dilihat[(jenis, "selesai", False)], dilihat
     assert dilihat[("kasus", "hidup", True)] and dilihat["pemberitahuan"] > 5, dilihat
 

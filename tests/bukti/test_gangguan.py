@@ -65,8 +65,7 @@ def _badan_penerimaan(n: int) -> bytes:
     return json.dumps({
         "layanan": "pengiriman-anjal-at", "pelapor": {"jenis": "kepolisian", "instansi": "Polres Magetan", "nama": "Bripka Uji"},
         "klien": {"nama": f"Anak Uji {n}", "jenis_kelamin": "L", "umur_perkiraan": 11, "kategori_ppks": 4},
-        "persyaratan": {k: "dilihat" for k in ("surat-keterangan-kepolisian", "surat-keterangan-kehilangan", "buku-register",
-                                                "list-kendali-verifikasi")},
+        "persyaratan": {k: "dilihat" for k in ("surat-keterangan-kepolisian", "surat-keterangan-kehilangan")},
     }).encode()
 
 

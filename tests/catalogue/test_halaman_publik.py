@@ -63,6 +63,10 @@ def harapan(isi: dict) -> tuple[list[str], list[str]]:
         kunci = jalur[-1] if jalur else None
         if "aturan" in jalur:
             return  # the rule is checked as the sentence below
+        if jalur[:1] in (("catatan_ocr",), ("penanda_asal",)):
+            return  # transcription notes and the reasons of markers are for the office, not the public
+        if kunci in ("tindakan", "wajib_semua", "wajib_salah_satu"):
+            return  # the office's case acts and outcome conditions (issue 16) are its workflow, not the published standard
         if isinstance(nilai, dict):
             for k, v in nilai.items():
                 jalan(v, jalur + (k,))
@@ -77,7 +81,7 @@ def harapan(isi: dict) -> tuple[list[str], list[str]]:
             return
         elif kunci in ("tanggal", "tanggal_terbit"):
             tampak.append(tampilan.tanggal_panjang(nilai))
-        elif kunci == "pelaksana":
+        elif kunci in ("pelaksana", "disposisi"):
             tampak.append(str(tampilan.NAMA_AKTOR[nilai]))
         elif kunci == "dokumen_keluaran":
             tampak.append(str(tampilan.NAMA_DOKUMEN_KELUARAN[nilai]))
@@ -85,6 +89,8 @@ def harapan(isi: dict) -> tuple[list[str], list[str]]:
             tampak.append(str(tampilan.NAMA_JENIS_ISIAN[nilai]))
         elif kunci == "jenis":
             tampak.append(str(tampilan.NAMA_KANAL[nilai]))
+        elif kunci in ("pihak", "arah") or (kunci == "nomor_register" and jalur[:-1] == ("sop",)):
+            return  # checked by their own sentences below
         elif kunci in ("berikutnya", "ke"):
             jangkar.append(f'href="#langkah-{nilai}"')
         elif kunci == "kode" and jalur[:-1] == ():
@@ -227,3 +233,17 @@ def test_pdf_dibatasi_per_alamat(app, klien, dimuat, monkeypatch):
     kode = [klien.get(url, environ_overrides={"REMOTE_ADDR": "10.9.9.9"}).status_code for _i in range(3)]
     assert kode == [200, 200, 429]
     assert klien.get(url, environ_overrides={"REMOTE_ADDR": "10.9.9.8"}).status_code == 200
+
+
+def test_checklist_shows_only_the_applicants_side_and_when_the_register_number_is_given(klien, dimuat):
+    """Magetan: Buku Register and List kendali are the office's records, not documents to bring (issue 16)."""
+    halaman = klien.get("/t/kabupaten-magetan/standar-pelayanan/pengiriman-anjal-at").get_data(as_text=True)
+    [ceklis] = re.findall(r'<ul class="ceklis">(.*?)</ul>', halaman, flags=re.S)
+    assert re.findall(r'id="cek-([a-z-]+)"', ceklis) == ["surat-keterangan-kepolisian", "surat-keterangan-kehilangan"]
+    [kantor] = re.findall(r'id="catatan-kantor">(.*?)</ul>', halaman, flags=re.S)
+    assert "Buku Register" in kantor and "List kendali/Verifikasi" in kantor and "cek-" not in kantor
+    assert ("Nomor register diberikan pada langkah 2 (Fungsional Pekerja Sosial menerima laporan dan melakukan "
+            "register kasus)") in teks_tampak(halaman)
+    # An office without the rule keeps today's page: no such sentence.
+    metro = klien.get("/t/kota-metro/standar-pelayanan/pendampingan-abh").get_data(as_text=True)
+    assert 'id="saat-nomor-register"' not in metro and 'id="catatan-kantor"' not in metro

@@ -301,7 +301,8 @@ def test_sop_magetan_delapan_langkah_persis():
     data = layanan(*MAGETAN[1:])
     seed = langkah_tabel_magetan(teks_seed(MAGETAN[0], data))
     assert len(seed) == 8
-    berkas = [(l["kegiatan"], l["kelengkapan"], l["waktu"], l["output"]) for l in data["sop"]["langkah"]]
+    # The platform's branch step for the optional Form Rujukan (step 5's second output) is not a row of the seed.
+    berkas = [(l["kegiatan"], l["kelengkapan"], l["waktu"], l["output"]) for l in data["sop"]["langkah"] if l["kode"] != "form-rujukan"]
     assert berkas == seed
     for _, _, waktu, _ in seed:
         parse_waktu(waktu)
@@ -321,9 +322,24 @@ def test_sop_magetan_berkas_tidak_lengkap_kembali_ke_pemohon():
     data = layanan(*MAGETAN[1:])
     assert data["penyampaian_pelayanan"]["jangka_waktu"]["aturan"] == {
         "jenis": "hari_kerja", "minimal": 1, "maksimal": 2, "mulai": "berkas_lengkap"}
-    pertama = data["sop"]["langkah"][0]
-    assert [c["ke"] for c in pertama["cabang"]] == [pertama["kode"]]
+    # Checked by the verifier before any step runs (not a branch of step 1, reached only once the file was complete).
+    assert data["sop"]["verifikasi_berkas"] == {"pelaksana": ["petugas_pelayanan"]}
+    assert data["sop"]["langkah"][0]["cabang"] == []
     assert any("tidak lengkap" in p and "melengkapi" in p for p in data["penyampaian_pelayanan"]["prosedur"])
+
+
+def test_magetan_dan_banten_persyaratan_berpihak_dan_nomor_register_pada_langkah_2():
+    """Issue 16: the office's records and the panti's own products are not the applicant's to bring."""
+    magetan = layanan(*MAGETAN[1:])
+    pihak = {d["kode"]: d.get("pihak", "pemohon") for d in magetan["penyampaian_pelayanan"]["persyaratan"]["dokumen"]}
+    assert pihak == {"surat-keterangan-kepolisian": "pemohon", "surat-keterangan-kehilangan": "pemohon",
+                     "buku-register": "kantor", "list-kendali-verifikasi": "kantor"}
+    assert magetan["sop"]["nomor_register"] == "langkah"
+    [register] = [l for l in magetan["sop"]["langkah"] if l["dokumen_keluaran"] == "nomor_register"]
+    assert (register["kode"], register["pelaksana"], register["output"]) == ("register-kasus", ["fungsional_peksos"], "Nomor Register")
+    banten = layanan("provinsi-banten", "rehabilitasi-anak-terlantar-panti")
+    kantor = [d["kode"] for d in banten["penyampaian_pelayanan"]["persyaratan"]["dokumen"] if d.get("pihak") == "kantor"]
+    assert kantor == ["hasil-asesmen", "surat-keterangan-sehat", "berita-acara-serah-terima"]
 
 
 @pytest.mark.parametrize(("awal", "akhir", "kunci"), [
@@ -388,11 +404,15 @@ def test_ppks_bercabang_setelah_penelusuran_keluarga():
             urutan.append(kode)
         return urutan
 
-    [cabang_langkah] = [l for l in sop["langkah"] if l["cabang"]]
+    cabang_langkah = per_kode[jalan(sop["langkah"][0]["kode"])[-1]]
     assert "penelusuran keluarga" in per_kode[jalan(sop["langkah"][0]["kode"])[-2]]["kegiatan"]
     ditemukan, tidak = (c["ke"] for c in cabang_langkah["cabang"])
-    assert [per_kode[k]["dokumen_keluaran"] for k in jalan(ditemukan)] == ["surat_pengantar", None]
-    assert "dipulangkan" in per_kode[jalan(ditemukan)[-1]]["kegiatan"]
+    # The family is handed the person with a berita acara (issue 16; the seed names no document).
+    assert [per_kode[k]["dokumen_keluaran"] for k in jalan(ditemukan)] == ["surat_pengantar", "berita_acara_serah_terima"]
+    pulang = per_kode[jalan(ditemukan)[-1]]
+    assert "dipulangkan" in pulang["kegiatan"]
+    # "dipulangkan ke alamat keluarga, dan atau diantarkan ke Panti Sosial": it may end there or go on to the panti.
+    assert pulang["boleh_selesai"] and [c["ke"] for c in pulang["cabang"]] == [tidak]
     assert [per_kode[k]["dokumen_keluaran"] for k in jalan(tidak)][0] == "form_rujukan"
     assert "Panti Sosial" in per_kode[jalan(tidak)[-1]]["kegiatan"]
     assert all(l["waktu"] is None for l in sop["langkah"])  # the seed gives no time standard

@@ -106,9 +106,9 @@ def test_berikutnya_menunjuk_langkah_yang_tidak_ada(magetan):
 
 
 def test_cabang_menuju_langkah_yang_tidak_ada(magetan):
-    baris = ubah(magetan / LAYANAN, "ke: serah-terima", "ke: serah-terima-ulang")
-    galat = satu(validasi_folder(magetan), LAYANAN, "sop.langkah[0].cabang[0].ke")
-    assert "'serah-terima-ulang' yang tidak ada" in galat.pesan
+    baris = ubah(magetan / LAYANAN, "ke: form-rujukan", "ke: form-rujukan-ulang")
+    galat = satu(validasi_folder(magetan), LAYANAN, "sop.langkah[4].cabang[0].ke")
+    assert "'form-rujukan-ulang' yang tidak ada" in galat.pesan
     assert galat.baris == baris
 
 
@@ -119,8 +119,7 @@ def test_berikutnya_menunjuk_diri_sendiri(magetan):
 
 
 def test_sop_tanpa_langkah_terakhir(magetan):
-    ubah(magetan / LAYANAN, "output: Penerimaan\n      dokumen_keluaran: tanda_terima\n      berikutnya: null",
-         "output: Penerimaan\n      dokumen_keluaran: tanda_terima\n      berikutnya: serah-terima")
+    ubah(magetan / LAYANAN, "arah: keluar\n      berikutnya: null", "arah: keluar\n      berikutnya: serah-terima")
     galat = satu(validasi_folder(magetan), LAYANAN, "sop.langkah")
     assert "langkah terakhir" in galat.pesan
 
@@ -332,3 +331,32 @@ def test_periksa_kantor_dari_berkas_di_memori_sama_dengan_dari_folder(magetan):
     ubah(magetan / LAYANAN, "waktu: 1 jam", "waktu: sejam")
     berkas = {nama: isi.decode() for nama, isi in berkas_folder(magetan).items()}
     assert periksa_kantor("kabupaten-magetan", berkas)[1] == validasi_folder(magetan)
+
+
+def test_nomor_register_pada_langkah_perlu_tepat_satu_langkah_register(magetan):
+    ubah(magetan / LAYANAN, "dokumen_keluaran: nomor_register", "dokumen_keluaran: null")
+    galat = satu(validasi_folder(magetan), LAYANAN, "sop.nomor_register")
+    assert "tepat satu langkah" in galat.pesan and "(ada 0)" in galat.pesan
+
+
+@pytest.mark.parametrize(("lama", "baru", "jalur", "kata"), [
+    ("nomor_register: langkah", "nomor_register: saat_lengkap", "sop.nomor_register", "Saat nomor register diberikan"),
+    ("pihak: kantor", "pihak: dinas", "penyampaian_pelayanan.persyaratan.dokumen[2].pihak", "Pihak persyaratan"),
+])
+def test_nilai_saat_nomor_register_dan_pihak_persyaratan_diperiksa(magetan, lama, baru, jalur, kata):
+    ubah(magetan / LAYANAN, lama, baru)
+    galat = satu(validasi_folder(magetan), LAYANAN, jalur)
+    assert kata in galat.pesan
+
+
+@pytest.mark.parametrize(("lama", "baru", "jalur", "kata"), [
+    ("disposisi: [kepala_dinas, kepala_bidang, fungsional_peksos]", "disposisi: [kepala_dinas, kepala_bidang, pelapor]",
+     "sop.langkah[2].disposisi", "pelaksana langkah ini"),
+    ("disposisi: [kepala_dinas, kepala_bidang, fungsional_peksos]", "disposisi: [kepala_dinas]",
+     "sop.langkah[2].disposisi", "minimal dua"),
+    ("arah: keluar", "arah: ke-balai", "sop.langkah[8].arah", "Arah serah terima"),
+])
+def test_disposisi_dan_arah_diperiksa(magetan, lama, baru, jalur, kata):
+    ubah(magetan / LAYANAN, lama, baru)
+    galat = satu(validasi_folder(magetan), LAYANAN, jalur)
+    assert kata in galat.pesan

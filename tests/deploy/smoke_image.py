@@ -310,7 +310,7 @@ def smoke(base: str, tokens: dict) -> None:
         "klien": {"nama": "Rina Lestari", "tanggal_lahir": "2014-03-02", "jenis_kelamin": "P", "alamat": "Dusun Krajan, Magetan",
                   "kode_wilayah": "35.20.01.2001", "kategori_ppks": 2,
                   "keluarga": [{"nama": "Sumarni", "hubungan": "ibu", "wali": True, "kontak": "0812000111"}]},
-        "persyaratan": {"surat-keterangan-kepolisian": "dilihat", "buku-register": "dilihat", "list-kendali-verifikasi": "dilihat"}})
+        "persyaratan": {"surat-keterangan-kepolisian": "dilihat"}})
     kid = kasus["id"]
     assert kasus["status"] == "berkas_belum_lengkap", kasus
     log(f"intake over the API: case {kid}")

@@ -109,17 +109,28 @@ def token_api(staf: Staf) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
-SEMUA_MAGETAN = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat", "buku-register": "dilihat",
-                 "list-kendali-verifikasi": "dilihat"}
+SEMUA_MAGETAN = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat"}
+
+
+def verifikasi_bila_perlu(kasus, pengguna, pada=None) -> None:
+    """The verifier finds a complete file correct, for standards that verify it (Magetan) and only then.
+
+    Tests about other things start from a case whose steps can run, as before the verification existed.
+    """
+    from dinsos.cases.penerimaan import menunggu_verifikasi, verifikasi_berkas
+
+    if menunggu_verifikasi(kasus):
+        verifikasi_berkas(kasus, versi=kasus.versi, pengguna=pengguna, benar=True, pada=pada)
 
 
 def terima_langsung(staf: Staf, layanan: str, klien: dict, persyaratan: dict, pelapor: dict | None = None):
-    """Open a case through the service layer; returns its id."""
+    """Open a case through the service layer (a complete Magetan file verified as correct); returns its id."""
     from dinsos.cases.penerimaan import terima_kasus
     from dinsos.cases.perubahan import simpan
 
     with di_kantor(staf.kantor):
         hasil = terima_kasus(layanan, pelapor=pelapor or {"jenis": "kepolisian", "instansi": "Polres"}, klien=klien,
                                  persyaratan=persyaratan, pengguna=akun(staf))
+        verifikasi_bila_perlu(hasil.kasus, akun(staf))
         simpan()
         return hasil.kasus.id

@@ -1,9 +1,9 @@
 """Helpers for the work-queue tests (tests/tugas, the e2e hand-off journey): a Magetan case taken in and moved
 on step by step, and what a user's queue and inbox hold."""
-from dinsos_uji.alat_kasus import akun, di_kantor
+from dinsos_uji.alat_kasus import akun, di_kantor, verifikasi_bila_perlu
 from dinsos_uji.alat_kasus import kasus as muat
 
-LENGKAP = {"surat-keterangan-kepolisian": "dilihat", "buku-register": "dilihat", "list-kendali-verifikasi": "dilihat",
+LENGKAP = {"surat-keterangan-kepolisian": "dilihat",
            "surat-keterangan-kehilangan": "dilihat"}
 PELAPOR = {"jenis": "kepolisian", "nama": "Bripka Anton", "instansi": "Polres Magetan"}
 ANAK = {"tanpa_identitas": True, "deskripsi": "Anak laki-laki, sekitar 12 tahun", "umur_perkiraan": 12, "jenis_kelamin": "L"}
@@ -17,6 +17,7 @@ def terima(kantor, staf, layanan="pengiriman-anjal-at", klien=None, persyaratan=
     with di_kantor(kantor):
         h = terima_kasus(layanan, pelapor=pelapor or PELAPOR, klien=klien or ANAK, persyaratan=persyaratan or LENGKAP,
                          pengguna=akun(staf), pada=pada)
+        verifikasi_bila_perlu(h.kasus, akun(staf), pada)
         simpan()
         return h.kasus.id
 

@@ -21,6 +21,12 @@ DATA = {
     "daftar_kekurangan": [{"nama": "Surat keterangan hilang identitas", "keterangan": "dari kepolisian"}],
     "daftar_diterima": ["Surat keterangan kepolisian", "Buku register"],
     "tanggal": "2026-11-25",
+    "disposisi": [
+        {"dari": "Kepala Dinas", "nama": "Parminto Budi Utomo", "nip": "19721221 199302 1 002",
+         "waktu": datetime(2026, 11, 25, 1, 15, tzinfo=timezone.utc), "isi": "Tugaskan Kabid Rehsos"},
+        {"dari": "Kepala Bidang", "nama": "Endang Lestari", "nip": None,
+         "waktu": datetime(2026, 11, 25, 1, 40, tzinfo=timezone.utc), "isi": "Fungsional: asesmen lengkap"},
+    ],
     "hasil_akhir": "Diterima Balai Rehabilitasi",
     "tautan_survei": "http://localhost/t/kabupaten-magetan/survei/pengiriman-anjal-at?token=uji-token",
 }

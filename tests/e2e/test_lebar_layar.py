@@ -48,8 +48,7 @@ def _siapkan_kasus(kantor, staf: dict) -> None:
     def akun(peran):
         return db.session.get(Pengguna, (kantor.id, staf[peran]))
 
-    persyaratan = {"surat-keterangan-kepolisian": "dilihat", "buku-register": "dilihat",
-                   "list-kendali-verifikasi": "dilihat", "surat-keterangan-kehilangan": "dilihat"}
+    persyaratan = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat"}
     urutan = ("petugas_pelayanan", "fungsional_peksos", "kepala_bidang", "pekerja_sosial", "pekerja_sosial",
               "fungsional_peksos", "pekerja_sosial", "petugas_pelayanan")
     for sampai in (8, 2):
@@ -159,6 +158,7 @@ def test_every_page_fits_a_phone_and_a_laptop_and_speaks_words(peramban, kantor_
         _jelajahi(page, [f"/t/{MAGETAN}/dasbor"], peran, dilihat, masalah)
     dikunjungi = dilihat
     for wajib in ("/t/<slug>/tugas/", "/t/<slug>/kasus/<id>", "/t/<slug>/kasus/", "/t/<slug>/dasbor/tenggat",
-                  "/t/<slug>/notifikasi/", "/t/<slug>/standar-pelayanan"):
+                  "/t/<slug>/notifikasi/", "/t/<slug>/standar-pelayanan", "/t/<slug>/pengaturan/staf/",
+                  "/t/<slug>/pengaturan/staf/<id>", "/t/<slug>/pengaturan/staf/baru", "/t/<slug>/kasus/baru/<kode>"):
         assert wajib.replace("<slug>", MAGETAN) in dikunjungi, f"{wajib} was never reached by following links"
     assert masalah == [], "\n".join(masalah)

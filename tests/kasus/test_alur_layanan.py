@@ -1,4 +1,4 @@
-"""The four seed services driven from intake to outcome through the service layer."""
+"""The seed services driven from intake to outcome through the service layer (Magetan's own SOP: test_sop_magetan)."""
 from datetime import timedelta
 
 import pytest
@@ -8,25 +8,13 @@ from dinsos.cases import tenggat
 from dinsos.cases.baca import langkah_berjalan, peristiwa, versi_kasus
 from dinsos.cases.daftar import kasus_saya
 from dinsos.cases.kelola import buka_kembali, jeda_kasus, lanjutkan_kasus, tugaskan_kasus, tugaskan_langkah, tutup_kasus
-from dinsos.cases.models import Kasus, LangkahKasus, PeristiwaKasus
+from dinsos.cases.models import Kasus, PeristiwaKasus
 from dinsos.cases.penerimaan import terima_kasus, ubah_persyaratan
 from dinsos.cases.perubahan import KesalahanKasus, KonflikVersi, simpan
 from dinsos.cases.sop import catat_perkembangan, selesaikan_langkah
 from dinsos.core.db import db
-from dinsos_uji.alat_kasus import PDF, akun, di_kantor, wib
+from dinsos_uji.alat_kasus import akun, di_kantor, verifikasi_bila_perlu, wib
 from dinsos_uji.alat_kasus import kasus as muat
-
-MAGETAN_LANGKAH = [
-    # (step, role that records it, letter it owes)
-    ("serah-terima", "petugas_pelayanan", "berita_acara_serah_terima"),
-    ("register-kasus", "fungsional_peksos", "nomor_register"),
-    ("penugasan", "kepala_bidang", "surat_tugas"),
-    ("asesmen", "pekerja_sosial", "form_asesmen"),
-    ("laporan-sosial", "pekerja_sosial", "laporan_sosial"),
-    ("koordinasi-balai", "fungsional_peksos", "rekomendasi_penanganan"),
-    ("pengiriman", "pekerja_sosial", "surat_pengantar"),
-    ("penerimaan-balai", "petugas_pelayanan", "tanda_terima"),
-]
 
 # Steps whose letter is addressed (surat pengantar, form rujukan) ask for the recipient.
 TUJUAN = {"tujuan_surat": "Kepala Desa Hadimulyo", "alamat_tujuan": "Hadimulyo Barat, Metro Pusat"}
@@ -40,6 +28,7 @@ def _terima(kantor, staf, layanan, *, klien=None, persyaratan=None, unggahan=Non
         hasil = terima_kasus(layanan, pelapor=pelapor or PELAPOR_POLISI, klien=klien or {"tanpa_identitas": True,
                                  "deskripsi": "Anak laki-laki, sekitar 12 tahun, ditemukan tidur di terminal", "umur_perkiraan": 12,
                                  "jenis_kelamin": "L"}, persyaratan=persyaratan, unggahan=unggahan, pengguna=akun(staf), pada=pada)
+        verifikasi_bila_perlu(hasil.kasus, akun(staf), pada)  # Magetan: the file found correct, so its steps can run
         simpan()
         return hasil.kasus.id, hasil.pemberitahuan_kekurangan, hasil.duplikat
 
@@ -64,62 +53,6 @@ def _peristiwa(kantor, kasus_id):
         return [(p.jenis, p.rincian) for p in peristiwa(muat(kasus_id))]
 
 
-def test_magetan_incomplete_file_then_complete_then_all_eight_steps_then_closed(seed):
-    kantor, staf = seed
-    mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
-    # 10:05 WIB: the police statement is seen, the lost-identity statement is missing.
-    kid, kurang, _ = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", pada=wib(2026, 5, 4, 10, 5), persyaratan={
-        "surat-keterangan-kepolisian": "dilihat", "buku-register": "dilihat", "list-kendali-verifikasi": "dilihat"})
-    assert [k["kode"] for k in kurang["kurang"]] == ["surat-keterangan-kehilangan"]
-    assert kurang["kantor"]["nama"] == "Dinas Sosial Kabupaten Magetan" and kurang["layanan"]["kode"] == "pengiriman-anjal-at"
-    with di_kantor(mg):
-        k = muat(kid)
-        assert (k.status, k.nomor_register, k.jam_mulai_pada, k.langkah) == ("berkas_belum_lengkap", None, None, [])
-        # No step can be recorded on an incomplete file.
-        with pytest.raises(KesalahanKasus, match="Berkas persyaratan belum lengkap.*Surat Keterangan Kehilangan"):
-            selesaikan_langkah(k, versi=k.versi, kode_langkah="serah-terima", pengguna=akun(s["petugas_pelayanan"]))
-    # 11:30: the statement arrives and its scan is uploaded: complete, clock, register number, first step.
-    lengkap = wib(2026, 5, 4, 11, 30)
-    with di_kantor(mg):
-        k = muat(kid)
-        assert ubah_persyaratan(k, versi=k.versi, pengguna=akun(s["petugas_pelayanan"]), pada=lengkap,
-                                    unggahan={"surat-keterangan-kehilangan": (PDF, "surat kehilangan Budi.pdf")})
-        simpan()
-    with di_kantor(mg):
-        k = muat(kid)
-        assert k.status == "berjalan" and k.jam_mulai_pada == lengkap == k.berkas_lengkap_pada
-        assert k.nomor_register == "460/1/403.107/2026"
-        assert [(l.kode, l.mulai_pada, l.waktu) for l in k.langkah] == [("serah-terima", lengkap, "15 menit")]
-        info = tenggat.info_jam_kasus(k)
-        assert info["aturan"]["mulai"] == "berkas_lengkap" and info["jam_mulai_pada"] == lengkap and info["jeda"] == []
-
-    pada = lengkap + timedelta(minutes=12)
-    for kode, peran, surat in MAGETAN_LANGKAH:
-        dokumen, berikutnya = _langkah(mg, s[peran], kid, pada, catatan=f"catatan {kode}",
-                                       isian=TUJUAN if surat == "surat_pengantar" else None)
-        assert dokumen["jenis"] == surat and dokumen["langkah"]["kode"] == kode
-        assert dokumen["kasus"]["nomor_register"] == "460/1/403.107/2026"
-        assert dokumen["petugas"]["id"] == s[peran].id and dokumen["kantor"]["nama"] == "Dinas Sosial Kabupaten Magetan"
-        # A child's identity is masked on letters (no name: 'tanpa identitas').
-        assert dokumen["klien"]["dirahasiakan"] is True and dokumen["klien"]["alamat"] is None
-        pada += timedelta(hours=1)
-    assert berikutnya is None
-    _tutup(mg, s["pekerja_sosial"], kid, "diterima-balai", pada)
-
-    with di_kantor(mg):
-        k = muat(kid)
-        assert (k.status, k.hasil_akhir, k.langkah_kode, k.ditutup_pada) == ("ditutup", "diterima-balai", None, pada)
-        runs = k.langkah
-        assert [(l.kode, l.status, l.dokumen_keluaran) for l in runs] == [(kode, "selesai", surat) for kode, _p, surat in MAGETAN_LANGKAH]
-        assert [l.dikerjakan_oleh_id for l in runs] == [s[p].id for _k, p, _s in MAGETAN_LANGKAH]
-        assert tenggat.durasi_menit(k, runs[0]) == 12  # Sri's journey: the SOP gives 15 minutes, the timeline shows 12
-        assert runs[0].catatan == "catatan serah-terima"
-    jenis = [j for j, _r in _peristiwa(mg, kid)]
-    assert jenis[:4] == ["penerimaan", "persyaratan_diubah", "berkas_lengkap", "jam_mulai"]
-    assert jenis.count("langkah_selesai") == 8 and jenis.count("langkah_mulai") == 8 and jenis[-2:] == ["ditutup", "surat_terbit"]
-    assert jenis.count("surat_terbit") == 8  # seven step letters (not the register number), then the closing letter
-
-
 def test_kota_metro_ppks_family_found_goes_home_with_a_cover_letter(seed):
     kantor, staf = seed
     mt, s = kantor["kota-metro"], staf["kota-metro"]
@@ -130,7 +63,7 @@ def test_kota_metro_ppks_family_found_goes_home_with_a_cover_letter(seed):
     assert kurang is None  # the ID copy is optional ("jika ada")
     with di_kantor(mt):
         k = muat(kid)
-        assert k.rahasia is False and k.nomor_register.startswith("460/1/KPTS/D-5/")
+        assert k.rahasia is False and k.nomor_register.startswith("REG/1/DINSOS/")
     dok, nxt = _langkah(mt, s["petugas_pelayanan"], kid, None, isian={"pihak_penyerah": "Satpol PP"})
     assert dok["jenis"] == "berita_acara_serah_terima" and dok["isian"] == [
         {"nama": "pihak_penyerah", "label": "Pihak yang menyerahkan", "nilai": "Satpol PP"}]
@@ -146,8 +79,10 @@ def test_kota_metro_ppks_family_found_goes_home_with_a_cover_letter(seed):
     assert nxt == "surat-pengantar"
     dok, nxt = _langkah(mt, s["petugas_pelayanan"], kid, None, isian=TUJUAN)
     assert dok["jenis"] == "surat_pengantar" and nxt == "pemulangan"
-    _, nxt = _langkah(mt, s["petugas_pelayanan"], kid, None)
-    assert nxt is None
+    # Handing the person over to the family is a berita acara naming the family (issue 16).
+    dok, nxt = _langkah(mt, s["petugas_pelayanan"], kid, None, isian={"hubungan_keluarga": "Anak", "tujuan_surat": "Sutarno",
+                                                                      "alamat_tujuan": "Hadimulyo Barat"})
+    assert dok["jenis"] == "berita_acara_serah_terima" and nxt is None
     _tutup(mt, s["pekerja_sosial"], kid, "kembali-ke-keluarga", None)
     with di_kantor(mt):
         k = muat(kid)
@@ -198,7 +133,7 @@ def test_abh_is_confidential_open_ended_with_progress_notes(seed):
             selesaikan_langkah(k, versi=k.versi, kode_langkah="surat-permohonan", pengguna=akun(s["petugas_pelayanan"]),
                                    isian={"nomor_surat": "B/77/2026"})
     dok, _ = _langkah(mt, s["petugas_pelayanan"], kid, None, isian={"nomor_surat": "B/77/2026", "tanggal_surat": "2026-05-02"})
-    assert dok["jenis"] == "nomor_register" and dok["kasus"]["nomor_register"] == "460/1/KPTS/D-5/05/2026"
+    assert dok["jenis"] == "nomor_register" and dok["kasus"]["nomor_register"] == "REG/1/DINSOS/05/2026"
     assert dok["klien"]["nama"] == "R*** P***" and dok["klien"]["alamat"] is None
     _langkah(mt, s["kepala_bidang"], kid, None)
     # Pak Hendra records visits for months without finishing the step.
@@ -219,36 +154,6 @@ def test_abh_is_confidential_open_ended_with_progress_notes(seed):
         assert k.status == "ditutup" and k.langkah[-1].isian == {"catatan_perkembangan": "Diversi berhasil"}
         assert k.langkah[-1].penanggung_jawab_id == s["pekerja_sosial"].id
     assert [r["langkah"] for j, r in _peristiwa(mt, kid) if j == "catatan"] == ["pendampingan", "pendampingan"]
-
-
-def test_banten_one_year_clock_starts_at_intake_even_before_the_file_is_complete(seed):
-    kantor, staf = seed
-    bt, s = kantor["provinsi-banten"], staf["provinsi-banten"]
-    docs = ["surat-permohonan", "surat-persetujuan", "hasil-asesmen", "surat-keterangan-sehat", "berita-acara-serah-terima"]
-    diterima = wib(2026, 3, 2, 9)
-    kid, kurang, _ = _terima(bt, s["petugas_pelayanan"], "rehabilitasi-anak-terlantar-panti", pada=diterima,
-                             pelapor={"jenis": "dinas_lain", "instansi": "Dinas Sosial Kabupaten Serang", "surat_nomor": "460/88/2026"},
-                             klien={"nama": "Siti Aminah", "tanggal_lahir": "2015-08-17", "jenis_kelamin": "P", "kategori_ppks": 2},
-                             persyaratan={d: "dilihat" for d in docs[:4]})
-    assert [k["kode"] for k in kurang["kurang"]] == ["berita-acara-serah-terima"]
-    with di_kantor(bt):
-        k = muat(kid)
-        assert k.status == "berkas_belum_lengkap" and k.jam_mulai_pada == diterima and k.nomor_register is None
-        ubah_persyaratan(k, versi=k.versi, perubahan={"berita-acara-serah-terima": "dilihat"}, pengguna=akun(s["petugas_pelayanan"]),
-                             pada=diterima + timedelta(days=1))
-        simpan()
-    with di_kantor(bt):
-        k = muat(kid)
-        assert k.jam_mulai_pada == diterima and k.berkas_lengkap_pada == diterima + timedelta(days=1)
-        assert k.nomor_register == "460/1/DINSOS/III/2026"  # numbered in March, when the file became complete
-        assert tenggat.info_jam_kasus(k)["aturan"] == {"jenis": "kalender", "jumlah": 1, "satuan": "tahun", "mulai": "penerimaan"}
-    for peran in ("petugas_pelayanan", "pekerja_sosial", "petugas_pelayanan"):
-        _langkah(bt, s[peran], kid, None)
-    _langkah(bt, s["petugas_pelayanan"], kid, None, isian={"tujuan_surat": "UPT Balai Rehabilitasi Sosial Anak", "alamat_tujuan": "Serang"})
-    _langkah(bt, s["pekerja_sosial"], kid, None, isian={"catatan_perkembangan": "Anak mengikuti sekolah di panti"})
-    _tutup(bt, s["pekerja_sosial"], kid, "rehabilitasi-selesai", None)
-    with di_kantor(bt):
-        assert muat(kid).hasil_akhir == "rehabilitasi-selesai"
 
 
 def test_cases_keep_their_service_version_after_the_standard_changes(seed):
@@ -275,8 +180,7 @@ def test_cases_keep_their_service_version_after_the_standard_changes(seed):
 def test_wrong_role_out_of_order_and_stale_version_change_nothing(seed):
     kantor, staf = seed
     mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
-    semua = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat", "buku-register": "dilihat",
-             "list-kendali-verifikasi": "dilihat"}
+    semua = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat"}
     kid, _, _ = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", persyaratan=semua)
     with di_kantor(mg):
         versi = muat(kid).versi
@@ -292,14 +196,13 @@ def test_wrong_role_out_of_order_and_stale_version_change_nothing(seed):
     with di_kantor(mg):
         k = muat(kid)
         assert k.versi == versi and [(l.kode, l.status) for l in k.langkah] == [("serah-terima", "berjalan")]
-        assert db.session.scalar(select(func.count()).select_from(PeristiwaKasus)) == 4
+        assert db.session.scalar(select(func.count()).select_from(PeristiwaKasus)) == 5  # with the file's verification
 
 
 def test_pause_resume_assignment_early_close_and_reopen(seed):
     kantor, staf = seed
     mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
-    semua = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat", "buku-register": "dilihat",
-             "list-kendali-verifikasi": "dilihat"}
+    semua = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat"}
     t0 = wib(2026, 5, 4, 8)
     kid, _, _ = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", persyaratan=semua, pada=t0)
     with di_kantor(mg):
@@ -341,21 +244,6 @@ def test_pause_resume_assignment_early_close_and_reopen(seed):
         assert {"ditugaskan", "dijeda", "dilanjutkan", "ditutup", "dibuka_kembali"} <= set(jenis)
 
 
-def test_a_pending_branch_back_reruns_the_step(seed):
-    """Magetan's first step may loop back to itself ('berkas tidak lengkap, pemohon melengkapi')."""
-    kantor, staf = seed
-    mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
-    semua = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat", "buku-register": "dilihat",
-             "list-kendali-verifikasi": "dilihat"}
-    kid, _, _ = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", persyaratan=semua)
-    _, nxt = _langkah(mg, s["petugas_pelayanan"], kid, None, cabang="serah-terima")
-    assert nxt == "serah-terima"
-    _, nxt = _langkah(mg, s["petugas_pelayanan"], kid, None)
-    assert nxt == "register-kasus"
-    with di_kantor(mg):
-        assert db.session.scalar(select(func.count()).select_from(LangkahKasus)) == 3
-
-
 def test_duplicate_clients_are_warned_about_not_blocked(seed):
     kantor, staf = seed
     mt, s = kantor["kota-metro"], staf["kota-metro"]
@@ -395,32 +283,66 @@ def test_bad_client_data_is_refused_naming_the_field_and_nothing_is_written(seed
         assert db.session.scalar(select(func.count()).select_from(Kasus)) == 0
 
 
-def test_register_numbers_are_issued_in_order_of_completion_never_for_incomplete_files(seed):
+def test_magetan_register_numbers_are_the_fungsional_peksos_act_at_step_2_in_the_order_it_is_recorded(seed):
+    """Magetan (sop.nomor_register: langkah): a complete file takes no number; step 2 gives it, once, in order."""
     kantor, staf = seed
     mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
-    sebagian = {"surat-keterangan-kepolisian": "dilihat", "buku-register": "dilihat", "list-kendali-verifikasi": "dilihat"}
+    sebagian = {"surat-keterangan-kepolisian": "dilihat"}
     pada = wib(2026, 5, 4, 9)
     a, _, _ = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", persyaratan=sebagian, pada=pada)
     b, _, _ = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", pada=pada,
                       persyaratan=dict(sebagian, **{"surat-keterangan-kehilangan": "dilihat"}))
     with di_kantor(mg):
-        assert (muat(a).nomor_register, muat(b).nomor_register) == (None, "460/1/403.107/2026")
+        assert (muat(a).nomor_register, muat(b).nomor_register, muat(b).status) == (None, None, "berjalan")
         k = muat(a)
         ubah_persyaratan(k, versi=k.versi, perubahan={"surat-keterangan-kehilangan": "dilihat"}, pengguna=akun(s["petugas_pelayanan"]),
-                             pada=pada + timedelta(hours=1))
+                         pada=pada + timedelta(hours=1))
         simpan()
     with di_kantor(mg):
         k = muat(a)
-        assert k.nomor_register == "460/2/403.107/2026"
+        assert k.nomor_register is None and k.status == "berkas_belum_lengkap"
+        verifikasi_bila_perlu(k, akun(s["petugas_pelayanan"]), pada + timedelta(hours=1))
+        simpan()
+    with di_kantor(mg):
+        k = muat(a)
+        assert k.nomor_register is None and k.status == "berjalan"
         with pytest.raises(KesalahanKasus, match="tidak dapat dikembalikan"):
-            ubah_persyaratan(k, versi=k.versi, perubahan={"buku-register": "belum"}, pengguna=akun(s["petugas_pelayanan"]))
+            ubah_persyaratan(k, versi=k.versi, perubahan={"surat-keterangan-kepolisian": "belum"}, pengguna=akun(s["petugas_pelayanan"]))
+        db.session.rollback()
+    # Both hand-overs are recorded; case a reaches the register first, so it takes number 1.
+    for kid in (a, b):
+        _langkah(mg, s["petugas_pelayanan"], kid, pada + timedelta(hours=2))
+    with di_kantor(mg):
+        k = muat(a)
+        # Only the Fungsional Peksos registers a case.
+        with pytest.raises(KesalahanKasus, match="hanya dapat dicatat oleh: Fungsional Pekerja Sosial") as e:
+            selesaikan_langkah(k, versi=k.versi, kode_langkah="register-kasus", pengguna=akun(s["petugas_pelayanan"]))
+        assert e.value.kode == 403
+        db.session.rollback()
+        assert muat(a).nomor_register is None
+    _langkah(mg, s["fungsional_peksos"], a, pada + timedelta(hours=3))
+    _langkah(mg, s["fungsional_peksos"], b, pada + timedelta(hours=4))
+    with di_kantor(mg):
+        assert (muat(a).nomor_register, muat(b).nomor_register) == ("460/1/403.107/2026", "460/2/403.107/2026")
+        assert muat(a).nomor_register_urut == 1
+
+
+def test_other_offices_keep_the_number_at_the_complete_file(seed):
+    """The default (no sop.nomor_register): a number when the file is complete, none while it is not."""
+    kantor, staf = seed
+    mt, s = kantor["kota-metro"], staf["kota-metro"]
+    kosong, _, _ = _terima(mt, s["petugas_pelayanan"], "pendampingan-abh", persyaratan={})
+    lengkap, _, _ = _terima(mt, s["petugas_pelayanan"], "pendampingan-abh", persyaratan={"surat-kepolisian": "dilihat"})
+    with di_kantor(mt):
+        assert muat(kosong).nomor_register is None
+        assert muat(lengkap).nomor_register and muat(lengkap).nomor_register_urut == 1
+        assert "nomor_register" not in [p.jenis for p in peristiwa(muat(lengkap))]
 
 
 def test_a_step_is_assigned_only_to_someone_allowed_to_do_it(seed):
     kantor, staf = seed
     mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
-    semua = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat", "buku-register": "dilihat",
-             "list-kendali-verifikasi": "dilihat"}
+    semua = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat"}
     kid, _, _ = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", persyaratan=semua)
     _langkah(mg, s["petugas_pelayanan"], kid, None)  # now at register-kasus: fungsional peksos only
     with di_kantor(mg), pytest.raises(KesalahanKasus, match="hanya dapat ditugaskan kepada: Fungsional Pekerja Sosial"):

@@ -16,7 +16,7 @@ PENERIMAAN = {
     "pelapor": {"jenis": "kepolisian", "instansi": "Polres Magetan", "surat_nomor": "B/1", "surat_tanggal": "2026-05-04"},
     "klien": {"tanpa_identitas": True, "deskripsi": "Anak di terminal", "umur_perkiraan": 12, "jenis_kelamin": "L",
               "keluarga": [{"nama": "Paman Joko", "hubungan": "kerabat"}]},
-    "persyaratan": {"surat-keterangan-kepolisian": "dilihat", "buku-register": "dilihat", "list-kendali-verifikasi": "dilihat"},
+    "persyaratan": {"surat-keterangan-kepolisian": "dilihat"},
 }
 
 
@@ -40,7 +40,21 @@ def test_intake_checklist_upload_and_steps_over_the_api(seed, klien):
     assert r.status_code == 201, r.json
     assert r.json["jenis_mime"] == "application/pdf"
     rinci = klien.get(f"{API}/{kid}", headers=sri).json
-    assert rinci["status"] == "berjalan" and rinci["nomor_register"].startswith("460/1/403.107/")
+    # Magetan: the checklist is complete, the verifier rules; an incorrect file goes back with the notice.
+    assert rinci["status"] == "berkas_belum_lengkap" and rinci["langkah_berjalan"] is None
+    r = klien.post(f"{API}/{kid}/verifikasi", headers=sri, json={"versi": rinci["versi"], "benar": False})
+    assert r.status_code == 422 and "catatan" in r.json["errors"]["json"]
+    r = klien.post(f"{API}/{kid}/verifikasi", headers=sri, json={"versi": rinci["versi"], "benar": False, "catatan": "Tanpa stempel",
+                                                                 "persyaratan_salah": ["surat-keterangan-kepolisian"]})
+    assert r.status_code == 200, r.json
+    assert r.json["surat"]["jenis"] == "pemberitahuan_kekurangan_berkas" and r.json["kasus"]["status"] == "berkas_belum_lengkap"
+    r = klien.patch(f"{API}/{kid}/persyaratan", headers=sri, json={"versi": r.json["kasus"]["versi"],
+                                                                   "perubahan": {"surat-keterangan-kepolisian": "dilihat"}})
+    assert r.status_code == 200, r.json
+    r = klien.post(f"{API}/{kid}/verifikasi", headers=sri, json={"versi": r.json["versi"], "benar": True})
+    assert r.status_code == 200 and r.json["surat"] is None
+    rinci = klien.get(f"{API}/{kid}", headers=sri).json
+    assert rinci["status"] == "berjalan" and rinci["nomor_register"] is None  # given at step 2
     assert rinci["langkah_berjalan"]["kode"] == "serah-terima" and rinci["langkah_berjalan"]["waktu"] == "15 menit"
     assert rinci["klien_rinci"]["keluarga"][0]["nama"] == "Paman Joko"
     # A stale version is refused with 409 and changes nothing.
@@ -57,6 +71,7 @@ def test_intake_checklist_upload_and_steps_over_the_api(seed, klien):
     assert r.status_code == 422 and r.json["errors"]["json"]["isian"]["x"] == ["Isian 'x' tidak ada pada langkah ini."]
     r = klien.post(f"{API}/{kid}/langkah", headers=budi, json={"versi": versi, "langkah": "register-kasus"})
     assert r.status_code == 200 and r.json["dokumen_keluaran"] == "nomor_register"
+    assert r.json["kasus"]["nomor_register"].startswith("460/1/403.107/")
     with di_kantor(mg):
         k = muat(kid)
         assert [l.kode for l in k.langkah] == ["serah-terima", "register-kasus", "penugasan"] and k.langkah[0].catatan == "ok"
@@ -83,11 +98,12 @@ def test_api_refusals_name_the_field_and_write_nothing(seed, klien):
     r = klien.post(f"{API}/{kid}/lampiran", headers=sri, content_type="multipart/form-data",
                    data={"versi": versi, "berkas": (io.BytesIO(b"GIF89a not accepted"), "scan.pdf")})
     assert r.status_code == 415 and "bukan PDF, JPEG atau PNG" in r.json["message"]
-    r = klien.patch(f"{API}/{kid}/persyaratan", headers=sri, json={"versi": versi, "perubahan": {"buku-register": "diunggah"}})
+    r = klien.patch(f"{API}/{kid}/persyaratan", headers=sri, json={"versi": versi, "perubahan": {"surat-keterangan-kepolisian": "diunggah"}})
     assert r.status_code == 422 and "perubahan" in r.json["errors"]["json"]
     assert _hitung(mg, LampiranKasus) == 0
     r = klien.patch(f"{API}/{kid}/persyaratan", headers=sri, json={"versi": versi, "perubahan": {"surat-keterangan-kehilangan": "dilihat"}})
-    assert r.status_code == 200 and r.json["status"] == "berjalan" and r.json["jam_mulai_pada"]
+    # Complete, but Magetan's clock waits for the verifier's "lengkap dan benar".
+    assert r.status_code == 200 and r.json["status"] == "berkas_belum_lengkap" and r.json["jam_mulai_pada"] is None
 
 
 def test_api_list_pages_with_a_cursor_and_opening_a_case_is_audited(app, seed, klien):

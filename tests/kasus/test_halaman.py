@@ -38,7 +38,7 @@ def teks(r) -> str:
 LANGKAH_HTTP = [
     ("serah-terima", "petugas_pelayanan"),
     ("register-kasus", "fungsional_peksos"),
-    ("penugasan", "kepala_bidang"),
+    ("penugasan", "fungsional_peksos"),  # after the Kepala Dinas' and Kepala Bidang's dispositions
     ("asesmen", "pekerja_sosial"),
     ("laporan-sosial", "fungsional_peksos"),
     ("koordinasi-balai", "pekerja_sosial"),
@@ -47,13 +47,22 @@ LANGKAH_HTTP = [
 ]
 
 
+ISIAN_HTTP = {
+    "asesmen": {"isian_tanggal_asesmen": "2026-05-05", "isian_kondisi_fisik": "Sehat", "isian_kondisi_psikososial": "Tenang",
+                "isian_keluarga": "Keluarga tidak diketahui", "isian_kebutuhan": "Tempat tinggal"},
+    "laporan-sosial": {"isian_ringkasan_masalah": "Anak jalanan", "isian_hasil_pendampingan": "Kooperatif",
+                       "isian_rencana_tindak_lanjut": "Ke balai"},
+    "koordinasi-balai": {"isian_balai_tujuan": "UPT PSAB", "isian_hasil_koordinasi": "Siap menerima", "isian_rekomendasi": "Rehabilitasi"},
+}
+
+
 def _formulir_terima(halaman: str, **lain) -> dict:
     data = {
         "csrf_token": token_csrf(halaman), "pelapor_jenis": "kepolisian", "pelapor_nama": "Bripka Anton",
         "pelapor_instansi": "Polres Magetan", "surat_nomor": "B/12/V/2026", "surat_tanggal": "2026-05-04",
         "tanpa_identitas": "y", "deskripsi": "Anak laki-laki sekitar 12 tahun, tidur di terminal", "umur_perkiraan": "12",
         "jenis_kelamin": "L", "kategori_ppks": "4",
-        "status_0": "dilihat", "status_1": "belum", "status_2": "dilihat", "status_3": "dilihat",
+        "status_0": "dilihat", "status_1": "belum",
         "keluarga-0-nama": "", "keluarga-0-hubungan": "",
     }
     data.update(lain)
@@ -90,7 +99,14 @@ def test_magetan_through_the_web_from_incomplete_file_to_closed(seed):
         "berkas": (io.BytesIO(PDF), "surat_kehilangan.pdf")})
     assert r.status_code == 302
     halaman = sri.get(f"{MG}/{kasus_id}").get_data(as_text=True)
-    assert "460/1/403.107/" in halaman and "Berkas belum lengkap" not in halaman
+    # The office's records are not on the applicant's checklist; the file waits for the verifier.
+    assert "Menunggu verifikasi berkas" in halaman and 'name="kode" value="buku-register"' not in halaman
+    assert 'id="catatan-kantor"' in halaman and "Buku Register" in halaman
+    r = sri.post(f"{MG}/{kasus_id}/verifikasi", data={"csrf_token": token_csrf(halaman), "versi": versi_di(halaman),
+                                                     "hasil_verifikasi": "benar"})
+    assert r.status_code == 302, teks(r)[:2000]
+    halaman = sri.get(f"{MG}/{kasus_id}").get_data(as_text=True)
+    assert "Berkas belum lengkap" not in halaman and "(nomor register belum diberikan)" in halaman
 
     # The head of division assigns the case to Budi (fungsional peksos).
     ratna = klien_masuk(s["kepala_bidang"])
@@ -103,10 +119,22 @@ def test_magetan_through_the_web_from_incomplete_file_to_closed(seed):
 
     klien = {"petugas_pelayanan": sri, "kepala_bidang": ratna, "fungsional_peksos": budi,
              "pekerja_sosial": klien_masuk(s["pekerja_sosial"])}
+    klien["kepala_dinas"] = klien_masuk(s["kepala_dinas"])
     for kode, peran in LANGKAH_HTTP:
-        # The surat pengantar of "pengiriman" names its recipient.
-        tujuan = {"isian_tujuan_surat": "Balai Rehabilitasi Sosial", "isian_alamat_tujuan": "Surabaya"} if kode == "pengiriman" else {}
-        r = _kirim_langkah(klien[peran], kasus_id, kode, lampiran=(io.BytesIO(PNG), f"foto-{kode}.png"), **tujuan)
+        if kode == "penugasan":
+            # Each officer of the chain records their own disposition; the page offers it only to whoever's turn it is.
+            assert 'id="disposisi"' in teks(budi.get(f"{MG}/{kasus_id}")) and "kasus/" + kasus_id + "/disposisi" not in teks(
+                budi.get(f"{MG}/{kasus_id}"))
+            for oleh in ("kepala_dinas", "kepala_bidang"):
+                halaman = klien[oleh].get(f"{MG}/{kasus_id}").get_data(as_text=True)
+                r = klien[oleh].post(f"{MG}/{kasus_id}/disposisi", data={
+                    "csrf_token": token_csrf(halaman), "versi": versi_di(halaman), "isi_disposisi": f"disposisi {oleh}"})
+                assert r.status_code == 302, teks(r)[:2000]
+        # The surat pengantar and the Balai's receipt name their recipient; the forms of steps 4-6 are filled.
+        isian = {"isian_tujuan_surat": "Balai Rehabilitasi Sosial", "isian_alamat_tujuan": "Surabaya"} if kode in (
+            "pengiriman", "penerimaan-balai") else {}
+        isian.update(ISIAN_HTTP.get(kode, {}))
+        r = _kirim_langkah(klien[peran], kasus_id, kode, lampiran=(io.BytesIO(PNG), f"foto-{kode}.png"), **isian)
         assert r.status_code == 302, (kode, r.status_code, r.get_data(as_text=True)[:3000])
     halaman = budi.get(f"{MG}/{kasus_id}").get_data(as_text=True)
     r = budi.post(f"{MG}/{kasus_id}/tutup", data={"csrf_token": token_csrf(halaman), "versi": versi_di(halaman),
@@ -208,6 +236,34 @@ def test_intake_with_an_invalid_nik_is_refused_naming_the_field(seed):
                  data=_formulir_terima(halaman, nama="Budi", tanpa_identitas="", nik="3520013202150001"))
     assert r.status_code == 422
     assert "Tanggal lahir pada NIK" in teks(r) and 'id="nik-galat"' in teks(r)
+    with di_kantor(kantor["kabupaten-magetan"]):
+        assert db.session.scalar(select(func.count()).select_from(Kasus)) == 0
+
+
+def test_intake_is_in_titled_sections_and_a_failed_submit_lists_each_error_linked_to_its_field(seed):
+    kantor, staf = seed
+    sri = klien_masuk(staf["kabupaten-magetan"]["petugas_pelayanan"])
+    halaman = teks(sri.get(f"{MG}/baru/pengiriman-anjal-at"))
+    judul = re.findall(r"<h2 id=\"bagian-[a-z]+\">([^<]+)</h2>", halaman)
+    assert judul == ["1. Pelapor", "2. Klien", "3. Layanan dan persyaratan"]
+    assert "ringkasan-galat" not in halaman
+    r = sri.post(f"{MG}/baru/pengiriman-anjal-at", content_type="multipart/form-data",
+                 data=_formulir_terima(halaman, umur_perkiraan="200", surat_tanggal="kemarin", pelapor_nama="Bripka Anton",
+                                       **{"keluarga-0-nama": "x" * 201}))
+    isi = teks(r)
+    assert r.status_code == 422
+    formulir = isi.index('<form method="post" enctype')
+    ringkasan = isi[isi.index('id="ringkasan-galat"'):formulir]
+    assert "3 isian perlu diperbaiki" in ringkasan
+    tautan = dict(re.findall(r'<a href="#([^"]+)">([^<]+)</a>', ringkasan))
+    assert tautan == {"surat_tanggal": "Tanggal surat", "umur_perkiraan": "Perkiraan umur (tahun), bila tanggal lahir tidak diketahui",
+                      "keluarga-0-nama": "Anggota keluarga 1: Nama"}
+    for bidang in tautan:  # every link lands on a field of the form
+        assert f'id="{bidang}"' in isi[formulir:]
+    assert "Perkiraan umur 0 sampai 120 tahun." in ringkasan
+    # What was typed stays.
+    assert 'value="Bripka Anton"' in isi and 'value="Polres Magetan"' in isi and 'value="200"' in isi
+    assert "tidur di terminal" in isi
     with di_kantor(kantor["kabupaten-magetan"]):
         assert db.session.scalar(select(func.count()).select_from(Kasus)) == 0
 

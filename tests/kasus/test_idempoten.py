@@ -14,7 +14,7 @@ PENERIMAAN = {
     "layanan": "pengiriman-anjal-at",
     "pelapor": {"jenis": "kepolisian", "instansi": "Polres Magetan", "surat_nomor": "B/1", "surat_tanggal": "2026-05-04"},
     "klien": {"tanpa_identitas": True, "deskripsi": "Anak di terminal", "umur_perkiraan": 12, "jenis_kelamin": "L"},
-    "persyaratan": {"surat-keterangan-kepolisian": "dilihat", "buku-register": "dilihat", "list-kendali-verifikasi": "dilihat"},
+    "persyaratan": {"surat-keterangan-kepolisian": "dilihat"},
 }
 
 

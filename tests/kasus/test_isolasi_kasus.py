@@ -5,7 +5,7 @@ from dinsos.cases.baca import lampiran
 from dinsos.cases.penerimaan import terima_kasus
 from dinsos.cases.perubahan import simpan
 from dinsos.cases.sop import unggah_lampiran
-from dinsos_uji.alat_kasus import PDF, PNG, SEMUA_MAGETAN, akun, di_kantor, klien_masuk, token_api
+from dinsos_uji.alat_kasus import PDF, PNG, SEMUA_MAGETAN, akun, di_kantor, klien_masuk, token_api, verifikasi_bila_perlu
 from dinsos_uji.alat_kasus import kasus as muat
 from dinsos_uji.bantuan import token_csrf
 
@@ -17,6 +17,7 @@ def _kasus_dengan_lampiran(staf, layanan, persyaratan):
     with di_kantor(staf.kantor):
         k = terima_kasus(layanan, pelapor={"jenis": "kepolisian", "instansi": "Polres"}, persyaratan=persyaratan,
                              klien={"nama": "Anak", "umur_perkiraan": 10}, foto=(PNG, "wajah.png"), pengguna=akun(staf)).kasus
+        verifikasi_bila_perlu(k, akun(staf))
         lamp = unggah_lampiran(k, versi=k.versi, isi=PDF, nama_berkas="b.pdf", pengguna=akun(staf))
         surat = terbitkan_surat("tanda_terima", data={"pelapor": "Polres", "klien": {"nama": "Anak"}}, objek_jenis="kasus",
                                 objek_id=k.id)
@@ -35,17 +36,20 @@ def _rute_kasus(app):
 
 def _panggil(klien, rule, metode, slug, kasus_id, lampiran_id, surat_id, *, token=None, csrf=None):
     url = (rule.rule.replace("<slug>", slug).replace("<kasus_id>", kasus_id).replace("<lampiran_id>", lampiran_id)
-           .replace("<surat_id>", surat_id))
+           .replace("<surat_id>", surat_id).replace("<kode>", "laporan-sosial"))
     if token:
         if metode == "GET":
             return klien.get(url, headers=token)
         if rule.rule.endswith("/lampiran"):
             return klien.post(url, headers=token, content_type="multipart/form-data", data={"versi": "1", "berkas": (io.BytesIO(PDF), "a.pdf")})
-        isi = {"versi": 1, "langkah": "serah-terima"} if rule.rule.endswith("/langkah") else {"versi": 1, "perubahan": {}}
+        akhir = rule.rule.rsplit("/", 1)[-1]
+        isi = {"langkah": {"versi": 1, "langkah": "serah-terima"}, "verifikasi": {"versi": 1, "benar": True},
+               "disposisi": {"versi": 1, "instruksi": "x"},
+               "tindakan": {"versi": 1, "tindakan": "laporan-sosial"}}.get(akhir, {"versi": 1, "perubahan": {}})
         return klien.open(url, method=metode, headers=token, json=isi)
     if metode == "GET":
         return klien.get(url)
-    return klien.post(url, data={"csrf_token": csrf, "versi": "1", "langkah": "serah-terima", "kode": "buku-register",
+    return klien.post(url, data={"csrf_token": csrf, "versi": "1", "langkah": "serah-terima", "kode": "surat-keterangan-kepolisian",
                                  "status": "dilihat", "hasil_akhir": "x", "alasan_buka": "x", "alasan_jeda": "x"})
 
 

@@ -20,7 +20,7 @@ PENERIMAAN = {
     "layanan": "pengiriman-anjal-at",
     "pelapor": {"jenis": "kepolisian", "instansi": "Polres Magetan"},
     "klien": {"tanpa_identitas": True, "deskripsi": "Anak di terminal", "umur_perkiraan": 12, "jenis_kelamin": "L"},
-    "persyaratan": {"surat-keterangan-kepolisian": "dilihat", "buku-register": "dilihat", "list-kendali-verifikasi": "dilihat"},
+    "persyaratan": {"surat-keterangan-kepolisian": "dilihat"},
 }
 
 

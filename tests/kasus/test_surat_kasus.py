@@ -78,7 +78,7 @@ def _tautan_surat(halaman: str) -> list[str]:
     return re.findall(r'href="(/t/[^"]+/surat/[0-9a-f-]+\.pdf)"', halaman)
 
 
-def test_sri_prints_the_notice_then_the_handover_minutes_with_the_register_number(app, seed, monkeypatch):
+def test_sri_prints_the_notice_verifies_the_file_then_issues_the_handover_minutes(app, seed, monkeypatch):
     kantor, staf = seed
     mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
     jam = Jam(monkeypatch, wib(2026, 5, 4, 10, 5))
@@ -89,8 +89,8 @@ def test_sri_prints_the_notice_then_the_handover_minutes_with_the_register_numbe
     r = sri.post(f"{MG}/kasus/baru/pengiriman-anjal-at", content_type="multipart/form-data", data={
         "csrf_token": token_csrf(halaman), "pelapor_jenis": "kepolisian", "pelapor_nama": "Bripka Anton",
         "pelapor_instansi": "Polres Magetan", "tanpa_identitas": "y", "deskripsi": "Anak laki-laki tidur di terminal",
-        "umur_perkiraan": "12", "jenis_kelamin": "L", "kategori_ppks": "4", "status_0": "dilihat", "status_1": "belum", "status_2": "dilihat",
-        "status_3": "dilihat", "keluarga-0-nama": "", "keluarga-0-hubungan": ""})
+        "umur_perkiraan": "12", "jenis_kelamin": "L", "kategori_ppks": "4", "status_0": "dilihat", "status_1": "belum",
+        "keluarga-0-nama": "", "keluarga-0-hubungan": ""})
     assert r.status_code == 302, re.findall(r'class="galat"[^>]*>([^<]+)', teks(r))
     kid = r.headers["Location"].rsplit("/", 1)[1]
     halaman = sri.get(f"{MG}/kasus/{kid}").get_data(as_text=True)
@@ -121,7 +121,15 @@ def test_sri_prints_the_notice_then_the_handover_minutes_with_the_register_numbe
         "status": "dilihat", "berkas": (io.BytesIO(PDF), "surat_kehilangan.pdf")})
     assert r.status_code == 302
     halaman = sri.get(f"{MG}/kasus/{kid}").get_data(as_text=True)
-    assert "460/1/403.107/2026" in halaman and "Cetak pemberitahuan kekurangan berkas" not in halaman
+    # Complete by the checklist; "lengkap dan benar" is the verifier's ruling (Sri, the front office, here).
+    assert "Menunggu verifikasi berkas" in halaman and "Cetak pemberitahuan kekurangan berkas" not in halaman
+    assert 'id="verifikasi"' in halaman and "(nomor register belum diberikan)" in halaman
+    jam.pada = wib(2026, 5, 4, 11, 30)
+    r = sri.post(f"{MG}/kasus/{kid}/verifikasi", data={"csrf_token": token_csrf(halaman), "versi": versi_di(halaman),
+                                                     "hasil_verifikasi": "benar", "catatan_verifikasi": ""})
+    assert r.status_code == 302, teks(r)[:2000]
+    halaman = sri.get(f"{MG}/kasus/{kid}").get_data(as_text=True)
+    assert 'id="verifikasi"' not in halaman and "Verifikasi berkas" in halaman  # on the timeline
     r = sri.post(f"{MG}/kasus/{kid}/pemberitahuan-kekurangan", data={"csrf_token": token_csrf(halaman)})
     assert r.status_code == 409 and "tidak sedang kurang" in teks(r)
 
@@ -147,7 +155,8 @@ def test_sri_prints_the_notice_then_the_handover_minutes_with_the_register_numbe
     r = sri.get(unduh)
     assert r.status_code == 200 and r.data == _pdf(mg, ba.id)
     berita_acara = teks_pdf(r.data)
-    for harus in ("BERITA ACARA SERAH TERIMA", "Nomor: " + ba.nomor, "Nomor register : 460/1/403.107/2026",
+    assert "Nomor register" not in berita_acara  # Magetan numbers the case at step 2, after the hand-over
+    for harus in ("BERITA ACARA SERAH TERIMA", "Nomor: " + ba.nomor,
                   "Dinas Sosial Kabupaten Magetan", "PEMERINTAH KABUPATEN MAGETAN", "Bripka Anton", "Polres Magetan",
                   "Staf petugas_pelayanan", "Tanpa identitas", "Senin, 4 Mei 2026", "Diserahkan Bripka Anton",
                   "PARMINTO BUDI UTOMO, S.Sos., M.AP.", ba.url_verifikasi):
@@ -159,7 +168,7 @@ def test_sri_prints_the_notice_then_the_handover_minutes_with_the_register_numbe
     # Anyone can check it from its QR code, without seeing the case.
     publik = app.test_client().get(urlparse(ba.url_verifikasi).path)
     assert publik.status_code == 200 and "ASLI" in teks(publik) and ba.nomor in teks(publik)
-    assert "Bripka Anton" not in teks(publik) and "460/1/403.107/2026" not in teks(publik)
+    assert "Bripka Anton" not in teks(publik)
 
 
 def _pdf(kantor, surat_id) -> bytes:
@@ -246,6 +255,41 @@ def test_taking_a_client_to_a_panti_names_the_panti_as_the_receiving_party(seed,
     assert "Joko Santoso" in teks_pdf(_pdf(mt, penyerahan.id))
 
 
+def test_a_hand_over_names_who_signs_for_the_receiving_party_and_the_officers_nip_and_position(seed, klien):
+    from dinsos.auth.models import Pengguna
+
+    kantor, staf = seed
+    mt, s = kantor["kota-metro"], staf["kota-metro"]
+    with di_kantor(mt):
+        db.session.get(Pengguna, (mt.id, s["petugas_pelayanan"].id)).nip = "19850101 201001 1 001"
+        db.session.commit()
+    kid = _ppks_sampai(mt, s, "koordinasi-rujukan-panti", "koordinasi-rujukan-panti")
+    with di_kantor(mt):
+        k = muat(kid)
+        selesaikan_langkah(k, versi=k.versi, kode_langkah=k.langkah_kode, pengguna=akun(s["pekerja_sosial"]),
+                               isian={"tujuan_surat": "UPTD Panti Sosial Tresna Werdha", "alamat_tujuan": "Natar, Lampung Selatan"})
+        simpan()
+    petugas = klien_masuk(s["petugas_pelayanan"])
+    halaman = teks(petugas.get(f"{MT}/kasus/{kid}"))
+    assert "Nama orang yang menerima (wakil pihak penerima)" in halaman and "Jabatan orang yang menerima" in halaman
+    r = petugas.post(f"{MT}/kasus/{kid}/langkah", content_type="multipart/form-data", data={
+        "csrf_token": token_csrf(halaman), "versi": versi_di(halaman), "langkah": "antar-ke-panti",
+        "isian_tujuan_surat": "UPTD Panti Sosial Tresna Werdha", "isian_alamat_tujuan": "Natar, Lampung Selatan",
+        "isian_nama_penerima": "Siti Aminah", "isian_jabatan_penerima": "Pengasuh Panti"})
+    assert r.status_code == 302, teks(r)[:2000]
+    ba = [b for b in _surat(mt, jenis="berita_acara_serah_terima") if str(b.objek_id) == kid][-1]
+    isi = teks_pdf(_pdf(mt, ba.id))
+    pihak, ttd = isi[:isi.index("Demikian berita acara")], isi[isi.index("Demikian berita acara"):]
+    # The parties: the office's officer with her NIP and position, and the panti's carer by name and position.
+    assert pihak.index("Staf petugas_pelayanan") < pihak.index("19850101 201001 1 001") < pihak.index("PIHAK PERTAMA")
+    assert "Petugas Pelayanan (Front Office)" in pihak[:pihak.index("PIHAK PERTAMA")]
+    assert pihak.index("PIHAK PERTAMA") < pihak.index("Siti Aminah") < pihak.index("Pengasuh Panti") < pihak.index("PIHAK KEDUA")
+    # The signature columns carry the names, not dotted blanks; the head of office "knows" it with her NIP.
+    assert "Siti Aminah" in ttd and "Staf petugas_pelayanan" in ttd and "NIP. 19850101 201001 1 001" in ttd
+    assert "AC YULIWATI" in ttd and "NIP. 19680703 199302 2 001" in ttd
+    assert "Nama orang yang menerima" not in isi  # a party, not a row of the table
+
+
 def test_the_api_issues_the_notice_lists_letters_and_reports_a_steps_letter(seed, klien):
     _, staf = seed
     s = staf["kabupaten-magetan"]
@@ -261,12 +305,14 @@ def test_the_api_issues_the_notice_lists_letters_and_reports_a_steps_letter(seed
     r = klien.patch(f"{api}/persyaratan", headers=sri, json={"versi": klien.get(api, headers=sri).json["versi"],
                                                            "perubahan": {"surat-keterangan-kehilangan": "dilihat"}})
     assert r.status_code == 200
-    r = klien.post(f"{api}/langkah", headers=sri, json={"versi": r.json["versi"], "langkah": "serah-terima"})
+    r = klien.post(f"{api}/verifikasi", headers=sri, json={"versi": r.json["versi"], "benar": True})
+    assert r.status_code == 200, r.json
+    r = klien.post(f"{api}/langkah", headers=sri, json={"versi": r.json["kasus"]["versi"], "langkah": "serah-terima"})
     assert r.status_code == 200 and r.json["surat"]["jenis"] == "berita_acara_serah_terima"
     unduh = r.json["surat"]["unduh"]
     rinci = klien.get(api, headers=sri).json
     assert [s_["jenis"] for s_ in rinci["surat"]] == ["pemberitahuan_kekurangan_berkas", "berita_acara_serah_terima"]
-    assert "460/1/403.107/2026" in teks_pdf(klien.get(unduh, headers=sri).data)
+    assert "BERITA ACARA SERAH TERIMA" in teks_pdf(klien.get(unduh, headers=sri).data)
     assert klien.post(f"{api}/pemberitahuan-kekurangan", headers=sri).status_code == 409
 
 
@@ -276,7 +322,8 @@ def test_the_closing_letter_carries_a_survey_link_that_takes_one_response(app, s
     kid = _ppks_sampai(mt, s, "pemulangan", "surat-pengantar")
     with di_kantor(mt):
         k = muat(kid)
-        selesaikan_langkah(k, versi=k.versi, kode_langkah="pemulangan", pengguna=akun(s["petugas_pelayanan"]))
+        selesaikan_langkah(k, versi=k.versi, kode_langkah="pemulangan", pengguna=akun(s["petugas_pelayanan"]),
+                           isian={"hubungan_keluarga": "Anak", "tujuan_surat": "Wati", "alamat_tujuan": "Hadimulyo Barat"})
         simpan()
     ps = klien_masuk(s["pekerja_sosial"])
     halaman = ps.get(f"{MT}/kasus/{kid}").get_data(as_text=True)

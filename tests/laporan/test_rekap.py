@@ -47,9 +47,14 @@ def test_rekap_per_umur_wilayah_hasil_dan_ketepatan(data):
     mg = data["kantor"]["kabupaten-magetan"]
     umur = _rekap(mg, "kelompok_umur")
     assert _isi(umur) == {("Anak (< 18 tahun)", "Jumlah"): 2, ("Dewasa (18–59 tahun)", "Jumlah"): 1, ("Lansia (≥ 60 tahun)", "Jumlah"): 1}
-    # D gave no address code: his kecamatan is read from his NIK (35.20.05).
-    assert _isi(_rekap(mg, "kecamatan")) == {("35.20.01", "Jumlah"): 2, ("35.20.02", "Jumlah"): 1, ("35.20.05", "Jumlah"): 1}
-    assert _isi(_rekap(mg, "desa")) == {("35.20.01.2001", "Jumlah"): 1, ("35.20.01.2002", "Jumlah"): 1, ("Tidak diketahui", "Jumlah"): 2}
+    # D gave no address code: his kecamatan is read from his NIK (35.20.05). Regions print by their official names.
+    assert _isi(_rekap(mg, "kecamatan")) == {("Kecamatan Poncol, Kabupaten Magetan", "Jumlah"): 2,
+                                             ("Kecamatan Parang, Kabupaten Magetan", "Jumlah"): 1,
+                                             ("Kecamatan Kawedanan, Kabupaten Magetan", "Jumlah"): 1}
+    assert _isi(_rekap(mg, "desa")) == {("Desa Poncol, Kecamatan Poncol, Kabupaten Magetan", "Jumlah"): 1,
+                                        ("Desa Gonggang, Kecamatan Poncol, Kabupaten Magetan", "Jumlah"): 1,
+                                        ("Tidak diketahui", "Jumlah"): 2}
+    assert _isi(_rekap(mg, "kabupaten")) == {("Kabupaten Magetan", "Jumlah"): 4}
     hasil = _isi(_rekap(mg, "hasil"))
     assert hasil == {("Belum selesai: Berjalan", "Jumlah"): 3, ("Belum selesai: Berkas belum lengkap", "Jumlah"): 1}
     # B, C, D run their 1-2 working-day limit, unfinished and past due by 3 June; E's file never started it.
@@ -93,6 +98,17 @@ def test_excel_sama_dengan_halaman(data):
     assert halaman == excel
     assert halaman[-1] == ["Jumlah", "2", "2", "4"]
     assert "<svg" in r.get_data(as_text=True)  # the chart, drawn on the server
+
+
+def test_halaman_dan_excel_per_desa_menyebut_nama_wilayah_bukan_kode(data):
+    from dinsos.laporan.ekspor import baca_kisi_xlsx
+
+    k = klien_masuk(data["staf"]["kabupaten-magetan"]["kepala_bidang"])
+    q = "periode=bulan&tahun=2026&bulan=5&baris=desa&kolom=jenis_kelamin"
+    halaman = k.get(f"/t/kabupaten-magetan/laporan/rekap?{q}").get_data(as_text=True)
+    assert "Desa Gonggang, Kecamatan Poncol, Kabupaten Magetan" in halaman and "35.20.01.2002" not in halaman
+    excel = [baris[0] for baris in baca_kisi_xlsx(k.get(f"/t/kabupaten-magetan/laporan/rekap.xlsx?{q}").data)]
+    assert "Desa Poncol, Kecamatan Poncol, Kabupaten Magetan" in excel
 
 
 def test_rekap_bulanan_sekali_klik(data, monkeypatch):

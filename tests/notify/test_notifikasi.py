@@ -206,3 +206,50 @@ def test_the_inbox_speaks_english_on_request(app, klien, kantor, staf_peksos):
     halaman = klien.get("/t/kota-metro/notifikasi/?lang=en").get_data(as_text=True)
     assert "1 unread notification." in halaman and "Mark as read" in halaman
     assert 'Notifications <span class="lencana" title="1 unread">' in halaman
+
+
+# --- superseded notices, paging --------------------------------------------
+
+
+def test_a_superseded_notice_stops_asking_and_says_why(app, klien, kantor, staf_peksos, staf_kabid, monkeypatch):
+    from dinsos.notify.kanal import kirim_email
+    from dinsos.notify.services import usangkan
+
+    (peksos, email), (kabid, _e) = staf_peksos, staf_kabid
+    with app.app_context(), dalam_tenant(kantor.id):
+        lama = kirim_notifikasi(peksos, "Giliran Anda: Asesmen", "Isi.", kunci="g1", kelompok="langkah:k1:asesmen").id
+        kirim_notifikasi(kabid, "Giliran Anda: Asesmen", "Isi.", kunci="g2", kelompok="langkah:k1:asesmen")
+        kirim_notifikasi(peksos, "Lain", "Isi.", kunci="g3", kelompok="langkah:k1:laporan")
+        assert usangkan("langkah:k1:asesmen", "Sudah ditugaskan kepada Kabid.", kecuali_penerima=kabid) == 1
+        assert usangkan("langkah:k1:asesmen", "lagi", kecuali_penerima=kabid) == 0  # once
+        db.session.commit()
+    masuk(klien, "kota-metro", email)
+    halaman = klien.get("/t/kota-metro/notifikasi/").get_data(as_text=True)
+    assert "1 notifikasi belum dibaca." in halaman  # the superseded one no longer counts
+    blok = halaman[halaman.index(f'id="notifikasi-{lama}"'):]
+    blok = blok[:blok.index("</li>")]
+    assert "notifikasi-usang" in blok and "Tidak perlu ditindaklanjuti lagi" in blok and "Sudah ditugaskan kepada Kabid." in blok
+    assert _hitung(app, kantor, Notifikasi, Notifikasi.usang_pada.is_(None)) == 2
+    # Not yet e-mailed when it was superseded: it is not sent at all (a wrong "your turn" is worse than none).
+    monkeypatch.setitem(app.config, "SMTP_HOST", "smtp.invalid")
+    with app.app_context(), dalam_tenant(kantor.id):
+        kirim_email({"notifikasi_id": str(lama)})  # returns without connecting anywhere
+
+
+def test_the_inbox_is_paged_newest_first(app, klien, kantor, staf_peksos, monkeypatch):
+    from dinsos.notify import views
+
+    monkeypatch.setattr(views, "PER_HALAMAN", 2)
+    peksos, email = staf_peksos
+    for i in range(5):
+        _kirim(app, kantor, peksos, f"p{i}", judul=f"Notifikasi nomor {i}")
+    masuk(klien, "kota-metro", email)
+    satu = klien.get("/t/kota-metro/notifikasi/").get_data(as_text=True)
+    dua = klien.get("/t/kota-metro/notifikasi/?halaman=2").get_data(as_text=True)
+    tiga = klien.get("/t/kota-metro/notifikasi/?halaman=3").get_data(as_text=True)
+    terlihat = [sorted(set(__import__("re").findall(r"Notifikasi nomor (\d)", h))) for h in (satu, dua, tiga)]
+    assert sum(len(t) for t in terlihat) == 5, terlihat
+    assert len(set(sum(terlihat, []))) == 5  # each once, none lost
+    assert [len(t) for t in terlihat] == [2, 2, 1]
+    assert 'rel="next"' in satu and 'rel="prev"' not in satu and "Halaman 1" in satu
+    assert 'rel="prev"' in tiga and 'rel="next"' not in tiga

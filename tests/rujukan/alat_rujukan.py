@@ -4,7 +4,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from dinsos_uji.alat_kasus import PDF, akun, di_kantor
+from dinsos_uji.alat_kasus import PDF, akun, di_kantor, verifikasi_bila_perlu
 from dinsos_uji.alat_kasus import kasus as muat_kasus
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,9 +31,9 @@ def kasus_magetan(staf, *, berkas=DOKUMEN_BANTEN, klien=None) -> tuple:
     with di_kantor(s["petugas_pelayanan"].kantor):
         hasil = terima_kasus("pengiriman-anjal-at", pelapor={"jenis": "kepolisian", "instansi": "Polres Magetan"},
                                  klien=klien or KLIEN_ANAK, persyaratan={k: "dilihat" for k in (
-                                     "surat-keterangan-kepolisian", "surat-keterangan-kehilangan", "buku-register",
-                                     "list-kendali-verifikasi")}, pengguna=akun(s["petugas_pelayanan"]))
+                                     "surat-keterangan-kepolisian", "surat-keterangan-kehilangan")}, pengguna=akun(s["petugas_pelayanan"]))
         k = hasil.kasus
+        verifikasi_bila_perlu(k, akun(s["petugas_pelayanan"]))
         lampiran = {}
         for kode in berkas:
             lamp = unggah_lampiran(k, versi=k.versi, isi=pdf(kode), nama_berkas=f"{kode}.pdf", pengguna=akun(s["pekerja_sosial"]))

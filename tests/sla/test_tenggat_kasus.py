@@ -10,6 +10,7 @@ from dinsos.cases.kelola import buka_kembali, jeda_kasus, lanjutkan_kasus, tugas
 from dinsos.cases.penerimaan import terima_kasus, ubah_persyaratan
 from dinsos.cases.perubahan import simpan
 from dinsos.cases.sop import selesaikan_langkah
+from dinsos.cases.tindakan import catat_tindakan
 from dinsos.core.db import db
 from dinsos.sla.services import sapu_tenggat, status_tenggat, tenggat_induk
 from dinsos_uji.alat_kasus import SEMUA_MAGETAN, akun, di_kantor, wib
@@ -177,30 +178,38 @@ def test_abh_gets_the_law_deadline_from_the_request_and_a_monthly_review(app, se
     kid = _terima(mt, s["petugas_pelayanan"], "pendampingan-abh", diterima, {"surat-kepolisian": "dilihat"}, pelapor=pelapor,
                   klien={"nama": "Rizky Pratama", "tanggal_lahir": "2011-02-03", "jenis_kelamin": "L", "kategori_ppks": 3})
     jam = _jam(mt, kid)
-    # UU 11/2012: the social report within 3x24 hours of the request, on the clock (weekends included).
-    assert jam["laporan_sosial"]["durasi"] == "3x24 jam" and jam["laporan_sosial"]["mulai_pada"] == diterima
-    assert jam["laporan_sosial"]["due_at"] == diterima + timedelta(hours=72)
-    assert "Rizky" not in jam["laporan_sosial"]["judul"] and "UU 11/2012" in jam["laporan_sosial"]["judul"]
+    # UU 11/2012: the social report within 3x24 hours of the request, on the clock (weekends included); since
+    # issue 16 it is a deliverable of its own (a case act), beside the litmas request.
+    lapsos = jam["laporan-sosial"]
+    assert lapsos["objek_jenis"] == "tindakan_kasus" and lapsos["durasi"] == "3x24 jam" and lapsos["mulai_pada"] == diterima
+    assert lapsos["due_at"] == diterima + timedelta(hours=72)
+    assert "Rizky" not in lapsos["judul"] and lapsos["judul"].startswith("Laporan sosial (kasus 460/1/")
     # Open-ended accompaniment: a review every month, not a deadline.
     assert jam["kasus"]["berulang"] and jam["kasus"]["durasi"] == "1 bulan" and jam["kasus"]["due_at"] == wib(2026, 6, 4, 9)
-    assert set(jam) == {"laporan_sosial", "kasus"}  # the ABH SOP gives no step a time standard
+    assert set(jam) == {"laporan-sosial", "permintaan-litmas", "kasus"}  # the ABH SOP gives no step a time standard
 
     _langkah(mt, kid, s["petugas_pelayanan"], wib(2026, 5, 4, 10), isian={"nomor_surat": "B/77/2026", "tanggal_surat": "2026-05-04"})
     _langkah(mt, kid, s["kepala_bidang"], wib(2026, 5, 4, 11))
     # A pause does not stop the law's clock.
     _ubah(mt, kid, jeda_kasus, s["kepala_bidang"], jenis="menunggu_instansi", alasan="Menunggu BAP", pada=wib(2026, 5, 4, 12))
     jam = _jam(mt, kid)
-    assert jam["laporan_sosial"]["dijeda_pada"] is None and jam["kasus"]["dijeda_pada"] == wib(2026, 5, 4, 12)
+    assert jam["laporan-sosial"]["dijeda_pada"] is None and jam["kasus"]["dijeda_pada"] == wib(2026, 5, 4, 12)
     _ubah(mt, kid, lanjutkan_kasus, s["kepala_bidang"], pada=wib(2026, 5, 5, 9))
     with app_sapu(app) as sapu:
         assert sapu(wib(2026, 5, 6, 14, 59)) == 0
-        assert sapu(wib(2026, 5, 6, 15)) == 1  # 54 of 72 hours, the pause included: the warning
+        # 54 of 72 hours, the pause included: the warnings of the social report and the litmas request.
+        assert sapu(wib(2026, 5, 6, 15)) == 2
         db.session.commit()
-    # The step that outputs the social report is recorded in time: the law's clock is done, on time.
-    _langkah(mt, kid, s["pekerja_sosial"], wib(2026, 5, 6, 16), isian={"catatan_perkembangan": "Laporan sosial diserahkan"})
+    # The social report is issued in time while the accompaniment goes on: the law's clock is done, on time.
+    with di_kantor(mt):
+        k = muat(kid)
+        catat_tindakan(k, versi=k.versi, kode="laporan-sosial", pengguna=akun(s["pekerja_sosial"]), pada=wib(2026, 5, 6, 16),
+                       isian={"kondisi_anak": "Baik", "hasil_asesmen": "Kooperatif", "rekomendasi": "Diversi"})
+        simpan()
+        assert muat(kid).langkah_kode == "pendampingan"
     jam = _jam(mt, kid)
-    assert jam["laporan_sosial"]["selesai_pada"] == wib(2026, 5, 6, 16) and not jam["laporan_sosial"]["dihentikan"]
-    assert jam["laporan_sosial"]["menit_aktual"] == 55 * 60 and jam["kasus"]["selesai_pada"] is None
+    assert jam["laporan-sosial"]["selesai_pada"] == wib(2026, 5, 6, 16) and not jam["laporan-sosial"]["dihentikan"]
+    assert jam["laporan-sosial"]["menit_aktual"] == 55 * 60 and jam["kasus"]["selesai_pada"] is None
 
 
 def test_abh_without_the_request_letter_gets_no_law_deadline(seed):

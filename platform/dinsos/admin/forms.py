@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from dinsos.catalogue.skema.kosakata import TINGKAT
@@ -31,6 +31,8 @@ class FormKantorBaru(FlaskForm):
         _l("Kode wilayah (Kemendagri)"), validators=[DataRequired(_l("Kode wilayah wajib diisi.")), Length(max=20)]
     )
     zona_waktu = SelectField(_l("Zona waktu"), choices=pilihan(ZONA))
+    # Offered when the chosen kabupaten/kota's province is not on the platform: its draft is started in the same step.
+    buat_provinsi = BooleanField(_l("Buat juga draf kantor provinsinya"))
 
 
 class FormRevisi(FlaskForm):

@@ -10,6 +10,7 @@ import re
 import zipfile
 import zlib
 
+import yaml
 from sqlalchemy import select
 
 from dinsos.audit.services import catat_peristiwa
@@ -24,6 +25,8 @@ from dinsos.tenancy.ekspor import berkas_kantor
 from dinsos.tenancy.models import Tenant
 from dinsos.tenancy.muat import kantor_terdaftar, periksa, tulis
 from dinsos.tenancy.services import profil_tenant
+from dinsos.wilayah import SUMBER as SUMBER_WILAYAH
+from dinsos.wilayah import usulan_kantor
 
 from .models import DrafOnboarding
 
@@ -101,6 +104,49 @@ def draf_kantor_baru(data: dict, admin_id: int | None) -> DrafOnboarding:
     if tenant_dari_slug(slug) is not None:
         raise DrafDitolak(f"Kantor '{slug}' sudah terdaftar; ubah kantor itu dari daftar kantor.")
     return _buat_draf(slug, {"tenant.yaml": kerangka_tenant(**data)}, admin_id)
+
+
+def profil_draf(draf: DrafOnboarding) -> dict:
+    """A draft's ``tenant.yaml`` as far as YAML reads it (a draft may be half written)."""
+    try:
+        data = yaml.safe_load(draf.berkas.get("tenant.yaml") or "")
+    except yaml.YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def provinsi_untuk(kode_wilayah: str) -> dict | None:
+    """Where the province of a kabupaten/kota stands on the platform, found by its Kemendagri code.
+
+    ``{"slug", "nama", "keadaan"}`` with keadaan ``terdaftar`` (an office), ``draf`` (a draft not yet
+    published) or ``belum`` (neither: the official data's proposal for it, to create it in the same step);
+    None when the code's province is not in the official data.
+    """
+    pp = (kode_wilayah or "")[:2]
+    tenant = db.session.scalar(select(Tenant).where(Tenant.tingkat == "provinsi", Tenant.kode_wilayah == pp))
+    if tenant is not None:
+        return {"slug": tenant.slug, "nama": tenant.nama, "keadaan": "terdaftar"}
+    for draf in daftar_draf():
+        profil = profil_draf(draf)
+        if profil.get("tingkat") == "provinsi" and str(profil.get("kode_wilayah")) == pp:
+            return {"slug": draf.slug, "nama": profil.get("nama") or draf.slug, "keadaan": "draf"}
+    usulan = usulan_kantor(pp)
+    return {**usulan, "keadaan": "belum"} if usulan else None
+
+
+def draf_provinsi(kode_wilayah: str, admin_id: int | None) -> tuple[str, DrafOnboarding | None]:
+    """The slug of a kabupaten/kota's province, starting a draft for it from the official data when it has none.
+
+    Returns the slug and the new draft (None when the province was already an office or a draft).
+    """
+    induk = provinsi_untuk(kode_wilayah)
+    if induk is None:
+        raise DrafDitolak(f"Kode wilayah '{kode_wilayah}' tidak berada di provinsi mana pun dalam data wilayah Kemendagri "
+                          f"({SUMBER_WILAYAH}); pilih provinsi induk dari daftar.")
+    if induk["keadaan"] != "belum":
+        return induk["slug"], None
+    data = {k: induk[k] for k in ("slug", "nama", "tingkat", "kode_wilayah", "zona_waktu")}
+    return induk["slug"], draf_kantor_baru({**data, "provinsi_induk": None}, admin_id)
 
 
 def draf_dari_kantor(tenant: Tenant, admin_id: int | None) -> DrafOnboarding:

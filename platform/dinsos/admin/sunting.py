@@ -66,6 +66,10 @@ LABEL = {
     "kepala_dinas": "Kepala dinas", "kop_surat": "Kop surat", "baris": "Baris", "format_nomor": "Format nomor",
     "register": "Nomor register", "surat": "Nomor surat", "jam_kerja": "Jam kerja", "maklumat": "Maklumat pelayanan",
     "hari_libur_daerah": "Hari libur daerah", "hari_kerja_tambahan": "Hari kerja tambahan", "pilihan": "Pilihan",
+    "penanda_asal": "Nilai yang tidak tercantum dalam keputusan (penanda asal)",
+    "bagian": "Bagian (jalur di berkas, mis. sop.langkah.serah-terima.waktu)", "asal": "Asal", "alasan": "Alasan",
+    "pihak": "Pihak (pemohon: dibawa pemohon; kantor: catatan kantor dibuat platform)",
+    "nomor_register": "Nomor register diberikan saat (berkas_lengkap atau langkah)",
 }
 
 SKEMA_BERKAS = {"tenant": TenantSchema, "layanan": LayananSchema}

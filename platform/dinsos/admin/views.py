@@ -5,6 +5,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
+from dinsos import wilayah
 from dinsos.audit.services import catat_peristiwa
 from dinsos.catalogue import tampilan
 from dinsos.core.db import db
@@ -58,32 +59,84 @@ def daftar():
 
 def _pilihan_provinsi():
     provinsi = db.session.scalars(select(Tenant).where(Tenant.tingkat == "provinsi").order_by(Tenant.nama)).all()
-    return pilihan([("", _("— tidak ada (kantor provinsi) —"))] + [(p.slug, p.nama) for p in provinsi])
+    terdaftar = {p.slug for p in provinsi}
+    # A province whose draft is not yet published can already be a parent: it must be published first.
+    draf = [(d.slug, _("%(nama)s (draf, belum diterbitkan)", nama=profil.get("nama") or d.slug))
+            for d in layanan_draf.daftar_draf() if d.slug not in terdaftar
+            and (profil := layanan_draf.profil_draf(d)).get("tingkat") == "provinsi"]
+    return pilihan([("", _("— tidak ada (kantor provinsi) —"))] + [(p.slug, p.nama) for p in provinsi] + draf)
+
+
+def _pilih_wilayah(args) -> dict:
+    """The official-region chooser above the form (a GET form, so it works without script): lists and the proposal."""
+    kode_prov = (args.get("provinsi") or "").strip()[:2]
+    provinsi = wilayah.cari_kode(kode_prov)
+    kode_kab = (args.get("kabkota") or "").strip()[:5]
+    kabkota = wilayah.cari_kode(kode_kab) if provinsi and kode_kab.startswith(provinsi.kode + ".") else None
+    terpilih = kabkota or provinsi
+    usulan = wilayah.usulan_kantor(terpilih.kode) if terpilih else None
+    induk = layanan_draf.provinsi_untuk(usulan["kode_wilayah"]) if usulan and usulan["tingkat"] != "provinsi" else None
+    return {"daftar_provinsi": wilayah.anak(), "daftar_kabkota": wilayah.anak(provinsi.kode) if provinsi else [],
+            "provinsi": provinsi.kode if provinsi else "", "kabkota": kabkota.kode if kabkota else "",
+            "usulan": usulan, "induk": induk, "sumber": wilayah.SUMBER}
+
+
+def _induk_hilang(form) -> dict | None:
+    """The missing province of the kabupaten/kota in the form, offered for creation; None when there is none to offer."""
+    if form.tingkat.data == "provinsi" or form.provinsi_induk.data:
+        return None
+    induk = layanan_draf.provinsi_untuk((form.kode_wilayah.data or "").strip())
+    return induk if induk and induk["keadaan"] != "terdaftar" else None
 
 
 @bp.route("/baru", methods=["GET", "POST"])
 @perlu_admin_platform
 def kantor_baru():
-    form = FormKantorBaru()
+    pilih = _pilih_wilayah(request.args)
+    usulan = pilih["usulan"]
+    if request.method == "GET" and usulan:
+        induk = pilih["induk"]
+        awal = {k: usulan[k] for k in ("slug", "nama", "tingkat", "kode_wilayah", "zona_waktu")}
+        awal["provinsi_induk"] = induk["slug"] if induk and induk["keadaan"] != "belum" else ""
+        awal["buat_provinsi"] = bool(induk and induk["keadaan"] == "belum")
+        form = FormKantorBaru(data=awal)
+    else:
+        form = FormKantorBaru()
     form.provinsi_induk.choices = _pilihan_provinsi()
     sah = form.validate_on_submit()
+    provinsi_baru = None
+    if sah and form.buat_provinsi.data and form.tingkat.data != "provinsi" and not form.provinsi_induk.data:
+        try:
+            slug_induk, provinsi_baru = layanan_draf.draf_provinsi(form.kode_wilayah.data.strip(), current_user.id)
+        except layanan_draf.DrafDitolak as e:
+            form.kode_wilayah.errors.append(str(e))
+            sah = False
+        else:
+            form.provinsi_induk.data = slug_induk
+            form.provinsi_induk.choices = _pilihan_provinsi()
     if form.is_submitted() and form.provinsi_induk.data not in {p.value for p in form.provinsi_induk.choices}:
         form.provinsi_induk.errors = [_("Provinsi induk tidak terdaftar; daftarkan provinsinya lebih dahulu.")]
         sah = False
+    konteks = {"form": form, "pilih": pilih, "induk_hilang": _induk_hilang(form)}
     if sah:
         data = {k: getattr(form, k).data.strip() for k in ("slug", "nama", "tingkat", "kode_wilayah", "zona_waktu")}
         data["provinsi_induk"] = form.provinsi_induk.data or None
         try:
             draf = layanan_draf.draf_kantor_baru(data, current_user.id)
         except layanan_draf.DrafDitolak as e:
+            if provinsi_baru is not None:
+                db.session.rollback()  # the province draft started in this step goes too: all or nothing
             form.slug.errors.append(str(e))
-            return render_template("admin/onboarding/kantor_baru.html", form=form), 409
+            return render_template("admin/onboarding/kantor_baru.html", **konteks), 409
         db.session.commit()
+        if provinsi_baru is not None:
+            flash(_("Draf kantor provinsi %(slug)s juga dibuat dari data wilayah Kemendagri; terbitkan draf provinsi itu "
+                    "lebih dahulu, lalu draf kabupaten/kota ini.", slug=provinsi_baru.slug), "info")
         flash(_("Draf kantor %(slug)s dibuat. Periksa hasil validasinya, lalu unggah atau tulis standar pelayanannya.",
                  slug=draf.slug), "info")
         return redirect(url_for("admin.draf", slug=draf.slug))
     status = 400 if form.is_submitted() else 200
-    return render_template("admin/onboarding/kantor_baru.html", form=form), status
+    return render_template("admin/onboarding/kantor_baru.html", **konteks), status
 
 
 @bp.post("/kantor/<slug>/ubah")
@@ -259,7 +312,8 @@ def pratinjau(slug, kode):
         tolak(404, _("Layanan '%(kode)s' belum ada atau belum valid di draf ini; perbaiki dulu berkasnya.", kode=kode))
     kantor, isi = hasil
     return render_template(
-        "admin/onboarding/pratinjau.html", draf=draf, kantor=kantor, versi=None, **tampilan.konteks(isi)
+        "admin/onboarding/pratinjau.html", draf=draf, kantor=kantor, versi=None, untuk_kantor=True,
+        **tampilan.konteks(isi, kantor)
     )
 
 

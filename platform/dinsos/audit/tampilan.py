@@ -36,6 +36,8 @@ TINDAKAN = {
     "pengaturan_rujukan_diubah": _l("Mengubah pengaturan rujukan"), "pengaturan_notifikasi_diubah": _l("Mengubah pengaturan notifikasi"),
     "profil_kantor_dimuat": _l("Profil kantor dimuat"), "standar_pelayanan_dimuat": _l("Standar pelayanan dimuat"),
     "ekspor_kantor": _l("Mengekspor data kantor"), "ubah_konfigurasi_survei": _l("Mengubah pengaturan survei"),
+    "staf_ditambahkan": _l("Menambahkan staf"), "staf_dinonaktifkan": _l("Menonaktifkan staf"),
+    "staf_diaktifkan": _l("Mengaktifkan kembali staf"), "kata_sandi_diatur_ulang": _l("Mengatur ulang kata sandi staf"),
     "outbox_gagal": _l("Pengiriman latar belakang gagal"), "lintas_tenant": _l("Akses lintas kantor"),
 }
 

@@ -8,6 +8,7 @@ def pasang(app):
     from .api import blp
     from .nama import nama_admin, nama_pengguna
     from .views import bp, bp_admin
+    from .views_staf import bp_staf
 
     sesi.pasang(app)
     # The audit log's readers see accounts by name; audit cannot look them up itself (auth writes to it).
@@ -15,6 +16,16 @@ def pasang(app):
     NAMA_AKTOR.daftar("admin", nama_admin)
     app.register_blueprint(bp)
     app.register_blueprint(bp_admin)
+    app.register_blueprint(bp_staf)
+    from flask_babel import lazy_gettext as _l
+
+    from dinsos.core.ui import tambah_menu_tenant, tambah_panel_dasbor
+
+    from .staf import ringkasan_staf
+
+    tambah_menu_tenant(app, _l("Staf kantor"), "staf.daftar", "pengguna.kelola")
+    tambah_panel_dasbor(app, "auth/_panel_staf.html", "pengguna.kelola", awal=True)
+    app.jinja_env.globals["ringkasan_staf"] = ringkasan_staf
     from dinsos.core.extensions import api
 
     api.register_blueprint(blp)

@@ -1,8 +1,11 @@
-"""Login and password forms (Flask-WTF: CSRF on every form)."""
+"""Login, password and staff forms (Flask-WTF: CSRF on every form)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
+
+from dinsos.core.formulir import PilihanBanyak, pilihan
+from dinsos.izin import PERAN
 
 from .services import KesalahanAkun, email_sah
 
@@ -29,3 +32,19 @@ class FormGantiKataSandi(FlaskForm):
     ulangi = PasswordField(
         _l("Ulangi kata sandi baru"), validators=[EqualTo("baru", message=_l("Kedua kata sandi baru tidak sama."))]
     )
+
+
+class FormStaf(FlaskForm):
+    nama = StringField(_l("Nama lengkap"), validators=[DataRequired(_l("Nama wajib diisi.")), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Email wajib diisi.")), _email_akun])
+    nip = StringField(_l("NIP (bila ada)"), validators=[Optional(), Length(max=30)])
+    # Roles beside their Indonesian names (``izin.PERAN``), never the codes.
+    peran = PilihanBanyak(_l("Peran"), validators=[DataRequired(_l("Pilih sedikitnya satu peran."))])
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.peran.choices = pilihan(PERAN.items())
+
+
+class FormNonaktifkan(FlaskForm):
+    yakin = BooleanField(_l("Ya, nonaktifkan akun ini"), validators=[DataRequired(_l("Centang untuk menyatakan Anda yakin."))])

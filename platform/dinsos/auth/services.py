@@ -34,7 +34,11 @@ PRESISI_TERAKHIR_DIPAKAI = timedelta(minutes=1)
 
 
 class KesalahanAkun(ValueError):
-    """A refused account operation; the message is for the user (Indonesian)."""
+    """A refused account operation; the message is for the user (Indonesian), ``bidang`` the form field it is about."""
+
+    def __init__(self, pesan: str, bidang: str | None = None):
+        super().__init__(pesan)
+        self.bidang = bidang
 
 
 def email_sah(email: str) -> str:
@@ -50,13 +54,13 @@ def email_sah(email: str) -> str:
     try:
         hasil = validate_email(email, check_deliverability=False)
     except EmailNotValidError:
-        raise KesalahanAkun(f"Alamat email '{email}' tidak valid (mis. nama@dinsos.kotametro.go.id).") from None
+        raise KesalahanAkun(f"Alamat email '{email}' tidak valid (mis. nama@dinsos.kotametro.go.id).", "email") from None
     return hasil.normalized.lower()
 
 
 def hash_kata_sandi(kata_sandi: str) -> str:
     if len(kata_sandi or "") < PANJANG_MINIMAL:
-        raise KesalahanAkun(f"Kata sandi minimal {PANJANG_MINIMAL} karakter.")
+        raise KesalahanAkun(f"Kata sandi minimal {PANJANG_MINIMAL} karakter.", "kata_sandi")
     return _hasher.hash(kata_sandi)
 
 
@@ -72,9 +76,9 @@ def buat_pengguna(email: str, nama: str, peran: list[str], kata_sandi: str, nip:
     email = email_sah(email)
     tidak_dikenal = [p for p in peran if p not in PERAN]
     if not peran or tidak_dikenal:
-        raise KesalahanAkun(f"Peran tidak dikenal: {', '.join(tidak_dikenal) or '(kosong)'}.")
+        raise KesalahanAkun(f"Peran tidak dikenal: {', '.join(tidak_dikenal) or '(kosong)'}.", "peran")
     if db.session.scalar(select(Pengguna.id).where(Pengguna.email == email)):
-        raise KesalahanAkun(f"Email {email} sudah terdaftar di kantor ini.")
+        raise KesalahanAkun(f"Email {email} sudah terdaftar di kantor ini.", "email")
     pengguna = Pengguna(email=email, nama=nama, peran=list(peran), nip=nip, hash_kata_sandi=hash_kata_sandi(kata_sandi))
     db.session.add(pengguna)
     db.session.flush()

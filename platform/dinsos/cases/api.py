@@ -28,11 +28,13 @@ from . import daftar as daftar_svc
 from .baca import muat_kasus, muat_lampiran, persyaratan_kurang
 from .konstanta import JENIS_KELAMIN, JENIS_PELAPOR, KATEGORI_PPKS, STATUS_KASUS
 from .nik import NikTidakValid, periksa_nik
-from .penerimaan import terima_kasus, ubah_persyaratan
+from .penerimaan import terima_kasus, ubah_persyaratan, verifikasi_berkas
 from .perubahan import KesalahanKasus, simpan
-from .sop import selesaikan_langkah, unggah_lampiran
+from .sop import catat_disposisi, selesaikan_langkah, unggah_lampiran
 from .surat import boleh_buka_surat, muat_surat_kasus, surat_kasus, terbitkan_pemberitahuan_kekurangan
 from .tampilan import data_rinci, data_ringkas, ringkasan_banyak, unduh
+from .tenggat import catatan_terakhir
+from .tindakan import catat_tindakan, ringkasan_tindakan
 
 
 class _PenguraiMultipart(FlaskParser):
@@ -165,6 +167,23 @@ class SkemaRinci(SkemaRingkas):
     lampiran = ma.fields.List(ma.fields.Dict())
     hasil_akhir = ma.fields.String(allow_none=True)
     surat = ma.fields.List(ma.fields.Nested(SkemaSurat), metadata={"description": "Surat kasus ini; kosong bila Anda tidak berhak membukanya"})
+    tindakan = ma.fields.List(ma.fields.Dict(), metadata={
+        "description": "Tindakan dan keluaran standar layanan (sop.tindakan): batas waktu, kapan dicatat, boleh dicatat Anda"})
+    catatan_terakhir = ma.fields.DateTime(allow_none=True, metadata={"description": "Waktu catatan perkembangan terakhir"})
+
+
+class SkemaTindakanKasus(ma.Schema):
+    versi = ma.fields.Integer(required=True)
+    tindakan = ma.fields.String(required=True, metadata={"description": "Kode tindakan pada sop.tindakan standar layanan"})
+    isian = ma.fields.Dict(keys=ma.fields.String(), load_default=dict)
+    catatan = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=20000))
+
+
+class SkemaHasilTindakanKasus(ma.Schema):
+    kasus = ma.fields.Nested(SkemaRingkas)
+    tindakan = ma.fields.String()
+    langkah_berjalan = ma.fields.String(allow_none=True, metadata={"description": "Langkah SOP tetap berjalan"})
+    surat = ma.fields.Nested(SkemaSurat, allow_none=True, metadata={"description": "Surat yang diterbitkan tindakan ini"})
 
 
 class SkemaLangkah(ma.Schema):
@@ -181,6 +200,25 @@ class SkemaHasilLangkah(ma.Schema):
     dokumen_keluaran = ma.fields.String(allow_none=True)
     langkah_berikutnya = ma.fields.String(allow_none=True)
     surat = ma.fields.Nested(SkemaSurat, allow_none=True, metadata={"description": "Surat yang diterbitkan langkah ini"})
+
+
+class SkemaVerifikasi(ma.Schema):
+    versi = ma.fields.Integer(required=True)
+    benar = ma.fields.Boolean(required=True, metadata={"description": "true: berkas lengkap dan benar; false: dikembalikan kepada pemohon"})
+    catatan = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=2000),
+                               metadata={"description": "Wajib bila benar=false; dicetak pada pemberitahuan kekurangan berkas"})
+    persyaratan_salah = ma.fields.List(ma.fields.String(), load_default=list,
+                                       metadata={"description": "Kode persyaratan yang tidak benar (kembali ke 'belum')"})
+
+
+class SkemaHasilVerifikasi(ma.Schema):
+    kasus = ma.fields.Dict()
+    surat = ma.fields.Dict(allow_none=True)
+
+
+class SkemaDisposisi(ma.Schema):
+    versi = ma.fields.Integer(required=True)
+    instruksi = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
 
 
 class SkemaPersyaratan(ma.Schema):
@@ -293,6 +331,15 @@ def rinci(slug, kasus_id):
     kasus = _kasus_atau_404(kasus_id)
     isi = data_rinci(kasus, current_user)
     isi["surat"] = [_surat(kasus, s) for s in surat_kasus(kasus)] if boleh_buka_surat(current_user, kasus) else []
+    identitas = boleh_buka_surat(current_user, kasus)
+    isi["tindakan"] = [
+        {"kode": r["kode"], "nama": r["nama"], "kelompok": r["kelompok"], "berulang": r["berulang"], "tenggat": r["tenggat"],
+         "terbuka_sejak": r["terbuka"].dibuka_pada.isoformat() if r["terbuka"] else None,
+         "dicatat": [{"pada": t.selesai_pada.isoformat(), "isian": t.isian if identitas else None,
+                      "surat_id": str(t.surat_id) if t.surat_id else None} for t in r["dicatat"]],
+         "boleh_catat": r["boleh_catat"], "menunggu": r["menunggu"]}
+        for r in ringkasan_tindakan(kasus, current_user)]
+    isi["catatan_terakhir"] = catatan_terakhir(kasus.id)
     db.session.commit()
     return isi
 
@@ -312,6 +359,19 @@ def langkah(kasus, data):
                                   isian=data["isian"], catatan=data.get("catatan"), cabang=data.get("cabang"))
 
 
+def _hasil_tindakan(kasus, t) -> dict:
+    surat = muat_surat_kasus(kasus, t.surat_id) if t.surat_id else None
+    return {"kasus": data_ringkas(kasus, current_user), "tindakan": t.kode, "langkah_berjalan": kasus.langkah_kode,
+            "surat": _surat(kasus, surat) if surat else None}
+
+
+@_aksi("tindakan", "kasus.kerjakan", SkemaTindakanKasus, SkemaHasilTindakanKasus, _hasil_tindakan, kode=201)
+def tindakan(kasus, data):
+    """Mencatat tindakan kasus (laporan sosial, tahap SPPA, cek biometrik...) tanpa menyelesaikan langkah SOP."""
+    return catat_tindakan(kasus, versi=data["versi"], kode=data["tindakan"], pengguna=current_user, isian=data["isian"],
+                          catatan=data.get("catatan"))
+
+
 def _ringkas(kasus, _hasil) -> dict:
     return data_ringkas(kasus, current_user)
 
@@ -320,6 +380,26 @@ def _ringkas(kasus, _hasil) -> dict:
 def persyaratan(kasus, data):
     """Mengubah daftar persyaratan (dilihat/belum); berkas lengkap memulai jam layanan dan memberi nomor register."""
     ubah_persyaratan(kasus, versi=data["versi"], perubahan=data["perubahan"], pengguna=current_user)
+
+
+def _hasil_verifikasi(kasus, surat) -> dict:
+    return {"kasus": data_ringkas(kasus, current_user), "surat": _surat(kasus, surat) if surat else None}
+
+
+@_aksi("verifikasi", "kasus.kerjakan", SkemaVerifikasi, SkemaHasilVerifikasi, _hasil_verifikasi)
+def verifikasi(kasus, data):
+    """Verifikasi berkas ("lengkap dan benar") sebelum langkah SOP, bila standar memintanya.
+
+    Berkas yang tidak lengkap atau tidak benar dikembalikan kepada pemohon dengan pemberitahuan kekurangan berkas.
+    """
+    return verifikasi_berkas(kasus, versi=data["versi"], pengguna=current_user, benar=data["benar"], catatan=data.get("catatan"),
+                             persyaratan_salah=data["persyaratan_salah"])
+
+
+@_aksi("disposisi", "kasus.kerjakan", SkemaDisposisi, SkemaRingkas, _ringkas)
+def disposisi(kasus, data):
+    """Mencatat satu bagian rantai disposisi langkah yang berjalan (bagian terakhir = menyelesaikan langkah)."""
+    catat_disposisi(kasus, versi=data["versi"], pengguna=current_user, instruksi=data["instruksi"])
 
 
 def _lampiran(kasus, lamp) -> dict:

@@ -11,6 +11,7 @@ from wtforms.fields import FieldList, FormField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from dinsos.core.formulir import pilihan
+from dinsos.wilayah.pemilih import PilihWilayah
 
 from .isian import PANJANG_MAKS, isian_langkah
 from .konstanta import HUBUNGAN_KELUARGA, JENIS_JEDA, JENIS_KELAMIN, JENIS_PELAPOR, KATEGORI_PPKS
@@ -49,10 +50,10 @@ class FormPenerimaan(FlaskForm):
                                   validators=[Optional(), NumberRange(0, 120, _l("Perkiraan umur 0 sampai 120 tahun."))])
     jenis_kelamin = SelectField(_l("Jenis kelamin"), choices=pilihan([("", "—")] + list(JENIS_KELAMIN.items())))
     alamat = TextAreaField(_l("Alamat"), validators=[Optional(), Length(max=1000)])
-    kode_wilayah = StringField(_l("Kode wilayah (Kemendagri), mis. 35.20.01"), validators=[Optional(), Length(max=20)])
+    kode_wilayah = PilihWilayah(_l("Wilayah alamat (Kemendagri)"))
     kategori_ppks = SelectField(_l("Kategori PPKS"), choices=pilihan([("", "—")] + [(k, f"{k}. {v}") for k, v in KATEGORI_PPKS.items()]))
     foto = FileField(_l("Foto klien (JPEG/PNG)"))
-    keluarga = FieldList(FormField(FormAnggotaKeluarga), min_entries=JUMLAH_BARIS_KELUARGA, max_entries=10)
+    keluarga = FieldList(FormField(FormAnggotaKeluarga), _l("Anggota keluarga"), min_entries=JUMLAH_BARIS_KELUARGA, max_entries=10)
     # Shown after a likely duplicate was found: "baru" or the id of an existing client.
     klien_pilihan = HiddenField()
 
@@ -84,6 +85,20 @@ def form_langkah(definisi: dict, data=None):
         catatan = TextAreaField(_l("Catatan langkah"), validators=[Optional(), Length(max=20000)])
         lampiran = MultipleFileField(_l("Lampiran (PDF/JPEG/PNG)"))
 
+    _tambah_isian(_Form, definisi)
+    cabang = definisi.get("cabang") or []
+    if cabang:
+        if definisi.get("berikutnya"):
+            jalur = [(definisi["berikutnya"], _l("Lanjut seperti biasa"))]
+        else:
+            jalur = [("", _l("Selesai di langkah ini") if definisi.get("boleh_selesai") else "—")]
+        jalur += [(c["ke"], c["kondisi"]) for c in cabang]
+        _Form.cabang = SelectField(_l("Kelanjutan"), choices=pilihan(jalur), validate_choice=False)
+    return _Form(formdata=data) if data is not None else _Form()
+
+
+def _tambah_isian(Form, definisi: dict) -> None:
+    """Add a step's or case act's fields (``isian``, and a letter's recipient) to a form class."""
     for isian in isian_langkah(definisi):
         nama, label = "isian_" + isian["nama"], isian["label"] + (" *" if isian.get("wajib") else "")
         if isian["jenis"] == "teks_panjang":
@@ -96,18 +111,37 @@ def form_langkah(definisi: dict, data=None):
             medan = SelectField(label, choices=pilihan([("", "—")] + [(p, p) for p in isian["pilihan"]]), validate_choice=False)
         else:
             medan = StringField(label, validators=[Length(max=PANJANG_MAKS["teks"])])
-        setattr(_Form, nama, medan)
-    cabang = definisi.get("cabang") or []
-    if cabang:
-        jalur = [(definisi["berikutnya"], _l("Lanjut seperti biasa"))] if definisi.get("berikutnya") else [("", "—")]
-        jalur += [(c["ke"], c["kondisi"]) for c in cabang]
-        _Form.cabang = SelectField(_l("Kelanjutan"), choices=pilihan(jalur), validate_choice=False)
-    return _Form(formdata=data) if data is not None else _Form()
+        setattr(Form, nama, medan)
+
+
+def form_tindakan(definisi: dict, data=None):
+    """The form of one case act: its fields, a note and attachments; prefixed by its code (many on one page)."""
+
+    class _Form(_Versi, FlaskForm):
+        catatan = TextAreaField(_l("Catatan"), validators=[Optional(), Length(max=20000)])
+        lampiran = MultipleFileField(_l("Lampiran (PDF/JPEG/PNG)"))
+
+    _tambah_isian(_Form, definisi)
+    return _Form(formdata=data, prefix=definisi["kode"]) if data is not None else _Form(prefix=definisi["kode"])
 
 
 def jawaban_isian(form, definisi: dict) -> dict:
     """The step fields' answers from a submitted step form, by field name."""
     return {i["nama"]: getattr(form, "isian_" + i["nama"]).data for i in isian_langkah(definisi)}
+
+
+class FormVerifikasi(_Versi, FlaskForm):
+    """The verifier's ruling on the file; the incorrect items come as a list of ``salah`` checkboxes."""
+
+    hasil_verifikasi = SelectField(_l("Hasil verifikasi"), choices=pilihan([
+        ("benar", _l("Lengkap dan benar: lanjutkan ke langkah SOP")),
+        ("tidak_benar", _l("Tidak lengkap atau tidak benar: kembalikan kepada pemohon"))]))
+    catatan_verifikasi = TextAreaField(_l("Catatan verifikasi (dicetak pada surat bila dikembalikan)"),
+                                       validators=[Optional(), Length(max=2000)])
+
+
+class FormDisposisi(_Versi, FlaskForm):
+    isi_disposisi = TextAreaField(_l("Isi disposisi"), validators=[DataRequired(_l("Isi disposisi wajib diisi.")), Length(max=2000)])
 
 
 class FormCatatan(_Versi, FlaskForm):

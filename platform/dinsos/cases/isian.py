@@ -16,14 +16,21 @@ from datetime import date
 PANJANG_MAKS = {"teks": 500, "teks_panjang": 20000}
 
 # Letters that print an addressee: the step that issues one must say to whom and where.
-SURAT_BERALAMAT = ("surat_pengantar", "form_rujukan")
+SURAT_BERALAMAT = ("surat_pengantar", "form_rujukan", "permintaan_litmas", "permohonan_biometrik")
 BERITA_ACARA = "berita_acara_serah_terima"
+TANDA_TERIMA = "tanda_terima"
 ISIAN_TUJUAN = (
     {"nama": "tujuan_surat", "label": "Tujuan surat", "jenis": "teks", "wajib": True},
     {"nama": "alamat_tujuan", "label": "Alamat tujuan", "jenis": "teks", "wajib": True},
 )
 # The same two answers, as a hand-over's staff would name them.
 LABEL_PENERIMA = {"tujuan_surat": "Pihak penerima (panti, balai atau keluarga)", "alamat_tujuan": "Alamat pihak penerima"}
+# On a hand-over to someone else, the person who signs for the receiving party: known only at the hand-over
+# itself, so optional (the berita acara then leaves the name to be written by hand).
+ISIAN_WAKIL_PENERIMA = (
+    {"nama": "nama_penerima", "label": "Nama orang yang menerima (wakil pihak penerima)", "jenis": "teks"},
+    {"nama": "jabatan_penerima", "label": "Jabatan orang yang menerima", "jenis": "teks"},
+)
 
 
 def isian_langkah(definisi: dict) -> list[dict]:
@@ -34,8 +41,10 @@ def isian_langkah(definisi: dict) -> list[dict]:
     isian = list(definisi.get("isian") or [])
     if beralamat(definisi):
         ada = {d["nama"] for d in isian}
-        label = LABEL_PENERIMA if serah_terima_keluar(definisi) else {}
-        isian += [dict(d, label=label.get(d["nama"], d["label"])) for d in ISIAN_TUJUAN if d["nama"] not in ada]
+        keluar = serah_terima_keluar(definisi)
+        label = LABEL_PENERIMA if keluar else {}
+        tambahan = ISIAN_TUJUAN + (ISIAN_WAKIL_PENERIMA if keluar else ())
+        isian += [dict(d, label=label.get(d["nama"], d["label"])) for d in tambahan if d["nama"] not in ada]
     return isian
 
 
@@ -46,8 +55,12 @@ def serah_terima_keluar(definisi: dict) -> bool:
     child to the office (the reporter is among the step's actors, as in
     Magetan's "serah-terima") and the office taking a client to a panti or balai
     (no reporter: Metro's "antar-ke-panti", Banten's "serah-terima-penempatan").
-    The parties swap, and the receiving party must be named.
+    The parties swap, and the receiving party must be named. A step may say
+    its direction (``arah``): Magetan's last step is the Balai's receipt
+    (tanda terima) of the child the office delivers, ``arah: keluar``.
     """
+    if definisi.get("arah"):
+        return definisi["arah"] == "keluar" and definisi.get("dokumen_keluaran") in (BERITA_ACARA, TANDA_TERIMA)
     return definisi.get("dokumen_keluaran") == BERITA_ACARA and "pelapor" not in (definisi.get("pelaksana") or [])
 
 

@@ -20,6 +20,7 @@ from .models import JedaKasus, Kasus
 from .perubahan import KesalahanKasus, audit_kasus, catat_peristiwa_kasus, kunci_versi, wajib_izin
 from .sop import mulai_langkah
 from .surat import terbitkan_surat_selesai
+from .tindakan import hentikan_tindakan_terbuka, periksa_hasil_akhir
 
 # Capabilities that must hear of a closed case, in the closing transaction (referrals report completion).
 _SAAT_DITUTUP: dict = {}
@@ -143,6 +144,7 @@ def tutup_kasus(kasus: Kasus, *, versi, hasil_akhir: str, pengguna, catatan: str
         raise KesalahanKasus("Kasus sudah ditutup.", 409)
     v = versi_kasus(kasus)
     hasil = {h["kode"]: h["nama"] for h in v.isi["sop"]["hasil_akhir"]}
+    definisi_hasil = {h["kode"]: h for h in v.isi["sop"]["hasil_akhir"]}
     catatan = (catatan or "").strip() or None
     berjalan = langkah_berjalan(kasus)
     sop_selesai = berjalan is None and kasus.status != "berkas_belum_lengkap"
@@ -157,6 +159,8 @@ def tutup_kasus(kasus: Kasus, *, versi, hasil_akhir: str, pengguna, catatan: str
     if hasil_akhir not in hasil:
         raise KesalahanKasus(f"Hasil akhir harus salah satu dari: {', '.join(hasil.values())}.", 422,
                              {"hasil_akhir": "Pilih hasil akhir dari SOP."})
+    periksa_hasil_akhir(kasus, definisi_hasil[hasil_akhir])
+    hentikan_tindakan_terbuka(kasus, pada)
     if berjalan is not None:
         berjalan.status, berjalan.selesai_pada = "dihentikan", pada
     jeda = jeda_berjalan(kasus)

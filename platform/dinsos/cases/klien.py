@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from dinsos.core.db import db
 from dinsos.core.kripto import brankas
+from dinsos.wilayah import SUMBER, cari_kode
 
 from .konstanta import HUBUNGAN_KELUARGA, JENIS_KELAMIN, KATEGORI_PPKS, UMUR_DEWASA
 from .models import AnggotaKeluarga, Klien
@@ -105,6 +106,8 @@ def periksa_data_klien(data: dict, hari_ini: date) -> dict:
     wilayah = _teks(data.get("kode_wilayah"), 20)
     if wilayah and not _KODE_WILAYAH.match(wilayah):
         k["kode_wilayah"] = "Kode wilayah ditulis PP, PP.KK, PP.KK.CC atau PP.KK.CC.DDDD (kode Kemendagri), mis. 35.20."
+    elif wilayah and cari_kode(wilayah) is None:
+        k["kode_wilayah"] = f"Kode wilayah '{wilayah}' tidak ada dalam data wilayah Kemendagri ({SUMBER})."
     bersih["kode_wilayah"] = wilayah
 
     kategori = data.get("kategori_ppks")

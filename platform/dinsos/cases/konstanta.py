@@ -86,6 +86,7 @@ UMUR_DEWASA = 18
 NAMA_PERAN = {
     "petugas_pelayanan": "Petugas Pelayanan (Front Office)",
     "pekerja_sosial": "Pekerja Sosial / Pendamping",
+    "sakti_peksos": "Sakti Peksos (Satuan Bakti Pekerja Sosial)",
     "fungsional_peksos": "Fungsional Pekerja Sosial",
     "kepala_bidang": "Kepala Bidang",
     "kepala_dinas": "Kepala Dinas",
@@ -101,6 +102,7 @@ PENANGGUNG_JAWAB = "penanggung_jawab_kasus"
 PERAN_PELAKSANA: dict[str, frozenset[str]] = {
     "petugas_pelayanan": frozenset({"petugas_pelayanan"}),
     "pekerja_sosial": frozenset({"pekerja_sosial"}),
+    "sakti_peksos": frozenset({"sakti_peksos"}),
     "pendamping_rehsos": frozenset({"pekerja_sosial"}),
     "fungsional_peksos": frozenset({"fungsional_peksos"}),
     "kepala_bidang": frozenset({"kepala_bidang"}),

@@ -106,6 +106,7 @@ class Kasus(MilikTenant, db.Model):
     persyaratan: Mapped[list["PersyaratanKasus"]] = relationship(order_by="PersyaratanKasus.urutan")
     langkah: Mapped[list["LangkahKasus"]] = relationship(order_by="LangkahKasus.urutan")
     jeda: Mapped[list["JedaKasus"]] = relationship(order_by="JedaKasus.mulai")
+    tindakan: Mapped[list["TindakanKasus"]] = relationship(order_by="TindakanKasus.dibuka_pada")
 
     __mapper_args__ = {"version_id_col": versi}
     __table_args__ = (
@@ -121,6 +122,8 @@ class Kasus(MilikTenant, db.Model):
         # Recaps count the cases received in a period; the register book reads one year of registered cases.
         Index("ix_kasus_tenant_id_diterima_pada", "tenant_id", "diterima_pada"),
         Index("ix_kasus_tenant_id_berkas_lengkap_pada", "tenant_id", "berkas_lengkap_pada"),
+        # A client's cases, for the recap summary's trigger when the client changes (migration 0020).
+        Index("ix_kasus_tenant_id_klien_id", "tenant_id", "klien_id"),
         db.CheckConstraint("status IN (" + ", ".join(f"'{s}'" for s in STATUS_KASUS) + ")", name="status"),
     )
 
@@ -180,6 +183,39 @@ class LangkahKasus(MilikTenant, db.Model):
         # The work queue's running steps by code: only running steps are indexed (a case has one at a time).
         Index("ix_langkah_kasus_berjalan", "tenant_id", "kode",
               postgresql_where=text("status = 'berjalan'"), sqlite_where=text("status = 'berjalan'")),
+    )
+
+
+class TindakanKasus(MilikTenant, db.Model):
+    """One case act (the SOP's ``tindakan``) recorded on an open case, beside its steps.
+
+    A deliverable with a clock is opened (``terbuka``) when its clock starts
+    (at intake, or when the act it follows is recorded) and becomes ``selesai``
+    when recorded; an act without a clock is written ``selesai`` at once.
+    ``dihentikan``: the case closed before it was done.
+    """
+
+    __tablename__ = "tindakan_kasus"
+
+    kasus_id: Mapped[uuid.UUID] = mapped_column(nullable=False)
+    kode: Mapped[str] = mapped_column(String(80), nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    dibuka_pada: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    # The clock as the SOP words it (e.g. "7 hari kalender"), when the act has one.
+    tenggat: Mapped[str | None] = mapped_column(String(80))
+    selesai_pada: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    dikerjakan_oleh_id: Mapped[uuid.UUID | None] = mapped_column()
+    isian: Mapped[dict | None] = mapped_column(TerenkripsiJson)
+    catatan: Mapped[str | None] = mapped_column(Terenkripsi)
+    dokumen_keluaran: Mapped[str | None] = mapped_column(String(60))
+    surat_id: Mapped[uuid.UUID | None] = mapped_column()
+
+    __table_args__ = (
+        fk_tenant("kasus_id", "kasus"),
+        fk_tenant("dikerjakan_oleh_id", "pengguna"),
+        fk_tenant("surat_id", "surat_terbit"),
+        Index("ix_tindakan_kasus_tenant_id_kasus_id", "tenant_id", "kasus_id"),
+        db.CheckConstraint("status IN ('terbuka', 'selesai', 'dihentikan')", name="status"),
     )
 
 

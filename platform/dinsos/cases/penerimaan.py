@@ -1,13 +1,16 @@
 """Intake ("Penerimaan baru") and the requirement checklist: opening a case, and its file becoming complete.
 
-Register numbers are issued when the requirement file becomes complete (at
-intake when it already is): that is when the case is registered in the
-office's register book and the service clock may start (Magetan's rule), and
-the first letter (the handover minutes) must carry the number. A service
-whose SOP has a step with ``dokumen_keluaran: nomor_register`` records that
-already issued number as that step's output; the step does not take a second
-number. An incomplete file never takes a number, so numbers are not spent on
-files that are never completed and the sequence stays gapless. The service
+When the register number is issued is the standard's data
+(``sop.nomor_register``). By default (``berkas_lengkap``) it is issued when the
+requirement file becomes complete (at intake when it already is): the case
+enters the register book and the first letter carries the number. With
+``langkah`` the officer of the SOP step whose output is the number issues it
+by recording that step (``sop.selesaikan_langkah``; Magetan: the Fungsional
+Peksos at step 2). An incomplete file never takes a number, so numbers are
+not spent on files that are never completed and the sequence stays gapless.
+Only the applicant's requirements (``pihak: pemohon``) make the checklist;
+the office's own records (``pihak: kantor``: register book, verification
+list) are produced by the platform and never asked of the applicant. The service
 clock (``jam_mulai_pada``) starts per the version's
 ``jangka_waktu.aturan.mulai``: ``berkas_lengkap`` when the file is complete,
 ``penerimaan`` at intake; a rule without ``mulai`` counts from the complete
@@ -23,11 +26,11 @@ from dinsos.catalogue.models import VersiLayanan
 from dinsos.catalogue.services import layanan_dari_kode, versi_terbaru
 from dinsos.core.db import db, sekarang
 from dinsos.core.penyimpanan import penyimpanan, periksa_berkas
-from dinsos.documents.penomoran import nomor_berikutnya
 
 from . import klien as klien_svc
 from . import tenggat
-from .baca import berkas_lengkap, tanggal_lokal, versi_kasus
+from .akses import boleh_kerjakan, label_pelaksana
+from .baca import berkas_lengkap, persyaratan_kurang, tanggal_lokal, versi_kasus
 from .konstanta import JENIS_PELAPOR, KATEGORI_ABH, MULAI_BAWAAN, STATUS_PERSYARATAN
 from .models import Kasus, Klien, PersyaratanKasus
 from .perubahan import (
@@ -42,8 +45,9 @@ from .perubahan import (
     simpan_lampiran,
     wajib_izin,
 )
-from .sop import mulai_langkah
-from .surat import data_pemberitahuan_kekurangan
+from .sop import beri_nomor_register, mulai_langkah
+from .surat import data_pemberitahuan_kekurangan, terbitkan_pemberitahuan_kekurangan
+from .tindakan import buka_tindakan_penerimaan
 
 
 @dataclass
@@ -90,11 +94,12 @@ def _periksa_pelapor(data: dict) -> dict:
     }
 
 
-def _status_awal(dokumen: list[dict], persyaratan: dict, unggahan: dict) -> dict:
+def _status_awal(dokumen: list[dict], persyaratan: dict, unggahan: dict, kantor: dict[str, str]) -> dict:
     k = {}
     dikenal = {d["kode"] for d in dokumen}
     for kode in sorted((set(persyaratan) | set(unggahan)) - dikenal):
-        k[f"persyaratan.{kode}"] = f"Persyaratan '{kode}' tidak ada pada standar layanan ini."
+        k[f"persyaratan.{kode}"] = (f"{kantor[kode]}: catatan kantor yang dibuat platform, bukan berkas yang dibawa pemohon."
+                                    if kode in kantor else f"Persyaratan '{kode}' tidak ada pada standar layanan ini.")
     status = {}
     for d in dokumen:
         s = "diunggah" if d["kode"] in unggahan else (persyaratan.get(d["kode"]) or "belum")
@@ -137,8 +142,8 @@ def terima_kasus(
     versi = versi_terbaru(layanan)
     unggahan = unggahan or {}
     data_pelapor = _periksa_pelapor(pelapor or {})
-    dokumen = versi.isi["penyampaian_pelayanan"]["persyaratan"]["dokumen"]
-    status = _status_awal(dokumen, persyaratan or {}, unggahan)
+    dokumen = versi.persyaratan("pemohon")
+    status = _status_awal(dokumen, persyaratan or {}, unggahan, {d["kode"]: d["nama"] for d in versi.persyaratan("kantor")})
     periksa_unggahan((f"persyaratan.{kode}", berkas) for kode, berkas in unggahan.items())
     if foto is not None:
         periksa_foto(foto)
@@ -190,7 +195,9 @@ def terima_kasus(
         if tenggat.aturan_jam(versi).get("mulai", MULAI_BAWAAN) == "penerimaan":
             kasus.jam_mulai_pada = pada
             catat_peristiwa_kasus(kasus, "jam_mulai", pada, None, aturan="penerimaan")
-        if berkas_lengkap(kasus):
+        # Deliverables counted from the request (ABH's social report) are owed from the intake on.
+        buka_tindakan_penerimaan(kasus, versi, pada, pengguna)
+        if berkas_lengkap(kasus) and not versi.verifikasi_berkas:
             _berkas_menjadi_lengkap(kasus, versi, pada, pengguna)
         audit_kasus("terima_kasus", kasus, pengguna, layanan=layanan.kode, duplikat=len(duplikat) or None)
         db.session.flush()
@@ -211,12 +218,12 @@ def calon_duplikat(klien: dict, pada: datetime | None = None) -> list[dict]:
 
 
 def _berkas_menjadi_lengkap(kasus: Kasus, versi: VersiLayanan, pada: datetime, pengguna) -> None:
-    """The file is complete: register number, clock (berkas_lengkap rule), first step."""
+    """The file is complete: register number (unless a step issues it), clock (berkas_lengkap rule), first step."""
     kasus.berkas_lengkap_pada = pada
     kasus.status = "berjalan"
-    urut, nomor = nomor_berikutnya("register", pada)
-    kasus.nomor_register_urut, kasus.nomor_register = urut, nomor
-    catat_peristiwa_kasus(kasus, "berkas_lengkap", pada, pengguna, nomor_register=nomor)
+    if versi.saat_nomor_register == "berkas_lengkap":
+        beri_nomor_register(kasus, pada)
+    catat_peristiwa_kasus(kasus, "berkas_lengkap", pada, pengguna, nomor_register=kasus.nomor_register)
     if kasus.jam_mulai_pada is None:
         kasus.jam_mulai_pada = pada
         catat_peristiwa_kasus(kasus, "jam_mulai", pada, None, aturan=tenggat.aturan_jam(versi).get("mulai", MULAI_BAWAAN))
@@ -241,8 +248,9 @@ def ubah_persyaratan(
         elif kode in perubahan and perubahan[kode] not in ("dilihat", "belum"):
             k[f"persyaratan.{kode}"] = f"{butir[kode].nama}: status harus 'dilihat' atau 'belum'; 'diunggah' dengan mengunggah pindaian."
         elif perubahan.get(kode) == "belum" and butir[kode].wajib and kasus.berkas_lengkap_pada is not None:
-            k[f"persyaratan.{kode}"] = (f"{butir[kode].nama}: berkas sudah dinyatakan lengkap pada nomor register "
-                                        f"{kasus.nomor_register}; persyaratan wajib tidak dapat dikembalikan ke 'belum'.")
+            nomor = f" (nomor register {kasus.nomor_register})" if kasus.nomor_register else ""
+            k[f"persyaratan.{kode}"] = (f"{butir[kode].nama}: berkas sudah dinyatakan lengkap{nomor}; "
+                                        "persyaratan wajib tidak dapat dikembalikan ke 'belum'.")
     if not perubahan and not unggahan:
         k["persyaratan"] = "Tidak ada perubahan persyaratan yang dikirim."
     if k:
@@ -268,6 +276,8 @@ def ubah_persyaratan(
         db.session.flush()
         catat_peristiwa_kasus(kasus, "persyaratan_diubah", pada, pengguna, perubahan=catatan_ubah)
         menjadi_lengkap = not lengkap_sebelum and kasus.berkas_lengkap_pada is None and berkas_lengkap(kasus)
+        # A standard with a verifier waits for "lengkap dan benar" (verifikasi_berkas).
+        menjadi_lengkap = menjadi_lengkap and not versi_kasus(kasus).verifikasi_berkas
         if menjadi_lengkap and kasus.status == "berkas_belum_lengkap":
             _berkas_menjadi_lengkap(kasus, versi_kasus(kasus), pada, pengguna)
         audit_kasus("ubah_persyaratan", kasus, pengguna, perubahan=catatan_ubah)
@@ -276,3 +286,70 @@ def ubah_persyaratan(
         buang_berkas_tersimpan(baru)
         raise
     return menjadi_lengkap
+
+
+def menunggu_verifikasi(kasus: Kasus) -> bool:
+    """The checklist is complete but the standard's verifier has not yet found the file complete and correct."""
+    return (kasus.status == "berkas_belum_lengkap" and kasus.berkas_lengkap_pada is None
+            and bool(versi_kasus(kasus).verifikasi_berkas) and berkas_lengkap(kasus))
+
+
+def verifikasi_berkas(
+    kasus: Kasus, *, versi, pengguna, benar: bool, catatan: str | None = None, persyaratan_salah: list | None = None,
+    pada: datetime | None = None,
+):
+    """The verifier's ruling on the file ("berkas lengkap dan benar"), before any SOP step runs.
+
+    ``benar``: the file is complete and correct: clock, register number (by
+    the standard's rule) and the first step start. Otherwise the file goes
+    back to the reporter: ``catatan`` says what is wrong, the items named in
+    ``persyaratan_salah`` return to ``belum``, and the notice of missing
+    documents is issued in the same transaction (returned). Only standards
+    with ``sop.verifikasi_berkas`` have this act; only its ``pelaksana`` may do it.
+    """
+    pada = pada or sekarang()
+    kunci_versi(kasus, versi, pada)
+    v = versi_kasus(kasus)
+    aturan = v.verifikasi_berkas
+    if not aturan:
+        raise KesalahanKasus("Standar layanan ini tidak memakai verifikasi berkas; berkas lengkap cukup dengan daftar persyaratan.", 409)
+    if kasus.status != "berkas_belum_lengkap" or kasus.berkas_lengkap_pada is not None:
+        raise KesalahanKasus("Berkas kasus ini sudah dinyatakan lengkap dan benar; verifikasi hanya sebelum langkah SOP berjalan.", 409)
+    if not boleh_kerjakan(pengguna, aturan, kasus):
+        raise KesalahanKasus(f"Verifikasi berkas hanya dapat dicatat oleh: {label_pelaksana(aturan)}.", 403)
+    catatan = (catatan or "").strip() or None
+    butir = {p.kode: p for p in kasus.persyaratan}
+    salah = list(dict.fromkeys(persyaratan_salah or []))
+    k = {}
+    for kode in salah:
+        if kode not in butir:
+            k[f"persyaratan_salah.{kode}"] = f"Persyaratan '{kode}' tidak ada pada kasus ini."
+    if benar and salah:
+        k["persyaratan_salah"] = "Berkas yang dinyatakan benar tidak boleh menandai persyaratan yang salah."
+    if benar and not berkas_lengkap(kasus):
+        kurang = ", ".join(p.nama for p in persyaratan_kurang(kasus))
+        k["benar"] = f"Berkas belum lengkap (kurang: {kurang}); tidak dapat dinyatakan lengkap dan benar."
+    if not benar and not catatan:
+        k["catatan"] = "Tulis apa yang kurang atau tidak benar; catatan ini dicetak pada surat pemberitahuan."
+    if not benar and not salah and berkas_lengkap(kasus):
+        k["persyaratan_salah"] = "Tandai persyaratan yang tidak benar agar pemohon tahu apa yang harus diperbaiki."
+    if k:
+        raise KesalahanKasus("Verifikasi berkas ditolak: " + " ".join(k.values()), 422, k)
+    if benar:
+        catat_peristiwa_kasus(kasus, "berkas_diverifikasi", pada, pengguna, hasil="benar", catatan=catatan)
+        _berkas_menjadi_lengkap(kasus, v, pada, pengguna)
+        audit_kasus("verifikasi_berkas", kasus, pengguna, hasil="benar")
+        db.session.flush()
+        return None
+    perubahan = {}
+    for kode in salah:
+        p = butir[kode]
+        perubahan[kode] = [p.status, "belum"]
+        p.status, p.lampiran_id, p.diubah_oleh_id, p.diubah_pada = "belum", None, pengguna.id, pada
+    db.session.flush()
+    catat_peristiwa_kasus(kasus, "berkas_diverifikasi", pada, pengguna, hasil="tidak_benar", catatan=catatan,
+                          persyaratan=salah or None, perubahan=perubahan or None)
+    surat = terbitkan_pemberitahuan_kekurangan(kasus, pengguna, pada, catatan=catatan, dicatat=True)
+    audit_kasus("verifikasi_berkas", kasus, pengguna, hasil="tidak_benar", persyaratan=salah or None)
+    db.session.flush()
+    return surat

@@ -28,16 +28,18 @@ from dinsos.tenancy.models import Tenant
 from . import akses
 from . import klien as klien_svc
 from .baca import layanan_kasus, muat_kasus, persyaratan_kurang, tanggal_lokal, versi_kasus
-from .isian import ISIAN_TUJUAN, beralamat, isian_langkah, serah_terima_keluar, tampilkan
+from .isian import ISIAN_TUJUAN, ISIAN_WAKIL_PENERIMA, beralamat, isian_langkah, serah_terima_keluar, tampilkan
 from .konstanta import NAMA_PERAN, PERSYARATAN_DITERIMA
-from .models import Kasus, LangkahKasus
+from .models import Kasus, LangkahKasus, TindakanKasus
 from .nik import samarkan as samarkan_nik
 from .perubahan import KesalahanKasus, catat_peristiwa_kasus
 
 OBJEK = "kasus"
 PEMBERITAHUAN = "pemberitahuan_kekurangan_berkas"
 SURAT_SELESAI = "surat_selesai_layanan"
+LEMBAR_DISPOSISI = "lembar_disposisi"
 _TUJUAN, _ALAMAT = (d["nama"] for d in ISIAN_TUJUAN)
+_WAKIL, _JABATAN_WAKIL = (d["nama"] for d in ISIAN_WAKIL_PENERIMA)
 
 
 # --- what the case knows for its letters ------------------------------------------------
@@ -146,7 +148,8 @@ def _isian(jenis: str, dokumen: dict) -> dict:
     A kind that cannot print without a table (an assessment form, a social
     report) falls back on the step's activity when its SOP gives it no fields.
     """
-    isian = {d["label"]: d["nilai"] for d in dokumen["isian"] if d["nilai"] and d["nama"] not in (_TUJUAN, _ALAMAT)}
+    isian = {d["label"]: d["nilai"] for d in dokumen["isian"]
+             if d["nilai"] and d["nama"] not in (_TUJUAN, _ALAMAT, _WAKIL, _JABATAN_WAKIL)}
     if not isian and "isian" in JENIS_SURAT[jenis].wajib:
         isian = {"Kegiatan": dokumen["langkah"]["kegiatan"]}
     return isian
@@ -173,12 +176,48 @@ def surat_untuk_langkah(kasus: Kasus, langkah: LangkahKasus) -> tuple[str, dict]
     if beralamat(definisi):
         jawaban = langkah.isian or {}
         pihak = {"nama": jawaban.get(_TUJUAN), "alamat": jawaban.get(_ALAMAT)}
+        if serah_terima_keluar(definisi):
+            # The person who signs for the receiving party, when the step named them.
+            data["penerima"] = dict(pihak, wakil=jawaban.get(_WAKIL), jabatan=jawaban.get(_JABATAN_WAKIL))
+        else:
+            data["tujuan"] = pihak
+    return jenis, data
+
+
+def surat_untuk_tindakan(kasus: Kasus, tindakan: TindakanKasus, definisi: dict) -> tuple[str, dict]:
+    """The letter a case act owes (a social report, a litmas or biometric request, a hand-over), as (kind, data).
+
+    The act's answers fill the table; its recipient (an addressed letter, or the
+    party a berita acara hands the client to) comes from the recipient fields.
+    """
+    jenis = tindakan.dokumen_keluaran
+    pada = tindakan.selesai_pada
+    jawaban = tindakan.isian or {}
+    isian = {d["label"]: tampilkan(d, jawaban.get(d["nama"])) for d in isian_langkah(definisi)
+             if jawaban.get(d["nama"]) not in (None, "") and d["nama"] not in (_TUJUAN, _ALAMAT)}
+    data = {
+        "nomor_register": kasus.nomor_register,
+        "layanan": layanan_kasus(kasus).nama,
+        "tanggal": pada,
+        "klien": _klien(_klien_untuk_surat(kasus, pada)),
+        "pelapor": _pelapor({"nama": kasus.pelapor_nama, "instansi": kasus.pelapor_instansi}),
+        "petugas": [p for p in [_petugas(_data_petugas(tindakan.dikerjakan_oleh_id))] if p],
+        "isian": isian or ({"Kegiatan": definisi["nama"]} if "isian" in JENIS_SURAT[jenis].wajib else {}),
+        "catatan": tindakan.catatan,
+    }
+    if kasus.surat_nomor:
+        data["dasar_surat"] = {"nomor": kasus.surat_nomor, "tanggal": kasus.surat_tanggal, "instansi": kasus.pelapor_instansi}
+    if beralamat(definisi):
+        pihak = {"nama": jawaban.get(_TUJUAN), "alamat": jawaban.get(_ALAMAT)}
         data["penerima" if serah_terima_keluar(definisi) else "tujuan"] = pihak
     return jenis, data
 
 
-def surat_kekurangan(kasus: Kasus, pada: datetime) -> tuple[str, dict]:
-    """The notice of missing documents, as (kind, data), addressed to whoever brought the file."""
+def surat_kekurangan(kasus: Kasus, pada: datetime, catatan: str | None = None) -> tuple[str, dict]:
+    """The notice of missing documents, as (kind, data), addressed to whoever brought the file.
+
+    ``catatan``: the verifier's finding when the file was returned as incomplete or incorrect.
+    """
     d = data_pemberitahuan_kekurangan(kasus, pada)
     return PEMBERITAHUAN, {
         "layanan": d["layanan"]["nama"],
@@ -186,6 +225,8 @@ def surat_kekurangan(kasus: Kasus, pada: datetime) -> tuple[str, dict]:
         "klien": _klien(_klien_untuk_surat(kasus, pada)),
         "daftar_kekurangan": [p["nama"] for p in d["kurang"]],
         "tanggal": kasus.diterima_pada,
+        "catatan": catatan,
+        "hasil_verifikasi": catatan is not None,
     }
 
 
@@ -233,6 +274,41 @@ def terbitkan_surat_langkah(kasus: Kasus, langkah: LangkahKasus, pengguna) -> Su
     return surat
 
 
+def data_lembar_disposisi(kasus: Kasus, langkah: LangkahKasus, disposisi: list) -> dict:
+    """The disposition sheet: each act of the chain with its officer, time and instruction."""
+    orang = {p.aktor_id: _petugas(_data_petugas(p.aktor_id)) for p in disposisi}
+    return {
+        "layanan": layanan_kasus(kasus).nama,
+        "nomor_register": kasus.nomor_register,
+        "tanggal": langkah.selesai_pada,
+        "klien": _klien(_klien_untuk_surat(kasus, langkah.selesai_pada)),
+        "pelapor": _pelapor({"nama": kasus.pelapor_nama, "instansi": kasus.pelapor_instansi}),
+        "untuk": versi_kasus(kasus).langkah(langkah.kode)["kegiatan"],
+        # The chain's actors are SOP actors whose codes are also the platform's role codes.
+        "disposisi": [{"dari": NAMA_PERAN.get(p.rincian.get("peran"), p.rincian.get("peran")),
+                       "nama": (orang[p.aktor_id] or {}).get("nama"), "nip": (orang[p.aktor_id] or {}).get("nip"),
+                       "waktu": p.waktu, "isi": p.catatan} for p in disposisi],
+    }
+
+
+def terbitkan_lembar_disposisi(kasus: Kasus, langkah: LangkahKasus, disposisi: list, pengguna) -> SuratTerbit:
+    """Issue the printed disposition sheet of a step whose chain is complete, dated when the step was done."""
+    surat = _terbitkan(kasus, LEMBAR_DISPOSISI, data_lembar_disposisi(kasus, langkah, disposisi), langkah.selesai_pada)
+    _catat_surat(kasus, surat, pengguna, langkah=langkah.kode)
+    return surat
+
+
+def terbitkan_surat_tindakan(kasus: Kasus, tindakan: TindakanKasus, definisi: dict, pengguna) -> SuratTerbit | None:
+    """Issue the letter a just-recorded case act owes, dated when it was recorded, and record it on the act."""
+    if tindakan.dokumen_keluaran not in JENIS_SURAT:
+        return None
+    jenis, data = surat_untuk_tindakan(kasus, tindakan, definisi)
+    surat = _terbitkan(kasus, jenis, data, tindakan.selesai_pada)
+    tindakan.surat_id = surat.id
+    _catat_surat(kasus, surat, pengguna, tindakan=tindakan.kode)
+    return surat
+
+
 def terbitkan_surat_selesai(kasus: Kasus, pengguna, pada: datetime) -> SuratTerbit:
     """Issue the closing letter of a case just closed, with a one-response survey token in its survey link."""
     token = buat_token_survei(OBJEK, kasus.id)
@@ -243,20 +319,26 @@ def terbitkan_surat_selesai(kasus: Kasus, pengguna, pada: datetime) -> SuratTerb
     return surat
 
 
-def terbitkan_pemberitahuan_kekurangan(kasus: Kasus, pengguna, pada: datetime | None = None) -> SuratTerbit:
+def terbitkan_pemberitahuan_kekurangan(kasus: Kasus, pengguna, pada: datetime | None = None, *, catatan: str | None = None,
+                                       dicatat: bool = False) -> SuratTerbit:
     """Issue the notice of what the file still lacks, for the applicant. The caller commits.
 
-    It changes nothing in the case: the case's version is not bumped, so the
-    page it was printed from stays current, and the notice is not a timeline
-    event (it is listed with the case's letters and audited).
+    Printed on demand it changes nothing in the case: the case's version is
+    not bumped, so the page it was printed from stays current, and the notice
+    is not a timeline event (it is listed with the case's letters and
+    audited). Issued by the verifier's "tidak lengkap/tidak benar" ruling
+    (``dicatat``) it is part of that act and goes on the timeline.
     """
     pada = pada or sekarang()
     if not boleh(pengguna, "kasus.kerjakan"):
         raise KesalahanKasus("Anda tidak berwenang mencetak surat kasus ini.", 403)
     if kasus.status != "berkas_belum_lengkap":
         raise KesalahanKasus("Berkas persyaratan kasus ini tidak sedang kurang; tidak ada kekurangan untuk diberitahukan.", 409)
-    jenis, data = surat_kekurangan(kasus, pada)
-    return _terbitkan(kasus, jenis, data, pada)
+    jenis, data = surat_kekurangan(kasus, pada, catatan)
+    surat = _terbitkan(kasus, jenis, data, pada)
+    if dicatat:
+        _catat_surat(kasus, surat, pengguna)
+    return surat
 
 
 # --- reading and access -----------------------------------------------------------------------

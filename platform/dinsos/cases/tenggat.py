@@ -17,7 +17,12 @@ clocks:
   request), counted on the clock from the moment the office recorded the
   request (the intake), done when the step that outputs the social report is.
   The intake knows the letter's date but not the hour it arrived, so the
-  recorded intake time is the only honest start.
+  recorded intake time is the only honest start. A version that declares the
+  social report as a case act (``sop.tindakan``) runs it as that act's clock instead;
+- each case act with a ``tenggat`` (``tindakan_kasus``) runs from when it is opened
+  (at intake, or when the act it follows is recorded) and is done when recorded;
+- a progress note on an open-ended case meets its periodic review: the review
+  clock starts its next round from the note.
 
 Pauses stop the step and case clocks, not the law's: a statutory deadline does
 not wait for the office. Assignment moves the notices to the new assignee.
@@ -28,7 +33,7 @@ engine and the timeline.
 """
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from dinsos.catalogue.models import Layanan, VersiLayanan
 from dinsos.core.db import db, sekarang
@@ -42,7 +47,10 @@ from .models import Kasus, LangkahKasus, PeristiwaKasus
 LANGKAH = "langkah_kasus"
 KASUS = "kasus"
 LAPORAN_SOSIAL = "laporan_sosial"
-JENIS_KASUS = (LANGKAH, KASUS, LAPORAN_SOSIAL)
+TINDAKAN = "tindakan_kasus"
+JENIS_KASUS = (LANGKAH, KASUS, LAPORAN_SOSIAL, TINDAKAN)
+# Statutory clocks (the law's, not the office's): a pause of the case does not stop them.
+_TANPA_JEDA = (LAPORAN_SOSIAL, TINDAKAN)
 # UU 11/2012 (SPPA): the social report is due within 3x24 hours of the request.
 WAKTU_LAPORAN_SOSIAL = "3x24 jam"
 
@@ -77,6 +85,10 @@ def judul_kasus(nama: str, aturan: dict) -> str:
 
 def judul_laporan_sosial(nama: str) -> str:
     return f"Laporan sosial 3x24 jam (UU 11/2012) {nama}"
+
+
+def judul_tindakan(nama: str, definisi: dict) -> str:
+    return f"{definisi['nama']} ({nama})"
 
 
 def judul_langkah(nama: str, definisi: dict) -> str:
@@ -152,6 +164,8 @@ def _berkas_lengkap(kasus: Kasus, _pada, _rincian) -> None:
             t.judul = _judul_kasus(kasus, aturan_jam(_versi(kasus)))
         elif t.objek_jenis == LAPORAN_SOSIAL:
             t.judul = _judul_laporan_sosial(kasus)
+        elif t.objek_jenis == TINDAKAN:
+            t.judul = judul_tindakan(_nama_kasus(kasus), _definisi_tindakan(kasus, t.langkah_kode))
 
 
 # --- the law's deadline on ABH cases -----------------------------------------------------------
@@ -163,8 +177,15 @@ def layanan_laporan_sosial(isi: dict) -> bool:
     return abh and any(l.get("dokumen_keluaran") == "laporan_sosial" for l in isi["sop"]["langkah"])
 
 
+def laporan_sosial_sebagai_tindakan(isi: dict) -> bool:
+    """The version declares the social report as a case act with its own clock (issue 16), not a step's output."""
+    return any(t.get("dokumen_keluaran") == "laporan_sosial" for t in isi["sop"].get("tindakan") or [])
+
+
 def wajib_laporan_sosial(kasus: Kasus, versi: VersiLayanan) -> bool:
     """An ABH service whose SOP outputs a social report, and a case that came with the authority's request letter."""
+    if laporan_sosial_sebagai_tindakan(versi.isi):
+        return False
     return layanan_laporan_sosial(versi.isi) and bool(kasus.surat_nomor or kasus.surat_tanggal)
 
 
@@ -205,12 +226,39 @@ def _langkah_selesai(kasus: Kasus, pada: datetime, rincian: dict) -> None:
         sla.selesaikan_tenggat(LAPORAN_SOSIAL, kasus.id, pada)
 
 
+# --- case acts and progress notes ------------------------------------------------------------------
+
+
+def _definisi_tindakan(kasus: Kasus, kode: str) -> dict:
+    return next((t for t in _versi(kasus).isi["sop"].get("tindakan") or [] if t["kode"] == kode), {"nama": kode})
+
+
+def _tindakan_dibuka(kasus: Kasus, pada: datetime, rincian: dict) -> None:
+    sla.mulai_tenggat(
+        TINDAKAN, rincian["tindakan_id"], durasi=rincian["tenggat"], mulai=pada,
+        judul=judul_tindakan(_nama_kasus(kasus), _definisi_tindakan(kasus, rincian["tindakan"])), tautan=_tautan(kasus),
+        penanggung_jawab_id=kasus.penanggung_jawab_id, induk_id=kasus.id, layanan_id=kasus.layanan_id,
+        langkah_kode=rincian["tindakan"],
+    )
+
+
+def _tindakan_dicatat(kasus: Kasus, pada: datetime, rincian: dict) -> None:
+    sla.selesaikan_tenggat(TINDAKAN, rincian["tindakan_id"], pada)
+
+
+def _catatan(kasus: Kasus, pada: datetime, _rincian) -> None:
+    """A progress note is the periodic review: the review clock's next round runs from the note."""
+    t = sla.cari_tenggat(KASUS, kasus.id)
+    if t is not None and t.berulang and t.selesai_pada is None and t.dijeda_pada is None:
+        _mulai_jam_kasus(kasus, pada)
+
+
 # --- pause, assignment, closing -----------------------------------------------------------------
 
 
 def _jeda(kasus: Kasus, pada: datetime, _rincian) -> None:
     for t in sla.tenggat_induk(kasus.id):
-        if t.objek_jenis != LAPORAN_SOSIAL:
+        if t.objek_jenis not in _TANPA_JEDA:
             sla.jeda_tenggat(t.objek_jenis, t.objek_id, pada)
 
 
@@ -221,7 +269,7 @@ def _lanjut(kasus: Kasus, pada: datetime, _rincian) -> None:
 
 def _tugaskan(kasus: Kasus, _pada, _rincian) -> None:
     for t in sla.tenggat_induk(kasus.id):
-        if t.objek_jenis in (KASUS, LAPORAN_SOSIAL):
+        if t.objek_jenis in (KASUS, LAPORAN_SOSIAL, TINDAKAN):
             sla.alihkan_tenggat(t.objek_jenis, t.objek_id, kasus.penanggung_jawab_id)
     _tugaskan_langkah(kasus, _pada, _rincian)
 
@@ -253,6 +301,9 @@ _AKSI = {
     "langkah_ditugaskan": _tugaskan_langkah,
     "ditutup": _tutup,
     "dibuka_kembali": _buka_kembali,
+    "tindakan_dibuka": _tindakan_dibuka,
+    "tindakan_dicatat": _tindakan_dicatat,
+    "catatan": _catatan,
 }
 
 
@@ -285,6 +336,12 @@ def status_per_kasus(kasus_ids: list, pada: datetime) -> dict:
 
 
 # --- time facts for the SLA engine and the timeline -------------------------------------------
+
+
+def catatan_terakhir(kasus_id) -> datetime | None:
+    """When the case's last progress note was written (what meets its periodic review), or None."""
+    return db.session.scalar(select(func.max(PeristiwaKasus.waktu)).where(PeristiwaKasus.kasus_id == kasus_id,
+                                                                          PeristiwaKasus.jenis == "catatan"))
 
 
 def interval_jeda(kasus: Kasus) -> list[tuple[datetime, datetime | None]]:

@@ -24,12 +24,13 @@ from .konstanta import (
     STATUS_KASUS,
     STATUS_PERSYARATAN,
 )
-from .penerimaan import calon_duplikat, terima_kasus, ubah_persyaratan
+from .penerimaan import calon_duplikat, menunggu_verifikasi, terima_kasus, ubah_persyaratan, verifikasi_berkas
 from .perubahan import KesalahanKasus, simpan
-from .sop import catat_perkembangan, selesaikan_langkah, unggah_lampiran
+from .sop import catat_disposisi, catat_perkembangan, disposisi_langkah, giliran_disposisi, selesaikan_langkah, unggah_lampiran
 from .surat import boleh_buka_surat, data_pemberitahuan_kekurangan, surat_kasus, terbitkan_pemberitahuan_kekurangan
 from .tampilan import catat_buka, data_klien, peta_staf, ringkasan_banyak, riwayat_langkah, unduh, unduh_foto
-from .tenggat import status_per_kasus
+from .tenggat import catatan_terakhir, status_per_kasus
+from .tindakan import catat_tindakan, definisi_tindakan, ringkasan_tindakan
 
 bp = Blueprint("kasus", __name__, url_prefix="/t/<slug>/kasus")
 
@@ -39,6 +40,9 @@ LABEL_PERISTIWA: Registri = Registri("label peristiwa kasus", {
     "penerimaan": _l("Penerimaan kasus"),
     "jam_mulai": _l("Jam layanan mulai berjalan"),
     "berkas_lengkap": _l("Berkas persyaratan lengkap"),
+    "nomor_register": _l("Nomor register diberikan"),
+    "berkas_diverifikasi": _l("Verifikasi berkas"),
+    "disposisi": _l("Disposisi"),
     "persyaratan_diubah": _l("Persyaratan diperbarui"),
     "langkah_mulai": _l("Langkah dimulai"),
     "langkah_selesai": _l("Langkah selesai"),
@@ -165,10 +169,12 @@ def terima(slug, layanan_kode):
     if layanan is None:
         tolak(404, _("Layanan tidak ditemukan."))
     versi = versi_terbaru(layanan)
-    dokumen = versi.isi["penyampaian_pelayanan"]["persyaratan"]["dokumen"]
+    dokumen = versi.persyaratan("pemohon")
     form = f.form_penerimaan(dokumen)
-    konteks = dict(layanan=layanan, versi=versi, dokumen=dokumen, duplikat=[], jenis_pelapor=JENIS_PELAPOR)
-    if request.method == "GET":
+    # In the error summary an upload reads with its document's name ("Pindaian" alone says which?).
+    judul_galat = {f"berkas_{i}": f"{d['nama']}: {_('pindaian')}" for i, d in enumerate(dokumen)}
+    konteks = dict(layanan=layanan, versi=versi, dokumen=dokumen, duplikat=[], jenis_pelapor=JENIS_PELAPOR, judul_galat=judul_galat)
+    if request.method == "GET" or form.kode_wilayah.perbarui:  # the region picker's no-script round trip: show, don't save
         return render_template("kasus/terima.html", form=form, **konteks)
     if not form.validate():
         return render_template("kasus/terima.html", form=form, **konteks), 422
@@ -206,8 +212,10 @@ def terima(slug, layanan_kode):
     if kasus.status == "berkas_belum_lengkap":
         flash(_("Kasus diterima, tetapi berkas belum lengkap: jam layanan belum berjalan. "
                 "Cetak pemberitahuan kekurangan berkas untuk pemohon dari halaman ini."), "galat")
-    else:
+    elif kasus.nomor_register:
         flash(_("Kasus diterima dengan nomor register %(nomor)s.", nomor=kasus.nomor_register), "info")
+    else:
+        flash(_("Kasus diterima; nomor register diberikan pada langkah register kasus."), "info")
     return redirect(url_for("kasus.rinci", kasus_id=kasus.id))
 
 
@@ -229,7 +237,33 @@ def _uraikan_duplikat(duplikat: list[dict]) -> list[dict]:
 # --- the case page ------------------------------------------------------------------------------
 
 
-def _halaman(kasus, *, galat: KesalahanKasus | None = None, kode: int = 200, form_langkah=None):
+def _rantai_disposisi(kasus, berjalan, definisi) -> dict | None:
+    """The running step's disposition chain as the page shows it: acts so far, whose turn, whether it is the user's."""
+    if not definisi or not definisi.get("disposisi") or kasus.status != "berjalan":
+        return None
+    sudah = disposisi_langkah(kasus, berjalan)
+    giliran = giliran_disposisi(definisi, sudah)
+    peran = akses.peran_untuk_langkah({"pelaksana": [giliran]}) if giliran else frozenset()
+    return {
+        "sudah": sudah, "giliran": giliran, "terakhir": definisi["disposisi"][-1],
+        "label_giliran": akses.label_pelaksana({"pelaksana": [giliran]}) if giliran else "",
+        "giliran_saya": bool(set(current_user.peran) & peran) and boleh(current_user, "kasus.kerjakan")
+        and current_user.id not in {p.aktor_id for p in sudah},
+    }
+
+
+def _tindakan_halaman(kasus, form_tindakan=None) -> list[dict]:
+    """The case acts for the page, each the user may record with its form (a refused one keeps its answers)."""
+    hasil = []
+    for r in ringkasan_tindakan(kasus, current_user):
+        if r["boleh_catat"]:
+            r["form"] = form_tindakan if form_tindakan is not None and form_tindakan._prefix == r["kode"] + "-" \
+                else f.form_tindakan(r["definisi"])
+        hasil.append(r)
+    return hasil
+
+
+def _halaman(kasus, *, galat: KesalahanKasus | None = None, kode: int = 200, form_langkah=None, form_tindakan=None):
     catat_buka(kasus, current_user)
     db.session.commit()
     v = baca.versi_kasus(kasus)
@@ -237,6 +271,10 @@ def _halaman(kasus, *, galat: KesalahanKasus | None = None, kode: int = 200, for
     definisi = v.langkah(berjalan.kode) if berjalan else None
     staf = peta_staf()
     bisa_langkah = definisi is not None and kasus.status == "berjalan" and akses.boleh_kerjakan(current_user, definisi, kasus)
+    rantai = _rantai_disposisi(kasus, berjalan, definisi)
+    if rantai:
+        # A disposition step: each officer records their own act; the last records the step.
+        bisa_langkah = bisa_langkah and rantai["giliran"] == rantai["terakhir"] and rantai["giliran_saya"]
     if bisa_langkah and form_langkah is None:
         form_langkah = f.form_langkah(definisi)
         form_langkah.langkah.data = berjalan.kode
@@ -268,7 +306,13 @@ def _halaman(kasus, *, galat: KesalahanKasus | None = None, kode: int = 200, for
         form_lampiran=f.FormLampiran(), form_jeda=f.FormJeda(), form_lanjut=f.FormLanjut(), form_tugas=form_tugas,
         form_tugas_langkah=form_tugas_langkah, form_tutup=form_tutup, form_buka=f.FormBukaKembali(),
         galat=galat, pemberitahuan=data_pemberitahuan_kekurangan(kasus) if kasus.status == "berkas_belum_lengkap" else None,
+        rantai=rantai, form_disposisi=f.FormDisposisi(), form_verifikasi=f.FormVerifikasi(),
+        bisa_verifikasi=bool(v.verifikasi_berkas) and kasus.status == "berkas_belum_lengkap"
+        and akses.boleh_kerjakan(current_user, v.verifikasi_berkas, kasus),
+        menunggu_verifikasi=menunggu_verifikasi(kasus), catatan_kantor=v.persyaratan("kantor"),
         surat=surat, surat_per_id={str(s.id): s for s in surat}, judul_surat={k: j.judul for k, j in JENIS_SURAT.items()},
+        tindakan=_tindakan_halaman(kasus, form_tindakan), catatan_terakhir=catatan_terakhir(kasus.id),
+        bisa_catatan=kasus.status not in ("ditutup", "berkas_belum_lengkap") and (bisa_langkah or bisa_urus),
     ), kode
 
 
@@ -279,19 +323,20 @@ def rinci(slug, kasus_id):
     return _halaman(_kasus(kasus_id))
 
 
-def _kirim(kasus_id, form, kerja, pesan_ok: str, form_langkah=None):
+def _kirim(kasus_id, form, kerja, pesan_ok: str, form_langkah=None, form_tindakan=None):
     """Run one case change from a posted form: saved and redirected, or the page again with the reason."""
     kasus = _kasus(kasus_id)
     if not form.validate():
         galat = KesalahanKasus(" ".join(e for es in form.errors.values() for e in (es if isinstance(es, list) else [str(es)])), 422)
-        return _halaman(kasus, galat=galat, kode=400 if "csrf_token" in form.errors else 422, form_langkah=form_langkah)
+        csrf = any(k.endswith("csrf_token") for k in form.errors)
+        return _halaman(kasus, galat=galat, kode=400 if csrf else 422, form_langkah=form_langkah, form_tindakan=form_tindakan)
     try:
         kerja(kasus)
         simpan()
     except KesalahanKasus as e:
         db.session.rollback()
         kasus = _kasus(kasus_id)
-        return _halaman(kasus, galat=e, kode=e.kode, form_langkah=form_langkah)
+        return _halaman(kasus, galat=e, kode=e.kode, form_langkah=form_langkah, form_tindakan=form_tindakan)
     flash(pesan_ok, "info")
     return redirect(url_for("kasus.rinci", kasus_id=kasus_id))
 
@@ -321,8 +366,24 @@ def persyaratan(kasus, form):
     lengkap = ubah_persyaratan(kasus, versi=form.versi.data, pengguna=current_user,
                                    perubahan=None if berkas else {form.kode.data: form.status.data},
                                    unggahan={form.kode.data: berkas} if berkas else None)
-    if lengkap:
+    if lengkap and kasus.nomor_register:
         flash(_("Berkas lengkap: jam layanan mulai berjalan dan nomor register %(nomor)s diberikan.", nomor=kasus.nomor_register), "info")
+    elif lengkap:
+        flash(_("Berkas lengkap: jam layanan mulai berjalan; nomor register diberikan pada langkah register kasus."), "info")
+
+
+@_aksi("verifikasi", "kasus.kerjakan", f.FormVerifikasi, _l("Hasil verifikasi berkas dicatat."))
+def verifikasi(kasus, form):
+    surat = verifikasi_berkas(kasus, versi=form.versi.data, pengguna=current_user, benar=form.hasil_verifikasi.data == "benar",
+                              catatan=form.catatan_verifikasi.data, persyaratan_salah=request.form.getlist("salah"))
+    if surat is not None:
+        flash(_("Berkas dikembalikan kepada pemohon; pemberitahuan kekurangan berkas nomor %(nomor)s diterbitkan.",
+                nomor=surat.nomor), "info")
+
+
+@_aksi("disposisi", "kasus.kerjakan", f.FormDisposisi, _l("Disposisi dicatat."))
+def disposisi(kasus, form):
+    catat_disposisi(kasus, versi=form.versi.data, pengguna=current_user, instruksi=form.isi_disposisi.data)
 
 
 @bp.post("/<kasus_id>/langkah")
@@ -341,6 +402,24 @@ def langkah(slug, kasus_id):
                                cabang=getattr(form, "cabang", None) and form.cabang.data or None, unggahan=unggahan)
 
     return _kirim(kasus_id, form, kerja, _("Langkah dicatat selesai."), form_langkah=form)
+
+
+@bp.post("/<kasus_id>/tindakan/<kode>")
+@perlu_izin("kasus.kerjakan")
+def tindakan(slug, kasus_id, kode):
+    """Record one case act (a deliverable, an SPPA stage, a shelter log entry); the SOP step is not moved."""
+    kasus = _kasus(kasus_id)
+    definisi = definisi_tindakan(baca.versi_kasus(kasus), kode)
+    if definisi is None:
+        tolak(404, _("Tindakan '%(kode)s' tidak ada pada standar layanan kasus ini.", kode=kode))
+    form = f.form_tindakan(definisi)
+
+    def kerja(kasus):
+        unggahan = [(b.read(), b.filename) for b in (form.lampiran.data or []) if getattr(b, "filename", "")]
+        catat_tindakan(kasus, versi=form.versi.data, kode=kode, pengguna=current_user, isian=f.jawaban_isian(form, definisi),
+                       catatan=form.catatan.data, unggahan=unggahan)
+
+    return _kirim(kasus_id, form, kerja, _("%(nama)s dicatat.", nama=definisi["nama"]), form_tindakan=form)
 
 
 @bp.post("/<kasus_id>/pemberitahuan-kekurangan")

@@ -52,3 +52,17 @@ class VersiLayanan(MilikTenant, db.Model):
     @property
     def langkah_pertama(self) -> dict:
         return self.isi["sop"]["langkah"][0]
+
+    @property
+    def saat_nomor_register(self) -> str:
+        """``berkas_lengkap`` (the default) or ``langkah`` (the SOP step whose output is the number)."""
+        return self.isi["sop"].get("nomor_register") or "berkas_lengkap"
+
+    @property
+    def verifikasi_berkas(self) -> dict | None:
+        """``{pelaksana: [...]}`` when a verifier must find the file complete and correct before any step; else None."""
+        return self.isi["sop"].get("verifikasi_berkas")
+
+    def persyaratan(self, pihak: str = "pemohon") -> list[dict]:
+        """The requirement documents of one side: ``pemohon`` brings them, ``kantor`` keeps them (absent = pemohon)."""
+        return [d for d in self.isi["penyampaian_pelayanan"]["persyaratan"]["dokumen"] if (d.get("pihak") or "pemohon") == pihak]

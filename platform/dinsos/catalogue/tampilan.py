@@ -7,7 +7,11 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from .skema.asal import peta_asal
+from .skema.hitung import periksa_hitungan
 from .skema.kosakata import KOMPONEN_PENGELOLAAN, KOMPONEN_PENYAMPAIAN
+
+TAMPIL_ASAL = ("tandai", "sembunyikan")
 
 NAMA_AKTOR = {
     "pelapor": _l("Pelapor"),
@@ -15,6 +19,7 @@ NAMA_AKTOR = {
     "mitra": _l("Mitra Dinas Sosial"),
     "petugas_pelayanan": _l("Petugas Pelayanan"),
     "pekerja_sosial": _l("Pekerja Sosial"),
+    "sakti_peksos": _l("Sakti Peksos"),
     "pendamping_rehsos": _l("Pendamping Rehsos"),
     "fungsional_peksos": _l("Fungsional Pekerja Sosial"),
     "kepala_bidang": _l("Kepala Bidang"),
@@ -45,6 +50,10 @@ NAMA_DOKUMEN_KELUARAN = {
     "rekomendasi_penanganan": _l("Rekomendasi penanganan"),
     "surat_pengantar": _l("Surat pengantar"),
     "tanda_terima": _l("Tanda terima"),
+    "laporan_perkembangan": _l("Laporan perkembangan"),
+    "surat_keputusan_rehabilitasi": _l("Surat keputusan akhir rehabilitasi"),
+    "permintaan_litmas": _l("Surat permintaan penelitian kemasyarakatan (litmas)"),
+    "permohonan_biometrik": _l("Surat permohonan pengecekan biometrik"),
 }
 
 NAMA_JENIS_ISIAN = {
@@ -109,8 +118,26 @@ def nomor_langkah(isi: dict) -> dict[str, int]:
     return {l["kode"]: i for i, l in enumerate(isi["sop"]["langkah"], start=1)}
 
 
-def konteks(isi: dict) -> dict:
-    """What the service templates need besides the data itself."""
+def _dari_kantor(kantor, nama: str):
+    """An attribute of the office: a Tenant row, or a draft's tenant.yaml data in the admin preview."""
+    return kantor.get(nama) if isinstance(kantor, dict) else getattr(kantor, nama, None)
+
+
+def mode_asal(kantor) -> str:
+    """How the office shows values the decree does not contain: ``tandai`` (labelled) or ``sembunyikan``."""
+    mode = _dari_kantor(kantor, "tampil_asal")
+    return mode if mode in TAMPIL_ASAL else "tandai"
+
+
+def konteks(isi: dict, kantor=None) -> dict:
+    """What the service templates need besides the data itself.
+
+    ``asal`` maps a path of the file to its provenance marker; ``tampil_asal``
+    is the office's choice for such values; ``peringatan_hitungan`` the
+    warnings of the standard's own arithmetic (for the admin and the office,
+    not the public).
+    """
+    aturan = (isi["penyampaian_pelayanan"]["jangka_waktu"] or {}).get("aturan")
     return {
         "isi": isi,
         "komponen_penyampaian": KOMPONEN_PENYAMPAIAN,
@@ -122,6 +149,10 @@ def konteks(isi: dict) -> dict:
         "nama_hari": NAMA_HARI,
         "jenis_ppks": JENIS_PPKS,
         "nomor_langkah": nomor_langkah(isi),
-        "aturan_waktu": uraian_aturan(isi["penyampaian_pelayanan"]["jangka_waktu"]["aturan"]),
+        "aturan_waktu": uraian_aturan(aturan),
         "tanggal_panjang": tanggal_panjang,
+        "asal": peta_asal(isi),
+        "asal_kantor": peta_asal({"penanda_asal": _dari_kantor(kantor, "penanda_asal")}),
+        "tampil_asal": mode_asal(kantor),
+        "peringatan_hitungan": periksa_hitungan(isi),
     }

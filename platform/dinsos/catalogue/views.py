@@ -1,6 +1,7 @@
 """Public Standar Pelayanan pages: no login, no JavaScript, printable, and a PDF of each."""
 from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.utils import safe_join
 
 from dinsos.core.extensions import batas_dari_konfigurasi, limiter
@@ -34,9 +35,15 @@ def _versi_diminta(kode: str):
     return layanan, versi
 
 
+def _staf_kantor() -> bool:
+    """Whether the reader is signed in to this office (its own warnings are for it, not the public)."""
+    return current_user.is_authenticated and getattr(current_user, "tenant_id", None) == g.tenant.id
+
+
 def _konteks(layanan, versi) -> dict:
     return {
-        **tampilan.konteks(versi.isi),
+        **tampilan.konteks(versi.isi, g.tenant),
+        "untuk_kantor": _staf_kantor(),
         "kantor": g.tenant,
         "versi": versi.versi,
         "terbaru": versi.versi == layanan.versi_terbaru,
@@ -56,7 +63,8 @@ def layanan_pdf(slug, kode):
     alamat = current_app.config["BASE_URL"].rstrip("/") + url_for(
         "katalog.layanan", slug=slug, kode=kode, versi=None if versi.versi == layanan.versi_terbaru else versi.versi
     )
-    html = render_template("katalog/layanan_pdf.html", alamat=alamat, **_konteks(layanan, versi))
+    # the PDF is the public document, whoever downloads it
+    html = render_template("katalog/layanan_pdf.html", alamat=alamat, **{**_konteks(layanan, versi), "untuk_kantor": False})
     nama = f"standar-pelayanan-{slug}-{kode}-v{versi.versi}.pdf"
     return current_app.response_class(
         buat_pdf(html), mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{nama}"'}

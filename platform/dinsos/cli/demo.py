@@ -47,8 +47,11 @@ def _waktu(teks: str | None) -> datetime:
               help="The seed offices' folders (loaded first, idempotently).")
 @click.option("--processes", "proses", type=click.IntRange(1, 16), default=1, show_default=True,
               help="Offices generated in parallel (PostgreSQL only; the data is the same).")
+@click.option("--if-empty", "jika_kosong", is_flag=True,
+              help="When the offices already hold cases, say so and succeed without generating (`make run` loads the demo "
+                   "on its first run only).")
 @with_appcontext
-def buat_demo(jumlah_kantor, jumlah_kasus, benih, pada, password, akar, proses):
+def buat_demo(jumlah_kantor, jumlah_kasus, benih, pada, password, akar, proses, jika_kosong):
     """Generate offices, staff, cases, complaints, their deadline clocks and survey responses, deterministic from --seed and --at."""
     from dinsos.demo.buat import DataDemoSudahAda, buat_data_demo
 
@@ -57,6 +60,9 @@ def buat_demo(jumlah_kantor, jumlah_kasus, benih, pada, password, akar, proses):
         hasil = buat_data_demo(jumlah_kantor=jumlah_kantor, jumlah_kasus=jumlah_kasus, benih=benih, pada=_waktu(pada),
                                kata_sandi=password, akar=Path(akar), proses=proses, laporan=click.echo)
     except DataDemoSudahAda as e:
+        if jika_kosong:
+            click.echo(f"Data demo tidak dibuat: {e}")
+            return
         raise click.ClickException(str(e)) from None
     for tabel, n in sorted(hasil.jumlah.items()):
         click.echo(f"  {tabel}: {n}")

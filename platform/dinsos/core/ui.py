@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 from flask import current_app, g, url_for
 from flask_login import current_user
 
+from .formulir import daftar_galat
+
 SINGKATAN_ZONA = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 
 
@@ -43,6 +45,7 @@ GRUP_MENU = {
     "rujukan.pengaturan": "rujukan",
     "katalog.daftar_publik": "publik", "pengaduan.daftar": "publik", "survei.laporan": "publik", "survei.pengaturan": "publik",
     "tenancy.pengaturan": "kantor", "sla.kalender": "kantor", "audit.daftar": "kantor", "notifikasi.pengaturan": "kantor",
+    "staf.daftar": "kantor",
 }
 
 
@@ -98,4 +101,6 @@ def pasang(app, *, boleh, peran: dict):
         panel_dasbor=panel_dasbor,
         waktu_lokal=waktu_lokal,
         nama_peran=lambda kode: peran.get(kode, kode),
+        daftar_galat=daftar_galat,
+        boleh_izin=_boleh,  # a template's "may this user ...", for parts of a page shared by several roles
     )

@@ -55,7 +55,7 @@ class Profil:
                         for k, d in self.langkah.items()}
         self.peran = {k: peran_untuk_langkah(d) for k, d in self.langkah.items()}
         self.tempo = self._tempo(aturan)
-        self.dokumen = isi["penyampaian_pelayanan"]["persyaratan"]["dokumen"]
+        self.dokumen = [d for d in isi["penyampaian_pelayanan"]["persyaratan"]["dokumen"] if d.get("pihak", "pemohon") == "pemohon"]
         self.hasil = isi["sop"]["hasil_akhir"]
         self.kategori = list(isi.get("kategori_ppks") or []) or [24]
         self.abh = KATEGORI_ABH in self.kategori

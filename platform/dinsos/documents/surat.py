@@ -9,11 +9,13 @@ names masked where the law requires it. The keys a letter reads:
 - ``pelapor``: name or ``{nama, instansi, jabatan, alamat}``
 - ``petugas``: one or a list of ``{nama, nip, pangkat, jabatan}``
 - ``isian``: ``{label: value}`` (the step's form fields), ``catatan``, ``untuk``
-  (purpose of an assignment), ``tujuan``: ``{nama, alamat}`` (recipient),
-  ``penerima``: ``{nama, alamat}`` (on a berita acara, the party the office
-  hands the client to; without it the reporter hands the client to the office),
+  (purpose of an assignment), ``dasar_surat``: ``{nomor, tanggal, instansi}`` (the letter this one
+  answers), ``tujuan``: ``{nama, alamat}`` (recipient),
+  ``penerima``: ``{nama, alamat, wakil, jabatan}`` (on a berita acara, the party the office
+  hands the client to, and the person signing for it; without it the reporter hands the client to the office),
   ``daftar_kekurangan`` / ``daftar_diterima``: lists of documents,
   ``lampiran``, ``perihal`` (override the defaults).
+- ``disposisi``: ``[{dari, nama, nip, waktu, isi}]``, the acts of a disposition chain in order
 - ``hasil_akhir`` (how a case ended), ``tautan_survei`` (the satisfaction
   survey's address, printed with its own QR code beside the verification one).
 
@@ -25,6 +27,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
@@ -64,6 +67,20 @@ JENIS_SURAT: dict[str, JenisSurat] = {
         "Pemberitahuan Kekurangan Berkas", "Pemberitahuan Kekurangan Berkas Permohonan Layanan", ("layanan", "daftar_kekurangan")
     ),
     "tanda_terima": JenisSurat("Tanda Terima", "Tanda Terima", ("pelapor", ("daftar_diterima", "klien"))),
+    # A periodic progress report during a long service (Banten: at least quarterly in the panti's year).
+    "laporan_perkembangan": JenisSurat("Laporan Perkembangan", "Laporan Perkembangan Klien", ("klien", "isian")),
+    # The year-end decision: termination and reunification, onward referral, or an extension.
+    "surat_keputusan_rehabilitasi": JenisSurat(
+        "Surat Keputusan Akhir Rehabilitasi", "Keputusan Akhir Masa Rehabilitasi Sosial", ("klien", "isian")
+    ),
+    # The chain of a disposition (Kepala Dinas -> Kepala Bidang -> Fungsional): each act, its officer and instruction.
+    "lembar_disposisi": JenisSurat("Lembar Disposisi", "Disposisi Penanganan Klien", ("klien", "disposisi")),
+    # ABH (UU 11/2012 art. 28): asking the Bapas for the community research report on the child.
+    "permintaan_litmas": JenisSurat("Surat Permintaan Penelitian Kemasyarakatan", "Permintaan Penelitian Kemasyarakatan (Litmas)",
+                                    ("klien", "tujuan")),
+    # PPKS without papers: asking the civil registry to check the person's fingerprints/face for a NIK.
+    "permohonan_biometrik": JenisSurat("Surat Permohonan Pengecekan Biometrik", "Permohonan Pengecekan Data Kependudukan (Biometrik)",
+                                       ("klien", "tujuan")),
     # The last letter of a case: says how it ended and invites the applicant to the survey (SKM).
     "surat_selesai_layanan": JenisSurat(
         "Surat Keterangan Selesai Layanan", "Keterangan Selesai Layanan", ("klien", "hasil_akhir", "tautan_survei")
@@ -146,6 +163,18 @@ def _tanggal_peristiwa(nilai, zona: str) -> str | None:
     return hari_tanggal(tgl) if tgl else str(nilai)
 
 
+def _waktu_tindakan(nilai, zona: str) -> str | None:
+    """When an act was recorded: its date and local time (a disposition's acts may fall on one day)."""
+    if not isinstance(nilai, datetime):
+        return teks(nilai, zona) if nilai else None
+    return f"{hari_tanggal(ke_tanggal(nilai, zona))} pukul {nilai.astimezone(ZoneInfo(zona)):%H.%M}"
+def _dasar_surat(nilai, zona: str) -> dict | None:
+    """The letter this one answers (``{nomor, tanggal, instansi}``), printed as its basis."""
+    if not nilai:
+        return None
+    return {"nomor": teks(nilai.get("nomor"), zona), "tanggal": teks(nilai.get("tanggal"), zona), "instansi": nilai.get("instansi")}
+
+
 def siapkan_isi(data: dict, zona: str) -> dict:
     """The caller's data in the shapes the templates print."""
     petugas = data.get("petugas")
@@ -167,7 +196,11 @@ def siapkan_isi(data: dict, zona: str) -> dict:
         "tanggal": _tanggal_peristiwa(data.get("tanggal"), zona),
         "tempat": data.get("tempat"),
         "hasil_akhir": data.get("hasil_akhir"),
+        "disposisi": [dict(b, waktu=_waktu_tindakan(b.get("waktu"), zona)) for b in data.get("disposisi") or []],
+        # The notice of missing documents issued by the verifier's ruling (not merely incomplete).
+        "hasil_verifikasi": bool(data.get("hasil_verifikasi")),
         "tautan_survei": data.get("tautan_survei"),
+        "dasar_surat": _dasar_surat(data.get("dasar_surat"), zona),
         # Vector, so the letter's only raster image stays the verification code.
         "qr_survei": svg_qr(data["tautan_survei"], skala=2) if data.get("tautan_survei") else None,
     }
@@ -203,7 +236,7 @@ def render_html(jenis: str, *, tenant: Tenant, nomor: str, data: dict, pada: dat
         "perihal": data.get("perihal") or js.perihal,
         "lampiran": teks(data.get("lampiran"), zona),
         "kop": kop.get("baris") or [tenant.nama],
-        "logo": kop.get("logo"),
+        "logo": tenant.logo_kop or kop.get("logo"),
         "kantor": tenant.nama,
         "alamat_kantor": tenant.alamat,
         "tempat_tanggal": f"{tempat_surat(tenant)}, {tanggal_panjang(ke_tanggal(pada, zona))}",

@@ -6,7 +6,8 @@ codes; ``label`` turns them into words and ``urut`` orders them.
 
 - region: the client's Kemendagri code (``kode_wilayah``), else the region
   of its NIK (``kode_wilayah_nik``, see ``wilayah``); kecamatan is PP.KK.CC,
-  desa/kelurahan PP.KK.CC.DDDD (only an address code has the village).
+  desa/kelurahan PP.KK.CC.DDDD (only an address code has the village);
+  labelled with the official names (``dinsos.wilayah``).
 - age group, at the day the case was received in the office's zone: anak
   under 18 (UU 35/2014), lansia 60 and over (UU 13/1998), dewasa between;
   from the birth date, else the estimated age moved on from the day it was
@@ -15,6 +16,10 @@ codes; ``label`` turns them into words and ``urut`` orders them.
 - on time: the case's own time-limit clock (``tenggat`` of kind ``kasus``):
   ended by its due time, ended after it, running past it, running (or
   waiting) within it, or none (open-ended service, or stopped early).
+
+Each dimension also says how to read it from the per-office, per-day summary
+(``ringkas``, over ``RingkasanRekap``: same values, already computed by the
+database's triggers); one without it is always counted from the cases.
 """
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,6 +33,9 @@ from dinsos.cases.models import Kasus, Klien
 from dinsos.catalogue.models import Layanan
 from dinsos.sla.models import Tenggat
 from dinsos.tenancy.models import Tenant
+from dinsos.wilayah import nama_wilayah
+
+from .models import RingkasanRekap as R
 
 # A report's words are Indonesian whatever the viewer's language (it is an official document, like the letters),
 # and services run outside requests: plain text, not the interface's lazy translations.
@@ -65,6 +73,7 @@ class Dimensi:
     domain: tuple = ()  # values always shown, even at zero (fixed vocabularies)
     label: Callable[[object], str] = field(default=lambda v: str(v))
     lintas_saja: bool = False  # only where several offices are counted
+    ringkas: Callable[[Konteks], object] | None = None  # the same value over the summary (RingkasanRekap)
 
 
 def _yyyymmdd(kolom, ktx: Konteks, zona: str | None = None):
@@ -111,6 +120,16 @@ def _ketepatan(ktx: Konteks):
     )
 
 
+def _wilayah_ringkas(panjang: int):
+    # The summary keeps coalesce(address code, NIK code): the NIK's is PP.KK.CC (8), so a village is the address's.
+    return lambda _ktx: case((func.length(R.wilayah) >= panjang, func.substr(R.wilayah, 1, panjang)), else_=TIDAK_DIKETAHUI)
+
+
+def _ketepatan_ringkas(ktx: Konteks):
+    # Running and not paused: past due or not depends on when the recap is read, so the row keeps the due time.
+    return case((R.ketepatan == "jalan", case((R.batas < ktx.pada, "lewat"), else_="berjalan")), else_=R.ketepatan)
+
+
 def _hasil(_ktx):
     return case((Kasus.status == "ditutup", func.coalesce(Kasus.hasil_akhir, "ditutup")), else_=literal("~").concat(Kasus.status))
 
@@ -121,26 +140,32 @@ def _label_hasil(v) -> str:
     return "Ditutup" if v == "ditutup" else v.replace("_", " ").replace("-", " ").capitalize()
 
 
+def _label_wilayah(v) -> str:
+    """A region code as its official name with its parents up to the kabupaten/kota; a code not in the data stays a code."""
+    return nama_wilayah(v) or str(v)
+
+
 def _label_ppks(v) -> str:
     return f"{v}. {KATEGORI_PPKS[v]}" if v in KATEGORI_PPKS else "Tidak diisi"
 
 
 DIMENSI: dict[str, Dimensi] = {d.kode: d for d in (
     Dimensi("kategori", "Kategori PPKS", lambda k: func.coalesce(Klien.kategori_ppks, 0), domain=tuple(KATEGORI_PPKS),
-            label=_label_ppks),
-    Dimensi("layanan", "Layanan", lambda k: Layanan.nama, gabung=frozenset({"layanan"})),
-    Dimensi("kabupaten", "Kabupaten/kota asal", _wilayah(5)),
-    Dimensi("kecamatan", "Kecamatan asal", _wilayah(8)),
-    Dimensi("desa", "Desa/kelurahan asal", _wilayah(13)),
+            label=_label_ppks, ringkas=lambda k: R.kategori),
+    Dimensi("layanan", "Layanan", lambda k: Layanan.nama, gabung=frozenset({"layanan"}), ringkas=lambda k: Layanan.nama),
+    Dimensi("kabupaten", "Kabupaten/kota asal", _wilayah(5), label=_label_wilayah, ringkas=_wilayah_ringkas(5)),
+    Dimensi("kecamatan", "Kecamatan asal", _wilayah(8), label=_label_wilayah, ringkas=_wilayah_ringkas(8)),
+    Dimensi("desa", "Desa/kelurahan asal", _wilayah(13), label=_label_wilayah, ringkas=_wilayah_ringkas(13)),
     Dimensi("jenis_kelamin", "Jenis kelamin", lambda k: func.coalesce(Klien.jenis_kelamin, TIDAK_DIKETAHUI),
-            domain=tuple(JENIS_KELAMIN), label=lambda v: str(JENIS_KELAMIN.get(v, v))),
-    Dimensi("kelompok_umur", "Kelompok umur", _kelompok_umur, domain=tuple(KELOMPOK_UMUR), label=lambda v: KELOMPOK_UMUR.get(v, v)),
-    Dimensi("hasil", "Hasil akhir", _hasil, label=_label_hasil),
+            domain=tuple(JENIS_KELAMIN), label=lambda v: str(JENIS_KELAMIN.get(v, v)), ringkas=lambda k: R.jenis_kelamin),
+    Dimensi("kelompok_umur", "Kelompok umur", _kelompok_umur, domain=tuple(KELOMPOK_UMUR), label=lambda v: KELOMPOK_UMUR.get(v, v),
+            ringkas=lambda k: R.kelompok_umur),
+    Dimensi("hasil", "Hasil akhir", _hasil, label=_label_hasil, ringkas=lambda k: R.hasil),
     Dimensi("ketepatan", "Ketepatan waktu", _ketepatan, gabung=frozenset({"tenggat"}), domain=tuple(KETEPATAN),
-            label=lambda v: KETEPATAN.get(v, v)),
-    Dimensi("kantor", "Kantor", lambda k: Kasus.tenant_id, lintas_saja=True),
+            label=lambda v: KETEPATAN.get(v, v), ringkas=_ketepatan_ringkas),
+    Dimensi("kantor", "Kantor", lambda k: Kasus.tenant_id, lintas_saja=True, ringkas=lambda k: R.tenant_id),
     Dimensi("provinsi", "Provinsi", lambda k: func.coalesce(Tenant.provinsi_induk_id, Tenant.id), gabung=frozenset({"tenant"}),
-            lintas_saja=True),
+            lintas_saja=True, ringkas=lambda k: func.coalesce(Tenant.provinsi_induk_id, Tenant.id)),
 )}
 
 

@@ -102,7 +102,7 @@ def buku_register_pdf(baris: list[BarisRegister], tenant: Tenant, tahun: int, pa
     kop = tenant.kop_surat or {}
     html = current_app.jinja_env.get_template("laporan/register_pdf.html").render(
         baris=baris, kolom=KOLOM_REGISTER, tahun=tahun, kantor=tenant.nama, alamat_kantor=tenant.alamat,
-        kop=kop.get("baris") or [tenant.nama], logo=kop.get("logo"), penandatangan=_penandatangan(tenant),
+        kop=kop.get("baris") or [tenant.nama], logo=tenant.logo_kop or kop.get("logo"), penandatangan=_penandatangan(tenant),
         tempat_tanggal=f"{tempat_surat(tenant)}, {tanggal_panjang(ke_tanggal(pada, tenant.zona_waktu))}",
     )
     return html_ke_pdf(html)

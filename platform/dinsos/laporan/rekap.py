@@ -1,10 +1,14 @@
 """Recaps: counts of cases received in a period, by one or two dimensions, with totals.
 
-One aggregate statement per recap: the cases of the period (the
+One aggregate statement per recap (two when offices differ in zone). On PostgreSQL it sums the per-office,
+per-day summary (``ringkasan_rekap``, migration 0021_ringkasan_rekap.py),
+which triggers keep current in every transaction that writes a case, its
+client or its clock, so it is as current as the cases themselves. Offices
+whose zone is not the period's, dimensions the summary lacks, and embedded
+SQLite are counted from the cases: those of the period (the
 ``(tenant_id, diterima_pada)`` index) joined to their clients (primary key),
-each case given its row and column value in a subquery, then counted per
-pair. Nothing is summarised ahead of time, so a recap is always as current
-as the cases themselves.
+each case given its row and column value in a subquery, counted per pair.
+Both ways give the same counts (``tests/laporan/test_ringkasan.py``).
 
 ``rekap_kantor`` counts the bound office's cases (tenant scoping and RLS
 apply as everywhere). ``rekap_lintas`` counts several offices' cases (a
@@ -26,6 +30,7 @@ from dinsos.tenancy.models import Tenant
 
 from . import sensor
 from .dimensi import DIMENSI, Dimensi, Konteks, label_nilai, urutan
+from .models import RingkasanRekap as R
 from .periode import Periode
 
 TANPA_KOLOM = "jumlah"
@@ -85,9 +90,27 @@ def dimensi(kode: str | None, kolom: str, *, lintas: bool, boleh_kosong: bool = 
     return d
 
 
-def _hitung(tenant_ids: list[int], periode: Periode, d_baris: Dimensi, d_kolom: Dimensi | None, pada: datetime) -> dict:
+def _kelompokkan(q, ada_kolom: bool, jumlah=None) -> dict:
+    """Count the subquery's (b[, k]) pairs: rows, or the sum of its ``n`` column."""
+    kelompok = [q.c.b] + ([q.c.k] if ada_kolom else [])
+    baris = db.session.execute(select(*kelompok, func.count() if jumlah is None else func.sum(q.c.n)).group_by(*kelompok)).all()
+    if not ada_kolom:
+        return {(r[0], TANPA_KOLOM): int(r[1]) for r in baris}
+    return {(r[0], r[1]): int(r[2]) for r in baris}
+
+
+def _gabung(d_baris: Dimensi, d_kolom: Dimensi | None) -> frozenset:
+    return d_baris.gabung | (d_kolom.gabung if d_kolom else frozenset())
+
+
+def _lingkup(kolom, tenant_ids: list[int]):
+    return kolom == tenant_ids[0] if len(tenant_ids) == 1 else kolom.in_(tenant_ids)
+
+
+def hitung_kasus(tenant_ids: list[int], periode: Periode, d_baris: Dimensi, d_kolom: Dimensi | None, pada: datetime) -> dict:
+    """Counts from the cases themselves: each case joined to its client (and service, clock, office) and grouped."""
     ktx = Konteks(db.session.get_bind().dialect.name, periode.zona, pada)
-    gabung = d_baris.gabung | (d_kolom.gabung if d_kolom else frozenset())
+    gabung = _gabung(d_baris, d_kolom)
     kolom_k = d_kolom.ekspresi(ktx).label("k") if d_kolom else None
     q = select(d_baris.ekspresi(ktx).label("b"), *([kolom_k] if kolom_k is not None else [])).select_from(Kasus).join(
         Klien, and_(Klien.tenant_id == Kasus.tenant_id, Klien.id == Kasus.klien_id))
@@ -98,13 +121,38 @@ def _hitung(tenant_ids: list[int], periode: Periode, d_baris: Dimensi, d_kolom: 
                                       Tenggat.objek_jenis == "kasus"))
     if "tenant" in gabung:
         q = q.join(Tenant, Tenant.id == Kasus.tenant_id)
-    lingkup = Kasus.tenant_id == tenant_ids[0] if len(tenant_ids) == 1 else Kasus.tenant_id.in_(tenant_ids)
-    q = q.where(lingkup, Kasus.diterima_pada >= periode.awal, Kasus.diterima_pada < periode.akhir).subquery()
-    kelompok = [q.c.b] + ([q.c.k] if kolom_k is not None else [])
-    baris = db.session.execute(select(*kelompok, func.count()).group_by(*kelompok)).all()
-    if kolom_k is None:
-        return {(r[0], TANPA_KOLOM): r[1] for r in baris}
-    return {(r[0], r[1]): r[2] for r in baris}
+    q = q.where(_lingkup(Kasus.tenant_id, tenant_ids), Kasus.diterima_pada >= periode.awal,
+                Kasus.diterima_pada < periode.akhir).subquery()
+    return _kelompokkan(q, kolom_k is not None)
+
+
+def hitung_ringkasan(tenant_ids: list[int], periode: Periode, d_baris: Dimensi, d_kolom: Dimensi | None,
+                     pada: datetime) -> dict:
+    """The same counts from the per-office, per-day summary (PostgreSQL; offices whose zone is the period's)."""
+    ktx = Konteks(db.session.get_bind().dialect.name, periode.zona, pada)
+    gabung = _gabung(d_baris, d_kolom)
+    kolom_k = d_kolom.ringkas(ktx).label("k") if d_kolom else None
+    q = select(d_baris.ringkas(ktx).label("b"), *([kolom_k] if kolom_k is not None else []), R.jumlah.label("n"))
+    if "layanan" in gabung:
+        q = q.join(Layanan, and_(Layanan.tenant_id == R.tenant_id, Layanan.id == R.layanan_id))
+    if "tenant" in gabung:
+        q = q.join(Tenant, Tenant.id == R.tenant_id)
+    q = q.where(_lingkup(R.tenant_id, tenant_ids), R.hari >= periode.dari, R.hari <= periode.sampai).subquery()
+    return _kelompokkan(q, kolom_k is not None, jumlah=q.c.n)
+
+
+def _hitung(tenant_ids: list[int], periode: Periode, d_baris: Dimensi, d_kolom: Dimensi | None, pada: datetime) -> dict:
+    """From the summary where it holds the answer, from the cases otherwise; the two add up."""
+    bisa = db.session.get_bind().dialect.name == "postgresql" and d_baris.ringkas is not None and (
+        d_kolom is None or d_kolom.ringkas is not None)
+    # The summary's days are each office's own; an office in another zone than the period's is counted from its cases.
+    zona = dict(db.session.execute(select(Tenant.id, Tenant.zona_waktu).where(Tenant.id.in_(tenant_ids))).all()) if bisa else {}
+    ringkas = [t for t in tenant_ids if zona.get(t) == periode.zona]
+    kasus = [t for t in tenant_ids if zona.get(t) != periode.zona]
+    hasil = hitung_ringkasan(ringkas, periode, d_baris, d_kolom, pada) if ringkas else {}
+    for kunci, n in (hitung_kasus(kasus, periode, d_baris, d_kolom, pada) if kasus else {}).items():
+        hasil[kunci] = hasil.get(kunci, 0) + n
+    return hasil
 
 
 def _susun(hitungan: dict, periode: Periode, d_baris: Dimensi, d_kolom: Dimensi | None, nama_kantor: dict,

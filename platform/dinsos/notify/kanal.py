@@ -174,6 +174,8 @@ def _kirim(nama_kanal: str, muatan: dict) -> None:
     notifikasi = db.session.scalar(select(Notifikasi).where(Notifikasi.id == uuid.UUID(muatan["notifikasi_id"])))
     if notifikasi is None:  # the recipient's account was deleted with its inbox: nobody to tell
         return
+    if notifikasi.usang_pada is not None:  # superseded before it went out: "your turn" would now be wrong
+        return
     penerima = db.session.scalar(select(Pengguna).where(Pengguna.id == notifikasi.penerima_id))
     tenant = db.session.get(Tenant, tenant_aktif())
     pengaturan = db.session.scalar(select(PengaturanNotifikasi))

@@ -20,9 +20,17 @@ class Notifikasi(MilikTenant, db.Model):
     tautan: Mapped[str | None] = mapped_column(String(500))
     kunci: Mapped[str] = mapped_column(String(200), nullable=False)
     dibaca_pada: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # What the notice asks its reader to act on (e.g. ``langkah:<case>:<step>``): once that is done or handed to
+    # someone else, the group's earlier notices are superseded: ``usang_pada``, and why in words.
+    kelompok: Mapped[str | None] = mapped_column(String(200))
+    usang_pada: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    usang_alasan: Mapped[str | None] = mapped_column(String(300))
 
     __table_args__ = (
         fk_tenant("penerima_id", "pengguna", ondelete="CASCADE"),
+        Index("ix_notifikasi_kelompok", "tenant_id", "kelompok",
+              postgresql_where=text("usang_pada IS NULL AND kelompok IS NOT NULL"),
+              sqlite_where=text("usang_pada IS NULL AND kelompok IS NOT NULL")),
         UniqueConstraint("tenant_id", "kunci"),
         Index("ix_notifikasi_kotak_masuk", "tenant_id", "penerima_id", "dibuat_pada"),
         # The header's unread count reads only this small index.

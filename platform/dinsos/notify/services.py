@@ -52,12 +52,14 @@ def pengaturan_kantor() -> PengaturanNotifikasi | None:
     return db.session.scalar(select(PengaturanNotifikasi))
 
 
-def kirim_notifikasi(penerima_id, judul: str, isi: str, tautan: str | None = None, *, kunci: str) -> Notifikasi:
+def kirim_notifikasi(penerima_id, judul: str, isi: str, tautan: str | None = None, *, kunci: str,
+                     kelompok: str | None = None) -> Notifikasi:
     """Put a notice in a staff member's inbox and queue it for their external channels.
 
     ``kunci`` names the event (e.g. ``kasus:<id>:langkah:3:terlambat``): a
     second call with the same key in this office adds nothing and returns the
-    first notice. The caller commits.
+    first notice. ``kelompok`` names what the notice asks to be done, for
+    ``usangkan`` once it is. The caller commits.
     """
     judul = judul_satu_baris(judul)
     if not judul:
@@ -66,6 +68,8 @@ def kirim_notifikasi(penerima_id, judul: str, isi: str, tautan: str | None = Non
         raise KesalahanNotifikasi(f"Judul notifikasi terlalu panjang ({len(judul)} karakter, paling banyak {PANJANG_JUDUL}).")
     if not kunci or len(kunci) > PANJANG_KUNCI:
         raise KesalahanNotifikasi(f"Kunci notifikasi wajib diisi, paling banyak {PANJANG_KUNCI} karakter.")
+    if kelompok is not None and (not kelompok or len(kelompok) > PANJANG_KUNCI):
+        raise KesalahanNotifikasi(f"Kelompok notifikasi paling banyak {PANJANG_KUNCI} karakter.")
     if tautan is not None and not tautan_internal(tautan):
         raise KesalahanNotifikasi(f"Tautan notifikasi harus alamat di dalam platform yang diawali '/': {tautan!r}.")
     penerima_id = _uuid(penerima_id, "Penerima notifikasi")
@@ -74,13 +78,31 @@ def kirim_notifikasi(penerima_id, judul: str, isi: str, tautan: str | None = Non
         raise KesalahanNotifikasi(f"Penerima notifikasi {penerima_id} tidak ada di kantor ini.")
 
     baru = sisipkan_jika_baru(
-        Notifikasi, {"penerima_id": penerima_id, "judul": judul, "isi": isi or "", "tautan": tautan, "kunci": kunci}, ["kunci"]
+        Notifikasi, {"penerima_id": penerima_id, "judul": judul, "isi": isi or "", "tautan": tautan, "kunci": kunci,
+                     "kelompok": kelompok}, ["kunci"]
     )
     notifikasi = db.session.scalar(select(Notifikasi).where(Notifikasi.kunci == kunci))
     if baru:
         for kanal in kanal_aktif(penerima, pengaturan_kantor(), current_app.config):
             tulis_outbox(f"notifikasi.{kanal}", {"notifikasi_id": str(notifikasi.id)}, kunci=f"notifikasi:{notifikasi.id}:{kanal}")
     return notifikasi
+
+
+def usangkan(kelompok: str, alasan: str, *, kecuali_penerima=None) -> int:
+    """Supersede the standing notices of a group: what they asked is done, or now someone else's.
+
+    Each gets ``usang_pada`` and ``alasan`` (words for its reader), and stops counting as unread: it no longer
+    asks for attention. ``kecuali_penerima`` keeps one person's notices standing (the new assignee's). Returns
+    how many were superseded; the caller commits.
+    """
+    kini = sekarang()
+    q = update(Notifikasi).where(Notifikasi.kelompok == kelompok, Notifikasi.usang_pada.is_(None))
+    if kecuali_penerima is not None:
+        q = q.where(Notifikasi.penerima_id != _uuid(kecuali_penerima, "Penerima notifikasi"))
+    return db.session.execute(
+        q.values(usang_pada=kini, usang_alasan=alasan[:300], dibaca_pada=func.coalesce(Notifikasi.dibaca_pada, kini))
+        .execution_options(synchronize_session=False)
+    ).rowcount
 
 
 def jumlah_belum_dibaca(penerima_id) -> int:
@@ -90,16 +112,17 @@ def jumlah_belum_dibaca(penerima_id) -> int:
     )
 
 
-def daftar_notifikasi(penerima_id, halaman: int = 1, per_halaman: int = 50) -> list[Notifikasi]:
-    """One page of a staff member's notices, newest first."""
+def daftar_notifikasi(penerima_id, halaman: int = 1, per_halaman: int = 50) -> tuple[list[Notifikasi], bool]:
+    """One page of a staff member's notices, newest first, and whether an older page follows."""
     halaman = max(halaman, 1)
-    return db.session.scalars(
+    baris = db.session.scalars(
         select(Notifikasi)
         .where(Notifikasi.penerima_id == penerima_id)
         .order_by(Notifikasi.dibuat_pada.desc(), Notifikasi.id)
-        .limit(per_halaman)
+        .limit(per_halaman + 1)  # one more than shown says whether there is a next page
         .offset((halaman - 1) * per_halaman)
     ).all()
+    return baris[:per_halaman], len(baris) > per_halaman
 
 
 def tandai_dibaca(penerima_id, notifikasi_id) -> Notifikasi | None:

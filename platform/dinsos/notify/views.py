@@ -27,13 +27,14 @@ PER_HALAMAN = 50
 @bp.get("/")
 @login_required
 def kotak_masuk(slug):
-    halaman = max(request.args.get("halaman", 1, type=int), 1)
-    baris = daftar_notifikasi(current_user.id, halaman, PER_HALAMAN + 1)
+    # A page number past any inbox is just an empty page (and never an offset the database cannot hold).
+    halaman = min(max(request.args.get("halaman", 1, type=int), 1), 100_000)
+    baris, ada_berikutnya = daftar_notifikasi(current_user.id, halaman, PER_HALAMAN)
     return render_template(
         "notifikasi/kotak_masuk.html",
-        baris=baris[:PER_HALAMAN],
+        baris=baris,
         halaman=halaman,
-        ada_berikutnya=len(baris) > PER_HALAMAN,
+        ada_berikutnya=ada_berikutnya,
         boleh_atur=boleh(current_user, "tenant.kelola_kontak"),
     )
 

@@ -2,11 +2,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import BooleanField, DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from dinsos.cases.forms import pilihan
+from dinsos.core.formulir import PilihanBanyak
 
 from .dibagikan import BIDANG_KLIEN
 from .models import JENIS_MITRA
@@ -14,13 +14,6 @@ from .persetujuan import CARA_PERSETUJUAN, HUBUNGAN_PERSETUJUAN
 
 LABEL_JENIS_MITRA = {"balai": _l("Balai / Loka rehabilitasi"), "panti": _l("Panti sosial"),
                      "lks": _l("Lembaga Kesejahteraan Sosial (LKS)"), "lainnya": _l("Lainnya")}
-
-
-class PilihanBanyak(SelectMultipleField):
-    """Several choices as a list of checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class _Persetujuan:

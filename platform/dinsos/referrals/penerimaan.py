@@ -79,7 +79,7 @@ def kecocokan(masuk: RujukanMasuk) -> list[dict]:
     versi = versi_terbaru(layanan_masuk(masuk))
     berkas = (masuk.isi or {}).get("berkas", []) if akses_aktif(masuk) else []
     hasil = []
-    for d in versi.isi["penyampaian_pelayanan"]["persyaratan"]["dokumen"]:
+    for d in versi.persyaratan("pemohon"):
         cocok = [b for b in berkas if b.get("dokumen_kode") == d["kode"]]
         hasil.append({"kode": d["kode"], "nama": d["nama"], "wajib": bool(d.get("wajib")), "berkas": cocok})
     return hasil
@@ -304,7 +304,7 @@ def terima(masuk: RujukanMasuk, *, pengguna, pada: datetime | None = None, klien
     _ubah(masuk, "terima", pada)
     layanan = layanan_masuk(masuk)
     versi = versi_terbaru(layanan)
-    kode_dokumen = {d["kode"] for d in versi.isi["penyampaian_pelayanan"]["persyaratan"]["dokumen"]}
+    kode_dokumen = {d["kode"] for d in versi.persyaratan("pemohon")}
     unggahan, lain = {}, []
     for b in masuk.isi.get("berkas", []):
         isi = penyimpanan().buka(b["kunci"])

@@ -37,7 +37,7 @@ class Tujuan:
 def _dokumen(versi) -> list[dict]:
     return [
         {"kode": d["kode"], "nama": d["nama"], "wajib": bool(d.get("wajib")), "keterangan": d.get("keterangan")}
-        for d in versi.isi["penyampaian_pelayanan"]["persyaratan"]["dokumen"]
+        for d in versi.persyaratan("pemohon")
     ]
 
 

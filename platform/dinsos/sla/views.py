@@ -28,6 +28,7 @@ JENIS_TENGGAT: Registri = Registri("jenis tenggat", {
     "langkah_kasus": _l("Langkah SOP"),
     "kasus": _l("Jangka waktu layanan"),
     "laporan_sosial": _l("Laporan sosial (UU 11/2012)"),
+    "tindakan_kasus": _l("Keluaran dan tindakan kasus"),
     "pengaduan": _l("Penyelesaian pengaduan"),
     "langkah_pengaduan": _l("Langkah pengaduan"),
 })

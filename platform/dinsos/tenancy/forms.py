@@ -5,7 +5,8 @@ emptied row is dropped, so adding and removing need no script.
 """
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, SelectField, StringField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, FieldList, Form, FormField, SelectField, StringField
 
 from dinsos.catalogue.skema.kosakata import HARI, JENIS_KANAL
 from dinsos.catalogue.tampilan import NAMA_HARI, NAMA_KANAL
@@ -29,6 +30,17 @@ class FormPengaturan(FlaskForm):
     kanal_kontak = FieldList(FormField(FormKanal))
     hari_libur_daerah = FieldList(FormField(FormTanggal))
     hari_kerja_tambahan = FieldList(FormField(FormTanggal))
+
+
+class FormKop(FlaskForm):
+    """The letterhead logo and how the public standard shows values the decree does not contain."""
+
+    tampil_asal = SelectField(
+        _l("Nilai yang ditetapkan platform (tidak tercantum dalam keputusan) di halaman publik"),
+        choices=pilihan([("tandai", _l("Tampilkan dengan label")), ("sembunyikan", _l("Sembunyikan"))]),
+    )
+    logo = FileField(_l("Logo kop surat (PNG atau JPEG, paling besar 512 KB)"))
+    hapus_logo = BooleanField(_l("Hapus logo"))
 
 
 for _hari in HARI:

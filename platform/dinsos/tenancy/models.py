@@ -33,6 +33,12 @@ class Tenant(db.Model):
     hari_libur_daerah: Mapped[list] = mapped_column(Json, nullable=False, default=list)
     hari_kerja_tambahan: Mapped[list] = mapped_column(Json, nullable=False, default=list)
     maklumat: Mapped[str | None] = mapped_column(Text)
+    # values of tenant.yaml the decree does not contain (dinsos.catalogue.skema.asal)
+    penanda_asal: Mapped[list] = mapped_column(Json, nullable=False, default=list, server_default="[]")
+    # the office's choice for platform-set values on its public standard: "tandai" (labelled) or "sembunyikan"
+    tampil_asal: Mapped[str] = mapped_column(String(20), nullable=False, default="tandai", server_default="tandai")
+    # letterhead logo: an uploaded image re-encoded as PNG, as a data: URI (letters fetch nothing else)
+    logo_kop: Mapped[str | None] = mapped_column(Text)
     aktif: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     dibuat_pada: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=sekarang)
     # Not here: an office's data version (table ``versi_data_kantor``, migrations 0011 and 0020) is written and read

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from dinsos.audit.services import catat_peristiwa
 from dinsos.catalogue.skema.baca import KesalahanValidasi
 from dinsos.catalogue.skema.folder import berkas_folder, folder_kantor, periksa_kumpulan
+from dinsos.catalogue.skema.hitung import periksa_hitungan
 from dinsos.core.db import db
 from dinsos.core.tenant import lintas_tenant
 
@@ -85,6 +86,8 @@ def tulis(data: list[dict]) -> list[str]:
                         tenant_id=tenant.id, kode=isi["kode"], versi=versi.versi,
                     )
                 laporan.append(f"  {isi['kode']}: versi {versi.versi} {'disimpan' if baru else 'tidak berubah'}")
+                if baru:  # the decree's own arithmetic: loaded as written, the admin is told once
+                    laporan += [f"  {isi['kode']}: peringatan: {p}" for p in periksa_hitungan(isi)]
     return laporan
 
 

@@ -9,6 +9,7 @@ from .models import TINGKAT, Tenant
 KOLOM_PROFIL = (
     "nama", "tingkat", "kode_wilayah", "zona_waktu", "alamat", "kanal_kontak", "kepala_dinas",
     "kop_surat", "format_nomor", "jam_kerja", "hari_libur_daerah", "hari_kerja_tambahan", "maklumat",
+    "penanda_asal",
 )
 
 
@@ -52,7 +53,7 @@ def simpan_profil(data: dict) -> tuple[Tenant, bool]:
     berubah = baru
     for kolom in KOLOM_PROFIL:
         nilai = data.get(kolom)
-        if nilai is None and kolom in ("kanal_kontak", "hari_libur_daerah", "hari_kerja_tambahan"):
+        if nilai is None and kolom in ("kanal_kontak", "hari_libur_daerah", "hari_kerja_tambahan", "penanda_asal"):
             nilai = []
         if nilai is None and kolom in ("kepala_dinas", "kop_surat", "format_nomor", "jam_kerja"):
             nilai = {}

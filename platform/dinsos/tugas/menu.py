@@ -23,6 +23,16 @@ def tugas_sekarang():
     return g.tugas_saya
 
 
+def angka_sekarang() -> dict:
+    """The queue's counts for the dashboard's tiles (``services.hitung``), in the office's calendar day."""
+    from dinsos.core.db import sekarang
+    from dinsos.core.ui import zona_tenant
+
+    from .services import hitung
+
+    return hitung(tugas_sekarang() or [], sekarang(), zona_tenant())
+
+
 class LabelMenu:
     """"Tugas saya" and how many items wait, worked out only when the header is rendered."""
 

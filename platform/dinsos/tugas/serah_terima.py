@@ -9,6 +9,11 @@ with the change itself:
 - ``ditugaskan``: the case was assigned: the new assignee hears it;
 - ``langkah_ditugaskan``: the current step was assigned: its new assignee.
 
+A "your turn" notice belongs to a group (``kelompok``): the step (``langkah:<case>:<code>``) or the case's
+assignment (``kasus:<case>:pj``). When the step is done (``langkah_selesai``), its standing notices are
+superseded, naming who did it; when the step or the case goes to someone, everyone else's earlier notices
+of that group are.
+
 Whoever caused the event is not told (they are looking at it). The notice's
 key is the timeline event (case id and the event's number) and the
 recipient, so the same hand-off never makes two notices, whatever retries.
@@ -52,10 +57,25 @@ def penerima_giliran(kasus, langkah, definisi: dict) -> list:
     return [p.id for p in staf if pelaksana.giliran(definisi["peran"], p.id, p.peran, None, kasus.penanggung_jawab_id)]
 
 
-def _kirim(penerima, judul: str, isi: str, tautan: str, kunci: str) -> None:
+def _kirim(penerima, judul: str, isi: str, tautan: str, kunci: str, kelompok: str) -> None:
     from dinsos.notify.services import kirim_notifikasi
 
-    kirim_notifikasi(penerima, judul, isi, tautan=tautan, kunci=kunci)
+    kirim_notifikasi(penerima, judul, isi, tautan=tautan, kunci=kunci, kelompok=kelompok)
+
+
+def kelompok_langkah(kasus, kode: str) -> str:
+    return f"langkah:{kasus.id}:{kode}"
+
+
+def _usangkan(kelompok: str, alasan: str, kecuali=None) -> None:
+    from dinsos.notify.services import usangkan
+
+    usangkan(kelompok, alasan, kecuali_penerima=kecuali)
+
+
+def _nama(pid) -> str:
+    nama = pid and db.session.scalar(select(Pengguna.nama).where(Pengguna.id == pid))
+    return nama or "petugas lain"
 
 
 def _langkah_mulai(kasus, p) -> None:
@@ -78,25 +98,35 @@ def _langkah_mulai(kasus, p) -> None:
         isi = f"{_tentang(kasus, sop)}. Berkas lengkap; langkah pertama menunggu Anda: {definisi['kegiatan']}.{waktu}"
     for pid in penerima_giliran(kasus, langkah, definisi):
         if pid != p.aktor_id:
-            _kirim(pid, judul, isi, _tautan(kasus), f"giliran:{kasus.id}:{p.urutan}:{pid}")
+            _kirim(pid, judul, isi, _tautan(kasus), f"giliran:{kasus.id}:{p.urutan}:{pid}", kelompok_langkah(kasus, langkah.kode))
 
 
 def _ditugaskan(kasus, p) -> None:
     ke = _uuid(p.rincian.get("ke"))
-    if ke is None or ke == p.aktor_id:
+    if ke is None:
         return
     if p.jenis == "ditugaskan":
+        kelompok = f"kasus:{kasus.id}:pj"
         judul = f"Kasus {kasus.nomor_register or ''} ditugaskan kepada Anda".replace("  ", " ")
         isi = f"{_tentang(kasus, None)}. Anda kini penanggung jawab kasus ini."
     else:
+        kelompok = kelompok_langkah(kasus, p.rincian.get("langkah"))
         sop = pelaksana.sop_versi(kasus.versi_layanan_id)
         definisi = (sop or {"langkah": {}})["langkah"].get(p.rincian.get("langkah")) or {"nama": p.rincian.get("langkah")}
         judul = f"Langkah ditugaskan kepada Anda: {definisi['nama']}"
         isi = f"{_tentang(kasus, sop)}. Langkah ini kini menunggu Anda."
-    _kirim(ke, judul, isi, _tautan(kasus), f"giliran:{kasus.id}:{p.urutan}:{ke}")
+    _usangkan(kelompok, f"Sudah ditugaskan kepada {_nama(ke)}.", kecuali=ke)
+    if ke != p.aktor_id:
+        _kirim(ke, judul, isi, _tautan(kasus), f"giliran:{kasus.id}:{p.urutan}:{ke}", kelompok)
 
 
-PENANGAN = {"langkah_mulai": _langkah_mulai, "ditugaskan": _ditugaskan, "langkah_ditugaskan": _ditugaskan}
+def _langkah_selesai(kasus, p) -> None:
+    if p.rincian.get("langkah"):
+        _usangkan(kelompok_langkah(kasus, p.rincian["langkah"]), f"Langkah ini sudah diselesaikan oleh {_nama(p.aktor_id)}.")
+
+
+PENANGAN = {"langkah_mulai": _langkah_mulai, "ditugaskan": _ditugaskan, "langkah_ditugaskan": _ditugaskan,
+            "langkah_selesai": _langkah_selesai}
 
 
 def saat_peristiwa(kasus, p) -> None:

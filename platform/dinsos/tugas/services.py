@@ -15,6 +15,7 @@ started, its due time and deadline state (``sla.services.status_tenggat``).
 """
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 
@@ -231,11 +232,36 @@ def tugas_saya(pengguna, pada: datetime) -> list[Tugas]:
     return sorted(semua, key=lambda t: t.kunci_urut)[:BATAS]
 
 
-def hitung(daftar: list[Tugas]) -> dict:
-    """How many items, and how many of them are overdue or at risk (the menu's and the dashboard's figures)."""
+# The queue's deadline filters (``?status=``), as the dashboard's tiles link to them.
+SARINGAN_STATUS = ("terlambat", "hari_ini", "berisiko")
+
+
+def jatuh_tempo_hari_ini(t: Tugas, pada: datetime, zona: str) -> bool:
+    """Due later today, by the office's calendar day (not yet overdue)."""
+    if t.due_at is None or t.status == "terlambat" or t.due_at <= pada:
+        return False
+    z = ZoneInfo(zona)
+    return t.due_at.astimezone(z).date() == pada.astimezone(z).date()
+
+
+def saring(daftar: list[Tugas], *, jenis: str | None = None, status: str | None = None, pada: datetime, zona: str) -> list[Tugas]:
+    """The queue narrowed to one kind of work and/or one deadline state (``SARINGAN_STATUS``)."""
+    if jenis in JENIS:
+        daftar = [t for t in daftar if t.jenis == jenis]
+    if status == "hari_ini":
+        daftar = [t for t in daftar if jatuh_tempo_hari_ini(t, pada, zona)]
+    elif status in SARINGAN_STATUS:
+        daftar = [t for t in daftar if t.status == status]
+    return daftar
+
+
+def hitung(daftar: list[Tugas], pada: datetime | None = None, zona: str | None = None) -> dict:
+    """How many items, how many overdue, at risk and (given the time and the office's zone) due later today:
+    the menu's and the dashboard's figures."""
     return {
         "jumlah": len(daftar),
         "terlambat": sum(1 for t in daftar if t.status == "terlambat"),
         "berisiko": sum(1 for t in daftar if t.status == "berisiko"),
+        "hari_ini": sum(1 for t in daftar if jatuh_tempo_hari_ini(t, pada, zona)) if pada and zona else 0,
         "per_jenis": {j: sum(1 for t in daftar if t.jenis == j) for j in JENIS},
     }

@@ -11,6 +11,8 @@ AKTOR = (
     "mitra",
     "petugas_pelayanan",
     "pekerja_sosial",
+    # Satuan Bakti Pekerja Sosial (Kemensos' contracted social workers): Metro's ABH seed lists them.
+    "sakti_peksos",
     "pendamping_rehsos",
     "fungsional_peksos",
     "kepala_bidang",
@@ -41,12 +43,32 @@ DOKUMEN_KELUARAN = (
     "rekomendasi_penanganan",
     "surat_pengantar",
     "tanda_terima",
+    "laporan_perkembangan",
+    "surat_keputusan_rehabilitasi",
+    "permintaan_litmas",
+    "permohonan_biometrik",
 )
+
+# Where a case act's clock starts: the intake; the intake of a case that came with the authority's request
+# letter (ABH: the law counts from the request); or (any other value) when the named act is recorded.
+SEJAK_AWAL = ("penerimaan", "surat_permohonan")
+# Client fields a case act's answer may update (the biometric check finds the NIK).
+MEDAN_KLIEN = ("nik",)
 
 TINGKAT = ("provinsi", "kabupaten", "kota")
 HARI = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
 JENIS_ISIAN = ("teks", "teks_panjang", "tanggal", "ya_tidak", "pilihan")
 MULAI_JAM = ("berkas_lengkap", "penerimaan")
+# Whose a requirement is: the applicant brings it, or the office keeps it (its
+# register book, its verification list) and the platform produces it.
+PIHAK_PERSYARATAN = ("pemohon", "kantor")
+# When a case takes its register number: when the file is complete and correct
+# (the default), or when the SOP step whose output is the register number is
+# recorded (Magetan: the Fungsional Peksos registers the case at step 2).
+SAAT_NOMOR_REGISTER = ("berkas_lengkap", "langkah")
+# Which way a hand-over letter (berita acara, tanda terima) goes: to the office
+# (masuk) or from the office to a partner such as a balai (keluar).
+ARAH_SERAH_TERIMA = ("masuk", "keluar")
 SATUAN_KALENDER = ("hari", "minggu", "bulan", "tahun")
 PLACEHOLDER_NOMOR = ("n", "mm", "yyyy", "romawi")
 JUMLAH_JENIS_PPKS = 26  # Permensos 8/2012, kept by Permensos 5/2019

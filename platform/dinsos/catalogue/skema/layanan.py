@@ -11,16 +11,22 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from .asal import PenandaAsalSchema, cek_penanda
 from .cek import cek_waktu
 from .kosakata import (
     AKTOR,
+    ARAH_SERAH_TERIMA,
     DOKUMEN_KELUARAN,
     JENIS_ISIAN,
     JUMLAH_JENIS_PPKS,
     KOMPONEN_PENGELOLAAN,
     KOMPONEN_PENYAMPAIAN,
+    MEDAN_KLIEN,
     MULAI_JAM,
+    PIHAK_PERSYARATAN,
+    SAAT_NOMOR_REGISTER,
     SATUAN_KALENDER,
+    SEJAK_AWAL,
 )
 from .medan import (
     PESAN_DASAR,
@@ -48,6 +54,8 @@ class DokumenSchema(Dasar):
     penerbit = Teks(required=True, allow_none=True)
     wajib = YaTidak(required=True)
     keterangan = Teks()
+    # Absent = pemohon. No load_default: a version's stored content stays as written.
+    pihak = Teks(validate=salah_satu(PIHAK_PERSYARATAN, "Pihak persyaratan"))
 
 
 class PersyaratanSchema(Dasar):
@@ -146,22 +154,29 @@ class PengaduanSchema(Dasar):
 
 
 def _daftar_komponen(label: str) -> Daftar:
-    return Daftar(Teks(), required=True, validate=tidak_kosong(f"Komponen '{label}'"), error_messages=pesan_komponen(label))
+    # null: the decree does not have this component (shown as "tidak tercantum dalam keputusan")
+    return Daftar(Teks(), required=True, allow_none=True, validate=tidak_kosong(f"Komponen '{label}'"),
+                  error_messages=pesan_komponen(label))
 
 
-def _bagian(skema: type[Schema], label: str) -> Bersarang:
-    return Bersarang(skema, required=True, error_messages=pesan_komponen(label))
+def _bagian(skema: type[Schema], label: str, *, dipakai_kasus: bool = False) -> Bersarang:
+    """A component given as a mapping; null when the decree lacks it, unless cases run on it."""
+    pesan = pesan_komponen(label)
+    if dipakai_kasus:
+        pesan["null"] = (f"Komponen '{label}' tidak boleh null: kasus memakainya. Bila keputusan tidak memuatnya, "
+                         "isi nilainya dan tandai di penanda_asal (asal: platform).")
+    return Bersarang(skema, required=True, allow_none=not dipakai_kasus, error_messages=pesan)
 
 
 class PenyampaianSchema(Dasar):
     """The six public service-delivery components."""
 
-    persyaratan = _bagian(PersyaratanSchema, KOMPONEN_PENYAMPAIAN["persyaratan"])
+    persyaratan = _bagian(PersyaratanSchema, KOMPONEN_PENYAMPAIAN["persyaratan"], dipakai_kasus=True)
     prosedur = _daftar_komponen(KOMPONEN_PENYAMPAIAN["prosedur"])
-    jangka_waktu = _bagian(JangkaWaktuSchema, KOMPONEN_PENYAMPAIAN["jangka_waktu"])
+    jangka_waktu = _bagian(JangkaWaktuSchema, KOMPONEN_PENYAMPAIAN["jangka_waktu"], dipakai_kasus=True)
     biaya = _bagian(BiayaSchema, KOMPONEN_PENYAMPAIAN["biaya"])
     produk = _bagian(ProdukSchema, KOMPONEN_PENYAMPAIAN["produk"])
-    pengaduan = _bagian(PengaduanSchema, KOMPONEN_PENYAMPAIAN["pengaduan"])
+    pengaduan = _bagian(PengaduanSchema, KOMPONEN_PENYAMPAIAN["pengaduan"], dipakai_kasus=True)
 
 
 class JumlahPelaksanaSchema(Dasar):
@@ -222,10 +237,27 @@ class LangkahSchema(Dasar):
     isian = Daftar(Bersarang(IsianSchema), load_default=list)
     berikutnya = Teks(required=True, allow_none=True)
     cabang = Daftar(Bersarang(CabangSchema), load_default=list)
+    # A chain of acts by different officers, in order (Magetan step 3: Kepala
+    # Dinas -> Kepala Bidang -> Fungsional); the last one records the step.
+    disposisi = Daftar(Teks(validate=salah_satu(AKTOR, "Pelaksana disposisi")))
+    arah = Teks(validate=salah_satu(ARAH_SERAH_TERIMA, "Arah serah terima"))
+    # A last step (berikutnya: null) whose branches are optional: the case may also end here.
+    boleh_selesai = YaTidak()
 
     @validates_schema(pass_original=True, skip_on_field_errors=False)
     def _cek_isian(self, data, asli, **kwargs):
         kesalahan: dict = {}
+        galat: dict = {}
+        rantai = asli.get("disposisi")
+        if isinstance(rantai, list):
+            pelaksana = asli.get("pelaksana") if isinstance(asli.get("pelaksana"), list) else []
+            asing = [a for a in rantai if a not in pelaksana]
+            if len(rantai) < 2:
+                galat["disposisi"] = ["Disposisi adalah rantai minimal dua pelaksana berurutan."]
+            elif asing:
+                galat["disposisi"] = [f"Pelaksana disposisi {', '.join(map(str, asing))} bukan pelaksana langkah ini."]
+            elif len(set(rantai)) != len(rantai):
+                galat["disposisi"] = ["Satu pelaksana hanya sekali dalam rantai disposisi."]
         dipakai: dict[str, int] = {}
         for i, isian in enumerate(asli.get("isian") or []):
             nama = isian.get("nama") if isinstance(isian, dict) else None
@@ -234,12 +266,79 @@ class LangkahSchema(Dasar):
             elif isinstance(nama, str):
                 dipakai[nama] = i
         if kesalahan:
-            raise ValidationError({"isian": kesalahan})
+            galat["isian"] = kesalahan
+        if galat:
+            raise ValidationError(galat)
+
+
+class SyaratHasilSchema(Dasar):
+    """One way a closing outcome is reached: a step run done, or a case act recorded (with given answers)."""
+
+    langkah = Teks(validate=pola_slug("Kode langkah"))
+    tindakan = Teks(validate=pola_slug("Kode tindakan"))
+    isian = fields.Dict(keys=fields.String(), values=fields.String())
+
+    @validates_schema
+    def _cek_satu(self, data, **kwargs):
+        if ("langkah" in data) == ("tindakan" in data):
+            raise ValidationError(["Syarat hasil akhir menyebut tepat satu: 'langkah' atau 'tindakan'."])
+        if "isian" in data and "tindakan" not in data:
+            raise ValidationError({"isian": ["Isian syarat hanya untuk syarat berupa 'tindakan'."]})
 
 
 class HasilAkhirSchema(Dasar):
     kode = Teks(required=True, validate=pola_slug("Kode hasil akhir"))
     nama = Teks(required=True)
+    # What must have happened in the case before it may close with this outcome: all of
+    # ``wajib_semua`` and at least one of ``wajib_salah_satu`` (a closing must agree with the branches taken).
+    wajib_semua = Daftar(Bersarang(SyaratHasilSchema))
+    wajib_salah_satu = Daftar(Bersarang(SyaratHasilSchema))
+
+
+class TenggatTindakanSchema(Dasar):
+    """A case act's own clock: how long, from when (the intake or another act), and on what basis."""
+
+    durasi = Teks(required=True, validate=cek_waktu)
+    sejak = Teks(required=True)
+    dasar = Teks(required=True)
+
+
+class TindakanSchema(Dasar):
+    """A case act: work recorded on an open case beside its SOP steps, at any time while it runs.
+
+    A deliverable (a social report, a request letter) carries a ``tenggat``; an
+    act may issue a letter (``dokumen_keluaran``), may be recorded many times
+    (``berulang``: a shelter log), may need other acts first (``setelah``) and
+    may update the client from one of its answers (``perbarui_klien``).
+    """
+
+    kode = Teks(required=True, validate=pola_slug("Kode tindakan"))
+    nama = Teks(required=True)
+    kelompok = Teks()
+    pelaksana = Daftar(Teks(validate=salah_satu(AKTOR, "Pelaksana")), required=True, validate=tidak_kosong("Pelaksana"))
+    isian = Daftar(Bersarang(IsianSchema), load_default=list)
+    dokumen_keluaran = Teks(allow_none=True, load_default=None, validate=salah_satu(DOKUMEN_KELUARAN, "Dokumen keluaran"))
+    berulang = YaTidak(load_default=False)
+    tenggat = Bersarang(TenggatTindakanSchema)
+    setelah = Daftar(Teks(validate=pola_slug("Kode tindakan")), load_default=list)
+    perbarui_klien = fields.Dict(keys=fields.String(validate=salah_satu(MEDAN_KLIEN, "Data klien")), values=fields.String())
+
+    @validates_schema(skip_on_field_errors=True)
+    def _cek(self, data, **kwargs):
+        nama = {i["nama"] for i in data.get("isian") or []}
+        salah = [v for v in (data.get("perbarui_klien") or {}).values() if v not in nama]
+        if salah:
+            raise ValidationError({"perbarui_klien": [f"Isian '{salah[0]}' tidak ada pada tindakan ini."]})
+        if data.get("dokumen_keluaran") == "nomor_register":
+            raise ValidationError({"dokumen_keluaran": ["Nomor register diterbitkan oleh penerimaan, bukan oleh tindakan."]})
+
+
+class VerifikasiBerkasSchema(Dasar):
+    """Who verifies that the file is complete and correct before any step runs."""
+
+    pelaksana = Daftar(
+        Teks(validate=salah_satu(AKTOR, "Pelaksana")), required=True, validate=tidak_kosong("Pelaksana verifikasi")
+    )
 
 
 class SopSchema(Dasar):
@@ -260,8 +359,41 @@ class SopSchema(Dasar):
     peralatan_perlengkapan = Daftar(Teks())
     peringatan = Daftar(Teks())
     pencatatan_pendataan = Daftar(Teks())
+    # Absent = berkas_lengkap (the number comes with the complete file).
+    nomor_register = Teks(validate=salah_satu(SAAT_NOMOR_REGISTER, "Saat nomor register diberikan"))
+    # Absent = the complete checklist is enough; present = a verifier rules "lengkap dan benar" first.
+    verifikasi_berkas = Bersarang(VerifikasiBerkasSchema)
     langkah = Daftar(Bersarang(LangkahSchema), required=True, validate=tidak_kosong("Langkah SOP"))
     hasil_akhir = Daftar(Bersarang(HasilAkhirSchema), required=True, validate=tidak_kosong("Hasil akhir"))
+    tindakan = Daftar(Bersarang(TindakanSchema))
+
+    @validates_schema(skip_on_field_errors=True)
+    def _cek_tindakan(self, data, **kwargs):
+        """Acts' codes are unique and name steps or acts that exist; outcome conditions name them too."""
+        tindakan = data.get("tindakan") or []
+        kesalahan = kode_ganda(tindakan, "sop.tindakan", "Kode tindakan")
+        ada = {t["kode"] for t in tindakan}
+        langkah = {l["kode"] for l in data["langkah"]}
+        for i, t in enumerate(tindakan):
+            sejak = (t.get("tenggat") or {}).get("sejak")
+            if sejak and sejak not in SEJAK_AWAL and (sejak not in ada or sejak == t["kode"]):
+                kesalahan.setdefault(i, {})["tenggat"] = {"sejak": [
+                    f"Awal hitungan '{sejak}' harus {' atau '.join(SEJAK_AWAL)}, atau kode tindakan lain di sop.tindakan."]}
+            for kode in t["setelah"]:
+                if kode not in ada or kode == t["kode"]:
+                    kesalahan.setdefault(i, {})["setelah"] = [f"Tindakan '{kode}' tidak ada di sop.tindakan."]
+        galat: dict = {"tindakan": kesalahan} if kesalahan else {}
+        for i, h in enumerate(data["hasil_akhir"]):
+            for kunci in ("wajib_semua", "wajib_salah_satu"):
+                for j, s in enumerate(h.get(kunci) or []):
+                    if s.get("langkah") and s["langkah"] not in langkah:
+                        galat.setdefault("hasil_akhir", {}).setdefault(i, {}).setdefault(kunci, {})[j] = {
+                            "langkah": [f"Langkah '{s['langkah']}' tidak ada di sop.langkah."]}
+                    if s.get("tindakan") and s["tindakan"] not in ada:
+                        galat.setdefault("hasil_akhir", {}).setdefault(i, {}).setdefault(kunci, {})[j] = {
+                            "tindakan": [f"Tindakan '{s['tindakan']}' tidak ada di sop.tindakan."]}
+        if galat:
+            raise ValidationError(galat)
 
     @validates_schema(pass_original=True, skip_on_field_errors=False)
     def _cek_alur(self, data, asli, **kwargs):
@@ -275,7 +407,7 @@ class SopSchema(Dasar):
             if not isinstance(isi, dict):
                 continue
             berikutnya, cabang = isi.get("berikutnya"), isi.get("cabang") or []
-            if berikutnya is None and not cabang:
+            if berikutnya is None and (not cabang or isi.get("boleh_selesai") is True):
                 ada_akhir = True
             if isinstance(berikutnya, str):
                 if berikutnya == isi.get("kode"):
@@ -299,6 +431,12 @@ class SopSchema(Dasar):
             galat.setdefault("langkah", {}).setdefault("_schema", []).append(
                 "SOP tidak punya langkah terakhir (berikutnya: null tanpa cabang)."
             )
+        register = [isi for isi in langkah if isinstance(isi, dict) and isi.get("dokumen_keluaran") == "nomor_register"]
+        if asli.get("nomor_register") == "langkah" and len(register) != 1:
+            galat["nomor_register"] = [
+                "Nomor register diberikan pada langkah: tepat satu langkah harus ber-dokumen_keluaran "
+                f"'nomor_register' (ada {len(register)})."
+            ]
         hasil = kode_ganda(asli.get("hasil_akhir"), "sop.hasil_akhir", "Kode hasil akhir")
         if hasil:
             galat["hasil_akhir"] = hasil
@@ -335,3 +473,8 @@ class LayananSchema(Dasar):
     pengelolaan_pelayanan = Bersarang(PengelolaanSchema, required=True, error_messages=pesan_komponen("Pengelolaan pelayanan (manufacturing)"))
     sop = Bersarang(SopSchema, required=True)
     catatan_ocr = Daftar(Teks(), load_default=list)
+    penanda_asal = Daftar(Bersarang(PenandaAsalSchema), load_default=list)
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def _cek_asal(self, data, asli, **kwargs):
+        cek_penanda(asli)

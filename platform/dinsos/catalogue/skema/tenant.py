@@ -9,6 +9,7 @@ import re
 
 from marshmallow import ValidationError, validates_schema
 
+from .asal import PenandaAsalSchema, cek_penanda
 from .cek import cek_format_nomor, cek_jam, cek_nip, cek_zona_waktu
 from .kosakata import JENIS_KANAL, TINGKAT
 from .medan import Bersarang, Daftar, Dasar, Tanggal, Teks, pola_slug, salah_satu, tidak_kosong
@@ -100,6 +101,11 @@ class TenantSchema(Dasar):
     hari_libur_daerah = Daftar(Bersarang(TanggalKeteranganSchema), load_default=list)
     hari_kerja_tambahan = Daftar(Bersarang(TanggalKeteranganSchema), load_default=list)
     maklumat = Teks(required=True, allow_none=True)
+    penanda_asal = Daftar(Bersarang(PenandaAsalSchema), load_default=list)
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def _cek_asal(self, data, asli, **kwargs):
+        cek_penanda(asli)
 
     @validates_schema
     def _cek_wilayah(self, data, **kwargs):
