@@ -25,16 +25,16 @@ aside. PostgreSQL only, like the cache; SQLite just loses the unused column.
 
 ``dinsos db distribute`` (dinsos.core.citus) does the distributing.
 
-Revision ID: 0020_citus
-Revises: 0012_sesi_segel
+Revision ID: 0024_citus
+Revises: 0023_tindakan_kasus
 """
 import sqlalchemy as sa
 from alembic import op
 
 from dinsos.core.rls import LINGKUP_LUAS
 
-revision = '0020_citus'
-down_revision = '0012_sesi_segel'
+revision = '0024_citus'
+down_revision = '0023_tindakan_kasus'
 branch_labels = None
 depends_on = None
 
