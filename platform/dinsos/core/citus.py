@@ -27,7 +27,9 @@ What the application needs of the cluster besides placement, also set here:
   becomes ``dinsos_tenant()`` (``kebijakan_tanpa_subkueri``; ``aktifkan_rls``
   writes that form itself on a Citus database).
 - Triggers on distributed tables (the append-only audit log, the data
-  version) need ``citus.enable_unsafe_triggers``, set for the database.
+  version, the recap summary) need ``citus.enable_unsafe_triggers``, set for
+  the database; the views they read on the workers get their grants copied
+  there (``hak_tampilan``).
 """
 from __future__ import annotations
 
@@ -206,7 +208,28 @@ def distribusikan(conn) -> dict[str, list[str]]:
             dilakukan["distributed"].append(t)
     for tabel, nama, definisi in disisihkan:
         conn.execute(text(f"ALTER TABLE {q(tabel)} ADD CONSTRAINT {q(nama)} {definisi}"))
+    hak_tampilan(conn)
     return dilakukan
+
+
+def hak_tampilan(conn) -> int:
+    """The grants on our views given again on the coordinator, which Citus forwards to the workers; returns how many.
+
+    Citus creates a view on every worker when it depends on a distributed table, but without the grants it had
+    on the coordinator (given before), and a trigger running on a shard (the recap summary's) reads it there as
+    the app role. A worker refuses a GRANT of its own on a distributed object.
+    """
+    q = conn.dialect.identifier_preparer.quote
+    hak = conn.execute(text(
+        """
+        SELECT c.relname, pg_get_userbyid(a.grantee), a.privilege_type
+          FROM pg_dist_object o JOIN pg_class c ON c.oid = o.objid AND o.classid = 'pg_class'::regclass
+          JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a
+         WHERE n.nspname = 'public' AND c.relkind = 'v' AND a.grantee NOT IN (0, c.relowner)
+        """)).all()
+    for tampilan, peran, izin in hak:
+        conn.execute(text(f"GRANT {izin} ON public.{q(tampilan)} TO {q(peran)}"))
+    return len(hak)
 
 
 _SUBKUERI = re.compile(r"\( SELECT (dinsos_\w+)\(\) AS \1\)")

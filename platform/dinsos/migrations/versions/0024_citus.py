@@ -23,6 +23,13 @@ restored backups included. A TRUNCATE moves every office's version from the
 table's own firing; on Citus the shards' firings (``kasus_102008``) stand
 aside. PostgreSQL only, like the cache; SQLite just loses the unused column.
 
+The recap summary's source view (migration 0021) computes the local day and
+the age without FROM-less LATERAL subqueries: Citus refuses to push down a
+subquery without FROM that calls non-immutable functions (``timezone``,
+``to_char``), so on the cluster its triggers failed. The same expressions,
+written inline; the same rows. Its TRUNCATE rebuild stands aside when fired on
+a shard (a worker's ``kasus_102008``): the coordinator's firing rebuilds.
+
 ``dinsos db distribute`` (dinsos.core.citus) does the distributing.
 
 Revision ID: 0024_citus
@@ -91,6 +98,83 @@ $$ LANGUAGE plpgsql
 """
 
 
+# One case's day in its office's zone as YYYYMMDD, and its client's age on that day (as 0021 computes them).
+_HARI = "to_char(timezone(tn.zona_waktu, k.diterima_pada), 'YYYYMMDD')::int"
+_UMUR = f"""(CASE
+         WHEN kl.tanggal_lahir IS NOT NULL THEN ({_HARI} - to_char(kl.tanggal_lahir, 'YYYYMMDD')::int) / 10000
+         WHEN kl.umur_perkiraan IS NOT NULL AND kl.umur_perkiraan_pada IS NOT NULL
+           THEN kl.umur_perkiraan + ({_HARI} - to_char(kl.umur_perkiraan_pada, 'YYYYMMDD')::int) / 10000
+         ELSE kl.umur_perkiraan END)"""
+SUMBER_TANPA_LATERAL = f"""
+CREATE OR REPLACE VIEW ringkasan_rekap_sumber WITH (security_invoker = true) AS
+SELECT k.tenant_id, k.id AS kasus_id, (timezone(tn.zona_waktu, k.diterima_pada))::date AS hari,
+       coalesce(kl.kategori_ppks, 0) AS kategori,
+       k.layanan_id,
+       coalesce(kl.kode_wilayah, kl.kode_wilayah_nik, '')::varchar(20) AS wilayah,
+       coalesce(kl.jenis_kelamin, '~')::varchar(1) AS jenis_kelamin,
+       (CASE WHEN {_UMUR} IS NULL THEN '~' WHEN {_UMUR} < 18 THEN 'anak' WHEN {_UMUR} < 60 THEN 'dewasa'
+             ELSE 'lansia' END)::varchar(6) AS kelompok_umur,
+       (CASE WHEN k.status = 'ditutup' THEN coalesce(k.hasil_akhir, 'ditutup') ELSE '~' || k.status END)::varchar(81) AS hasil,
+       (CASE WHEN t.id IS NULL OR t.dihentikan THEN 'tanpa_batas'
+             WHEN t.selesai_pada IS NOT NULL THEN CASE WHEN t.selesai_pada <= t.due_at THEN 'tepat' ELSE 'terlambat' END
+             WHEN t.dijeda_pada IS NULL THEN 'jalan'
+             ELSE 'berjalan' END)::varchar(12) AS ketepatan,
+       CASE WHEN t.id IS NOT NULL AND NOT t.dihentikan AND t.selesai_pada IS NULL AND t.dijeda_pada IS NULL THEN t.due_at
+            ELSE timestamptz '1970-01-01 00:00:00+00' END AS batas
+  FROM kasus k
+  JOIN tenants tn ON tn.id = k.tenant_id
+  JOIN klien kl ON kl.tenant_id = k.tenant_id AND kl.id = k.klien_id
+  LEFT JOIN tenggat t ON t.tenant_id = k.tenant_id AND t.induk_id = k.id AND t.objek_jenis = 'kasus'
+"""
+_KUNCI = "tenant_id, hari, kategori, layanan_id, wilayah, jenis_kelamin, kelompok_umur, hasil, ketepatan, batas"
+# Row by row instead of one INSERT ... SELECT ... RETURNING: on a worker, inside the shard's trigger, Citus
+# plans that as a distributed statement of its own, which a backend serving the coordinator's transaction
+# cannot start; a read routed to the office's shard and single-row writes stay on that node.
+UBAH = f"""
+CREATE OR REPLACE FUNCTION ringkasan_rekap_ubah(p_tanda integer, p_tenant integer, p_kasus uuid[]) RETURNS void AS $$
+DECLARE
+  b record;
+  n integer;
+BEGIN
+  FOR b IN
+    SELECT {_KUNCI}, count(*) * p_tanda AS jumlah FROM ringkasan_rekap_sumber
+     WHERE tenant_id = p_tenant AND kasus_id = ANY (p_kasus)
+     GROUP BY {_KUNCI}
+  LOOP
+    INSERT INTO ringkasan_rekap AS r ({_KUNCI}, jumlah)
+    VALUES ({", ".join("b." + k for k in _KUNCI.split(", "))}, b.jumlah)
+    ON CONFLICT ({_KUNCI}) DO UPDATE SET jumlah = r.jumlah + EXCLUDED.jumlah
+    RETURNING r.jumlah INTO n;
+    IF n = 0 THEN
+      DELETE FROM ringkasan_rekap r WHERE {" AND ".join(f"r.{k} = b.{k}" for k in _KUNCI.split(", "))};
+    END IF;
+  END LOOP;
+END;
+$$ LANGUAGE plpgsql
+"""
+KOSONGKAN = """
+CREATE OR REPLACE FUNCTION ringkasan_rekap_kosongkan() RETURNS trigger AS $$
+BEGIN
+  -- On Citus the shards fire too (kasus_102008, on a worker); the table's own firing rebuilds once.
+  IF TG_TABLE_NAME = ANY (ARRAY['kasus', 'klien', 'tenggat']) THEN
+    PERFORM ringkasan_rekap_bangun(NULL);
+  END IF;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql
+"""
+
+
+def _migrasi_0021():
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("_m0021", Path(__file__).with_name("0021_ringkasan_rekap.py"))
+    modul = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(modul)
+    return modul
+
+
 def _pg() -> bool:
     return op.get_bind().dialect.name == 'postgresql'
 
@@ -117,6 +201,9 @@ def upgrade():
         op.execute(f"CREATE POLICY tambah ON audit_log FOR INSERT WITH CHECK "
                    f"(tenant_id = {PLATFORM} OR tenant_id = (SELECT dinsos_tenant()) OR {LINGKUP_LUAS})")
         _versi_ke_tabel()
+        op.execute(SUMBER_TANPA_LATERAL)
+        op.execute(KOSONGKAN)
+        op.execute(UBAH)
         return
     op.execute(f"UPDATE audit_log SET tenant_id = {PLATFORM} WHERE tenant_id IS NULL")
     with op.batch_alter_table('tenants', schema=None) as batch_op:
@@ -181,6 +268,10 @@ def _versi_ke_tenants():
 
 def downgrade():
     if _pg():
+        asal = _migrasi_0021()
+        op.execute(asal.SUMBER.replace("CREATE VIEW", "CREATE OR REPLACE VIEW", 1))
+        for nama in ("ringkasan_rekap_kosongkan()", "ringkasan_rekap_ubah("):
+            op.execute(next(f for f in asal.FUNGSI if nama in f).replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1))
         _versi_ke_tenants()
         op.execute("DROP POLICY tambah ON audit_log")
         op.execute(f"CREATE POLICY tambah ON audit_log FOR INSERT WITH CHECK "
