@@ -152,6 +152,32 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql
 """
+# The offices' table is a reference table on Citus: each node's copy of the row fires; the coordinator's rebuilds
+# (a worker serving the coordinator's transaction cannot start distributed statements). Plain PostgreSQL: as 0021.
+ZONA = """
+CREATE OR REPLACE FUNCTION ringkasan_rekap_zona() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+SET citus.allow_nested_distributed_execution = on AS $$
+DECLARE
+  t text := current_setting('app.tenant_id', true);
+  l text := current_setting('app.lingkup', true);
+  s text := current_setting('app.segel', true);
+  koordinator boolean := true;
+BEGIN
+  IF to_regproc('pg_catalog.citus_is_coordinator') IS NOT NULL THEN
+    EXECUTE 'SELECT pg_catalog.citus_is_coordinator()' INTO koordinator;
+  END IF;
+  IF NOT koordinator THEN
+    RETURN NULL;
+  END IF;
+  PERFORM dinsos_ikat_pemilik();
+  PERFORM ringkasan_rekap_bangun(NEW.id);
+  PERFORM set_config('app.tenant_id', coalesce(t, ''), true), set_config('app.lingkup', coalesce(l, ''), true),
+          set_config('app.segel', coalesce(s, ''), true);
+  RETURN NULL;
+END;
+$$
+"""
 KOSONGKAN = """
 CREATE OR REPLACE FUNCTION ringkasan_rekap_kosongkan() RETURNS trigger AS $$
 BEGIN
@@ -204,6 +230,7 @@ def upgrade():
         op.execute(SUMBER_TANPA_LATERAL)
         op.execute(KOSONGKAN)
         op.execute(UBAH)
+        op.execute(ZONA)
         return
     op.execute(f"UPDATE audit_log SET tenant_id = {PLATFORM} WHERE tenant_id IS NULL")
     with op.batch_alter_table('tenants', schema=None) as batch_op:
@@ -270,7 +297,7 @@ def downgrade():
     if _pg():
         asal = _migrasi_0021()
         op.execute(asal.SUMBER.replace("CREATE VIEW", "CREATE OR REPLACE VIEW", 1))
-        for nama in ("ringkasan_rekap_kosongkan()", "ringkasan_rekap_ubah("):
+        for nama in ("ringkasan_rekap_kosongkan()", "ringkasan_rekap_ubah(", "ringkasan_rekap_zona()"):
             op.execute(next(f for f in asal.FUNGSI if nama in f).replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1))
         _versi_ke_tenants()
         op.execute("DROP POLICY tambah ON audit_log")
