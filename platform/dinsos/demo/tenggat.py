@@ -240,7 +240,8 @@ class PembuatTenggat:
                 for orang in sla.penerima_pemberitahuan(dulu, jenis, lambda peran: self.berperan.get(peran, [])):
                     kotak.append({"id": acak.uuid_acak(self.r), "tenant_id": t.tenant_id, "dibuat_pada": saat,
                                   "penerima_id": orang, "judul": judul, "isi": isi, "tautan": t.tautan,
-                                  "kunci": sla.kunci_notifikasi(t, jenis, orang), "dibaca_pada": dibaca})
+                                  "kunci": sla.kunci_notifikasi(t, jenis, orang), "dibaca_pada": dibaca,
+                                  "kelompok": None, "usang_pada": None, "usang_alasan": None})
         return {"tenggat": tenggat, "pemberitahuan_tenggat": catatan, "notifikasi": kotak}
 
 
