@@ -87,10 +87,10 @@ def _kasus_terbuka(sudah: set) -> list:
     """Open cases of the bound office with no referral yet, newest first."""
     from dinsos.referrals.models import Rujukan
 
-    dirujuk = select(Rujukan.kasus_id)
-    return db.session.scalars(select(Kasus.id).where(Kasus.status == "berjalan", Kasus.id.not_in(dirujuk),
-                                                     Kasus.id.not_in(sudah or [None]))
-                              .order_by(Kasus.diterima_pada.desc(), Kasus.id)).all()
+    q = select(Kasus.id).where(Kasus.status == "berjalan", Kasus.id.not_in(select(Rujukan.kasus_id)))
+    if sudah:
+        q = q.where(Kasus.id.not_in(sorted(sudah, key=str)))
+    return db.session.scalars(q.order_by(Kasus.diterima_pada.desc(), Kasus.id)).all()
 
 
 def _persetujuan(kasus: Kasus, pada) -> dict:
