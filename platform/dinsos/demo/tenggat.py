@@ -40,7 +40,7 @@ from .staf import per_peran
 LANGKAH, KASUS, LAPORAN_SOSIAL = kasus_tenggat.LANGKAH, kasus_tenggat.KASUS, kasus_tenggat.LAPORAN_SOSIAL
 # The case events the generator writes that move no clock; any other event the live engine follows is refused
 # here, so a new kind of event in the generator cannot silently leave its clocks out.
-TANPA_TENGGAT = frozenset({"persyaratan_diubah"})
+TANPA_TENGGAT = frozenset({"persyaratan_diubah", "berkas_diverifikasi", "disposisi", "nomor_register"})
 # Staff read a notice within a day of its coming: the last day's are unread.
 DIBACA_SETELAH = timedelta(days=1)
 
