@@ -120,6 +120,8 @@ def jalur_sop(r, p: Profil) -> list[tuple[str, str | None]]:
             kode = balik[0]
             continue
         maju = ([lanjut] if lanjut else []) + [c for c in cabang if c not in sudah]
+        if d.get("boleh_selesai") and not lanjut:
+            maju.append(None)  # a step the SOP may end at (Metro's return home) ends it or takes its branch
         tujuan = r.choice(maju) if maju else None
         jalur.append((kode, tujuan if tujuan and tujuan != lanjut else None))
         kode = tujuan
