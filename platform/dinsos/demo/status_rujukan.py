@@ -29,6 +29,7 @@ from dinsos.cases.models import Kasus
 from dinsos.core.db import db
 from dinsos.core.outbox import PesanOutbox, proses_pesan
 from dinsos.core.tenant import dalam_tenant, lintas_tenant
+from dinsos.izin import IZIN
 from dinsos.tenancy.models import Tenant
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -49,8 +50,6 @@ JALUR = {
 
 def _staf(izin: str, peran: str | None = None) -> Pengguna:
     """The bound office's first active staff member (by e-mail) holding ``izin`` (and role ``peran`` if given)."""
-    from dinsos.izin import IZIN
-
     for p in db.session.scalars(select(Pengguna).where(Pengguna.aktif.is_(True)).order_by(Pengguna.email)):
         if set(p.peran or ()) & IZIN[izin] and (peran is None or peran in p.peran):
             return p
@@ -116,8 +115,8 @@ def _mitra(pengguna):
     return cari_tujuan_mitra(mitra.id)
 
 
-def _rujuk(pengirim: Tenant, kasus_id, status: str, tujuan_layanan: tuple[str, str]) -> tuple:
-    """Create (and, unless a draft, send) the referral of one case; returns (referral id, sent to a service)."""
+def _rujuk(pengirim: Tenant, kasus_id, status: str, tujuan_layanan: tuple[str, str]):
+    """Create (and, unless a draft, send) the referral of one case; returns its id."""
     from dinsos.cases.perubahan import simpan
     from dinsos.core.db import sekarang
     from dinsos.referrals.dibagikan import BIDANG_KLIEN
