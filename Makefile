@@ -22,7 +22,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/dinsos db upgrade
 	$(BIN)/dinsos tenants load tenants
-	$(if $(filter 0,$(DEMO)),,$(BIN)/dinsos demo generate --tenants 3 --cases $(DEMO_KASUS) --if-empty $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD)))
+	$(if $(filter 0,$(DEMO)),,$(BIN)/dinsos demo generate --tenants 3 --cases $(DEMO_KASUS) --if-empty --all-referral-states $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD)))
 	$(BIN)/dinsos demo accounts $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD))
 	$(BIN)/dinsos serve --host $(HOST) --port $(PORT)
 
