@@ -12,5 +12,4 @@ def pasang(app):
     app.register_blueprint(bp)
     SAAT_PERISTIWA_KASUS.daftar("tugas", saat_peristiwa)
     tambah_menu_tenant(app, LabelMenu(), "tugas.daftar", izin="kasus.kerjakan", awal=True)
-    tambah_panel_dasbor(app, "tugas/_panel.html", izin="kasus.kerjakan", awal=True)
-    app.jinja_env.globals["tugas_saya"] = tugas_sekarang
+    tambah_panel_dasbor(app, "tugas/_panel.html", izin="kasus.kerjakan", awal=True, data=tugas_sekarang)
