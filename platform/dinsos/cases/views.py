@@ -262,7 +262,8 @@ def _halaman(kasus, *, galat: KesalahanKasus | None = None, kode: int = 200, for
     surat = surat_kasus(kasus) if boleh_buka_surat(current_user, kasus) else []
     halaman = render_template(
         "kasus/rinci.html",
-        kasus=kasus, v=v, layanan={"kode": v.isi["kode"], "nama": v.isi["nama"]}, staf_teks={str(k): n for k, n in staf.items()}, klien=data_klien(kasus, current_user),
+        kasus=kasus, v=v, layanan={"kode": v.isi["kode"], "nama": v.isi["nama"]},
+        staf_teks={str(k): n for k, n in staf.items()}, klien=data_klien(kasus, current_user),
         nama_klien=akses.nama_tampil(current_user, kasus), staf=staf, berjalan=berjalan, definisi=definisi,
         riwayat=riwayat_langkah(kasus, v, staf), peristiwa=baca.peristiwa(kasus), lampiran=baca.lampiran(kasus),
         kurang=baca.persyaratan_kurang(kasus), label_status=LABEL_STATUS, label_persyaratan=STATUS_PERSYARATAN,
