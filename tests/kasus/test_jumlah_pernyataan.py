@@ -5,7 +5,7 @@ once per process), then counted (``dinsos_uji.hitung_sql``). A template that
 touched a lazy relationship or called a querying helper would show in
 ``saat_render``; a page whose count grew with the case's steps, notes,
 attachments or letters, or with the list's rows, would show in the
-comparisons. ``BATAS`` holds today's counts as ceilings so they only go
+comparisons. ``BATAS_DIALEK`` holds today's counts as ceilings so they only go
 down; the issue's targets are the ``xfail`` tests below, which turn into
 failures ("XPASS") the day a page meets its target.
 """
@@ -24,9 +24,12 @@ PELAKSANA = {"serah-terima": "petugas_pelayanan", "register-kasus": "fungsional_
              "asesmen": "pekerja_sosial", "laporan-sosial": "fungsional_peksos"}
 ANAK = {"tanpa_identitas": True, "deskripsi": "Anak, sekitar 12 tahun", "umur_perkiraan": 12, "jenis_kelamin": "L"}
 
-# Today's statements per request (PostgreSQL sends the same statements as SQLite: the office's binding rides
-# on the slug lookup). Lower them when a change saves statements; never raise them.
-BATAS = {"rinci": 29, "daftar": 18, "dasbor": 19, "terima": 41, "api_rinci": 13, "api_daftar": 4}
+# Today's statements per request. PostgreSQL sends a few more: the audit row's id from its sequence, the row
+# lock of a write, the office bound again after a commit. Lower them when a change saves statements; never raise them.
+BATAS_DIALEK = {
+    "sqlite": {"rinci": 29, "daftar": 18, "dasbor": 19, "terima": 41, "api_rinci": 13, "api_daftar": 4},
+    "postgresql": {"rinci": 31, "daftar": 18, "dasbor": 19, "terima": 44, "api_rinci": 14, "api_daftar": 4},
+}
 # Issue 21's targets.
 TARGET = {"rinci": 8, "daftar": 6, "dasbor": 6, "terima": 15}
 
@@ -70,6 +73,14 @@ def _kasus_ramai(s, langkah: int = 3, catatan: int = 4, lampiran: int = 3) -> ob
 
 
 @pytest.fixture
+def batas(app):
+    from dinsos.core.db import db
+
+    with app.app_context():
+        return BATAS_DIALEK[db.engine.dialect.name]
+
+
+@pytest.fixture
 def kantor(app, seed):
     _kantor, staf = seed
     s = staf["kabupaten-magetan"]
@@ -85,20 +96,20 @@ def test_no_page_sends_sql_while_its_template_renders(app, kantor):
         assert h.saat_render == [], f"{url} queried while rendering:\n" + "\n".join(h.saat_render)
 
 
-def test_the_case_page_costs_the_same_for_a_busy_case_as_for_a_new_one(app, kantor):
+def test_the_case_page_costs_the_same_for_a_busy_case_as_for_a_new_one(app, kantor, batas):
     s, kb = kantor
     baru = terima_langsung(s["petugas_pelayanan"], LAYANAN, ANAK, SEMUA_MAGETAN)
     ramai = _kasus_ramai(s, langkah=3, catatan=6, lampiran=4)
     h_baru, h_ramai = _hitung(app, kb, f"{MG}/kasus/{baru}"), _hitung(app, kb, f"{MG}/kasus/{ramai}")
     assert h_ramai.jumlah == h_baru.jumlah, h_ramai.ringkas()
-    assert h_ramai.jumlah <= BATAS["rinci"], h_ramai.ringkas()
+    assert h_ramai.jumlah <= batas["rinci"], h_ramai.ringkas()
     token = token_api(s["kepala_bidang"])
     api_baru = _hitung(app, kb, f"/api{MG}/kasus/{baru}", headers=token)
     api_ramai = _hitung(app, kb, f"/api{MG}/kasus/{ramai}", headers=token)
-    assert api_ramai.jumlah == api_baru.jumlah <= BATAS["api_rinci"], api_ramai.ringkas()
+    assert api_ramai.jumlah == api_baru.jumlah <= batas["api_rinci"], api_ramai.ringkas()
 
 
-def test_the_case_list_and_dashboard_cost_the_same_for_one_case_as_for_a_full_page(app, kantor, tanpa_tembolok):
+def test_the_case_list_and_dashboard_cost_the_same_for_one_case_as_for_a_full_page(app, kantor, batas, tanpa_tembolok):
     s, kb = kantor
     terima_langsung(s["petugas_pelayanan"], LAYANAN, ANAK, SEMUA_MAGETAN)
     sedikit = {u: _hitung(app, kb, f"{MG}{u}").jumlah for u in ("/kasus/", "/dasbor")}
@@ -111,12 +122,12 @@ def test_the_case_list_and_dashboard_cost_the_same_for_one_case_as_for_a_full_pa
     for u, nama in (("/kasus/", "daftar"), ("/dasbor", "dasbor")):
         h = _hitung(app, kb, f"{MG}{u}")
         assert h.jumlah == sedikit[u], h.ringkas()
-        assert h.jumlah <= BATAS[nama], h.ringkas()
+        assert h.jumlah <= batas[nama], h.ringkas()
     api = _hitung(app, kb, f"/api{MG}/kasus/", headers=token)
-    assert api.jumlah == api_sedikit <= BATAS["api_daftar"], api.ringkas()
+    assert api.jumlah == api_sedikit <= batas["api_daftar"], api.ringkas()
 
 
-def test_an_intake_sends_a_bounded_number_of_statements(app, kantor):
+def test_an_intake_sends_a_bounded_number_of_statements(app, kantor, batas):
     s, _kb = kantor
     sri = klien_masuk(s["petugas_pelayanan"])
     halaman = sri.get(f"{MG}/kasus/baru/{LAYANAN}").get_data(as_text=True)
@@ -126,7 +137,7 @@ def test_an_intake_sends_a_bounded_number_of_statements(app, kantor):
     with hitung_sql(app) as h:
         r = sri.post(f"{MG}/kasus/baru/{LAYANAN}", data=_formulir_terima(halaman), content_type="multipart/form-data")
     assert r.status_code == 302
-    assert h.jumlah <= BATAS["terima"], h.ringkas()
+    assert h.jumlah <= batas["terima"], h.ringkas()
 
 
 @pytest.mark.xfail(strict=True, reason="issue 21 targets not met yet: the shell's work-queue badge alone sends ~10 "
