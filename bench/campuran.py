@@ -261,7 +261,7 @@ def main():
                           "DATABASE_URL": data["url_pemilik"], "ENCRYPTION_KEYS": data["kunci"]})
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DINSOS_", "DATABASE_URL", "REDIS_URL"))}
     env.update(PYTHONPATH=os.pathsep.join([str(AKAR / "platform"), str(AKAR / "workers"), str(AKAR / "bench")]),
-               DATABASE_URL=data["url_app"], DINSOS_ENCRYPTION_KEYS=data["kunci"], DINSOS_SECRET_KEY="bench-rahasia",
+               DATABASE_URL=data["url_app"], DINSOS_ENCRYPTION_KEYS=data["kunci"], DINSOS_SECRET_KEY="bench",
                DINSOS_INSTANCE_PATH=str(folder / "app"), DINSOS_LOG_LEVEL="warning", DINSOS_LOGIN_RATE_LIMIT="100000 per minute")
     app, port = gunicorn("dinsos.wsgi:app", env, folder)
     lantai = None
