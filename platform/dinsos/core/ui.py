@@ -36,6 +36,36 @@ def tambah_panel_dasbor(app, template: str, izin: str, *, awal: bool = False, da
     daftar.insert(0, entri) if awal else daftar.append(entri)
 
 
+def tambah_hitungan_menu(app, fungsi) -> None:
+    """Counts a menu label shows: ``fungsi(pengguna)`` gives ``{name: scalar select}`` (``{}`` when none apply).
+
+    Every capability's counts are read together in one SELECT of scalar subqueries (``hitungan_menu``), so the
+    badges of the menu cost one statement per page whatever the number of capabilities showing one.
+    """
+    _daftar(app, "hitungan_menu").append(fungsi)
+
+
+def hitungan_menu(nama: str, bawaan=0):
+    """One of the menu's counts for the logged-in staff member of this office, all read in one statement per request."""
+    if "hitungan_menu" not in g:
+        g.hitungan_menu = {}
+        tenant = getattr(g, "tenant", None)
+        if (tenant is not None and current_user.is_authenticated
+                and getattr(current_user, "tenant_id", None) == tenant.id):
+            from sqlalchemy import select
+
+            from dinsos.core.db import db
+
+            kolom = {}
+            for fungsi in _daftar(current_app, "hitungan_menu"):
+                kolom.update(fungsi(current_user._get_current_object()))
+            if kolom:
+                baris = db.session.execute(select(*(q.scalar_subquery().label(n) for n, q in kolom.items()))).one()
+                g.hitungan_menu = dict(zip(kolom, baris, strict=True))
+    nilai = g.hitungan_menu.get(nama)
+    return bawaan if nilai is None else nilai
+
+
 def _boleh(izin):
     return izin is None or current_app.extensions["dinsos_ui"]["boleh"](current_user, izin)
 
