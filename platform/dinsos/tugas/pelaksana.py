@@ -65,7 +65,16 @@ def sop_versi(versi_id) -> dict | None:
 
 
 def nama_layanan() -> dict:
-    return dict(db.session.execute(select(Layanan.id, Layanan.nama)).all())
+    """The office's service names by id, read once per request (each kind of work in the queue asks)."""
+    from flask import g, has_request_context
+
+    kunci = ("nama_layanan", tenant_aktif())  # keyed by office: a task may work for several offices in one context
+    if has_request_context() and kunci in g.get("per_kantor", {}):
+        return g.per_kantor[kunci]
+    nama = dict(db.session.execute(select(Layanan.id, Layanan.nama)).all())
+    if has_request_context():
+        g.setdefault("per_kantor", {})[kunci] = nama
+    return nama
 
 
 def giliran(peran_langkah: frozenset, pengguna_id, peran_pengguna, pj_langkah, pj_kasus) -> bool:
