@@ -280,7 +280,13 @@ def _halaman(kasus, *, galat: KesalahanKasus | None = None, kode: int = 200, for
         daftar_tenggat=tenggat_untuk(kasus.id),
         panel_kasus=[{"template": t, "data": data(kasus)} for t, data in PANEL_KASUS.values()],
     )
-    db.session.commit()
+    # The page is built: the audit's commit need not expire what it read, or the request's end reads the user again.
+    sesi = db.session()
+    semula, sesi.expire_on_commit = sesi.expire_on_commit, False
+    try:
+        sesi.commit()
+    finally:
+        sesi.expire_on_commit = semula
     return halaman, kode
 
 
