@@ -135,3 +135,16 @@ def test_case_list_filters_overdue_and_shows_a_badge_per_case_and_clock(pagi):
     tenggat = bagian(halaman, "tenggat")
     assert "selesai tepat waktu" in tenggat and tenggat.count("status-terlambat") == 2 and "2 hari kerja" in tenggat
     assert 'id="tugaskan"' in halaman
+
+
+def test_the_panels_one_query_gives_what_the_page_counts_for_each_person_and_the_office(pagi):
+    from dinsos.dasbor import services as svc
+
+    mg, s, _kasus = pagi
+    with di_kantor(mg):
+        kantor = svc.ringkasan(PADA)
+        assert kantor["terlambat"] == 4  # the figures below compare something
+        for peran in ("fungsional_peksos", "kepala_dinas", "pekerja_sosial", "petugas_pelayanan"):
+            pid = s[peran].id
+            assert svc.ringkasan_saya_dan_kantor(PADA, pid, True) == (svc.ringkasan(PADA, pid), kantor)
+            assert svc.ringkasan_saya_dan_kantor(PADA, pid, False) == (svc.ringkasan(PADA, pid), None)

@@ -148,3 +148,44 @@ def test_queue_page_menu_count_and_dashboard_lead_with_the_users_work(seed, klie
     # The dashboard leads with the queue: its panel comes before every other panel.
     assert dasbor.index('id="panel-tugas"') < dasbor.index('id="panel-tenggat"')
     assert dasbor.index("Tugas saya") < dasbor.index("Kasus")
+
+
+def _angka(kantor, staf_id, pada):
+    """(queue, SQL count) of the menu's badge: the queue's items and overdue ones, and what the menu counts in SQL."""
+    from flask import g
+
+    from dinsos.auth.models import Pengguna
+    from dinsos.tugas.services import angka_dari_hitungan, kueri_hitungan, tugas_saya
+
+    with di_kantor(kantor):
+        g.slug_tenant = kantor.slug
+        orang = db.session.get(Pengguna, (kantor.id, staf_id))
+        daftar = tugas_saya(orang, pada)  # reads the office's SOP versions, as the first page of a process does
+        kolom = kueri_hitungan(orang, pada)
+        baris = db.session.execute(select(*(q.scalar_subquery().label(n) for n, q in kolom.items()))).one()
+        hitungan = dict(zip(kolom, baris, strict=True))
+        assert hitungan["tugas_versi_baru"] == 0
+        return (len(daftar), sum(1 for t in daftar if t.status == "terlambat")), angka_dari_hitungan(hitungan)
+
+
+def test_the_menus_count_in_sql_agrees_with_the_queue_for_every_role_on_time_and_overdue(seed, klien):
+    kantor, staf = seed
+    mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
+    lama = _terima(mg, s["petugas_pelayanan"], pada=wib(2026, 5, 4, 9, 0))
+    _terima(mg, s["petugas_pelayanan"], pada=wib(2026, 5, 4, 11, 0))
+    _langkah(mg, s["petugas_pelayanan"].id, lama, wib(2026, 5, 4, 9, 10))
+    with di_kantor(mg):
+        k = muat(lama)
+        tugaskan_langkah(k, versi=k.versi, penanggung_jawab_id=s["fungsional_peksos"].id, pengguna=akun(s["kepala_bidang"]))
+        simpan()
+    for pada in (wib(2026, 5, 4, 11, 5), wib(2026, 5, 4, 11, 20), wib(2026, 5, 20, 9, 0)):
+        for peran in ("petugas_pelayanan", "fungsional_peksos", "kepala_bidang", "pekerja_sosial"):
+            antre, sql = _angka(mg, s[peran].id, pada)
+            assert antre == sql, (peran, pada)
+    # Weeks later every clock is overdue: the figures are not all zero, so the comparison above meant something.
+    assert _angka(mg, s["kepala_bidang"].id, wib(2026, 5, 20, 9, 0))[1][1] > 0
+    assert _angka(mg, s["petugas_pelayanan"].id, wib(2026, 5, 20, 9, 0))[1] == (1, 1)
+    # And the page's badge shows them: one statement for the menu's counts, the overdue mark included.
+    masuk(klien, mg.slug, s["petugas_pelayanan"].email)
+    html = klien.get(f"/t/{mg.slug}/kasus/").get_data(as_text=True)
+    assert 'class="lencana lencana-terlambat"' in html and "1 tugas menunggu, 1 terlambat" in html
