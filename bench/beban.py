@@ -189,10 +189,7 @@ def siapkan_klien(app_url: str, data: dict, pemilik_app) -> list[dict]:
                 isi = db.session.scalar(select(VersiLayanan.isi).where(VersiLayanan.layanan_id == layanan.id,
                                                                        VersiLayanan.versi == layanan.versi_terbaru))
                 db.session.commit()
-            wajib = {d["kode"]: "dilihat" for d in isi["penyampaian_pelayanan"]["persyaratan"]["dokumen"]}
-            badan = {"layanan": layanan.kode, "pelapor": {"jenis": "kepolisian", "instansi": "Polres Uji Beban", "nama": "Bripka Uji"},
-                     "klien": {"nama": "Klien Uji Beban", "jenis_kelamin": "L", "umur_perkiraan": 13, "kategori_ppks": 2},
-                     "persyaratan": wajib}
+            badan = _db.badan_penerimaan(layanan.kode, isi, "Klien Uji Beban")
             hasil.append({"slug": slug, "token": token, "kasus": kasus, "badan": json.dumps(badan),
                           "cookie": masuk(app_url, slug, email, data["sandi"])})
     return hasil

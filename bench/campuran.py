@@ -92,10 +92,7 @@ def siapkan(app_url: str, data: dict, pemilik_app, kantor: int) -> list[dict]:
                 isi = db.session.scalar(select(VersiLayanan.isi).where(VersiLayanan.layanan_id == pertama.id,
                                                                        VersiLayanan.versi == pertama.versi_terbaru))
                 db.session.commit()
-            wajib = {d["kode"]: "dilihat" for d in isi["penyampaian_pelayanan"]["persyaratan"]["dokumen"]}
-            badan = {"layanan": pertama.kode, "pelapor": {"jenis": "kepolisian", "instansi": "Polres Uji Beban", "nama": "Bripka Uji"},
-                     "klien": {"nama": "Klien Uji Campuran", "jenis_kelamin": "L", "umur_perkiraan": 13, "kategori_ppks": 2},
-                     "persyaratan": wajib}
+            badan = _db.badan_penerimaan(pertama.kode, isi, "Klien Uji Campuran")
             for p in pengguna:
                 p["cookie"] = masuk(app_url, slug, p["email"], data["sandi"])
             k = {"slug": slug, "pengguna": pengguna, "kasus": kasus, "layanan": [l.kode for l in layanan],
