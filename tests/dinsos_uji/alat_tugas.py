@@ -16,6 +16,7 @@ ISIAN_MAGETAN = {
     "koordinasi-balai": {"balai_tujuan": "UPT PSAB Pasuruan", "hasil_koordinasi": "Balai siap menerima 6 Mei",
                          "rekomendasi": "Rehabilitasi sosial dalam balai"},
     "pengiriman": {"tujuan_surat": "Balai Rehsos", "alamat_tujuan": "Magelang"},
+    "penerimaan-balai": {"tujuan_surat": "Balai Rehsos", "alamat_tujuan": "Magelang"},  # the receipt's receiving party
 }
 ANAK = {"tanpa_identitas": True, "deskripsi": "Anak laki-laki, sekitar 12 tahun", "umur_perkiraan": 12, "jenis_kelamin": "L"}
 
