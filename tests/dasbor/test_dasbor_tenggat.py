@@ -11,7 +11,7 @@ from dinsos.cases.kelola import tugaskan_kasus
 from dinsos.cases.penerimaan import terima_kasus
 from dinsos.cases.perubahan import simpan
 from dinsos.cases.sop import selesaikan_langkah
-from dinsos_uji.alat_kasus import SEMUA_MAGETAN, akun, di_kantor, klien_masuk, staf_kantor, wib
+from dinsos_uji.alat_kasus import SEMUA_MAGETAN, akun, di_kantor, klien_masuk, staf_kantor, verifikasi_bila_perlu, wib
 from dinsos_uji.alat_kasus import kasus as muat
 
 PADA = wib(2026, 5, 6, 10, 2)
@@ -32,6 +32,7 @@ def pagi(kantor_seed, hash_murah, monkeypatch):
         with di_kantor(mg):
             k = terima_kasus("pengiriman-anjal-at", pelapor=POLISI, klien=ANAK, persyaratan=SEMUA_MAGETAN,
                                  pengguna=akun(s["petugas_pelayanan"]), pada=pada).kasus
+            verifikasi_bila_perlu(k, akun(s["petugas_pelayanan"]), pada)
             simpan()
             return k.id
 

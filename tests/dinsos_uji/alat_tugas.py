@@ -6,6 +6,18 @@ from dinsos_uji.alat_kasus import kasus as muat
 LENGKAP = {"surat-keterangan-kepolisian": "dilihat",
            "surat-keterangan-kehilangan": "dilihat"}
 PELAPOR = {"jenis": "kepolisian", "nama": "Bripka Anton", "instansi": "Polres Magetan"}
+# What Magetan's steps ask to be filled in, by step code (the forms in its seed).
+ISIAN_MAGETAN = {
+    "asesmen": {"tanggal_asesmen": "2026-05-05", "kondisi_fisik": "Sehat, kurang gizi ringan",
+                "kondisi_psikososial": "Takut, menolak pulang", "keluarga": "Keluarga tidak diketahui",
+                "kebutuhan": "Tempat tinggal aman dan sekolah"},
+    "laporan-sosial": {"ringkasan_masalah": "Anak jalanan tanpa keluarga diketahui", "hasil_pendampingan": "Anak mau dirujuk",
+                       "rencana_tindak_lanjut": "Rujuk ke balai rehabilitasi"},
+    "koordinasi-balai": {"balai_tujuan": "UPT PSAB Pasuruan", "hasil_koordinasi": "Balai siap menerima 6 Mei",
+                         "rekomendasi": "Rehabilitasi sosial dalam balai"},
+    "pengiriman": {"tujuan_surat": "Balai Rehsos", "alamat_tujuan": "Magelang"},
+    "penerimaan-balai": {"tujuan_surat": "Balai Rehsos", "alamat_tujuan": "Magelang"},  # the receipt's receiving party
+}
 ANAK = {"tanpa_identitas": True, "deskripsi": "Anak laki-laki, sekitar 12 tahun", "umur_perkiraan": 12, "jenis_kelamin": "L"}
 
 
@@ -63,3 +75,24 @@ def notifikasi(kantor, pid=None):
         if pid:
             q = q.where(Notifikasi.penerima_id == pid)
         return [(n.penerima_id, n.judul, n.tautan, n.kunci) for n in db.session.scalars(q)]
+
+
+def disposisi(kantor, staf, kid, pada=None):
+    """The running step's disposition chain up to its last officer, each part by the role whose turn it is.
+
+    ``staf`` is the office's accounts by role; a step without a chain is left as it is. The last officer then
+    records the step itself (``langkah``), as the standard says.
+    """
+    from dinsos.cases.perubahan import simpan
+    from dinsos.cases.baca import langkah_berjalan, versi_kasus
+    from dinsos.cases.sop import catat_disposisi, disposisi_langkah, giliran_disposisi
+
+    with di_kantor(kantor):
+        k = muat(kid)
+        berjalan = langkah_berjalan(k)
+        rantai = (versi_kasus(k).langkah(berjalan.kode).get("disposisi") or []) if berjalan else []
+        while rantai and len(sudah := disposisi_langkah(k, berjalan)) < len(rantai) - 1:
+            peran = giliran_disposisi(versi_kasus(k).langkah(berjalan.kode), sudah)
+            catat_disposisi(k, versi=k.versi, pengguna=akun(staf[peran]), instruksi=f"Mohon ditindaklanjuti ({peran}).",
+                            pada=pada)
+        simpan()
