@@ -9,11 +9,11 @@ import re
 from dinsos_uji.bantuan import KATA_SANDI
 
 
-def masuk_peramban(page, slug: str, email: str) -> None:
+def masuk_peramban(page, slug: str, email: str, kata_sandi: str = KATA_SANDI) -> None:
     """Log in at the office ``slug`` and land on the dashboard."""
     page.goto(f"/t/{slug}/masuk")
     page.get_by_label("Email").fill(email)
-    page.get_by_label("Kata sandi").fill(KATA_SANDI)
+    page.get_by_label("Kata sandi").fill(kata_sandi)
     page.get_by_role("button", name="Masuk").click()
     page.wait_for_url(re.compile(r"/dasbor"))
 

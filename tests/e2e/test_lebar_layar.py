@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from dinsos_uji.bantuan import KATA_SANDI, buat_staf
+from dinsos_uji.alat_peramban import masuk_peramban
+from dinsos_uji.bantuan import buat_staf
 
 pytestmark = pytest.mark.slow
 
@@ -163,11 +164,7 @@ def test_every_page_fits_a_phone_and_a_laptop_and_speaks_words(peramban, kantor_
               "publik", dilihat, masalah)
     for peran in PERAN:
         page = peramban()
-        page.goto(f"/t/{MAGETAN}/masuk")
-        page.get_by_label("Email").fill(f"{peran}@magetan.uji")
-        page.get_by_label("Kata sandi").fill(KATA_SANDI)
-        page.get_by_role("button", name="Masuk").click()
-        page.wait_for_url(re.compile(r"/dasbor"))
+        masuk_peramban(page, MAGETAN, f"{peran}@magetan.uji")
         _jelajahi(page, [f"/t/{MAGETAN}/dasbor"], peran, dilihat, masalah)
     dikunjungi = dilihat
     for wajib in ("/t/<slug>/tugas/", "/t/<slug>/kasus/<id>", "/t/<slug>/kasus/", "/t/<slug>/dasbor/tenggat",
