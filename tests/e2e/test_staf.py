@@ -95,7 +95,7 @@ def sri_menerima_anak(page) -> str:
     page.get_by_label("Nama pelapor/petugas").fill("Bripka Santoso")
     page.get_by_label("Instansi").fill("Polres Magetan")
     page.get_by_label("Nomor surat").fill("B/123/XI/2026/Reskrim")
-    for dokumen in ("Surat Keterangan dari Kepolisian", "Buku Register", "List kendali"):
+    for dokumen in ("Surat Keterangan dari Kepolisian",):  # Buku Register, List kendali: the office's own records
         page.get_by_role("group", name=re.compile("^" + dokumen)).get_by_label("Status").select_option("dilihat")
     page.get_by_label("Tanpa identitas").check()
     page.get_by_label(re.compile("Deskripsi")).fill(DESKRIPSI)
