@@ -148,7 +148,7 @@ def test_a_magetan_case_walks_from_person_to_person_through_queues_and_notificat
     _dari_antrean(hendra, "Pengiriman")
     _catat(hendra, "Pengiriman", "Diantar ke Balai.", BALAI)
     _dari_antrean(hendra, "Penerimaan balai")
-    _catat(hendra, "Penerimaan balai", "Tanda terima dari Balai.", BALAI)
+    _catat(hendra, "Penerimaan balai", "Tanda terima dari Balai.")
 
     # Every step is done: the page says so and offers closing, with the outcome left for him to choose.
     utama = hendra.locator("#aksi-utama")
