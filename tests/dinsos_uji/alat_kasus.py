@@ -157,3 +157,14 @@ def teks_surat_kantor(kantor: Kantor, jenis: str) -> list[str]:
         semua = db.session.scalars(select(SuratTerbit).where(SuratTerbit.jenis == jenis)
                                    .order_by(SuratTerbit.diterbitkan_pada).options(undefer(SuratTerbit.pdf))).all()
         return [teks_pdf(s.pdf) for s in semua]
+
+
+# Magetan's step fields by step code (the SOP's required ones), for tests that run its SOP through the services.
+ISIAN_MAGETAN = {
+    "asesmen": {"tanggal_asesmen": "2026-05-05", "kondisi_fisik": "Sehat", "kondisi_psikososial": "Tenang",
+                "keluarga": "Keluarga tidak diketahui", "kebutuhan": "Tempat tinggal"},
+    "laporan-sosial": {"ringkasan_masalah": "Anak jalanan", "hasil_pendampingan": "Kooperatif", "rencana_tindak_lanjut": "Ke balai"},
+    "koordinasi-balai": {"balai_tujuan": "UPT PSAB", "hasil_koordinasi": "Siap menerima", "rekomendasi": "Rehabilitasi"},
+    "pengiriman": {"tujuan_surat": "Balai Rehsos", "alamat_tujuan": "Magelang"},
+    "penerimaan-balai": {"tujuan_surat": "Balai Rehsos", "alamat_tujuan": "Magelang"},
+}
