@@ -1,23 +1,11 @@
 """Helpers for the work-queue tests (tests/tugas, the e2e hand-off journey): a Magetan case taken in and moved
 on step by step, and what a user's queue and inbox hold."""
-from dinsos_uji.alat_kasus import akun, di_kantor, verifikasi_bila_perlu
+from dinsos_uji.alat_kasus import ISIAN_MAGETAN, akun, di_kantor, verifikasi_bila_perlu  # noqa: F401  (tests import it from here too)
 from dinsos_uji.alat_kasus import kasus as muat
 
 LENGKAP = {"surat-keterangan-kepolisian": "dilihat",
            "surat-keterangan-kehilangan": "dilihat"}
 PELAPOR = {"jenis": "kepolisian", "nama": "Bripka Anton", "instansi": "Polres Magetan"}
-# What Magetan's steps ask to be filled in, by step code (the forms in its seed).
-ISIAN_MAGETAN = {
-    "asesmen": {"tanggal_asesmen": "2026-05-05", "kondisi_fisik": "Sehat, kurang gizi ringan",
-                "kondisi_psikososial": "Takut, menolak pulang", "keluarga": "Keluarga tidak diketahui",
-                "kebutuhan": "Tempat tinggal aman dan sekolah"},
-    "laporan-sosial": {"ringkasan_masalah": "Anak jalanan tanpa keluarga diketahui", "hasil_pendampingan": "Anak mau dirujuk",
-                       "rencana_tindak_lanjut": "Rujuk ke balai rehabilitasi"},
-    "koordinasi-balai": {"balai_tujuan": "UPT PSAB Pasuruan", "hasil_koordinasi": "Balai siap menerima 6 Mei",
-                         "rekomendasi": "Rehabilitasi sosial dalam balai"},
-    "pengiriman": {"tujuan_surat": "Balai Rehsos", "alamat_tujuan": "Magelang"},
-    "penerimaan-balai": {"tujuan_surat": "Balai Rehsos", "alamat_tujuan": "Magelang"},  # the receipt's receiving party
-}
 ANAK = {"tanpa_identitas": True, "deskripsi": "Anak laki-laki, sekitar 12 tahun", "umur_perkiraan": 12, "jenis_kelamin": "L"}
 
 
