@@ -22,7 +22,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/dinsos db upgrade
 	$(BIN)/dinsos tenants load tenants
-	$(if $(filter 0,$(DEMO)),,$(BIN)/dinsos demo generate --tenants 3 --cases $(DEMO_KASUS) --if-empty $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD)))
+	$(if $(filter 0,$(DEMO)),,$(BIN)/dinsos demo generate --tenants 3 --cases $(DEMO_KASUS) --if-empty --all-referral-states $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD)))
 	$(BIN)/dinsos demo accounts $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD))
 	$(BIN)/dinsos serve --host $(HOST) --port $(PORT)
 
@@ -37,7 +37,8 @@ lint: $(STAMP)
 # benchmark also wrk (installed with apt when missing) and, the first time, ~20 min to generate its
 # 1,000,000 cases (kept in database dinsos_beban_1000000 and reused). BENCH_ARGS="--skala 0.02" for a quick run.
 bench: $(STAMP)
-	@for b in bench/[a-z]*.py; do echo "== $$b"; case $$b in *beban*) a="$(BENCH_ARGS)";; *) a="";; esac; \
+	@for b in bench/campuran.py $$(ls bench/[a-z]*.py | grep -v campuran); do echo "== $$b"; \
+	  case $$b in *beban*|*campuran*) a="$(BENCH_ARGS)";; *) a="";; esac; \
 	  $(BIN)/python $$b $$a 2>&1 | grep -v '^INFO'; done
 
 clean:

@@ -127,3 +127,14 @@ def data_demo(jumlah_kantor: int, jumlah_kasus: int, benih: int = 1, proses: int
         c.execute(text(f"COMMENT ON DATABASE \"{nama}\" IS '{tanda}'"))
     admin.dispose()
     return hasil | keadaan
+
+
+def badan_penerimaan(kode_layanan: str, isi: dict, nama_klien: str) -> dict:
+    """An intake's API body for a service version's content: every applicant-side requirement seen.
+
+    The office's own records (``pihak: kantor``) are refused at intake, so they are left out.
+    """
+    wajib = {d["kode"]: "dilihat" for d in isi["penyampaian_pelayanan"]["persyaratan"]["dokumen"]
+             if (d.get("pihak") or "pemohon") == "pemohon"}
+    return {"layanan": kode_layanan, "pelapor": {"jenis": "kepolisian", "instansi": "Polres Uji Beban", "nama": "Bripka Uji"},
+            "klien": {"nama": nama_klien, "jenis_kelamin": "L", "umur_perkiraan": 13, "kategori_ppks": 2}, "persyaratan": wajib}

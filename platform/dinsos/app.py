@@ -195,9 +195,13 @@ def _ikat_tenant_per_permintaan(app):
         rule = request.url_rule.rule if request.url_rule else ""
         if slug is None or not (rule.startswith("/t/<slug>") or rule.startswith("/api/t/<slug>")):
             return
-        tenant_id = ikat_dari_slug(slug)  # aborts 404 for an unknown or inactive office
+        # An office's page shows its row in the shell, so pages read it in the lookup; most API requests never do.
+        halaman = rule.startswith("/t/<slug>")
+        hasil = ikat_dari_slug(slug, baris=halaman)  # aborts 404 for an unknown or inactive office
+        tenant_id = hasil.id if halaman else hasil
+        if halaman:
+            g._tenant = hasil
         g._token_tenant = ikat_tenant(tenant_id, sudah_di_transaksi=True)
-        # The office's row is read when something first asks for it: most API requests never do.
         g.tenant = LocalProxy(partial(_tenant_permintaan, tenant_id))
         # Kept as text: URL building and the request log need only the slug, and after a commit the row is expired.
         g.slug_tenant = slug

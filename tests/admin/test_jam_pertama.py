@@ -82,3 +82,35 @@ def test_make_run_membuat_data_demo_sekali_saja(app, dimuat):
     assert lagi.exit_code == 0 and "Data demo tidak dibuat" in lagi.output
     assert jumlah_kasus() == 12
     assert runner.invoke(cli, perintah[:-1]).exit_code != 0  # without --if-empty a second run is an error, as before
+
+
+def test_demo_pertama_memuat_rujukan_di_setiap_status(app, akar):
+    """The first-run demo (`make run`'s command, small) holds a referral in every state of the referral state machine,
+    both offices' records in step, the accepted one with its case opened at the receiver (issue 18 item 6)."""
+    from dinsos.cases.models import Kasus
+    from dinsos.core.tenant import lintas_tenant
+    from dinsos.referrals.models import Rujukan, RujukanMasuk
+    from dinsos.referrals.status import STATUS
+
+    runner = app.test_cli_runner()
+    hasil = runner.invoke(cli, ["demo", "generate", "--tenants", "3", "--cases", "45", "--password", KATA_SANDI,
+                                "--tenants-path", str(akar), "--if-empty", "--all-referral-states"])
+    assert hasil.exit_code == 0, hasil.output
+    with app.app_context(), lintas_tenant("uji", catat=False):
+        rujukan = db.session.scalars(select(Rujukan)).all()
+        assert {r.status for r in rujukan} == set(STATUS), hasil.output
+        masuk = {m.asal_rujukan_id: m for m in db.session.scalars(select(RujukanMasuk))}
+        for r in rujukan:
+            m = masuk.get(r.id)
+            if r.status in ("draf", "dikirim"):
+                assert m is None  # not delivered: a draft, or sent to a partner outside the platform
+                continue
+            assert m is not None and m.status == r.status and m.tenant_id == r.tujuan_tenant_id
+            if r.status in ("diterima", "selesai"):
+                kasus = db.session.scalar(select(Kasus).where(Kasus.tenant_id == m.tenant_id, Kasus.id == m.kasus_id))
+                assert kasus.status == ("ditutup" if r.status == "selesai" else kasus.status)
+                assert r.laporan.get("hasil") if r.status == "selesai" else True
+    # a second `make run` leaves it as it was
+    lagi = runner.invoke(cli, ["demo", "generate", "--tenants", "3", "--cases", "45", "--tenants-path", str(akar),
+                               "--if-empty", "--all-referral-states"])
+    assert lagi.exit_code == 0 and "Data demo tidak dibuat" in lagi.output

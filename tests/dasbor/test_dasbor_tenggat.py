@@ -11,7 +11,7 @@ from dinsos.cases.kelola import tugaskan_kasus
 from dinsos.cases.penerimaan import terima_kasus
 from dinsos.cases.perubahan import simpan
 from dinsos.cases.sop import selesaikan_langkah
-from dinsos_uji.alat_kasus import SEMUA_MAGETAN, akun, di_kantor, klien_masuk, staf_kantor, wib
+from dinsos_uji.alat_kasus import SEMUA_MAGETAN, akun, di_kantor, klien_masuk, staf_kantor, verifikasi_bila_perlu, wib
 from dinsos_uji.alat_kasus import kasus as muat
 
 PADA = wib(2026, 5, 6, 10, 2)
@@ -32,6 +32,7 @@ def pagi(kantor_seed, hash_murah, monkeypatch):
         with di_kantor(mg):
             k = terima_kasus("pengiriman-anjal-at", pelapor=POLISI, klien=ANAK, persyaratan=SEMUA_MAGETAN,
                                  pengguna=akun(s["petugas_pelayanan"]), pada=pada).kasus
+            verifikasi_bila_perlu(k, akun(s["petugas_pelayanan"]), pada)
             simpan()
             return k.id
 
@@ -135,3 +136,16 @@ def test_case_list_filters_overdue_and_shows_a_badge_per_case_and_clock(pagi):
     tenggat = bagian(halaman, "tenggat")
     assert "selesai tepat waktu" in tenggat and tenggat.count("status-terlambat") == 2 and "2 hari kerja" in tenggat
     assert 'id="tugaskan"' in halaman
+
+
+def test_the_panels_one_query_gives_what_the_page_counts_for_each_person_and_the_office(pagi):
+    from dinsos.dasbor import services as svc
+
+    mg, s, _kasus = pagi
+    with di_kantor(mg):
+        kantor = svc.ringkasan(PADA)
+        assert kantor["terlambat"] == 4  # the figures below compare something
+        for peran in ("fungsional_peksos", "kepala_dinas", "pekerja_sosial", "petugas_pelayanan"):
+            pid = s[peran].id
+            assert svc.ringkasan_saya_dan_kantor(PADA, pid, True) == (svc.ringkasan(PADA, pid), kantor)
+            assert svc.ringkasan_saya_dan_kantor(PADA, pid, False) == (svc.ringkasan(PADA, pid), None)

@@ -134,3 +134,37 @@ def terima_langsung(staf: Staf, layanan: str, klien: dict, persyaratan: dict, pe
         verifikasi_bila_perlu(hasil.kasus, akun(staf))
         simpan()
         return hasil.kasus.id
+
+
+def teks_pdf(pdf: bytes) -> str:
+    """All pages' text with whitespace collapsed, so wrapped lines still match."""
+    import io
+
+    import pypdf
+
+    return " ".join(" ".join(p.extract_text() or "" for p in pypdf.PdfReader(io.BytesIO(pdf)).pages).split())
+
+
+def teks_surat_kantor(kantor: Kantor, jenis: str) -> list[str]:
+    """The text of every letter of this kind the office issued, oldest first, read from its stored PDF."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import undefer
+
+    from dinsos.core.db import db
+    from dinsos.documents.models import SuratTerbit
+
+    with di_kantor(kantor):
+        semua = db.session.scalars(select(SuratTerbit).where(SuratTerbit.jenis == jenis)
+                                   .order_by(SuratTerbit.diterbitkan_pada).options(undefer(SuratTerbit.pdf))).all()
+        return [teks_pdf(s.pdf) for s in semua]
+
+
+# Magetan's step fields by step code (the SOP's required ones), for tests that run its SOP through the services.
+ISIAN_MAGETAN = {
+    "asesmen": {"tanggal_asesmen": "2026-05-05", "kondisi_fisik": "Sehat", "kondisi_psikososial": "Tenang",
+                "keluarga": "Keluarga tidak diketahui", "kebutuhan": "Tempat tinggal"},
+    "laporan-sosial": {"ringkasan_masalah": "Anak jalanan", "hasil_pendampingan": "Kooperatif", "rencana_tindak_lanjut": "Ke balai"},
+    "koordinasi-balai": {"balai_tujuan": "UPT PSAB", "hasil_koordinasi": "Siap menerima", "rekomendasi": "Rehabilitasi"},
+    "pengiriman": {"tujuan_surat": "Balai Rehsos", "alamat_tujuan": "Magelang"},
+    "penerimaan-balai": {"tujuan_surat": "Balai Rehsos", "alamat_tujuan": "Magelang"},
+}

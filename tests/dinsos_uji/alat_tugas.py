@@ -1,6 +1,6 @@
 """Helpers for the work-queue tests (tests/tugas, the e2e hand-off journey): a Magetan case taken in and moved
 on step by step, and what a user's queue and inbox hold."""
-from dinsos_uji.alat_kasus import akun, di_kantor, verifikasi_bila_perlu
+from dinsos_uji.alat_kasus import ISIAN_MAGETAN, akun, di_kantor, verifikasi_bila_perlu  # noqa: F401  (tests import it from here too)
 from dinsos_uji.alat_kasus import kasus as muat
 
 LENGKAP = {"surat-keterangan-kepolisian": "dilihat",
@@ -63,3 +63,24 @@ def notifikasi(kantor, pid=None):
         if pid:
             q = q.where(Notifikasi.penerima_id == pid)
         return [(n.penerima_id, n.judul, n.tautan, n.kunci) for n in db.session.scalars(q)]
+
+
+def disposisi(kantor, staf, kid, pada=None):
+    """The running step's disposition chain up to its last officer, each part by the role whose turn it is.
+
+    ``staf`` is the office's accounts by role; a step without a chain is left as it is. The last officer then
+    records the step itself (``langkah``), as the standard says.
+    """
+    from dinsos.cases.baca import langkah_berjalan, versi_kasus
+    from dinsos.cases.perubahan import simpan
+    from dinsos.cases.sop import catat_disposisi, disposisi_langkah, giliran_disposisi
+
+    with di_kantor(kantor):
+        k = muat(kid)
+        berjalan = langkah_berjalan(k)
+        rantai = (versi_kasus(k).langkah(berjalan.kode).get("disposisi") or []) if berjalan else []
+        while rantai and len(sudah := disposisi_langkah(k, berjalan)) < len(rantai) - 1:
+            peran = giliran_disposisi(versi_kasus(k).langkah(berjalan.kode), sudah)
+            catat_disposisi(k, versi=k.versi, pengguna=akun(staf[peran]), instruksi=f"Mohon ditindaklanjuti ({peran}).",
+                            pada=pada)
+        simpan()

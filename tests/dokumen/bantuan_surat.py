@@ -5,6 +5,8 @@ from datetime import datetime, timezone
 
 import pypdf
 
+from dinsos_uji.alat_kasus import teks_pdf  # noqa: F401  (the letter tests import it from here)
+
 # 24 Nov 2026 17:30 UTC is 25 Nov 2026 00:30 in Magetan (WIB): the letter's date is the local one.
 PADA = datetime(2026, 11, 24, 17, 30, tzinfo=timezone.utc)
 
@@ -57,12 +59,6 @@ def terbitkan(app, kantor_id, jenis, data=None, objek_jenis="uji_kasus", objek_i
         hasil = Surat(str(s.id), s.jenis, s.nomor, s.kode, s.sidik, s.url_verifikasi, s.pdf)
         db.session.commit()
         return hasil
-
-
-def teks_pdf(pdf: bytes) -> str:
-    """All pages' text with whitespace collapsed, so wrapped lines still match."""
-    halaman = pypdf.PdfReader(io.BytesIO(pdf)).pages
-    return " ".join(" ".join(p.extract_text() or "" for p in halaman).split())
 
 
 def gambar_pdf(pdf: bytes) -> list:

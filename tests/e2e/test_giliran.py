@@ -1,17 +1,20 @@
 """One Magetan case from intake to close, a different person at each turn, each finding it only by their work queue
 ("Tugas saya") or a notification: nobody searches the case list, types a URL or is told where to look.
 
-Sri (front office) takes the child in and hands him over; Budi (fungsional peksos) is told it is his turn to
-register the case; Ratna (kepala bidang) finds the case waiting for an assignee and gives it to Hendra; the
-Kepala Dinas finds the assignment step in his queue; Hendra (pekerja sosial) is told the assessment is his and
-runs the rest from his queue until the page says every step is done, and closes the case.
+Sri (front office) takes the child in, verifies the complete file and hands him over; Budi (fungsional peksos)
+is told it is his turn to register the case; Ratna (kepala bidang) finds the case waiting for an assignee and
+gives it to Hendra; the assignment step is a disposition chain (Kepala Dinas, then Ratna, then Budi records the
+step), each finding it in their queue; Hendra (pekerja sosial) is told the assessment is his and runs the rest
+from his queue (no referral, so the Form Rujukan branch is not taken) until the page says every step is done,
+and closes the case.
 """
 import re
 
 import pytest
 from aksesibilitas import periksa
 
-from dinsos_uji.bantuan import KATA_SANDI, buat_staf
+from dinsos_uji.alat_peramban import catat_disposisi, masuk_peramban, verifikasi_berkas_benar
+from dinsos_uji.bantuan import buat_staf
 
 pytestmark = pytest.mark.slow
 
@@ -19,12 +22,17 @@ MAGETAN = "kabupaten-magetan"
 DESKRIPSI = "Anak laki-laki, tidur di terminal bus Maospati, tanpa KTP."
 
 
+ASESMEN = {"Tanggal asesmen": "2026-05-05", "Kondisi fisik dan kesehatan": "Sehat, kurang gizi ringan",
+           "Kondisi psikologis dan sosial": "Takut, menolak pulang", "Kebutuhan dan masalah utama": "Tempat tinggal aman"}
+LAPORAN = {"Ringkasan masalah": "Anak jalanan tanpa keluarga diketahui", "Hasil pendampingan": "Anak mau ke balai",
+           "Rencana tindak lanjut": "Kirim ke balai rehabilitasi"}
+KOORDINASI = {"Balai rehabilitasi tujuan": "UPT PSAB Pasuruan", "Hasil koordinasi dengan balai": "Balai siap menerima",
+              "Rekomendasi penanganan": "Rehabilitasi sosial dalam balai"}
+BALAI = {"Tujuan surat": "Kepala Balai Rehabilitasi Sosial", "Alamat tujuan": "Jl. Balai No. 1, Magelang"}
+
+
 def _masuk(page, email):
-    page.goto(f"/t/{MAGETAN}/masuk")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Kata sandi").fill(KATA_SANDI)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(re.compile(r"/dasbor"))
+    masuk_peramban(page, MAGETAN, email)
 
 
 def _dari_antrean(page, judul: str) -> None:
@@ -45,13 +53,15 @@ def _dari_notifikasi(page, judul: str) -> None:
     page.wait_for_url(re.compile(r"/kasus/[0-9a-f-]{36}"))
 
 
-def _catat(page, nama: str, catatan: str, isian: dict | None = None) -> None:
-    """Record the step this page offers as the user's turn."""
+def _catat(page, nama: str, catatan: str, isian: dict | None = None, pilihan: dict | None = None) -> None:
+    """Record the step this page offers as the user's turn (``isian``: the step's fields by label; ``pilihan``: its lists)."""
     utama = page.locator("#aksi-utama")
     assert "Giliran Anda" in utama.locator("#judul-langkah").inner_text(), utama.inner_text()
     assert nama in page.locator(".pelacak [aria-current=step]").inner_text()
     for label, nilai in (isian or {}).items():
         utama.get_by_label(label).fill(nilai)
+    for label, nilai in (pilihan or {}).items():
+        utama.get_by_label(label).select_option(label=nilai)
     utama.get_by_label("Catatan langkah").fill(catatan)
     utama.get_by_role("button", name="Catat langkah selesai").click()
     page.wait_for_load_state()
@@ -74,7 +84,7 @@ def test_a_magetan_case_walks_from_person_to_person_through_queues_and_notificat
     sri.get_by_label("Jenis pelapor/pemohon").select_option("kepolisian")
     sri.get_by_label("Nama pelapor/petugas").fill("Bripka Santoso")
     sri.get_by_label("Instansi").fill("Polres Magetan")
-    for dokumen in ("Surat Keterangan dari Kepolisian", "Surat Keterangan Kehilangan", "Buku Register", "List kendali"):
+    for dokumen in ("Surat Keterangan dari Kepolisian", "Surat Keterangan Kehilangan"):  # the office's own records are not asked
         sri.get_by_role("group", name=re.compile("^" + dokumen)).get_by_label("Status").select_option("dilihat")
     sri.get_by_label("Tanpa identitas").check()
     sri.get_by_label(re.compile("Deskripsi")).fill(DESKRIPSI)
@@ -83,6 +93,7 @@ def test_a_magetan_case_walks_from_person_to_person_through_queues_and_notificat
     sri.get_by_role("button", name="Simpan penerimaan").click()
     sri.wait_for_url(re.compile(r"/kasus/[0-9a-f-]{36}$"))
     kasus_path = re.search(r"/t/.*", sri.url).group(0)
+    verifikasi_berkas_benar(sri)  # the file is checked before any step runs
     sri.goto(f"/t/{MAGETAN}/dasbor")
     _dari_antrean(sri, "Serah terima")
     sri.foto("sri-giliran-serah-terima")
@@ -91,7 +102,7 @@ def test_a_magetan_case_walks_from_person_to_person_through_queues_and_notificat
     # Budi: told it is his turn.
     _masuk(budi, "budi@magetan.uji")
     budi.foto("budi-dasbor")
-    _dari_notifikasi(budi, "Giliran Anda: Register kasus (langkah 2 dari 8)")
+    _dari_notifikasi(budi, "Giliran Anda: Register kasus (langkah 2 dari 9)")
     assert budi.url.endswith(kasus_path + "#langkah-kini")
     budi.foto("budi-giliran-register")
     _catat(budi, "Register kasus", "Dicatat di buku register.")
@@ -112,33 +123,38 @@ def test_a_magetan_case_walks_from_person_to_person_through_queues_and_notificat
     ratna.wait_for_load_state()
     assert "Penanggung jawab kasus diperbarui." in ratna.content()
 
-    # The Kepala Dinas: the assignment letter (surat tugas) is his step, found in his queue.
+    # The assignment step is a chain: the Kepala Dinas disposes to Ratna, she to Budi, who records the step.
     _masuk(kadis, "kadis@magetan.uji")
     _dari_antrean(kadis, "Penugasan")
-    kadis.foto("kadis-giliran-penugasan")
-    _catat(kadis, "Penugasan", "Surat tugas ditandatangani.")
+    kadis.foto("kadis-giliran-disposisi")
+    catat_disposisi(kadis, "Tugaskan Kabid Rehsos, segera.")
+    _dari_antrean(ratna, "Penugasan")
+    catat_disposisi(ratna, "Fungsional: asesmen lengkap.")
+    _dari_antrean(budi, "Penugasan")
+    _catat(budi, "Penugasan", "Surat tugas dilaksanakan.")
 
     # Hendra: told the case is his, then that the assessment waits for him; the rest comes from his queue.
     _masuk(hendra, "hendra@magetan.uji")
     hendra.get_by_role("link", name=re.compile(r"^Notifikasi")).first.click()
     assert "ditugaskan kepada Anda" in hendra.locator("main").inner_text()
-    _dari_notifikasi(hendra, "Giliran Anda: Asesmen (langkah 4 dari 8)")
+    _dari_notifikasi(hendra, "Giliran Anda: Asesmen (langkah 4 dari 9)")
     hendra.foto("hendra-giliran-asesmen")
-    _catat(hendra, "Asesmen", "Anak sehat, tidak ingat alamat keluarga.")
+    _catat(hendra, "Asesmen", "Anak sehat, tidak ingat alamat keluarga.", ASESMEN,
+           {"Keberadaan keluarga": "Keluarga tidak diketahui"})
     _dari_antrean(hendra, "Laporan sosial")
-    _catat(hendra, "Laporan sosial", "Direkomendasikan ke Balai.")
+    _catat(hendra, "Laporan sosial", "Direkomendasikan ke Balai.", LAPORAN)
     _dari_antrean(hendra, "Koordinasi balai")
-    _catat(hendra, "Koordinasi balai", "Balai siap menerima.")
+    _catat(hendra, "Koordinasi balai", "Balai siap menerima.", KOORDINASI)
     _dari_antrean(hendra, "Pengiriman")
-    _catat(hendra, "Pengiriman", "Diantar ke Balai.", {"Tujuan surat": "Kepala Balai Rehabilitasi Sosial",
-                                                       "Alamat tujuan": "Jl. Balai No. 1, Magelang"})
+    _catat(hendra, "Pengiriman", "Diantar ke Balai.", BALAI)
     _dari_antrean(hendra, "Penerimaan balai")
     _catat(hendra, "Penerimaan balai", "Tanda terima dari Balai.")
 
     # Every step is done: the page says so and offers closing, with the outcome left for him to choose.
     utama = hendra.locator("#aksi-utama")
     assert "Semua langkah SOP selesai" in utama.inner_text()
-    assert hendra.locator(".pelacak .pelacak-selesai").count() == 8
+    assert hendra.locator(".pelacak .pelacak-selesai").count() == 8  # of nine: no referral, the Form Rujukan passed by
+    assert "Form rujukan" in hendra.locator(".pelacak .pelacak-dilewati").inner_text()
     hendra.foto("hendra-semua-langkah-selesai")
     hasil = utama.get_by_label("Hasil akhir")
     assert hasil.input_value() == ""

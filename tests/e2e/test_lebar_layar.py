@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from dinsos_uji.bantuan import KATA_SANDI, buat_staf
+from dinsos_uji.alat_peramban import masuk_peramban
+from dinsos_uji.bantuan import buat_staf
 
 pytestmark = pytest.mark.slow
 
@@ -35,21 +36,24 @@ def _pola(path: str) -> str:
 
 
 def _siapkan_kasus(kantor, staf: dict) -> None:
-    """A Magetan case run through its eight steps (letters issued, a timeline to read) and one left at step 3."""
+    """A Magetan case run through its steps (file verified, the disposition chain, letters issued, a timeline to read)
+    and one left at step 3 with its chain begun."""
     from dinsos.auth.models import Pengguna
     from dinsos.cases.baca import muat_kasus
     from dinsos.cases.kelola import tutup_kasus
     from dinsos.cases.penerimaan import terima_kasus
     from dinsos.cases.perubahan import simpan
-    from dinsos.cases.sop import selesaikan_langkah
+    from dinsos.cases.sop import catat_disposisi, selesaikan_langkah
     from dinsos.core.db import db
     from dinsos.core.tenant import dalam_tenant
+    from dinsos_uji.alat_kasus import ISIAN_MAGETAN, verifikasi_bila_perlu
 
     def akun(peran):
         return db.session.get(Pengguna, (kantor.id, staf[peran]))
 
     persyaratan = {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat"}
-    urutan = ("petugas_pelayanan", "fungsional_peksos", "kepala_bidang", "pekerja_sosial", "pekerja_sosial",
+    # the eight steps run without a referral (the Form Rujukan branch is not taken)
+    urutan = ("petugas_pelayanan", "fungsional_peksos", "fungsional_peksos", "pekerja_sosial", "pekerja_sosial",
               "fungsional_peksos", "pekerja_sosial", "petugas_pelayanan")
     for sampai in (8, 2):
         with kantor.app.app_context(), dalam_tenant(kantor.id):
@@ -57,16 +61,26 @@ def _siapkan_kasus(kantor, staf: dict) -> None:
                                  klien={"tanpa_identitas": True, "deskripsi": "Anak laki-laki, sekitar 12 tahun",
                                         "umur_perkiraan": 12, "jenis_kelamin": "L"},
                                  persyaratan=persyaratan, pengguna=akun("petugas_pelayanan"))
+            verifikasi_bila_perlu(h.kasus, akun("petugas_pelayanan"))
             simpan()
             kid = h.kasus.id
             for peran in urutan[:sampai]:
                 k = muat_kasus(kid)
-                isian = {"tujuan_surat": "Balai Rehsos", "alamat_tujuan": "Magelang"} if k.langkah_kode == "pengiriman" else None
-                selesaikan_langkah(k, versi=k.versi, kode_langkah=k.langkah_kode, pengguna=akun(peran), isian=isian)
+                if k.langkah_kode == "penugasan":
+                    for atas in ("kepala_dinas", "kepala_bidang"):
+                        catat_disposisi(k, versi=k.versi, pengguna=akun(atas), instruksi="Tindak lanjuti")
+                        simpan()
+                        k = muat_kasus(kid)
+                selesaikan_langkah(k, versi=k.versi, kode_langkah=k.langkah_kode, pengguna=akun(peran),
+                                   isian=ISIAN_MAGETAN.get(k.langkah_kode))
                 simpan()
             if sampai == 8:
                 k = muat_kasus(kid)
                 tutup_kasus(k, versi=k.versi, hasil_akhir="diterima-balai", pengguna=akun("pekerja_sosial"))
+                simpan()
+            else:
+                k = muat_kasus(kid)
+                catat_disposisi(k, versi=k.versi, pengguna=akun("kepala_dinas"), instruksi="Tindak lanjuti")
                 simpan()
 
 
@@ -150,11 +164,7 @@ def test_every_page_fits_a_phone_and_a_laptop_and_speaks_words(peramban, kantor_
               "publik", dilihat, masalah)
     for peran in PERAN:
         page = peramban()
-        page.goto(f"/t/{MAGETAN}/masuk")
-        page.get_by_label("Email").fill(f"{peran}@magetan.uji")
-        page.get_by_label("Kata sandi").fill(KATA_SANDI)
-        page.get_by_role("button", name="Masuk").click()
-        page.wait_for_url(re.compile(r"/dasbor"))
+        masuk_peramban(page, MAGETAN, f"{peran}@magetan.uji")
         _jelajahi(page, [f"/t/{MAGETAN}/dasbor"], peran, dilihat, masalah)
     dikunjungi = dilihat
     for wajib in ("/t/<slug>/tugas/", "/t/<slug>/kasus/<id>", "/t/<slug>/kasus/", "/t/<slug>/dasbor/tenggat",

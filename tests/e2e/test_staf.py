@@ -20,7 +20,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from aksesibilitas import periksa
 
-from dinsos_uji.bantuan import KATA_SANDI, buat_staf
+from dinsos_uji.alat_peramban import catat_disposisi, masuk_peramban, verifikasi_berkas_benar
+from dinsos_uji.bantuan import buat_staf
 
 pytestmark = pytest.mark.slow
 
@@ -36,18 +37,25 @@ def _pdf(nama: str, teks: str) -> dict:
     return {"name": nama, "mimeType": "application/pdf", "buffer": PDF_KECIL + f"% {teks}\n".encode()}
 
 
+ASESMEN = {"Tanggal asesmen": "2026-05-05", "Kondisi fisik dan kesehatan": "Sehat, kurang gizi ringan",
+           "Kondisi psikologis dan sosial": "Takut, menolak pulang", "Kebutuhan dan masalah utama": "Pengasuhan dalam panti"}
+LAPORAN = {"Ringkasan masalah": "Anak terlantar tanpa keluarga diketahui", "Hasil pendampingan": "Anak mau tinggal di panti",
+           "Rencana tindak lanjut": "Rujuk ke panti Provinsi Banten"}
+
+
 def _masuk(page, slug, email):
-    page.goto(f"/t/{slug}/masuk")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Kata sandi").fill(KATA_SANDI)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(re.compile(r"/dasbor"))
+    masuk_peramban(page, slug, email)
 
 
-def _catat_langkah(page, kegiatan: str, catatan: str, lampiran: list | None = None) -> None:
-    """Record the running SOP step as done, checking it is the one expected."""
+def _catat_langkah(page, kegiatan: str, catatan: str, lampiran: list | None = None, isian: dict | None = None,
+                   pilihan: dict | None = None) -> None:
+    """Record the running SOP step as done (its fields by label), checking it is the one expected."""
     judul = page.locator("#judul-langkah").inner_text()
     assert kegiatan in judul, f"expected the step '{kegiatan}', the page shows '{judul}'"
+    for label, nilai in (isian or {}).items():
+        page.locator("#aksi-utama").get_by_label(label).fill(nilai)
+    for label, nilai in (pilihan or {}).items():
+        page.locator("#aksi-utama").get_by_label(label).select_option(label=nilai)
     page.get_by_label("Catatan langkah").fill(catatan)
     if lampiran:
         page.get_by_label("Lampiran (PDF/JPEG/PNG)").set_input_files(lampiran)
@@ -87,7 +95,7 @@ def sri_menerima_anak(page) -> str:
     page.get_by_label("Nama pelapor/petugas").fill("Bripka Santoso")
     page.get_by_label("Instansi").fill("Polres Magetan")
     page.get_by_label("Nomor surat").fill("B/123/XI/2026/Reskrim")
-    for dokumen in ("Surat Keterangan dari Kepolisian", "Buku Register", "List kendali"):
+    for dokumen in ("Surat Keterangan dari Kepolisian",):  # Buku Register, List kendali: the office's own records
         page.get_by_role("group", name=re.compile("^" + dokumen)).get_by_label("Status").select_option("dilihat")
     page.get_by_label("Tanpa identitas").check()
     page.get_by_label(re.compile("Deskripsi")).fill(DESKRIPSI)
@@ -107,9 +115,10 @@ def sri_menerima_anak(page) -> str:
     baris.get_by_role("button", name="Simpan").click()
     page.wait_for_load_state()
     isi = page.content()
-    assert "Berkas belum lengkap" not in isi
-    assert re.search(r"460/\d+/403\.107/\d{4}", isi), "the register number is issued once the file is complete"
-    page.foto("sri-berkas-lengkap-nomor-register")
+    assert "Berkas belum lengkap" not in isi and "Menunggu verifikasi berkas" in isi
+    assert not re.search(r"460/\d+/403\.107/\d{4}", isi), "the register number is issued at step 2, not with the file"
+    page.foto("sri-berkas-lengkap")
+    verifikasi_berkas_benar(page)  # the file is found complete and correct before any step runs
 
     _catat_langkah(page, "Pelapor menyerahkan", "Diserahkan Bripka Santoso, Polres Magetan.")
     assert "Berita Acara Serah Terima" in page.content()
@@ -141,8 +150,9 @@ def ratna_menugaskan(page, kasus_url: str) -> None:
     page.foto("ratna-kasus-ditugaskan")
 
 
-def budi_menjalankan_sop(page) -> None:
-    """Budi finds the case in his inbox and records the SOP steps up to the social report."""
+def budi_menjalankan_sop(page, kadis, ratna, kasus_url: str) -> None:
+    """Budi finds the case in his inbox and records the SOP steps up to the social report; the assignment step
+    waits for the Kepala Dinas's and Ratna's dispositions first."""
     _masuk(page, MAGETAN, "budi@magetan.uji")
     page.get_by_role("link", name="Kasus saya").click()
     periksa(page)
@@ -151,11 +161,18 @@ def budi_menjalankan_sop(page) -> None:
     page.wait_for_url(re.compile(r"/kasus/[0-9a-f-]{36}$"))
 
     _catat_langkah(page, "melakukan register kasus", "Register kasus dicatat di buku register.")
+    assert re.search(r"460/\d+/403\.107/\d{4}", page.locator("h1").inner_text()), "the register number comes with step 2"
+    _masuk(kadis, MAGETAN, "kadis@magetan.uji")
+    for orang, isi in ((kadis, "Tugaskan Kabid Rehsos, segera."), (ratna, "Fungsional: asesmen lengkap.")):
+        orang.goto(kasus_url)
+        catat_disposisi(orang, isi)
+    page.reload()
     _catat_langkah(page, "Kepala Dinas Sosial menugaskan", "Surat tugas dari Kepala Dinas diterima.")
     _catat_langkah(page, "melakukan assesment", "Asesmen di shelter: anak sehat, tidak ingat alamat keluarga.",
                    [_pdf("surat-permohonan.pdf", "permohonan"), _pdf("surat-persetujuan-kadis.pdf", "persetujuan"),
-                    _pdf("berita-acara-penempatan.pdf", "berita acara")])
-    _catat_langkah(page, "melaporkan hasil", "Laporan sosial: dirujuk ke panti Provinsi Banten.")
+                    _pdf("berita-acara-penempatan.pdf", "berita acara")], ASESMEN,
+                   {"Keberadaan keluarga": "Keluarga tidak diketahui"})
+    _catat_langkah(page, "melaporkan hasil", "Laporan sosial: dirujuk ke panti Provinsi Banten.", isian=LAPORAN)
     periksa(page)
     page.foto("budi-laporan-sosial-selesai")
 
@@ -292,13 +309,14 @@ def test_a_child_taken_in_at_magetan_is_referred_to_banten_and_overseen_by_the_p
     buat_staf(magetan, "petugas_pelayanan", "sri@magetan.uji", "Sri Wahyuni")
     buat_staf(magetan, "kepala_bidang", "ratna@magetan.uji", "Ratna Dewi")
     buat_staf(magetan, "fungsional_peksos", "budi@magetan.uji", "Budi Santoso")
+    buat_staf(magetan, "kepala_dinas", "kadis@magetan.uji", KEPALA_DINAS)
     buat_staf(kantor_seed[BANTEN], "pekerja_sosial", "dedi@banten.uji", "Dedi Kurniawan")
     buat_staf(kantor_seed[JATIM], "kepala_bidang", "yuli@jatim.uji", "Yuli Astuti")
-    sri, ratna, budi, dedi, yuli = (peramban() for _ in range(5))
+    sri, ratna, budi, dedi, yuli, kadis = (peramban() for _ in range(6))
 
     kasus_url = sri_menerima_anak(sri)
     ratna_menugaskan(ratna, kasus_url)
-    budi_menjalankan_sop(budi)
+    budi_menjalankan_sop(budi, kadis, ratna, kasus_url)
     assert budi.url == kasus_url
     nomor = budi_merujuk_ke_banten(budi)
     _jadwal_mengantar(app)

@@ -1,10 +1,10 @@
 """The office admin on a phone (390 px): adds a staff member, whose temporary password then logs in; a bad
 form sends her to the field through the error summary. Screenshots land in ``test-artifacts/e2e/``."""
-import re
 from pathlib import Path
 
 import pytest
 
+from dinsos_uji.alat_peramban import masuk_peramban
 from dinsos_uji.bantuan import KATA_SANDI, buat_staf
 
 pytestmark = pytest.mark.slow
@@ -14,11 +14,7 @@ ARTEFAK = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 
 
 def _masuk(page, email, sandi=KATA_SANDI):
-    page.goto(f"/t/{MAGETAN}/masuk")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Kata sandi").fill(sandi)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(re.compile(r"/dasbor"))
+    masuk_peramban(page, MAGETAN, email, sandi)
 
 
 def _tanpa_gulir_samping(page):

@@ -1,13 +1,10 @@
 """Provinsi Banten's standard (seed 001) executed: the sending office sends two documents, the panti makes the other
 three on its steps; the criterion that applies is recorded; quarterly progress letters; the year-end decision (an
 extension, then termination and reunification) with its letter; each letter read back from its PDF (issue 16)."""
-import io
 from datetime import timedelta
 
-import pypdf
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import undefer
 
 from dinsos.cases import tenggat
 from dinsos.cases.kelola import tutup_kasus
@@ -15,9 +12,8 @@ from dinsos.cases.penerimaan import terima_kasus, ubah_persyaratan
 from dinsos.cases.perubahan import KesalahanKasus, simpan
 from dinsos.cases.sop import selesaikan_langkah
 from dinsos.core.db import db
-from dinsos.documents.models import SuratTerbit
 from dinsos.sla.models import Tenggat
-from dinsos_uji.alat_kasus import akun, di_kantor, wib
+from dinsos_uji.alat_kasus import akun, di_kantor, teks_surat_kantor, wib
 from dinsos_uji.alat_kasus import kasus as muat
 
 pytestmark = pytest.mark.slow  # renders about ten letters
@@ -27,13 +23,6 @@ PELAPOR = {"jenis": "dinas_lain", "nama": "Drs. Hendra", "instansi": "Dinas Sosi
 SITI = {"nama": "Siti Aminah", "tanggal_lahir": "2015-08-17", "jenis_kelamin": "P", "kategori_ppks": 2}
 KRITERIA = "Rentan mengalami tindak kekerasan dari lingkungannya"
 KELUARGA = {"tujuan_surat": "Ibu Sumarni (bibi)", "alamat_tujuan": "Kp. Cikande RT 02/03, Serang"}
-
-
-def _teks(kantor, jenis) -> list[str]:
-    with di_kantor(kantor):
-        semua = db.session.scalars(select(SuratTerbit).where(SuratTerbit.jenis == jenis).order_by(SuratTerbit.diterbitkan_pada)
-                                   .options(undefer(SuratTerbit.pdf))).all()
-        return [" ".join(" ".join(p.extract_text() or "" for p in pypdf.PdfReader(io.BytesIO(s.pdf)).pages).split()) for s in semua]
 
 
 def _langkah(kantor, staf, kid, pada, **kw):
@@ -81,7 +70,7 @@ def test_banten_two_documents_from_the_sender_criterion_quarterly_letters_extens
         db.session.rollback()
     assert _langkah(bt, s["petugas_pelayanan"], kid, t, isian={"kriteria_terpenuhi": KRITERIA,
                                                                "uraian_kriteria": "Ayah tiri melakukan kekerasan"}) == "asesmen"
-    [tanda] = _teks(bt, "tanda_terima")
+    [tanda] = teks_surat_kantor(bt, "tanda_terima")
     for harus in ("Dinas Sosial Kabupaten Serang", "Surat permohonan dari dinas sosial", KRITERIA, "Ayah tiri melakukan kekerasan"):
         assert harus in tanda, harus
     assert "Hasil asesmen" not in tanda  # not something the sender handed over
@@ -90,7 +79,7 @@ def test_banten_two_documents_from_the_sender_criterion_quarterly_letters_extens
     assert _langkah(bt, s["pekerja_sosial"], kid, t + timedelta(days=1)) == "keterangan-sehat"
     assert _langkah(bt, s["petugas_pelayanan"], kid, t + timedelta(days=2)) == "serah-terima-penempatan"
     assert _langkah(bt, s["petugas_pelayanan"], kid, t + timedelta(days=2, hours=1), catatan="Diantar Drs. Hendra") == "rehabilitasi"
-    [ba] = _teks(bt, "berita_acara_serah_terima")
+    [ba] = teks_surat_kantor(bt, "berita_acara_serah_terima")
     assert ba.index("Drs. Hendra") < ba.index("PIHAK PERTAMA") < ba.index("Staf petugas_pelayanan") < ba.index("PIHAK KEDUA")
 
     # The year: a progress letter each quarter (the step's clock is 3 months).
@@ -108,7 +97,7 @@ def test_banten_two_documents_from_the_sender_criterion_quarterly_letters_extens
                         isian={"triwulan": triwulan, "catatan_perkembangan": f"Triwulan {triwulan}: bersekolah"}) == "rehabilitasi"
     pada += timedelta(days=88)
     assert _langkah(bt, s["pekerja_sosial"], kid, pada, isian={"triwulan": "IV", "catatan_perkembangan": "Siap pulang"}) == "keputusan-akhir"
-    laporan = _teks(bt, "laporan_perkembangan")
+    laporan = teks_surat_kantor(bt, "laporan_perkembangan")
     assert [x for x in ("Triwulan I: bersekolah", "Triwulan II: bersekolah", "Triwulan III: bersekolah", "Siap pulang")
             if not any(x in lp for lp in laporan)] == []
     assert len(laporan) == 4 and all(nomor in lp and "Dinas Sosial Kabupaten Serang" in lp for lp in laporan)
@@ -121,12 +110,12 @@ def test_banten_two_documents_from_the_sender_criterion_quarterly_letters_extens
     assert _langkah(bt, s["pekerja_sosial"], kid, pada, isian={"triwulan": "I", "catatan_perkembangan": "Bibi siap"}) == "keputusan-akhir"
     assert _langkah(bt, s["kepala_bidang"], kid, pada + timedelta(days=1),
                     isian={"keputusan": "Terminasi dan reunifikasi dengan keluarga", "alasan": "Bibi siap mengasuh"}) == "reunifikasi"
-    perpanjang, terminasi = _teks(bt, "surat_keputusan_rehabilitasi")
+    perpanjang, terminasi = teks_surat_kantor(bt, "surat_keputusan_rehabilitasi")
     assert "Perpanjangan rehabilitasi satu tahun" in perpanjang and "Keluarga belum siap" in perpanjang
     assert "Terminasi dan reunifikasi dengan keluarga" in terminasi and "Bibi siap mengasuh" in terminasi
     assert "Staf kepala_bidang" in terminasi and "S*** A***" in terminasi and "Siti Aminah" not in terminasi  # a child
     assert _langkah(bt, s["pekerja_sosial"], kid, pada + timedelta(days=3), isian=KELUARGA) is None
-    _, kembali = _teks(bt, "berita_acara_serah_terima")
+    _, kembali = teks_surat_kantor(bt, "berita_acara_serah_terima")
     assert kembali.index("Staf pekerja_sosial") < kembali.index("PIHAK PERTAMA") < kembali.index("Ibu Sumarni (bibi)")
     assert kembali.index("Ibu Sumarni (bibi)") < kembali.index("PIHAK KEDUA")
     with di_kantor(bt):

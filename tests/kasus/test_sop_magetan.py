@@ -1,13 +1,9 @@
 """Kabupaten Magetan's SOP (seed 002) executed as written: verification before any step, the register number as the
 Fungsional Peksos' act, the disposition chain, the referral branch and the Balai's receipt, with each letter read
 back from its PDF and the clocks checked (issue 16)."""
-import io
 from datetime import timedelta
 
-import pypdf
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import undefer
 
 from dinsos.cases import tenggat
 from dinsos.cases.baca import peristiwa
@@ -15,8 +11,7 @@ from dinsos.cases.penerimaan import menunggu_verifikasi, terima_kasus, ubah_pers
 from dinsos.cases.perubahan import KesalahanKasus, simpan
 from dinsos.cases.sop import catat_disposisi, selesaikan_langkah
 from dinsos.core.db import db
-from dinsos.documents.models import SuratTerbit
-from dinsos_uji.alat_kasus import PDF, akun, di_kantor, wib
+from dinsos_uji.alat_kasus import PDF, akun, di_kantor, teks_surat_kantor, wib
 from dinsos_uji.alat_kasus import kasus as muat
 
 pytestmark = pytest.mark.slow  # renders about ten letters
@@ -33,14 +28,6 @@ LAPORAN = {"ringkasan_masalah": "Anak jalanan tanpa keluarga diketahui", "hasil_
 REKOMENDASI = {"balai_tujuan": "UPT PSAB Pasuruan", "hasil_koordinasi": "Balai siap menerima 6 Mei",
                "rekomendasi": "Rehabilitasi sosial dalam balai"}
 BALAI = {"tujuan_surat": "UPT Pelayanan Sosial Asuhan Balita Pasuruan", "alamat_tujuan": "Jl. Raya Pasuruan 1"}
-
-
-def _teks(kantor, jenis) -> list[str]:
-    """The text of every letter of this kind, in number order, read from its stored PDF."""
-    with di_kantor(kantor):
-        semua = db.session.scalars(select(SuratTerbit).where(SuratTerbit.jenis == jenis).order_by(SuratTerbit.diterbitkan_pada)
-                                   .options(undefer(SuratTerbit.pdf))).all()
-        return [" ".join(" ".join(p.extract_text() or "" for p in pypdf.PdfReader(io.BytesIO(s.pdf)).pages).split()) for s in semua]
 
 
 def _jalan(kantor, staf, kid, fungsi, **kw):
@@ -121,7 +108,7 @@ def test_magetan_every_branch_every_letter_and_the_clocks(seed):
     _jalan(mg, s["petugas_pelayanan"], kid, verifikasi_berkas, benar=False, pada=salah,
                    catatan="Surat keterangan kepolisian tanpa stempel dan tanda tangan",
                    persyaratan_salah=["surat-keterangan-kepolisian"])
-    [pemberitahuan] = _teks(mg, "pemberitahuan_kekurangan_berkas")
+    [pemberitahuan] = teks_surat_kantor(mg, "pemberitahuan_kekurangan_berkas")
     for harus in ("Yth. Bripka Anton", "Polres Magetan", "belum lengkap dan/atau belum benar", "hasil verifikasi petugas",
                   "Surat Keterangan dari Kepolisian tentang Orang Terlantar",
                   "Hasil verifikasi: Surat keterangan kepolisian tanpa stempel dan tanda tangan", "Dinas Sosial Kabupaten Magetan"):
@@ -145,7 +132,7 @@ def test_magetan_every_branch_every_letter_and_the_clocks(seed):
         info = tenggat.info_jam_kasus(k)
         assert info["aturan"]["mulai"] == "berkas_lengkap" and info["jam_mulai_pada"] == benar
     assert _langkah(mg, s["petugas_pelayanan"], kid, benar + timedelta(minutes=12), catatan="Diserahkan Bripka Anton") == "register-kasus"
-    [ba] = _teks(mg, "berita_acara_serah_terima")
+    [ba] = teks_surat_kantor(mg, "berita_acara_serah_terima")
     assert "Bripka Anton" in ba and "Staf petugas_pelayanan" in ba and "Nomor register" not in ba
     assert ba.index("Bripka Anton") < ba.index("PIHAK PERTAMA") < ba.index("Staf petugas_pelayanan") < ba.index("PIHAK KEDUA")
 
@@ -172,7 +159,7 @@ def test_magetan_every_branch_every_letter_and_the_clocks(seed):
            kode_langkah="penugasan")
     _tolak(mg, s["fungsional_peksos"], kid, catat_disposisi, "dicatat dengan menyelesaikan langkah", 409, instruksi="x")
     assert _langkah(mg, s["fungsional_peksos"], kid, t3 + timedelta(minutes=14), catatan="Siap, dilaksanakan") == "asesmen"
-    [lembar] = _teks(mg, "lembar_disposisi")
+    [lembar] = teks_surat_kantor(mg, "lembar_disposisi")
     assert "LEMBAR DISPOSISI" in lembar.upper() and "460/1/403.107/2026" in lembar
     urutan = [lembar.index(t) for t in ("Tugaskan Kabid Rehsos, segera", "Fungsional: asesmen lengkap", "Siap, dilaksanakan")]
     assert urutan == sorted(urutan)
@@ -182,32 +169,32 @@ def test_magetan_every_branch_every_letter_and_the_clocks(seed):
         rantai = [(p.rincian["peran"], p.aktor_id) for p in peristiwa(muat(kid)) if p.jenis == "disposisi"]
         assert rantai == [("kepala_dinas", s["kepala_dinas"].id), ("kepala_bidang", s["kepala_bidang"].id),
                           ("fungsional_peksos", s["fungsional_peksos"].id)]
-    assert len(_teks(mg, "surat_tugas")) == 1
+    assert len(teks_surat_kantor(mg, "surat_tugas")) == 1
 
     # Step 4: the assessment form has real fields, required.
     t4 = t3 + timedelta(hours=1)
     _tolak(mg, s["pekerja_sosial"], kid, selesaikan_langkah, "Kondisi fisik dan kesehatan: wajib diisi", 422, kode_langkah="asesmen")
     assert _langkah(mg, s["pekerja_sosial"], kid, t4, isian=ASESMEN) == "laporan-sosial"
-    [asesmen] = _teks(mg, "form_asesmen")
+    [asesmen] = teks_surat_kantor(mg, "form_asesmen")
     assert "Takut, menolak pulang" in asesmen and "Keluarga tidak diketahui" in asesmen and "05-05-2026" in asesmen
 
     # Step 5 with a referral: the branch issues the Form Rujukan, then back to the usual path.
     assert _langkah(mg, s["pekerja_sosial"], kid, t4 + timedelta(minutes=50), isian=LAPORAN, cabang="form-rujukan") == "form-rujukan"
-    [laporan] = _teks(mg, "laporan_sosial")
+    [laporan] = teks_surat_kantor(mg, "laporan_sosial")
     assert "Anak jalanan tanpa keluarga diketahui" in laporan and "Rujuk ke balai rehabilitasi" in laporan
     assert _langkah(mg, s["fungsional_peksos"], kid, t4 + timedelta(hours=1),
                     isian={**BALAI, "alasan_rujukan": "Butuh rehabilitasi dalam balai"}) == "koordinasi-balai"
-    [rujukan] = _teks(mg, "form_rujukan")
+    [rujukan] = teks_surat_kantor(mg, "form_rujukan")
     assert BALAI["tujuan_surat"] in rujukan and "Butuh rehabilitasi dalam balai" in rujukan
 
     # Steps 6-8: recommendation, delivery, and the Balai's receipt of the child from the Dinas.
     t6 = t4 + timedelta(hours=3)
     assert _langkah(mg, s["fungsional_peksos"], kid, t6, isian=REKOMENDASI) == "pengiriman"
-    [rekomendasi] = _teks(mg, "rekomendasi_penanganan")
+    [rekomendasi] = teks_surat_kantor(mg, "rekomendasi_penanganan")
     assert "UPT PSAB Pasuruan" in rekomendasi and "Rehabilitasi sosial dalam balai" in rekomendasi
     assert _langkah(mg, s["pekerja_sosial"], kid, t6 + timedelta(hours=2), isian=BALAI) == "penerimaan-balai"
     assert _langkah(mg, s["petugas_pelayanan"], kid, t6 + timedelta(hours=5), isian=BALAI, catatan="Diterima petugas balai") is None
-    [terima] = _teks(mg, "tanda_terima")
+    [terima] = teks_surat_kantor(mg, "tanda_terima")
     assert f"atas nama {BALAI['tujuan_surat']}" in terima and "telah menerima dari Dinas Sosial Kabupaten Magetan" in terima
     assert "Yang Menyerahkan, Dinas Sosial Kabupaten Magetan" in terima
     assert terima.index("Yang Menyerahkan") < terima.index("Yang Menerima,") and "diserahkan oleh Staf petugas_pelayanan" in terima
@@ -229,7 +216,7 @@ def test_magetan_without_a_referral_goes_straight_to_the_balai_coordination(seed
     kid = _terima(mg, s, pada, {"surat-keterangan-kepolisian": "dilihat", "surat-keterangan-kehilangan": "dilihat"})
     t = _sampai_laporan_sosial(mg, s, kid, pada)
     assert _langkah(mg, s["pekerja_sosial"], kid, t, isian=LAPORAN) == "koordinasi-balai"
-    assert _teks(mg, "form_rujukan") == []
+    assert teks_surat_kantor(mg, "form_rujukan") == []
     with di_kantor(mg):
         k = muat(kid)
         assert [l.kode for l in k.langkah][-2:] == ["laporan-sosial", "koordinasi-balai"]

@@ -3,7 +3,6 @@ clocks, and every branch of the PPKS terlantar procedure, each letter read back 
 
 Times are WIB (UTC+7). The law's clocks (3x24 jam, 7 and 30 hari kalender) run on the calendar.
 """
-import io
 from datetime import timedelta
 
 import pytest
@@ -16,7 +15,7 @@ from dinsos.cases.sop import catat_perkembangan, selesaikan_langkah
 from dinsos.cases.surat import muat_surat_kasus, surat_kasus
 from dinsos.cases.tindakan import catat_tindakan, ringkasan_tindakan
 from dinsos.sla.services import tenggat_induk
-from dinsos_uji.alat_kasus import PDF, Staf, akun, di_kantor, wib
+from dinsos_uji.alat_kasus import PDF, Staf, akun, di_kantor, teks_pdf, wib
 from dinsos_uji.alat_kasus import kasus as muat
 from dinsos_uji.bantuan import buat_staf
 
@@ -25,12 +24,6 @@ POLRES = {"jenis": "kepolisian", "nama": "Bripka Anton", "instansi": "Polres Met
 RIZKY = {"nama": "Rizky Pratama", "tanggal_lahir": "2011-02-03", "jenis_kelamin": "L", "kategori_ppks": 3,
          "alamat": "Jl. Contoh 1, Metro"}
 BAPAS = {"tujuan_surat": "Kepala Bapas Kelas II Metro", "alamat_tujuan": "Jl. Jenderal Sudirman, Metro"}
-
-
-def teks_pdf(pdf: bytes) -> str:
-    import pypdf
-
-    return " ".join(" ".join(p.extract_text() or "" for p in pypdf.PdfReader(io.BytesIO(pdf)).pages).split())
 
 
 def _terima(kantor, staf, layanan, pelapor, klien, persyaratan, pada):
@@ -121,7 +114,7 @@ def test_abh_deliverables_run_their_own_clocks_while_the_accompaniment_continues
     isi = _surat(mt, kid, sid)
     assert "LAPORAN SOSIAL" in isi and "R*** P***" in isi and "Rizky" not in isi
     for potongan in ("Anak tinggal bersama nenek", "Anak kooperatif, menyesal", "Diupayakan diversi", "Dewi Sakti Lestari",
-                     "Bripka Anton", "Polres Metro", "460/1/KPTS/D-5/05/2026", "Disampaikan kepada penyidik"):
+                     "Bripka Anton", "Polres Metro", "REG/1/DINSOS/05/2026", "Disampaikan kepada penyidik"):
         assert potongan in isi, potongan
     jam = _jam(mt, kid)
     assert jam["laporan-sosial"]["selesai_pada"] == wib(2026, 5, 6, 16) and jam["laporan-sosial"]["menit_aktual"] == 55 * 60

@@ -11,7 +11,9 @@ from dinsos.core.outbox import PesanOutbox
 from dinsos.notify.models import Notifikasi
 from dinsos_uji.alat_kasus import akun, di_kantor, wib
 from dinsos_uji.alat_kasus import kasus as muat
+from dinsos_uji.alat_tugas import ISIAN_MAGETAN
 from dinsos_uji.alat_tugas import antrean as _antrean
+from dinsos_uji.alat_tugas import disposisi as _disposisi
 from dinsos_uji.alat_tugas import langkah as _langkah
 from dinsos_uji.alat_tugas import notifikasi as _notifikasi
 from dinsos_uji.alat_tugas import terima as _terima
@@ -38,8 +40,8 @@ def test_magetan_case_every_step_lands_in_the_next_persons_queue_and_inbox_exact
     assert [x[:3] for x in _antrean(mg, s["fungsional_peksos"].id, pada)] == [("langkah", "register-kasus", kid)]
     assert all(x[1] != "serah-terima" for x in _antrean(mg, fo2, pada))
     n = _notifikasi(mg)
-    assert [(p, j) for p, j, _t, _k in n] == [(s["fungsional_peksos"].id, "Giliran Anda: Register kasus (langkah 2 dari 8)")]
-    assert n[0][2] == f"/t/kabupaten-magetan/kasus/{kid}#langkah-kini" and "langkah 2 dari 8" in n[0][1]
+    assert [(p, j) for p, j, _t, _k in n] == [(s["fungsional_peksos"].id, "Giliran Anda: Register kasus (langkah 2 dari 9)")]
+    assert n[0][2] == f"/t/kabupaten-magetan/kasus/{kid}#langkah-kini" and "langkah 2 dari 9" in n[0][1]
 
     # The head of division assigns the case to Hendra's colleague (pekerja sosial): she is told, once.
     with di_kantor(mg):
@@ -47,16 +49,19 @@ def test_magetan_case_every_step_lands_in_the_next_persons_queue_and_inbox_exact
         tugaskan_kasus(k, versi=k.versi, penanggung_jawab_id=s["pekerja_sosial"].id, pengguna=akun(s["kepala_bidang"]),
                            pada=pada + timedelta(minutes=5))
         simpan()
-    assert [j for p, j, *_ in _notifikasi(mg, s["pekerja_sosial"].id)] == [
-        f"Kasus {muat_nomor(mg, kid)} ditugaskan kepada Anda"]
+    # Magetan numbers the register at step 2, not yet recorded: the notice names no number.
+    assert muat_nomor(mg, kid) is None
+    assert [j for p, j, *_ in _notifikasi(mg, s["pekerja_sosial"].id)] == ["Kasus ditugaskan kepada Anda"]
     assert ("penugasan", None, kid) not in [x[:3] for x in _antrean(mg, s["kepala_bidang"].id, pada)]
 
-    urutan = [("fungsional_peksos", "penugasan"), ("kepala_bidang", "asesmen"), ("pekerja_sosial", "laporan-sosial"),
+    urutan = [("fungsional_peksos", "penugasan"), ("fungsional_peksos", "asesmen"), ("pekerja_sosial", "laporan-sosial"),
               ("pekerja_sosial", "koordinasi-balai"), ("fungsional_peksos", "pengiriman"), ("pekerja_sosial", "penerimaan-balai")]
     for peran, berikutnya in urutan:
         pada += timedelta(minutes=30)
-        _langkah(mg, s[peran].id, kid, pada, isian={"tujuan_surat": "Balai Rehsos", "alamat_tujuan": "Magelang"}
-                 if berikutnya == "penerimaan-balai" else None)
+        _disposisi(mg, s, kid, pada)  # penugasan: the head of office and of division first, as the standard says
+        with di_kantor(mg):
+            kini = muat(kid).langkah_kode
+        _langkah(mg, s[peran].id, kid, pada, isian=ISIAN_MAGETAN.get(kini))
         with di_kantor(mg):
             langkah = muat(kid).langkah[-1]
             kode, pj = langkah.kode, langkah.penanggung_jawab_id
@@ -74,7 +79,7 @@ def test_magetan_case_every_step_lands_in_the_next_persons_queue_and_inbox_exact
         assert len(keluar) == len(set(keluar)) == len(kunci) and all(k.endswith(":email") for k in keluar)
     ps_judul = [j for _p, j, *_ in _notifikasi(mg, s["pekerja_sosial"].id)]
     # Her turns that someone else handed her (the steps she followed on herself are no news to her).
-    assert ps_judul[1:] == ["Giliran Anda: Asesmen (langkah 4 dari 8)", "Giliran Anda: Pengiriman (langkah 7 dari 8)"]
+    assert ps_judul[1:] == ["Giliran Anda: Asesmen (langkah 4 dari 9)", "Giliran Anda: Pengiriman (langkah 8 dari 9)"]
     assert all("Tanpa identitas" not in j for _p, j, *_ in _notifikasi(mg))
     # Redoing the same hand-off (a retry of the listener) adds nothing.
     with di_kantor(mg):
@@ -142,9 +147,50 @@ def test_queue_page_menu_count_and_dashboard_lead_with_the_users_work(seed, klie
     masuk(klien, mg.slug, s["fungsional_peksos"].email)
     html = klien.get(f"/t/{mg.slug}/tugas/").get_data(as_text=True)
     assert "Register kasus" in html
-    assert f"/t/{mg.slug}/kasus/{kid}#langkah-kini" in html and "langkah 2 dari 8" in html
+    assert f"/t/{mg.slug}/kasus/{kid}#langkah-kini" in html and "langkah 2 dari 9" in html
     dasbor = klien.get(f"/t/{mg.slug}/dasbor").get_data(as_text=True)
     assert 'class="lencana"' in dasbor and ">1<" in dasbor  # the menu's count
     # The dashboard leads with the queue: its panel comes before every other panel.
     assert dasbor.index('id="panel-tugas"') < dasbor.index('id="panel-tenggat"')
     assert dasbor.index("Tugas saya") < dasbor.index("Kasus")
+
+
+def _angka(kantor, staf_id, pada):
+    """(queue, SQL count) of the menu's badge: the queue's items and overdue ones, and what the menu counts in SQL."""
+    from flask import g
+
+    from dinsos.auth.models import Pengguna
+    from dinsos.tugas.services import angka_dari_hitungan, kueri_hitungan, tugas_saya
+
+    with di_kantor(kantor):
+        g.slug_tenant = kantor.slug
+        orang = db.session.get(Pengguna, (kantor.id, staf_id))
+        daftar = tugas_saya(orang, pada)  # reads the office's SOP versions, as the first page of a process does
+        kolom = kueri_hitungan(orang, pada)
+        baris = db.session.execute(select(*(q.scalar_subquery().label(n) for n, q in kolom.items()))).one()
+        hitungan = dict(zip(kolom, baris, strict=True))
+        assert hitungan["tugas_versi_baru"] == 0
+        return (len(daftar), sum(1 for t in daftar if t.status == "terlambat")), angka_dari_hitungan(hitungan)
+
+
+def test_the_menus_count_in_sql_agrees_with_the_queue_for_every_role_on_time_and_overdue(seed, klien):
+    kantor, staf = seed
+    mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
+    lama = _terima(mg, s["petugas_pelayanan"], pada=wib(2026, 5, 4, 9, 0))
+    _terima(mg, s["petugas_pelayanan"], pada=wib(2026, 5, 4, 11, 0))
+    _langkah(mg, s["petugas_pelayanan"].id, lama, wib(2026, 5, 4, 9, 10))
+    with di_kantor(mg):
+        k = muat(lama)
+        tugaskan_langkah(k, versi=k.versi, penanggung_jawab_id=s["fungsional_peksos"].id, pengguna=akun(s["kepala_bidang"]))
+        simpan()
+    for pada in (wib(2026, 5, 4, 11, 5), wib(2026, 5, 4, 11, 20), wib(2026, 5, 20, 9, 0)):
+        for peran in ("petugas_pelayanan", "fungsional_peksos", "kepala_bidang", "pekerja_sosial"):
+            antre, sql = _angka(mg, s[peran].id, pada)
+            assert antre == sql, (peran, pada)
+    # Weeks later every clock is overdue: the figures are not all zero, so the comparison above meant something.
+    assert _angka(mg, s["kepala_bidang"].id, wib(2026, 5, 20, 9, 0))[1][1] > 0
+    assert _angka(mg, s["petugas_pelayanan"].id, wib(2026, 5, 20, 9, 0))[1] == (1, 1)
+    # And the page's badge shows them: one statement for the menu's counts, the overdue mark included.
+    masuk(klien, mg.slug, s["petugas_pelayanan"].email)
+    html = klien.get(f"/t/{mg.slug}/kasus/").get_data(as_text=True)
+    assert 'class="lencana lencana-terlambat"' in html and "1 tugas menunggu, 1 terlambat" in html

@@ -3,6 +3,8 @@ import re
 
 from dinsos_uji.alat_kasus import di_kantor
 from dinsos_uji.alat_kasus import kasus as muat
+from dinsos_uji.alat_tugas import ISIAN_MAGETAN
+from dinsos_uji.alat_tugas import disposisi as _disposisi
 from dinsos_uji.alat_tugas import langkah as _langkah
 from dinsos_uji.alat_tugas import terima as _terima
 from dinsos_uji.bantuan import masuk
@@ -27,7 +29,7 @@ def test_each_role_finds_its_own_primary_action_on_top(seed, app):
 
     html = _halaman(app.test_client(), mg, s["fungsional_peksos"], kid)
     utama = _aksi_utama(html)
-    assert "Langkah 2 dari 8</strong>: Register kasus" in html
+    assert "Langkah 2 dari 9</strong>: Register kasus" in html
     assert "Giliran Anda" in utama and "Catat langkah selesai" in utama
     # The primary action comes before the client, the requirements and every secondary action.
     assert html.index('id="aksi-utama"') < html.index('id="judul-klien"') < html.index('id="judul-tindakan"')
@@ -35,7 +37,7 @@ def test_each_role_finds_its_own_primary_action_on_top(seed, app):
     pelacak = re.search(r'<ol class="pelacak".*?</ol>', html, re.S).group(0)
     assert re.search(r'pelacak-selesai">\s*<span class="pelacak-nama">1\. Serah terima', pelacak)
     assert 'aria-current="step"' in pelacak and "2. Register kasus" in pelacak
-    assert pelacak.count("pelacak-akan_datang") == 6 and "standar 1 hari" in pelacak
+    assert pelacak.count("pelacak-akan_datang") == 7 and "standar 1 hari" in pelacak
 
     # The head of division: the case has nobody yet, so assigning it is hers, with an empty picker naming roles and loads.
     html = _halaman(app.test_client(), mg, s["kepala_bidang"], kid)
@@ -60,11 +62,12 @@ def test_when_every_step_is_done_the_page_says_so_and_offers_closing(seed, app):
     kantor, staf = seed
     mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
     kid = _terima(mg, s["petugas_pelayanan"])
-    for peran in ("petugas_pelayanan", "fungsional_peksos", "kepala_bidang", "pekerja_sosial", "pekerja_sosial",
+    for peran in ("petugas_pelayanan", "fungsional_peksos", "fungsional_peksos", "pekerja_sosial", "pekerja_sosial",
                   "fungsional_peksos", "pekerja_sosial", "petugas_pelayanan"):
         with di_kantor(mg):
             kode = muat(kid).langkah_kode
-        _langkah(mg, s[peran].id, kid, isian={"tujuan_surat": "Balai Rehsos", "alamat_tujuan": "Magelang"} if kode == "pengiriman" else None)
+        _disposisi(mg, s, kid)
+        _langkah(mg, s[peran].id, kid, isian=ISIAN_MAGETAN.get(kode))
     html = _halaman(app.test_client(), mg, s["pekerja_sosial"], kid)
     utama = _aksi_utama(html)
     assert "Semua langkah SOP selesai" in utama and "Tutup kasus" in utama and 'name="hasil_akhir"' in utama

@@ -64,6 +64,6 @@ def test_the_queue_and_its_tiles_read_in_english_when_asked(seed, klien):
     _langkah(mg, s["petugas_pelayanan"].id, kid)
     masuk(klien, mg.slug, s["fungsional_peksos"].email)
     dasbor = klien.get(f"/t/{mg.slug}/dasbor?lang=en").get_data(as_text=True)
-    assert "My tasks" in dasbor and "Due today" in dasbor and "Overdue" in dasbor and "step 2 of 8" in dasbor
+    assert "My tasks" in dasbor and "Due today" in dasbor and "Overdue" in dasbor and "step 2 of 9" in dasbor
     daftar = klien.get(f"/t/{mg.slug}/tugas/?status=terlambat&lang=en").get_data(as_text=True)
     assert "Only those overdue." in daftar and "Show all" in daftar

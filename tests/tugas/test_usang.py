@@ -25,14 +25,14 @@ def test_a_step_done_by_a_colleague_supersedes_the_others_notice(seed, app):
     f2, email_f2 = buat_staf(mg, "fungsional_peksos", email="f2@magetan.uji", nama="Wulan Sari")
     kid = _terima(mg, s["petugas_pelayanan"], pada=wib(2026, 5, 4, 11, 30))
     _langkah(mg, s["petugas_pelayanan"].id, kid, wib(2026, 5, 4, 11, 42))
-    judul = "Giliran Anda: Register kasus (langkah 2 dari 8)"
+    judul = "Giliran Anda: Register kasus (langkah 2 dari 9)"
     assert _kotak(mg, f2) == [(judul, None)] and _kotak(mg, s["fungsional_peksos"].id) == [(judul, None)]
     # Wulan registers the case: Budi's notice no longer asks him, and says who did it.
     _langkah(mg, f2, kid, wib(2026, 5, 4, 12, 0))
     budi = _kotak(mg, s["fungsional_peksos"].id)
     assert budi[0] == (judul, "Langkah ini sudah diselesaikan oleh Wulan Sari.")
     # The next step (Penugasan) is the fungsional's too: Budi's new notice stands.
-    assert budi[1:] == [("Giliran Anda: Penugasan (langkah 3 dari 8)", None)]
+    assert budi[1:] == [("Giliran Anda: Penugasan (langkah 3 dari 9)", None)]
     assert _kotak(mg, f2)[0][1] == "Langkah ini sudah diselesaikan oleh Wulan Sari."
     web = app.test_client()
     masuk(web, "kabupaten-magetan", email_f2)
@@ -52,7 +52,7 @@ def test_a_step_handed_to_one_person_supersedes_everyone_elses_notice(seed):
                          pada=wib(2026, 5, 4, 11, 50))
         simpan()
     budi = _kotak(mg, s["fungsional_peksos"].id)
-    assert budi == [("Giliran Anda: Register kasus (langkah 2 dari 8)", "Sudah ditugaskan kepada Wulan Sari.")]
+    assert budi == [("Giliran Anda: Register kasus (langkah 2 dari 9)", "Sudah ditugaskan kepada Wulan Sari.")]
     wulan = _kotak(mg, f2)
     assert [alasan for _j, alasan in wulan] == [None, None]  # her turn notice and the assignment both stand
     assert wulan[1][0] == "Langkah ditugaskan kepada Anda: Register kasus"

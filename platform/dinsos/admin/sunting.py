@@ -301,6 +301,8 @@ def _skalar(lama, medan, kunci: str, form):
     if isinstance(lama, (dict, list)) and teks == _teks(lama):
         return lama  # a mapping or list where a value belongs: left for the YAML view, not flattened to text
     if isinstance(medan, YaTidak):
+        if teks == "false" and lama is _TIDAK_ADA and not medan.required:
+            return _TIDAK_ADA  # an optional switch the file leaves out means "no": it stays out
         return {"true": True, "false": False}.get(teks, _kosong_skalar(lama, medan) if not teks else teks)
     if not teks.strip():
         return _kosong_skalar(lama, medan)
@@ -411,6 +413,8 @@ def _terapkan_daftar(lama, medan, kunci: str, form, aksi):
             return lama
         if not baru and lama is not _TIDAK_ADA and lama is not None and not isinstance(lama, list):
             return lama
+        if not baru and lama is _TIDAK_ADA and not medan.required:
+            return _TIDAK_ADA  # an optional list the file leaves out stays out when nothing is ticked
         return _isi_ulang(lama, baru, medan)
     nomor = sorted({int(m[1]) for n in form if (m := re.fullmatch(re.escape(kunci) + r"\.(\d+)\.__asal", n))})
     baris = []

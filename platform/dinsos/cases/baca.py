@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from dinsos.catalogue.models import Layanan, VersiLayanan
+from dinsos.catalogue.models import Layanan
+from dinsos.catalogue.services import VersiTetap, versi_dari_id
 from dinsos.core.db import db
 from dinsos.core.tenant import tenant_aktif
 from dinsos.tenancy.models import Tenant
@@ -28,8 +29,9 @@ def muat_kasus(kasus_id) -> Kasus | None:
     return db.session.scalar(select(Kasus).where(Kasus.id == kid))
 
 
-def versi_kasus(kasus: Kasus) -> VersiLayanan:
-    return db.session.scalar(select(VersiLayanan).where(VersiLayanan.id == kasus.versi_layanan_id))
+def versi_kasus(kasus: Kasus) -> VersiTetap:
+    """The case's standard version (read once per process: versions never change)."""
+    return versi_dari_id(kasus.versi_layanan_id)
 
 
 def layanan_kasus(kasus: Kasus) -> Layanan:
@@ -72,6 +74,20 @@ def berkas_lengkap(kasus: Kasus) -> bool:
 
 def persyaratan_kurang(kasus: Kasus) -> list[PersyaratanKasus]:
     return [p for p in kasus.persyaratan if p.wajib and p.status not in PERSYARATAN_DITERIMA]
+
+
+def semua_staf() -> list:
+    """Every account of the bound office, by name; read once per request (names for pages, pickers for forms)."""
+    from flask import g, has_request_context
+
+    from dinsos.auth.models import Pengguna
+
+    if has_request_context() and "_staf_kantor" in g:
+        return g._staf_kantor
+    semua = db.session.scalars(select(Pengguna).order_by(Pengguna.nama)).all()
+    if has_request_context():
+        g._staf_kantor = semua
+    return semua
 
 
 def tanggal_lokal(pada: datetime) -> date:

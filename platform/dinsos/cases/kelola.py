@@ -14,7 +14,7 @@ from dinsos.core.db import db, sekarang
 from dinsos.izin import boleh
 
 from .akses import AkunDiam, boleh_kerjakan, boleh_urus, label_pelaksana, peran_untuk_langkah
-from .baca import jeda_berjalan, langkah_berjalan, versi_kasus
+from .baca import jeda_berjalan, langkah_berjalan, semua_staf, versi_kasus
 from .konstanta import JENIS_JEDA, PENANGGUNG_JAWAB
 from .models import JedaKasus, Kasus
 from .perubahan import KesalahanKasus, audit_kasus, catat_peristiwa_kasus, kunci_versi, wajib_izin
@@ -75,8 +75,7 @@ def lanjutkan_kasus(kasus: Kasus, *, versi, pengguna, catatan: str | None = None
 
 def staf_penerima_tugas() -> list[Pengguna]:
     """Active staff of the office who can work on cases, by name."""
-    semua = db.session.scalars(select(Pengguna).where(Pengguna.aktif.is_(True)).order_by(Pengguna.nama)).all()
-    return [p for p in semua if boleh(AkunDiam(p), "kasus.kerjakan")]
+    return [p for p in semua_staf() if p.aktif and boleh(AkunDiam(p), "kasus.kerjakan")]
 
 
 def _staf(pengguna_id) -> Pengguna | None:

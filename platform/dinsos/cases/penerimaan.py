@@ -169,6 +169,7 @@ def terima_kasus(
         layanan_id=layanan.id, versi_layanan_id=versi.id, klien_id=data_klien.id, klien=data_klien,
         status="berkas_belum_lengkap", langkah_kode=versi.langkah_pertama["kode"],
         dibuat_oleh_id=pengguna.id, diterima_pada=pada, diperbarui_pada=pada, dibuat_pada=pada, **data_pelapor,
+        persyaratan=[], langkah=[],  # a new case's lists start empty here, not read back from the database
     )
     kasus.rahasia = _rahasia(kasus, versi, pada)
     db.session.add(kasus)
@@ -187,9 +188,8 @@ def terima_kasus(
                 lamp = simpan_lampiran(kasus, isi, nama, pengguna, pada, persyaratan_kode=d["kode"])
                 baru.append(lamp.kunci)
                 p.lampiran_id = lamp.id
-            db.session.add(p)
+            kasus.persyaratan.append(p)
         db.session.flush()
-        db.session.refresh(kasus, ["persyaratan"])
         catat_peristiwa_kasus(kasus, "penerimaan", pada, pengguna, layanan=layanan.kode, versi=versi.versi, pelapor=data_pelapor["pelapor_jenis"],
                persyaratan={k: v for k, v in status.items()}, duplikat=len(duplikat) or None)
         if tenggat.aturan_jam(versi).get("mulai", MULAI_BAWAAN) == "penerimaan":

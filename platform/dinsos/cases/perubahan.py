@@ -118,12 +118,30 @@ def kunci_baris_kasus(kasus: Kasus) -> None:
 SAAT_PERISTIWA_KASUS: Registri = Registri("saat peristiwa kasus")
 
 
+def _urutan_berikutnya(kasus: Kasus) -> int:
+    """The next position on the case's timeline: read once per transaction, then counted here.
+
+    The case's row is locked for the transaction (``kunci_baris_kasus``), so no other writer adds events to
+    it meanwhile; an intake writes four events and read the highest position four times before.
+    """
+    sesi = db.session()
+    tx = sesi.get_transaction()
+    terakhir = sesi.info.get("urutan_peristiwa")
+    if terakhir is None or terakhir[0] is not tx:
+        terakhir = sesi.info["urutan_peristiwa"] = (tx, {})
+    if kasus.id not in terakhir[1]:
+        terakhir[1][kasus.id] = db.session.scalar(
+            select(func.max(PeristiwaKasus.urutan)).where(PeristiwaKasus.kasus_id == kasus.id)) or 0
+    terakhir[1][kasus.id] += 1
+    return terakhir[1][kasus.id]
+
+
 def catat_peristiwa_kasus(kasus: Kasus, jenis: str, pada: datetime, aktor=None, catatan: str | None = None,
                           **rincian) -> PeristiwaKasus:
     """Put an event on the case's timeline (this module's callers, and other capabilities such as a referral's
     progress); the caller commits. ``rincian`` values that are None are left out."""
     kunci_baris_kasus(kasus)
-    urutan = (db.session.scalar(select(func.max(PeristiwaKasus.urutan)).where(PeristiwaKasus.kasus_id == kasus.id)) or 0) + 1
+    urutan = _urutan_berikutnya(kasus)
     p = PeristiwaKasus(
         kasus_id=kasus.id, urutan=urutan, jenis=jenis, waktu=pada, aktor_id=aktor.id if aktor else None,
         rincian={k: v for k, v in rincian.items() if v is not None}, catatan=catatan,

@@ -57,10 +57,9 @@ def mulai_langkah(kasus: Kasus, versi: VersiLayanan, kode: str, pada: datetime, 
         kasus_id=kasus.id, urutan=urutan, kode=kode, status="berjalan", mulai_pada=pada, waktu=definisi.get("waktu"),
         penanggung_jawab_id=pj, dokumen_keluaran=definisi.get("dokumen_keluaran"),
     )
-    db.session.add(langkah)
+    kasus.langkah.append(langkah)  # the list read above, kept in step rather than read again
     kasus.langkah_kode = kode
     db.session.flush()
-    db.session.refresh(kasus, ["langkah"])
     catat_peristiwa_kasus(kasus, "langkah_mulai", pada, aktor, langkah=kode, urutan=urutan, waktu=definisi.get("waktu"),
            penanggung_jawab=str(pj) if pj else None)
     return langkah

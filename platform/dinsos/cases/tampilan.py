@@ -1,10 +1,8 @@
 """What a user is shown of a case, shared by the pages and the API: masking, access log, downloads."""
 from flask import Response
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from dinsos.audit.services import catat_peristiwa
-from dinsos.auth.models import Pengguna
 from dinsos.catalogue.services import IdentitasVersi, identitas_versi
 from dinsos.core.db import db, sekarang
 from dinsos.core.errors import tolak
@@ -12,7 +10,7 @@ from dinsos.core.penyimpanan import EKSTENSI, BerkasTidakAda, penyimpanan
 from dinsos.izin import boleh
 
 from . import akses
-from .baca import lampiran, langkah_berjalan, muat_lampiran, peristiwa, tanggal_lokal, versi_kasus
+from .baca import lampiran, langkah_berjalan, muat_lampiran, peristiwa, semua_staf, tanggal_lokal, versi_kasus
 from .isian import isian_langkah, tampilkan
 from .klien import umur
 from .konstanta import HUBUNGAN_KELUARGA, KATEGORI_PPKS
@@ -21,7 +19,7 @@ from .tenggat import durasi_menit, info_langkah
 
 
 def peta_staf() -> dict:
-    return {p.id: p.nama for p in db.session.scalars(select(Pengguna))}
+    return {p.id: p.nama for p in semua_staf()}
 
 
 def ringkasan_banyak(daftar: list, pengguna) -> list[dict]:

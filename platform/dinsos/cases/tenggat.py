@@ -35,7 +35,8 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from dinsos.catalogue.models import Layanan, VersiLayanan
+from dinsos.catalogue.models import Layanan
+from dinsos.catalogue.services import VersiTetap, versi_dari_id
 from dinsos.core.db import db, sekarang
 from dinsos.sla import services as sla
 from dinsos.sla.models import Tenggat
@@ -97,8 +98,8 @@ def judul_langkah(nama: str, definisi: dict) -> str:
     return f"{kegiatan} ({nama})"
 
 
-def _versi(kasus: Kasus) -> VersiLayanan:
-    return db.session.scalar(select(VersiLayanan).where(VersiLayanan.id == kasus.versi_layanan_id))
+def _versi(kasus: Kasus) -> VersiTetap:
+    return versi_dari_id(kasus.versi_layanan_id)
 
 
 def _tautan(kasus: Kasus) -> str:
@@ -126,7 +127,7 @@ def _judul_langkah(kasus: Kasus, definisi: dict) -> str:
 # --- the case's own time limit ------------------------------------------------------------------
 
 
-def aturan_jam(versi: VersiLayanan) -> dict:
+def aturan_jam(versi) -> dict:
     """The service clock's rule of a version (``jangka_waktu.aturan``)."""
     return versi.isi["penyampaian_pelayanan"]["jangka_waktu"]["aturan"]
 
@@ -182,7 +183,7 @@ def laporan_sosial_sebagai_tindakan(isi: dict) -> bool:
     return any(t.get("dokumen_keluaran") == "laporan_sosial" for t in isi["sop"].get("tindakan") or [])
 
 
-def wajib_laporan_sosial(kasus: Kasus, versi: VersiLayanan) -> bool:
+def wajib_laporan_sosial(kasus: Kasus, versi) -> bool:
     """An ABH service whose SOP outputs a social report, and a case that came with the authority's request letter."""
     if laporan_sosial_sebagai_tindakan(versi.isi):
         return False

@@ -11,6 +11,7 @@ from dinsos.core.registri import Registri
 from dinsos.documents.surat import JENIS_SURAT
 from dinsos.documents.views import tanggapan_pdf
 from dinsos.izin import boleh, perlu_izin
+from dinsos.sla.views import tenggat_untuk
 
 from . import akses, baca, kelola
 from . import daftar as daftar_svc
@@ -56,6 +57,11 @@ LABEL_PERISTIWA: Registri = Registri("label peristiwa kasus", {
     "dibuka_kembali": _l("Kasus dibuka kembali"),
     "surat_terbit": _l("Surat diterbitkan"),
 })
+
+
+# Sections other capabilities add to the case page: key -> (template, function(case) -> its data). The page
+# calls each function before rendering and the template reads the result as ``data`` (referrals registers one).
+PANEL_KASUS: Registri = Registri("panel halaman kasus")
 
 
 def _kasus(kasus_id):
@@ -264,8 +270,9 @@ def _tindakan_halaman(kasus, form_tindakan=None) -> list[dict]:
 
 
 def _halaman(kasus, *, galat: KesalahanKasus | None = None, kode: int = 200, form_langkah=None, form_tindakan=None):
+    # Audited in the page's own transaction, committed once the page is built: a commit before would expire
+    # the case and the office and read them again.
     catat_buka(kasus, current_user)
-    db.session.commit()
     v = baca.versi_kasus(kasus)
     berjalan = baca.langkah_berjalan(kasus)
     definisi = v.langkah(berjalan.kode) if berjalan else None
@@ -291,9 +298,10 @@ def _halaman(kasus, *, galat: KesalahanKasus | None = None, kode: int = 200, for
     aksi_utama = pelacak_svc.aksi_utama(kasus, current_user, bisa_langkah=bisa_langkah, bisa_urus=bisa_urus,
                                         semua_selesai=lacak["semua_selesai"])
     surat = surat_kasus(kasus) if boleh_buka_surat(current_user, kasus) else []
-    return render_template(
+    halaman = render_template(
         "kasus/rinci.html",
-        kasus=kasus, v=v, layanan=baca.layanan_kasus(kasus), staf_teks={str(k): n for k, n in staf.items()}, klien=data_klien(kasus, current_user),
+        kasus=kasus, v=v, layanan={"kode": v.isi["kode"], "nama": v.isi["nama"]},
+        staf_teks={str(k): n for k, n in staf.items()}, klien=data_klien(kasus, current_user),
         nama_klien=akses.nama_tampil(current_user, kasus), staf=staf, berjalan=berjalan, definisi=definisi,
         riwayat=riwayat_langkah(kasus, v, staf), peristiwa=baca.peristiwa(kasus), lampiran=baca.lampiran(kasus),
         kurang=baca.persyaratan_kurang(kasus), label_status=LABEL_STATUS, label_persyaratan=STATUS_PERSYARATAN,
@@ -313,7 +321,17 @@ def _halaman(kasus, *, galat: KesalahanKasus | None = None, kode: int = 200, for
         surat=surat, surat_per_id={str(s.id): s for s in surat}, judul_surat={k: j.judul for k, j in JENIS_SURAT.items()},
         tindakan=_tindakan_halaman(kasus, form_tindakan), catatan_terakhir=catatan_terakhir(kasus.id),
         bisa_catatan=kasus.status not in ("ditutup", "berkas_belum_lengkap") and (bisa_langkah or bisa_urus),
-    ), kode
+        daftar_tenggat=tenggat_untuk(kasus.id),
+        panel_kasus=[{"template": t, "data": data(kasus)} for t, data in PANEL_KASUS.values()],
+    )
+    # The page is built: the audit's commit need not expire what it read, or the request's end reads the user again.
+    sesi = db.session()
+    semula, sesi.expire_on_commit = sesi.expire_on_commit, False
+    try:
+        sesi.commit()
+    finally:
+        sesi.expire_on_commit = semula
+    return halaman, kode
 
 
 @bp.get("/<kasus_id>")

@@ -30,20 +30,8 @@ class Layanan(MilikTenant, db.Model):
     __table_args__ = (UniqueConstraint("tenant_id", "kode"),)
 
 
-class VersiLayanan(MilikTenant, db.Model):
-    """One immutable version of a service's standard."""
-
-    __tablename__ = "versi_layanan"
-
-    layanan_id: Mapped[uuid.UUID] = mapped_column(nullable=False)
-    versi: Mapped[int] = mapped_column(Integer, nullable=False)
-    sidik: Mapped[str] = mapped_column(String(64), nullable=False)
-    isi: Mapped[dict] = mapped_column(Json, nullable=False)
-
-    __table_args__ = (
-        fk_tenant("layanan_id", "layanan"),
-        UniqueConstraint("tenant_id", "layanan_id", "versi"),
-    )
+class IsiVersi:
+    """What a case reads of a version's content (its ``isi`` dict): shared by the ORM row and the per-process copy."""
 
     def langkah(self, kode: str) -> dict | None:
         """The SOP step with this code, as plain data."""
@@ -66,3 +54,19 @@ class VersiLayanan(MilikTenant, db.Model):
     def persyaratan(self, pihak: str = "pemohon") -> list[dict]:
         """The requirement documents of one side: ``pemohon`` brings them, ``kantor`` keeps them (absent = pemohon)."""
         return [d for d in self.isi["penyampaian_pelayanan"]["persyaratan"]["dokumen"] if (d.get("pihak") or "pemohon") == pihak]
+
+
+class VersiLayanan(IsiVersi, MilikTenant, db.Model):
+    """One immutable version of a service's standard."""
+
+    __tablename__ = "versi_layanan"
+
+    layanan_id: Mapped[uuid.UUID] = mapped_column(nullable=False)
+    versi: Mapped[int] = mapped_column(Integer, nullable=False)
+    sidik: Mapped[str] = mapped_column(String(64), nullable=False)
+    isi: Mapped[dict] = mapped_column(Json, nullable=False)
+
+    __table_args__ = (
+        fk_tenant("layanan_id", "layanan"),
+        UniqueConstraint("tenant_id", "layanan_id", "versi"),
+    )

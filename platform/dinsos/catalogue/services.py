@@ -2,6 +2,7 @@
 import hashlib
 import json
 import uuid
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from sqlalchemy import select
@@ -9,7 +10,7 @@ from sqlalchemy import select
 from dinsos.core.db import db
 from dinsos.core.tenant import tenant_aktif
 
-from .models import Layanan, VersiLayanan
+from .models import IsiVersi, Layanan, VersiLayanan
 
 
 def data_json(data):
@@ -51,22 +52,86 @@ def simpan_standar(tenant, isi: dict) -> tuple[VersiLayanan, bool]:
     versi = VersiLayanan(tenant_id=tenant.id, layanan_id=layanan.id, versi=layanan.versi_terbaru, sidik=sidik, isi=isi)
     db.session.add(versi)
     db.session.flush()
+    # Not cached while its transaction may still roll back (see ``_tetap``).
+    db.session.info.setdefault("versi_belum_tetap", set()).add(versi.id)
     return versi, True
 
 
-def versi_terbaru(layanan: Layanan) -> VersiLayanan | None:
+def versi_terbaru(layanan: Layanan) -> "VersiTetap | None":
     return versi_ke(layanan, layanan.versi_terbaru)
 
 
-def versi_ke(layanan: Layanan, nomor: int) -> VersiLayanan | None:
-    """Version ``nomor`` of a service, or None."""
-    return db.session.scalar(
-        select(VersiLayanan).where(
-            VersiLayanan.tenant_id == layanan.tenant_id,
-            VersiLayanan.layanan_id == layanan.id,
-            VersiLayanan.versi == nomor,
+def versi_ke(layanan: Layanan, nomor: int) -> "VersiTetap | None":
+    """Version ``nomor`` of a service, or None; read once per process (a number, once written, names one content)."""
+    kunci = (layanan.tenant_id, layanan.id, nomor)
+    tetap = _VERSI_NOMOR.get(kunci)
+    if tetap is None:
+        v = db.session.scalar(
+            select(VersiLayanan).where(
+                VersiLayanan.tenant_id == layanan.tenant_id,
+                VersiLayanan.layanan_id == layanan.id,
+                VersiLayanan.versi == nomor,
+            )
         )
-    )
+        if v is None:
+            return None
+        tetap = _tetap(v)
+        if _boleh_disimpan(v):
+            if len(_VERSI_NOMOR) >= _BATAS_VERSI:
+                _VERSI_NOMOR.clear()
+            _VERSI_NOMOR[kunci] = tetap
+    return tetap
+
+
+@dataclass(frozen=True, slots=True)
+class VersiTetap(IsiVersi):
+    """A service version as plain, read-only data: what a case reads of its standard, kept per process.
+
+    The same helpers as ``VersiLayanan`` (both are ``IsiVersi``); it is not an ORM object, so reading it
+    never sends a statement. ``isi`` is shared by every request of the process: read it, never change it.
+    """
+
+    id: uuid.UUID
+    tenant_id: int
+    layanan_id: uuid.UUID
+    versi: int
+    sidik: str
+    isi: dict
+
+
+# (tenant_id, version id) -> VersiTetap. A version never changes once written (a changed standard is a new
+# one), so an entry never goes stale; keyed on the office so one office's entry never answers another's
+# lookup (the read itself runs under the office's row-level security). Bounded: the whole platform holds a
+# few hundred versions, so the bound only guards against a runaway.
+_VERSI: dict[tuple[int, uuid.UUID], VersiTetap] = {}
+_VERSI_NOMOR: dict[tuple[int, uuid.UUID, int], VersiTetap] = {}  # (tenant_id, service id, number)
+_BATAS_VERSI = 2_000
+
+
+def _tetap(v: VersiLayanan) -> VersiTetap:
+    return VersiTetap(v.id, v.tenant_id, v.layanan_id, v.versi, v.sidik, v.isi)
+
+
+def _boleh_disimpan(v: VersiLayanan) -> bool:
+    """A version written by this session is kept out of the cache: its transaction may yet roll back,
+    and a retry would write the same number under another id."""
+    return v.id not in db.session.info.get("versi_belum_tetap", ())
+
+
+def versi_dari_id(versi_id) -> VersiTetap | None:
+    """The bound office's service version with this id, read from the database once per process."""
+    kunci = (tenant_aktif(), versi_id)
+    tetap = _VERSI.get(kunci)
+    if tetap is None:
+        v = db.session.scalar(select(VersiLayanan).where(VersiLayanan.id == versi_id))
+        if v is None:
+            return None
+        tetap = _tetap(v)
+        if _boleh_disimpan(v):
+            if len(_VERSI) >= _BATAS_VERSI:
+                _VERSI.clear()
+            _VERSI[kunci] = tetap
+    return tetap
 
 
 class IdentitasVersi(NamedTuple):

@@ -50,8 +50,11 @@ def _waktu(teks: str | None) -> datetime:
 @click.option("--if-empty", "jika_kosong", is_flag=True,
               help="When the offices already hold cases, say so and succeed without generating (`make run` loads the demo "
                    "on its first run only).")
+@click.option("--all-referral-states", "semua_status_rujukan", is_flag=True,
+              help="Then drive one referral into each state not generated (draft, sent, accepted, completed, ...) "
+                   "through the live referral services, at the current time (`make run` passes it).")
 @with_appcontext
-def buat_demo(jumlah_kantor, jumlah_kasus, benih, pada, password, akar, proses, jika_kosong):
+def buat_demo(jumlah_kantor, jumlah_kasus, benih, pada, password, akar, proses, jika_kosong, semua_status_rujukan):
     """Generate offices, staff, cases, complaints, their deadline clocks and survey responses, deterministic from --seed and --at."""
     from dinsos.demo.buat import DataDemoSudahAda, buat_data_demo
 
@@ -64,6 +67,10 @@ def buat_demo(jumlah_kantor, jumlah_kasus, benih, pada, password, akar, proses, 
             click.echo(f"Data demo tidak dibuat: {e}")
             return
         raise click.ClickException(str(e)) from None
+    if semua_status_rujukan:
+        from dinsos.demo.status_rujukan import lengkapi_status_rujukan
+
+        lengkapi_status_rujukan(hasil.kantor, laporan=click.echo)
     for tabel, n in sorted(hasil.jumlah.items()):
         click.echo(f"  {tabel}: {n}")
     click.echo(f"Kata sandi semua staf demo: {password}")

@@ -10,5 +10,4 @@ def pasang(app):
 
     app.register_blueprint(bp)
     ui.tambah_menu_tenant(app, _l("Pengaduan"), "pengaduan.daftar", izin="pengaduan.lihat")
-    ui.tambah_panel_dasbor(app, "pengaduan/_panel.html", izin="pengaduan.lihat")
-    app.jinja_env.globals["ringkasan_pengaduan"] = ringkasan
+    ui.tambah_panel_dasbor(app, "pengaduan/_panel.html", izin="pengaduan.lihat", data=ringkasan)

@@ -27,10 +27,45 @@ def tambah_menu_admin(app, label, endpoint: str) -> None:
     _daftar(app, "menu_admin").append((label, endpoint, None))
 
 
-def tambah_panel_dasbor(app, template: str, izin: str, *, awal: bool = False) -> None:
-    """A dashboard panel (an included template) for users holding ``izin`` (``awal``: the page leads with it)."""
+def tambah_panel_dasbor(app, template: str, izin: str, *, awal: bool = False, data=None) -> None:
+    """A dashboard panel (an included template) for users holding ``izin`` (``awal``: the page leads with it).
+
+    ``data()`` gives what the panel shows; the dashboard calls it before rendering and the template reads it
+    as ``data``, so including a panel never sends a query from inside the template.
+    """
     daftar = _daftar(app, "panel_dasbor")
-    daftar.insert(0, (template, izin)) if awal else daftar.append((template, izin))
+    entri = (template, izin, data)
+    daftar.insert(0, entri) if awal else daftar.append(entri)
+
+
+def tambah_hitungan_menu(app, fungsi) -> None:
+    """Counts a menu label shows: ``fungsi(pengguna)`` gives ``{name: scalar select}`` (``{}`` when none apply).
+
+    Every capability's counts are read together in one SELECT of scalar subqueries (``hitungan_menu``), so the
+    badges of the menu cost one statement per page whatever the number of capabilities showing one.
+    """
+    _daftar(app, "hitungan_menu").append(fungsi)
+
+
+def hitungan_menu(nama: str, bawaan=0):
+    """One of the menu's counts for the logged-in staff member of this office, all read in one statement per request."""
+    if "hitungan_menu" not in g:
+        g.hitungan_menu = {}
+        tenant = getattr(g, "tenant", None)
+        if (tenant is not None and current_user.is_authenticated
+                and getattr(current_user, "tenant_id", None) == tenant.id):
+            from sqlalchemy import select
+
+            from dinsos.core.db import db
+
+            kolom = {}
+            for fungsi in _daftar(current_app, "hitungan_menu"):
+                kolom.update(fungsi(current_user._get_current_object()))
+            if kolom:
+                baris = db.session.execute(select(*(q.scalar_subquery().label(n) for n, q in kolom.items()))).one()
+                g.hitungan_menu = dict(zip(kolom, baris, strict=True))
+    nilai = g.hitungan_menu.get(nama)
+    return bawaan if nilai is None else nilai
 
 
 def _boleh(izin):
@@ -69,12 +104,45 @@ def menu_tenant_grup() -> dict:
     return {"utama": utama, "grup": [(label[k], grup[k]) for k in label if k in grup]}
 
 
+def _siap(label):
+    """A menu label worked out now: labels with a count (``__html__``) query when shown, so they are shown here."""
+    from markupsafe import Markup
+
+    return Markup(label.__html__()) if hasattr(label, "__html__") else label
+
+
+def menu_tenant_siap() -> dict:
+    """``menu_tenant_grup`` with every label already worked out (its counts read), for the shell's context."""
+    menu = menu_tenant_grup()
+    for item in menu["utama"] + [i for _label, isi in menu["grup"] for i in isi]:
+        item["label"] = _siap(item["label"])
+    return menu
+
+
+def konteks_shell() -> dict:
+    """What the page shell shows a logged-in staff member, read before the template renders.
+
+    A template never queries: the menu's counts (work queue, unread notices) and the office row are
+    read here, in a context processor, so rendering sends no SQL whatever a capability put in the menu.
+    """
+    tenant = getattr(g, "tenant", None)
+    if tenant is None or not getattr(current_user, "is_authenticated", False):
+        return {}
+    tenant.tingkat  # noqa: B018 - loads the office row now if a commit expired it, not while rendering
+    return {"menu_grup": menu_tenant_siap()}
+
+
 def menu_admin():
     return [{"label": l, "url": url_for(e)} for l, e, _i in _daftar(current_app, "menu_admin")]
 
 
 def panel_dasbor():
-    return [t for t, i in _daftar(current_app, "panel_dasbor") if _boleh(i)]
+    return [t for t, i, _d in _daftar(current_app, "panel_dasbor") if _boleh(i)]
+
+
+def panel_dasbor_siap() -> list[dict]:
+    """The user's dashboard panels, each with its data already read: ``{"template", "data"}``."""
+    return [{"template": t, "data": d() if d else None} for t, i, d in _daftar(current_app, "panel_dasbor") if _boleh(i)]
 
 
 def zona_tenant() -> str:
@@ -94,6 +162,7 @@ def pasang(app, *, boleh, peran: dict):
     """Give templates the shell's helpers. Core knows no roles: the app factory passes in
     ``boleh(user, izin) -> bool``, which filters menus and panels, and the role names ``peran``."""
     app.extensions.setdefault("dinsos_ui", {})["boleh"] = boleh
+    app.context_processor(konteks_shell)
     app.jinja_env.globals.update(
         menu_tenant=menu_tenant,
         menu_tenant_grup=menu_tenant_grup,

@@ -10,5 +10,4 @@ def pasang(app):
 
     app.register_blueprint(bp)
     ui.tambah_menu_tenant(app, _l("Tenggat"), "dasbor.tenggat", izin="tenggat.pantau")
-    ui.tambah_panel_dasbor(app, "dasbor/_panel_tenggat.html", izin="kasus.kerjakan")
-    app.jinja_env.globals["ringkasan_tenggat"] = ringkasan_panel
+    ui.tambah_panel_dasbor(app, "dasbor/_panel_tenggat.html", izin="kasus.kerjakan", data=ringkasan_panel)

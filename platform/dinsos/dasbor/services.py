@@ -103,6 +103,19 @@ def ringkasan(pada: datetime, penanggung_jawab_id=None) -> dict:
     return {"hari_ini": int(baris[0]), "terlambat": int(baris[1]), "berisiko": int(baris[2])}
 
 
+def ringkasan_saya_dan_kantor(pada: datetime, penanggung_jawab_id, kantor: bool) -> tuple[dict, dict | None]:
+    """``ringkasan`` for one person and (``kantor``) for the whole office, both in one query: the dashboard's panel."""
+    milik = Tenggat.penanggung_jawab_id == penanggung_jawab_id
+    syarat = (_syarat_hari_ini(pada), syarat_terlambat(pada), syarat_berisiko(pada))
+    kolom = [func.coalesce(func.sum(case((and_(milik, s), 1), else_=0)), 0) for s in syarat]
+    if kantor:
+        kolom += [func.coalesce(func.sum(case((s, 1), else_=0)), 0) for s in syarat]
+    q = select(*kolom).select_from(Tenggat).where(_berjalan())
+    baris = [int(n) for n in db.session.execute(q if kantor else q.where(milik)).one()]
+    jadi = [dict(zip(("hari_ini", "terlambat", "berisiko"), baris[i:i + 3], strict=True)) for i in range(0, len(baris), 3)]
+    return jadi[0], (jadi[1] if kantor else None)
+
+
 DAFTAR = {
     "hari_ini": _syarat_hari_ini,
     "terlambat": syarat_terlambat,

@@ -17,11 +17,8 @@ bp = Blueprint("dasbor", __name__, url_prefix="/t/<slug>/dasbor")
 
 def ringkasan_panel() -> dict:
     """The user's own running deadlines, and for heads of division/office the whole office's."""
-    pada = sekarang()
-    return {
-        "saya": svc.ringkasan(pada, current_user.id),
-        "kantor": svc.ringkasan(pada) if boleh(current_user, "tenggat.pantau") else None,
-    }
+    saya, kantor = svc.ringkasan_saya_dan_kantor(sekarang(), current_user.id, boleh(current_user, "tenggat.pantau"))
+    return {"saya": saya, "kantor": kantor}
 
 
 @bp.get("/tenggat")

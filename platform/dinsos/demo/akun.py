@@ -12,6 +12,7 @@ from dinsos.tenancy.services import daftar_tenant
 NAMA_DEMO = {
     "petugas_pelayanan": "Sri Wahyuni",
     "pekerja_sosial": "Hendra Saputra",
+    "sakti_peksos": "Dimas Pratama",
     "fungsional_peksos": "Budi Santoso",
     "kepala_bidang": "Ratna Dewi",
     "kepala_dinas": "Agus Salim",

@@ -49,7 +49,8 @@ ALASAN_TUTUP_AWAL = (
 class _Kasus:
     """One simulated case: its rows, and where its register number goes once numbers are issued."""
 
-    __slots__ = ("klien", "keluarga", "kasus", "persyaratan", "langkah", "jeda", "peristiwa", "rincian_lengkap")
+    __slots__ = ("klien", "keluarga", "kasus", "persyaratan", "langkah", "jeda", "peristiwa", "rincian_lengkap", "saat_nomor",
+                 "rincian_nomor")
 
 
 def buat(k: Konteks) -> dict[str, list[dict]]:
@@ -86,7 +87,7 @@ class _Generator:
         self.penangan = staf["pekerja_sosial"] + staf["fungsional_peksos"]
         self.staf = staf
         self.orang = Orang(k, r)
-        self.linimasa = Linimasa(k, self.jam)
+        self.linimasa = Linimasa(k, self.jam, staf)
         self.kal = kalender_tenant(k.kantor)
         self._menit_standar: dict = {}
 
@@ -110,7 +111,7 @@ class _Generator:
             for _ in range(30):
                 jalur = jalur_sop(r, p)
                 kode = [a for a, _b in jalur]
-                if status == "ditutup" and (sasaran is None or p.hasil_untuk(jalur) == sasaran):
+                if status == "ditutup" and p.hasil_untuk(jalur) is not None and sasaran in (None, p.hasil_untuk(jalur)):
                     break
                 if status != "ditutup" and (sasaran is None or sasaran in kode):
                     break
@@ -121,7 +122,10 @@ class _Generator:
         tutup_awal = status == "ditutup" and r.random() < 0.03
         if tutup_awal:
             posisi = r.randrange(len(jalur))
-            jalur = jalur[:posisi + 1]
+            if p.hasil_mungkin(jalur[:posisi]):  # closed early only with an outcome the steps done bear out
+                jalur = jalur[:posisi + 1]
+            else:
+                tutup_awal, posisi = False, len(jalur)
         # Drawn from the case's own source, so the office's stream (who takes it in, what it is) stays as it was.
         tempo = 1.0 if acak.rng(self.k.benih, "tempo-kasus", str(kid)).random() < KASUS_LAMBAT else p.tempo
         durasi = [p.nominal[a] * tempo * math.exp(r.gauss(-0.45, 0.6)) for a, _b in jalur]
@@ -147,9 +151,11 @@ class _Generator:
         alasan_jeda = {n: (jn, r.choice(ALASAN_JEDA[jn])) for n, jn in jenis_jeda.items()}
         catatan = {n: r.choice(CATATAN_LANGKAH) for n in range(len(jalur)) if r.random() < 0.3}
         isian = [self.orang.isian(p.langkah[a], pelapor) for a, _b in jalur]
-        hasil_akhir = (r.choice(p.hasil)["kode"] if tutup_awal else p.hasil_untuk(jalur)) if status == "ditutup" else None
+        hasil_akhir = (r.choice(p.hasil_mungkin(jalur[:posisi]))["kode"] if tutup_awal else p.hasil_untuk(jalur)) \
+            if status == "ditutup" else None
         alasan_tutup = r.choice(ALASAN_TUTUP_AWAL) if tutup_awal else None
-        pelaku = [self._pelaku(p.peran[a], pj) for a, _b in jalur]
+        # a step with a disposition chain is recorded by the chain's last officer
+        pelaku = [self._pelaku(p.peran_catat[a], pj) for a, _b in jalur]
 
         # how long the case has run by the reference time, then its intake time
         awal_kini = None
@@ -228,16 +234,16 @@ class _Generator:
     def beri_nomor(self, kasus: list[_Kasus]) -> dict[int, int]:
         """Register numbers in the order files became complete, per local year; returns the last number of each year."""
         pola = (self.k.kantor.format_nomor or {}).get("register") or FORMAT_BAWAAN["register"]
-        lengkap = sorted((c for c in kasus if c.kasus["berkas_lengkap_pada"] is not None),
-                         key=lambda c: (c.kasus["berkas_lengkap_pada"], c.kasus["id"]))
+        # Issued when the file is complete, or when the SOP step that registers the case is done (sop.nomor_register).
+        lengkap = sorted((c for c in kasus if c.saat_nomor is not None), key=lambda c: (c.saat_nomor, c.kasus["id"]))
         terakhir: dict[int, int] = {}
         for c in lengkap:
-            lokal = c.kasus["berkas_lengkap_pada"].astimezone(self.zona)
+            lokal = c.saat_nomor.astimezone(self.zona)
             n = terakhir.get(lokal.year, 0) + 1
             terakhir[lokal.year] = n
             nomor = format_nomor(pola, n, lokal)
             c.kasus["nomor_register"], c.kasus["nomor_register_urut"] = nomor, n
-            c.rincian_lengkap["nomor_register"] = nomor
+            c.rincian_nomor["nomor_register"] = nomor
         return terakhir
 
     # --- the checklist and who records a step ---------------------------------------------

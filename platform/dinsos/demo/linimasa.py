@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from . import acak
 from .konteks import JamKantor, Konteks
+from .nama import INSTRUKSI_DISPOSISI
 from .profil import Profil, boleh
 
 
@@ -46,8 +47,8 @@ class Rencana:
 
 
 class Linimasa:
-    def __init__(self, k: Konteks, jam: JamKantor):
-        self.k, self.jam, self.tid = k, jam, k.kantor.id
+    def __init__(self, k: Konteks, jam: JamKantor, staf: dict):
+        self.k, self.jam, self.tid, self.staf = k, jam, k.kantor.id, staf
 
     def tata(self, rc: Rencana, c, mulai: datetime) -> datetime:
         """Lay case ``rc`` out in time from intake ``mulai`` into ``c`` (its rows); returns the instant that must
@@ -65,6 +66,10 @@ class Linimasa:
         geser, tid = self.jam.geser, self.tid
         r_id = acak.rng(self.k.benih, "id-kasus", str(kid))  # ids stable across the retries of this case
         ev = []  # (time, order within the same time, kind, actor, details, note)
+        sop = p.layanan.isi["sop"]
+        nomor_di_langkah = sop.get("nomor_register") == "langkah"
+        c.saat_nomor, c.rincian_nomor = None, None  # when and in which event the register number is issued
+        r_disposisi = acak.rng(self.k.benih, "disposisi", str(kid))
         t0 = geser(mulai)
         status_awal = {d["kode"]: "belum" if d["kode"] in kurang else "dilihat" for d in p.dokumen}
         ev.append((t0, 0, "penerimaan", petugas["id"], {"layanan": p.layanan.kode, "versi": p.layanan.versi,
@@ -94,8 +99,13 @@ class Linimasa:
                     status_kini[kode] = "dilihat"
                 ubah_syarat = {kode: tc for kode in kurang}
                 ev.append((tc, 0, "persyaratan_diubah", petugas["id"], {"perubahan": {kode: ["belum", "dilihat"] for kode in sorted(kurang)}}, None))
+            if sop.get("verifikasi_berkas"):
+                # the verifier finds the file "lengkap dan benar" (``penerimaan.verifikasi_berkas``), then it is complete
+                ev.append((tc, 1, "berkas_diverifikasi", petugas["id"], {"hasil": "benar"}, None))
             c.rincian_lengkap = {"nomor_register": None}
             ev.append((tc, 1, "berkas_lengkap", petugas["id"], c.rincian_lengkap, None))
+            if not nomor_di_langkah:
+                c.saat_nomor, c.rincian_nomor = tc, c.rincian_lengkap
             kasus["berkas_lengkap_pada"] = tc
             if jam_mulai is None:
                 kasus["jam_mulai_pada"] = tc
@@ -164,6 +174,19 @@ class Linimasa:
                     batas = akhir
                     break
                 oleh = pelaku[n] if pj_kini is None or not boleh(p.peran[kode], pj_kini) else pj_kini
+                rantai = d.get("disposisi") or []
+                if rantai and rantai[-1] not in oleh["peran"]:
+                    oleh = pelaku[n]  # the chain's last officer records the step (``sop.selesaikan_langkah``)
+                for ke, peran_ in enumerate(rantai[:-1], 1):  # the chain's earlier acts, in turn, by other people
+                    orang = [o for o in self.staf.get(peran_, ()) if o["id"] != oleh["id"]]
+                    if orang:
+                        ev.append((t + (akhir - t) * ke / len(rantai), 2, "disposisi", r_disposisi.choice(orang)["id"],
+                                   {"langkah": kode, "urutan": n + 1, "peran": peran_, "ke": ke},
+                                   r_disposisi.choice(INSTRUKSI_DISPOSISI)))
+                if d.get("dokumen_keluaran") == "nomor_register" and nomor_di_langkah and c.rincian_nomor is None:
+                    # the standard has this step's officer register the case (``sop.nomor_register: langkah``)
+                    c.saat_nomor, c.rincian_nomor = akhir, {"nomor_register": None, "langkah": kode}
+                    ev.append((akhir, 2, "nomor_register", oleh["id"], c.rincian_nomor, None))
                 baris.update(status="selesai", selesai_pada=akhir, dikerjakan_oleh_id=oleh["id"], isian=isian[n],
                              catatan=catatan.get(n), cabang_ke=cabang)
                 menit = int((akhir - t).total_seconds() // 60)
@@ -172,6 +195,9 @@ class Linimasa:
                 ev.append((akhir, 3, "langkah_selesai", oleh["id"], {x: v for x, v in {
                     "langkah": kode, "urutan": n + 1, "durasi_menit": max(menit, 0), "waktu": d.get("waktu"), "cabang": cabang,
                     "dokumen_keluaran": d.get("dokumen_keluaran")}.items() if v is not None}, catatan.get(n)))
+                if rantai:
+                    ev.append((akhir, 3, "disposisi", oleh["id"], {"langkah": kode, "urutan": n + 1, "peran": rantai[-1],
+                                                                    "ke": len(rantai)}, catatan.get(n)))
                 t, aktor, batas = akhir, oleh["id"], akhir
             if status == "ditutup" and not tutup_awal:
                 oleh = pj_kini or kabid

@@ -91,6 +91,13 @@ KOMENTAR_SURVEI = (
     "Terima kasih, anak kami sudah ditangani dengan baik.",
     "Mohon informasi perkembangan lebih sering disampaikan.",
 )
+# What a head writes on a disposition sheet for the next officer in the chain.
+INSTRUKSI_DISPOSISI = (
+    "Segera ditindaklanjuti sesuai SOP.",
+    "Mohon dikoordinasikan dan dilaporkan hasilnya.",
+    "Untuk dilakukan asesmen lengkap.",
+    "Pelajari dan siapkan pendampingan.",
+)
 CATATAN_LANGKAH = (
     "Klien kooperatif; dokumen lengkap diserahkan.",
     "Koordinasi dengan pihak kepolisian telah dilakukan.",

@@ -10,6 +10,7 @@ from dinsos.cases.konstanta import UMUR_DEWASA
 from dinsos.cases.nik import PROVINSI as KODE_PROVINSI
 from dinsos.core.kripto import brankas
 from dinsos.documents.penomoran import ROMAWI
+from dinsos.wilayah.daftar import anak as _anak_wilayah
 
 from . import acak
 from .konteks import Konteks
@@ -32,6 +33,11 @@ class Orang:
         self.alamat = [f"{r.choice(JALAN)} No. {r.randint(1, 150)}, RT {r.randint(1, 12):03d}/RW {r.randint(1, 8):03d}, "
                        f"{r.choice(DESA)}" for _ in range(400)]
         self.wilayah = k.kantor.kode_wilayah if "." in k.kantor.kode_wilayah else f"{k.kantor.kode_wilayah}.{r.randint(1, 4):02d}"
+        # Clients live in the office's real kecamatan (intake checks the code against the Kemendagri list); a synthetic
+        # office's region is not on that list, so its clients keep made-up codes of its shape.
+        if "." not in k.kantor.kode_wilayah:
+            self.wilayah = next((w.kode for w in _anak_wilayah(k.kantor.kode_wilayah) if _anak_wilayah(w.kode)), self.wilayah)
+        self.kecamatan = [w.kode for w in _anak_wilayah(self.wilayah)] or [f"{self.wilayah}.{n:02d}" for n in range(1, 21)]
         self.pengirim = [o.nama for o in k.semua_kantor
                          if o.tingkat != "provinsi" and o.kode_wilayah.startswith(k.kantor.kode_wilayah + ".")] or [
             f"Dinas Sosial Kabupaten {self.tempat}"]
@@ -63,7 +69,7 @@ class Orang:
             "kode_wilayah_nik": f"{nik[:2]}.{nik[2:4]}.{nik[4:6]}" if nik else None,  # as the Klien.nik event keeps it (dinsos.cases.models)
             "umur_perkiraan": None if lahir else umur, "umur_perkiraan_pada": None if lahir else pada,
             "jenis_kelamin": kelamin, "alamat": None if tanpa_identitas else r.choice(self.alamat),
-            "kode_wilayah": f"{self.wilayah}.{r.randint(1, 20):02d}", "kategori_ppks": kategori, "foto_kunci": None,
+            "kode_wilayah": r.choice(self.kecamatan), "kategori_ppks": kategori, "foto_kunci": None,
             "foto_jenis": None, "_umur": umur,
         }
         return baris

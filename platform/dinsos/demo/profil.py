@@ -54,9 +54,14 @@ class Profil:
         self.nominal = {k: menit_nominal(d, aturan, d.get("berikutnya") is None and not d.get("cabang"))
                         for k, d in self.langkah.items()}
         self.peran = {k: peran_untuk_langkah(d) for k, d in self.langkah.items()}
+        self.peran_catat = {k: peran_untuk_langkah({"pelaksana": d["disposisi"][-1:]}) if d.get("disposisi") else self.peran[k]
+                            for k, d in self.langkah.items()}
         self.tempo = self._tempo(aturan)
         self.dokumen = [d for d in isi["penyampaian_pelayanan"]["persyaratan"]["dokumen"] if d.get("pihak", "pemohon") == "pemohon"]
-        self.hasil = isi["sop"]["hasil_akhir"]
+        # Outcomes the generated record can bear out (``cases.tindakan.periksa_hasil_akhir``): case acts are not
+        # generated, so an outcome that needs one (Metro's ABH diversion or court decision) is never drawn.
+        self.hasil = [h for h in isi["sop"]["hasil_akhir"]
+                      if all("langkah" in s for s in (h.get("wajib_semua") or []) + (h.get("wajib_salah_satu") or []))]
         self.kategori = list(isi.get("kategori_ppks") or []) or [24]
         self.abh = KATEGORI_ABH in self.kategori
         kode = list(self.langkah)
@@ -74,12 +79,20 @@ class Profil:
             kode = self.langkah[kode].get("berikutnya")
         return min(1.0, PORSI_BATAS * aturan["maksimal"] * MENIT_SATUAN["hari_kerja"] / total)
 
-    def hasil_untuk(self, jalur: list) -> str:
-        """The outcome a path ends in: the outcome whose name shares most words with the last step's activity."""
-        if len(self.hasil) == 1:
-            return self.hasil[0]["kode"]
+    def hasil_mungkin(self, jalur: list) -> list[dict]:
+        """The outcomes whose required steps (``wajib_semua``, ``wajib_salah_satu``) the path went through."""
+        kode = {a for a, _b in jalur}
+        return [h for h in self.hasil if all(s["langkah"] in kode for s in h.get("wajib_semua") or [])
+                and (not h.get("wajib_salah_satu") or any(s["langkah"] in kode for s in h["wajib_salah_satu"]))]
+
+    def hasil_untuk(self, jalur: list) -> str | None:
+        """The outcome a path ends in: among those it bears out, the one whose name shares most words with the last
+        step's activity (None when it bears out none)."""
+        calon = self.hasil_mungkin(jalur)
+        if len(calon) <= 1:
+            return calon[0]["kode"] if calon else None
         kata = set(self.langkah[jalur[-1][0]]["kegiatan"].lower().split())
-        return max(self.hasil, key=lambda h: len(kata & set(h["nama"].lower().split())))["kode"]
+        return max(calon, key=lambda h: len(kata & set(h["nama"].lower().split())))["kode"]
 
 
 def dari_campuran(u: float, campuran) -> float:
@@ -107,6 +120,8 @@ def jalur_sop(r, p: Profil) -> list[tuple[str, str | None]]:
             kode = balik[0]
             continue
         maju = ([lanjut] if lanjut else []) + [c for c in cabang if c not in sudah]
+        if d.get("boleh_selesai") and not lanjut:
+            maju.append(None)  # a step the SOP may end at (Metro's return home) ends it or takes its branch
         tujuan = r.choice(maju) if maju else None
         jalur.append((kode, tujuan if tujuan and tujuan != lanjut else None))
         kode = tujuan

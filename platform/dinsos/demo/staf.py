@@ -15,6 +15,7 @@ from .konteks import Konteks
 JUMLAH_PER_PERAN = {
     "petugas_pelayanan": 2,
     "pekerja_sosial": 4,
+    "sakti_peksos": 1,
     "fungsional_peksos": 3,
     "kepala_bidang": 2,
     "kepala_dinas": 1,

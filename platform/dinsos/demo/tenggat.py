@@ -40,7 +40,7 @@ from .staf import per_peran
 LANGKAH, KASUS, LAPORAN_SOSIAL = kasus_tenggat.LANGKAH, kasus_tenggat.KASUS, kasus_tenggat.LAPORAN_SOSIAL
 # The case events the generator writes that move no clock; any other event the live engine follows is refused
 # here, so a new kind of event in the generator cannot silently leave its clocks out.
-TANPA_TENGGAT = frozenset({"persyaratan_diubah"})
+TANPA_TENGGAT = frozenset({"persyaratan_diubah", "berkas_diverifikasi", "disposisi", "nomor_register"})
 # Staff read a notice within a day of its coming: the last day's are unread.
 DIBACA_SETELAH = timedelta(days=1)
 
@@ -240,7 +240,8 @@ class PembuatTenggat:
                 for orang in sla.penerima_pemberitahuan(dulu, jenis, lambda peran: self.berperan.get(peran, [])):
                     kotak.append({"id": acak.uuid_acak(self.r), "tenant_id": t.tenant_id, "dibuat_pada": saat,
                                   "penerima_id": orang, "judul": judul, "isi": isi, "tautan": t.tautan,
-                                  "kunci": sla.kunci_notifikasi(t, jenis, orang), "dibaca_pada": dibaca})
+                                  "kunci": sla.kunci_notifikasi(t, jenis, orang), "dibaca_pada": dibaca,
+                                  "kelompok": None, "usang_pada": None, "usang_alasan": None})
         return {"tenggat": tenggat, "pemberitahuan_tenggat": catatan, "notifikasi": kotak}
 
 

@@ -13,9 +13,9 @@ def belum_dibaca_sekarang() -> int:
         tenant = getattr(g, "tenant", None)
         staf = tenant is not None and current_user.is_authenticated and getattr(current_user, "tenant_id", None) == tenant.id
         if staf:
-            from .services import jumlah_belum_dibaca
+            from dinsos.core.ui import hitungan_menu
 
-            g.notifikasi_belum_dibaca = jumlah_belum_dibaca(current_user.id)
+            g.notifikasi_belum_dibaca = hitungan_menu("notifikasi_belum_dibaca")
         else:
             g.notifikasi_belum_dibaca = 0
     return g.notifikasi_belum_dibaca
@@ -37,10 +37,16 @@ class LabelMenu:
         return str(_("Notifikasi"))
 
 
+def _hitungan_menu(pengguna) -> dict:
+    from .services import kueri_belum_dibaca
+
+    return {"notifikasi_belum_dibaca": kueri_belum_dibaca(pengguna.id)}
+
+
 def pasang(app):
     from dinsos.auth.penahanan import SAAT_MASUK_DITAHAN
     from dinsos.core.outbox import PENGOLAH_OUTBOX
-    from dinsos.core.ui import tambah_menu_tenant
+    from dinsos.core.ui import tambah_hitungan_menu, tambah_menu_tenant
 
     from .kanal import PENGOLAH
     from .services import beri_tahu_masuk_ditahan
@@ -51,6 +57,7 @@ def pasang(app):
     SAAT_MASUK_DITAHAN.daftar("notifikasi", beri_tahu_masuk_ditahan)
     app.register_blueprint(bp)
     tambah_menu_tenant(app, LabelMenu(), "notifikasi.kotak_masuk")
+    tambah_hitungan_menu(app, _hitungan_menu)
     tambah_menu_tenant(app, _l("Pengaturan notifikasi"), "notifikasi.pengaturan", izin="tenant.kelola_kontak")
 
     @app.context_processor

@@ -105,11 +105,10 @@ def usangkan(kelompok: str, alasan: str, *, kecuali_penerima=None) -> int:
     ).rowcount
 
 
-def jumlah_belum_dibaca(penerima_id) -> int:
-    """Unread notices of one staff member (an index-only count)."""
-    return db.session.scalar(
-        select(func.count()).select_from(Notifikasi).where(Notifikasi.penerima_id == penerima_id, Notifikasi.dibaca_pada.is_(None))
-    )
+def kueri_belum_dibaca(penerima_id):
+    """The count of one staff member's unread notices (an index-only count), as a query the menu reads with its others."""
+    return select(func.count()).select_from(Notifikasi).where(Notifikasi.penerima_id == penerima_id, Notifikasi.dibaca_pada.is_(None))
+
 
 
 def daftar_notifikasi(penerima_id, halaman: int = 1, per_halaman: int = 50) -> tuple[list[Notifikasi], bool]:

@@ -18,7 +18,7 @@ def pasang(app):
     """Pages, API, menus; and what referrals add to other capabilities, each through its named registry
     (the list is in README.md, "What it registers where")."""
     from dinsos.cases.kelola import saat_kasus_ditutup
-    from dinsos.cases.views import LABEL_PERISTIWA
+    from dinsos.cases.views import LABEL_PERISTIWA, PANEL_KASUS
     from dinsos.core.errors import daftar_bentrok
     from dinsos.core.extensions import api
     from dinsos.core.outbox import PENGOLAH_OUTBOX
@@ -44,8 +44,8 @@ def pasang(app):
     tambah_menu_tenant(app, _l("Pengaturan rujukan"), "rujukan.pengaturan", "rujukan.atur")
     # Oversight is for province offices only; the menu has no notion of office level, the dashboard panel does.
     tambah_panel_dasbor(app, "rujukan/_panel_pengawasan.html", "pengawasan.lihat")
-    tambah_panel_dasbor(app, "rujukan/_panel_dasbor.html", "rujukan.tanggapi")
-    app.jinja_env.globals.update(rujukan_panel_kasus=panel_kasus, rujukan_masuk_menunggu=jumlah_masuk_menunggu)
+    tambah_panel_dasbor(app, "rujukan/_panel_dasbor.html", "rujukan.tanggapi", data=jumlah_masuk_menunggu)
+    PANEL_KASUS.daftar("rujukan", ("rujukan/_kasus.html", panel_kasus))
     # Delivery between the two offices runs through the outbox.
     for jenis, pengolah in pengiriman.PENGOLAH.items():
         PENGOLAH_OUTBOX.daftar(jenis, pengolah)

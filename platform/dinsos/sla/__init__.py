@@ -9,10 +9,9 @@ def pasang(app):
     from dinsos.core.berkala import daftar_berkala
 
     from .services import sapu_tenggat
-    from .views import bp, tenggat_untuk
+    from .views import bp
 
     app.register_blueprint(bp)
-    app.jinja_env.globals["tenggat_untuk"] = tenggat_untuk
     ui.tambah_menu_tenant(app, _l("Kalender kerja"), "sla.kalender", izin="kalender.lihat")
     # Reminders and escalations write outbox rows; the relay delivers them. Every 30 s in production;
     # DINSOS_SAPU_TENGGAT_DETIK shortens it (the end-to-end tests run it every second).

@@ -13,19 +13,20 @@ KOLOM_PROFIL = (
 )
 
 
-def ikat_dari_slug(slug: str) -> int:
+def ikat_dari_slug(slug: str, *, baris: bool = False):
     """The id of the active office with this slug, bound for row-level security in the same round trip; or a 404.
 
     Every request under ``/t/<slug>/`` and ``/api/t/<slug>/`` starts here, so the lookup and the binding
-    of the transaction (``core.tenant``) are one statement; the caller marks the binding as made.
+    of the transaction (``core.tenant``) are one statement; the caller marks the binding as made. With
+    ``baris`` it gives the office's whole row instead (a page's shell shows it; most API requests never need it).
     """
-    q = select(Tenant.id).where(Tenant.slug == slug, Tenant.aktif.is_(True))
+    q = select(Tenant if baris else Tenant.id).where(Tenant.slug == slug, Tenant.aktif.is_(True))
     if db.session.get_bind().dialect.name == "postgresql":
         q = q.add_columns(func.dinsos_ikat(current_app.config["RAHASIA_IKATAN"], Tenant.id, ""))
-    tenant_id = db.session.scalar(q)
-    if tenant_id is None:
+    hasil = db.session.scalar(q)
+    if hasil is None:
         abort(404)
-    return tenant_id
+    return hasil
 
 
 def daftar_tenant() -> list[Tenant]:

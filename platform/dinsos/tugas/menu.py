@@ -33,21 +33,44 @@ def angka_sekarang() -> dict:
     return hitung(tugas_sekarang() or [], sekarang(), zona_tenant())
 
 
+def hitungan(pengguna) -> dict:
+    """The queue's figures for the menu (see ``dinsos.core.ui.tambah_hitungan_menu``)."""
+    from dinsos.core.db import sekarang
+    from dinsos.izin import boleh
+
+    from .services import kueri_hitungan
+
+    if "tugas_saya" in g or not boleh(pengguna, "kasus.kerjakan"):
+        return {}
+    return kueri_hitungan(pengguna, sekarang())
+
+
+def angka_menu() -> tuple[int, int]:
+    """(items waiting, overdue) for the menu's badge: from the queue when this page read it, else counted in SQL."""
+    from dinsos.core.ui import hitungan_menu
+
+    from .services import BATAS, angka_dari_hitungan
+
+    if "tugas_saya" not in g and not hitungan_menu("tugas_versi_baru"):
+        return angka_dari_hitungan(g.hitungan_menu)
+    daftar = tugas_sekarang() or []  # a version this process has not read yet: the queue itself learns it
+    return min(len(daftar), BATAS), sum(1 for t in daftar if t.status == "terlambat")
+
+
 class LabelMenu:
     """"Tugas saya" and how many items wait, worked out only when the header is rendered."""
 
     def __html__(self):
-        daftar = tugas_sekarang() or []
+        jumlah, terlambat = angka_menu()
         label = escape(_("Tugas saya"))
-        if not daftar:
+        if not jumlah:
             return str(label)
-        terlambat = sum(1 for t in daftar if t.status == "terlambat")
-        keterangan = _("%(n)s tugas menunggu", n=len(daftar))
+        keterangan = _("%(n)s tugas menunggu", n=jumlah)
         if terlambat:
             keterangan += ", " + _("%(n)s terlambat", n=terlambat)
         kelas = "lencana lencana-terlambat" if terlambat else "lencana"
         return str(Markup('{} <span class="{}" title="{}"><span aria-hidden="true">{}</span><span class="lewati">{}</span></span>')
-                   .format(label, kelas, keterangan, len(daftar), keterangan))
+                   .format(label, kelas, keterangan, jumlah, keterangan))
 
     def __str__(self):
         return str(_("Tugas saya"))

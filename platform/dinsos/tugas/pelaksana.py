@@ -18,7 +18,10 @@ from dinsos.cases.konstanta import PENANGGUNG_JAWAB
 from dinsos.cases.pelacak import nama_pendek
 from dinsos.catalogue.models import Layanan, VersiLayanan
 from dinsos.core.db import db
+from dinsos.core.tenant import tenant_aktif
 
+# office id -> the ids of its versions seen by this process (the menu's count asks the database only whether more exist)
+_VERSI_KANTOR: dict[uuid.UUID, frozenset] = {}
 # version id -> {"layanan_id": ..., "langkah": {code: {"kegiatan", "waktu", "peran", "urutan"}}, "jumlah": n}
 _SOP: dict[uuid.UUID, dict] = {}
 
@@ -43,7 +46,13 @@ def sop_kantor() -> dict[uuid.UUID, dict]:
     if baru:
         for v in db.session.scalars(select(VersiLayanan).where(VersiLayanan.id.in_(baru))):
             _SOP[v.id] = _ringkas(v)
+    _VERSI_KANTOR[tenant_aktif()] = frozenset(ids)
     return {i: _SOP[i] for i in ids}
+
+
+def sop_kantor_dikenal() -> dict[uuid.UUID, dict]:
+    """The office's versions this process has already read (no query; ``sop_kantor`` refreshes it)."""
+    return {i: _SOP[i] for i in _VERSI_KANTOR.get(tenant_aktif(), ())}
 
 
 def sop_versi(versi_id) -> dict | None:
@@ -56,7 +65,16 @@ def sop_versi(versi_id) -> dict | None:
 
 
 def nama_layanan() -> dict:
-    return dict(db.session.execute(select(Layanan.id, Layanan.nama)).all())
+    """The office's service names by id, read once per request (each kind of work in the queue asks)."""
+    from flask import g, has_request_context
+
+    kunci = ("nama_layanan", tenant_aktif())  # keyed by office: a task may work for several offices in one context
+    if has_request_context() and kunci in g.get("per_kantor", {}):
+        return g.per_kantor[kunci]
+    nama = dict(db.session.execute(select(Layanan.id, Layanan.nama)).all())
+    if has_request_context():
+        g.setdefault("per_kantor", {})[kunci] = nama
+    return nama
 
 
 def giliran(peran_langkah: frozenset, pengguna_id, peran_pengguna, pj_langkah, pj_kasus) -> bool:

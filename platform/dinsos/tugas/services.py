@@ -17,13 +17,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import String, and_, func, or_, select, tuple_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from dinsos.cases import akses
 from dinsos.cases.klien import nama_klien, samarkan_nama
+from dinsos.cases.konstanta import PENANGGUNG_JAWAB
 from dinsos.cases.models import Kasus, Klien, LangkahKasus
 from dinsos.cases.tenggat import KASUS as TENGGAT_KASUS
 from dinsos.cases.tenggat import LANGKAH as TENGGAT_LANGKAH
+from dinsos.catalogue.models import VersiLayanan
 from dinsos.core.db import db
 from dinsos.izin import boleh
 from dinsos.sla.models import Tenggat
@@ -265,3 +269,106 @@ def hitung(daftar: list[Tugas], pada: datetime | None = None, zona: str | None =
         "hari_ini": sum(1 for t in daftar if jatuh_tempo_hari_ini(t, pada, zona)) if pada and zona else 0,
         "per_jenis": {j: sum(1 for t in daftar if t.jenis == j) for j in JENIS},
     }
+
+
+# --- the menu's figures, counted in SQL ---------------------------------------
+
+class teks_uuid(FunctionElement):
+    """A uuid column as the text ``str(uuid)`` gives, the form a clock's ``objek_id`` holds.
+
+    SQLite keeps a uuid as 32 hex digits, PostgreSQL casts it to the dashed form.
+    """
+
+    type = String()
+    name = "teks_uuid"
+    inherit_cache = True
+
+
+@compiles(teks_uuid)
+def _teks_uuid(unsur, compiler, **kw):
+    return f"CAST({compiler.process(unsur.clauses, **kw)} AS TEXT)"
+
+
+@compiles(teks_uuid, "sqlite")
+def _teks_uuid_sqlite(unsur, compiler, **kw):
+    x = compiler.process(unsur.clauses, **kw)
+    return (f"lower(substr({x}, 1, 8) || '-' || substr({x}, 9, 4) || '-' || substr({x}, 13, 4) || '-' "
+            f"|| substr({x}, 17, 4) || '-' || substr({x}, 21, 12))")
+
+
+def _terlambat(objek_jenis: str, objek_id, pada: datetime):
+    """Whether the object's clock is overdue: ``status_tenggat``'s "terlambat", as an EXISTS."""
+    return select(Tenggat.id).where(
+        Tenggat.objek_jenis == objek_jenis, Tenggat.objek_id == objek_id, Tenggat.dihentikan.is_(False),
+        Tenggat.selesai_pada.is_(None), Tenggat.dijeda_pada.is_(None), Tenggat.berulang.is_(False), Tenggat.due_at <= pada,
+    ).exists()
+
+
+def _jumlah(dari, *syarat):
+    return select(func.count()).select_from(dari).where(*syarat)
+
+
+def kueri_hitungan(pengguna, pada: datetime) -> dict:
+    """The queue's figures as count queries (``{name: select}``) for the menu, read with the menu's other counts.
+
+    The same rules as ``tugas_saya``: whose turn a step is comes from the office's SOP versions this process
+    knows; ``tugas_versi_baru`` counts versions it does not know yet, and ``angka_menu`` then reads the queue
+    itself (which learns them).
+    """
+    uid = pengguna.id
+    sop = pelaksana.sop_kantor_dikenal()
+    hasil = {"tugas_versi_baru": _jumlah(VersiLayanan, VersiLayanan.id.not_in(list(sop)))}
+    peran = set(pengguna.peran or ())
+    semua, oleh_peran, oleh_pj = [], [], []
+    for vid, v in sop.items():
+        for kode, l in v["langkah"].items():
+            semua.append((vid, kode))
+            if peran & l["peran"]:
+                oleh_peran.append((vid, kode))
+            elif PENANGGUNG_JAWAB in l["peran"]:
+                oleh_pj.append((vid, kode))
+    pasangan = tuple_(Kasus.versi_layanan_id, LangkahKasus.kode)
+    giliran = [and_(LangkahKasus.penanggung_jawab_id == uid, pasangan.in_(semua))] if semua else []
+    if oleh_peran:
+        giliran.append(and_(LangkahKasus.penanggung_jawab_id.is_(None), pasangan.in_(oleh_peran)))
+    if oleh_pj:
+        giliran.append(and_(LangkahKasus.penanggung_jawab_id.is_(None), Kasus.penanggung_jawab_id == uid, pasangan.in_(oleh_pj)))
+    if giliran:
+        langkah = (select(func.count()).select_from(LangkahKasus)
+                   .join(Kasus, (Kasus.tenant_id == LangkahKasus.tenant_id) & (Kasus.id == LangkahKasus.kasus_id))
+                   .where(LangkahKasus.status == "berjalan", Kasus.status == "berjalan", or_(*giliran)))
+        hasil["tugas_langkah"] = langkah
+        hasil["tugas_langkah_terlambat"] = langkah.where(_terlambat(TENGGAT_LANGKAH, teks_uuid(LangkahKasus.id), pada))
+    if "kepala_bidang" in peran:
+        syarat = (Kasus.penanggung_jawab_id.is_(None), Kasus.status.in_(("berjalan", "berkas_belum_lengkap")))
+        hasil["tugas_penugasan"] = _jumlah(Kasus, *syarat)
+        hasil["tugas_penugasan_terlambat"] = _jumlah(Kasus, *syarat, _terlambat(TENGGAT_KASUS, teks_uuid(Kasus.id), pada))
+    if boleh(pengguna, "rujukan.tanggapi"):
+        from dinsos.referrals import penerimaan
+        from dinsos.referrals.models import RujukanMasuk
+
+        syarat = (RujukanMasuk.status == "diterima_tujuan",
+                  or_(RujukanMasuk.ditanggapi_oleh_id.is_(None), RujukanMasuk.ditanggapi_oleh_id == uid))
+        hasil["tugas_rujukan_masuk"] = _jumlah(RujukanMasuk, *syarat)
+        hasil["tugas_rujukan_masuk_terlambat"] = _jumlah(
+            RujukanMasuk, *syarat, _terlambat(penerimaan.OBJEK_TENGGAT, teks_uuid(RujukanMasuk.id), pada))
+    if boleh(pengguna, "rujukan.kirim"):
+        from dinsos.referrals.models import Rujukan
+
+        hasil["tugas_info_rujukan"] = _jumlah(Rujukan, Rujukan.status == "perlu_info", Rujukan.dibuat_oleh_id == uid)
+    if boleh(pengguna, "pengaduan.kelola"):
+        from dinsos.complaints.models import Pengaduan
+        from dinsos.complaints.services import TENGGAT_PENGADUAN
+
+        hasil["tugas_pengaduan"] = _jumlah(Pengaduan, Pengaduan.status != "selesai")
+        hasil["tugas_pengaduan_terlambat"] = _jumlah(
+            Pengaduan, Pengaduan.status != "selesai", _terlambat(TENGGAT_PENGADUAN, teks_uuid(Pengaduan.id), pada))
+    return hasil
+
+
+def angka_dari_hitungan(hitungan: dict) -> tuple[int, int]:
+    """(items, overdue) from ``kueri_hitungan``'s answers, capped as the queue is (``BATAS``)."""
+    jumlah = sum(v or 0 for k, v in hitungan.items() if k.startswith("tugas_") and k != "tugas_versi_baru"
+                 and not k.endswith("_terlambat"))
+    terlambat = sum(v or 0 for k, v in hitungan.items() if k.startswith("tugas_") and k.endswith("_terlambat"))
+    return min(jumlah, BATAS), min(terlambat, BATAS)

@@ -103,4 +103,6 @@ def readyz():
 @bp.get("/t/<slug>/dasbor")
 @perlu_izin("dasbor.lihat")
 def dasbor(slug):
-    return render_template("dasbor.html", pengguna=current_user)
+    from dinsos.core.ui import panel_dasbor_siap
+
+    return render_template("dasbor.html", pengguna=current_user, panel_siap=panel_dasbor_siap())
