@@ -1,7 +1,7 @@
 """The pytest plugin: service markers, and the fixture modules it brings in."""
 import pytest
 
-from dinsos_uji.lingkungan import PG_ADMIN_URL, REDIS_URL, WAJIB
+from dinsos_uji.lingkungan import CITUS, PG_ADMIN_URL, REDIS_URL, WAJIB
 
 pytest_plugins = [
     "dinsos_uji.fixtures.aplikasi",
@@ -22,3 +22,8 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgresql://..."))
         if "redis" in item.keywords and not REDIS_URL:
             item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL=redis://..."))
+        if "citus" in item.keywords and not CITUS:
+            item.add_marker(pytest.mark.skip(reason="needs the Citus cluster: DINSOS_TEST_CITUS=1 (deploy/citus.sh)"))
+        tanda = item.get_closest_marker("bukan_citus")
+        if tanda and CITUS:
+            item.add_marker(pytest.mark.skip(reason="not on Citus: " + (tanda.args[0] if tanda.args else "")))

@@ -110,7 +110,7 @@ def test_the_app_binding_sees_its_office_and_crossing_sees_all(app, dua_kantor, 
     with c.begin():
         c.execute(text("SELECT dinsos_ikat(:r, NULL, 'lintas')"), {"r": r})
         assert _jumlah(c, "pengguna") == 2
-        assert _jumlah(c, "audit_log", "tenant_id IS NULL") >= 1
+        assert _jumlah(c, "audit_log", "tenant_id = 0") >= 1  # PLATFORM (migration 0020)
 
 
 def test_no_admin_password_hash_or_email_without_the_platform_scope(dua_kantor, sql_aplikasi):

@@ -8,15 +8,19 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from dinsos.core.db import UtcDateTime, db, sekarang
 
+# ``tenant_id`` of a platform event, which touches no office. Not NULL: the log is distributed by office on Citus
+# (migration 0020), which needs a value in every row; not an office either, so no foreign key to ``tenants``.
+PLATFORM = 0
+
 
 class CatatanAudit(db.Model):
-    """One audited event. ``tenant_id`` is the tenant whose data was touched (None: platform)."""
+    """One audited event. ``tenant_id`` is the tenant whose data was touched (``PLATFORM``: none)."""
 
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     waktu: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=sekarang)
-    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id"))
+    tenant_id: Mapped[int] = mapped_column(Integer, nullable=False, default=PLATFORM, server_default=str(PLATFORM))
     aktor: Mapped[str] = mapped_column(String(120), nullable=False)
     aktor_tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id"))
     tindakan: Mapped[str] = mapped_column(String(60), nullable=False)

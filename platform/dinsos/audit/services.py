@@ -6,7 +6,7 @@ from sqlalchemy import insert
 from dinsos.core.db import db, sekarang
 from dinsos.core.tenant import alasan_lintas, tenant_aktif
 
-from .models import CatatanAudit
+from .models import PLATFORM, CatatanAudit
 
 
 def aktor_sekarang() -> tuple[str, int | None]:
@@ -28,7 +28,7 @@ def catat_peristiwa(
 ) -> None:
     """Write an audit row in the current transaction; it commits (or rolls back) with the caller's work.
 
-    ``tenant_id`` defaults to the bound tenant; a cross-tenant block records
+    ``tenant_id`` defaults to the bound tenant (``PLATFORM`` when none is); a cross-tenant block records
     its declared reason.
     """
     label, aktor_tenant = aktor_sekarang()
@@ -40,7 +40,7 @@ def catat_peristiwa(
         tindakan=tindakan,
         objek_jenis=objek_jenis,
         objek_id=None if objek_id is None else str(objek_id),
-        tenant_id=tenant_aktif() if tenant_id is None else tenant_id,
+        tenant_id=(tenant_aktif() or PLATFORM) if tenant_id is None else tenant_id,
         aktor=aktor or label,
         aktor_tenant_id=aktor_tenant,
         alamat_ip=request.remote_addr if has_request_context() else None,

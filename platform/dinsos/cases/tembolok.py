@@ -104,7 +104,10 @@ class TembolokDaftar:
             try:
                 koneksi = self._sambungan_proses()
                 with diawasi(koneksi, BATAS_DETIK):  # a silent network must not hold the request here
-                    return koneksi.execute(KUERI, (slug, sidik, self.rahasia_ikatan)).fetchone()
+                    # In a transaction block: on Citus the binding reaches the workers (SET LOCAL forwarded, the
+                    # seal over the distributed transaction) only inside one (dinsos.core.citus).
+                    with koneksi.transaction():
+                        return koneksi.execute(KUERI, (slug, sidik, self.rahasia_ikatan)).fetchone()
             except psycopg.Error as e:
                 log.warning("tembolok daftar kasus: database tidak terbaca (%s); permintaan diteruskan ke aplikasi",
                             type(e).__name__)

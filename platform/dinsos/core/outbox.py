@@ -30,6 +30,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import JSON
 
+from .citus import klaim
 from .db import MilikTenant, UtcDateTime, db, sekarang
 from .jejak import catat as catat_audit
 from .registri import Registri
@@ -189,13 +190,12 @@ def _catat_gagal(pesan_id: uuid.UUID, kesalahan: Exception) -> str | None:
 
 
 def pilih_jatuh_tempo(pada: datetime, batas: int):
-    """The relay's query: waiting rows due at ``pada``, oldest first, skipping rows another relay holds."""
+    """The relay's query: waiting rows due at ``pada``, oldest first (``klaim`` locks them, skipping held rows)."""
     return (
         select(PesanOutbox)
         .where(PesanOutbox.status.in_(MENUNGGU), PesanOutbox.tersedia_pada <= pada)
         .order_by(PesanOutbox.tersedia_pada)
         .limit(batas)
-        .with_for_update(skip_locked=True)
     )
 
 
@@ -218,7 +218,7 @@ def relay(
     jumlah = 0
     with lintas_tenant("relay outbox", catat=False):
         try:
-            for pesan in db.session.scalars(pilih_jatuh_tempo(pada, batas)).all():
+            for (pesan,) in klaim(db.session, pilih_jatuh_tempo(pada, batas), PesanOutbox):
                 try:
                     terbitkan(pesan.tenant_id, pesan.id)
                 except Exception:

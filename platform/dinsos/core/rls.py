@@ -24,6 +24,8 @@ from .config import rahasia_ikatan  # noqa: F401  (migrations/env.py registers i
 LINGKUP = ("", "platform", "lintas")
 
 KEBIJAKAN = "(tenant_id = (SELECT dinsos_tenant()) OR (SELECT dinsos_lingkup()) = 'lintas')"
+# On Citus, which refuses subqueries in the policies of distributed tables (dinsos.core.citus): the same test.
+KEBIJAKAN_CITUS = "(tenant_id = dinsos_tenant() OR dinsos_lingkup() = 'lintas')"
 LINGKUP_LUAS = "(SELECT dinsos_lingkup()) IN ('platform', 'lintas')"
 
 # Before migration 0012: what plain set_config could satisfy. Older migrations still create their tables under it
@@ -104,7 +106,8 @@ def aktifkan_rls(op, tabel: str) -> None:
     if not _pg(bind):
         return
     tersegel = bind.execute(text("SELECT to_regprocedure('public.dinsos_tenant()') IS NOT NULL")).scalar()
-    kebijakan = KEBIJAKAN if tersegel else _KEBIJAKAN_0001
+    citus = bind.execute(text("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')")).scalar()
+    kebijakan = (KEBIJAKAN_CITUS if citus else KEBIJAKAN) if tersegel else _KEBIJAKAN_0001
     op.execute(f'ALTER TABLE "{tabel}" ENABLE ROW LEVEL SECURITY')
     op.execute(f'ALTER TABLE "{tabel}" FORCE ROW LEVEL SECURITY')
     op.execute(f'DROP POLICY IF EXISTS isolasi_tenant ON "{tabel}"')

@@ -12,6 +12,7 @@ from alembic import context
 from flask import current_app
 from sqlalchemy import create_engine
 
+from dinsos.core import citus
 from dinsos.core.rls import beri_hak_peran_aplikasi, daftarkan_rahasia, rahasia_ikatan
 
 config = context.config
@@ -20,6 +21,7 @@ if config.config_file_name and not logging.getLogger().handlers:
 logger = logging.getLogger("alembic.env")
 
 target_db = current_app.extensions["migrate"].db
+citus.pasang_buat_tabel()  # on a Citus database already distributed: new tables distributed as they are made
 
 
 def _url() -> str:
@@ -39,8 +41,8 @@ def run_migrations_online():
             logger.info("No changes in schema detected.")
 
     def include_object(obj, name, type_, reflected, compare_to):
-        # tenants.versi_data belongs to the database's triggers (migration 0011), not to the models.
-        return not (type_ == "column" and name == "versi_data" and obj.table.name == "tenants")
+        # versi_data_kantor belongs to the database's triggers (migrations 0011, 0020), not to the models.
+        return not (type_ == "table" and name == "versi_data_kantor")
 
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
@@ -53,7 +55,12 @@ def run_migrations_online():
         with engine.connect() as connection:
             context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
             with context.begin_transaction():
+                citus.siapkan_migrasi(connection)
                 context.run_migrations()
+                # A distributed database stays distributed by the same rule (dinsos.core.citus); anything the
+                # migrations made that Citus cannot place fails the upgrade here, naming it.
+                if citus.sudah_didistribusikan(connection):
+                    citus.distribusikan(connection)
                 if beri_hak_peran_aplikasi(connection, current_app.config["DB_APP_ROLE"]):
                     logger.info("granted app role %s", current_app.config["DB_APP_ROLE"])
                 # The app's secret for sealing its database binding (dinsos.core.rls): registered on every

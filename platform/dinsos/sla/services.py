@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as insert_pg
 from sqlalchemy.dialects.sqlite import insert as insert_sqlite
 
 from dinsos.auth.models import Pengguna
+from dinsos.core.citus import klaim
 from dinsos.core.db import db, sekarang
 from dinsos.core.kalender import Durasi, KalenderKerja, parse_waktu
 from dinsos.core.tenant import dalam_tenant, lintas_tenant, tenant_aktif
@@ -427,13 +428,10 @@ def tenggat_jatuh_tempo(pada: datetime, batas: int) -> list[tuple[int, uuid.UUID
     Call inside ``lintas_tenant``. An index range scan on ``aksi_berikutnya_pada``:
     its cost follows the number of due rows, not the number of open clocks.
     """
-    return db.session.execute(
-        select(Tenggat.tenant_id, Tenggat.id)
-        .where(Tenggat.aksi_berikutnya_pada <= pada)
-        .order_by(Tenggat.aksi_berikutnya_pada)
-        .limit(batas)
-        .with_for_update(skip_locked=True)
-    ).all()
+    return [tuple(b) for b in klaim(db.session, select(Tenggat.tenant_id, Tenggat.id)
+                                    .where(Tenggat.aksi_berikutnya_pada <= pada)
+                                    .order_by(Tenggat.aksi_berikutnya_pada)
+                                    .limit(batas), Tenggat)]
 
 
 def sapu_tenggat(pada: datetime | None = None, batas: int = 500) -> int:

@@ -41,9 +41,10 @@ class Tenant(db.Model):
     logo_kop: Mapped[str | None] = mapped_column(Text)
     aktif: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     dibuat_pada: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=sekarang)
-    # Not mapped: ``versi_data`` (migration 0011) is written and read by the database alone. It moves at the
-    # commit of any write to the office's cases, clients or case steps, and the case-list cache
-    # (``dinsos.cases.tembolok``) answers only while it is unchanged. Autogenerate leaves it alone (dinsos/migrations/env.py).
+    # Not here: an office's data version (table ``versi_data_kantor``, migrations 0011 and 0020) is written and read
+    # by the database alone. It moves at the commit of any write to the office's cases, clients or case steps, and the
+    # case-list cache (``dinsos.cases.tembolok``) answers only while it is unchanged. Autogenerate leaves it alone
+    # (dinsos/migrations/env.py).
 
     provinsi_induk: Mapped["Tenant | None"] = relationship(remote_side=[id])
 
