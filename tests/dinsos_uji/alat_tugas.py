@@ -83,8 +83,8 @@ def disposisi(kantor, staf, kid, pada=None):
     ``staf`` is the office's accounts by role; a step without a chain is left as it is. The last officer then
     records the step itself (``langkah``), as the standard says.
     """
-    from dinsos.cases.perubahan import simpan
     from dinsos.cases.baca import langkah_berjalan, versi_kasus
+    from dinsos.cases.perubahan import simpan
     from dinsos.cases.sop import catat_disposisi, disposisi_langkah, giliran_disposisi
 
     with di_kantor(kantor):
