@@ -4,6 +4,7 @@ Refusals name the field: marshmallow reports type errors, and the service's
 own checks (NIK agreement, required step fields, version) come back in the
 same shape, ``{"errors": {"json": {"klien": {"nik": ["..."]}}}}``.
 """
+from datetime import datetime
 from functools import wraps
 from typing import Callable
 
@@ -33,7 +34,6 @@ from .perubahan import KesalahanKasus, simpan
 from .sop import catat_disposisi, selesaikan_langkah, unggah_lampiran
 from .surat import boleh_buka_surat, muat_surat_kasus, surat_kasus, terbitkan_pemberitahuan_kekurangan
 from .tampilan import data_rinci, data_ringkas, ringkasan_banyak, unduh
-from .tenggat import catatan_terakhir
 from .tindakan import catat_tindakan, ringkasan_tindakan
 
 
@@ -339,7 +339,9 @@ def rinci(slug, kasus_id):
                       "surat_id": str(t.surat_id) if t.surat_id else None} for t in r["dicatat"]],
          "boleh_catat": r["boleh_catat"], "menunggu": r["menunggu"]}
         for r in ringkasan_tindakan(kasus, current_user)]
-    isi["catatan_terakhir"] = catatan_terakhir(kasus.id)
+    # The timeline is in the answer already: its last progress note is read from it, not asked for again.
+    catatan = [p["waktu"] for p in isi["peristiwa"] if p["jenis"] == "catatan"]
+    isi["catatan_terakhir"] = max(datetime.fromisoformat(w) for w in catatan) if catatan else None
     db.session.commit()
     return isi
 

@@ -30,7 +30,7 @@ from .perubahan import KesalahanKasus, simpan
 from .sop import catat_disposisi, catat_perkembangan, disposisi_langkah, giliran_disposisi, selesaikan_langkah, unggah_lampiran
 from .surat import boleh_buka_surat, data_pemberitahuan_kekurangan, surat_kasus, terbitkan_pemberitahuan_kekurangan
 from .tampilan import catat_buka, data_klien, peta_staf, ringkasan_banyak, riwayat_langkah, unduh, unduh_foto
-from .tenggat import catatan_terakhir, status_per_kasus
+from .tenggat import status_per_kasus
 from .tindakan import catat_tindakan, definisi_tindakan, ringkasan_tindakan
 
 bp = Blueprint("kasus", __name__, url_prefix="/t/<slug>/kasus")
@@ -298,12 +298,14 @@ def _halaman(kasus, *, galat: KesalahanKasus | None = None, kode: int = 200, for
     aksi_utama = pelacak_svc.aksi_utama(kasus, current_user, bisa_langkah=bisa_langkah, bisa_urus=bisa_urus,
                                         semua_selesai=lacak["semua_selesai"])
     surat = surat_kasus(kasus) if boleh_buka_surat(current_user, kasus) else []
+    # The page shows the whole timeline anyway: its last progress note is read from it, not asked for again.
+    linimasa = baca.peristiwa(kasus)
     halaman = render_template(
         "kasus/rinci.html",
         kasus=kasus, v=v, layanan={"kode": v.isi["kode"], "nama": v.isi["nama"]},
         staf_teks={str(k): n for k, n in staf.items()}, klien=data_klien(kasus, current_user),
         nama_klien=akses.nama_tampil(current_user, kasus), staf=staf, berjalan=berjalan, definisi=definisi,
-        riwayat=riwayat_langkah(kasus, v, staf), peristiwa=baca.peristiwa(kasus), lampiran=baca.lampiran(kasus),
+        riwayat=riwayat_langkah(kasus, v, staf), peristiwa=linimasa, lampiran=baca.lampiran(kasus),
         kurang=baca.persyaratan_kurang(kasus), label_status=LABEL_STATUS, label_persyaratan=STATUS_PERSYARATAN,
         label_peristiwa=LABEL_PERISTIWA, jenis_kelamin=JENIS_KELAMIN, jenis_pelapor=JENIS_PELAPOR, jenis_jeda=JENIS_JEDA,
         identitas=akses.boleh_lihat_identitas(current_user, kasus), bisa_langkah=bisa_langkah,
@@ -319,7 +321,7 @@ def _halaman(kasus, *, galat: KesalahanKasus | None = None, kode: int = 200, for
         and akses.boleh_kerjakan(current_user, v.verifikasi_berkas, kasus),
         menunggu_verifikasi=menunggu_verifikasi(kasus), catatan_kantor=v.persyaratan("kantor"),
         surat=surat, surat_per_id={str(s.id): s for s in surat}, judul_surat={k: j.judul for k, j in JENIS_SURAT.items()},
-        tindakan=_tindakan_halaman(kasus, form_tindakan), catatan_terakhir=catatan_terakhir(kasus.id),
+        tindakan=_tindakan_halaman(kasus, form_tindakan), catatan_terakhir=max((p.waktu for p in linimasa if p.jenis == "catatan"), default=None),
         bisa_catatan=kasus.status not in ("ditutup", "berkas_belum_lengkap") and (bisa_langkah or bisa_urus),
         daftar_tenggat=tenggat_untuk(kasus.id),
         panel_kasus=[{"template": t, "data": data(kasus)} for t, data in PANEL_KASUS.values()],
