@@ -9,7 +9,8 @@ from dinsos_uji.alat_kasus import kasus as muat_kasus
 
 ROOT = Path(__file__).resolve().parents[2]
 BANTEN = ("provinsi-banten", "rehabilitasi-anak-terlantar-panti")
-DOKUMEN_BANTEN = ("surat-permohonan", "surat-persetujuan", "hasil-asesmen", "surat-keterangan-sehat", "berita-acara-serah-terima")
+# What Banten's panti service asks of the sender; its other requirements are `pihak: kantor` (made at Banten's steps).
+DOKUMEN_BANTEN = ("surat-permohonan", "surat-persetujuan")
 PERSETUJUAN = {"nama": "Sumarni", "hubungan": "orang_tua", "cara": "tertulis", "tanggal": date(2026, 5, 4)}
 KLIEN_ANAK = {"nama": "Rina Lestari", "tanggal_lahir": "2014-03-02", "jenis_kelamin": "P", "alamat": "Dusun Krajan, Magetan",
               "kode_wilayah": "35.20.01.2001", "kategori_ppks": 2,

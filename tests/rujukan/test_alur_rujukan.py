@@ -92,7 +92,7 @@ def test_magetan_to_banten_is_delivered_once_accepted_on_bantens_sop_and_its_com
             db.session.commit()
     antar_semua(app)
     assert len(semua_masuk(bt)) == 1 and jumlah(app, RujukanMasuk) == 1
-    assert len(semua_masuk(bt)[0]["isi"]["berkas"]) == 5
+    assert len(semua_masuk(bt)[0]["isi"]["berkas"]) == len(DOKUMEN_BANTEN)
 
     # Dedi accepts: a case opens in Banten under Banten's current version, holding only what was shared.
     dedi = staf["provinsi-banten"]["pekerja_sosial"]
@@ -105,7 +105,8 @@ def test_magetan_to_banten_is_delivered_once_accepted_on_bantens_sop_and_its_com
 
         assert (layanan.kode, k.versi_layanan_id) == (BANTEN[1], versi_terbaru(layanan).id)
         assert k.klien.nama == "Rina Lestari" and k.rahasia  # a child: confidential in Banten too
-        assert {p.kode: p.status for p in k.persyaratan} == {kode: "diunggah" for kode in DOKUMEN_BANTEN}
+        dibawa = {p.kode: p.status for p in k.persyaratan if p.kode in DOKUMEN_BANTEN}
+        assert dibawa == {kode: "diunggah" for kode in DOKUMEN_BANTEN}
         assert k.status == "berjalan" and k.langkah_kode == "permohonan"
         # Banten's one-year clock (kalender, 1 tahun, from intake) runs from the acceptance.
         aturan = info_jam_kasus(k)["aturan"]
@@ -161,22 +162,20 @@ def test_a_referral_to_ones_own_office_or_an_unknown_or_non_accepting_service_is
 
 def test_missing_required_documents_are_named_and_nothing_is_sent(app, seed):
     kantor, staf = seed
-    kasus_id, lampiran = kasus_magetan(staf, berkas=("surat-permohonan", "hasil-asesmen"))
+    kasus_id, lampiran = kasus_magetan(staf, berkas=("surat-permohonan",))
     sebelum = _hitung(app)
     with pytest.raises(KesalahanRujukan) as e:
         rujuk_ke_banten(staf, kasus_id, lampiran)
     assert "Surat persetujuan untuk mendapatkan Rehabilitasi Sosial lanjut" in e.value.pesan
-    assert "Surat keterangan sehat dari dokter" in e.value.pesan and "Berita acara serah terima" in e.value.pesan
-    assert "Hasil asesmen" not in e.value.pesan
-    assert set(e.value.kesalahan) == {"persyaratan.surat-persetujuan", "persyaratan.surat-keterangan-sehat",
-                                      "persyaratan.berita-acara-serah-terima"}
+    # Banten makes the rest itself (pihak: kantor): the sender is never asked for them.
+    assert "Hasil asesmen" not in e.value.pesan and "Surat keterangan sehat" not in e.value.pesan
+    assert set(e.value.kesalahan) == {"persyaratan.surat-persetujuan"}
     assert _hitung(app) == sebelum
     # What is missing is also told before sending.
     with di_kantor(kantor["kabupaten-magetan"]):
         t = cari_tujuan_layanan(*BANTEN)
         hasil = periksa_kelengkapan(t.persyaratan, [{"nama": "x.pdf", "dokumen_kode": "surat-permohonan"}])
-        assert [d["kode"] for d in hasil["kurang_wajib"]] == ["surat-persetujuan", "hasil-asesmen", "surat-keterangan-sehat",
-                                                              "berita-acara-serah-terima"]
+        assert [d["kode"] for d in hasil["kurang_wajib"]] == ["surat-persetujuan"]
 
 
 def test_consent_is_recorded_or_overridden_by_a_kepala_bidang_and_a_child_cannot_consent_alone(app, seed):

@@ -21,9 +21,8 @@ def test_refer_deliver_accept_and_oversee_through_the_api(app, seed, klien):
 
     cek = klien.post("/api/t/kabupaten-magetan/rujukan/periksa", headers=budi, json={
         "tujuan": {"jenis": "layanan", "kantor": "provinsi-banten", "layanan": "rehabilitasi-anak-terlantar-panti"},
-        "berkas": [{"sumber": "lampiran", "id": str(lampiran["hasil-asesmen"]), "dokumen_kode": "hasil-asesmen"}]}).get_json()
-    assert [d["kode"] for d in cek["hasil"]["kurang_wajib"]] == ["surat-permohonan", "surat-persetujuan", "surat-keterangan-sehat",
-                                                               "berita-acara-serah-terima"]
+        "berkas": [{"sumber": "lampiran", "id": str(lampiran["surat-permohonan"]), "dokumen_kode": "surat-permohonan"}]}).get_json()
+    assert [d["kode"] for d in cek["hasil"]["kurang_wajib"]] == ["surat-persetujuan"]
 
     r = klien.post("/api/t/kabupaten-magetan/rujukan/keluar", headers=budi, json=_badan(kasus_id, lampiran, tujuan={
         "jenis": "layanan", "kantor": "kabupaten-magetan", "layanan": "pengiriman-anjal-at"}))

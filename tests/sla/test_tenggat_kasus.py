@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from dinsos.cases.baca import versi_kasus
 from dinsos.cases.kelola import buka_kembali, jeda_kasus, lanjutkan_kasus, tugaskan_kasus, tugaskan_langkah, tutup_kasus
-from dinsos.cases.penerimaan import terima_kasus, ubah_persyaratan
+from dinsos.cases.penerimaan import terima_kasus, ubah_persyaratan, verifikasi_berkas
 from dinsos.cases.perubahan import simpan
 from dinsos.cases.sop import selesaikan_langkah
 from dinsos.cases.tindakan import catat_tindakan
@@ -65,19 +65,22 @@ def test_magetan_steps_and_the_service_limit_follow_the_case(app, seed):
 
     _ubah(mg, kid, ubah_persyaratan, s["petugas_pelayanan"], perubahan={"surat-keterangan-kehilangan": "dilihat"},
           pada=wib(2026, 5, 4, 11, 30))
+    assert _jam(mg, kid) == {}  # complete but not yet found correct: still no clock
+    _ubah(mg, kid, verifikasi_berkas, s["petugas_pelayanan"], benar=True, pada=wib(2026, 5, 4, 11, 30))
     jam = _jam(mg, kid)
     # "1 sampai 2 hari kerja sejak berkas lengkap": due at the upper bound, Wednesday 11:30.
     assert jam["kasus"]["durasi"] == "2 hari kerja" and jam["kasus"]["due_at"] == wib(2026, 5, 6, 11, 30)
     with di_kantor(mg):
-        nomor = muat(kid).nomor_register
-    assert jam["kasus"]["judul"] == f"Jangka waktu layanan kasus {nomor}"
+        assert muat(kid).nomor_register is None  # the number is issued at step 2 (register-kasus)
+    assert jam["kasus"]["judul"].startswith("Jangka waktu layanan kasus Pengiriman Anak Jalanan")
+    assert jam["kasus"]["judul"].endswith("(belum bernomor register)")
     assert jam["kasus"]["tautan"] == f"/t/kabupaten-magetan/kasus/{kid}"
     # The first SOP step: 15 minutes, warned at 75% (11.25 minutes), twice over at 12:00.
     serah = jam["serah-terima"]
     assert (serah["mulai_pada"], serah["warn_at"], serah["due_at"], serah["eskalasi_at"]) == (
         wib(2026, 5, 4, 11, 30), wib(2026, 5, 4, 11, 30) + timedelta(minutes=11.25), wib(2026, 5, 4, 11, 45),
         wib(2026, 5, 4, 12, 0))
-    assert serah["judul"].startswith("Pelapor menyerahkan") and nomor in serah["judul"] and serah["menit_standar"] == 15
+    assert serah["judul"].startswith("Pelapor menyerahkan") and serah["menit_standar"] == 15
 
     # Sri records the handover at 11:42 (the timeline shows 12 minutes): done on time; the next step starts.
     _langkah(mg, kid, s["petugas_pelayanan"], wib(2026, 5, 4, 11, 42))
