@@ -13,14 +13,23 @@ import pytest
 
 from dinsos.cases.perubahan import simpan
 from dinsos.cases.sop import catat_perkembangan, selesaikan_langkah, unggah_lampiran
-from dinsos_uji.alat_kasus import PDF, SEMUA_MAGETAN, akun, di_kantor, klien_masuk, terima_langsung, token_api
+from dinsos_uji.alat_kasus import (
+    PDF,
+    SEMUA_MAGETAN,
+    akun,
+    di_kantor,
+    disposisi_bila_perlu,
+    klien_masuk,
+    terima_langsung,
+    token_api,
+)
 from dinsos_uji.alat_kasus import kasus as muat
 from dinsos_uji.bantuan import token_csrf
 from dinsos_uji.hitung_sql import hitung_sql
 
 MG = "/t/kabupaten-magetan"
 LAYANAN = "pengiriman-anjal-at"
-PELAKSANA = {"serah-terima": "petugas_pelayanan", "register-kasus": "fungsional_peksos", "penugasan": "kepala_bidang",
+PELAKSANA = {"serah-terima": "petugas_pelayanan", "register-kasus": "fungsional_peksos", "penugasan": "fungsional_peksos",
              "asesmen": "pekerja_sosial", "laporan-sosial": "fungsional_peksos"}
 ANAK = {"tanpa_identitas": True, "deskripsi": "Anak, sekitar 12 tahun", "umur_perkiraan": 12, "jenis_kelamin": "L"}
 
@@ -56,6 +65,7 @@ def _kasus_ramai(s, langkah: int = 3, catatan: int = 4, lampiran: int = 3) -> ob
     kid = terima_langsung(s["petugas_pelayanan"], LAYANAN, ANAK, SEMUA_MAGETAN)
     mg = s["petugas_pelayanan"].kantor
     for _ in range(langkah):
+        disposisi_bila_perlu(s, kid)  # Magetan's step 3 waits for the Kepala Dinas and the Kepala Bidang
         with di_kantor(mg):
             k = muat(kid)
             selesaikan_langkah(k, versi=k.versi, kode_langkah=k.langkah_kode, pengguna=akun(s[PELAKSANA[k.langkah_kode]]),
