@@ -28,7 +28,7 @@ LAPORAN = {"Ringkasan masalah": "Anak jalanan tanpa keluarga diketahui", "Hasil 
            "Rencana tindak lanjut": "Kirim ke balai rehabilitasi"}
 KOORDINASI = {"Balai rehabilitasi tujuan": "UPT PSAB Pasuruan", "Hasil koordinasi dengan balai": "Balai siap menerima",
               "Rekomendasi penanganan": "Rehabilitasi sosial dalam balai"}
-BALAI = {"Tujuan surat": "Kepala Balai Rehabilitasi Sosial", "Alamat tujuan": "Jl. Balai No. 1, Magelang"}
+BALAI = {"Pihak penerima (panti, balai atau keluarga)": "Balai Rehabilitasi Sosial", "Alamat pihak penerima": "Jl. Balai No. 1, Magelang"}
 
 
 def _masuk(page, email):
