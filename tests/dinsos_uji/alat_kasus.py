@@ -168,3 +168,24 @@ ISIAN_MAGETAN = {
     "pengiriman": {"tujuan_surat": "Balai Rehsos", "alamat_tujuan": "Magelang"},
     "penerimaan-balai": {"tujuan_surat": "Balai Rehsos", "alamat_tujuan": "Magelang"},
 }
+
+
+def disposisi_bila_perlu(staf: dict[str, Staf], kasus_id) -> None:
+    """Record the running step's disposition chain (Magetan's step 3) up to the person who records the step.
+
+    ``staf``: one account per role of the case's office. Steps without a chain are left as they are.
+    """
+    from dinsos.cases.baca import langkah_berjalan, muat_kasus, versi_kasus
+    from dinsos.cases.perubahan import simpan
+    from dinsos.cases.sop import catat_disposisi
+
+    peran_staf = next(iter(staf.values())).kantor
+    with di_kantor(peran_staf):
+        k = muat_kasus(kasus_id)
+        berjalan = langkah_berjalan(k)
+        rantai = (versi_kasus(k).langkah(berjalan.kode).get("disposisi") or []) if berjalan else []
+    for peran in rantai[:-1]:
+        with di_kantor(peran_staf):
+            k = muat_kasus(kasus_id)
+            catat_disposisi(k, versi=k.versi, pengguna=akun(staf[peran]), instruksi="Tindak lanjuti")
+            simpan()

@@ -29,6 +29,7 @@ LAPORAN = {"Ringkasan masalah": "Anak jalanan tanpa keluarga diketahui", "Hasil 
 KOORDINASI = {"Balai rehabilitasi tujuan": "UPT PSAB Pasuruan", "Hasil koordinasi dengan balai": "Balai siap menerima",
               "Rekomendasi penanganan": "Rehabilitasi sosial dalam balai"}
 BALAI = {"Tujuan surat": "Kepala Balai Rehabilitasi Sosial", "Alamat tujuan": "Jl. Balai No. 1, Magelang"}
+PENERIMA = {"Pihak penerima (panti, balai atau keluarga)": "Balai Rehabilitasi Sosial", "Alamat pihak penerima": "Jl. Balai No. 1"}
 
 
 def _masuk(page, email):
@@ -148,7 +149,7 @@ def test_a_magetan_case_walks_from_person_to_person_through_queues_and_notificat
     _dari_antrean(hendra, "Pengiriman")
     _catat(hendra, "Pengiriman", "Diantar ke Balai.", BALAI)
     _dari_antrean(hendra, "Penerimaan balai")
-    _catat(hendra, "Penerimaan balai", "Tanda terima dari Balai.")
+    _catat(hendra, "Penerimaan balai", "Tanda terima dari Balai.", PENERIMA)
 
     # Every step is done: the page says so and offers closing, with the outcome left for him to choose.
     utama = hendra.locator("#aksi-utama")

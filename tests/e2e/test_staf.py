@@ -115,7 +115,7 @@ def sri_menerima_anak(page) -> str:
     baris.get_by_role("button", name="Simpan").click()
     page.wait_for_load_state()
     isi = page.content()
-    assert "Berkas belum lengkap" not in isi and "Menunggu verifikasi berkas" in isi
+    assert page.locator("#judul-kurang").inner_text() == "Menunggu verifikasi berkas"  # complete, not yet verified
     assert not re.search(r"460/\d+/403\.107/\d{4}", isi), "the register number is issued at step 2, not with the file"
     page.foto("sri-berkas-lengkap")
     verifikasi_berkas_benar(page)  # the file is found complete and correct before any step runs
