@@ -178,7 +178,8 @@ def budi_menjalankan_sop(page, kadis, ratna, kasus_url: str) -> None:
 
 
 def budi_merujuk_ke_banten(page) -> str:
-    """Budi refers the child to Banten's panti: the case's files for four requirements, the doctor's note uploaded late."""
+    """Budi refers the child to Banten's panti: Banten asks the sender for two documents (the request from the case's
+    files, the consent letter scanned late); the assessment letter goes along as a file of its own."""
     page.get_by_role("link", name="Rujuk klien ke kantor lain atau mitra").click()
     periksa(page)
     page.get_by_label("Tujuan rujukan").select_option(label=f"Dinas Sosial Provinsi Banten — {PANTI_BANTEN}")
@@ -186,15 +187,14 @@ def budi_merujuk_ke_banten(page) -> str:
     page.wait_for_load_state()
     periksa(page)
 
-    # One group per requirement of Banten's standard: pick one of the case's files, or upload a scan.
+    # One group per document Banten asks the sender for: pick one of the case's files, or upload a scan. The other
+    # three of its five (assessment, health letter, placement record) are Banten's own, made at its steps.
     def syarat(nama):
         return page.get_by_role("group", name=re.compile("^" + nama))
 
-    for nama, berkas in (("Surat permohonan", "surat-permohonan.pdf"), ("Surat persetujuan", "surat-persetujuan-kadis.pdf"),
-                         ("Berita acara serah terima penempatan", "berita-acara-penempatan.pdf")):
-        syarat(nama).get_by_label("Pilih dari berkas kasus").select_option(label=berkas)
-    asesmen = syarat("Hasil asesmen").get_by_label("Pilih dari berkas kasus")
-    asesmen.select_option(label=asesmen.locator("option", has_text="Formulir Asesmen").inner_text())  # the letter of step 4
+    assert page.get_by_role("group", name=re.compile("^Berita acara serah terima")).count() == 0
+    syarat("Surat permohonan").get_by_label("Pilih dari berkas kasus").select_option(label="surat-permohonan.pdf")
+    page.get_by_role("checkbox", name=re.compile("Formulir Asesmen")).check()  # the letter of step 4, shared as it is
     page.get_by_label(re.compile("Pendamping Rehsos untuk melakukan assesment")).check()
     page.get_by_label("Alasan dan keterangan rujukan").fill(ALASAN)
     page.get_by_label("Nama pemberi persetujuan").fill(KEPALA_DINAS)
@@ -204,19 +204,19 @@ def budi_merujuk_ke_banten(page) -> str:
     page.get_by_role("button", name="Periksa kelengkapan").click()
     page.wait_for_load_state()
     periksa_hasil = page.locator("[role=status]").inner_text()
-    assert "Dokumen wajib yang belum dilampirkan" in periksa_hasil and "Surat keterangan sehat" in periksa_hasil
-    page.foto("budi-rujukan-kurang-surat-sehat")
+    assert "Dokumen wajib yang belum dilampirkan" in periksa_hasil and "Surat persetujuan" in periksa_hasil
+    page.foto("budi-rujukan-kurang-surat-persetujuan")
 
-    syarat("Surat keterangan sehat").get_by_label("atau unggah pindaian").set_input_files(_pdf("surat-sehat.pdf", "sehat"))
+    syarat("Surat persetujuan").get_by_label("atau unggah pindaian").set_input_files(_pdf("surat-persetujuan-wali.pdf", "setuju"))
     page.get_by_role("button", name="Kirim rujukan").click()
     page.wait_for_url(re.compile(r"/rujukan/keluar/[0-9a-f-]{36}$"))
     nomor = re.search(r"RJK-[0-9A-F]{8}", page.locator("h1").inner_text()).group(0)
     assert page.locator("tr", has_text="Status").first.inner_text().endswith("Dikirim")
     assert KEPALA_DINAS in page.locator("tr", has_text="Persetujuan").inner_text()
     dibagikan = page.locator("#judul-dibagikan + ul").inner_text()
-    for syarat_banten in ("Surat permohonan dari dinas sosial", "Surat persetujuan untuk mendapatkan", "Hasil asesmen dari Pekerja Sosial",
-                          "Surat keterangan sehat dari dokter", "Berita acara serah terima penempatan"):
+    for syarat_banten in ("Surat permohonan dari dinas sosial", "Surat persetujuan untuk mendapatkan"):
         assert f"memenuhi {syarat_banten}" in dibagikan  # named as Banten names them, not by code
+    assert "Formulir Asesmen" in dibagikan
     assert "Data klien: Nama, NIK, Tanggal lahir / umur, Jenis kelamin" in page.locator("#judul-dibagikan ~ p").first.inner_text()
     riwayat = [re.sub(r"^.* — ", "", li) for li in page.locator("#judul-riwayat + ol li").all_inner_texts()]
     assert riwayat == ["Dibuat (Draf)", "Dikirim"], riwayat
@@ -226,7 +226,7 @@ def budi_merujuk_ke_banten(page) -> str:
 
 
 def dedi_menerima_rujukan(page, nomor: str) -> None:
-    """Dedi at Banten finds the referral in his inbox, sees all five documents attached, accepts it: a case opens at Banten."""
+    """Dedi at Banten finds the referral in his inbox, sees both documents it asks the sender for attached, accepts it: a case opens at Banten."""
     _masuk(page, BANTEN, "dedi@banten.uji")
     assert "1 rujukan menunggu tanggapan." in page.content()
     page.get_by_role("link", name="Buka kotak rujukan masuk").click()
@@ -240,7 +240,7 @@ def dedi_menerima_rujukan(page, nomor: str) -> None:
     page.foto("dedi-rincian-rujukan")
     persyaratan = page.locator("table", has_text="Dokumen").inner_text()
     assert "tidak dilampirkan" not in persyaratan
-    for berkas in ("surat-permohonan.pdf", "surat-sehat.pdf", "berita-acara-penempatan.pdf"):
+    for berkas in ("surat-permohonan.pdf", "surat-persetujuan-wali.pdf"):
         assert berkas in persyaratan
     dibagikan = page.locator("#judul-isi ~ table").first
     assert dibagikan.locator("tr", has_text="Jenis kelamin").inner_text().endswith("Laki-laki")

@@ -45,6 +45,19 @@ def kasus_magetan(staf, *, berkas=DOKUMEN_BANTEN, klien=None) -> tuple:
         return k.id, lampiran
 
 
+def lampiran_baru(staf, kasus_id, kode: str):
+    """One more scan on the Magetan case (a document the receiver asked for later); returns its attachment id."""
+    from dinsos.cases.perubahan import simpan
+    from dinsos.cases.sop import unggah_lampiran
+
+    s = staf["kabupaten-magetan"]
+    with di_kantor(s["pekerja_sosial"].kantor):
+        k = muat_kasus(kasus_id)
+        lamp = unggah_lampiran(k, versi=k.versi, isi=pdf(kode), nama_berkas=f"{kode}.pdf", pengguna=akun(s["pekerja_sosial"]))
+        simpan()
+        return lamp.id
+
+
 def rujuk_ke_banten(staf, kasus_id, lampiran, *, peran="pekerja_sosial", kirim=True, persetujuan=PERSETUJUAN, **lain):
     """Refer the case to Banten's panti service, each scan mapped to the requirement of the same code; returns the referral id."""
     from dinsos.core.db import db

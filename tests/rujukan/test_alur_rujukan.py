@@ -306,22 +306,23 @@ def test_asking_for_more_pauses_the_answer_clock_and_the_answer_arrives_with_new
     antar_semua(app)
     [m] = semua_masuk(bt)
     dedi = staf["provinsi-banten"]["pekerja_sosial"]
-    tanggapi(dedi, m["id"], "minta_info", pertanyaan="Surat keterangan sehat sudah lewat 30 hari; mohon yang baru.")
+    tanggapi(dedi, m["id"], "minta_info", pertanyaan="Surat persetujuan belum ditandatangani wali; mohon yang bertanda tangan.")
     with di_kantor(bt):
         assert penerimaan.tenggat_masuk(penerimaan.muat_masuk(m["id"])).dijeda_pada is not None
     antar_semua(app)
     a = rujukan(mg, rid)
-    assert a["status"] == "perlu_info" and "lewat 30 hari" in a["laporan"]["permintaan_info"]
+    assert a["status"] == "perlu_info" and "belum ditandatangani" in a["laporan"]["permintaan_info"]
     with di_kantor(mg):
         lengkapi_rujukan(muat_rujukan(rid), pengguna=akun(staf["kabupaten-magetan"]["pekerja_sosial"]),
-                         catatan="Terlampir surat sehat baru", unggahan=[(pdf("sehat-baru"), "sehat baru.pdf", "surat-keterangan-sehat")])
+                         catatan="Terlampir surat persetujuan baru",
+                         unggahan=[(pdf("persetujuan-baru"), "persetujuan baru.pdf", "surat-persetujuan")])
         db.session.commit()
     antar_semua(app)
     [m] = semua_masuk(bt)
     assert m["status"] == "diterima_tujuan"
     baru = [b for b in m["isi"]["berkas"] if b["putaran"] == 2]
-    assert [(b["nama"], b["dokumen_kode"]) for b in baru] == [("sehat baru.pdf", "surat-keterangan-sehat")]
-    assert m["isi"]["tambahan"][0]["catatan"] == "Terlampir surat sehat baru"
+    assert [(b["nama"], b["dokumen_kode"]) for b in baru] == [("persetujuan baru.pdf", "surat-persetujuan")]
+    assert m["isi"]["tambahan"][0]["catatan"] == "Terlampir surat persetujuan baru"
     with di_kantor(bt):
         t = penerimaan.tenggat_masuk(penerimaan.muat_masuk(m["id"]))
         assert t.dijeda_pada is None and t.selesai_pada is None

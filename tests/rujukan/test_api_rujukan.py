@@ -1,5 +1,5 @@
 """The referral REST API: the same operations as the pages, with the same refusals."""
-from alat_rujukan import DOKUMEN_BANTEN, antar_semua, kasus_magetan, semua_masuk
+from alat_rujukan import DOKUMEN_BANTEN, antar_semua, kasus_magetan, lampiran_baru, semua_masuk
 
 from dinsos_uji.alat_kasus import token_api
 
@@ -83,12 +83,19 @@ def test_decline_ask_withdraw_and_partner_through_the_api(app, seed, klien):
     antar_semua(app)
     dedi = token_api(staf["provinsi-banten"]["pekerja_sosial"])
     [m] = semua_masuk(kantor["provinsi-banten"])
-    r = klien.post(f"/api/t/provinsi-banten/rujukan/masuk/{m['id']}/minta-info", headers=dedi, json={"pertanyaan": "Surat sehat terbaru"})
+    r = klien.post(f"/api/t/provinsi-banten/rujukan/masuk/{m['id']}/minta-info", headers=dedi,
+                   json={"pertanyaan": "Surat persetujuan belum ditandatangani wali"})
     assert r.status_code == 200 and r.get_json()["status"] == "perlu_info"
     antar_semua(app)
-    r = klien.post(f"/api/t/kabupaten-magetan/rujukan/keluar/{rid}/lengkapi", headers=budi,
-                   json={"catatan": "Terlampir", "berkas": [{"sumber": "lampiran", "id": str(lampiran["surat-keterangan-sehat"]),
-                                                             "dokumen_kode": "surat-keterangan-sehat"}]})
+    lengkapi = f"/api/t/kabupaten-magetan/rujukan/keluar/{rid}/lengkapi"
+    # A file matched to a requirement Banten does not ask the sender for is refused, and nothing is added.
+    sehat = lampiran_baru(staf, kasus_id, "surat-keterangan-sehat")
+    r = klien.post(lengkapi, headers=budi, json={"catatan": "Terlampir", "berkas": [
+        {"sumber": "lampiran", "id": str(sehat), "dokumen_kode": "surat-keterangan-sehat"}]})
+    assert r.status_code == 422 and "surat-keterangan-sehat" in r.get_json()["message"]
+    setuju = lampiran_baru(staf, kasus_id, "surat-persetujuan-bertanda-tangan")
+    r = klien.post(lengkapi, headers=budi, json={"catatan": "Terlampir", "berkas": [
+        {"sumber": "lampiran", "id": str(setuju), "dokumen_kode": "surat-persetujuan"}]})
     assert r.status_code == 200 and r.get_json()["status"] == "diterima_tujuan"
     antar_semua(app)
     r = klien.post(f"/api/t/provinsi-banten/rujukan/masuk/{m['id']}/tolak", headers=dedi, json={"alasan": "Bukan wilayah layanan"})
@@ -97,8 +104,8 @@ def test_decline_ask_withdraw_and_partner_through_the_api(app, seed, klien):
     keluar = klien.get(f"/api/t/kabupaten-magetan/rujukan/keluar/{rid}", headers=budi).get_json()
     assert keluar["status"] == "ditolak" and keluar["laporan"]["alasan_tolak"] == "Bukan wilayah layanan"
     # each shared file names the requirement it meets in the receiving service's words
-    sehat = [b for b in keluar["berkas"] if b["dokumen_kode"] == "surat-keterangan-sehat"]
-    assert sehat and all(b["dokumen_nama"].startswith("Surat keterangan sehat dari dokter") for b in sehat)
+    [jawaban] = [b for b in keluar["berkas"] if b["putaran"] == 2]
+    assert jawaban["dokumen_nama"].startswith("Surat persetujuan untuk mendapatkan Rehabilitasi Sosial")
     r = klien.post(f"/api/t/kabupaten-magetan/rujukan/keluar/{rid}/tarik", headers=budi, json={"alasan": "x"})
     assert r.status_code == 409 and "tidak dapat ditarik" in r.get_json()["message"]
 

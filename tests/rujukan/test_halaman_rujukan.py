@@ -1,6 +1,6 @@
 """The referral pages: sending through the form, the inbox, isolation between offices, the province overview."""
 
-from alat_rujukan import DOKUMEN_BANTEN, antar_semua, kasus_magetan, notifikasi, rujuk_ke_banten, semua_masuk, tanggapi
+from alat_rujukan import DOKUMEN_BANTEN, antar_semua, kasus_magetan, lampiran_baru, notifikasi, rujuk_ke_banten, semua_masuk, tanggapi
 from sqlalchemy import select
 
 from dinsos.core.db import db
@@ -36,14 +36,15 @@ def test_budi_refers_through_the_form_and_dedi_accepts_through_the_inbox(app, se
     assert TUJUAN in pilih and "Dinas Sosial Provinsi Banten" in pilih
     url = f"/t/kabupaten-magetan/kasus/{kasus_id}/rujuk?tujuan={TUJUAN}"
     form = budi.get(url).get_data(as_text=True)
-    assert "Berita acara serah terima penempatan" in form
+    # Banten asks the referring office for its two documents; the other three are Banten's own, made at its steps.
+    assert "Surat persetujuan untuk mendapatkan Rehabilitasi Sosial" in form and "Berita acara serah terima penempatan" not in form
 
     # Checking first: the page names what is missing; sending with it missing is refused and writes nothing.
-    sebagian = {k: v for k, v in lampiran.items() if k in ("surat-permohonan", "hasil-asesmen")}
+    sebagian = {k: v for k, v in lampiran.items() if k == "surat-permohonan"}
     r = budi.post(f"/t/kabupaten-magetan/kasus/{kasus_id}/rujuk", data=_data_form(form, sebagian, aksi="periksa"))
     assert r.status_code == 200
     teks = r.get_data(as_text=True)
-    assert "Dokumen wajib yang belum dilampirkan" in teks and "Surat keterangan sehat dari dokter" in teks
+    assert "Dokumen wajib yang belum dilampirkan" in teks and "Surat persetujuan untuk mendapatkan" in teks
     r = budi.post(f"/t/kabupaten-magetan/kasus/{kasus_id}/rujuk", data=_data_form(form, sebagian, aksi="kirim"))
     assert r.status_code == 422 and "Dokumen wajib layanan tujuan belum dilampirkan" in r.get_data(as_text=True)
     with di_kantor(kantor["kabupaten-magetan"]):
@@ -61,7 +62,7 @@ def test_budi_refers_through_the_form_and_dedi_accepts_through_the_inbox(app, se
     assert f"/t/provinsi-banten/rujukan/masuk/{m['id']}" in kotak and "Dinas Sosial Kabupaten Magetan" in kotak
     assert "Rina Lestari" not in kotak  # a child's name is masked in lists
     rinci = dedi.get(f"/t/provinsi-banten/rujukan/masuk/{m['id']}").get_data(as_text=True)
-    for nama in ("Surat permohonan dari dinas sosial", "Hasil asesmen dari Pekerja Sosial", "Terima dan buka kasus", "Rina Lestari"):
+    for nama in ("Surat permohonan dari dinas sosial", "Surat persetujuan untuk mendapatkan", "Terima dan buka kasus", "Rina Lestari"):
         assert nama in rinci
     berkas = m["isi"]["berkas"][0]
     unduh = dedi.get(f"/t/provinsi-banten/rujukan/masuk/{m['id']}/berkas/{berkas['id']}")
@@ -99,7 +100,7 @@ def test_both_offices_read_what_was_shared_and_the_history_in_words_not_field_na
             "Deskripsi / ciri-ciri, Keluarga / wali") in teks
     assert "Dibuat (Draf)" in teks and "Dikirim " in teks and "Laporan kantor tujuan (Sampai di kantor tujuan)" in teks
     assert "dibuat (" not in teks and "laporan_" not in teks
-    assert "memenuhi Hasil asesmen dari Pekerja Sosial" in teks and "memenuhi hasil-asesmen" not in teks  # Banten's words
+    assert "memenuhi Surat permohonan dari dinas sosial" in teks and "memenuhi surat-permohonan" not in teks  # Banten's words
     inggris = kabid.get(f"/t/kabupaten-magetan/rujukan/keluar/{rid}?lang=en").get_data(as_text=True)
     assert "Receiving office's report (Reached the receiving office)" in inggris and "Family / guardians" in inggris
 
@@ -314,7 +315,7 @@ def test_the_other_pages_partners_settings_drafts_questions_and_repatriation(app
     rinci = budi.get(f"/t/kabupaten-magetan/rujukan/keluar/{rid}").get_data(as_text=True)
     assert "Mohon surat sehat terbaru" in rinci and "Kirim jawaban" in rinci
     r = budi.post(f"/t/kabupaten-magetan/rujukan/keluar/{rid}/lengkapi", data={
-        "csrf_token": token_csrf(rinci), "catatan": "Terlampir", "tambahan": [f"lampiran:{lampiran['surat-keterangan-sehat']}"]})
+        "csrf_token": token_csrf(rinci), "catatan": "Terlampir", "tambahan": [f"lampiran:{lampiran_baru(staf, kasus_id, 'surat-sehat')}"]})
     assert r.status_code == 302
     antar_semua(app)
     assert semua_masuk(kantor["provinsi-banten"])[0]["status"] == "diterima_tujuan"

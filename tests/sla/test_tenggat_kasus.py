@@ -154,6 +154,7 @@ def test_an_overdue_step_warns_its_assignee_then_escalates_once(app, seed):
     kantor, staf = seed
     mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
     kid = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", wib(2026, 5, 4, 9), SEMUA_MAGETAN)
+    _ubah(mg, kid, verifikasi_berkas, s["petugas_pelayanan"], benar=True, pada=wib(2026, 5, 4, 9))
     # The step itself (not the case) is assigned to Sri: its notices follow the step's assignee.
     _ubah(mg, kid, tugaskan_langkah, s["kepala_bidang"], penanggung_jawab_id=s["petugas_pelayanan"].id, pada=wib(2026, 5, 4, 9, 1))
     jam = _jam(mg, kid)
@@ -186,7 +187,7 @@ def test_abh_gets_the_law_deadline_from_the_request_and_a_monthly_review(app, se
     lapsos = jam["laporan-sosial"]
     assert lapsos["objek_jenis"] == "tindakan_kasus" and lapsos["durasi"] == "3x24 jam" and lapsos["mulai_pada"] == diterima
     assert lapsos["due_at"] == diterima + timedelta(hours=72)
-    assert "Rizky" not in lapsos["judul"] and lapsos["judul"].startswith("Laporan sosial (kasus 460/1/")
+    assert "Rizky" not in lapsos["judul"] and lapsos["judul"] == "Laporan sosial (kasus REG/1/DINSOS/05/2026)"
     # Open-ended accompaniment: a review every month, not a deadline.
     assert jam["kasus"]["berulang"] and jam["kasus"]["durasi"] == "1 bulan" and jam["kasus"]["due_at"] == wib(2026, 6, 4, 9)
     assert set(jam) == {"laporan-sosial", "permintaan-litmas", "kasus"}  # the ABH SOP gives no step a time standard
@@ -226,13 +227,14 @@ def test_abh_without_the_request_letter_gets_no_law_deadline(seed):
 def test_banten_year_runs_from_intake_and_takes_the_register_number_in_its_title(seed):
     kantor, staf = seed
     bt, s = kantor["provinsi-banten"], staf["provinsi-banten"]
-    docs = ["surat-permohonan", "surat-persetujuan", "hasil-asesmen", "surat-keterangan-sehat", "berita-acara-serah-terima"]
+    # The referring office sends two documents; the other three are the office's own, made at its steps.
+    docs = ["surat-permohonan", "surat-persetujuan"]
     diterima = wib(2026, 3, 2, 9)
-    kid = _terima(bt, s["petugas_pelayanan"], "rehabilitasi-anak-terlantar-panti", diterima, {d: "dilihat" for d in docs[:4]},
+    kid = _terima(bt, s["petugas_pelayanan"], "rehabilitasi-anak-terlantar-panti", diterima, {docs[0]: "dilihat"},
                   pelapor={"jenis": "dinas_lain", "instansi": "Dinas Sosial Kabupaten Serang", "surat_nomor": "460/88/2026"},
                   klien={"nama": "Siti Aminah", "tanggal_lahir": "2015-08-17", "jenis_kelamin": "P", "kategori_ppks": 2})
     jam = _jam(bt, kid)["kasus"]
     assert jam["durasi"] == "1 tahun" and jam["due_at"] == wib(2027, 3, 2, 9) and "belum bernomor register" in jam["judul"]
-    _ubah(bt, kid, ubah_persyaratan, s["petugas_pelayanan"], perubahan={docs[4]: "dilihat"}, pada=diterima + timedelta(days=1))
+    _ubah(bt, kid, ubah_persyaratan, s["petugas_pelayanan"], perubahan={docs[1]: "dilihat"}, pada=diterima + timedelta(days=1))
     jam = _jam(bt, kid)["kasus"]
     assert jam["judul"] == "Jangka waktu layanan kasus 460/1/DINSOS/III/2026" and jam["due_at"] == wib(2027, 3, 2, 9)

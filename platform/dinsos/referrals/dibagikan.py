@@ -204,10 +204,15 @@ def periksa_kelengkapan(persyaratan: list[dict], berkas: list[dict]) -> dict:
     }
 
 
-def tolak_jika_kurang(hasil: dict, abaikan_opsional: bool) -> None:
-    if hasil["tak_dikenal"]:
+def tolak_persyaratan_asing(tak_dikenal: list[str]) -> None:
+    """Refuse files matched to requirement codes the receiving service does not have."""
+    if tak_dikenal:
         raise KesalahanRujukan("Berkas dipasangkan ke persyaratan yang tidak ada pada layanan tujuan: "
-                               + ", ".join(hasil["tak_dikenal"]) + ".", 422, {"berkas": "Persyaratan tidak dikenal."})
+                               + ", ".join(tak_dikenal) + ".", 422, {"berkas": "Persyaratan tidak dikenal."})
+
+
+def tolak_jika_kurang(hasil: dict, abaikan_opsional: bool) -> None:
+    tolak_persyaratan_asing(hasil["tak_dikenal"])
     if hasil["kurang_wajib"]:
         nama = "; ".join(d["nama"] for d in hasil["kurang_wajib"])
         raise KesalahanRujukan(f"Dokumen wajib layanan tujuan belum dilampirkan: {nama}. Rujukan belum dikirim.", 422,

@@ -32,6 +32,7 @@ from .dibagikan import (
     periksa_unggahan,
     simpan_unggahan,
     tolak_jika_kurang,
+    tolak_persyaratan_asing,
 )
 from .models import STATUS_TERBUKA, Rujukan
 from .pemulangan import langkah_pemulangan
@@ -287,6 +288,9 @@ def lengkapi_rujukan(r: Rujukan, *, pengguna, catatan: str, berkas: list[dict] |
     _boleh_aksi(r, "lengkapi")  # before any file is stored
     putaran = r.putaran + 1
     butir = berkas_dari_kasus(kasus, berkas or [], putaran)
+    if r.jenis_tujuan == "layanan":  # an answer's files meet the receiving service's requirements too, or none
+        kode = {b.get("dokumen_kode") for b in butir} | {kd for _i, _n, kd in unggahan or []}
+        tolak_persyaratan_asing(sorted(k for k in kode if k and k not in r.dibagikan.get("persyaratan_tujuan", {})))
     if len(r.dibagikan["berkas"]) + len(butir) + len(unggahan or []) > MAKS_BERKAS:
         raise KesalahanRujukan(f"Paling banyak {MAKS_BERKAS} berkas per rujukan.", 422, {"berkas": "Terlalu banyak berkas."})
     with kunci_dihapus_bila_gagal() as baru:
