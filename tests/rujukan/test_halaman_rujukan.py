@@ -1,6 +1,15 @@
 """The referral pages: sending through the form, the inbox, isolation between offices, the province overview."""
 
-from alat_rujukan import DOKUMEN_BANTEN, antar_semua, kasus_magetan, lampiran_baru, notifikasi, rujuk_ke_banten, semua_masuk, tanggapi
+from alat_rujukan import (
+    DOKUMEN_BANTEN,
+    antar_semua,
+    kasus_magetan,
+    lampiran_baru,
+    notifikasi,
+    rujuk_ke_banten,
+    semua_masuk,
+    tanggapi,
+)
 from sqlalchemy import select
 
 from dinsos.core.db import db
