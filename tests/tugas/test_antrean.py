@@ -194,3 +194,56 @@ def test_the_menus_count_in_sql_agrees_with_the_queue_for_every_role_on_time_and
     masuk(klien, mg.slug, s["petugas_pelayanan"].email)
     html = klien.get(f"/t/{mg.slug}/kasus/").get_data(as_text=True)
     assert 'class="lencana lencana-terlambat"' in html and "1 tugas menunggu, 1 terlambat" in html
+
+
+def _langkah_di_menu(kantor, staf_id, pada) -> int:
+    """The menu's figure of running steps that are the user's turn (the count query, beside the list)."""
+    from dinsos.auth.models import Pengguna
+    from dinsos.tugas.pelaksana import sop_kantor
+    from dinsos.tugas.services import kueri_hitungan
+
+    with di_kantor(kantor):
+        sop_kantor()
+        q = kueri_hitungan(db.session.get(Pengguna, (kantor.id, staf_id)), pada).get("tugas_langkah")
+        return db.session.scalar(q) if q is not None else 0
+
+
+def test_a_disposition_chain_is_one_persons_turn_at_a_time(seed):
+    """Magetan's step 3: the Kepala Dinas disposes, then the Kepala Bidang, then the Fungsional records the step.
+    Each link is in one queue (and its count) and paged once; the earlier link's notice is then done."""
+    from dinsos.cases.sop import catat_disposisi
+
+    kantor, staf = seed
+    mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
+    pada = wib(2026, 5, 4, 11, 30)
+    kid = _terima(mg, s["petugas_pelayanan"], pada=pada)
+    _langkah(mg, s["petugas_pelayanan"].id, kid, pada)
+    _langkah(mg, s["fungsional_peksos"].id, kid, pada)
+    kadis, kabid, fung = s["kepala_dinas"].id, s["kepala_bidang"].id, s["fungsional_peksos"].id
+
+    def giliran_siapa():
+        return [p for p in (kadis, kabid, fung)
+                if ("langkah", "penugasan", kid) in [x[:3] for x in _antrean(mg, p, pada)] and _langkah_di_menu(mg, p, pada) == 1]
+
+    def berlaku(pid):  # the "your turn" notices of the step that still ask for action
+        with di_kantor(mg):
+            return [n.judul for n in db.session.scalars(select(Notifikasi).where(
+                Notifikasi.penerima_id == pid, Notifikasi.kelompok == f"langkah:{kid}:penugasan", Notifikasi.usang_pada.is_(None)))]
+
+    assert giliran_siapa() == [kadis]
+    assert berlaku(kadis) == ["Giliran Anda: Penugasan (langkah 3 dari 9)"] and berlaku(kabid) == berlaku(fung) == []
+    for oleh, berikutnya in ((kadis, kabid), (kabid, fung)):
+        with di_kantor(mg):
+            k = muat(kid)
+            catat_disposisi(k, versi=k.versi, pengguna=akun(next(o for o in s.values() if o.id == oleh)), instruksi="Segera.", pada=pada)
+            simpan()
+        assert giliran_siapa() == [berikutnya]
+        assert berlaku(oleh) == [] and berlaku(berikutnya) == ["Giliran Anda: Penugasan (langkah 3 dari 9)"]
+    # Assigned to another fungsional, the last link is his alone, as any step's.
+    fung2, _ = buat_staf(mg, "fungsional_peksos", email="fung2@magetan.uji", nama="Hendra")
+    with di_kantor(mg):
+        k = muat(kid)
+        tugaskan_langkah(k, versi=k.versi, penanggung_jawab_id=fung2, pengguna=akun(s["kepala_bidang"]), pada=pada)
+        simpan()
+    assert giliran_siapa() == []
+    assert ("langkah", "penugasan", kid) in [x[:3] for x in _antrean(mg, fung2, pada)] and _langkah_di_menu(mg, fung2, pada) == 1

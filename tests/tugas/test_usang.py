@@ -31,8 +31,9 @@ def test_a_step_done_by_a_colleague_supersedes_the_others_notice(seed, app):
     _langkah(mg, f2, kid, wib(2026, 5, 4, 12, 0))
     budi = _kotak(mg, s["fungsional_peksos"].id)
     assert budi[0] == (judul, "Langkah ini sudah diselesaikan oleh Wulan Sari.")
-    # The next step (Penugasan) is the fungsional's too: Budi's new notice stands.
-    assert budi[1:] == [("Giliran Anda: Penugasan (langkah 3 dari 9)", None)]
+    # The next step (Penugasan) opens with the Kepala Dinas's disposition: his turn, not yet Budi's.
+    assert budi[1:] == []
+    assert _kotak(mg, s["kepala_dinas"].id) == [("Giliran Anda: Penugasan (langkah 3 dari 9)", None)]
     assert _kotak(mg, f2)[0][1] == "Langkah ini sudah diselesaikan oleh Wulan Sari."
     web = app.test_client()
     masuk(web, "kabupaten-magetan", email_f2)

@@ -172,6 +172,9 @@ class LangkahKasus(MilikTenant, db.Model):
     # The letter this step owes (the SOP's dokumen_keluaran), and the one it issued when completed.
     dokumen_keluaran: Mapped[str | None] = mapped_column(String(60))
     surat_id: Mapped[uuid.UUID | None] = mapped_column()
+    # How many acts of the step's disposition chain (sop langkah ``disposisi``) are recorded on this run: whose
+    # turn the step is, for the work queue and its counts (the acts themselves are timeline events).
+    disposisi_ke: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
 
     __table_args__ = (
         fk_tenant("kasus_id", "kasus"),

@@ -122,6 +122,7 @@ def catat_disposisi(kasus: Kasus, *, versi, pengguna, instruksi: str, pada: date
     instruksi = (instruksi or "").strip()
     if not instruksi:
         raise KesalahanKasus("Isi disposisi wajib diisi.", 422, {"instruksi": "Wajib diisi."})
+    berjalan.disposisi_ke = len(sudah) + 1  # before the event: its listener tells the next in the chain
     p = catat_peristiwa_kasus(kasus, "disposisi", pada, pengguna, catatan=instruksi, langkah=berjalan.kode,
                               urutan=berjalan.urutan, peran=definisi["disposisi"][len(sudah)], ke=len(sudah) + 1)
     audit_kasus("catat_disposisi", kasus, pengguna, langkah=berjalan.kode)

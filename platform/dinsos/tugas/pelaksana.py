@@ -5,6 +5,11 @@ everyone whose role may record it (``cases.konstanta.PERAN_PELAKSANA``), and
 to the case's assignee when the step is an outside party's (reporter, client,
 partner) that the assignee records for them.
 
+A step with a disposition chain (``disposisi``: Kepala Dinas, then Kepala
+Bidang, then the officer who records it) is the turn of one link at a time:
+the roles of the link after the ``disposisi_ke`` acts already recorded. Only
+the last link, which records the step, can be held by an assignee.
+
 The SOP steps of a service version never change once written, so what each
 step's roles are is kept per process by version id and read from the
 database only for versions not seen before.
@@ -22,7 +27,7 @@ from dinsos.core.tenant import tenant_aktif
 
 # office id -> the ids of its versions seen by this process (the menu's count asks the database only whether more exist)
 _VERSI_KANTOR: dict[uuid.UUID, frozenset] = {}
-# version id -> {"layanan_id": ..., "langkah": {code: {"kegiatan", "waktu", "peran", "urutan"}}, "jumlah": n}
+# version id -> {"layanan_id": ..., "langkah": {code: {"kegiatan", "waktu", "peran", "rantai", "urutan"}}, "jumlah": n}
 _SOP: dict[uuid.UUID, dict] = {}
 
 
@@ -33,7 +38,8 @@ def _ringkas(versi: VersiLayanan) -> dict:
         "jumlah": len(langkah),
         "langkah": {
             l["kode"]: {"nama": nama_pendek(l), "kegiatan": l.get("kegiatan") or l["kode"], "waktu": l.get("waktu"), "urutan": i + 1,
-                        "peran": peran_untuk_langkah(l)}
+                        "peran": peran_untuk_langkah(l),
+                        "rantai": tuple(peran_untuk_langkah({"pelaksana": [a]}) for a in l.get("disposisi") or ())}
             for i, l in enumerate(langkah)
         },
     }
@@ -77,13 +83,26 @@ def nama_layanan() -> dict:
     return nama
 
 
-def giliran(peran_langkah: frozenset, pengguna_id, peran_pengguna, pj_langkah, pj_kasus) -> bool:
-    """Whether a running step is this user's turn (see the module's docstring)."""
-    if pj_langkah is not None:
-        return pj_langkah == pengguna_id
-    if set(peran_pengguna or ()) & peran_langkah:
+def urutan_giliran(definisi: dict) -> list[tuple[int, frozenset, bool]]:
+    """A step's turns as ``(disposisi_ke, roles, last)``: one for a plain step, one per link of a disposition chain."""
+    rantai = definisi["rantai"]
+    if not rantai:
+        return [(0, definisi["peran"], True)]
+    return [(i, peran, i == len(rantai) - 1) for i, peran in enumerate(rantai)]
+
+
+def giliran(definisi: dict, langkah, pengguna, pj_kasus, ke: int | None = None) -> bool:
+    """Whether a running step (``langkah``: its assignee and ``disposisi_ke``) is this user's turn.
+
+    ``ke``: the link of the chain to ask about, when not the step's current one (a notice of an earlier event).
+    """
+    semua = urutan_giliran(definisi)
+    _ke, peran, terakhir = semua[min(langkah.disposisi_ke if ke is None else ke, len(semua) - 1)]
+    if terakhir and langkah.penanggung_jawab_id is not None:
+        return langkah.penanggung_jawab_id == pengguna.id
+    if set(pengguna.peran or ()) & peran:
         return True
-    return PENANGGUNG_JAWAB in peran_langkah and pj_kasus == pengguna_id
+    return terakhir and PENANGGUNG_JAWAB in peran and pj_kasus == pengguna.id
 
 
 def kode_menurut_peran(sop: dict, peran_pengguna) -> set[str]:

@@ -48,13 +48,10 @@ def _tautan(kasus, jangkar: str = "langkah-kini") -> str:
     return f"/t/{slug}/kasus/{kasus.id}#{jangkar}"
 
 
-def penerima_giliran(kasus, langkah, definisi: dict) -> list:
-    """Ids of the active staff whose turn this running step is."""
-    if langkah.penanggung_jawab_id is not None:
-        orang = db.session.scalar(select(Pengguna).where(Pengguna.id == langkah.penanggung_jawab_id, Pengguna.aktif.is_(True)))
-        return [orang.id] if orang is not None else []
+def penerima_giliran(kasus, langkah, definisi: dict, ke: int | None = None) -> list:
+    """Ids of the active staff whose turn this running step is (at link ``ke`` of its disposition chain, if given)."""
     staf = db.session.scalars(select(Pengguna).where(Pengguna.aktif.is_(True)).order_by(Pengguna.nama)).all()
-    return [p.id for p in staf if pelaksana.giliran(definisi["peran"], p.id, p.peran, None, kasus.penanggung_jawab_id)]
+    return [p.id for p in staf if pelaksana.giliran(definisi, langkah, p, kasus.penanggung_jawab_id, ke)]
 
 
 def _kirim(penerima, judul: str, isi: str, tautan: str, kunci: str, kelompok: str) -> None:
@@ -88,15 +85,14 @@ def _langkah_mulai(kasus, p) -> None:
     if urutan_run == 1 and p.aktor_id is not None:
         # The first step starts at the desk where the file became complete: if that person may do it, it is theirs.
         aktor = db.session.scalar(select(Pengguna).where(Pengguna.id == p.aktor_id))
-        if aktor is not None and pelaksana.giliran(definisi["peran"], aktor.id, aktor.peran,
-                                                   langkah.penanggung_jawab_id, kasus.penanggung_jawab_id):
+        if aktor is not None and pelaksana.giliran(definisi, langkah, aktor, kasus.penanggung_jawab_id, ke=0):
             return
     judul = f"Giliran Anda: {definisi['nama']} (langkah {definisi['urutan']} dari {sop['jumlah']})"
     waktu = f" Standar waktu langkah ini: {langkah.waktu}." if langkah.waktu else ""
     isi = f"{_tentang(kasus, sop)}. Langkah sebelumnya sudah selesai; langkah ini menunggu Anda: {definisi['kegiatan']}.{waktu}"
     if urutan_run == 1:
         isi = f"{_tentang(kasus, sop)}. Berkas lengkap; langkah pertama menunggu Anda: {definisi['kegiatan']}.{waktu}"
-    for pid in penerima_giliran(kasus, langkah, definisi):
+    for pid in penerima_giliran(kasus, langkah, definisi, ke=0):
         if pid != p.aktor_id:
             _kirim(pid, judul, isi, _tautan(kasus), f"giliran:{kasus.id}:{p.urutan}:{pid}", kelompok_langkah(kasus, langkah.kode))
 
@@ -120,13 +116,29 @@ def _ditugaskan(kasus, p) -> None:
         _kirim(ke, judul, isi, _tautan(kasus), f"giliran:{kasus.id}:{p.urutan}:{ke}", kelompok)
 
 
+def _disposisi(kasus, p) -> None:
+    """One link of a disposition chain is recorded: its notices are done, and the next link hears it is their turn."""
+    langkah = next((l for l in kasus.langkah if l.urutan == p.rincian.get("urutan")), None)
+    sop = pelaksana.sop_versi(kasus.versi_layanan_id)
+    definisi = sop and sop["langkah"].get(p.rincian.get("langkah"))
+    if langkah is None or not definisi:
+        return
+    kelompok = kelompok_langkah(kasus, langkah.kode)
+    _usangkan(kelompok, f"Disposisi sudah dicatat oleh {_nama(p.aktor_id)}.")
+    judul = f"Giliran Anda: {definisi['nama']} (langkah {definisi['urutan']} dari {sop['jumlah']})"
+    isi = f"{_tentang(kasus, sop)}. Disposisi ke-{p.rincian.get('ke')} sudah dicatat; bagian berikutnya menunggu Anda: {definisi['kegiatan']}."
+    for pid in penerima_giliran(kasus, langkah, definisi, ke=p.rincian.get("ke")):
+        if pid != p.aktor_id:
+            _kirim(pid, judul, isi, _tautan(kasus), f"giliran:{kasus.id}:{p.urutan}:{pid}", kelompok)
+
+
 def _langkah_selesai(kasus, p) -> None:
     if p.rincian.get("langkah"):
         _usangkan(kelompok_langkah(kasus, p.rincian["langkah"]), f"Langkah ini sudah diselesaikan oleh {_nama(p.aktor_id)}.")
 
 
 PENANGAN = {"langkah_mulai": _langkah_mulai, "ditugaskan": _ditugaskan, "langkah_ditugaskan": _ditugaskan,
-            "langkah_selesai": _langkah_selesai}
+            "langkah_selesai": _langkah_selesai, "disposisi": _disposisi}
 
 
 def saat_peristiwa(kasus, p) -> None:

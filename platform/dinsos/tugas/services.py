@@ -116,8 +116,7 @@ def langkah_saya(pengguna, pada: datetime) -> list[Tugas]:
     for langkah, kasus in baris:
         v = sop.get(kasus.versi_layanan_id)
         definisi = v and v["langkah"].get(langkah.kode)
-        if definisi and pelaksana.giliran(definisi["peran"], pengguna.id, pengguna.peran,
-                                          langkah.penanggung_jawab_id, kasus.penanggung_jawab_id):
+        if definisi and pelaksana.giliran(definisi, langkah, pengguna, kasus.penanggung_jawab_id):
             milik.append((langkah, kasus, v, definisi))
     if not milik:
         return []
@@ -322,12 +321,14 @@ def kueri_hitungan(pengguna, pada: datetime) -> dict:
     semua, oleh_peran, oleh_pj = [], [], []
     for vid, v in sop.items():
         for kode, l in v["langkah"].items():
-            semua.append((vid, kode))
-            if peran & l["peran"]:
-                oleh_peran.append((vid, kode))
-            elif PENANGGUNG_JAWAB in l["peran"]:
-                oleh_pj.append((vid, kode))
-    pasangan = tuple_(Kasus.versi_layanan_id, LangkahKasus.kode)
+            for ke, peran_ke, terakhir in pelaksana.urutan_giliran(l):
+                if terakhir:  # an assignee holds only the link that records the step
+                    semua.append((vid, kode, ke))
+                if peran & peran_ke:
+                    oleh_peran.append((vid, kode, ke))
+                elif terakhir and PENANGGUNG_JAWAB in peran_ke:
+                    oleh_pj.append((vid, kode, ke))
+    pasangan = tuple_(Kasus.versi_layanan_id, LangkahKasus.kode, LangkahKasus.disposisi_ke)
     giliran = [and_(LangkahKasus.penanggung_jawab_id == uid, pasangan.in_(semua))] if semua else []
     if oleh_peran:
         giliran.append(and_(LangkahKasus.penanggung_jawab_id.is_(None), pasangan.in_(oleh_peran)))
