@@ -324,7 +324,10 @@ def smoke(base: str, tokens: dict) -> None:
     versi = sri.json("GET", f"{api}/{kid}", 200)["versi"]
     sri.json("POST", f"{api}/{kid}/lampiran", 201, form={"versi": versi, "persyaratan": "surat-keterangan-kehilangan"},
              files={"berkas": ("kehilangan.pdf", a_pdf("kehilangan"))})
-    dokumen = ("surat-permohonan", "surat-persetujuan", "hasil-asesmen", "surat-keterangan-sehat", "berita-acara-serah-terima")
+    # Magetan's front office finds the complete file correct before any step runs.
+    versi = sri.json("GET", f"{api}/{kid}", 200)["versi"]
+    sri.json("POST", f"{api}/{kid}/verifikasi", 200, json_body={"versi": versi, "benar": True})
+    dokumen = ("surat-permohonan", "surat-persetujuan")  # what Banten's panti asks the referring office for
     lampiran = {}
     for kode in dokumen:
         versi = budi.json("GET", f"{api}/{kid}", 200)["versi"]

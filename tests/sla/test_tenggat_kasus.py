@@ -238,3 +238,18 @@ def test_banten_year_runs_from_intake_and_takes_the_register_number_in_its_title
     _ubah(bt, kid, ubah_persyaratan, s["petugas_pelayanan"], perubahan={docs[1]: "dilihat"}, pada=diterima + timedelta(days=1))
     jam = _jam(bt, kid)["kasus"]
     assert jam["judul"] == "Jangka waktu layanan kasus 460/1/DINSOS/III/2026" and jam["due_at"] == wib(2027, 3, 2, 9)
+
+
+def test_magetan_clocks_take_the_register_number_when_step_2_issues_it(seed):
+    kantor, staf = seed
+    mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
+    kid = _terima(mg, s["petugas_pelayanan"], "pengiriman-anjal-at", wib(2026, 5, 4, 9), SEMUA_MAGETAN)
+    _ubah(mg, kid, verifikasi_berkas, s["petugas_pelayanan"], benar=True, pada=wib(2026, 5, 4, 9))
+    _langkah(mg, kid, s["petugas_pelayanan"], wib(2026, 5, 4, 9, 10))
+    assert _jam(mg, kid)["kasus"]["judul"].endswith("(belum bernomor register)")
+    _langkah(mg, kid, s["fungsional_peksos"], wib(2026, 5, 4, 10))  # register-kasus: the number is issued
+    with di_kantor(mg):
+        nomor = muat(kid).nomor_register
+    jam = _jam(mg, kid)
+    assert nomor and jam["kasus"]["judul"] == f"Jangka waktu layanan kasus {nomor}"
+    assert jam["penugasan"]["judul"].startswith("Kepala Dinas Sosial menugaskan") and nomor in jam["penugasan"]["judul"]

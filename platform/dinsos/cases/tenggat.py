@@ -158,10 +158,19 @@ def _buka_kembali(kasus: Kasus, pada: datetime, _rincian) -> None:
         _mulai_jam_kasus(kasus, pada)
 
 
-def _berkas_lengkap(kasus: Kasus, _pada, _rincian) -> None:
-    """The register number is issued now: clocks started before it (Banten's intake rule) take it in their title."""
+def _nomor_register(kasus: Kasus, _pada, _rincian) -> None:
+    """The register number may be issued now (a complete file, or the step that registers the case, as Magetan's
+    step 2): the clocks started before it (the service limit, a law deadline, a running step) take it in their title."""
+    if not kasus.nomor_register:
+        return
     for t in sla.tenggat_induk(kasus.id):
-        if t.objek_jenis == KASUS:
+        if t.selesai_pada is not None:
+            continue
+        if t.objek_jenis == LANGKAH:
+            definisi = _versi(kasus).langkah(t.langkah_kode)
+            if definisi:
+                t.judul = _judul_langkah(kasus, definisi)
+        elif t.objek_jenis == KASUS:
             t.judul = _judul_kasus(kasus, aturan_jam(_versi(kasus)))
         elif t.objek_jenis == LAPORAN_SOSIAL:
             t.judul = _judul_laporan_sosial(kasus)
@@ -293,7 +302,8 @@ def _tutup(kasus: Kasus, pada: datetime, _rincian) -> None:
 _AKSI = {
     "penerimaan": _penerimaan,
     "jam_mulai": _mulai_jam_kasus,
-    "berkas_lengkap": _berkas_lengkap,
+    "berkas_lengkap": _nomor_register,
+    "nomor_register": _nomor_register,
     "langkah_mulai": _langkah_mulai,
     "langkah_selesai": _langkah_selesai,
     "dijeda": _jeda,
