@@ -76,6 +76,24 @@ def test_adding_staff_shows_a_temporary_password_once_that_logs_in(admin, app, k
     assert sandi not in admin.get(f"/t/kota-a/pengaturan/staf/{akun.id}").get_data(as_text=True)
     baru = app.test_client()
     assert masuk(baru, "kota-a", "sri@kota-a.uji", sandi).status_code == 302
+    _pilih_sandi_sendiri(baru, sandi)
+
+
+def _pilih_sandi_sendiri(klien, sementara: str) -> None:
+    """On a temporary password every office page leads to the password change; once changed, the work opens."""
+    for url in ("/t/kota-a/dasbor", "/t/kota-a/kasus/", "/t/kota-a/notifikasi/"):
+        r = klien.get(url)
+        assert r.status_code == 302 and r.headers["Location"].endswith("/t/kota-a/akun/kata-sandi"), url
+    halaman = klien.get("/t/kota-a/akun/kata-sandi").get_data(as_text=True)
+    assert "kata sandi sementara dari admin kantor" in halaman
+    # The temporary password itself is not a choice; the refusal says so at the new password.
+    r = klien.post("/t/kota-a/akun/kata-sandi", data={"csrf_token": token_csrf(halaman), "lama": sementara,
+                                                     "baru": sementara, "ulangi": sementara})
+    assert r.status_code == 400 and "harus berbeda" in r.get_data(as_text=True)
+    r = klien.post("/t/kota-a/akun/kata-sandi", data={"csrf_token": token_csrf(halaman), "lama": sementara,
+                                                     "baru": "pilihan-sendiri-2026", "ulangi": "pilihan-sendiri-2026"})
+    assert r.status_code == 302 and klien.get("/t/kota-a/dasbor").status_code == 200
+    assert "kata sandi sementara" not in klien.get("/t/kota-a/akun/kata-sandi").get_data(as_text=True)
 
 
 def test_a_bad_new_staff_form_names_each_field_and_keeps_the_values(admin, kantor):
@@ -140,7 +158,9 @@ def test_resetting_a_password_replaces_it_ends_sessions_and_is_audited(admin, ap
     sandi = SANDI.search(r.get_data(as_text=True))[1]
     assert hendra.get("/t/kota-a/dasbor").status_code in (302, 401)
     assert masuk(app.test_client(), "kota-a", email).status_code == 401  # the old password no longer works
-    assert masuk(app.test_client(), "kota-a", email, sandi).status_code == 302
+    hendra = app.test_client()
+    assert masuk(hendra, "kota-a", email, sandi).status_code == 302
+    _pilih_sandi_sendiri(hendra, sandi)
     (catatan,) = _audit(kantor, "kata_sandi_diatur_ulang")
     assert catatan.objek_id == str(pid) and sandi not in str(catatan.rincian)
     log = admin.get("/t/kota-a/audit/").get_data(as_text=True)  # the log reads it in words, with names

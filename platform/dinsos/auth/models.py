@@ -3,7 +3,7 @@ import uuid
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, Uuid
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dinsos.core.db import MilikTenant, UtcDateTime, db, fk_tenant, sekarang
@@ -43,6 +43,9 @@ class Pengguna(_Akun, MilikTenant, db.Model):
     gagal_masuk: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     terkunci_sampai: Mapped[datetime | None] = mapped_column(UtcDateTime)
     terakhir_masuk: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Set by a temporary password (added by the office admin, or reset): every page leads to the password change
+    # until the member chooses her own.
+    wajib_ganti_sandi: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
 
     __table_args__ = (UniqueConstraint("tenant_id", "email"),)
 

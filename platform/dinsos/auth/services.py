@@ -134,7 +134,11 @@ def ganti_kata_sandi(akun, lama: str, baru: str, *, kini=None) -> int:
 
     if not _cocok(akun.hash_kata_sandi, lama):
         raise KesalahanAkun("Kata sandi lama salah.")
+    if baru == lama:
+        raise KesalahanAkun("Kata sandi baru harus berbeda dari kata sandi lama.", "baru")
     akun.hash_kata_sandi = hash_kata_sandi(baru)
+    if isinstance(akun, Pengguna):
+        akun.wajib_ganti_sandi = False
     return sesi_login.akhiri_lainnya(akun, kini=kini or sekarang(), alasan="kata_sandi", kecuali=akun.sesi)
 
 

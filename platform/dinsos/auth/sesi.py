@@ -8,7 +8,7 @@ password change or the sessions page ends a session for every copy of the
 cookie. API requests authenticate with a bearer token instead of the cookie.
 """
 from flask import current_app, g, redirect, request, url_for
-from flask_login import AnonymousUserMixin
+from flask_login import AnonymousUserMixin, current_user
 
 from dinsos.core.db import db, sekarang
 from dinsos.core.errors import tanggapan_kesalahan
@@ -24,6 +24,10 @@ class Anonim(AnonymousUserMixin):
     tenant_id = None
     is_admin_platform = False
     label_audit = "anonim"
+
+
+# What a member on a temporary password may still open: the change itself, and the way out.
+BEBAS_SANDI_SEMENTARA = frozenset({"auth.kata_sandi", "auth.keluar", "auth.masuk"})
 
 
 def buka_ruang_platform() -> None:
@@ -70,6 +74,16 @@ def pasang(app):
                 # The token's "last used" moved (at most once a minute): keep it even when this request only reads.
                 db.session.commit()
         return pengguna
+
+    @app.before_request
+    def _sandi_sementara():
+        """Someone on a temporary password is led from every office page to the password change (tokens of the API
+        are not a login; its tokens are made by someone who already chose a password)."""
+        if tenant_aktif() is None or request.endpoint in BEBAS_SANDI_SEMENTARA or request.path.startswith("/api/"):
+            return None
+        if getattr(current_user, "wajib_ganti_sandi", False):
+            return redirect(url_for("auth.kata_sandi"))
+        return None
 
     @login_manager.unauthorized_handler
     def _belum_masuk():

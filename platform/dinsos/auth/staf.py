@@ -55,6 +55,7 @@ def tambah_staf(*, email: str, nama: str, peran: list[str], nip: str | None = No
         raise KesalahanAkun("Nama wajib diisi.", "nama")
     sandi = kata_sandi_sementara()
     pengguna = buat_pengguna(email, nama, peran, sandi, nip=(nip or "").strip() or None)
+    pengguna.wajib_ganti_sandi = True
     catat_peristiwa("staf_ditambahkan", objek_jenis="pengguna", objek_id=pengguna.id, peran=sorted(pengguna.peran))
     return pengguna, sandi
 
@@ -97,6 +98,7 @@ def atur_ulang_kata_sandi(pengguna: Pengguna, *, oleh) -> str:
         raise KesalahanAkun(f"{pengguna.nama} nonaktif; aktifkan dulu akunnya.")
     sandi = kata_sandi_sementara()
     pengguna.hash_kata_sandi = hash_kata_sandi(sandi)
+    pengguna.wajib_ganti_sandi = True
     sesi = _akhiri_akses(pengguna, "kata_sandi_diatur_ulang")
     catat_peristiwa("kata_sandi_diatur_ulang", objek_jenis="pengguna", objek_id=pengguna.id, sesi_diakhiri=sesi)
     return sandi

@@ -139,7 +139,7 @@ def kata_sandi(slug):
         try:
             berakhir = ganti_kata_sandi(current_user, form.lama.data, form.baru.data)
         except KesalahanAkun as e:
-            form.lama.errors.append(str(e))
+            getattr(form, e.bidang or "lama").errors.append(str(e))
             return render_template("auth/kata_sandi.html", form=form), 400
         catat_peristiwa("ganti_kata_sandi", objek_jenis="akun", objek_id=current_user.id, sesi_diakhiri=berakhir)
         db.session.commit()
