@@ -23,6 +23,22 @@ class FormMasuk(FlaskForm):
     kata_sandi = PasswordField(_l("Kata sandi"), validators=[DataRequired(_l("Kata sandi wajib diisi."))])
 
 
+class FormLupaKataSandi(FlaskForm):
+    email = EmailField(_l("Email akun Anda"), validators=[DataRequired(_l("Email wajib diisi.")), _email_akun])
+
+
+class FormAturKataSandi(FlaskForm):
+    """A new password chosen through a recovery link (no old password: the link stands for it)."""
+
+    baru = PasswordField(
+        _l("Kata sandi baru"),
+        validators=[DataRequired(_l("Kata sandi baru wajib diisi.")), Length(min=10, message=_l("Kata sandi minimal 10 karakter."))],
+    )
+    ulangi = PasswordField(
+        _l("Ulangi kata sandi baru"), validators=[EqualTo("baru", message=_l("Kedua kata sandi baru tidak sama."))]
+    )
+
+
 class FormGantiKataSandi(FlaskForm):
     lama = PasswordField(_l("Kata sandi lama"), validators=[DataRequired(_l("Kata sandi lama wajib diisi."))])
     baru = PasswordField(

@@ -27,7 +27,8 @@ class Anonim(AnonymousUserMixin):
 
 
 # What a member on a temporary password may still open: the change itself, and the way out.
-BEBAS_SANDI_SEMENTARA = frozenset({"auth.kata_sandi", "auth.keluar", "auth.masuk"})
+BEBAS_SANDI_SEMENTARA = frozenset({"auth.kata_sandi", "auth.keluar", "auth.masuk", "auth.lupa_kata_sandi",
+                                   "auth.atur_kata_sandi"})
 
 
 def buka_ruang_platform() -> None:

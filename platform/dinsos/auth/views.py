@@ -15,7 +15,7 @@ from dinsos.core.extensions import batas_dari_konfigurasi, limiter
 from dinsos.core.tenant import tenant_aktif
 
 from . import penahanan, sesi_login
-from .forms import FormGantiKataSandi, FormMasuk
+from .forms import FormAturKataSandi, FormGantiKataSandi, FormLupaKataSandi, FormMasuk
 from .models import AdminPlatform, Pengguna
 from .penahanan import SAAT_MASUK_DITAHAN
 from .services import KesalahanAkun, autentikasi, cocok_pengecoh, ganti_kata_sandi
@@ -146,6 +146,50 @@ def kata_sandi(slug):
         flash(_("Kata sandi diganti. Sesi lain pada akun ini telah diakhiri."), "info")
         return redirect(url_for("web.dasbor"))
     return render_template("auth/kata_sandi.html", form=form)
+
+
+@bp.route("/lupa-kata-sandi", methods=["GET", "POST"])
+@limiter.limit(batas_dari_konfigurasi("LOGIN_RATE_LIMIT"), methods=["POST"],
+               key_func=lambda: f"{request.remote_addr}:{request.view_args.get('slug')}:lupa")
+def lupa_kata_sandi(slug):
+    """Ask for a recovery link; the answer is the same whether or not the address has an account here."""
+    from dinsos.notify.kanal import email_aktif
+
+    from .pemulihan import minta_pemulihan, umur_menit
+
+    if not email_aktif(current_app.config):
+        return render_template("auth/lupa_sandi.html", form=None)  # no e-mail here: the office admin resets it
+    form = FormLupaKataSandi()
+    if request.method == "POST":
+        if not form.validate():
+            return render_template("auth/lupa_sandi.html", form=form), 400
+        minta_pemulihan(form.email.data)
+        db.session.commit()
+        flash(_("Bila alamat itu terdaftar dan aktif di kantor ini, tautan untuk mengatur ulang kata sandi sudah dikirim "
+                "ke sana. Tautan berlaku %(menit)s menit dan hanya sekali pakai.", menit=umur_menit()), "info")
+        return redirect(url_for("auth.masuk"))
+    return render_template("auth/lupa_sandi.html", form=form)
+
+
+@bp.route("/atur-kata-sandi/<token>", methods=["GET", "POST"])
+def atur_kata_sandi(slug, token):
+    """Choose a new password through a recovery link; an expired or used link says so and offers a new one."""
+    from .pemulihan import akun_dari_token, pulihkan_kata_sandi
+
+    akun = akun_dari_token(token)
+    if akun is None:
+        return render_template("auth/atur_sandi.html", form=None), 410
+    form = FormAturKataSandi()
+    if request.method == "POST":
+        if not form.validate():
+            return render_template("auth/atur_sandi.html", form=form, akun=akun), 400
+        pulihkan_kata_sandi(akun, form.baru.data)
+        db.session.commit()
+        if current_user.is_authenticated:
+            logout_user()  # its session ended with the others
+        flash(_("Kata sandi baru tersimpan; semua sesi akun ini telah diakhiri. Silakan masuk."), "info")
+        return redirect(url_for("auth.masuk"))
+    return render_template("auth/atur_sandi.html", form=form, akun=akun)
 
 
 @bp.get("/akun/sesi")

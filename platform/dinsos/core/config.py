@@ -35,6 +35,8 @@ DEFAULTS = {
     "PENGADUAN_RATE_LIMIT": "10 per hour",
     "PENGADUAN_LACAK_RATE_LIMIT": "30 per hour",
     "LOGIN_MAX_FAILURES": 5,
+    # How long a password-recovery link sent by e-mail stays good (dinsos.auth.pemulihan).
+    "PEMULIHAN_SANDI_MENIT": 60,
     "LOGIN_LOCK_MINUTES": 15,
     # A login session ends after this long without a request, and this long after the login whatever happens.
     "SESSION_IDLE_MINUTES": 60,
