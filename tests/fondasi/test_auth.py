@@ -182,3 +182,15 @@ def test_the_interface_is_indonesian_first_and_english_on_request(klien, app):
     assert "Directory of Social Affairs Offices" in klien.get("/").get_data(as_text=True)  # remembered
     r = klien.get("/t/tidak-ada/masuk")
     assert "Page or data not found." in r.get_data(as_text=True)
+
+
+def test_the_english_catalogue_has_one_translation_per_message():
+    """Babel keeps the last of two entries for one message silently: a duplicate hides which one the page shows."""
+    import collections
+    from pathlib import Path
+
+    import dinsos
+
+    po = Path(dinsos.__file__).parent / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+    ids = [baris for baris in po.read_text(encoding="utf-8").splitlines() if baris.startswith("msgid ") and baris != 'msgid ""']
+    assert [m for m, n in collections.Counter(ids).items() if n > 1] == []

@@ -191,3 +191,36 @@ def test_the_admins_dashboard_leads_with_staff_tiles(admin, kantor):
     tiles = re.findall(r'<a class="ubin-([\w-]+)" href="([^"]+)"><span class="ubin-angka">([^<]+)</span>', dasbor)
     assert tiles == [("staf", "/t/kota-a/pengaturan/staf/", "2"), ("staf-nonaktif", "/t/kota-a/pengaturan/staf/", "1"),
                      ("staf-baru", "/t/kota-a/pengaturan/staf/baru", "+")]
+
+
+def test_the_admin_changes_a_members_name_nip_and_roles_and_it_is_audited(admin, app, kantor):
+    pid, email = buat_staf(kantor, "pekerja_sosial", "hendra@kota-a.uji", "Hendra")
+    hendra = app.test_client()
+    masuk(hendra, "kota-a", email)
+    assert hendra.get("/t/kota-a/pengaturan/staf/").status_code == 403
+    mitra = {"nama": "Panti Asuhan Harapan", "jenis": "panti"}
+    assert _kirim(hendra, "/t/kota-a/rujukan/mitra", mitra).status_code == 403  # partners are the kepala bidang's
+    ubah = f"/t/kota-a/pengaturan/staf/{pid}/ubah"
+    assert ubah in admin.get(f"/t/kota-a/pengaturan/staf/{pid}").get_data(as_text=True)
+    form = admin.get(ubah).get_data(as_text=True)
+    assert 'value="Hendra"' in form and re.search(r'<input checked[^>]*value="pekerja_sosial"|value="pekerja_sosial"[^>]*checked', form)
+    r = _kirim(admin, ubah, {"nama": "", "nip": "", "peran": []})
+    teks = r.get_data(as_text=True)
+    assert r.status_code == 400 and "Nama wajib diisi." in teks and "Pilih sedikitnya satu peran." in teks
+    r = _kirim(admin, ubah, {"nama": "Hendra Wijaya", "nip": "198502022010011002", "peran": ["pekerja_sosial", "kepala_bidang"]})
+    assert r.status_code == 302
+    akun = _akun(kantor, email)
+    assert (akun.nama, akun.nip, akun.peran) == ("Hendra Wijaya", "198502022010011002", ["kepala_bidang", "pekerja_sosial"])
+    (catatan,) = _audit(kantor, "staf_diubah")
+    assert catatan.rincian["bidang"] == ["nama", "nip", "peran"] and catatan.rincian["peran_baru"] == ["kepala_bidang", "pekerja_sosial"]
+    assert "198502022010011002" not in str(catatan.rincian)  # what changed, not the NIP itself
+    assert "Mengubah data staf" in admin.get("/t/kota-a/audit/").get_data(as_text=True)
+    # The new role holds from Hendra's next request, in the session he already has.
+    assert _kirim(hendra, "/t/kota-a/rujukan/mitra", mitra).status_code == 302
+
+
+def test_the_admin_cannot_take_the_admin_role_from_herself(admin, kantor):
+    diri = _akun(kantor, "agus@kota-a.uji")
+    r = _kirim(admin, f"/t/kota-a/pengaturan/staf/{diri.id}/ubah", {"nama": "Agus Salim", "peran": ["kepala_bidang"]})
+    assert r.status_code == 400 and "tidak dapat melepas peran Admin kantor" in r.get_data(as_text=True)
+    assert _akun(kantor, "agus@kota-a.uji").peran == ["admin_tenant"] and _audit(kantor, "staf_diubah") == []

@@ -38,6 +38,7 @@ TINDAKAN = {
     "ekspor_kantor": _l("Mengekspor data kantor"), "ubah_konfigurasi_survei": _l("Mengubah pengaturan survei"),
     "staf_ditambahkan": _l("Menambahkan staf"), "staf_dinonaktifkan": _l("Menonaktifkan staf"),
     "staf_diaktifkan": _l("Mengaktifkan kembali staf"), "kata_sandi_diatur_ulang": _l("Mengatur ulang kata sandi staf"),
+    "staf_diubah": _l("Mengubah data staf"),
     "pemulihan_sandi_diminta": _l("Meminta tautan pemulihan kata sandi"),
     "kata_sandi_dipulihkan": _l("Memulihkan kata sandi lewat tautan email"),
     "outbox_gagal": _l("Pengiriman latar belakang gagal"), "lintas_tenant": _l("Akses lintas kantor"),

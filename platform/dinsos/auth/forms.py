@@ -62,5 +62,17 @@ class FormStaf(FlaskForm):
         self.peran.choices = pilihan(PERAN.items())
 
 
+class FormUbahStaf(FlaskForm):
+    """A member's name, NIP and roles (the e-mail is the login and stays)."""
+
+    nama = StringField(_l("Nama lengkap"), validators=[DataRequired(_l("Nama wajib diisi.")), Length(max=200)])
+    nip = StringField(_l("NIP (bila ada)"), validators=[Optional(), Length(max=30)])
+    peran = PilihanBanyak(_l("Peran"), validators=[DataRequired(_l("Pilih sedikitnya satu peran."))])
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.peran.choices = pilihan(PERAN.items())
+
+
 class FormNonaktifkan(FlaskForm):
     yakin = BooleanField(_l("Ya, nonaktifkan akun ini"), validators=[DataRequired(_l("Centang untuk menyatakan Anda yakin."))])

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 
 from dinsos.audit.services import catat_peristiwa
 from dinsos.core.db import db, sekarang
+from dinsos.izin import PERAN
 
 from . import sesi_login
 from .models import Pengguna, TokenApi
@@ -58,6 +59,29 @@ def tambah_staf(*, email: str, nama: str, peran: list[str], nip: str | None = No
     pengguna.wajib_ganti_sandi = True
     catat_peristiwa("staf_ditambahkan", objek_jenis="pengguna", objek_id=pengguna.id, peran=sorted(pengguna.peran))
     return pengguna, sandi
+
+
+def ubah_staf(pengguna: Pengguna, *, nama: str, nip: str | None, peran: list[str], oleh) -> list[str]:
+    """Change a member's name, NIP and roles; returns the names of what changed (audited, values of roles only).
+
+    An admin cannot take the office admin role from herself, so an office always keeps an admin.
+    """
+    nama, nip = (nama or "").strip(), (nip or "").strip() or None
+    if not nama:
+        raise KesalahanAkun("Nama wajib diisi.", "nama")
+    tidak_dikenal = [p for p in peran if p not in PERAN]
+    if not peran or tidak_dikenal:
+        raise KesalahanAkun(f"Peran tidak dikenal: {', '.join(tidak_dikenal) or '(kosong)'}.", "peran")
+    if pengguna.id == oleh.id and "admin_tenant" in pengguna.peran and "admin_tenant" not in peran:
+        raise KesalahanAkun("Anda tidak dapat melepas peran Admin kantor dari akun Anda sendiri; minta admin lain.", "peran")
+    peran = sorted(set(peran))
+    berubah = [k for k, lama, baru in (("nama", pengguna.nama, nama), ("nip", pengguna.nip, nip),
+                                       ("peran", sorted(pengguna.peran), peran)) if lama != baru]
+    if berubah:
+        catat_peristiwa("staf_diubah", objek_jenis="pengguna", objek_id=pengguna.id, bidang=berubah,
+                        **({"peran_lama": sorted(pengguna.peran), "peran_baru": peran} if "peran" in berubah else {}))
+        pengguna.nama, pengguna.nip, pengguna.peran = nama, nip, peran
+    return berubah
 
 
 def _akhiri_akses(pengguna: Pengguna, alasan: str) -> int:

@@ -13,7 +13,7 @@ from dinsos.core.errors import tolak
 from dinsos.izin import perlu_izin
 
 from . import staf
-from .forms import FormNonaktifkan, FormStaf
+from .forms import FormNonaktifkan, FormStaf, FormUbahStaf
 from .services import KesalahanAkun
 
 bp_staf = Blueprint("staf", __name__, url_prefix="/t/<slug>/pengaturan/staf")
@@ -59,6 +59,24 @@ def baru(slug):
 def rinci(slug, pengguna_id):
     pengguna = _muat(pengguna_id)
     return render_template("auth/staf_rinci.html", pengguna=pengguna, form=FormNonaktifkan(), form_polos=FlaskForm())
+
+
+@bp_staf.route("/<pengguna_id>/ubah", methods=["GET", "POST"])
+@perlu_izin("pengguna.kelola")
+def ubah(slug, pengguna_id):
+    pengguna = _muat(pengguna_id)
+    form = FormUbahStaf(obj=pengguna)
+    if form.validate_on_submit():
+        try:
+            berubah = staf.ubah_staf(pengguna, nama=form.nama.data, nip=form.nip.data, peran=form.peran.data, oleh=current_user)
+        except KesalahanAkun as e:
+            db.session.rollback()
+            form[e.bidang if e.bidang in form else "peran"].errors.append(str(e))
+        else:
+            db.session.commit()
+            flash(_("Data %(nama)s disimpan.", nama=pengguna.nama) if berubah else _("Tidak ada yang berubah."), "info")
+            return redirect(url_for(".rinci", pengguna_id=pengguna.id))
+    return render_template("auth/staf_ubah.html", form=form, pengguna=pengguna), 400 if form.is_submitted() else 200
 
 
 @bp_staf.post("/<pengguna_id>/nonaktifkan")
