@@ -38,6 +38,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import text
 
+from .rls import PERIKSA_IKAT
+
 # Stays a plain table on the coordinator: Alembic's own bookkeeping, read and written by migrations only.
 LOKAL = ("alembic_version",)
 KOLOM = "tenant_id"
@@ -324,20 +326,13 @@ FUNGSI_SEGEL_CITUS = (
         FROM rahasia.kunci_segel k
     $$
     """,
-    """
+    f"""
     CREATE OR REPLACE FUNCTION public.dinsos_ikat(p_rahasia text, p_tenant integer, p_lingkup text) RETURNS integer
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
     DECLARE
       segel text;
     BEGIN
-      IF p_lingkup IS NULL OR p_lingkup NOT IN ('', 'platform', 'lintas') THEN
-        RAISE EXCEPTION 'dinsos_ikat: lingkup tidak dikenal' USING ERRCODE = 'invalid_parameter_value';
-      END IF;
-      IF NOT EXISTS (SELECT 1 FROM rahasia.aplikasi a WHERE a.sidik = sha256(convert_to(coalesce(p_rahasia, ''), 'UTF8'))) THEN
-        RAISE EXCEPTION 'dinsos_ikat: rahasia aplikasi tidak terdaftar (jalankan "dinsos db upgrade" dengan DINSOS_SECRET_KEY aplikasi)'
-          USING ERRCODE = 'insufficient_privilege';
-      END IF;
-      PERFORM public.dinsos_mulai_transaksi_terdistribusi();
+{PERIKSA_IKAT}      PERFORM public.dinsos_mulai_transaksi_terdistribusi();
       segel := public.dinsos_segel(coalesce(p_tenant::text, ''), p_lingkup);
       -- SET LOCAL, not set_config: Citus forwards SET LOCAL to every node taking part in the transaction.
       EXECUTE format('SET LOCAL app.tenant_id = %L', coalesce(p_tenant::text, ''));

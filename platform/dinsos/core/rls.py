@@ -36,6 +36,17 @@ _KEBIJAKAN_0001 = (
 )
 
 _PEMILIK_SAJA = "SECURITY DEFINER SET search_path = pg_catalog, pg_temp"
+# What ``dinsos_ikat`` checks before it binds anything: a known scope, and a caller that shows the app's secret.
+# Its Citus form (dinsos.core.citus) checks the same.
+PERIKSA_IKAT = """\
+      IF p_lingkup IS NULL OR p_lingkup NOT IN ('', 'platform', 'lintas') THEN
+        RAISE EXCEPTION 'dinsos_ikat: lingkup tidak dikenal' USING ERRCODE = 'invalid_parameter_value';
+      END IF;
+      IF NOT EXISTS (SELECT 1 FROM rahasia.aplikasi a WHERE a.sidik = sha256(convert_to(coalesce(p_rahasia, ''), 'UTF8'))) THEN
+        RAISE EXCEPTION 'dinsos_ikat: rahasia aplikasi tidak terdaftar (jalankan "dinsos db upgrade" dengan DINSOS_SECRET_KEY aplikasi)'
+          USING ERRCODE = 'insufficient_privilege';
+      END IF;
+"""
 
 FUNGSI_SEGEL = (
     # The seal: over the key no app SQL can read, the binding, this backend and this transaction's start.
@@ -53,14 +64,7 @@ FUNGSI_SEGEL = (
     CREATE FUNCTION public.dinsos_ikat(p_rahasia text, p_tenant integer, p_lingkup text) RETURNS integer
     LANGUAGE plpgsql VOLATILE {_PEMILIK_SAJA} AS $$
     BEGIN
-      IF p_lingkup IS NULL OR p_lingkup NOT IN ('', 'platform', 'lintas') THEN
-        RAISE EXCEPTION 'dinsos_ikat: lingkup tidak dikenal' USING ERRCODE = 'invalid_parameter_value';
-      END IF;
-      IF NOT EXISTS (SELECT 1 FROM rahasia.aplikasi a WHERE a.sidik = sha256(convert_to(coalesce(p_rahasia, ''), 'UTF8'))) THEN
-        RAISE EXCEPTION 'dinsos_ikat: rahasia aplikasi tidak terdaftar (jalankan "dinsos db upgrade" dengan DINSOS_SECRET_KEY aplikasi)'
-          USING ERRCODE = 'insufficient_privilege';
-      END IF;
-      PERFORM set_config('app.tenant_id', coalesce(p_tenant::text, ''), true),
+{PERIKSA_IKAT}      PERFORM set_config('app.tenant_id', coalesce(p_tenant::text, ''), true),
               set_config('app.lingkup', p_lingkup, true),
               set_config('app.segel', public.dinsos_segel(coalesce(p_tenant::text, ''), p_lingkup), true);
       RETURN p_tenant;
