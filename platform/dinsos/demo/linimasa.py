@@ -135,6 +135,7 @@ class Linimasa:
                     "status": "berjalan", "mulai_pada": t, "selesai_pada": None, "waktu": d.get("waktu"),
                     "penanggung_jawab_id": pj_langkah and pj_langkah["id"], "dikerjakan_oleh_id": None, "isian": None,
                     "catatan": None, "cabang_ke": None, "dokumen_keluaran": d.get("dokumen_keluaran"), "surat_id": None,
+                    "disposisi_ke": 0,
                 }
                 c.langkah.append(baris)
                 kasus["langkah_kode"] = kode
@@ -180,6 +181,7 @@ class Linimasa:
                 for ke, peran_ in enumerate(rantai[:-1], 1):  # the chain's earlier acts, in turn, by other people
                     orang = [o for o in self.staf.get(peran_, ()) if o["id"] != oleh["id"]]
                     if orang:
+                        baris["disposisi_ke"] = ke
                         ev.append((t + (akhir - t) * ke / len(rantai), 2, "disposisi", r_disposisi.choice(orang)["id"],
                                    {"langkah": kode, "urutan": n + 1, "peran": peran_, "ke": ke},
                                    r_disposisi.choice(INSTRUKSI_DISPOSISI)))

@@ -47,7 +47,7 @@ def buat(k: Konteks) -> dict[str, list[dict]]:
             baris.append({
                 "id": acak.uuid_acak(r), "tenant_id": k.kantor.id, "dibuat_pada": dibuat, "email": email,
                 "nama": nama, "nip": nip, "peran": [peran], "hash_kata_sandi": k.hash_kata_sandi, "aktif": True,
-                "gagal_masuk": 0, "terkunci_sampai": None, "terakhir_masuk": None,
+                "gagal_masuk": 0, "terkunci_sampai": None, "terakhir_masuk": None, "wajib_ganti_sandi": False,
             })
     return {"pengguna": baris}
 
