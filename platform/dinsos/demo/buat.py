@@ -166,6 +166,7 @@ def _buat_kantor_tanpa_gc(i: int) -> tuple[str, str, dict, dict]:
             for tabel in _urutan_tabel(set(konteks.baris)):
                 sidik.baris(tabel, konteks.baris[tabel])
                 penulis.tulis(tabel, konteks.baris[tabel])
+            penulis.selesai()
             db.session.commit()
         except BaseException:
             db.session.rollback()
@@ -203,6 +204,7 @@ def _buat_rujukan(semua: tuple, benih: int, pada: datetime, sidik: Sidik, label:
             for tabel in _urutan_tabel(set(baris)):
                 sidik_rujukan.baris(tabel, _sidik_rujukan(baris[tabel], slug))
                 penulis.tulis(tabel, baris[tabel])
+            penulis.selesai()
             db.session.commit()
         except BaseException:
             db.session.rollback()
