@@ -13,4 +13,4 @@ def pasang(app):
     # Core's own events (tenant crossings, outbox deliveries) reach the log through this hook.
     PENCATAT_AUDIT.daftar("audit", catat_peristiwa)
     app.register_blueprint(bp)
-    tambah_menu_tenant(app, _l("Log audit"), "audit.daftar", izin="audit.lihat")
+    tambah_menu_tenant(app, _l("Log audit"), "audit.daftar", izin="audit.lihat", grup="kantor")

@@ -26,7 +26,7 @@ def pasang(app):
 
     from .staf import ringkasan_staf
 
-    tambah_menu_tenant(app, _l("Staf kantor"), "staf.daftar", "pengguna.kelola")
+    tambah_menu_tenant(app, _l("Staf kantor"), "staf.daftar", "pengguna.kelola", grup="kantor")
     tambah_panel_dasbor(app, "auth/_panel_staf.html", "pengguna.kelola", awal=True)
     app.jinja_env.globals["ringkasan_staf"] = ringkasan_staf
     from dinsos.core.extensions import api

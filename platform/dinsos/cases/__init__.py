@@ -18,8 +18,8 @@ def pasang(app):
     penyimpanan.pasang(app)
     app.register_blueprint(bp)
     api.register_blueprint(blp)
-    tambah_menu_tenant(app, _l("Kasus saya"), "kasus.saya", "kasus.kerjakan")
-    tambah_menu_tenant(app, _l("Daftar kasus"), "kasus.daftar", "kasus.lihat")
-    tambah_menu_tenant(app, _l("Penerimaan baru"), "kasus.pilih_layanan", "kasus.terima")
+    tambah_menu_tenant(app, _l("Kasus saya"), "kasus.saya", "kasus.kerjakan", grup="kasus")
+    tambah_menu_tenant(app, _l("Daftar kasus"), "kasus.daftar", "kasus.lihat", grup="kasus")
+    tambah_menu_tenant(app, _l("Penerimaan baru"), "kasus.pilih_layanan", "kasus.terima", grup="kasus")
     tembolok.pasang(app)
 

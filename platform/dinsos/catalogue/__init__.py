@@ -9,4 +9,4 @@ def pasang(app):
     from .views import bp
 
     app.register_blueprint(bp)
-    tambah_menu_tenant(app, _l("Standar Pelayanan"), "katalog.daftar_publik")
+    tambah_menu_tenant(app, _l("Standar Pelayanan"), "katalog.daftar_publik", grup="publik")

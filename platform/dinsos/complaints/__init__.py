@@ -9,5 +9,5 @@ def pasang(app):
     from .views import bp, ringkasan
 
     app.register_blueprint(bp)
-    ui.tambah_menu_tenant(app, _l("Pengaduan"), "pengaduan.daftar", izin="pengaduan.lihat")
+    ui.tambah_menu_tenant(app, _l("Pengaduan"), "pengaduan.daftar", izin="pengaduan.lihat", grup="publik")
     ui.tambah_panel_dasbor(app, "pengaduan/_panel.html", izin="pengaduan.lihat", data=ringkasan)

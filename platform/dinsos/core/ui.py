@@ -17,10 +17,19 @@ def _daftar(app, nama: str) -> list:
     return app.extensions.setdefault("dinsos_ui", {}).setdefault(nama, [])
 
 
-def tambah_menu_tenant(app, label, endpoint: str, izin: str | None = None, *, awal: bool = False) -> None:
-    """A link in an office's navigation, shown to users holding ``izin`` (``awal``: before the others)."""
+# The office menu's groups, so nobody reads thirteen links in a row. A link with no group (the dashboard's
+# neighbours: "Tugas saya", "Notifikasi") stays at the top level, first.
+GRUP_MENU = ("kasus", "rujukan", "publik", "kantor")
+
+
+def tambah_menu_tenant(app, label, endpoint: str, izin: str | None = None, *, grup: str | None = None,
+                       awal: bool = False) -> None:
+    """A link in an office's navigation, under ``grup`` (one of ``GRUP_MENU``), shown to users holding ``izin``
+    (``awal``: before the others)."""
+    if grup is not None and grup not in GRUP_MENU:
+        raise ValueError(f"grup menu tidak dikenal: {grup!r} (pilih dari {', '.join(GRUP_MENU)})")
     daftar = _daftar(app, "menu_tenant")
-    daftar.insert(0, (label, endpoint, izin)) if awal else daftar.append((label, endpoint, izin))
+    daftar.insert(0, (label, endpoint, izin, grup)) if awal else daftar.append((label, endpoint, izin, grup))
 
 
 def tambah_menu_admin(app, label, endpoint: str) -> None:
@@ -72,18 +81,6 @@ def _boleh(izin):
     return izin is None or current_app.extensions["dinsos_ui"]["boleh"](current_user, izin)
 
 
-# The office menu in groups, so nobody reads thirteen links in a row: endpoint -> group. Endpoints not named
-# here (the dashboard's neighbours: "Tugas saya", "Notifikasi") stay at the top level, first.
-GRUP_MENU = {
-    "kasus.saya": "kasus", "kasus.daftar": "kasus", "kasus.pilih_layanan": "kasus", "dasbor.tenggat": "kasus",
-    "rujukan.keluar_daftar": "rujukan", "rujukan.masuk_daftar": "rujukan", "rujukan.mitra": "rujukan",
-    "rujukan.pengaturan": "rujukan",
-    "katalog.daftar_publik": "publik", "pengaduan.daftar": "publik", "survei.laporan": "publik", "survei.pengaturan": "publik",
-    "tenancy.pengaturan": "kantor", "sla.kalender": "kantor", "audit.daftar": "kantor", "notifikasi.pengaturan": "kantor",
-    "staf.daftar": "kantor",
-}
-
-
 def _label_grup():
     from flask_babel import lazy_gettext as _l
 
@@ -91,15 +88,14 @@ def _label_grup():
 
 
 def menu_tenant():
-    return [{"label": l, "url": url_for(e), "endpoint": e} for l, e, i in _daftar(current_app, "menu_tenant") if _boleh(i)]
+    return [{"label": l, "url": url_for(e), "endpoint": e, "grup": g} for l, e, i, g in _daftar(current_app, "menu_tenant") if _boleh(i)]
 
 
 def menu_tenant_grup() -> dict:
     """{"utama": [items], "grup": [(group label, [items])]}: the menu as the header shows it."""
     utama, grup = [], {}
     for item in menu_tenant():
-        kode = GRUP_MENU.get(item["endpoint"])
-        (grup.setdefault(kode, []) if kode else utama).append(item)
+        (grup.setdefault(item["grup"], []) if item["grup"] else utama).append(item)
     label = _label_grup()
     return {"utama": utama, "grup": [(label[k], grup[k]) for k in label if k in grup]}
 

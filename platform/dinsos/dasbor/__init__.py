@@ -9,5 +9,5 @@ def pasang(app):
     from .views import bp, ringkasan_panel
 
     app.register_blueprint(bp)
-    ui.tambah_menu_tenant(app, _l("Tenggat"), "dasbor.tenggat", izin="tenggat.pantau")
+    ui.tambah_menu_tenant(app, _l("Tenggat"), "dasbor.tenggat", izin="tenggat.pantau", grup="kasus")
     ui.tambah_panel_dasbor(app, "dasbor/_panel_tenggat.html", izin="kasus.kerjakan", data=ringkasan_panel)

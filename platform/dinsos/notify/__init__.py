@@ -58,7 +58,7 @@ def pasang(app):
     app.register_blueprint(bp)
     tambah_menu_tenant(app, LabelMenu(), "notifikasi.kotak_masuk")
     tambah_hitungan_menu(app, _hitungan_menu)
-    tambah_menu_tenant(app, _l("Pengaturan notifikasi"), "notifikasi.pengaturan", izin="tenant.kelola_kontak")
+    tambah_menu_tenant(app, _l("Pengaturan notifikasi"), "notifikasi.pengaturan", izin="tenant.kelola_kontak", grup="kantor")
 
     @app.context_processor
     def _jumlah_notifikasi():

@@ -38,10 +38,10 @@ def pasang(app):
     daftar_bentrok("uq_rujukan_terbuka", _l("Kasus ini sudah memiliki rujukan yang menunggu jawaban (dibuat bersamaan); "
                                             "tarik rujukan itu lebih dulu bila perlu merujuk ulang."),
                    kolom="rujukan.tenant_id, rujukan.kasus_id")
-    tambah_menu_tenant(app, _l("Rujukan keluar"), "rujukan.keluar_daftar", "rujukan.lihat")
-    tambah_menu_tenant(app, _l("Rujukan masuk"), "rujukan.masuk_daftar", "rujukan.lihat")
-    tambah_menu_tenant(app, _l("Mitra rujukan"), "rujukan.mitra", "rujukan.kelola_mitra")
-    tambah_menu_tenant(app, _l("Pengaturan rujukan"), "rujukan.pengaturan", "rujukan.atur")
+    tambah_menu_tenant(app, _l("Rujukan keluar"), "rujukan.keluar_daftar", "rujukan.lihat", grup="rujukan")
+    tambah_menu_tenant(app, _l("Rujukan masuk"), "rujukan.masuk_daftar", "rujukan.lihat", grup="rujukan")
+    tambah_menu_tenant(app, _l("Mitra rujukan"), "rujukan.mitra", "rujukan.kelola_mitra", grup="rujukan")
+    tambah_menu_tenant(app, _l("Pengaturan rujukan"), "rujukan.pengaturan", "rujukan.atur", grup="rujukan")
     # Oversight is for province offices only; the menu has no notion of office level, the dashboard panel does.
     tambah_panel_dasbor(app, "rujukan/_panel_pengawasan.html", "pengawasan.lihat")
     tambah_panel_dasbor(app, "rujukan/_panel_dasbor.html", "rujukan.tanggapi", data=jumlah_masuk_menunggu)

@@ -12,7 +12,7 @@ def pasang(app):
     from .views import bp
 
     app.register_blueprint(bp)
-    ui.tambah_menu_tenant(app, _l("Kalender kerja"), "sla.kalender", izin="kalender.lihat")
+    ui.tambah_menu_tenant(app, _l("Kalender kerja"), "sla.kalender", izin="kalender.lihat", grup="kantor")
     # Reminders and escalations write outbox rows; the relay delivers them. Every 30 s in production;
     # DINSOS_SAPU_TENGGAT_DETIK shortens it (the end-to-end tests run it every second).
     daftar_berkala("sapu_tenggat", sapu_tenggat, 30, env_detik="DINSOS_SAPU_TENGGAT_DETIK")

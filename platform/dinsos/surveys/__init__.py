@@ -9,5 +9,5 @@ def pasang(app):
     from .views import bp
 
     app.register_blueprint(bp)
-    ui.tambah_menu_tenant(app, _l("Survei kepuasan (IKM)"), "survei.laporan", izin="survei.lihat")
-    ui.tambah_menu_tenant(app, _l("Pengaturan survei"), "survei.pengaturan", izin="survei.atur")
+    ui.tambah_menu_tenant(app, _l("Survei kepuasan (IKM)"), "survei.laporan", izin="survei.lihat", grup="publik")
+    ui.tambah_menu_tenant(app, _l("Pengaturan survei"), "survei.pengaturan", izin="survei.atur", grup="publik")

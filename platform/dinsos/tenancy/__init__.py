@@ -9,4 +9,4 @@ def pasang(app):
     from .views import bp
 
     app.register_blueprint(bp)
-    tambah_menu_tenant(app, _l("Pengaturan kantor"), "tenancy.pengaturan", "tenant.kelola_kontak")
+    tambah_menu_tenant(app, _l("Pengaturan kantor"), "tenancy.pengaturan", "tenant.kelola_kontak", grup="kantor")
