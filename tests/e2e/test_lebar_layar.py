@@ -169,6 +169,7 @@ def test_every_page_fits_a_phone_and_a_laptop_and_speaks_words(peramban, kantor_
     dikunjungi = dilihat
     for wajib in ("/t/<slug>/tugas/", "/t/<slug>/kasus/<id>", "/t/<slug>/kasus/", "/t/<slug>/dasbor/tenggat",
                   "/t/<slug>/notifikasi/", "/t/<slug>/standar-pelayanan", "/t/<slug>/pengaturan/staf/",
-                  "/t/<slug>/pengaturan/staf/<id>", "/t/<slug>/pengaturan/staf/baru", "/t/<slug>/kasus/baru/<kode>"):
+                  "/t/<slug>/pengaturan/staf/<id>", "/t/<slug>/pengaturan/staf/baru", "/t/<slug>/kasus/baru/<kode>",
+                  "/t/<slug>/pengaturan/staf/<id>/ubah", "/t/<slug>/lupa-kata-sandi"):
         assert wajib.replace("<slug>", MAGETAN) in dikunjungi, f"{wajib} was never reached by following links"
     assert masalah == [], "\n".join(masalah)
