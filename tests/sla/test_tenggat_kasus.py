@@ -173,6 +173,24 @@ def test_an_overdue_step_warns_its_assignee_then_escalates_once(app, seed):
         (s["kepala_bidang"].id, "Eskalasi"), (s["kepala_dinas"].id, "Eskalasi kedua"),
     ]
 
+    def berdiri():  # (recipient, title prefix) of the deadline's notices that still ask for attention
+        with di_kantor(mg):
+            return sorted((n.penerima_id, n.judul.split(":")[0]) for n in db.session.scalars(
+                select(Notifikasi).where(Notifikasi.kelompok.like("tenggat:%"), Notifikasi.usang_pada.is_(None))))
+
+    # One standing line per deadline and reader: Sri's overdue notice replaced her warning; the escalations stand.
+    assert berdiri() == sorted([(s["petugas_pelayanan"].id, "Lewat batas waktu"), (s["kepala_bidang"].id, "Eskalasi"),
+                                (s["kepala_dinas"].id, "Eskalasi kedua")])
+    with di_kantor(mg):
+        peringatan = db.session.scalar(select(Notifikasi).where(Notifikasi.judul.startswith("Segera jatuh tempo")))
+        assert peringatan.usang_alasan == "Diganti pemberitahuan berikutnya: Lewat batas waktu." and peringatan.dibaca_pada
+    # The step is done at last: none of its deadline's notices asks for anything any more.
+    _langkah(mg, kid, s["petugas_pelayanan"], wib(2026, 5, 4, 9, 50))
+    assert berdiri() == []
+    with di_kantor(mg):
+        assert {n.usang_alasan for n in db.session.scalars(select(Notifikasi).where(Notifikasi.judul.startswith("Eskalasi")))} == {
+            "Tenggat ini sudah dipenuhi."}
+
 
 def test_abh_gets_the_law_deadline_from_the_request_and_a_monthly_review(app, seed):
     kantor, staf = seed

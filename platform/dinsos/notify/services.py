@@ -88,17 +88,20 @@ def kirim_notifikasi(penerima_id, judul: str, isi: str, tautan: str | None = Non
     return notifikasi
 
 
-def usangkan(kelompok: str, alasan: str, *, kecuali_penerima=None) -> int:
-    """Supersede the standing notices of a group: what they asked is done, or now someone else's.
+def usangkan(kelompok: str, alasan: str, *, kecuali_penerima=None, hanya_penerima=None) -> int:
+    """Supersede the standing notices of a group: what they asked is done, now someone else's, or said anew.
 
     Each gets ``usang_pada`` and ``alasan`` (words for its reader), and stops counting as unread: it no longer
-    asks for attention. ``kecuali_penerima`` keeps one person's notices standing (the new assignee's). Returns
-    how many were superseded; the caller commits.
+    asks for attention. ``kecuali_penerima`` keeps one person's notices standing (the new assignee's);
+    ``hanya_penerima`` supersedes only that person's (a later notice of the same deadline to her). Returns how
+    many were superseded; the caller commits.
     """
     kini = sekarang()
     q = update(Notifikasi).where(Notifikasi.kelompok == kelompok, Notifikasi.usang_pada.is_(None))
     if kecuali_penerima is not None:
         q = q.where(Notifikasi.penerima_id != _uuid(kecuali_penerima, "Penerima notifikasi"))
+    if hanya_penerima is not None:
+        q = q.where(Notifikasi.penerima_id == _uuid(hanya_penerima, "Penerima notifikasi"))
     return db.session.execute(
         q.values(usang_pada=kini, usang_alasan=alasan[:300], dibaca_pada=func.coalesce(Notifikasi.dibaca_pada, kini))
         .execution_options(synchronize_session=False)

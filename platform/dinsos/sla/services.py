@@ -232,10 +232,11 @@ def lanjutkan_tenggat(objek_jenis: str, objek_id, pada: datetime) -> Tenggat | N
 
 
 def selesaikan_tenggat(objek_jenis: str, objek_id, pada: datetime) -> Tenggat | None:
-    """The thing was done: the clock stops for good and keeps how long it took."""
+    """The thing was done: the clock stops for good and keeps how long it took; its notices ask nothing more."""
     t = _cari(objek_jenis, objek_id)
     if t is not None:
         atur_selesai(t, _kalender_dari(t), pada)
+        _usangkan_pemberitahuan(t, pada, "Tenggat ini sudah dipenuhi.")
     return t
 
 
@@ -244,7 +245,21 @@ def hentikan_tenggat(objek_jenis: str, objek_id, pada: datetime) -> Tenggat | No
     t = _cari(objek_jenis, objek_id)
     if t is not None:
         atur_henti(t, pada)
+        _usangkan_pemberitahuan(t, pada, "Tenggat ini dihentikan (kasus ditutup atau langkah dilewati).")
     return t
+
+
+def kelompok_pemberitahuan(t) -> str:
+    """What a deadline's notices are about: one standing line per deadline and reader, the later notice
+    superseding the earlier (warning, then overdue, then each review round)."""
+    return f"tenggat:{t.id}"
+
+
+def _usangkan_pemberitahuan(t, pada: datetime, alasan: str) -> None:
+    if t.warn_at is not None and pada >= t.warn_at:  # before its warning point a clock has sent nothing
+        from dinsos.notify.services import usangkan
+
+        usangkan(kelompok_pemberitahuan(t), alasan)
 
 
 def tenggat_induk(induk_id) -> list[Tenggat]:
@@ -400,11 +415,13 @@ def daftar_penerima_luar(objek_jenis: str, fungsi) -> None:
 
 
 def _kirim(t: Tenggat, jenis: str, zona: str) -> None:
-    from dinsos.notify.services import kirim_notifikasi
+    from dinsos.notify.services import kirim_notifikasi, usangkan
 
     judul, isi = pesan_pemberitahuan(t, jenis, zona)
+    kelompok = kelompok_pemberitahuan(t)
     for penerima in penerima_pemberitahuan(t, jenis, lambda peran: _staf_berperan(t.tenant_id, peran)):
-        kirim_notifikasi(penerima, judul, isi, tautan=t.tautan, kunci=kunci_notifikasi(t, jenis, penerima))
+        usangkan(kelompok, f"Diganti pemberitahuan berikutnya: {judul.split(':')[0]}.", hanya_penerima=penerima)
+        kirim_notifikasi(penerima, judul, isi, tautan=t.tautan, kunci=kunci_notifikasi(t, jenis, penerima), kelompok=kelompok)
     luar = _PENERIMA_LUAR.get(t.objek_jenis)
     if luar is not None:
         luar(t, jenis, judul, isi)
