@@ -3,17 +3,14 @@
 
 def pasang(app):
     from dinsos.audit.tampilan import NAMA_AKTOR
-    from dinsos.core.outbox import PENGOLAH_OUTBOX
 
     from . import sesi
     from .api import blp
     from .nama import nama_admin, nama_pengguna
-    from .pemulihan import JENIS_OUTBOX, kirim_tautan_pemulihan
     from .views import bp, bp_admin
     from .views_staf import bp_staf
 
     sesi.pasang(app)
-    PENGOLAH_OUTBOX.daftar(JENIS_OUTBOX, kirim_tautan_pemulihan)
     # The audit log's readers see accounts by name; audit cannot look them up itself (auth writes to it).
     NAMA_AKTOR.daftar("pengguna", nama_pengguna)
     NAMA_AKTOR.daftar("admin", nama_admin)

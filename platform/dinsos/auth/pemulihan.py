@@ -5,6 +5,9 @@ the account and a fingerprint of the account's current password hash. No table h
 when the e-mail leaves (the outbox row names the account, not the token). It stops working when it is older
 than ``PEMULIHAN_SANDI_MENIT``, when the password changes (its own use included: single use) and when the
 account is deactivated. The request page answers the same whether or not the address has an account here.
+
+The e-mail itself is notify's (auth does not import notify, which reads auth's accounts): it registers the
+outbox consumer of ``JENIS_OUTBOX`` and, in ``SALURAN_PEMULIHAN``, whether it can send at all.
 """
 import hashlib
 import hmac
@@ -18,6 +21,7 @@ from sqlalchemy import func, select
 from dinsos.audit.services import catat_peristiwa
 from dinsos.core.db import db, sekarang
 from dinsos.core.outbox import tulis_outbox
+from dinsos.core.registri import Registri
 from dinsos.core.tenant import tenant_aktif
 
 from . import sesi_login
@@ -25,6 +29,8 @@ from .models import Pengguna
 from .services import KesalahanAkun, email_sah, hash_kata_sandi
 
 JENIS_OUTBOX = "akun.pemulihan_sandi"
+# Channels that can carry the link: ``fungsi(config) -> bool`` (is it configured here). notify registers e-mail.
+SALURAN_PEMULIHAN: Registri = Registri("auth.saluran_pemulihan")
 _GARAM = "dinsos.pemulihan-sandi"
 
 
@@ -34,6 +40,11 @@ def _penanda():
 
 def _sidik(akun: Pengguna) -> str:
     return hashlib.sha256(akun.hash_kata_sandi.encode()).hexdigest()[:24]
+
+
+def tersedia() -> bool:
+    """Whether this deployment can send a recovery link at all (else the office admin resets passwords)."""
+    return any(fungsi(current_app.config) for _nama, fungsi in SALURAN_PEMULIHAN.items())
 
 
 def umur_menit() -> int:
@@ -84,29 +95,3 @@ def pulihkan_kata_sandi(akun: Pengguna, baru: str) -> int:
     berakhir = sesi_login.akhiri_lainnya(akun, kini=sekarang(), alasan="kata_sandi")
     catat_peristiwa("kata_sandi_dipulihkan", objek_jenis="pengguna", objek_id=akun.id, sesi_diakhiri=berakhir)
     return berakhir
-
-
-def kirim_tautan_pemulihan(muatan: dict) -> None:
-    """Outbox consumer: e-mail the recovery link, its token made now (valid from sending)."""
-    from dinsos.notify.kanal import KanalGagal, PesanKeluar, buat_kanal, tautan_penuh
-    from dinsos.notify.models import PengaturanNotifikasi
-    from dinsos.tenancy.models import Tenant
-
-    akun = db.session.scalar(select(Pengguna).where(Pengguna.id == uuid.UUID(muatan["pengguna_id"])))
-    if akun is None or not akun.aktif:
-        return  # deactivated meanwhile: no link
-    tenant = db.session.get(Tenant, tenant_aktif())
-    config = current_app.config
-    kanal = buat_kanal("email", config, tenant, db.session.scalar(select(PengaturanNotifikasi)))
-    if kanal is None:
-        raise KanalGagal("e-mail is not configured (SMTP_HOST)")
-    tautan = tautan_penuh(f"/t/{tenant.slug}/atur-kata-sandi/{buat_token(akun)}", config)
-    kanal.kirim(PesanKeluar(
-        kunci=f"pemulihan-sandi-{akun.id}-{sekarang():%Y%m%d%H%M%S}", kantor_slug=tenant.slug, kantor_nama=tenant.nama,
-        penerima_id=str(akun.id), penerima_nama=akun.nama, penerima_email=akun.email,
-        judul="Atur ulang kata sandi Anda",
-        isi=(f"Ada permintaan mengatur ulang kata sandi akun {akun.email} di {tenant.nama}. Buka tautan di bawah untuk "
-             f"memilih kata sandi baru. Tautan berlaku {umur_menit()} menit dan hanya dapat dipakai sekali.\n\n"
-             "Bila Anda tidak memintanya, abaikan surel ini: kata sandi Anda tidak berubah."),
-        tautan=tautan,
-    ))

@@ -153,11 +153,9 @@ def kata_sandi(slug):
                key_func=lambda: f"{request.remote_addr}:{request.view_args.get('slug')}:lupa")
 def lupa_kata_sandi(slug):
     """Ask for a recovery link; the answer is the same whether or not the address has an account here."""
-    from dinsos.notify.kanal import email_aktif
+    from .pemulihan import minta_pemulihan, tersedia, umur_menit
 
-    from .pemulihan import minta_pemulihan, umur_menit
-
-    if not email_aktif(current_app.config):
+    if not tersedia():
         return render_template("auth/lupa_sandi.html", form=None)  # no e-mail here: the office admin resets it
     form = FormLupaKataSandi()
     if request.method == "POST":

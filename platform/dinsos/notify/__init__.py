@@ -44,16 +44,19 @@ def _hitungan_menu(pengguna) -> dict:
 
 
 def pasang(app):
+    from dinsos.auth import pemulihan
     from dinsos.auth.penahanan import SAAT_MASUK_DITAHAN
     from dinsos.core.outbox import PENGOLAH_OUTBOX
     from dinsos.core.ui import tambah_hitungan_menu, tambah_menu_tenant
 
-    from .kanal import PENGOLAH
+    from .kanal import PENGOLAH, email_aktif, kirim_tautan_pemulihan
     from .services import beri_tahu_masuk_ditahan
     from .views import bp
 
     for jenis, pengolah in PENGOLAH.items():  # delivery by e-mail and WhatsApp
         PENGOLAH_OUTBOX.daftar(jenis, pengolah)
+    PENGOLAH_OUTBOX.daftar(pemulihan.JENIS_OUTBOX, kirim_tautan_pemulihan)  # auth's password-recovery link, by e-mail
+    pemulihan.SALURAN_PEMULIHAN.daftar("email", email_aktif)
     SAAT_MASUK_DITAHAN.daftar("notifikasi", beri_tahu_masuk_ditahan)
     app.register_blueprint(bp)
     tambah_menu_tenant(app, LabelMenu(), "notifikasi.kotak_masuk")

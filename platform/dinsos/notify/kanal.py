@@ -20,7 +20,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from dinsos.auth.models import Pengguna
-from dinsos.core.db import db
+from dinsos.auth.pemulihan import buat_token, umur_menit
+from dinsos.core.db import db, sekarang
 from dinsos.core.tenant import tenant_aktif
 from dinsos.core.tujuan_keluar import TujuanDitolak, daftar_izin, kirim_post
 from dinsos.tenancy.models import Tenant
@@ -206,6 +207,27 @@ def kirim_email(muatan: dict) -> None:
 def kirim_whatsapp(muatan: dict) -> None:
     """Outbox consumer: pass one notice to the office's WhatsApp gateway."""
     _kirim("whatsapp", muatan)
+
+
+def kirim_tautan_pemulihan(muatan: dict) -> None:
+    """Outbox consumer: e-mail a password-recovery link (``auth.pemulihan``), its token made now (valid from sending)."""
+    akun = db.session.scalar(select(Pengguna).where(Pengguna.id == uuid.UUID(muatan["pengguna_id"])))
+    if akun is None or not akun.aktif:
+        return  # deactivated meanwhile: no link
+    tenant = db.session.get(Tenant, tenant_aktif())
+    config = current_app.config
+    kanal = buat_kanal("email", config, tenant, db.session.scalar(select(PengaturanNotifikasi)))
+    if kanal is None:
+        raise KanalGagal("e-mail is not configured (SMTP_HOST)")
+    kanal.kirim(PesanKeluar(
+        kunci=f"pemulihan-sandi-{akun.id}-{sekarang():%Y%m%d%H%M%S}", kantor_slug=tenant.slug, kantor_nama=tenant.nama,
+        penerima_id=str(akun.id), penerima_nama=akun.nama, penerima_email=akun.email,
+        judul="Atur ulang kata sandi Anda",
+        isi=(f"Ada permintaan mengatur ulang kata sandi akun {akun.email} di {tenant.nama}. Buka tautan di bawah untuk "
+             f"memilih kata sandi baru. Tautan berlaku {umur_menit()} menit dan hanya dapat dipakai sekali.\n\n"
+             "Bila Anda tidak memintanya, abaikan surel ini: kata sandi Anda tidak berubah."),
+        tautan=tautan_penuh(f"/t/{tenant.slug}/atur-kata-sandi/{buat_token(akun)}", config),
+    ))
 
 
 # Outbox kind -> processor; ``notify.pasang`` registers them in ``core.outbox.PENGOLAH_OUTBOX``.
