@@ -253,3 +253,39 @@ def test_the_inbox_is_paged_newest_first(app, klien, kantor, staf_peksos, monkey
     assert [len(t) for t in terlihat] == [2, 2, 1]
     assert 'rel="next"' in satu and 'rel="prev"' not in satu and "Halaman 1" in satu
     assert 'rel="prev"' in tiga and 'rel="next"' not in tiga
+
+
+def test_the_inbox_filters_by_kind_and_by_what_still_asks_for_action(app, klien, kantor, staf_peksos, monkeypatch):
+    from dinsos.notify import views
+    from dinsos.notify.services import usangkan
+
+    monkeypatch.setattr(views, "PER_HALAMAN", 1)
+    peksos, email = staf_peksos
+    _kirim(app, kantor, peksos, f"giliran:k1:1:{peksos}", judul="Giliran Anda: Asesmen")
+    _kirim(app, kantor, peksos, f"tenggat:t1:1:peringatan:{peksos}", judul="Segera jatuh tempo: Asesmen")
+    _kirim(app, kantor, peksos, f"tenggat:t2:1:terlambat:{peksos}", judul="Lewat batas waktu: Laporan sosial")
+    _kirim(app, kantor, peksos, f"rujukan-masuk:m1:sampai:{peksos}", judul="Rujukan RJK-0001 menunggu tanggapan")
+    with app.app_context(), dalam_tenant(kantor.id):
+        db.session.execute(Notifikasi.__table__.update().where(Notifikasi.kunci.like("tenggat:t1:%")).values(kelompok="tenggat:t1"))
+        usangkan("tenggat:t1", "Tenggat ini sudah dipenuhi.")
+        db.session.commit()
+    masuk(klien, "kota-metro", email)
+
+    def judul(url):
+        r = klien.get(url)
+        assert r.status_code == 200, url
+        teks = r.get_data(as_text=True)
+        return [j for j in ("Giliran Anda", "Segera jatuh tempo", "Lewat batas waktu", "RJK-0001") if j in teks], teks
+
+    assert judul("/t/kota-metro/notifikasi/?jenis=rujukan")[0] == ["RJK-0001"]
+    # Two deadline notices, one a page: the next page keeps the filter.
+    satu, teks = judul("/t/kota-metro/notifikasi/?jenis=tenggat")
+    assert satu == ["Lewat batas waktu"] and "jenis=tenggat" in teks and 'rel="next"' in teks
+    assert judul("/t/kota-metro/notifikasi/?jenis=tenggat&halaman=2")[0] == ["Segera jatuh tempo"]
+    # What still asks for action: the met deadline's notice drops out.
+    assert judul("/t/kota-metro/notifikasi/?jenis=tenggat&perlu=1")[0] == ["Lewat batas waktu"]
+    kosong = judul("/t/kota-metro/notifikasi/?jenis=akun")[1]
+    assert "Tidak ada notifikasi yang cocok dengan saringan ini." in kosong
+    r = klien.get("/t/kota-metro/notifikasi/?jenis=lain")
+    assert r.status_code == 400 and "Jenis notifikasi &#39;lain&#39; tidak dikenal; pilih giliran" in r.get_data(as_text=True)
+    assert "Turns and assignments" in klien.get("/t/kota-metro/notifikasi/?lang=en").get_data(as_text=True)

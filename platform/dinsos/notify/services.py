@@ -10,7 +10,7 @@ import uuid
 from urllib.parse import urlsplit
 
 from flask import current_app, url_for
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from dinsos.audit.services import catat_peristiwa
 from dinsos.auth.models import Pengguna
@@ -114,12 +114,32 @@ def kueri_belum_dibaca(penerima_id):
 
 
 
-def daftar_notifikasi(penerima_id, halaman: int = 1, per_halaman: int = 50) -> tuple[list[Notifikasi], bool]:
-    """One page of a staff member's notices, newest first, and whether an older page follows."""
+# The kinds a reader can filter the inbox by: the prefixes of the keys their writers give them.
+JENIS_NOTIFIKASI = {
+    "giliran": ("giliran:",),  # a step or case is now theirs (dinsos.tugas)
+    "tenggat": ("tenggat:",),  # a deadline warns, is overdue or escalates (dinsos.sla)
+    "rujukan": ("rujukan:", "rujukan-masuk:"),  # referrals sent and received (dinsos.referrals)
+    "akun": ("masuk-ditahan:",),  # guesses at the reader's password
+}
+
+
+def daftar_notifikasi(penerima_id, halaman: int = 1, per_halaman: int = 50, *, jenis: str | None = None,
+                      hanya_perlu_tindakan: bool = False) -> tuple[list[Notifikasi], bool]:
+    """One page of a staff member's notices, newest first, and whether an older page follows.
+
+    ``jenis``: one of ``JENIS_NOTIFIKASI``; ``hanya_perlu_tindakan``: unread and not superseded only.
+    """
     halaman = max(halaman, 1)
+    syarat = [Notifikasi.penerima_id == penerima_id]
+    if jenis is not None:
+        if jenis not in JENIS_NOTIFIKASI:
+            raise KesalahanNotifikasi(f"Jenis notifikasi '{jenis}' tidak dikenal; pilih {', '.join(JENIS_NOTIFIKASI)}.")
+        syarat.append(or_(*(Notifikasi.kunci.startswith(awal, autoescape=True) for awal in JENIS_NOTIFIKASI[jenis])))
+    if hanya_perlu_tindakan:
+        syarat += [Notifikasi.dibaca_pada.is_(None), Notifikasi.usang_pada.is_(None)]
     baris = db.session.scalars(
         select(Notifikasi)
-        .where(Notifikasi.penerima_id == penerima_id)
+        .where(*syarat)
         .order_by(Notifikasi.dibuat_pada.desc(), Notifikasi.id)
         .limit(per_halaman + 1)  # one more than shown says whether there is a next page
         .offset((halaman - 1) * per_halaman)

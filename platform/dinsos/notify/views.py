@@ -10,6 +10,7 @@ from dinsos.izin import boleh, perlu_izin
 
 from .forms import FormPengaturan
 from .services import (
+    JENIS_NOTIFIKASI,
     KesalahanNotifikasi,
     daftar_notifikasi,
     kegagalan_kirim,
@@ -29,14 +30,27 @@ PER_HALAMAN = 50
 def kotak_masuk(slug):
     # A page number past any inbox is just an empty page (and never an offset the database cannot hold).
     halaman = min(max(request.args.get("halaman", 1, type=int), 1), 100_000)
-    baris, ada_berikutnya = daftar_notifikasi(current_user.id, halaman, PER_HALAMAN)
+    saring = {"jenis": request.args.get("jenis") or None, "perlu": request.args.get("perlu") == "1"}
+    try:
+        baris, ada_berikutnya = daftar_notifikasi(current_user.id, halaman, PER_HALAMAN, jenis=saring["jenis"],
+                                                  hanya_perlu_tindakan=saring["perlu"])
+    except KesalahanNotifikasi as e:
+        tolak(400, str(e))
     return render_template(
         "notifikasi/kotak_masuk.html",
         baris=baris,
         halaman=halaman,
         ada_berikutnya=ada_berikutnya,
+        saring=saring,
+        jenis=label_jenis(),
         boleh_atur=boleh(current_user, "tenant.kelola_kontak"),
     )
+
+
+def label_jenis() -> dict:
+    """The inbox's kinds in the reader's language, in ``JENIS_NOTIFIKASI``'s order."""
+    label = {"giliran": _("Giliran dan penugasan"), "tenggat": _("Tenggat"), "rujukan": _("Rujukan"), "akun": _("Keamanan akun")}
+    return {k: label[k] for k in JENIS_NOTIFIKASI}
 
 
 @bp.post("/<uuid:notifikasi_id>/baca")
