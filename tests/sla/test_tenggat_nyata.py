@@ -56,7 +56,7 @@ def kasus_lewat(app, monkeypatch):
     from dinsos.catalogue.services import simpan_standar, versi_terbaru
     from dinsos.sla.services import kalender_tenant, tenggat_induk
     from dinsos.tenancy.models import Tenant
-    from dinsos_uji.alat_kasus import SEMUA_MAGETAN, muat_seed
+    from dinsos_uji.alat_kasus import SEMUA_MAGETAN, muat_seed, verifikasi_bila_perlu
 
     monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     mg = muat_seed(app)["kabupaten-magetan"]
@@ -79,6 +79,7 @@ def kasus_lewat(app, monkeypatch):
         k = terima_kasus("pengiriman-anjal-at", pelapor={"jenis": "kepolisian", "instansi": "Polres Magetan"},
                              klien={"tanpa_identitas": True, "deskripsi": "Anak di terminal", "umur_perkiraan": 12},
                              persyaratan=SEMUA_MAGETAN, pengguna=akun["petugas_pelayanan"], pada=mulai).kasus
+        verifikasi_bila_perlu(k, akun["petugas_pelayanan"], pada=mulai)  # Magetan finds the file correct first
         tugaskan_kasus(k, versi=k.versi, penanggung_jawab_id=orang["petugas_pelayanan"], pengguna=akun["kepala_bidang"],
                            pada=mulai + timedelta(minutes=1))
         simpan()
