@@ -247,3 +247,11 @@ def test_a_disposition_chain_is_one_persons_turn_at_a_time(seed):
         simpan()
     assert giliran_siapa() == []
     assert ("langkah", "penugasan", kid) in [x[:3] for x in _antrean(mg, fung2, pada)] and _langkah_di_menu(mg, fung2, pada) == 1
+    # Budi records the step all the same (the chain's last act): nobody is paged for it any more, Hendra included.
+    with di_kantor(mg):
+        sebelum = db.session.scalar(select(func.count()).select_from(Notifikasi))
+    _langkah(mg, fung, kid, pada)
+    with di_kantor(mg):
+        baru = db.session.scalars(select(Notifikasi.judul).order_by(Notifikasi.dibuat_pada).offset(sebelum)).all()
+    assert all("Penugasan" not in j for j in baru), baru
+    assert berlaku(fung) == berlaku(fung2) == []

@@ -121,8 +121,8 @@ def _disposisi(kasus, p) -> None:
     langkah = next((l for l in kasus.langkah if l.urutan == p.rincian.get("urutan")), None)
     sop = pelaksana.sop_versi(kasus.versi_layanan_id)
     definisi = sop and sop["langkah"].get(p.rincian.get("langkah"))
-    if langkah is None or not definisi:
-        return
+    if langkah is None or not definisi or (p.rincian.get("ke") or 0) >= len(definisi["rantai"]):
+        return  # the chain's last act is the step itself, recorded (its langkah_selesai supersedes the notices)
     kelompok = kelompok_langkah(kasus, langkah.kode)
     _usangkan(kelompok, f"Disposisi sudah dicatat oleh {_nama(p.aktor_id)}.")
     judul = f"Giliran Anda: {definisi['nama']} (langkah {definisi['urutan']} dari {sop['jumlah']})"
