@@ -82,6 +82,18 @@ def kasus(kasus_id):
     return muat_kasus(kasus_id)
 
 
+def selesaikan(kantor: Kantor, staf: Staf, kasus_id, pada=None, **kw) -> str | None:
+    """Record the case's running step as ``staf`` (committed); returns the next step's code, None at the end."""
+    from dinsos.cases.perubahan import simpan
+    from dinsos.cases.sop import selesaikan_langkah
+
+    with di_kantor(kantor):
+        k = kasus(kasus_id)
+        hasil = selesaikan_langkah(k, versi=k.versi, kode_langkah=k.langkah_kode, pengguna=akun(staf), pada=pada, **kw)
+        simpan()
+        return hasil.berikutnya.kode if hasil.berikutnya else None
+
+
 def klien_masuk(staf: Staf):
     """A test client logged in as this staff member (one client per person, as in real life)."""
     k = staf.kantor.app.test_client()

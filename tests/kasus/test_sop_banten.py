@@ -15,6 +15,7 @@ from dinsos.core.db import db
 from dinsos.sla.models import Tenggat
 from dinsos_uji.alat_kasus import akun, di_kantor, teks_surat_kantor, wib
 from dinsos_uji.alat_kasus import kasus as muat
+from dinsos_uji.alat_kasus import selesaikan as _langkah
 
 pytestmark = pytest.mark.slow  # renders about ten letters
 
@@ -23,14 +24,6 @@ PELAPOR = {"jenis": "dinas_lain", "nama": "Drs. Hendra", "instansi": "Dinas Sosi
 SITI = {"nama": "Siti Aminah", "tanggal_lahir": "2015-08-17", "jenis_kelamin": "P", "kategori_ppks": 2}
 KRITERIA = "Rentan mengalami tindak kekerasan dari lingkungannya"
 KELUARGA = {"tujuan_surat": "Ibu Sumarni (bibi)", "alamat_tujuan": "Kp. Cikande RT 02/03, Serang"}
-
-
-def _langkah(kantor, staf, kid, pada, **kw):
-    with di_kantor(kantor):
-        k = muat(kid)
-        hasil = selesaikan_langkah(k, versi=k.versi, kode_langkah=k.langkah_kode, pengguna=akun(staf), pada=pada, **kw)
-        simpan()
-        return hasil.berikutnya.kode if hasil.berikutnya else None
 
 
 def test_banten_two_documents_from_the_sender_criterion_quarterly_letters_extension_then_reunification(seed):

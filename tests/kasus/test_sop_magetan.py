@@ -13,6 +13,7 @@ from dinsos.cases.sop import catat_disposisi, selesaikan_langkah
 from dinsos.core.db import db
 from dinsos_uji.alat_kasus import PDF, akun, di_kantor, teks_surat_kantor, wib
 from dinsos_uji.alat_kasus import kasus as muat
+from dinsos_uji.alat_kasus import selesaikan as _langkah
 
 pytestmark = pytest.mark.slow  # renders about ten letters
 
@@ -36,14 +37,6 @@ def _jalan(kantor, staf, kid, fungsi, **kw):
         hasil = fungsi(k, versi=k.versi, pengguna=akun(staf), **kw)
         simpan()
         return hasil
-
-
-def _langkah(kantor, staf, kid, pada, **kw):
-    with di_kantor(kantor):
-        k = muat(kid)
-        hasil = selesaikan_langkah(k, versi=k.versi, kode_langkah=k.langkah_kode, pengguna=akun(staf), pada=pada, **kw)
-        simpan()
-        return hasil.berikutnya.kode if hasil.berikutnya else None
 
 
 def _tolak(kantor, staf, kid, fungsi, pola, kode, **kw):

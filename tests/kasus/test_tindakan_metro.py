@@ -11,12 +11,13 @@ from dinsos.cases import tenggat
 from dinsos.cases.kelola import tugaskan_kasus, tutup_kasus
 from dinsos.cases.penerimaan import terima_kasus
 from dinsos.cases.perubahan import KesalahanKasus, simpan
-from dinsos.cases.sop import catat_perkembangan, selesaikan_langkah
+from dinsos.cases.sop import catat_perkembangan
 from dinsos.cases.surat import muat_surat_kasus, surat_kasus
 from dinsos.cases.tindakan import catat_tindakan, ringkasan_tindakan
 from dinsos.sla.services import tenggat_induk
 from dinsos_uji.alat_kasus import PDF, Staf, akun, di_kantor, teks_pdf, wib
 from dinsos_uji.alat_kasus import kasus as muat
+from dinsos_uji.alat_kasus import selesaikan as _langkah
 from dinsos_uji.bantuan import buat_staf
 
 POLRES = {"jenis": "kepolisian", "nama": "Bripka Anton", "instansi": "Polres Metro", "surat_nomor": "B/77/V/2026/Reskrim",
@@ -31,14 +32,6 @@ def _terima(kantor, staf, layanan, pelapor, klien, persyaratan, pada):
         hasil = terima_kasus(layanan, pelapor=pelapor, klien=klien, persyaratan=persyaratan, pengguna=akun(staf), pada=pada)
         simpan()
         return hasil.kasus.id
-
-
-def _langkah(kantor, staf, kid, pada, **kw):
-    with di_kantor(kantor):
-        k = muat(kid)
-        hasil = selesaikan_langkah(k, versi=k.versi, kode_langkah=k.langkah_kode, pengguna=akun(staf), pada=pada, **kw)
-        simpan()
-        return hasil.berikutnya.kode if hasil.berikutnya else None
 
 
 def _tindakan(kantor, staf, kid, kode, pada, **kw):
