@@ -203,6 +203,9 @@ def test_the_admin_changes_a_members_name_nip_and_roles_and_it_is_audited(admin,
     ubah = f"/t/kota-a/pengaturan/staf/{pid}/ubah"
     assert ubah in admin.get(f"/t/kota-a/pengaturan/staf/{pid}").get_data(as_text=True)
     form = admin.get(ubah).get_data(as_text=True)
+    for halaman in (form, admin.get(f"/t/kota-a/pengaturan/staf/{pid}").get_data(as_text=True)):
+        # The page shows Hendra; the header still names who is logged in (the shell's own ``pengguna``).
+        assert 'href="/t/kota-a/akun/kata-sandi">Agus Salim</a>' in halaman
     assert 'value="Hendra"' in form and re.search(r'<input checked[^>]*value="pekerja_sosial"|value="pekerja_sosial"[^>]*checked', form)
     r = _kirim(admin, ubah, {"nama": "", "nip": "", "peran": []})
     teks = r.get_data(as_text=True)

@@ -27,7 +27,7 @@ def _muat(pengguna_id):
 
 
 def _sandi_sekali(pengguna, sandi: str, judul: str):
-    respons = render_template("auth/staf_sandi.html", pengguna=pengguna, sandi=sandi, judul=judul)
+    respons = render_template("auth/staf_sandi.html", anggota=pengguna, sandi=sandi, judul=judul)
     return respons, 200, {"Cache-Control": "private, no-store"}
 
 
@@ -58,7 +58,7 @@ def baru(slug):
 @perlu_izin("pengguna.kelola")
 def rinci(slug, pengguna_id):
     pengguna = _muat(pengguna_id)
-    return render_template("auth/staf_rinci.html", pengguna=pengguna, form=FormNonaktifkan(), form_polos=FlaskForm())
+    return render_template("auth/staf_rinci.html", anggota=pengguna, form=FormNonaktifkan(), form_polos=FlaskForm())
 
 
 @bp_staf.route("/<pengguna_id>/ubah", methods=["GET", "POST"])
@@ -76,7 +76,7 @@ def ubah(slug, pengguna_id):
             db.session.commit()
             flash(_("Data %(nama)s disimpan.", nama=pengguna.nama) if berubah else _("Tidak ada yang berubah."), "info")
             return redirect(url_for(".rinci", pengguna_id=pengguna.id))
-    return render_template("auth/staf_ubah.html", form=form, pengguna=pengguna), 400 if form.is_submitted() else 200
+    return render_template("auth/staf_ubah.html", form=form, anggota=pengguna), 400 if form.is_submitted() else 200
 
 
 @bp_staf.post("/<pengguna_id>/nonaktifkan")
@@ -94,7 +94,7 @@ def nonaktifkan(slug, pengguna_id):
             db.session.commit()
             flash(_("%(nama)s dinonaktifkan: tidak dapat masuk lagi, dan sesinya telah diakhiri.", nama=pengguna.nama), "info")
             return redirect(url_for(".rinci", pengguna_id=pengguna.id))
-    return render_template("auth/staf_rinci.html", pengguna=pengguna, form=form, form_polos=FlaskForm()), 400
+    return render_template("auth/staf_rinci.html", anggota=pengguna, form=form, form_polos=FlaskForm()), 400
 
 
 @bp_staf.post("/<pengguna_id>/aktifkan")
