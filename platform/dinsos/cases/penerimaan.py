@@ -25,7 +25,7 @@ from sqlalchemy import select
 from dinsos.catalogue.models import VersiLayanan
 from dinsos.catalogue.services import layanan_dari_kode, versi_terbaru
 from dinsos.core.db import db, sekarang
-from dinsos.core.penyimpanan import penyimpanan, periksa_berkas
+from dinsos.core.penyimpanan import kunci_dihapus_bila_gagal, penyimpanan, periksa_berkas
 
 from . import klien as klien_svc
 from . import tenggat
@@ -37,7 +37,6 @@ from .perubahan import (
     KesalahanKasus,
     audit_kasus,
     batas_unggah,
-    buang_berkas_tersimpan,
     catat_peristiwa_kasus,
     kunci_versi,
     periksa_foto,
@@ -174,8 +173,7 @@ def terima_kasus(
     kasus.rahasia = _rahasia(kasus, versi, pada)
     db.session.add(kasus)
     db.session.flush()
-    baru = []
-    try:
+    with kunci_dihapus_bila_gagal() as baru:
         if foto is not None and klien_id is None:
             data_klien.foto_kunci = penyimpanan().simpan(foto[0], "foto")
             data_klien.foto_jenis = periksa_berkas(foto[0], batas_unggah())
@@ -201,9 +199,6 @@ def terima_kasus(
             _berkas_menjadi_lengkap(kasus, versi, pada, pengguna)
         audit_kasus("terima_kasus", kasus, pengguna, layanan=layanan.kode, duplikat=len(duplikat) or None)
         db.session.flush()
-    except BaseException:
-        buang_berkas_tersimpan(baru)
-        raise
     kurang = None if berkas_lengkap(kasus) else data_pemberitahuan_kekurangan(kasus, pada)
     return HasilPenerimaan(kasus=kasus, duplikat=duplikat, pemberitahuan_kekurangan=kurang)
 
@@ -257,8 +252,8 @@ def ubah_persyaratan(
         raise KesalahanKasus("Perubahan persyaratan ditolak: " + " ".join(k.values()), 422, k)
     periksa_unggahan((f"persyaratan.{kode}", berkas) for kode, berkas in unggahan.items())
     lengkap_sebelum = berkas_lengkap(kasus)
-    catatan_ubah, baru = {}, []
-    try:
+    catatan_ubah = {}
+    with kunci_dihapus_bila_gagal() as baru:
         for kode in sorted(set(perubahan) | set(unggahan)):
             p = butir[kode]
             lama = p.status
@@ -282,9 +277,6 @@ def ubah_persyaratan(
             _berkas_menjadi_lengkap(kasus, versi_kasus(kasus), pada, pengguna)
         audit_kasus("ubah_persyaratan", kasus, pengguna, perubahan=catatan_ubah)
         db.session.flush()
-    except BaseException:
-        buang_berkas_tersimpan(baru)
-        raise
     return menjadi_lengkap
 
 

@@ -176,12 +176,6 @@ def simpan_lampiran(kasus: Kasus, isi: bytes, nama_berkas: str, pengguna, pada: 
     return lamp
 
 
-def buang_berkas_tersimpan(kunci_baru: list[str]) -> None:
-    """Files written to the store in a transaction that then failed are removed again."""
-    for kunci in kunci_baru:
-        penyimpanan().hapus(kunci)
-
-
 def batas_unggah() -> int:
     """The largest upload accepted, in bytes (``MAX_UPLOAD_BYTES``)."""
     from flask import current_app

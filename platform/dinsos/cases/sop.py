@@ -14,6 +14,7 @@ from datetime import datetime
 from dinsos.auth.models import Pengguna
 from dinsos.catalogue.models import VersiLayanan
 from dinsos.core.db import db, sekarang
+from dinsos.core.penyimpanan import kunci_dihapus_bila_gagal
 from dinsos.documents.penomoran import nomor_berikutnya
 from dinsos.izin import boleh
 
@@ -26,7 +27,6 @@ from .models import Kasus, LampiranKasus, LangkahKasus, PeristiwaKasus
 from .perubahan import (
     KesalahanKasus,
     audit_kasus,
-    buang_berkas_tersimpan,
     catat_peristiwa_kasus,
     kunci_versi,
     periksa_unggahan,
@@ -189,8 +189,7 @@ def selesaikan_langkah(
     tujuan = _tujuan_berikutnya(definisi, cabang)
     unggahan = unggahan or []
     periksa_unggahan(("lampiran", berkas) for berkas in unggahan)
-    baru = []
-    try:
+    with kunci_dihapus_bila_gagal() as baru:
         berjalan.status, berjalan.selesai_pada, berjalan.dikerjakan_oleh_id = "selesai", pada, pengguna.id
         berjalan.isian, berjalan.catatan = bersih, (catatan or "").strip() or None
         berjalan.cabang_ke = tujuan if tujuan and tujuan != definisi.get("berikutnya") else None
@@ -213,9 +212,6 @@ def selesaikan_langkah(
             kasus.langkah_kode = None
         audit_kasus("selesaikan_langkah", kasus, pengguna, langkah=berjalan.kode)
         db.session.flush()
-    except BaseException:
-        buang_berkas_tersimpan(baru)
-        raise
     dokumen = data_dokumen(kasus, berjalan) if berjalan.dokumen_keluaran else None
     return HasilLangkah(langkah=berjalan, dokumen=dokumen, berikutnya=berikutnya)
 
@@ -259,13 +255,11 @@ def unggah_lampiran(kasus: Kasus, *, versi, isi: bytes, nama_berkas: str, penggu
         raise KesalahanKasus("Kasus sudah ditutup; lampiran tidak dapat ditambah.", 409)
     periksa_unggahan([("berkas", (isi, nama_berkas))])
     berjalan = langkah_berjalan(kasus)
-    lamp = simpan_lampiran(kasus, isi, nama_berkas, pengguna, pada, langkah=berjalan)
-    try:
+    with kunci_dihapus_bila_gagal() as baru:
+        lamp = simpan_lampiran(kasus, isi, nama_berkas, pengguna, pada, langkah=berjalan)
+        baru.append(lamp.kunci)
         catat_peristiwa_kasus(kasus, "lampiran", pada, pengguna, langkah=berjalan.kode if berjalan else None, ukuran=lamp.ukuran,
                jenis_mime=lamp.jenis_mime)
         audit_kasus("unggah_lampiran", kasus, pengguna, lampiran=str(lamp.id))
         db.session.flush()
-    except BaseException:
-        buang_berkas_tersimpan([lamp.kunci])
-        raise
     return lamp

@@ -15,6 +15,7 @@ The clocks themselves follow the timeline (``tindakan_dibuka``,
 from datetime import datetime
 
 from dinsos.core.db import db, sekarang
+from dinsos.core.penyimpanan import kunci_dihapus_bila_gagal
 
 from .akses import boleh_kerjakan, label_pelaksana
 from .baca import tanggal_lokal, versi_kasus
@@ -25,7 +26,6 @@ from .nik import NikTidakValid, normalkan, periksa_nik
 from .perubahan import (
     KesalahanKasus,
     audit_kasus,
-    buang_berkas_tersimpan,
     catat_peristiwa_kasus,
     kunci_versi,
     periksa_unggahan,
@@ -141,8 +141,7 @@ def catat_tindakan(kasus: Kasus, *, versi, kode: str, pengguna, isian: dict | No
     terbuka = _baris(kasus, kode, "terbuka")
     t = terbuka[0] if terbuka else TindakanKasus(kasus_id=kasus.id, kode=kode, dibuka_pada=pada,
                                                    dokumen_keluaran=definisi.get("dokumen_keluaran"))
-    baru = []
-    try:
+    with kunci_dihapus_bila_gagal() as baru:
         berubah = _perbarui_klien(kasus, definisi, bersih, pada)
         t.status, t.selesai_pada, t.dikerjakan_oleh_id = "selesai", pada, pengguna.id
         t.isian, t.catatan = bersih, (catatan or "").strip() or None
@@ -159,9 +158,6 @@ def catat_tindakan(kasus: Kasus, *, versi, kode: str, pengguna, isian: dict | No
         buka_tindakan(kasus, v, kode, pada, pengguna)
         audit_kasus("catat_tindakan", kasus, pengguna, kode_tindakan=kode)
         db.session.flush()
-    except BaseException:
-        buang_berkas_tersimpan(baru)
-        raise
     return t
 
 

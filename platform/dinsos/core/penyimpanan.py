@@ -25,6 +25,7 @@ import re
 import secrets
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
@@ -216,6 +217,22 @@ def penyimpanan() -> Penyimpanan:
     if "dinsos_penyimpanan" not in app.extensions:
         pasang(app)
     return app.extensions["dinsos_penyimpanan"]
+
+
+@contextmanager
+def kunci_dihapus_bila_gagal():
+    """A list for the storage keys written inside the block; those files are deleted again when the block fails.
+
+    Storage is not transactional: a change that stores files and then fails (or is rolled back by its caller's
+    exception) must not leave files nobody points at.
+    """
+    baru: list[str] = []
+    try:
+        yield baru
+    except BaseException:
+        for kunci in baru:
+            penyimpanan().hapus(kunci)
+        raise
 
 
 def periksa_berkas(isi: bytes, batas: int) -> str:

@@ -4,10 +4,9 @@ Each shared file is an item of the referral's ``dibagikan`` snapshot, mapped
 (``dokumen_kode``) to a requirement of the receiving service and checked
 against those requirements before the referral goes. Uploads are stored
 under this office's keys; storage is not transactional, so the keys written
-inside ``kunci_dihapus_bila_gagal`` are deleted again when the change fails.
+inside ``core.penyimpanan.kunci_dihapus_bila_gagal`` are deleted again when the change fails.
 """
 import hashlib
-from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import select
@@ -156,18 +155,6 @@ def periksa_unggahan(isi: bytes, nama: str) -> str:
         return periksa_berkas(isi, current_app.config["MAX_UPLOAD_BYTES"])
     except BerkasDitolak as e:
         raise KesalahanRujukan(f"Berkas '{nama}': {e}", e.kode, {"unggahan": str(e)}) from None
-
-
-@contextmanager
-def kunci_dihapus_bila_gagal():
-    """A list for the storage keys written inside the block; those files are deleted again when the block fails."""
-    baru: list[str] = []
-    try:
-        yield baru
-    except BaseException:
-        for kunci in baru:
-            penyimpanan().hapus(kunci)
-        raise
 
 
 def simpan_unggahan(unggahan: list[tuple], putaran: int, baru: list[str]) -> list[dict]:

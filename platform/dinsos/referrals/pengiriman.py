@@ -33,13 +33,12 @@ from dinsos.audit.services import catat_peristiwa
 from dinsos.cases.models import Kasus
 from dinsos.core.db import db, sekarang
 from dinsos.core.outbox import tulis_outbox
-from dinsos.core.penyimpanan import penyimpanan
+from dinsos.core.penyimpanan import kunci_dihapus_bila_gagal, penyimpanan
 from dinsos.core.tenant import dalam_tenant, lintas_tenant
 from dinsos.documents.models import SuratTerbit
 from dinsos.tenancy.models import Tenant
 
 from . import penerimaan
-from .dibagikan import kunci_dihapus_bila_gagal
 from .persetujuan import ringkas_persetujuan
 from .rujukan import catat_di_kasus, catat_riwayat, kasus_rujukan, muat_rujukan, nomor_tampil
 from .status import LABEL, status_dari_laporan

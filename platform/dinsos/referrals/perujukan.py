@@ -17,6 +17,7 @@ from dinsos.cases.models import Kasus
 from dinsos.cases.perubahan import kunci_baris_kasus
 from dinsos.core.db import db, sekarang
 from dinsos.core.outbox import tulis_outbox
+from dinsos.core.penyimpanan import kunci_dihapus_bila_gagal
 from dinsos.documents.surat import DataSuratTidakLengkap, terbitkan_surat
 from dinsos.tenancy.models import Tenant
 
@@ -26,7 +27,6 @@ from .dibagikan import (
     berkas_dari_kasus,
     butir_surat,
     klien_dibagikan,
-    kunci_dihapus_bila_gagal,
     langkah_dibagikan,
     periksa_kelengkapan,
     periksa_unggahan,
