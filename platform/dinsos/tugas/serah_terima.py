@@ -75,11 +75,16 @@ def _nama(pid) -> str:
     return nama or "petugas lain"
 
 
+def _langkah_peristiwa(kasus, p) -> tuple:
+    """The step run an event is about, its version's SOP summary and the step's definition there (None if gone)."""
+    langkah = next((l for l in kasus.langkah if l.urutan == p.rincian.get("urutan")), None)
+    sop = pelaksana.sop_versi(kasus.versi_layanan_id)
+    return langkah, sop, sop and sop["langkah"].get(p.rincian.get("langkah"))
+
+
 def _langkah_mulai(kasus, p) -> None:
     urutan_run = p.rincian.get("urutan")
-    langkah = next((l for l in kasus.langkah if l.urutan == urutan_run), None)
-    sop = pelaksana.sop_versi(kasus.versi_layanan_id)
-    definisi = sop and sop["langkah"].get(p.rincian.get("langkah"))
+    langkah, sop, definisi = _langkah_peristiwa(kasus, p)
     if langkah is None or not definisi:
         return
     if urutan_run == 1 and p.aktor_id is not None:
@@ -118,9 +123,7 @@ def _ditugaskan(kasus, p) -> None:
 
 def _disposisi(kasus, p) -> None:
     """One link of a disposition chain is recorded: its notices are done, and the next link hears it is their turn."""
-    langkah = next((l for l in kasus.langkah if l.urutan == p.rincian.get("urutan")), None)
-    sop = pelaksana.sop_versi(kasus.versi_layanan_id)
-    definisi = sop and sop["langkah"].get(p.rincian.get("langkah"))
+    langkah, sop, definisi = _langkah_peristiwa(kasus, p)
     if langkah is None or not definisi or (p.rincian.get("ke") or 0) >= len(definisi["rantai"]):
         return  # the chain's last act is the step itself, recorded (its langkah_selesai supersedes the notices)
     kelompok = kelompok_langkah(kasus, langkah.kode)
