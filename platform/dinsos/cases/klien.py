@@ -206,10 +206,11 @@ def samarkan_nama(nama: str | None) -> str:
     return " ".join(k[0].upper() + "***" for k in kata) or "***"
 
 
+TANPA_IDENTITAS = "Tanpa identitas"
+
+
 def nama_klien(klien: Klien) -> str:
-    if klien.nama:
-        return klien.nama
-    return "Tanpa identitas"
+    return klien.nama or TANPA_IDENTITAS
 
 
 def putar_kunci_semua() -> tuple[int, int]:

@@ -36,12 +36,21 @@ class DomainPo(Domain):
     def __init__(self):
         super().__init__()
         self._katalog = {kode: _muat_katalog(kode) for kode in BAHASA if kode != BAWAAN}
+        self._tanpa = NullTranslations()
 
     def get_translations(self):
-        from flask_babel import get_locale
+        # Asked once per translated string (a page has a few hundred): the answer is kept in Flask-Babel's own
+        # per-request slot, which its ``refresh()`` and ``force_locale`` clear.
+        from flask_babel import _get_current_context, get_locale
 
-        locale = get_locale()
-        return self._katalog.get(str(locale) if locale else BAWAAN, NullTranslations())
+        ctx = _get_current_context()
+        terjemahan = getattr(ctx, "babel_translations", None)
+        if terjemahan is None:
+            locale = get_locale()
+            terjemahan = self._katalog.get(str(locale) if locale else BAWAAN, self._tanpa)
+            if ctx is not None:
+                ctx.babel_translations = terjemahan
+        return terjemahan
 
 
 def pilih_bahasa() -> str:

@@ -22,7 +22,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from dinsos.cases import akses
-from dinsos.cases.klien import nama_klien, samarkan_nama
+from dinsos.cases.klien import TANPA_IDENTITAS, samarkan_nama
 from dinsos.cases.konstanta import PENANGGUNG_JAWAB
 from dinsos.cases.models import Kasus, Klien, LangkahKasus
 from dinsos.cases.tenggat import KASUS as TENGGAT_KASUS
@@ -79,16 +79,17 @@ def _nama_klien(kasus_rows, pengguna) -> dict:
     """case id -> the client's name as this user may see it in a list (masked on confidential cases they do not handle)."""
     if not kasus_rows:
         return {}
-    klien = {k.id: k for k in db.session.scalars(
-        select(Klien).where(Klien.id.in_({k.klien_id for k in kasus_rows})))}
+    # The name alone: a whole client row would decrypt its NIK, address and description too, for every item.
+    klien = dict(db.session.execute(
+        select(Klien.id, Klien.nama).where(Klien.id.in_({k.klien_id for k in kasus_rows}))).all())
     lihat_semua = boleh(pengguna, "kasus.lihat_semua_identitas")
     rahasia = [k for k in kasus_rows if k.rahasia]
     penangan = akses.penangan_banyak(rahasia) if rahasia and not lihat_semua else {}
     hasil = {}
     for k in kasus_rows:
-        kl = klien[k.klien_id]
-        nama = nama_klien(kl)
-        if k.rahasia and kl.nama and not lihat_semua and pengguna.id not in penangan.get(k.id, set()):
+        asli = klien[k.klien_id]
+        nama = asli or TANPA_IDENTITAS
+        if k.rahasia and asli and not lihat_semua and pengguna.id not in penangan.get(k.id, set()):
             nama = samarkan_nama(nama)
         hasil[k.id] = nama
     return hasil
@@ -295,9 +296,15 @@ def _teks_uuid_sqlite(unsur, compiler, **kw):
             f"|| substr({x}, 17, 4) || '-' || substr({x}, 21, 12))")
 
 
-def _terlambat(objek_jenis: str, objek_id, pada: datetime):
-    """Whether the object's clock is overdue: ``status_tenggat``'s "terlambat", as an EXISTS."""
+def _terlambat(objek_jenis: str, objek_id, pada: datetime, induk_id=None):
+    """Whether the object's clock is overdue: ``status_tenggat``'s "terlambat", as an EXISTS.
+
+    ``induk_id`` (the case or complaint the clock belongs to) lets PostgreSQL reach the clock by its parent's
+    index: matched on ``objek_id`` alone (a uuid cast to text, which row-level security will not push into an
+    index), each queue row rescanned all the office's open clocks, 45 ms for 120 steps on a 2,000-case office.
+    """
     return select(Tenggat.id).where(
+        *([Tenggat.induk_id == induk_id] if induk_id is not None else []),
         Tenggat.objek_jenis == objek_jenis, Tenggat.objek_id == objek_id, Tenggat.dihentikan.is_(False),
         Tenggat.selesai_pada.is_(None), Tenggat.dijeda_pada.is_(None), Tenggat.berulang.is_(False), Tenggat.due_at <= pada,
     ).exists()
@@ -339,11 +346,11 @@ def kueri_hitungan(pengguna, pada: datetime) -> dict:
                    .join(Kasus, (Kasus.tenant_id == LangkahKasus.tenant_id) & (Kasus.id == LangkahKasus.kasus_id))
                    .where(LangkahKasus.status == "berjalan", Kasus.status == "berjalan", or_(*giliran)))
         hasil["tugas_langkah"] = langkah
-        hasil["tugas_langkah_terlambat"] = langkah.where(_terlambat(TENGGAT_LANGKAH, teks_uuid(LangkahKasus.id), pada))
+        hasil["tugas_langkah_terlambat"] = langkah.where(_terlambat(TENGGAT_LANGKAH, teks_uuid(LangkahKasus.id), pada, Kasus.id))
     if "kepala_bidang" in peran:
         syarat = (Kasus.penanggung_jawab_id.is_(None), Kasus.status.in_(("berjalan", "berkas_belum_lengkap")))
         hasil["tugas_penugasan"] = _jumlah(Kasus, *syarat)
-        hasil["tugas_penugasan_terlambat"] = _jumlah(Kasus, *syarat, _terlambat(TENGGAT_KASUS, teks_uuid(Kasus.id), pada))
+        hasil["tugas_penugasan_terlambat"] = _jumlah(Kasus, *syarat, _terlambat(TENGGAT_KASUS, teks_uuid(Kasus.id), pada, Kasus.id))
     if boleh(pengguna, "rujukan.tanggapi"):
         from dinsos.referrals import penerimaan
         from dinsos.referrals.models import RujukanMasuk
@@ -363,7 +370,7 @@ def kueri_hitungan(pengguna, pada: datetime) -> dict:
 
         hasil["tugas_pengaduan"] = _jumlah(Pengaduan, Pengaduan.status != "selesai")
         hasil["tugas_pengaduan_terlambat"] = _jumlah(
-            Pengaduan, Pengaduan.status != "selesai", _terlambat(TENGGAT_PENGADUAN, teks_uuid(Pengaduan.id), pada))
+            Pengaduan, Pengaduan.status != "selesai", _terlambat(TENGGAT_PENGADUAN, teks_uuid(Pengaduan.id), pada, Pengaduan.id))
     return hasil
 
 
