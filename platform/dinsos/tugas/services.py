@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, and_, func, or_, select, tuple_
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import lazyload, load_only
 from sqlalchemy.sql.functions import FunctionElement
 
 from dinsos.cases import akses
@@ -59,6 +60,20 @@ class Tugas:
         due = self.due_at or far
         return (URUTAN_STATUS.get(self.status, 4), due.timestamp() if self.due_at else float("inf"),
                 self.mulai_pada.timestamp() if self.mulai_pada else 0)
+
+
+# What a queue item shows of a step and its case: loading the rest would decrypt a step's answers and notes
+# and the reporter's identity for every item of a queue that can hold hundreds.
+KOLOM_LANGKAH = (LangkahKasus.id, LangkahKasus.kasus_id, LangkahKasus.kode, LangkahKasus.status, LangkahKasus.mulai_pada,
+                 LangkahKasus.waktu, LangkahKasus.penanggung_jawab_id, LangkahKasus.disposisi_ke)
+KOLOM_KASUS = (Kasus.id, Kasus.klien_id, Kasus.layanan_id, Kasus.versi_layanan_id, Kasus.status, Kasus.nomor_register,
+               Kasus.rahasia, Kasus.penanggung_jawab_id, Kasus.dibuat_oleh_id)
+
+
+def _opsi_kasus(*lagi):
+    """Load options for a queue's cases: ``KOLOM_KASUS`` (and ``lagi``), and not the client joined to each case as
+    elsewhere: only its name is shown (``_nama_klien``)."""
+    return load_only(*KOLOM_KASUS, *lagi), lazyload(Kasus.klien)
 
 
 def _slug():
@@ -111,6 +126,7 @@ def langkah_saya(pengguna, pada: datetime) -> list[Tugas]:
         select(LangkahKasus, Kasus)
         .join(Kasus, (Kasus.tenant_id == LangkahKasus.tenant_id) & (Kasus.id == LangkahKasus.kasus_id))
         .where(LangkahKasus.status == "berjalan", Kasus.status == "berjalan", or_(*syarat))
+        .options(load_only(*KOLOM_LANGKAH), *_opsi_kasus())
         .limit(BATAS * 2)
     ).all()
     milik = []
@@ -148,7 +164,7 @@ def kasus_belum_ditugaskan(pengguna, pada: datetime) -> list[Tugas]:
         return []
     daftar = db.session.scalars(
         select(Kasus).where(Kasus.penanggung_jawab_id.is_(None), Kasus.status.in_(("berjalan", "berkas_belum_lengkap")))
-        .order_by(Kasus.dibuat_pada).limit(BATAS)
+        .options(*_opsi_kasus(Kasus.diterima_pada)).order_by(Kasus.dibuat_pada).limit(BATAS)
     ).all()
     if not daftar:
         return []
