@@ -418,3 +418,31 @@ def test_an_office_setting_overrides_the_answer_time(app, seed):
     [m] = semua_masuk(bt)
     with di_kantor(bt):
         assert penerimaan.tenggat_masuk(penerimaan.muat_masuk(m["id"])).durasi == "5 hari kerja"
+
+
+def test_an_overdue_incoming_referral_counts_in_the_menu_as_in_the_queue(app, seed):
+    # The menu counts an overdue referral by reaching its answer clock through the clock's parent (induk_id).
+    from flask import g
+
+    from dinsos.auth.models import Pengguna
+    from dinsos.referrals.models import RujukanMasuk
+    from dinsos.sla.models import Tenggat
+    from dinsos.tugas.services import kueri_hitungan, tugas_saya
+
+    kantor, staf = seed
+    kasus_id, lampiran = kasus_magetan(staf)
+    rujuk_ke_banten(staf, kasus_id, lampiran)
+    antar_semua(app)
+    bt = kantor["provinsi-banten"]
+    with di_kantor(bt):
+        g.slug_tenant = bt.slug
+        masuk = db.session.scalar(select(RujukanMasuk))
+        jam = db.session.scalar(select(Tenggat).where(Tenggat.objek_jenis == "rujukan_masuk"))
+        assert jam.induk_id == masuk.id
+        orang = db.session.get(Pengguna, (bt.id, staf["provinsi-banten"]["kepala_bidang"].id))
+        for pada, status in ((jam.mulai_pada + timedelta(minutes=1), "tepat"), (jam.due_at + timedelta(days=1), "terlambat")):
+            antre = [t.status for t in tugas_saya(orang, pada) if t.jenis == "rujukan_masuk"]
+            kolom = kueri_hitungan(orang, pada)
+            hitungan = dict(zip(kolom, db.session.execute(select(*(q.scalar_subquery().label(n) for n, q in kolom.items()))).one()))
+            assert antre == [status]
+            assert (hitungan["tugas_rujukan_masuk"], hitungan["tugas_rujukan_masuk_terlambat"]) == (1, int(status == "terlambat"))

@@ -283,7 +283,7 @@ class _Pembuat:
             nomor = masuk["isi"]["nomor_rujukan"]
             jam = g.mulai(OBJEK_TENGGAT, masuk["id"], durasi=t.durasi, pada=masuk["sampai_pada"],
                           judul=f"Tanggapi rujukan {nomor} dari {asal.nama} ({t.nama})",
-                          tautan=f"/t/{kantor.slug}/rujukan/masuk/{masuk['id']}", pj=None, induk_id=None, layanan_id=None)
+                          tautan=f"/t/{kantor.slug}/rujukan/masuk/{masuk['id']}", pj=None, induk_id=masuk["id"], layanan_id=None)
             for jenis, waktu in peristiwa:
                 g.sapu([jam], waktu)
                 if jenis == "jeda":

@@ -465,7 +465,7 @@ def _buat_masuk(kiriman: dict, pada: datetime) -> RujukanMasuk:
     if not dibuat:  # a concurrent delivery created it first and started everything
         return masuk
     durasi = batas_tanggapan(layanan.kode)
-    sla.mulai_tenggat(OBJEK_TENGGAT, masuk.id, durasi=durasi, mulai=pada, tautan=tautan(masuk),
+    sla.mulai_tenggat(OBJEK_TENGGAT, masuk.id, durasi=durasi, mulai=pada, tautan=tautan(masuk), induk_id=masuk.id,
                       judul=f"Tanggapi rujukan {kiriman['nomor_rujukan']} dari {kiriman['asal_nama']} ({layanan.nama})")
     catat_riwayat("masuk", masuk.id, "sampai", status=masuk.status, pada=pada, asal=kiriman["asal_nama"], batas=durasi)
     catat_peristiwa("rujukan_sampai", objek_jenis="rujukan_masuk", objek_id=masuk.id, asal=kiriman["asal_tenant_id"],

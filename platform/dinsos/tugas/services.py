@@ -312,12 +312,13 @@ def _teks_uuid_sqlite(unsur, compiler, **kw):
             f"|| substr({x}, 17, 4) || '-' || substr({x}, 21, 12))")
 
 
-def _terlambat(objek_jenis: str, objek_id, pada: datetime, induk_id=None):
+def _terlambat(objek_jenis: str, objek_id, pada: datetime, induk_id):
     """Whether the object's clock is overdue: ``status_tenggat``'s "terlambat", as an EXISTS.
 
-    ``induk_id`` (the case or complaint the clock belongs to) lets PostgreSQL reach the clock by its parent's
-    index: matched on ``objek_id`` alone (a uuid cast to text, which row-level security will not push into an
-    index), each queue row rescanned all the office's open clocks, 45 ms for 120 steps on a 2,000-case office.
+    ``induk_id`` (the case, complaint or incoming referral the clock belongs to) lets PostgreSQL reach the clock
+    by its parent's index: matched on ``objek_id`` alone (a uuid cast to text, which no index serves under
+    row-level security), each queue row rescanned all the office's open clocks, 45 ms for 120 steps on a
+    2,000-case office, 2.4 s for a province's 2,575 waiting referrals.
     """
     return select(Tenggat.id).where(
         *([Tenggat.induk_id == induk_id] if induk_id is not None else []),
@@ -375,7 +376,7 @@ def kueri_hitungan(pengguna, pada: datetime) -> dict:
                   or_(RujukanMasuk.ditanggapi_oleh_id.is_(None), RujukanMasuk.ditanggapi_oleh_id == uid))
         hasil["tugas_rujukan_masuk"] = _jumlah(RujukanMasuk, *syarat)
         hasil["tugas_rujukan_masuk_terlambat"] = _jumlah(
-            RujukanMasuk, *syarat, _terlambat(penerimaan.OBJEK_TENGGAT, teks_uuid(RujukanMasuk.id), pada))
+            RujukanMasuk, *syarat, _terlambat(penerimaan.OBJEK_TENGGAT, teks_uuid(RujukanMasuk.id), pada, RujukanMasuk.id))
     if boleh(pengguna, "rujukan.kirim"):
         from dinsos.referrals.models import Rujukan
 
