@@ -255,3 +255,26 @@ def test_a_disposition_chain_is_one_persons_turn_at_a_time(seed):
         baru = db.session.scalars(select(Notifikasi.judul).order_by(Notifikasi.dibuat_pada).offset(sebelum)).all()
     assert all("Penugasan" not in j for j in baru), baru
     assert berlaku(fung) == berlaku(fung2) == []
+
+
+def test_a_long_office_queue_still_shows_every_step_that_is_the_users_turn(seed, monkeypatch):
+    # The queue reads at most BATAS steps; it must pick them by whose turn they are, as the menu counts them, and
+    # not stop at the first steps of the user's role that colleagues hold (the office had 622 such, the menu said
+    # 200 and the dashboard 163).
+    import dinsos.tugas.services as tugas
+
+    monkeypatch.setattr(tugas, "BATAS", 2)
+    kantor, staf = seed
+    mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
+    fo2, _ = buat_staf(mg, "petugas_pelayanan", email="fo2@magetan.uji", nama="Rina")
+    pada = wib(2026, 5, 4, 8, 0)
+    for i in range(4):  # the oldest steps of the front office's role are Rina's
+        kid = _terima(mg, s["petugas_pelayanan"], pada=pada + timedelta(minutes=i))
+        with di_kantor(mg):
+            k = muat(kid)
+            tugaskan_langkah(k, versi=k.versi, penanggung_jawab_id=fo2, pengguna=akun(s["kepala_bidang"]))
+            simpan()
+    milik = {_terima(mg, s["petugas_pelayanan"], pada=pada + timedelta(hours=1, minutes=i)) for i in range(2)}
+    langkah = [x for x in _antrean(mg, s["petugas_pelayanan"].id, pada + timedelta(hours=2)) if x[0] == "langkah"]
+    assert {x[2] for x in langkah} == milik
+    assert _angka(mg, s["petugas_pelayanan"].id, pada + timedelta(hours=2))[1][0] == 2

@@ -103,9 +103,3 @@ def giliran(definisi: dict, langkah, pengguna, pj_kasus, ke: int | None = None) 
     if set(pengguna.peran or ()) & peran:
         return True
     return terakhir and PENANGGUNG_JAWAB in peran and pj_kasus == pengguna.id
-
-
-def kode_menurut_peran(sop: dict, peran_pengguna) -> set[str]:
-    """Codes of the steps (any version) that the user's roles may record: the queue's first filter, done in SQL."""
-    peran = set(peran_pengguna or ())
-    return {kode for v in sop.values() for kode, l in v["langkah"].items() if peran & l["peran"]}

@@ -115,26 +115,49 @@ def _perihal_kasus(kasus: Kasus, layanan: str, nama: str) -> str:
     return f"{nomor} · {layanan} · {nama}"
 
 
+def syarat_giliran(pengguna, sop: dict):
+    """``pelaksana.giliran`` as SQL over running steps joined to their cases, for these SOP versions (None: no step
+    of theirs can be the user's turn): one rule for the queue and the menu's count, so neither stops short of
+    the other."""
+    uid, peran = pengguna.id, set(pengguna.peran or ())
+    semua, oleh_peran, oleh_pj = [], [], []
+    for vid, v in sop.items():
+        for kode, l in v["langkah"].items():
+            for ke, peran_ke, terakhir in pelaksana.urutan_giliran(l):
+                if terakhir:  # an assignee holds only the link that records the step
+                    semua.append((vid, kode, ke))
+                if peran & peran_ke:
+                    oleh_peran.append((vid, kode, ke))
+                elif terakhir and PENANGGUNG_JAWAB in peran_ke:
+                    oleh_pj.append((vid, kode, ke))
+    pasangan = tuple_(Kasus.versi_layanan_id, LangkahKasus.kode, LangkahKasus.disposisi_ke)
+    giliran = [and_(LangkahKasus.penanggung_jawab_id == uid, pasangan.in_(semua))] if semua else []
+    if oleh_peran:
+        giliran.append(and_(LangkahKasus.penanggung_jawab_id.is_(None), pasangan.in_(oleh_peran)))
+    if oleh_pj:
+        giliran.append(and_(LangkahKasus.penanggung_jawab_id.is_(None), Kasus.penanggung_jawab_id == uid, pasangan.in_(oleh_pj)))
+    return or_(*giliran) if giliran else None
+
+
+def _langkah_berjalan(*kolom):
+    return (select(*kolom).select_from(LangkahKasus)
+            .join(Kasus, (Kasus.tenant_id == LangkahKasus.tenant_id) & (Kasus.id == LangkahKasus.kasus_id))
+            .where(LangkahKasus.status == "berjalan", Kasus.status == "berjalan"))
+
+
 def langkah_saya(pengguna, pada: datetime) -> list[Tugas]:
-    """Running steps whose turn is the user's, on cases that run (not paused, not closed)."""
+    """Running steps whose turn is the user's, on cases that run (not paused, not closed); the oldest ``BATAS``."""
     sop = pelaksana.sop_kantor()
-    kode = pelaksana.kode_menurut_peran(sop, pengguna.peran)
-    syarat = [LangkahKasus.penanggung_jawab_id == pengguna.id, Kasus.penanggung_jawab_id == pengguna.id]
-    if kode:
-        syarat.append(LangkahKasus.kode.in_(sorted(kode)))
-    baris = db.session.execute(
-        select(LangkahKasus, Kasus)
-        .join(Kasus, (Kasus.tenant_id == LangkahKasus.tenant_id) & (Kasus.id == LangkahKasus.kasus_id))
-        .where(LangkahKasus.status == "berjalan", Kasus.status == "berjalan", or_(*syarat))
-        .options(load_only(*KOLOM_LANGKAH), *_opsi_kasus())
-        .limit(BATAS * 2)
-    ).all()
+    syarat = syarat_giliran(pengguna, sop)
+    if syarat is None:
+        return []
     milik = []
-    for langkah, kasus in baris:
-        v = sop.get(kasus.versi_layanan_id)
-        definisi = v and v["langkah"].get(langkah.kode)
-        if definisi and pelaksana.giliran(definisi, langkah, pengguna, kasus.penanggung_jawab_id):
-            milik.append((langkah, kasus, v, definisi))
+    for langkah, kasus in db.session.execute(
+        _langkah_berjalan(LangkahKasus, Kasus).where(syarat).options(load_only(*KOLOM_LANGKAH), *_opsi_kasus())
+        .order_by(LangkahKasus.mulai_pada).limit(BATAS)
+    ):
+        v = sop[kasus.versi_layanan_id]
+        milik.append((langkah, kasus, v, v["langkah"][langkah.kode]))
     if not milik:
         return []
     kasus_rows = [k for _l, k, _v, _d in milik]
@@ -342,26 +365,9 @@ def kueri_hitungan(pengguna, pada: datetime) -> dict:
     sop = pelaksana.sop_kantor_dikenal()
     hasil = {"tugas_versi_baru": _jumlah(VersiLayanan, VersiLayanan.id.not_in(list(sop)))}
     peran = set(pengguna.peran or ())
-    semua, oleh_peran, oleh_pj = [], [], []
-    for vid, v in sop.items():
-        for kode, l in v["langkah"].items():
-            for ke, peran_ke, terakhir in pelaksana.urutan_giliran(l):
-                if terakhir:  # an assignee holds only the link that records the step
-                    semua.append((vid, kode, ke))
-                if peran & peran_ke:
-                    oleh_peran.append((vid, kode, ke))
-                elif terakhir and PENANGGUNG_JAWAB in peran_ke:
-                    oleh_pj.append((vid, kode, ke))
-    pasangan = tuple_(Kasus.versi_layanan_id, LangkahKasus.kode, LangkahKasus.disposisi_ke)
-    giliran = [and_(LangkahKasus.penanggung_jawab_id == uid, pasangan.in_(semua))] if semua else []
-    if oleh_peran:
-        giliran.append(and_(LangkahKasus.penanggung_jawab_id.is_(None), pasangan.in_(oleh_peran)))
-    if oleh_pj:
-        giliran.append(and_(LangkahKasus.penanggung_jawab_id.is_(None), Kasus.penanggung_jawab_id == uid, pasangan.in_(oleh_pj)))
-    if giliran:
-        langkah = (select(func.count()).select_from(LangkahKasus)
-                   .join(Kasus, (Kasus.tenant_id == LangkahKasus.tenant_id) & (Kasus.id == LangkahKasus.kasus_id))
-                   .where(LangkahKasus.status == "berjalan", Kasus.status == "berjalan", or_(*giliran)))
+    giliran = syarat_giliran(pengguna, sop)
+    if giliran is not None:
+        langkah = _langkah_berjalan(func.count()).where(giliran)
         hasil["tugas_langkah"] = langkah
         hasil["tugas_langkah_terlambat"] = langkah.where(_terlambat(TENGGAT_LANGKAH, teks_uuid(LangkahKasus.id), pada, Kasus.id))
     if "kepala_bidang" in peran:
