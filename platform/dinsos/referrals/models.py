@@ -146,6 +146,7 @@ class RujukanMasuk(MilikTenant, db.Model):
         fk_tenant("kasus_id", "kasus"),
         fk_tenant("ditanggapi_oleh_id", "pengguna"),
         Index("ix_rujukan_masuk_tenant_id_sampai_pada", "tenant_id", "sampai_pada"),
+        Index("ix_rujukan_masuk_status", "tenant_id", "status"),
         _cek_status(),
     )
 
