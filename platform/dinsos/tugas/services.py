@@ -70,6 +70,11 @@ KOLOM_KASUS = (Kasus.id, Kasus.klien_id, Kasus.layanan_id, Kasus.versi_layanan_i
                Kasus.rahasia, Kasus.penanggung_jawab_id, Kasus.dibuat_oleh_id)
 
 
+# What ``status_tenggat`` and a queue item read of a clock.
+KOLOM_TENGGAT = load_only(Tenggat.objek_id, Tenggat.due_at, Tenggat.warn_at, Tenggat.selesai_pada, Tenggat.dijeda_pada,
+                          Tenggat.dihentikan, Tenggat.berulang)
+
+
 def _opsi_kasus(*lagi):
     """Load options for a queue's cases: ``KOLOM_KASUS`` (and ``lagi``), and not the client joined to each case as
     elsewhere: only its name is shown (``_nama_klien``)."""
@@ -82,12 +87,14 @@ def _slug():
     return g.slug_tenant
 
 
-def _tenggat(objek_jenis: str, induk_ids: list) -> dict:
-    """objek_id -> clock, for the clocks of one kind on these cases/complaints (one query on the induk index)."""
-    if not induk_ids:
+def _tenggat(objek_jenis: str, objek_ids: list) -> dict:
+    """objek_id -> clock, for these objects' clocks of one kind (one query on the clocks' unique key: a case's
+    finished steps' clocks are not read)."""
+    if not objek_ids:
         return {}
     return {t.objek_id: t for t in db.session.scalars(
-        select(Tenggat).where(Tenggat.induk_id.in_(induk_ids), Tenggat.objek_jenis == objek_jenis))}
+        select(Tenggat).where(Tenggat.objek_jenis == objek_jenis, Tenggat.objek_id.in_([str(i) for i in objek_ids]))
+        .options(KOLOM_TENGGAT))}
 
 
 def _nama_klien(kasus_rows, pengguna) -> dict:
@@ -161,7 +168,7 @@ def langkah_saya(pengguna, pada: datetime) -> list[Tugas]:
     if not milik:
         return []
     kasus_rows = [k for _l, k, _v, _d in milik]
-    jam = _tenggat(TENGGAT_LANGKAH, [k.id for k in kasus_rows])
+    jam = _tenggat(TENGGAT_LANGKAH, [l.id for l, _k, _v, _d in milik])
     nama = _nama_klien(kasus_rows, pengguna)
     layanan = pelaksana.nama_layanan()
     hasil = []
