@@ -166,12 +166,16 @@ def baris_wrk(p) -> str:
 # --- measuring a server ---------------------------------------------------------------------------------------
 
 def cpu_detik(master: int) -> float:
-    """User + system CPU seconds of a gunicorn master and its live workers so far."""
+    """User + system CPU seconds of a gunicorn master and its workers so far, live or replaced.
+
+    A worker replaced after its ``max_requests`` takes its CPU time with it; the master, which reaps it, then
+    counts it among its children's (``cutime``, ``cstime``), so it is not lost from a phase's figure.
+    """
     jumlah = 0
     for pid in [master] + pekerja(master):
         try:
             kolom = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            jumlah += int(kolom[11]) + int(kolom[12])
+            jumlah += int(kolom[11]) + int(kolom[12]) + (int(kolom[13]) + int(kolom[14]) if pid == master else 0)
         except (OSError, IndexError, ValueError):
             pass
     return jumlah / os.sysconf("SC_CLK_TCK")
