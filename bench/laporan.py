@@ -8,7 +8,8 @@ the province, small-cell suppression and the audited crossing) and, in the
 same process on the same connection settings, a hand-written SQL statement
 computing the same counts with plain psycopg from the cases, and another
 summing the per-office, per-day summary (``ringkasan_rekap``, migration
-0020), then prints the medians and the platform's ratio to each. The three
+0020), run in turn round after round (``_selang``), then prints the medians, the platform's
+ratio to each and the spread of that ratio over the rounds. The three
 must agree on every count. It also prints the plan of the office's summary
 statement, to show it reads the summary's primary key (tenant, day) range.
 
@@ -16,9 +17,7 @@ statement, to show it reads the summary's primary key (tenant, day) range.
     .venv/bin/python bench/laporan.py --skala 0.1     # 10 offices, 100,000 cases (same cases per office)
 """
 import argparse
-import statistics
 import sys
-import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -27,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _db  # noqa: E402
 import psycopg  # noqa: E402
+from _selang import selang  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
@@ -74,14 +74,9 @@ GROUP BY 1, 2
 """
 
 
-def _median_ms(fungsi) -> tuple[float, object]:
-    hasil = fungsi()  # warm-up: caches, the plan, the pages
-    waktu = []
-    for _ in range(ULANG):
-        mulai = time.perf_counter()
-        hasil = fungsi()
-        waktu.append((time.perf_counter() - mulai) * 1000)
-    return statistics.median(waktu), hasil
+def _sebaran(h: dict, dasar: str) -> str:
+    r_min, _r, r_max = h["_rasio"][dasar]
+    return f"{r_min:.2f}-{r_max:.2f}x"
 
 
 def _psycopg_url(url: str) -> str:
@@ -170,13 +165,14 @@ def main():
             ]
             print(f"\n{'yearly recap':38} {'platform ms':>11} {'SQL cases':>10} {'ratio':>7} {'SQL summary':>12} {'ratio':>7}   total")
             for nama, fungsi, sql, sql_ringkas, ids, lintas in kasus_sql:
-                ms, tabel = _median_ms(fungsi)
-                ms_sql, baris = _median_ms(_baseline(conn, rahasia, sql, ids, periode, pada, lintas))
-                ms_r, baris_r = _median_ms(_baseline(conn, rahasia, sql_ringkas, ids, periode, pada, lintas))
+                h = selang({"platform": fungsi, "sql": _baseline(conn, rahasia, sql, ids, periode, pada, lintas),
+                            "ringkasan": _baseline(conn, rahasia, sql_ringkas, ids, periode, pada, lintas)}, ulang=ULANG)
+                (ms, tabel), (ms_sql, baris), (ms_r, baris_r) = h["platform"], h["sql"], h["ringkasan"]
                 # The summary holds exactly the cases' counts, here at scale too.
                 assert tabel.total == sum(baris.values()) == sum(baris_r.values()), (nama, tabel.total, sum(baris.values()))
                 assert {k: v for k, v in baris.items() if v} == {k: int(v) for k, v in baris_r.items() if v}, nama
-                print(f"{nama:38} {ms:11.1f} {ms_sql:10.1f} {ms / ms_sql:6.2f}x {ms_r:12.1f} {ms / ms_r:6.2f}x   {tabel.total:,}")
+                print(f"{nama:38} {ms:11.1f} {ms_sql:10.1f} {ms / ms_sql:6.2f}x {ms_r:12.1f} {ms / ms_r:6.2f}x   {tabel.total:,}"
+                      f"   (per round {_sebaran(h, 'sql')}, {_sebaran(h, 'ringkasan')})")
             with conn.transaction():
                 conn.execute("SELECT dinsos_ikat(%s, %s, '')", (rahasia, kantor))
                 plan = [r[0] for r in conn.execute(

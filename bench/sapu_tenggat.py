@@ -6,7 +6,6 @@ the sweep runs to find and lock its batch) in both cases, the same rows found by
 SQL query in the same run, and the ratios. Target: the two sweep times within
 1.2x of each other, and within 1.5x of the raw query.
 """
-import statistics
 import sys
 import time
 from datetime import datetime, timezone
@@ -16,6 +15,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parents[1] / d) for d in ("platform
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _db  # noqa: E402
+from _selang import selang  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 DUE = 10_000
@@ -53,19 +53,6 @@ def isi(app, total: int):
             c.execute(text("VACUUM ANALYZE tenggat"))
 
 
-def ukur(fungsi, ulang=9, pemanasan=3) -> float:
-    """Median seconds of ``ulang`` runs after ``pemanasan`` untimed ones (caches, plans)."""
-    for _ in range(pemanasan):
-        fungsi()
-    waktu = []
-    for _ in range(ulang):
-        mulai = time.perf_counter()
-        n = fungsi()
-        waktu.append(time.perf_counter() - mulai)
-        assert n == DUE, n
-    return statistics.median(waktu)
-
-
 def sapu_orm(app):
     from dinsos.core.db import db
     from dinsos.core.tenant import lintas_tenant
@@ -97,14 +84,16 @@ def main():
         mulai = time.perf_counter()
         isi(app, total)
         print(f"  {total:>9,} open deadlines inserted in {time.perf_counter() - mulai:.1f}s", flush=True)
-        hasil[total] = (ukur(lambda: sapu_orm(app)), ukur(lambda: sql_mentah(app)))
+        hasil[total] = selang({"orm": lambda: sapu_orm(app), "mentah": lambda: sql_mentah(app)})
+        assert hasil[total]["orm"][1] == hasil[total]["mentah"][1] == DUE, hasil[total]
     print()
-    print(f"{'open':>10} {'due':>7} {'sweep (ORM)':>12} {'raw SQL':>9} {'sweep/raw':>10}")
-    for total, (orm, mentah) in hasil.items():
-        print(f"{total:>10,} {DUE:>7,} {orm * 1000:>10.1f}ms {mentah * 1000:>7.1f}ms {orm / mentah:>9.2f}x")
-    kecil, besar = hasil[100_000][0], hasil[1_000_000][0]
+    print(f"{'open':>10} {'due':>7} {'sweep (ORM)':>12} {'raw SQL':>9} {'sweep/raw':>10} {'per round (min-max)':>20}")
+    for total, h in hasil.items():
+        orm, mentah, (r_min, _r, r_max) = h["orm"][0], h["mentah"][0], h["_rasio"]["mentah"]
+        print(f"{total:>10,} {DUE:>7,} {orm:>10.1f}ms {mentah:>7.1f}ms {orm / mentah:>9.2f}x {r_min:>13.2f}-{r_max:.2f}x")
+    kecil, besar = hasil[100_000]["orm"][0], hasil[1_000_000]["orm"][0]
     print(f"\nsweep at 1,000,000 / sweep at 100,000: {besar / kecil:.2f}x (target <= 1.2x)")
-    print(f"worst sweep/raw: {max(o / m for o, m in hasil.values()):.2f}x (target <= 1.5x)")
+    print(f"worst sweep/raw: {max(h['orm'][0] / h['mentah'][0] for h in hasil.values()):.2f}x (target <= 1.5x)")
 
 
 if __name__ == "__main__":
