@@ -278,3 +278,24 @@ def test_a_long_office_queue_still_shows_every_step_that_is_the_users_turn(seed,
     langkah = [x for x in _antrean(mg, s["petugas_pelayanan"].id, pada + timedelta(hours=2)) if x[0] == "langkah"]
     assert {x[2] for x in langkah} == milik
     assert _angka(mg, s["petugas_pelayanan"].id, pada + timedelta(hours=2))[1][0] == 2
+
+
+def test_a_capped_queue_keeps_the_most_urgent_not_the_oldest(seed, monkeypatch):
+    # Of more unassigned cases than the queue holds, the head of division must see the overdue one even when
+    # older cases wait without being late (in the 1,000,000-case data: 1,578 unassigned, 44 overdue, the first
+    # of them the 700th oldest; the dashboard said 2 overdue).
+    import dinsos.tugas.services as tugas
+    from dinsos.sla.models import Tenggat
+
+    monkeypatch.setattr(tugas, "BATAS", 1)
+    kantor, staf = seed
+    mg, s = kantor["kabupaten-magetan"], staf["kabupaten-magetan"]
+    lama = _terima(mg, s["petugas_pelayanan"], pada=wib(2026, 5, 4, 8, 0))
+    baru = _terima(mg, s["petugas_pelayanan"], pada=wib(2026, 5, 4, 9, 0))
+    with di_kantor(mg):  # the older case's time limit is far off
+        jam = db.session.scalar(select(Tenggat).where(Tenggat.objek_jenis == "kasus", Tenggat.induk_id == lama))
+        jam.warn_at, jam.due_at = jam.warn_at + timedelta(days=300), jam.due_at + timedelta(days=300)
+        db.session.commit()
+        due_baru = db.session.scalar(select(Tenggat.due_at).where(Tenggat.objek_jenis == "kasus", Tenggat.induk_id == baru))
+    antre = [x for x in _antrean(mg, s["kepala_bidang"].id, due_baru + timedelta(hours=1)) if x[0] == "penugasan"]
+    assert [(x[2], x[4]) for x in antre] == [(baru, "terlambat")]

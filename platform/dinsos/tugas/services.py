@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, and_, func, or_, select, tuple_
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import lazyload, load_only
+from sqlalchemy.orm import aliased, lazyload, load_only
 from sqlalchemy.sql.functions import FunctionElement
 
 from dinsos.cases import akses
@@ -77,6 +77,16 @@ def _opsi_kasus(*lagi):
     """Load options for a queue's cases: ``KOLOM_KASUS`` (and ``lagi``), and not the client joined to each case as
     elsewhere: only its name is shown (``_nama_klien``)."""
     return load_only(*KOLOM_KASUS, *lagi), lazyload(Kasus.klien)
+
+
+def _paling_mendesak(q, objek_jenis: str, induk_id, objek_id):
+    """``q`` ordered by its objects' running clocks, soonest due first (so the overdue lead), then the objects
+    without one: when the queue keeps only ``BATAS`` of a kind, it keeps the most urgent, not the oldest (a
+    head of division with 1,578 unassigned cases saw the 200 oldest, 2 of them overdue, while 44 were)."""
+    jam = aliased(Tenggat)
+    return (q.outerjoin(jam, and_(jam.induk_id == induk_id, jam.objek_jenis == objek_jenis, jam.objek_id == objek_id,
+                                  jam.selesai_pada.is_(None), jam.dijeda_pada.is_(None)))
+            .order_by(jam.due_at.is_(None), jam.due_at))
 
 
 def _slug():
@@ -151,15 +161,16 @@ def _langkah_berjalan(*kolom):
 
 
 def langkah_saya(pengguna, pada: datetime) -> list[Tugas]:
-    """Running steps whose turn is the user's, on cases that run (not paused, not closed); the oldest ``BATAS``."""
+    """Running steps whose turn is the user's, on cases that run (not paused, not closed); the ``BATAS`` most urgent."""
     sop = pelaksana.sop_kantor()
     syarat = syarat_giliran(pengguna, sop)
     if syarat is None:
         return []
     milik = []
     for langkah, kasus in db.session.execute(
-        _langkah_berjalan(LangkahKasus, Kasus).where(syarat).options(load_only(*KOLOM_LANGKAH), *_opsi_kasus())
-        .order_by(LangkahKasus.mulai_pada).limit(BATAS)
+        _paling_mendesak(_langkah_berjalan(LangkahKasus, Kasus).where(syarat), TENGGAT_LANGKAH, Kasus.id,
+                         teks_uuid(LangkahKasus.id))
+        .options(load_only(*KOLOM_LANGKAH), *_opsi_kasus()).order_by(LangkahKasus.mulai_pada).limit(BATAS)
     ):
         v = sop[kasus.versi_layanan_id]
         milik.append((langkah, kasus, v, v["langkah"][langkah.kode]))
@@ -191,7 +202,9 @@ def kasus_belum_ditugaskan(pengguna, pada: datetime) -> list[Tugas]:
     if "kepala_bidang" not in (pengguna.peran or ()):
         return []
     daftar = db.session.scalars(
-        select(Kasus).where(Kasus.penanggung_jawab_id.is_(None), Kasus.status.in_(("berjalan", "berkas_belum_lengkap")))
+        _paling_mendesak(select(Kasus).where(Kasus.penanggung_jawab_id.is_(None),
+                                             Kasus.status.in_(("berjalan", "berkas_belum_lengkap"))),
+                         TENGGAT_KASUS, Kasus.id, teks_uuid(Kasus.id))
         .options(*_opsi_kasus(Kasus.diterima_pada)).order_by(Kasus.dibuat_pada).limit(BATAS)
     ).all()
     if not daftar:
@@ -350,7 +363,8 @@ def _terlambat(objek_jenis: str, objek_id, pada: datetime, induk_id):
     """
     return select(Tenggat.id).where(
         Tenggat.induk_id == induk_id, Tenggat.objek_jenis == objek_jenis, Tenggat.objek_id == objek_id,
-        Tenggat.dihentikan.is_(False), Tenggat.selesai_pada.is_(None), Tenggat.dijeda_pada.is_(None), Tenggat.berulang.is_(False), Tenggat.due_at <= pada,
+        Tenggat.dihentikan.is_(False), Tenggat.selesai_pada.is_(None), Tenggat.dijeda_pada.is_(None),
+        Tenggat.berulang.is_(False), Tenggat.due_at <= pada,
     ).exists()
 
 
