@@ -96,7 +96,7 @@ def test_answer_clocks_are_what_the_live_engine_makes(demo):
                 asal = db.session.get(Tenant, m.asal_tenant_id).nama
                 nomor = penerimaan.nomor(m)
                 sla.mulai_tenggat("rujukan_masuk", m.id, durasi=durasi, mulai=m.sampai_pada, tautan=penerimaan.tautan(m),
-                                  judul=f"Tanggapi rujukan {nomor} dari {asal} ({layanan.nama})")
+                                  induk_id=m.id, judul=f"Tanggapi rujukan {nomor} dari {asal} ({layanan.nama})")
             for jenis, waktu in riwayat[1:]:
                 sapu_sampai(waktu, objek_id=oid)
                 with di_kantor(m.tenant_id):
