@@ -40,7 +40,8 @@ class DomainPo(Domain):
 
     def get_translations(self):
         # Asked once per translated string (a page has a few hundred): the answer is kept in Flask-Babel's own
-        # per-request slot, which its ``refresh()`` and ``force_locale`` clear.
+        # per-request slot, which its ``refresh()`` and ``force_locale`` clear (a private helper of flask-babel 4.0,
+        # the version pyproject.toml pins).
         from flask_babel import _get_current_context, get_locale
 
         ctx = _get_current_context()
